@@ -1,0 +1,32 @@
+package org.rationale;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import org.rationale.database.EmbeddedDatabase;
+
+/**
+ * Entry point of the one jar. With no datasource URL configured it first starts the embedded
+ * PostgreSQL (at run time, never at build time) and points Quarkus at it; then it runs Quarkus.
+ */
+@QuarkusMain
+public class Rationale implements QuarkusApplication {
+
+    public static void main(String... args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        EmbeddedDatabase.startIfNoDatasourceConfigured();
+        try {
+            Quarkus.run(Rationale.class, args);
+        } finally {
+            EmbeddedDatabase.stop();
+        }
+    }
+
+    @Override
+    public int run(String... args) {
+        Quarkus.waitForExit();
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+package org.rationale.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Typed settings of the application ({@code rationale.*}); defaults live in application.properties. */
+@ConfigMapping(prefix = "rationale")
+public interface RationaleConfig {
+
+    /** Folder of the embedded database and of server-side imports. */
+    Path dataDir();
+
+    Upload upload();
+
+    @WithName("import")
+    Import importing();
+
+    Demo demo();
+
+    /** Limits on one HTTP upload. */
+    interface Upload {
+        /** Largest request body accepted; larger ones are answered with 413 before they are read. */
+        MemorySize maxSize();
+    }
+
+    /** Limits that protect the server from hostile or broken datasets. */
+    interface Import {
+        /** Largest total of bytes that one archive may expand to. */
+        MemorySize maxUncompressedSize();
+
+        /** Largest ratio of expanded to compressed size for one archive entry. */
+        int maxCompressionRatio();
+
+        /** Most entries one archive may hold. */
+        int maxEntries();
+
+        /** Most pixels (width times height) of one image. */
+        long maxImagePixels();
+
+        /** Server-side folders whose files may be imported by path. */
+        List<Path> allowedPaths();
+    }
+
+    /** The demo project seeded on the first start of the embedded default. */
+    interface Demo {
+        boolean seed();
+
+        /** Where Debian's dataset-fashion-mnist puts the IDX files; the bundled subset is used when absent. */
+        Path fashionMnistDir();
+
+        /** Seed of the decoy placement, so the demo is the same on every machine. */
+        long seedValue();
+    }
+}

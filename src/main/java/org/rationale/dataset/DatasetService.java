@@ -1,0 +1,228 @@
+package org.rationale.dataset;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
+import org.rationale.web.ApiException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Owns datasets and samples: imports a {@link SampleSource} in one transaction (all samples or
+ * none), and answers the queries of the browser and the API.
+ */
+@ApplicationScoped
+public class DatasetService {
+
+    private static final Logger LOG = Logger.getLogger(DatasetService.class);
+    private static final int BATCH = 500;
+    /** Transaction timeout of one import: long enough for millions of images. */
+    public static final int IMPORT_TIMEOUT_SECONDS = 3600;
+    private static final String INSERT = "insert into samples (dataset_id, project_id, split, label, source, width, "
+            + "height, channels, shortcut_x, shortcut_y, shortcut_width, shortcut_height, image_png) "
+            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final EntityManager em;
+    private final AgroalDataSource dataSource;
+    private final ProjectService projects;
+
+    DatasetService(EntityManager em, AgroalDataSource dataSource, ProjectService projects) {
+        this.em = em;
+        this.dataSource = dataSource;
+        this.projects = projects;
+    }
+
+    /**
+     * Imports every sample of {@code source} into a new dataset of the project. Any failure, in the
+     * source or in the database, rolls the whole import back. Callers open the transaction with a
+     * timeout that fits a large import ({@link #IMPORT_TIMEOUT_SECONDS}).
+     *
+     * @param givenClassNames names for numeric (IDX) labels, by label; may be empty
+     */
+    @Transactional
+    public Dataset importDataset(long projectId, String name, Split split, String origin, SampleSource source,
+                                 List<String> givenClassNames) {
+        long t0 = System.nanoTime();
+        Project project = projects.lock(projectId);
+        String datasetName = checkName(project, name);
+        int[] labelMap;
+        List<String> sourceNames = source.classNames();
+        if (source.labelKind() == SampleSource.LabelKind.NUMERIC) {
+            projects.ensureNumericLabels(project, sourceNames.size() - 1, givenClassNames);
+            labelMap = null;
+        } else {
+            if (!givenClassNames.isEmpty()) {
+                throw ApiException.badRequest("Class names come from the folders",
+                        "Leave classNames out for an image-folder archive");
+            }
+            labelMap = projects.labelsForNames(project, sourceNames);
+        }
+        Dataset d = new Dataset();
+        d.projectId = project.id;
+        d.name = datasetName;
+        d.split = split.value();
+        d.format = source.format();
+        d.origin = origin;
+        d.persist();
+        em.flush();
+
+        int count = 0;
+        Integer width = null;
+        Integer height = null;
+        Short channels = null;
+        boolean uniform = true;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            while (source.hasNext()) {
+                LabelledImage img = source.next();
+                int label = labelMap == null ? img.label() : labelMap[img.label()];
+                byte[] png = ImageCodec.encodePng(img.width(), img.height(), img.channels(), img.pixels());
+                ps.setLong(1, d.id);
+                ps.setLong(2, project.id);
+                ps.setString(3, d.split);
+                ps.setInt(4, label);
+                ps.setString(5, img.source());
+                ps.setInt(6, img.width());
+                ps.setInt(7, img.height());
+                ps.setShort(8, (short) img.channels());
+                LabelledImage.Box b = img.shortcut();
+                setNullableInt(ps, 9, b == null ? null : b.x());
+                setNullableInt(ps, 10, b == null ? null : b.y());
+                setNullableInt(ps, 11, b == null ? null : b.width());
+                setNullableInt(ps, 12, b == null ? null : b.height());
+                ps.setBytes(13, png);
+                ps.addBatch();
+                if (++count % BATCH == 0) {
+                    ps.executeBatch();
+                }
+                if (count == 1) {
+                    width = img.width();
+                    height = img.height();
+                    channels = (short) img.channels();
+                } else if (uniform && (width != img.width() || height != img.height() || channels != img.channels())) {
+                    uniform = false;
+                }
+            }
+            if (count % BATCH != 0) {
+                ps.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Storing samples failed: " + e.getMessage(), e);
+        }
+        if (count == 0) {
+            throw new InvalidDatasetException("Empty dataset", "The upload holds no samples");
+        }
+        d.sampleCount = count;
+        if (uniform) {
+            d.width = width;
+            d.height = height;
+            d.channels = channels;
+        }
+        LOG.infof("Imported %d samples into dataset '%s' of project %d in %d ms", count, d.name, project.id,
+                (System.nanoTime() - t0) / 1_000_000);
+        return d;
+    }
+
+    private static void setNullableInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, v);
+        }
+    }
+
+    private String checkName(Project project, String name) {
+        String n = name == null ? "" : name.strip();
+        if (n.isEmpty()) {
+            throw ApiException.badRequest("Dataset name is required", "Give the dataset a non-blank name");
+        }
+        if (n.length() > 200) {
+            throw ApiException.badRequest("Dataset name is too long", "At most 200 characters, got " + n.length());
+        }
+        if (Dataset.count("projectId = ?1 and lower(name) = lower(?2)", project.id, n) > 0) {
+            throw new ApiException(409, "Dataset name already taken",
+                    "Project '" + project.name + "' already has a dataset named '" + n + "'");
+        }
+        return n;
+    }
+
+    @Transactional
+    public boolean projectMissing(long projectId) {
+        return projects.find(projectId).isEmpty();
+    }
+
+    @Transactional
+    public List<Dataset> datasetsOf(long projectId) {
+        return Dataset.list("projectId = ?1 order by id", projectId);
+    }
+
+    /** Sample counts of a project by split, in the order train, validation, test. */
+    @Transactional
+    public Map<String, Long> countsBySplit(long projectId) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Split s : Split.values()) {
+            counts.put(s.value(), 0L);
+        }
+        List<Object[]> rows = em.createQuery(
+                        "select d.split, sum(d.sampleCount) from Dataset d where d.projectId = ?1 group by d.split",
+                        Object[].class)
+                .setParameter(1, projectId).getResultList();
+        for (Object[] r : rows) {
+            counts.put((String) r[0], ((Number) r[1]).longValue());
+        }
+        return counts;
+    }
+
+    /** One page of a project's samples, filtered by split and label when given, in import order. */
+    @Transactional
+    public SamplePage samples(long projectId, Split split, Integer label, int offset, int limit) {
+        StringBuilder where = new StringBuilder("projectId = :project");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("project", projectId);
+        if (split != null) {
+            where.append(" and split = :split");
+            params.put("split", split.value());
+        }
+        if (label != null) {
+            where.append(" and label = :label");
+            params.put("label", label);
+        }
+        long total = Sample.count(where.toString(), params);
+        List<Sample> items = total == 0 || offset >= total ? new ArrayList<>()
+                : Sample.<Sample>find(where + " order by id", params).range(offset, offset + limit - 1).list();
+        return new SamplePage(total, offset, limit, items);
+    }
+
+    /** A page of samples and the total that matched. */
+    public record SamplePage(long total, int offset, int limit, List<Sample> items) {
+    }
+
+    @Transactional
+    public Optional<Sample> sample(long id) {
+        return Sample.findByIdOptional(id);
+    }
+
+    @Transactional
+    public Optional<Dataset> dataset(long id) {
+        return Dataset.findByIdOptional(id);
+    }
+
+    /** The stored PNG of a sample. */
+    @Transactional
+    public Optional<byte[]> imagePng(long sampleId) {
+        List<?> rows = em.createNativeQuery("select image_png from samples where id = ?1")
+                .setParameter(1, sampleId).getResultList();
+        return rows.isEmpty() ? Optional.empty() : Optional.of((byte[]) rows.get(0));
+    }
+}

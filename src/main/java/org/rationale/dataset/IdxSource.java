@@ -1,0 +1,245 @@
+package org.rationale.dataset;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads a pair of IDX files (the MNIST format), raw or gzipped: an image file of unsigned bytes with
+ * dimensions (count, rows, columns) and a label file of unsigned bytes with dimension (count).
+ * Headers and counts are checked before the first image is returned; the label file is read whole
+ * (one byte a sample), the images are streamed.
+ */
+public final class IdxSource implements SampleSource {
+
+    static final int IMAGES_MAGIC = 0x00000803;
+    static final int LABELS_MAGIC = 0x00000801;
+
+    private final String imagesName;
+    private final int count;
+    private final int rows;
+    private final int cols;
+    private final byte[] labels;
+    private final int maxLabel;
+    private final DataInputStream images;
+    private final boolean imagesGzipped;
+    private int next;
+
+    private IdxSource(String imagesName, int count, int rows, int cols, byte[] labels, DataInputStream images,
+                      boolean imagesGzipped) {
+        this.imagesName = imagesName;
+        this.count = count;
+        this.rows = rows;
+        this.cols = cols;
+        this.labels = labels;
+        this.images = images;
+        this.imagesGzipped = imagesGzipped;
+        int max = -1;
+        for (byte b : labels) {
+            max = Math.max(max, b & 0xff);
+        }
+        this.maxLabel = max;
+    }
+
+    /**
+     * Opens and checks an image file and a label file.
+     *
+     * @param imagesName name of the image file as the user knows it (kept in each sample's source)
+     * @param maxPixels  most pixels one image may have
+     */
+    public static IdxSource open(Path imagesFile, String imagesName, Path labelsFile, String labelsName,
+                                 long maxPixels) {
+        byte[] labels = readLabels(labelsFile, labelsName);
+        DataInputStream in = null;
+        try {
+            boolean gz = isGzip(imagesFile);
+            in = open(imagesFile, gz);
+            int magic = readHeaderInt(in, imagesName, gz);
+            checkMagic(magic, IMAGES_MAGIC, 3, imagesName, "image");
+            int n = readHeaderInt(in, imagesName, gz);
+            int rows = readHeaderInt(in, imagesName, gz);
+            int cols = readHeaderInt(in, imagesName, gz);
+            if (n < 0 || rows <= 0 || cols <= 0) {
+                throw new InvalidDatasetException("Invalid IDX dimensions in " + imagesName,
+                        "Expected positive count, rows and columns; got " + n + " x " + rows + " x " + cols);
+            }
+            if ((long) rows * cols > maxPixels) {
+                throw new InvalidDatasetException("Images too large in " + imagesName,
+                        rows + " x " + cols + " pixels is over the limit of " + maxPixels);
+            }
+            if (n != labels.length) {
+                throw new InvalidDatasetException("Image and label counts differ",
+                        imagesName + " has " + n + " images but " + labelsName + " has " + labels.length + " labels");
+            }
+            if (n == 0) {
+                throw new InvalidDatasetException("Empty dataset", imagesName + " holds no images");
+            }
+            return new IdxSource(imagesName, n, rows, cols, labels, in, gz);
+        } catch (IOException e) {
+            closeQuietly(in);
+            throw new InvalidDatasetException("Cannot read " + imagesName, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(in);
+            throw e;
+        }
+    }
+
+    private static byte[] readLabels(Path file, String name) {
+        try {
+            boolean gz = isGzip(file);
+            try (DataInputStream in = open(file, gz)) {
+                int magic = readHeaderInt(in, name, gz);
+                checkMagic(magic, LABELS_MAGIC, 1, name, "label");
+                int n = readHeaderInt(in, name, gz);
+                if (n < 0) {
+                    throw new InvalidDatasetException("Invalid IDX dimensions in " + name, "Negative count " + n);
+                }
+                byte[] labels = new byte[n];
+                try {
+                    in.readFully(labels);
+                } catch (EOFException | ZipException e) {
+                    throw truncated(name, gz, "its header announces " + n + " labels");
+                }
+                if (in.read() != -1) {
+                    throw new InvalidDatasetException("Unexpected data after the labels in " + name,
+                            "The header announces " + n + " labels but the file is longer");
+                }
+                return labels;
+            }
+        } catch (EOFException | ZipException e) {
+            throw new InvalidDatasetException("Truncated or corrupt file " + name, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidDatasetException("Cannot read " + name, e.getMessage(), e);
+        }
+    }
+
+    private static void checkMagic(int magic, int expected, int dims, String name, String kind) {
+        if (magic == expected) {
+            return;
+        }
+        String detail;
+        if ((magic >>> 16) != 0) {
+            detail = String.format("The file starts with 0x%08x; an IDX %s file starts with 0x%08x", magic, kind, expected);
+        } else if (((magic >>> 8) & 0xff) != 0x08) {
+            detail = String.format("Data type 0x%02x is not supported; only unsigned bytes (0x08) are", (magic >>> 8) & 0xff);
+        } else {
+            detail = "An IDX " + kind + " file has " + dims + " dimension" + (dims == 1 ? "" : "s")
+                    + ", this one has " + (magic & 0xff);
+        }
+        throw new InvalidDatasetException("Not an IDX " + kind + " file: " + name, detail);
+    }
+
+    private static int readHeaderInt(DataInputStream in, String name, boolean gz) throws IOException {
+        try {
+            return in.readInt();
+        } catch (EOFException | ZipException e) {
+            throw truncated(name, gz, "the header is incomplete");
+        }
+    }
+
+    private static InvalidDatasetException truncated(String name, boolean gz, String why) {
+        return new InvalidDatasetException(gz ? "Truncated or corrupt gzip: " + name : "Truncated IDX file: " + name,
+                "The file ends early: " + why);
+    }
+
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
+    private static DataInputStream open(Path file, boolean gz) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        if (gz) {
+            try {
+                in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+            } catch (EOFException | ZipException e) {
+                in.close();
+                throw new InvalidDatasetException("Truncated or corrupt gzip: " + file.getFileName(), e.getMessage(), e);
+            }
+        }
+        return new DataInputStream(in);
+    }
+
+    @Override
+    public String format() {
+        return "idx";
+    }
+
+    @Override
+    public List<String> classNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i <= maxLabel; i++) {
+            names.add(Integer.toString(i));
+        }
+        return names;
+    }
+
+    @Override
+    public LabelKind labelKind() {
+        return LabelKind.NUMERIC;
+    }
+
+    @Override
+    public int expectedCount() {
+        return count;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return next < count;
+    }
+
+    @Override
+    public LabelledImage next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        byte[] pixels = new byte[rows * cols];
+        try {
+            images.readFully(pixels);
+            if (next == count - 1 && images.read() != -1) {
+                throw new InvalidDatasetException("Unexpected data after the images in " + imagesName,
+                        "The header announces " + count + " images but the file is longer");
+            }
+        } catch (EOFException | ZipException e) {
+            throw truncated(imagesName, imagesGzipped, "its header announces " + count + " images, it holds " + next);
+        } catch (IOException e) {
+            throw new InvalidDatasetException("Cannot read " + imagesName, e.getMessage(), e);
+        }
+        int index = next++;
+        return new LabelledImage(cols, rows, 1, pixels, labels[index] & 0xff, imagesName + "#" + index, null);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(images);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // nothing to do: the stream was only read
+            }
+        }
+    }
+}

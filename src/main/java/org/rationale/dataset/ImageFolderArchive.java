@@ -1,0 +1,246 @@
+package org.rationale.dataset;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads a zip archive in the ImageFolder layout: {@code <class>/<image>} (optionally under one
+ * common top folder), any image size, gray or colour. Labels follow the sorted folder names, as in
+ * torchvision. Entry names that would escape an extraction folder, archives that expand beyond
+ * the limits (zip bombs), non-image files and empty archives are refused before or while reading,
+ * never half-imported. Hidden files and macOS {@code __MACOSX} metadata are skipped.
+ */
+public final class ImageFolderArchive implements SampleSource {
+
+    /** Limits on what the archive may expand to. */
+    public record Limits(long maxUncompressedBytes, int maxCompressionRatio, int maxEntries, long maxImagePixels) {
+    }
+
+    /** Entries smaller than this are not judged by their compression ratio (tiny files compress oddly). */
+    private static final long RATIO_FLOOR_BYTES = 1 << 20;
+
+    private final ZipFile zip;
+    private final String archiveName;
+    private final Limits limits;
+    private final List<ZipEntry> images;
+    private final List<String> classes;
+    private final int[] labelOfEntry;
+    private final Iterator<Integer> order;
+    private long expanded;
+
+    private ImageFolderArchive(ZipFile zip, String archiveName, Limits limits, List<ZipEntry> images,
+                               List<String> classes, int[] labelOfEntry) {
+        this.zip = zip;
+        this.archiveName = archiveName;
+        this.limits = limits;
+        this.images = images;
+        this.classes = classes;
+        this.labelOfEntry = labelOfEntry;
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            idx.add(i);
+        }
+        this.order = idx.iterator();
+    }
+
+    /** Opens the archive and checks every entry name, the class layout and the declared sizes. */
+    public static ImageFolderArchive open(Path file, String archiveName, Limits limits) {
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new InvalidDatasetException("Not a zip archive: " + archiveName, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidDatasetException("Cannot read " + archiveName, e.getMessage(), e);
+        }
+        try {
+            if (zip.size() > limits.maxEntries()) {
+                throw new InvalidDatasetException("Archive has too many entries",
+                        archiveName + " has " + zip.size() + " entries; the limit is " + limits.maxEntries());
+            }
+            List<ZipEntry> files = new ArrayList<>();
+            long declared = 0;
+            for (Iterator<? extends ZipEntry> it = zip.entries().asIterator(); it.hasNext(); ) {
+                ZipEntry e = it.next();
+                String name = e.getName();
+                checkName(name);
+                if (e.isDirectory() || skipped(name)) {
+                    continue;
+                }
+                if (e.getSize() >= 0) {
+                    declared += e.getSize();
+                    checkRatio(e, e.getSize(), limits.maxCompressionRatio());
+                }
+                files.add(e);
+            }
+            if (declared > limits.maxUncompressedBytes()) {
+                throw new InvalidDatasetException(413, "Archive expands beyond the limit",
+                        archiveName + " declares " + declared + " bytes uncompressed; the limit is "
+                                + limits.maxUncompressedBytes() + " bytes (rationale.import.max-uncompressed-size)");
+            }
+            if (files.isEmpty()) {
+                throw new InvalidDatasetException("Archive holds no images",
+                        archiveName + " is empty; expected <class>/<image> entries");
+            }
+            files.sort(Comparator.comparing(ZipEntry::getName));
+            String strip = commonTopFolderToStrip(files);
+            TreeSet<String> classNames = new TreeSet<>();
+            List<String> classOfFile = new ArrayList<>();
+            for (ZipEntry e : files) {
+                String rel = e.getName().substring(strip.length());
+                int slash = rel.indexOf('/');
+                if (slash <= 0) {
+                    throw new InvalidDatasetException("Image outside a class folder: " + e.getName(),
+                            "ImageFolder layout puts every image in a folder named after its class");
+                }
+                String cls = rel.substring(0, slash);
+                classNames.add(cls);
+                classOfFile.add(cls);
+            }
+            List<String> classes = new ArrayList<>(classNames);
+            int[] labels = new int[files.size()];
+            for (int i = 0; i < files.size(); i++) {
+                labels[i] = classes.indexOf(classOfFile.get(i));
+            }
+            return new ImageFolderArchive(zip, archiveName, limits, files, classes, labels);
+        } catch (RuntimeException e) {
+            try {
+                zip.close();
+            } catch (IOException ignored) {
+                // the original failure is what matters
+            }
+            throw e;
+        }
+    }
+
+    /** Refuses names that would land outside the folder the archive is extracted into. */
+    static void checkName(String name) {
+        String n = name.replace('\\', '/');
+        boolean escapes = n.startsWith("/") || n.matches("^[A-Za-z]:.*") || n.indexOf('\0') >= 0;
+        for (String part : n.split("/")) {
+            if (part.equals("..")) {
+                escapes = true;
+            }
+        }
+        if (escapes) {
+            throw new InvalidDatasetException("Archive entry escapes the target folder: " + name,
+                    "Entries must be relative paths without '..'");
+        }
+    }
+
+    private static boolean skipped(String name) {
+        if (name.startsWith("__MACOSX/")) {
+            return true;
+        }
+        String last = name.substring(name.lastIndexOf('/') + 1);
+        return last.startsWith(".") || last.equalsIgnoreCase("Thumbs.db") || last.equalsIgnoreCase("desktop.ini");
+    }
+
+    private static void checkRatio(ZipEntry e, long bytes, int maxRatio) {
+        long compressed = Math.max(1, e.getCompressedSize());
+        if (bytes > RATIO_FLOOR_BYTES && bytes / compressed > maxRatio) {
+            throw new InvalidDatasetException("Suspicious compression ratio (zip bomb?): " + e.getName(),
+                    "The entry expands " + (bytes / compressed) + " times; the limit is " + maxRatio
+                            + " (rationale.import.max-compression-ratio)");
+        }
+    }
+
+    /** One top folder shared by all entries is stripped when every image still sits in a class folder below it. */
+    private static String commonTopFolderToStrip(List<ZipEntry> files) {
+        String first = files.get(0).getName();
+        int slash = first.indexOf('/');
+        if (slash <= 0) {
+            return "";
+        }
+        String top = first.substring(0, slash + 1);
+        for (ZipEntry e : files) {
+            String n = e.getName();
+            if (!n.startsWith(top) || n.indexOf('/', top.length()) < 0) {
+                return "";
+            }
+        }
+        return top;
+    }
+
+    @Override
+    public String format() {
+        return "image-folder";
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classes;
+    }
+
+    @Override
+    public LabelKind labelKind() {
+        return LabelKind.NAMED;
+    }
+
+    @Override
+    public int expectedCount() {
+        return images.size();
+    }
+
+    @Override
+    public boolean hasNext() {
+        return order.hasNext();
+    }
+
+    @Override
+    public LabelledImage next() {
+        if (!order.hasNext()) {
+            throw new NoSuchElementException();
+        }
+        int i = order.next();
+        ZipEntry e = images.get(i);
+        byte[] bytes = readBounded(e);
+        ImageCodec.Pixels px = ImageCodec.decode(bytes, e.getName(), limits.maxImagePixels());
+        return new LabelledImage(px.width(), px.height(), px.channels(), px.data(), labelOfEntry[i], e.getName(), null);
+    }
+
+    /** Reads one entry, counting what it really expands to (declared sizes can lie). */
+    private byte[] readBounded(ZipEntry e) {
+        try (InputStream in = zip.getInputStream(e)) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(
+                    (int) Math.min(Math.max(e.getSize(), 8192), 1 << 24));
+            byte[] buf = new byte[1 << 16];
+            long n = 0;
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                n += r;
+                expanded += r;
+                if (expanded > limits.maxUncompressedBytes()) {
+                    throw new InvalidDatasetException(413, "Archive expands beyond the limit",
+                            archiveName + " expands to more than " + limits.maxUncompressedBytes()
+                                    + " bytes (rationale.import.max-uncompressed-size)");
+                }
+                checkRatio(e, n, limits.maxCompressionRatio());
+                if (n > Integer.MAX_VALUE - 16) {
+                    throw new InvalidDatasetException("Archive entry too large: " + e.getName(), n + " bytes");
+                }
+                out.write(buf, 0, r);
+            }
+            return out.toByteArray();
+        } catch (ZipException ex) {
+            throw new InvalidDatasetException("Corrupt archive entry: " + e.getName(), ex.getMessage(), ex);
+        } catch (IOException ex) {
+            throw new InvalidDatasetException("Cannot read archive entry: " + e.getName(), ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        zip.close();
+    }
+}

@@ -1,0 +1,64 @@
+package org.rationale.dataset;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
+import org.rationale.web.ApiException;
+
+import java.util.List;
+
+/** Browsing the samples of a project: pages filtered by split and label. */
+@Path("/api/projects/{projectId}/samples")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Samples")
+public class ProjectSampleResource {
+
+    static final int MAX_LIMIT = 1000;
+
+    private final DatasetService datasets;
+    private final ProjectService projects;
+
+    ProjectSampleResource(DatasetService datasets, ProjectService projects) {
+        this.datasets = datasets;
+        this.projects = projects;
+    }
+
+    /** One page of samples. */
+    public record Page(long total, int offset, int limit, List<SampleView> items) {
+    }
+
+    @GET
+    @Operation(summary = "List the samples of a project, filtered by split and label")
+    public Page list(@PathParam("projectId") long projectId, @QueryParam("split") String split,
+                     @QueryParam("label") String label, @QueryParam("offset") String offset,
+                     @QueryParam("limit") String limit) {
+        Project p = projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        Split s = split == null || split.isBlank() ? null : Split.parse(split);
+        Integer l = label == null || label.isBlank() ? null : parseInt("label", label, 0, Integer.MAX_VALUE);
+        int off = offset == null || offset.isBlank() ? 0 : parseInt("offset", offset, 0, Integer.MAX_VALUE);
+        int lim = limit == null || limit.isBlank() ? 50 : parseInt("limit", limit, 1, MAX_LIMIT);
+        var page = datasets.samples(projectId, s, l, off, lim);
+        return new Page(page.total(), off, lim, page.items().stream().map(x -> SampleView.of(x, SampleResource.className(p, x.label))).toList());
+    }
+
+    private static int parseInt(String name, String text, int min, int max) {
+        int v;
+        try {
+            v = Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Invalid " + name + " '" + text + "'", name + " must be a whole number");
+        }
+        if (v < min || v > max) {
+            throw ApiException.badRequest("Invalid " + name + " " + v,
+                    name + " must be between " + min + " and " + max);
+        }
+        return v;
+    }
+}

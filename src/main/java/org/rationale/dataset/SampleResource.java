@@ -1,0 +1,55 @@
+package org.rationale.dataset;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
+import org.rationale.web.ApiException;
+
+
+/** One sample and its image. */
+@Path("/api/samples")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Samples")
+public class SampleResource {
+
+    private final DatasetService datasets;
+    private final ProjectService projects;
+
+    SampleResource(DatasetService datasets, ProjectService projects) {
+        this.datasets = datasets;
+        this.projects = projects;
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One sample, with where it came from and its known shortcut region")
+    public SampleView get(@PathParam("id") long id) {
+        Sample s = datasets.sample(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
+        Project p = projects.find(s.projectId).orElseThrow();
+        return SampleView.of(s, className(p, s.label));
+    }
+
+    @GET
+    @Path("/{id}/image.png")
+    @Produces("image/png")
+    @Operation(summary = "The sample's image as PNG, pixel for pixel as imported")
+    public Response image(@PathParam("id") long id) {
+        byte[] png = datasets.imagePng(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
+        CacheControl cc = new CacheControl();
+        cc.setMaxAge(86400);
+        cc.setPrivate(true);
+        return Response.ok(png, "image/png").cacheControl(cc).build();
+    }
+
+    static String className(Project p, int label) {
+        return label < p.classNames.size() ? p.classNames.get(label) : Integer.toString(label);
+    }
+}

@@ -1,0 +1,138 @@
+package org.rationale.demo;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+import org.rationale.config.RationaleConfig;
+import org.rationale.database.AppSettings;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.IdxSource;
+import org.rationale.dataset.Split;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Seeds the "Decoy Fashion-MNIST" demo project once per installation (when
+ * {@code rationale.demo.seed} is on, which the embedded default turns on), in the background after
+ * start-up, in one transaction. Readiness stays DOWN until it is done.
+ */
+@ApplicationScoped
+@Readiness
+public class DemoSeeder implements HealthCheck {
+
+    public static final String PROJECT_NAME = "Decoy Fashion-MNIST";
+    static final String SEEDED_KEY = "demo.seeded";
+    private static final Logger LOG = Logger.getLogger(DemoSeeder.class);
+
+    private final RationaleConfig config;
+    private final ProjectService projects;
+    private final DatasetService datasets;
+    private final AppSettings settings;
+    private volatile String state = "not requested";
+    private volatile boolean busy;
+
+    DemoSeeder(RationaleConfig config, ProjectService projects, DatasetService datasets, AppSettings settings) {
+        this.config = config;
+        this.projects = projects;
+        this.datasets = datasets;
+        this.settings = settings;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.demo().seed()) {
+            return;
+        }
+        if (settings.get(SEEDED_KEY).isPresent()) {
+            state = "seeded earlier";
+            return;
+        }
+        busy = true;
+        state = "seeding";
+        Thread t = new Thread(() -> {
+            try {
+                seed();
+                state = "seeded";
+            } catch (RuntimeException e) {
+                LOG.error("Seeding the demo project failed", e);
+                state = "failed: " + e.getMessage();
+            } finally {
+                busy = false;
+            }
+        }, "demo-seeder");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Creates the demo project with its train and test splits; does nothing if it exists. */
+    public void seed() {
+        long t0 = System.nanoTime();
+        Path dir = config.demo().fashionMnistDir();
+        boolean full = Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz"))
+                && Files.isRegularFile(dir.resolve("t10k-labels-idx1-ubyte.gz"));
+        Path source = full ? dir : bundledSubset();
+        QuarkusTransaction.requiringNew().timeout(DatasetService.IMPORT_TIMEOUT_SECONDS).run(() -> {
+            if (projects.findByName(PROJECT_NAME).isPresent()) {
+                return;
+            }
+            Project p = projects.create(PROJECT_NAME, "Fashion-MNIST with the decoy of Ross et al. 2017: a 4x4 patch "
+                    + "in a random corner whose shade encodes the label in training and is random in test. "
+                    + (full ? "Full set from " + dir + "." : "Bundled subset (dataset-fashion-mnist not installed)."));
+            importSplit(p, source, "train", Split.TRAIN, true);
+            importSplit(p, source, "t10k", Split.TEST, false);
+            settings.put(SEEDED_KEY, full ? "full" : "subset");
+        });
+        LOG.infof("Demo project '%s' seeded from %s in %d ms", PROJECT_NAME, full ? dir : "the bundled subset",
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void importSplit(Project p, Path dir, String prefix, Split split, boolean training) {
+        String images = prefix + "-images-idx3-ubyte.gz";
+        String labels = prefix + "-labels-idx1-ubyte.gz";
+        long seed = config.demo().seedValue() * 31 + (training ? 1 : 2);
+        try (var decoy = new DecoyFashionMnist(IdxSource.open(dir.resolve(images), images, dir.resolve(labels), labels,
+                config.importing().maxImagePixels()), training, seed)) {
+            datasets.importDataset(p.id, "Decoy " + split.value(), split, "demo:" + dir.resolve(images), decoy,
+                    DecoyFashionMnist.CLASS_NAMES);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path bundledSubset() {
+        try {
+            Path dir = Files.createTempDirectory("rationale-demo");
+            for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+                try (InputStream in = DemoSeeder.class.getResourceAsStream("/demo/fashion-mnist-subset/" + f)) {
+                    if (in == null) {
+                        throw new IOException("Bundled demo file " + f + " is missing");
+                    }
+                    Files.copy(in, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+                dir.resolve(f).toFile().deleteOnExit();
+            }
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("demo-project").status(!busy).withData("state", state).build();
+    }
+}

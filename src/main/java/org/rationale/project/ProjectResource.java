@@ -1,0 +1,76 @@
+package org.rationale.project;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.DatasetView;
+import org.rationale.web.ApiException;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+/** Projects: list with sample counts, create, and one project with its datasets. */
+@Path("/api/projects")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Projects")
+public class ProjectResource {
+
+    private final ProjectService projects;
+    private final DatasetService datasets;
+
+    ProjectResource(ProjectService projects, DatasetService datasets) {
+        this.projects = projects;
+        this.datasets = datasets;
+    }
+
+    /** What a client sends to create a project. */
+    public record NewProject(String name, String description) {
+    }
+
+    /** A project with its class names, datasets and sample counts by split. */
+    public record ProjectView(long id, String name, String description, OffsetDateTime createdAt,
+                              List<String> classNames, long sampleCount, Map<String, Long> samplesBySplit,
+                              List<DatasetView> datasets) {
+    }
+
+    @GET
+    @Operation(summary = "List projects with their datasets and sample counts")
+    public List<ProjectView> list() {
+        return projects.list().stream().map(this::view).toList();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a project")
+    public Response create(NewProject body) {
+        if (body == null) {
+            throw ApiException.badRequest("Missing body", "Send {\"name\": \"...\", \"description\": \"...\"}");
+        }
+        Project p = projects.create(body.name(), body.description());
+        return Response.created(URI.create("/api/projects/" + p.id)).entity(view(p)).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One project with its datasets and sample counts")
+    public ProjectView get(@PathParam("id") long id) {
+        return projects.find(id).map(this::view).orElseThrow(() -> ApiException.notFound("Project " + id));
+    }
+
+    private ProjectView view(Project p) {
+        Map<String, Long> bySplit = datasets.countsBySplit(p.id);
+        long total = bySplit.values().stream().mapToLong(Long::longValue).sum();
+        return new ProjectView(p.id, p.name, p.description, p.createdAt, List.copyOf(p.classNames), total, bySplit,
+                datasets.datasetsOf(p.id).stream().map(DatasetView::of).toList());
+    }
+}

@@ -1,0 +1,115 @@
+package org.rationale.project;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.rationale.web.ApiException;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Owns projects: creation with unique names, lookup, and their class (label) names. */
+@ApplicationScoped
+public class ProjectService {
+
+    private final EntityManager em;
+
+    ProjectService(EntityManager em) {
+        this.em = em;
+    }
+
+    @Transactional
+    public Project create(String name, String description) {
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty()) {
+            throw ApiException.badRequest("Project name is required", "Give the project a non-blank name");
+        }
+        if (trimmed.length() > 200) {
+            throw ApiException.badRequest("Project name is too long", "At most 200 characters, got " + trimmed.length());
+        }
+        if (Project.count("lower(name) = lower(?1)", trimmed) > 0) {
+            throw new ApiException(409, "Project name already taken", "A project named '" + trimmed + "' exists");
+        }
+        Project p = new Project();
+        p.name = trimmed;
+        p.description = description == null || description.isBlank() ? null : description.strip();
+        p.persist();
+        em.flush();
+        em.refresh(p);
+        return p;
+    }
+
+    @Transactional
+    public Optional<Project> find(long id) {
+        return Project.findByIdOptional(id);
+    }
+
+    @Transactional
+    public Optional<Project> findByName(String name) {
+        return Project.find("name", name).firstResultOptional();
+    }
+
+    @Transactional
+    public List<Project> list() {
+        return Project.list("order by id");
+    }
+
+    /** The project, locked for the rest of the transaction (imports into one project run one at a time). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Project lock(long id) {
+        Project p = em.find(Project.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (p == null) {
+            throw ApiException.notFound("Project " + id);
+        }
+        return p;
+    }
+
+    /**
+     * Maps class names to the project's labels, adding the names it does not know yet at the end.
+     * Must run in the importing transaction, after {@link #lock}.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int[] labelsForNames(Project project, List<String> names) {
+        int[] labels = new int[names.size()];
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            int at = project.classNames.indexOf(n);
+            if (at < 0) {
+                project.classNames.add(n);
+                at = project.classNames.size() - 1;
+            }
+            labels[i] = at;
+        }
+        return labels;
+    }
+
+    /**
+     * Makes sure every numeric label up to {@code maxLabel} has a name: given names fill gaps and must
+     * agree with names the project already has.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void ensureNumericLabels(Project project, int maxLabel, List<String> givenNames) {
+        Map<Integer, String> wanted = new LinkedHashMap<>();
+        for (int label = 0; label <= Math.max(maxLabel, givenNames.size() - 1); label++) {
+            String given = label < givenNames.size() ? givenNames.get(label).strip() : null;
+            if (label < project.classNames.size()) {
+                String existing = project.classNames.get(label);
+                if (given != null && !given.isEmpty() && !given.equals(existing)) {
+                    throw new ApiException(409, "Class names disagree with the project",
+                            "Label " + label + " is '" + existing + "' in project '" + project.name
+                                    + "' but the import names it '" + given + "'");
+                }
+            } else {
+                wanted.put(label, given == null || given.isEmpty() ? Integer.toString(label) : given);
+            }
+        }
+        for (String name : wanted.values()) {
+            if (project.classNames.contains(name)) {
+                throw new ApiException(409, "Duplicate class name", "Class name '" + name + "' is used twice");
+            }
+            project.classNames.add(name);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package org.rationale.ui;
+
+import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.server.PWA;
+import com.vaadin.flow.theme.Theme;
+import com.vaadin.flow.theme.lumo.Lumo;
+
+/** Application shell: theme and page metadata of the Vaadin UI. */
+@Theme(value = "rationale", variant = Lumo.LIGHT)
+@PWA(name = "Rationale", shortName = "Rationale", description = "Review why a classifier decided what it decided")
+public class AppShell implements AppShellConfigurator {
+}

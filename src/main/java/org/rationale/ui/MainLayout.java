@@ -1,0 +1,46 @@
+package org.rationale.ui;
+
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+
+/** The frame of every page: brand, navigation, and links to the API documentation. */
+public class MainLayout extends AppLayout {
+
+    public MainLayout() {
+        Span logo = new Span("◐");
+        logo.addClassName("brand-mark");
+        Span name = new Span("Rationale");
+        name.addClassName("brand-name");
+        HorizontalLayout brand = new HorizontalLayout(new DrawerToggle(), logo, name);
+        brand.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        brand.setSpacing(false);
+        brand.addClassName("brand");
+
+        Anchor api = new Anchor("/q/swagger-ui", "API");
+        api.setTarget("_blank");
+        api.addClassName("header-link");
+        Div right = new Div(api);
+        right.addClassName("header-right");
+        HorizontalLayout header = new HorizontalLayout(brand, right);
+        header.setWidthFull();
+        header.expand(brand);
+        header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        header.addClassName("app-header");
+        addToNavbar(header);
+
+        SideNav nav = new SideNav();
+        nav.addItem(new SideNavItem("Projects", ProjectsView.class, VaadinIcon.FOLDER_O.create()));
+        Span tagline = new Span("Review why a model decided what it decided.");
+        tagline.addClassName("drawer-tagline");
+        addToDrawer(nav, tagline);
+        setPrimarySection(Section.DRAWER);
+    }
+}

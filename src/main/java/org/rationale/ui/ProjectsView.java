@@ -1,0 +1,180 @@
+package org.rationale.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import jakarta.inject.Inject;
+import org.rationale.dataset.Dataset;
+import org.rationale.dataset.DatasetService;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
+import org.rationale.web.ApiException;
+
+import java.text.NumberFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Start page: every project with its datasets and sample counts, and a way to create one. */
+@Route(value = "", layout = MainLayout.class)
+@PageTitle("Projects · Rationale")
+public class ProjectsView extends VerticalLayout {
+
+    private static final NumberFormat COUNT = NumberFormat.getIntegerInstance(Locale.US);
+
+    private final ProjectService projects;
+    private final DatasetService datasets;
+    private final Div cards = new Div();
+
+    @Inject
+    public ProjectsView(ProjectService projects, DatasetService datasets) {
+        this.projects = projects;
+        this.datasets = datasets;
+        addClassName("projects-view");
+        setPadding(true);
+
+        H1 title = new H1("Projects");
+        Button create = new Button("New project", VaadinIcon.PLUS.create(), e -> openCreateDialog());
+        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        create.setId("new-project");
+        Button refresh = new Button(VaadinIcon.REFRESH.create(), e -> refresh());
+        refresh.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        refresh.setAriaLabel("Refresh");
+        HorizontalLayout head = new HorizontalLayout(title, refresh, create);
+        head.setWidthFull();
+        head.expand(title);
+        head.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+
+        cards.addClassName("project-cards");
+        add(head, cards);
+        refresh();
+    }
+
+    void refresh() {
+        cards.removeAll();
+        List<Project> all = projects.list();
+        if (all.isEmpty()) {
+            Div empty = new Div(new H2("No projects yet"),
+                    new Paragraph("Create a project, then import a dataset through the API (IDX files or a zip of "
+                            + "class folders). The embedded default seeds a demo project on its first start."));
+            empty.addClassName("empty-state");
+            cards.add(empty);
+            return;
+        }
+        for (Project p : all) {
+            cards.add(card(p));
+        }
+    }
+
+    private Div card(Project p) {
+        Map<String, Long> bySplit = datasets.countsBySplit(p.id);
+        long total = bySplit.values().stream().mapToLong(Long::longValue).sum();
+
+        H2 name = new H2(p.name);
+        name.addClassName("project-name");
+        Span count = new Span(COUNT.format(total) + " samples");
+        count.addClassName("project-count");
+        HorizontalLayout title = new HorizontalLayout(name, count);
+        title.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        title.setWidthFull();
+        title.expand(name);
+
+        Div badges = new Div();
+        badges.addClassName("badges");
+        bySplit.forEach((split, n) -> {
+            if (n > 0) {
+                Span b = new Span(split + " · " + COUNT.format(n));
+                b.getElement().getThemeList().add("badge " + ("train".equals(split) ? "" : "contrast"));
+                badges.add(b);
+            }
+        });
+        Span classes = new Span(p.classNames.size() + " classes");
+        classes.getElement().getThemeList().add("badge success");
+        badges.add(classes);
+
+        Div card = new Div(title);
+        card.addClassName("project-card");
+        card.getElement().setAttribute("data-project", p.name);
+        if (p.description != null) {
+            Paragraph d = new Paragraph(p.description);
+            d.addClassName("project-description");
+            card.add(d);
+        }
+        card.add(badges);
+
+        List<Dataset> ds = datasets.datasetsOf(p.id);
+        if (!ds.isEmpty()) {
+            Grid<Dataset> grid = new Grid<>();
+            grid.addColumn(d -> d.name).setHeader("Dataset").setAutoWidth(true).setFlexGrow(2);
+            grid.addColumn(d -> d.split).setHeader("Split").setAutoWidth(true);
+            grid.addColumn(d -> d.format).setHeader("Format").setAutoWidth(true);
+            grid.addColumn(d -> d.width == null ? "mixed" : d.width + "×" + d.height + (d.channels == 3 ? " RGB" : " gray"))
+                    .setHeader("Images").setAutoWidth(true);
+            grid.addColumn(d -> COUNT.format(d.sampleCount)).setHeader("Samples").setTextAlign(
+                    com.vaadin.flow.component.grid.ColumnTextAlign.END);
+            grid.setItems(ds);
+            grid.setAllRowsVisible(true);
+            grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_NO_BORDER, GridVariant.LUMO_ROW_STRIPES);
+            grid.addClassName("dataset-grid");
+            card.add(grid);
+        }
+        Button browse = new Button("Browse samples", VaadinIcon.GRID_SMALL.create(),
+                e -> getUI().ifPresent(ui -> ui.navigate(SampleBrowserView.class,
+                        new RouteParameters("projectId", p.id.toString()))));
+        browse.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
+        browse.setEnabled(total > 0);
+        browse.addClassName("browse-button");
+        card.add(browse);
+        return card;
+    }
+
+    private void openCreateDialog() {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("New project");
+        TextField name = new TextField("Name");
+        name.setRequired(true);
+        name.setWidthFull();
+        name.setMaxLength(200);
+        TextArea description = new TextArea("Description");
+        description.setWidthFull();
+        VerticalLayout form = new VerticalLayout(name, description);
+        form.setPadding(false);
+        form.setWidth("28rem");
+        dialog.add(form);
+        Button save = new Button("Create", e -> {
+            try {
+                projects.create(name.getValue(), description.getValue());
+                dialog.close();
+                refresh();
+                Notification.show("Project created", 3000, Notification.Position.BOTTOM_START)
+                        .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+            } catch (ApiException ex) {
+                name.setInvalid(true);
+                name.setErrorMessage(ex.getMessage());
+            }
+        });
+        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        Button cancel = new Button("Cancel", e -> dialog.close());
+        dialog.getFooter().add(cancel, save);
+        dialog.open();
+        name.focus();
+    }
+}

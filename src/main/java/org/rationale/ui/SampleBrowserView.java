@@ -1,0 +1,262 @@
+package org.rationale.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.QueryParameters;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import jakarta.inject.Inject;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.Sample;
+import org.rationale.dataset.Split;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
+
+import java.text.NumberFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The sample browser: a page of thumbnails of one project, filtered by split and label, with a
+ * detail dialog showing the image large, its provenance and its known shortcut region. Filters and
+ * page live in the URL, so a view can be shared.
+ */
+@Route(value = "projects/:projectId/samples", layout = MainLayout.class)
+public class SampleBrowserView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
+
+    static final int PAGE_SIZE = 60;
+    private static final NumberFormat COUNT = NumberFormat.getIntegerInstance(Locale.US);
+    private static final String ALL = "all";
+
+    private final ProjectService projects;
+    private final DatasetService datasets;
+
+    private Project project;
+    private final H1 title = new H1();
+    private final Select<String> split = new Select<>();
+    private final Select<Integer> label = new Select<>();
+    private final Span summary = new Span();
+    private final Div thumbnails = new Div();
+    private final Button previous = new Button(VaadinIcon.ANGLE_LEFT.create());
+    private final Button next = new Button(VaadinIcon.ANGLE_RIGHT.create());
+    private final Span pageInfo = new Span();
+    private int page;
+    private long total;
+    private boolean updating;
+
+    @Inject
+    public SampleBrowserView(ProjectService projects, DatasetService datasets) {
+        this.projects = projects;
+        this.datasets = datasets;
+        addClassName("sample-browser");
+
+        split.setLabel("Split");
+        split.setItems(ALL, Split.TRAIN.value(), Split.VALIDATION.value(), Split.TEST.value());
+        split.setItemLabelGenerator(s -> ALL.equals(s) ? "All splits" : s);
+        split.setId("split-filter");
+        split.addValueChangeListener(e -> filtersChanged());
+
+        label.setLabel("Label");
+        label.setId("label-filter");
+        label.addValueChangeListener(e -> filtersChanged());
+
+        summary.addClassName("result-summary");
+        summary.setId("result-summary");
+        previous.setAriaLabel("Previous page");
+        next.setAriaLabel("Next page");
+        previous.addClickListener(e -> showPage(page - 1));
+        next.addClickListener(e -> showPage(page + 1));
+        previous.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        next.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        pageInfo.addClassName("page-info");
+
+        RouterLink back = new RouterLink("← Projects", ProjectsView.class);
+        back.addClassName("back-link");
+        HorizontalLayout filters = new HorizontalLayout(split, label, summary);
+        filters.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        filters.addClassName("filters");
+        HorizontalLayout pager = new HorizontalLayout(previous, pageInfo, next);
+        pager.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        pager.addClassName("pager");
+        thumbnails.addClassName("thumbnail-grid");
+        thumbnails.setId("thumbnails");
+        add(back, title, filters, thumbnails, pager);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        long id;
+        try {
+            id = Long.parseLong(event.getRouteParameters().get("projectId").orElse(""));
+        } catch (NumberFormatException e) {
+            showMissing();
+            return;
+        }
+        project = projects.find(id).orElse(null);
+        if (project == null) {
+            showMissing();
+            return;
+        }
+        title.setText(project.name);
+        List<Integer> labels = new ArrayList<>();
+        labels.add(-1);
+        for (int i = 0; i < project.classNames.size(); i++) {
+            labels.add(i);
+        }
+        updating = true;
+        label.setItems(labels);
+        label.setItemLabelGenerator(l -> l < 0 ? "All labels" : l + " · " + project.classNames.get(l));
+        Map<String, List<String>> q = event.getLocation().getQueryParameters().getParameters();
+        split.setValue(first(q, "split", ALL, List.of(ALL, "train", "validation", "test")));
+        label.setValue(parse(first(q, "label", "-1", null), -1, project.classNames.size() - 1, -1));
+        updating = false;
+        showPage(parse(first(q, "page", "0", null), 0, Integer.MAX_VALUE, 0));
+    }
+
+    @Override
+    public String getPageTitle() {
+        return (project == null ? "Samples" : project.name + " · samples") + " · Rationale";
+    }
+
+    private void filtersChanged() {
+        if (!updating && project != null) {
+            showPage(0);
+        }
+    }
+
+    private void showPage(int requested) {
+        Split s = ALL.equals(split.getValue()) || split.getValue() == null ? null : Split.parse(split.getValue());
+        Integer l = label.getValue() == null || label.getValue() < 0 ? null : label.getValue();
+        var result = datasets.samples(project.id, s, l, Math.max(0, requested) * PAGE_SIZE, PAGE_SIZE);
+        total = result.total();
+        int pages = (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+        if (requested >= pages && total > 0) {
+            showPage(pages - 1);
+            return;
+        }
+        page = Math.max(0, requested);
+        thumbnails.removeAll();
+        for (Sample sample : result.items()) {
+            thumbnails.add(thumbnail(sample));
+        }
+        if (result.items().isEmpty()) {
+            Paragraph none = new Paragraph("No samples match these filters.");
+            none.addClassName("empty-state");
+            thumbnails.add(none);
+        }
+        summary.setText(COUNT.format(total) + " samples");
+        pageInfo.setText("Page " + (page + 1) + " of " + COUNT.format(pages));
+        previous.setEnabled(page > 0);
+        next.setEnabled(page + 1 < pages);
+        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null,
+                "projects/" + project.id + "/samples?" + QueryParameters.simple(Map.of(
+                        "split", split.getValue() == null ? ALL : split.getValue(),
+                        "label", String.valueOf(label.getValue() == null ? -1 : label.getValue()),
+                        "page", String.valueOf(page))).getQueryString()));
+    }
+
+    private Div thumbnail(Sample s) {
+        Image img = new Image("/api/samples/" + s.id + "/image.png", className(s.label) + " #" + s.id);
+        img.addClassName("thumb-image");
+        Span caption = new Span(className(s.label));
+        caption.addClassName("thumb-caption");
+        Div tile = new Div(img, caption);
+        tile.addClassName("thumb");
+        tile.addClassName("split-" + s.split);
+        tile.getElement().setAttribute("data-sample", s.id.toString());
+        tile.getElement().setAttribute("title", s.source);
+        tile.addClickListener(e -> openDetail(s));
+        return tile;
+    }
+
+    private void openDetail(Sample s) {
+        Dialog d = new Dialog();
+        d.setHeaderTitle(className(s.label) + " · sample " + s.id);
+        Image img = new Image("/api/samples/" + s.id + "/image.png", className(s.label));
+        img.addClassName("detail-image");
+        Div frame = new Div(img);
+        frame.addClassName("detail-frame");
+        if (s.shortcutX != null) {
+            Div box = new Div();
+            box.addClassName("shortcut-box");
+            box.getStyle().set("left", pct(s.shortcutX, s.width)).set("top", pct(s.shortcutY, s.height))
+                    .set("width", pct(s.shortcutWidth, s.width)).set("height", pct(s.shortcutHeight, s.height));
+            frame.add(box);
+        }
+        Div facts = new Div(
+                fact("Label", s.label + " · " + className(s.label)),
+                fact("Split", s.split),
+                fact("Size", s.width + " × " + s.height + (s.channels == 1 ? " gray" : " RGB")),
+                fact("Source", s.source),
+                fact("Known shortcut", s.shortcutX == null ? "none recorded"
+                        : s.shortcutWidth + "×" + s.shortcutHeight + " at (" + s.shortcutX + ", " + s.shortcutY + ")"));
+        facts.addClassName("facts");
+        Anchor raw = new Anchor("/api/samples/" + s.id + "/image.png", "Open PNG");
+        raw.setTarget("_blank");
+        HorizontalLayout body = new HorizontalLayout(frame, new VerticalLayout(facts, raw));
+        d.add(body);
+        Button close = new Button("Close", e -> d.close());
+        d.getFooter().add(close);
+        d.open();
+    }
+
+    private static Div fact(String name, String value) {
+        Span n = new Span(name);
+        n.addClassName("fact-name");
+        Span v = new Span(value);
+        v.addClassName("fact-value");
+        Div f = new Div(n, v);
+        f.addClassName("fact");
+        return f;
+    }
+
+    private static String pct(int v, int of) {
+        return (100.0 * v / of) + "%";
+    }
+
+    private String className(int l) {
+        return l < project.classNames.size() ? project.classNames.get(l) : Integer.toString(l);
+    }
+
+    private void showMissing() {
+        project = null;
+        removeAll();
+        add(new RouterLink("← Projects", ProjectsView.class), new H2("Project not found"),
+                new Paragraph("There is no such project. Pick one from the project list."));
+    }
+
+    private static String first(Map<String, List<String>> q, String key, String fallback, List<String> allowed) {
+        List<String> v = q.get(key);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        return allowed == null || allowed.contains(v.get(0)) ? v.get(0) : fallback;
+    }
+
+    private static int parse(String text, int min, int max, int fallback) {
+        try {
+            int v = Integer.parseInt(text);
+            return v < min || v > max ? fallback : v;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

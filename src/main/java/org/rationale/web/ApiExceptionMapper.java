@@ -1,0 +1,71 @@
+package org.rationale.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.stream.Collectors;
+
+/** Turns every failure at the REST edge into a JSON {@link ApiError} with a fitting status. */
+public class ApiExceptionMapper {
+
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMapper.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return respond(e.status(), e.getMessage(), e.detail());
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e) {
+        String detail = e.getConstraintViolations().stream()
+                .map(v -> lastNode(v.getPropertyPath().toString()) + ": " + v.getMessage())
+                .sorted()
+                .collect(Collectors.joining("; "));
+        return respond(400, "Invalid request", detail);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return respond(400, "Malformed JSON", e.getOriginalMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String error = switch (status) {
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            case 406 -> "Not acceptable";
+            case 413 -> "Upload too large";
+            case 415 -> "Unsupported media type";
+            default -> status >= 500 ? "Internal error" : "Bad request";
+        };
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        String detail = cause.getMessage();
+        if (cause instanceof JsonProcessingException jpe) {
+            error = "Malformed JSON";
+            detail = jpe.getOriginalMessage();
+        }
+        return respond(status, error, detail);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        LOG.error("Unexpected error", e);
+        return respond(500, "Internal error", e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+
+    static Response respond(int status, String error, String detail) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(error, detail)).build();
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}
