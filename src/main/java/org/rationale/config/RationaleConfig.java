@@ -25,6 +25,9 @@ public interface RationaleConfig {
     interface Upload {
         /** Largest request body accepted; larger ones are answered with 413 before they are read. */
         MemorySize maxSize();
+
+        /** Limit of the HTTP layer itself, for bodies sent without a declared length. */
+        MemorySize backstopSize();
     }
 
     /** Limits that protect the server from hostile or broken datasets. */

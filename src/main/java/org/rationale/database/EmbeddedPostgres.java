@@ -234,10 +234,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * True when the process exists and is not a zombie. An orphaned server's parent is pid 1, and
+     * not every pid 1 (in containers, say) reaps its children, so a stopped orphan can linger as a zombie.
+     */
+    static boolean isRunning(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int close = stat.lastIndexOf(')');
+            return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
+
     /** True when pid is a live postgres server whose command line names this data folder. */
     private static boolean isPostgresOf(long pid, Path dataDir) {
         return ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
+                .filter(h -> isRunning(h.pid()))
                 .map(ProcessHandle::info)
                 .filter(info -> info.command().map(c -> c.endsWith("/postgres")).orElse(false))
                 .flatMap(ProcessHandle.Info::arguments)
@@ -257,7 +271,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private static void waitForExit(long pid, int seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        while (System.nanoTime() < deadline && isRunning(pid)) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {

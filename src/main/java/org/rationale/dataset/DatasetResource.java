@@ -12,6 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.rationale.config.RationaleConfig;
 import org.rationale.web.ApiException;
 
 import java.net.URI;
@@ -25,10 +26,12 @@ public class DatasetResource {
 
     private final DatasetImporter importer;
     private final DatasetService datasets;
+    private final RationaleConfig config;
 
-    DatasetResource(DatasetImporter importer, DatasetService datasets) {
+    DatasetResource(DatasetImporter importer, DatasetService datasets, RationaleConfig config) {
         this.importer = importer;
         this.datasets = datasets;
+        this.config = config;
     }
 
     @GET
@@ -54,6 +57,13 @@ public class DatasetResource {
                            @RestForm("images") FileUpload images,
                            @RestForm("labels") FileUpload labels,
                            @RestForm("archive") FileUpload archive) {
+        long uploaded = java.util.stream.Stream.of(images, labels, archive).filter(java.util.Objects::nonNull)
+                .mapToLong(FileUpload::size).sum();
+        long limit = config.upload().maxSize().asLongValue();
+        if (uploaded > limit) {
+            throw new ApiException(413, "Upload too large", "The files have " + uploaded + " bytes; the limit is "
+                    + limit + " bytes (rationale.upload.max-size)");
+        }
         Dataset d;
         if (archive != null) {
             if (images != null || labels != null) {

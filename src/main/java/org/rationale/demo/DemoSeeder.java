@@ -4,9 +4,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 import org.rationale.config.RationaleConfig;
 import org.rationale.database.AppSettings;
@@ -27,11 +24,10 @@ import java.util.List;
 /**
  * Seeds the "Decoy Fashion-MNIST" demo project once per installation (when
  * {@code rationale.demo.seed} is on, which the embedded default turns on), in the background after
- * start-up, in one transaction. Readiness stays DOWN until it is done.
+ * start-up, in one transaction. {@link DemoReadiness} stays DOWN until it is done.
  */
 @ApplicationScoped
-@Readiness
-public class DemoSeeder implements HealthCheck {
+public class DemoSeeder {
 
     public static final String PROJECT_NAME = "Decoy Fashion-MNIST";
     static final String SEEDED_KEY = "demo.seeded";
@@ -131,8 +127,13 @@ public class DemoSeeder implements HealthCheck {
         }
     }
 
-    @Override
-    public HealthCheckResponse call() {
-        return HealthCheckResponse.named("demo-project").status(!busy).withData("state", state).build();
+    /** True while the demo is being seeded in the background. */
+    public boolean seeding() {
+        return busy;
+    }
+
+    /** What happened to the demo on this start: not requested, seeding, seeded, seeded earlier, failed: why. */
+    public String state() {
+        return state;
     }
 }

@@ -1,0 +1,356 @@
+package org.rationale.dataset;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+import org.rationale.testing.Api;
+import org.rationale.testing.Fixtures;
+import org.rationale.testing.PostgresTestResource;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class DatasetImportTest {
+
+    private static final String OCTETS = "application/octet-stream";
+
+    private static RequestSpecification idx(byte[] images, byte[] labels) {
+        return given().multiPart("images", "imgs-idx3-ubyte.gz", images, OCTETS)
+                .multiPart("labels", "labels-idx1-ubyte.gz", labels, OCTETS);
+    }
+
+    private static RequestSpecification archive(byte[] zip) {
+        return given().multiPart("archive", "photos.zip", zip, "application/zip");
+    }
+
+    private static ValidatableResponse post(RequestSpecification spec, long project, String split) {
+        return spec.multiPart("split", split).post("/api/projects/" + project + "/datasets").then();
+    }
+
+    /** Posts a bad upload and checks the status, the error, and that nothing was stored. */
+    private static void assertRejected(long project, RequestSpecification spec, int status, String errorStart) {
+        long before = Api.sampleCount(project);
+        int datasetsBefore = Api.datasetCount(project);
+        post(spec, project, "train")
+                .statusCode(status)
+                .contentType(ContentType.JSON)
+                .body("error", startsWith(errorStart));
+        assertEquals(before, Api.sampleCount(project), "samples were stored by a rejected import");
+        assertEquals(datasetsBefore, Api.datasetCount(project), "a dataset was created by a rejected import");
+    }
+
+    private static byte[] png(Object url) {
+        return given().get(url.toString()).then().statusCode(200).contentType("image/png")
+                .extract().asByteArray();
+    }
+
+    @Test
+    void importsGzippedIdxWithSourcesAndLosslessImages() {
+        long p = Api.newProject("idx");
+        post(idx(Fixtures.gzip(Fixtures.idxImages(12, 5, 4)), Fixtures.gzip(Fixtures.idxLabels(12, 3))), p, "train")
+                .statusCode(201)
+                .body("sampleCount", equalTo(12))
+                .body("format", equalTo("idx"))
+                .body("width", equalTo(4)).body("height", equalTo(5)).body("channels", equalTo(1))
+                .body("name", equalTo("imgs-idx3-ubyte"));
+        var page = given().get("/api/projects/" + p + "/samples?limit=100").then().statusCode(200)
+                .body("total", equalTo(12)).extract().jsonPath();
+        for (int i = 0; i < 12; i++) {
+            assertEquals("imgs-idx3-ubyte.gz#" + i, page.getString("items[" + i + "].source"));
+            assertEquals(i % 3, page.getInt("items[" + i + "].label"));
+            byte[] expected = new byte[20];
+            for (int px = 0; px < 20; px++) {
+                expected[px] = Fixtures.pixel(i, px);
+            }
+            ImageCodec.Pixels back = ImageCodec.decodePng(png(page.getString("items[" + i + "].imageUrl")));
+            assertEquals(4, back.width());
+            assertArrayEquals(expected, back.data(), "image " + i + " changed on the way");
+        }
+        given().get("/api/projects/" + p).then().body("classNames", equalTo(List.of("0", "1", "2")));
+    }
+
+    @Test
+    void importsRawIdxWithGivenClassNames() {
+        long p = Api.newProject("raw idx");
+        post(idx(Fixtures.idxImages(6, 3, 3), Fixtures.idxLabels(6, 2)).multiPart("classNames", "normal, pneumonia")
+                .multiPart("name", "ward 7"), p, "test")
+                .statusCode(201).body("sampleCount", equalTo(6)).body("split", equalTo("test"));
+        given().get("/api/projects/" + p).then().body("classNames", equalTo(List.of("normal", "pneumonia")))
+                .body("samplesBySplit.test", equalTo(6));
+        given().get("/api/projects/" + p + "/samples?label=1").then().body("total", equalTo(3))
+                .body("items[0].className", equalTo("pneumonia"));
+    }
+
+    @Test
+    void importsImageFolderArchiveOfGrayAndRgbImagesOfAnySize() {
+        long p = Api.newProject("folders");
+        BufferedImage cat = Fixtures.rgbImage(30, 20, 1);
+        BufferedImage dog = Fixtures.grayImage(17, 9, 2);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("pets/", new byte[0]);
+        entries.put("pets/dog/", new byte[0]);
+        entries.put("pets/dog/rex.png", Fixtures.encode(dog, "png"));
+        entries.put("pets/cat/tom.png", Fixtures.encode(cat, "png"));
+        entries.put("pets/cat/felix.jpg", Fixtures.encode(Fixtures.rgbImage(64, 48, 3), "jpg"));
+        entries.put("__MACOSX/pets/cat/._tom.png", "junk".getBytes());
+        entries.put("pets/.DS_Store", "junk".getBytes());
+        post(archive(Fixtures.zip(entries)), p, "train")
+                .statusCode(201).body("sampleCount", equalTo(3)).body("format", equalTo("image-folder"))
+                .body("width", equalTo(null));
+        given().get("/api/projects/" + p).then().body("classNames", equalTo(List.of("cat", "dog")));
+        var items = given().get("/api/projects/" + p + "/samples").then().extract().jsonPath();
+        Map<String, Integer> labelOf = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+            labelOf.put(items.getString("items[" + i + "].source"), items.getInt("items[" + i + "].label"));
+        }
+        assertEquals(Map.of("pets/cat/felix.jpg", 0, "pets/cat/tom.png", 0, "pets/dog/rex.png", 1), labelOf);
+
+        var tom = items.getList("items", Map.class).stream().filter(m -> m.get("source").equals("pets/cat/tom.png")).findFirst().orElseThrow();
+        assertEquals(3, tom.get("channels"));
+        BufferedImage back = Fixtures.decode(png(tom.get("imageUrl")));
+        for (int y = 0; y < 20; y++) {
+            for (int x = 0; x < 30; x++) {
+                assertEquals(cat.getRGB(x, y) & 0xffffff, back.getRGB(x, y) & 0xffffff, "pixel " + x + "," + y);
+            }
+        }
+        var rex = items.getList("items", Map.class).stream().filter(m -> m.get("source").equals("pets/dog/rex.png")).findFirst().orElseThrow();
+        assertEquals(1, rex.get("channels"));
+        assertEquals(17, rex.get("width"));
+    }
+
+    @Test
+    void secondArchiveMapsKnownClassNamesToTheSameLabels() {
+        long p = Api.newProject("two archives");
+        byte[] img = Fixtures.encode(Fixtures.grayImage(8, 8, 1), "png");
+        post(archive(Fixtures.zip(Map.of("b/1.png", img, "c/2.png", img))), p, "train").statusCode(201);
+        post(archive(Fixtures.zip(Map.of("a/3.png", img, "c/4.png", img))).multiPart("name", "second"), p, "test")
+                .statusCode(201);
+        given().get("/api/projects/" + p).then().body("classNames", equalTo(List.of("b", "c", "a")));
+        given().get("/api/projects/" + p + "/samples?split=test").then()
+                .body("items.find { it.source == 'c/4.png' }.label", equalTo(1))
+                .body("items.find { it.source == 'a/3.png' }.label", equalTo(2));
+    }
+
+    @Test
+    void importsFashionMnistTestSplitFromServerPath() {
+        long p = Api.newProject("fashion");
+        given().contentType(ContentType.JSON).body(Map.of(
+                        "name", "fashion test", "split", "test",
+                        "images", "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz",
+                        "labels", "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"))
+                .post("/api/projects/" + p + "/datasets/from-path")
+                .then().statusCode(201).body("sampleCount", equalTo(10000)).body("width", equalTo(28));
+        given().get("/api/projects/" + p + "/samples?offset=9999").then()
+                .body("items[0].source", equalTo("t10k-images-idx3-ubyte.gz#9999"));
+    }
+
+    @Test
+    void rejectsServerPathOutsideAllowedFolders() throws Exception {
+        long p = Api.newProject("path");
+        Path outside = Files.createTempFile("outside", ".gz");
+        Files.write(outside, Fixtures.gzip(Fixtures.idxImages(2, 2, 2)));
+        given().contentType(ContentType.JSON).body(Map.of("split", "train", "images", outside.toString(),
+                        "labels", "/etc/passwd"))
+                .post("/api/projects/" + p + "/datasets/from-path")
+                .then().statusCode(403).body("error", startsWith("Path not allowed"));
+        given().contentType(ContentType.JSON).body(Map.of("split", "train", "archive", "/usr/share/datasets/none.zip"))
+                .post("/api/projects/" + p + "/datasets/from-path")
+                .then().statusCode(400).body("error", startsWith("No such file"));
+        assertEquals(0, Api.datasetCount(p));
+    }
+
+    @Test
+    void rejectsWrongIdxMagic() {
+        long p = Api.newProject("magic");
+        byte[] images = Fixtures.idxImages(4, 2, 2);
+        images[2] = 0x0d; // float data instead of unsigned bytes
+        assertRejected(p, idx(images, Fixtures.idxLabels(4, 2)), 400, "Not an IDX image file");
+        assertRejected(p, idx(Fixtures.idxLabels(4, 2), Fixtures.idxImages(4, 2, 2)), 400, "Not an IDX");
+        assertRejected(p, idx("PK\u0003\u0004 not idx at all".getBytes(), Fixtures.idxLabels(4, 2)), 400, "Not an IDX image file");
+    }
+
+    @Test
+    void rejectsWrongIdxDimensions() {
+        long p = Api.newProject("dims");
+        byte[] images = Fixtures.idxImages(4, 2, 2);
+        images[3] = 2; // two dimensions: not images
+        assertRejected(p, idx(images, Fixtures.idxLabels(4, 2)), 400, "Not an IDX image file");
+        byte[] zeroRows = Fixtures.idxImages(4, 2, 2);
+        zeroRows[11] = 0; // rows = 0
+        assertRejected(p, idx(zeroRows, Fixtures.idxLabels(4, 2)), 400, "Invalid IDX dimensions");
+    }
+
+    @Test
+    void rejectsImageAndLabelCountsThatDiffer() {
+        long p = Api.newProject("counts");
+        post(idx(Fixtures.idxImages(5, 2, 2), Fixtures.idxLabels(4, 2)), p, "train")
+                .statusCode(400).body("error", equalTo("Image and label counts differ"))
+                .body("detail", containsString("5 images but"));
+        assertEquals(0, Api.datasetCount(p));
+    }
+
+    @Test
+    void rejectsTruncatedGzipAfterStoringNothing() {
+        long p = Api.newProject("truncated");
+        // 1,500 images: some batches reach the database before the truncation is found
+        byte[] gz = Fixtures.gzip(Fixtures.idxImages(1500, 28, 28));
+        byte[] cut = Arrays.copyOf(gz, gz.length * 3 / 4);
+        assertRejected(p, idx(cut, Fixtures.gzip(Fixtures.idxLabels(1500, 10))), 400, "Truncated or corrupt gzip");
+        assertEquals(0, given().get("/api/projects/" + p).then().extract().jsonPath().getList("classNames").size(),
+                "class names of a rejected import were kept");
+    }
+
+    @Test
+    void rejectsIdxWithMissingImages() {
+        long p = Api.newProject("short");
+        byte[] raw = Fixtures.idxImages(10, 4, 4);
+        assertRejected(p, idx(Arrays.copyOf(raw, raw.length - 20), Fixtures.idxLabels(10, 2)), 400, "Truncated IDX file");
+    }
+
+    @Test
+    void rejectsCorruptImageInArchive() {
+        long p = Api.newProject("corrupt");
+        byte[] good = Fixtures.encode(Fixtures.grayImage(8, 8, 1), "png");
+        byte[] broken = Arrays.copyOf(good, 40);
+        assertRejected(p, archive(Fixtures.zip(Map.of("a/good.png", good, "b/broken.png", broken))), 400,
+                "Corrupt image: b/broken.png");
+    }
+
+    @Test
+    void rejectsNonImageFileInArchive() {
+        long p = Api.newProject("non image");
+        byte[] good = Fixtures.encode(Fixtures.grayImage(8, 8, 1), "png");
+        assertRejected(p, archive(Fixtures.zip(Map.of("a/good.png", good, "a/notes.txt", "hello".getBytes()))), 400,
+                "Not an image: a/notes.txt");
+    }
+
+    @Test
+    void rejectsZipEntryOutsideTarget() {
+        long p = Api.newProject("slip");
+        byte[] good = Fixtures.encode(Fixtures.grayImage(8, 8, 1), "png");
+        assertRejected(p, archive(Fixtures.zip(Map.of("a/good.png", good, "a/../../evil.png", good))), 400,
+                "Archive entry escapes the target folder");
+        assertRejected(p, archive(Fixtures.zip(Map.of("/etc/evil.png", good))), 400,
+                "Archive entry escapes the target folder");
+    }
+
+    @Test
+    void rejectsZipBombByCompressionRatio() {
+        long p = Api.newProject("bomb");
+        byte[] zeros = new byte[40 << 20]; // 40 MiB of zeros compress about a thousand times
+        assertRejected(p, archive(Fixtures.zip(Map.of("a/bomb.bmp", zeros))), 400, "Suspicious compression ratio");
+    }
+
+    @Test
+    void rejectsArchiveThatExpandsBeyondTotalSizeLimit() {
+        long p = Api.newProject("total");
+        Random r = new Random(5);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 0; i < 80; i++) { // 80 MiB in all, each entry compresses only ~30x
+            byte[] data = new byte[1 << 20];
+            for (int k = 0; k < data.length; k += 64) {
+                data[k] = (byte) r.nextInt();
+            }
+            entries.put("a/" + i + ".bin", data);
+        }
+        assertRejected(p, archive(Fixtures.zip(entries)), 413, "Archive expands beyond the limit");
+    }
+
+    @Test
+    void rejectsEmptyArchive() {
+        long p = Api.newProject("empty");
+        assertRejected(p, archive(Fixtures.zip(Map.of())), 400, "Archive holds no images");
+        assertRejected(p, archive(Fixtures.zip(Map.of("only/", new byte[0], ".hidden", new byte[1]))), 400,
+                "Archive holds no images");
+    }
+
+    @Test
+    void rejectsUploadThatIsNotAZip() {
+        long p = Api.newProject("not zip");
+        assertRejected(p, archive("just text".getBytes()), 400, "Not a zip archive");
+    }
+
+    @Test
+    void rejectsImageOutsideAClassFolder() {
+        long p = Api.newProject("flat");
+        byte[] good = Fixtures.encode(Fixtures.grayImage(8, 8, 1), "png");
+        assertRejected(p, archive(Fixtures.zip(Map.of("loose.png", good, "a/b.png", good))), 400,
+                "Image outside a class folder");
+    }
+
+    @Test
+    void rejectsUploadOverSizeLimit() {
+        long p = Api.newProject("big");
+        byte[] big = new byte[9 << 20]; // the test limit is 8M
+        new Random(1).nextBytes(big);
+        long before = Api.sampleCount(p);
+        given().multiPart("archive", "big.zip", big, "application/zip").multiPart("split", "train")
+                .post("/api/projects/" + p + "/datasets")
+                .then().statusCode(413)
+                .body("error", equalTo("Upload too large"))
+                .body("detail", containsString("rationale.upload.max-size"));
+        assertEquals(before, Api.sampleCount(p));
+    }
+
+    @Test
+    void rejectsMissingOrMixedParts() {
+        long p = Api.newProject("parts");
+        assertRejected(p, given().multiPart("images", "i", Fixtures.idxImages(1, 2, 2), OCTETS), 400,
+                "Missing dataset files");
+        byte[] zip = Fixtures.zip(Map.of("a/x.png", Fixtures.encode(Fixtures.grayImage(4, 4, 1), "png")));
+        assertRejected(p, idx(Fixtures.idxImages(1, 2, 2), Fixtures.idxLabels(1, 1))
+                .multiPart("archive", "a.zip", zip, "application/zip"), 400, "Too many parts");
+    }
+
+    @Test
+    void rejectsUnknownSplit() {
+        long p = Api.newProject("split");
+        long before = Api.sampleCount(p);
+        post(idx(Fixtures.idxImages(2, 2, 2), Fixtures.idxLabels(2, 2)), p, "holdout")
+                .statusCode(400).body("error", equalTo("Unknown split 'holdout'"))
+                .body("detail", containsString("train, validation, test"));
+        assertEquals(before, Api.sampleCount(p));
+    }
+
+    @Test
+    void rejectsDuplicateDatasetName() {
+        long p = Api.newProject("dup dataset");
+        post(idx(Fixtures.idxImages(2, 2, 2), Fixtures.idxLabels(2, 2)).multiPart("name", "batch"), p, "train")
+                .statusCode(201);
+        assertRejected(p, idx(Fixtures.idxImages(2, 2, 2), Fixtures.idxLabels(2, 2)).multiPart("name", "Batch"), 409,
+                "Dataset name already taken");
+    }
+
+    @Test
+    void rejectsClassNamesThatContradictTheProject() {
+        long p = Api.newProject("names");
+        post(idx(Fixtures.idxImages(2, 2, 2), Fixtures.idxLabels(2, 2)).multiPart("classNames", "cat,dog"), p, "train")
+                .statusCode(201);
+        assertRejected(p, idx(Fixtures.idxImages(2, 2, 2), Fixtures.idxLabels(2, 2)).multiPart("classNames", "dog,cat")
+                .multiPart("name", "again"), 409, "Class names disagree with the project");
+    }
+
+    @Test
+    void importIntoUnknownProjectIs404() {
+        post(idx(Fixtures.idxImages(2, 2, 2), Fixtures.idxLabels(2, 2)), 987654321L, "train")
+                .statusCode(404).body("error", equalTo("Project 987654321 not found"));
+    }
+}

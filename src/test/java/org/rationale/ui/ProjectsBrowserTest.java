@@ -1,0 +1,163 @@
+package org.rationale.ui;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.rationale.demo.DemoSeeder;
+import org.rationale.project.ProjectService;
+import org.rationale.testing.PostgresTestResource;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Drives the real UI in Debian's headless Chromium. */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class ProjectsBrowserTest {
+
+    private static WebDriver browser;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    DemoSeeder seeder;
+    @Inject
+    ProjectService projects;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("rationale.test.chromium", "/usr/bin/chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000",
+                "--user-data-dir=" + Files.createTempDirectory("rationale-chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getProperty("rationale.test.chromedriver", "/usr/bin/chromedriver")))
+                .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    private WebElement projectCard(String name) {
+        return waiting().until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector(".project-card[data-project='" + name + "']")));
+    }
+
+    @Test
+    void startPageListsDemoProjectAndBrowserShowsItsSamples() {
+        seeder.seed();
+        browser.get(root.toString());
+        WebElement card = projectCard(DemoSeeder.PROJECT_NAME);
+        waiting().until(d -> card.findElement(By.className("project-count")).getText().equals("2,500 samples"));
+        assertTrue(card.getText().contains("train · 2,000"), card.getText());
+        assertTrue(card.getText().contains("test · 500"), card.getText());
+
+        card.findElement(By.className("browse-button")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("result-summary"), "2,500 samples"));
+        List<WebElement> thumbs = waiting().until(d -> {
+            List<WebElement> t = d.findElements(By.cssSelector("#thumbnails .thumb"));
+            return t.size() == 60 ? t : null;
+        });
+        // the first thumbnail's image really loads
+        try {
+            waiting().until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                    "const i = document.querySelector('#thumbnails .thumb img'); return i.complete && i.naturalWidth === 28;"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            Object state = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "const i = document.querySelector('#thumbnails .thumb img'); return i.src + ' ' + i.complete + ' ' + i.naturalWidth;");
+            throw new AssertionError("thumbnail did not load: " + state, e);
+        }
+
+        thumbs.get(0).click();
+        WebElement dialog = waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("vaadin-dialog-overlay")));
+        // fact names are upper-cased by CSS, and getText() returns what a person sees
+        waiting().until(d -> dialog.getText().contains("KNOWN SHORTCUT"));
+        assertTrue(dialog.getText().contains("4×4 at"), dialog.getText());
+        assertEquals(1, browser.findElements(By.cssSelector("vaadin-dialog-overlay .shortcut-box")).size());
+    }
+
+    @Test
+    void filtersFromTheAddressBar() {
+        seeder.seed();
+        long id = projects.findByName(DemoSeeder.PROJECT_NAME).orElseThrow().id;
+        browser.get(root + "projects/" + id + "/samples?split=test&label=3&page=0");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("result-summary"), "samples"));
+        String summary = browser.findElement(By.id("result-summary")).getText();
+        long expected = given3();
+        assertEquals(String.format("%,d samples", expected), summary);
+        List<WebElement> captions = browser.findElements(By.cssSelector("#thumbnails .thumb-caption"));
+        assertTrue(captions.stream().allMatch(c -> c.getText().equals("Dress")), "a caption is not Dress");
+    }
+
+    private long given3() {
+        return io.restassured.RestAssured.given()
+                .get("/api/projects/" + projects.findByName(DemoSeeder.PROJECT_NAME).orElseThrow().id
+                        + "/samples?split=test&label=3&limit=1")
+                .then().extract().jsonPath().getLong("total");
+    }
+
+    @Test
+    void createsProjectFromDialogAndExplainsDuplicateName() {
+        String name = "Browser project " + UUID.randomUUID().toString().substring(0, 8);
+        browser.get(root.toString());
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("new-project"))).click();
+        WebElement input = waiting().until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("vaadin-dialog-overlay vaadin-text-field input")));
+        input.sendKeys(name);
+        clickDialogButton("Create");
+        projectCard(name);
+
+        browser.findElement(By.id("new-project")).click();
+        WebElement again = waiting().until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("vaadin-dialog-overlay vaadin-text-field input")));
+        again.sendKeys(name);
+        clickDialogButton("Create");
+        waiting().until(d -> d.findElements(By.cssSelector("vaadin-dialog-overlay vaadin-text-field[invalid]")).size() == 1);
+        String error = browser.findElement(By.cssSelector("vaadin-dialog-overlay vaadin-text-field [slot='error-message']")).getText();
+        assertEquals("Project name already taken", error);
+        clickDialogButton("Cancel");
+    }
+
+    private void clickDialogButton(String text) {
+        waiting().until(d -> {
+            for (WebElement b : d.findElements(By.cssSelector("vaadin-dialog-overlay vaadin-button"))) {
+                if (b.getText().equals(text)) {
+                    b.click();
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+}
