@@ -83,8 +83,10 @@ class ProjectsBrowserTest {
         assertTrue(card.getText().contains("train · 2,000"), card.getText());
         assertTrue(card.getText().contains("test · 500"), card.getText());
 
-        card.findElement(By.className("browse-button")).click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("result-summary"), "2,500 samples"));
+        WebElement browse = card.findElement(By.className("browse-button"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", browse);
+        waiting().until(ExpectedConditions.elementToBeClickable(browse)).click();
+        waitForText("#result-summary", "2,500 samples");
         List<WebElement> thumbs = waiting().until(d -> {
             List<WebElement> t = d.findElements(By.cssSelector("#thumbnails .thumb"));
             return t.size() == 60 ? t : null;
@@ -112,12 +114,28 @@ class ProjectsBrowserTest {
         seeder.seed();
         long id = projects.findByName(DemoSeeder.PROJECT_NAME).orElseThrow().id;
         browser.get(root + "projects/" + id + "/samples?split=test&label=3&page=0");
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("result-summary"), "samples"));
-        String summary = browser.findElement(By.id("result-summary")).getText();
+        String summary = waitForText("#result-summary", " samples");
         long expected = given3();
         assertEquals(String.format("%,d samples", expected), summary);
         List<WebElement> captions = browser.findElements(By.cssSelector("#thumbnails .thumb-caption"));
         assertTrue(captions.stream().allMatch(c -> c.getText().equals("Dress")), "a caption is not Dress");
+    }
+
+    /**
+     * Waits until the element's text contains {@code expected} and returns the text. Reads through
+     * JavaScript: after Vaadin's client-side navigation chromedriver's own lookups came back empty
+     * for elements that were there.
+     */
+    private String waitForText(String css, String expected) {
+        try {
+            return waiting().until(d -> {
+                Object t = ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                        "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+                return t != null && t.toString().contains(expected) ? t.toString() : null;
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("'" + expected + "' never appeared in " + css + " at " + browser.getCurrentUrl(), e);
+        }
     }
 
     private long given3() {
