@@ -1,0 +1,22 @@
+package org.rationale.saliency;
+
+/**
+ * One attribution method, in the manner of Captum's {@code attribute(inputs, target, params)}:
+ * attributions with the inputs' N×C×H×W shape, for the given target class of each sample, raw
+ * (colormaps and normalisation belong to rendering). Implementations never change the inputs.
+ */
+public interface AttributionMethod {
+
+    /** Name in the API, e.g. {@code integrated-gradients}. */
+    String name();
+
+    /** The parameters this method takes, with their defaults and limits. */
+    MethodParameters.Spec parameters();
+
+    /** True when the attributions sum to f(x) − f(baseline) (up to a numerical gap). */
+    default boolean satisfiesCompleteness() {
+        return false;
+    }
+
+    Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params);
+}

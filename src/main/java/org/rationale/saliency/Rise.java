@@ -1,0 +1,96 @@
+package org.rationale.saliency;
+
+import java.util.Random;
+
+/**
+ * RISE (Petsiuk et al. 2018), model-agnostic: random low-resolution binary masks, bilinearly
+ * upsampled with a random shift, blend the image with black; a pixel's saliency is the target logit
+ * averaged over the masks, weighted by how visible the pixel was, divided by the keep probability.
+ * Forward passes only; the masks come from {@code seed} and are the same for every sample.
+ */
+public final class Rise implements AttributionMethod {
+
+    @Override
+    public String name() {
+        return "rise";
+    }
+
+    @Override
+    public MethodParameters.Spec parameters() {
+        return new MethodParameters.Spec()
+                .integer("samples", 500, 1, 20000)
+                .integer("cells", 7, 2, 64)
+                .decimal("keep", 0.5, 0.05, 0.95)
+                .integer("seed", 0, 0, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
+        int samples = params.integer("samples");
+        int cells = params.integer("cells");
+        double keep = params.decimal("keep");
+        int h = inputs.height();
+        int w = inputs.width();
+        int hw = h * w;
+        float[][] masks = masks(samples, cells, keep, h, w, params.integer("seed"));
+        float[] black = model.black();
+        int size = inputs.sampleSize();
+        float[] out = new float[inputs.values().length];
+        int chunk = Math.max(1, model.maxBatch());
+        for (int i = 0; i < inputs.n(); i++) {
+            double[] acc = new double[hw];
+            for (int start = 0; start < samples; start += chunk) {
+                int m = Math.min(chunk, samples - start);
+                float[] batch = new float[m * size];
+                int[] t = new int[m];
+                for (int r = 0; r < m; r++) {
+                    float[] mask = masks[start + r];
+                    for (int c = 0; c < inputs.channels(); c++) {
+                        for (int p = 0; p < hw; p++) {
+                            float x = inputs.values()[i * size + c * hw + p];
+                            batch[r * size + c * hw + p] = black[c] + mask[p] * (x - black[c]);
+                        }
+                    }
+                    t[r] = targets[i];
+                }
+                double[] f = Batches.targetLogits(model, inputs.with(m, batch), t);
+                for (int r = 0; r < m; r++) {
+                    float[] mask = masks[start + r];
+                    for (int p = 0; p < hw; p++) {
+                        acc[p] += f[r] * mask[p];
+                    }
+                }
+            }
+            for (int c = 0; c < inputs.channels(); c++) {
+                for (int p = 0; p < hw; p++) {
+                    out[i * size + c * hw + p] = (float) (acc[p] / (samples * keep));
+                }
+            }
+        }
+        return new Attribution(inputs, out, VanillaGradient.noMetrics(inputs.n()));
+    }
+
+    static float[][] masks(int samples, int cells, double keep, int h, int w, long seed) {
+        Random r = new Random(seed);
+        double cellH = Math.ceil((double) h / cells);
+        double cellW = Math.ceil((double) w / cells);
+        int gh = (int) ((cells + 1) * cellH);
+        int gw = (int) ((cells + 1) * cellW);
+        float[][] out = new float[samples][];
+        for (int s = 0; s < samples; s++) {
+            float[] grid = new float[(cells + 1) * (cells + 1)];
+            for (int g = 0; g < grid.length; g++) {
+                grid[g] = r.nextDouble() < keep ? 1f : 0f;
+            }
+            float[] up = GradCam.bilinear(grid, cells + 1, cells + 1, gh, gw);
+            int dy = r.nextInt((int) cellH);
+            int dx = r.nextInt((int) cellW);
+            float[] mask = new float[h * w];
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(up, (y + dy) * gw + dx, mask, y * w, w);
+            }
+            out[s] = mask;
+        }
+        return out;
+    }
+}
