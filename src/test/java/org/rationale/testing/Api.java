@@ -31,4 +31,25 @@ public final class Api {
         return given().get("/api/projects/" + projectId + "/datasets").then().statusCode(200)
                 .extract().jsonPath().getList("$").size();
     }
+
+    /** A model spec for 1×height×28 inputs scaled to [0, 1] with classes c0, c1, … */
+    public static String modelSpec(String name, int height, int classes) {
+        StringBuilder c = new StringBuilder();
+        for (int i = 0; i < classes; i++) {
+            c.append(i == 0 ? "" : ",").append("\"c").append(i).append('"');
+        }
+        return "{\"name\":\"" + name + "\",\"channels\":1,\"height\":" + height + ",\"width\":28,"
+                + "\"scale\":0.00392156862745098,\"mean\":[0.0],\"std\":[1.0],\"classes\":[" + c + "]}";
+    }
+
+    /** Uploads the fixture CNN with its features/classifier split and returns the model id. */
+    public static long uploadFixtureCnn(long project) {
+        String octets = "application/octet-stream";
+        return given().multiPart("model", "cnn.pt", org.rationale.saliency.ReferenceFixtures.bytes("cnn.pt"), octets)
+                .multiPart("features", "f.pt", org.rationale.saliency.ReferenceFixtures.bytes("cnn-features.pt"), octets)
+                .multiPart("classifier", "c.pt", org.rationale.saliency.ReferenceFixtures.bytes("cnn-classifier.pt"), octets)
+                .multiPart("spec", modelSpec("fixture-cnn", 28, 10))
+                .post("/api/projects/" + project + "/models")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+    }
 }

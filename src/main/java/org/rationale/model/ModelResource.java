@@ -1,0 +1,31 @@
+package org.rationale.model;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.web.ApiException;
+
+/** One model version over REST. */
+@Path("/api/models")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Models")
+public class ModelResource {
+
+    private final ModelService models;
+
+    ModelResource(ModelService models) {
+        this.models = models;
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One model version")
+    public ModelView get(@PathParam("id") long id) {
+        return models.find(id).map(ModelView::of).orElseThrow(() -> ApiException.notFound("Model " + id));
+    }
+
+}

@@ -1,0 +1,192 @@
+package org.rationale.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.rationale.project.ProjectService;
+import org.rationale.saliency.InputBatch;
+import org.rationale.web.ApiException;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The model registry: checks an uploaded TorchScript model by running it before anything is stored,
+ * keeps versions and their files, and hands out loaded models (a small cache, closed on eviction).
+ */
+@ApplicationScoped
+public class ModelService {
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    private static final int CACHE = 4;
+
+    private final EntityManager em;
+    private final ProjectService projects;
+    private final Map<Long, TorchScriptModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
+
+    ModelService(EntityManager em, ProjectService projects) {
+        this.em = em;
+        this.projects = projects;
+    }
+
+    /** Parses a spec sent by a client; malformed JSON and invalid fields are a 400. */
+    public static InputSpec parseSpec(String json) {
+        if (json == null || json.isBlank()) {
+            throw ApiException.badRequest("Missing model spec", "Send the form field 'spec' with the model's input spec as JSON");
+        }
+        try {
+            return JSON.readValue(json, InputSpec.class).validated();
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("Invalid model spec", e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * Checks the files by loading them and running a batch of two black images, then stores a new
+     * version. Nothing is stored when a check fails.
+     */
+    @Transactional
+    public ModelVersion upload(long projectId, InputSpec spec, byte[] model, byte[] features, byte[] classifier) {
+        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        if ((features == null) != (classifier == null)) {
+            throw ApiException.badRequest("Incomplete model split", "Send both 'features' and 'classifier', or neither");
+        }
+        try (TorchScriptModel m = TorchScriptModel.load(spec, model, features, classifier)) {
+            check(m, spec);
+        }
+        ModelVersion v = new ModelVersion();
+        v.projectId = projectId;
+        v.name = spec.name();
+        Integer last = em.createQuery("select max(m.version) from ModelVersion m where m.projectId = ?1 and m.name = ?2",
+                Integer.class).setParameter(1, projectId).setParameter(2, spec.name()).getSingleResult();
+        v.version = last == null ? 1 : last + 1;
+        v.kind = "torchscript";
+        v.origin = "uploaded";
+        v.supportsCam = features != null;
+        try {
+            v.spec = JSON.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        parts.put("model", model);
+        if (features != null) {
+            parts.put("features", features);
+            parts.put("classifier", classifier);
+        }
+        StringBuilder hashes = new StringBuilder();
+        for (var e : parts.entrySet()) {
+            hashes.append(sha256(e.getValue()));
+        }
+        v.sha256 = sha256(hashes.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        v.persist();
+        em.flush();
+        for (var e : parts.entrySet()) {
+            em.createNativeQuery("insert into model_artifacts (model_version_id, part, sha256, bytes) values (?1, ?2, ?3, ?4)")
+                    .setParameter(1, v.id).setParameter(2, e.getKey()).setParameter(3, sha256(e.getValue()))
+                    .setParameter(4, e.getValue()).executeUpdate();
+        }
+        em.refresh(v);
+        return v;
+    }
+
+    private static void check(TorchScriptModel m, InputSpec spec) {
+        float[] black = new float[2 * spec.channels() * spec.height() * spec.width()];
+        int hw = spec.height() * spec.width();
+        for (int i = 0; i < 2; i++) {
+            for (int c = 0; c < spec.channels(); c++) {
+                java.util.Arrays.fill(black, (i * spec.channels() + c) * hw, (i * spec.channels() + c + 1) * hw,
+                        spec.normalise(c, 0));
+            }
+        }
+        InputBatch x = new InputBatch(2, spec.channels(), spec.height(), spec.width(), black);
+        long[] shape = new long[8];
+        float[] out = m.rawOutput(x, shape);
+        int classes = spec.classes().size();
+        if (shape[0] != 2 || shape[1] != classes || shape[2] != -1) {
+            StringBuilder s = new StringBuilder("(");
+            for (int i = 0; i < shape.length && shape[i] >= 0; i++) {
+                s.append(i == 0 ? "" : ", ").append(shape[i]);
+            }
+            throw new ModelException("For a batch of 2 the model returns " + s + "); the spec's " + classes
+                    + " classes need (2, " + classes + ")");
+        }
+        for (float f : out) {
+            if (!Float.isFinite(f)) {
+                throw new ModelException("The model returns non-finite values on black images");
+            }
+        }
+        if (m.supportsCam()) {
+            float[] split = m.camGradient(x, new int[] {0, 0}).logits();
+            for (int i = 0; i < out.length; i++) {
+                if (Math.abs(split[i] - out[i]) > 1e-4 * Math.max(1, Math.abs(out[i]))) {
+                    throw new ModelException("classifier(features(x)) differs from model(x) (" + split[i] + " vs "
+                            + out[i] + "): the two parts must be the same network as the whole model");
+                }
+            }
+        }
+    }
+
+    @Transactional
+    public List<ModelVersion> list(long projectId) {
+        return ModelVersion.list("projectId = ?1 order by id", projectId);
+    }
+
+    @Transactional
+    public Optional<ModelVersion> find(long id) {
+        return ModelVersion.findByIdOptional(id);
+    }
+
+    public static InputSpec specOf(ModelVersion v) {
+        try {
+            return JSON.readValue(v.spec, InputSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored spec of model " + v.id + " is unreadable", e);
+        }
+    }
+
+    /** The loaded model of a version (cached); the caller must not close it. */
+    public synchronized TorchScriptModel loaded(ModelVersion v) {
+        TorchScriptModel m = loaded.get(v.id);
+        if (m != null) {
+            return m;
+        }
+        Map<String, byte[]> parts = artifacts(v.id);
+        m = TorchScriptModel.load(specOf(v), parts.get("model"), parts.get("features"), parts.get("classifier"));
+        loaded.put(v.id, m);
+        if (loaded.size() > CACHE) {
+            var eldest = loaded.entrySet().iterator().next();
+            eldest.getValue().close();
+            loaded.remove(eldest.getKey());
+        }
+        return m;
+    }
+
+    @Transactional
+    Map<String, byte[]> artifacts(long versionId) {
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select part, bytes from model_artifacts where model_version_id = ?1")
+                .setParameter(1, versionId).getResultList();
+        for (Object[] r : rows) {
+            parts.put((String) r[0], (byte[]) r[1]);
+        }
+        return parts;
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.rationale.model;
+
+import java.util.List;
+
+/** What a model version says about one sample. */
+public record Prediction(long sampleId, long modelId, int predictedLabel, String predictedClass, double confidence,
+                         double entropy, double margin, List<Double> probabilities) {
+
+    /** Softmax with its summary numbers. */
+    public static Prediction of(long sampleId, long modelId, float[] logits, List<String> classes) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.exp(logits[i] - max);
+            sum += p[i];
+        }
+        int best = 0;
+        double entropy = 0;
+        List<Double> probs = new java.util.ArrayList<>();
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+            probs.add(p[i]);
+            if (p[i] > p[best]) {
+                best = i;
+            }
+            if (p[i] > 0) {
+                entropy -= p[i] * Math.log(p[i]);
+            }
+        }
+        double second = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (i != best) {
+                second = Math.max(second, p[i]);
+            }
+        }
+        return new Prediction(sampleId, modelId, best, classes.get(best), p[best], entropy, p[best] - second, probs);
+    }
+}

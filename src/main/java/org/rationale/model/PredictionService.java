@@ -1,0 +1,60 @@
+package org.rationale.model;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.ImageCodec;
+import org.rationale.dataset.Sample;
+import org.rationale.saliency.InputBatch;
+import org.rationale.web.ApiException;
+
+/**
+ * Runs a model version on a sample: the preprocessed input, the prediction, stored once per
+ * (sample, model version).
+ */
+@ApplicationScoped
+public class PredictionService {
+
+    private final EntityManager em;
+    private final ModelService models;
+    private final DatasetService datasets;
+
+    PredictionService(EntityManager em, ModelService models, DatasetService datasets) {
+        this.em = em;
+        this.models = models;
+        this.datasets = datasets;
+    }
+
+    /** The sample as the model's input, or a 422 when its size does not fit the model. */
+    public InputBatch input(Sample s, ModelVersion v) {
+        InputSpec spec = ModelService.specOf(v);
+        if (s.width != spec.width() || s.height != spec.height()) {
+            throw new ApiException(422, "Sample does not fit the model", "Sample " + s.id + " is " + s.width + "x"
+                    + s.height + "; model " + v.name + " v" + v.version + " takes " + spec.width() + "x" + spec.height());
+        }
+        byte[] png = datasets.imagePng(s.id).orElseThrow(() -> ApiException.notFound("Sample " + s.id));
+        ImageCodec.Pixels px = ImageCodec.decodePng(png);
+        return new InputBatch(1, spec.channels(), spec.height(), spec.width(), spec.preprocess(px.data(), px.channels()));
+    }
+
+    /** The stored prediction, computed and stored first when missing. */
+    @Transactional
+    public Prediction predict(Sample s, ModelVersion v) {
+        if (!s.projectId.equals(v.projectId)) {
+            throw ApiException.badRequest("Model of another project",
+                    "Model " + v.id + " belongs to project " + v.projectId + ", sample " + s.id + " to project " + s.projectId);
+        }
+        InputSpec spec = ModelService.specOf(v);
+        float[] logits = models.loaded(v).logits(input(s, v));
+        Prediction p = Prediction.of(s.id, v.id, logits, spec.classes());
+        String probs = p.probabilities().stream().map(d -> Float.toString(d.floatValue()))
+                .collect(java.util.stream.Collectors.joining(",", "{", "}"));
+        em.createNativeQuery("insert into predictions (sample_id, model_version_id, predicted_label, confidence, "
+                        + "probabilities, entropy, margin) values (?1, ?2, ?3, ?4, cast(?5 as real[]), ?6, ?7) on conflict do nothing")
+                .setParameter(1, s.id).setParameter(2, v.id).setParameter(3, p.predictedLabel())
+                .setParameter(4, (float) p.confidence()).setParameter(5, probs)
+                .setParameter(6, (float) p.entropy()).setParameter(7, (float) p.margin()).executeUpdate();
+        return p;
+    }
+}

@@ -1,0 +1,73 @@
+package org.rationale.model;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.rationale.project.ProjectService;
+import org.rationale.web.ApiException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.List;
+
+/** The models of a project over REST: upload a TorchScript model, list the versions. */
+@Path("/api/projects/{projectId}/models")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Models")
+public class ProjectModelResource {
+
+    private final ModelService models;
+    private final ProjectService projects;
+
+    ProjectModelResource(ModelService models, ProjectService projects) {
+        this.models = models;
+        this.projects = projects;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Upload a TorchScript model",
+            description = "Parts: 'model' (traced TorchScript), optional 'features' + 'classifier' (the same network "
+                    + "traced in two parts, enables CAM methods), and 'spec' (JSON: name, channels, height, width, "
+                    + "scale, mean, std, classes). The model is loaded and run before anything is stored.")
+    public Response upload(@PathParam("projectId") long projectId, @RestForm String spec,
+                           @RestForm("model") FileUpload model, @RestForm("features") FileUpload features,
+                           @RestForm("classifier") FileUpload classifier) {
+        if (model == null) {
+            throw ApiException.badRequest("Missing model file", "Send the TorchScript file as the multipart part 'model'");
+        }
+        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        InputSpec s = ModelService.parseSpec(spec);
+        ModelVersion v = models.upload(projectId, s, read(model), read(features), read(classifier));
+        return Response.created(URI.create("/api/models/" + v.id)).entity(ModelView.of(v)).build();
+    }
+
+    @GET
+    @Operation(summary = "List the model versions of a project")
+    public List<ModelView> list(@PathParam("projectId") long projectId) {
+        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        return models.list(projectId).stream().map(ModelView::of).toList();
+    }
+
+    private static byte[] read(FileUpload f) {
+        if (f == null) {
+            return null;
+        }
+        try {
+            return Files.readAllBytes(f.uploadedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.rationale.model;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+import org.rationale.saliency.ReferenceFixtures;
+import org.rationale.testing.Api;
+import org.rationale.testing.PostgresTestResource;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class ModelResourceTest {
+
+    static final String OCTETS = "application/octet-stream";
+
+    static RequestSpecification cnnUpload(String spec) {
+        return given().multiPart("model", "cnn.pt", ReferenceFixtures.bytes("cnn.pt"), OCTETS)
+                .multiPart("features", "f.pt", ReferenceFixtures.bytes("cnn-features.pt"), OCTETS)
+                .multiPart("classifier", "c.pt", ReferenceFixtures.bytes("cnn-classifier.pt"), OCTETS)
+                .multiPart("spec", spec);
+    }
+
+    private static void assertRejected(long project, RequestSpecification spec, int status, String error) {
+        int before = given().get("/api/projects/" + project + "/models").then().extract().jsonPath().getList("$").size();
+        spec.post("/api/projects/" + project + "/models").then().statusCode(status).contentType(ContentType.JSON)
+                .body("error", startsWith(error));
+        given().get("/api/projects/" + project + "/models").then().body("$", hasSize(before));
+    }
+
+    @Test
+    void uploadsTorchScriptWithSplitAndCountsVersions() {
+        long p = Api.newProject("models");
+        long first = Api.uploadFixtureCnn(p);
+        given().get("/api/models/" + first).then().statusCode(200)
+                .body("name", equalTo("fixture-cnn")).body("version", equalTo(1)).body("supportsCam", equalTo(true))
+                .body("spec.classes", hasSize(10)).body("sha256.length()", equalTo(64)).body("origin", equalTo("uploaded"));
+        given().multiPart("model", "linear.pt", ReferenceFixtures.bytes("linear.pt"), OCTETS)
+                .multiPart("spec", Api.modelSpec("fixture-cnn", 28, 10))
+                .post("/api/projects/" + p + "/models").then().statusCode(201)
+                .body("version", equalTo(2)).body("supportsCam", equalTo(false));
+        given().get("/api/projects/" + p + "/models").then().body("$", hasSize(2));
+    }
+
+    @Test
+    void rejectsFileThatIsNotTorchScript() {
+        long p = Api.newProject("not torchscript");
+        assertRejected(p, given().multiPart("model", "x.pt", "definitely not a model".getBytes(), OCTETS)
+                .multiPart("spec", Api.modelSpec("m", 28, 10)), 422, "Model failed");
+    }
+
+    @Test
+    void rejectsClassCountThatDoesNotMatchTheOutput() {
+        long p = Api.newProject("classes");
+        assertRejected(p, cnnUpload(Api.modelSpec("m", 28, 5)), 422, "Model failed");
+        cnnUpload(Api.modelSpec("m", 28, 5)).post("/api/projects/" + p + "/models").then()
+                .body("detail", containsString("(2, 10)"));
+    }
+
+    @Test
+    void rejectsInputShapeTheModelCannotTake() {
+        long p = Api.newProject("shape");
+        assertRejected(p, cnnUpload(Api.modelSpec("m", 32, 10)), 422, "Model failed");
+    }
+
+    @Test
+    void rejectsSplitThatIsNotTheSameNetwork() {
+        long p = Api.newProject("split");
+        assertRejected(p, given().multiPart("model", "smooth.pt", ReferenceFixtures.bytes("smooth.pt"), OCTETS)
+                .multiPart("features", "f.pt", ReferenceFixtures.bytes("cnn-features.pt"), OCTETS)
+                .multiPart("classifier", "c.pt", ReferenceFixtures.bytes("cnn-classifier.pt"), OCTETS)
+                .multiPart("spec", Api.modelSpec("m", 28, 10)), 422, "Model failed");
+    }
+
+    @Test
+    void rejectsBadSpecAndMissingParts() {
+        long p = Api.newProject("spec");
+        assertRejected(p, given().multiPart("model", "cnn.pt", ReferenceFixtures.bytes("cnn.pt"), OCTETS)
+                .multiPart("spec", "{\"name\": "), 400, "Invalid model spec");
+        assertRejected(p, given().multiPart("model", "cnn.pt", ReferenceFixtures.bytes("cnn.pt"), OCTETS)
+                .multiPart("spec", Api.modelSpec("m", 28, 10).replace("\"std\":[1.0]", "\"std\":[0.0]")), 400, "Invalid model spec");
+        assertRejected(p, given().multiPart("model", "cnn.pt", ReferenceFixtures.bytes("cnn.pt"), OCTETS), 400,
+                "Missing model spec");
+        assertRejected(p, given().multiPart("spec", Api.modelSpec("m", 28, 10)), 400, "Missing model file");
+        assertRejected(p, given().multiPart("model", "cnn.pt", ReferenceFixtures.bytes("cnn.pt"), OCTETS)
+                .multiPart("features", "f.pt", ReferenceFixtures.bytes("cnn-features.pt"), OCTETS)
+                .multiPart("spec", Api.modelSpec("m", 28, 10)), 400, "Incomplete model split");
+    }
+
+    @Test
+    void unknownModelAndProjectAre404() {
+        given().get("/api/models/987654321").then().statusCode(404).body("error", equalTo("Model 987654321 not found"));
+        cnnUpload(Api.modelSpec("m", 28, 10)).post("/api/projects/987654321/models").then().statusCode(404);
+    }
+}

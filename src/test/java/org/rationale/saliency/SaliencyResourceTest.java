@@ -1,0 +1,124 @@
+package org.rationale.saliency;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rationale.testing.Api;
+import org.rationale.testing.Fixtures;
+import org.rationale.testing.PostgresTestResource;
+
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class SaliencyResourceTest {
+
+    private long project;
+    private long model;
+    private long sample;
+
+    @BeforeEach
+    void projectWithSamplesAndModel() {
+        project = Api.newProject("saliency");
+        given().multiPart("images", "i.idx", Fixtures.idxImages(3, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(3, 10), "application/octet-stream")
+                .multiPart("split", "test").post("/api/projects/" + project + "/datasets").then().statusCode(201);
+        sample = given().get("/api/projects/" + project + "/samples").then().extract().jsonPath().getLong("items[1].id");
+        model = Api.uploadFixtureCnn(project);
+    }
+
+    private String url(String query) {
+        return "/api/samples/" + sample + "/saliency?modelId=" + model + "&" + query;
+    }
+
+    @Test
+    void predictionHasProbabilitiesThatSumToOne() {
+        JsonPath p = given().get("/api/samples/" + sample + "/predictions?modelId=" + model).then().statusCode(200)
+                .body("probabilities", hasSize(10)).extract().jsonPath();
+        double sum = p.getList("probabilities", Double.class).stream().mapToDouble(Double::doubleValue).sum();
+        assertEquals(1.0, sum, 1e-5);
+        assertEquals(p.getInt("predictedLabel"), indexOfMax(p.getList("probabilities", Double.class)));
+        assertTrue(p.getDouble("entropy") > 0);
+    }
+
+    @Test
+    void everyMethodReturnsAMapOfTheInputShapeStoredOnce() {
+        for (String method : List.of("vanilla-gradient", "gradient-x-input", "smoothgrad&samples=3",
+                "integrated-gradients&steps=16", "grad-cam", "grad-cam-plus-plus", "occlusion&window=7&stride=7",
+                "rise&samples=50")) {
+            JsonPath first = given().get(url("method=" + method + "&target=label")).then().statusCode(200)
+                    .body("shape", equalTo(List.of(1, 28, 28))).body("values", hasSize(784))
+                    .body("targetClass", equalTo(1)).body("storedBytes", lessThan(784 * 2))
+                    .extract().jsonPath();
+            JsonPath again = given().get(url("method=" + method + "&target=label")).then().statusCode(200).extract().jsonPath();
+            assertEquals(first.getLong("id"), again.getLong("id"), method + " stored twice");
+            List<Float> a = first.getList("values", Float.class);
+            List<Float> b = again.getList("values", Float.class);
+            for (int i = 0; i < a.size(); i++) {
+                // the second answer comes from float16 storage
+                assertEquals(a.get(i), b.get(i), Math.abs(a.get(i)) * 1e-3 + 1e-7, method + " value " + i);
+            }
+        }
+        given().get(url("method=integrated-gradients&steps=16&target=label")).then()
+                .body("metrics.completenessGap", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void sameCallWithDefaultsWrittenOutIsTheSameMap() {
+        long a = given().get(url("method=integrated-gradients")).then().statusCode(200).extract().jsonPath().getLong("id");
+        long b = given().get(url("method=integrated-gradients&steps=32&baseline=black&target=predicted")).then()
+                .statusCode(200).extract().jsonPath().getLong("id");
+        assertEquals(a, b);
+    }
+
+    @Test
+    void rejectsBadRequestsWithReasons() {
+        given().get(url("method=lime")).then().statusCode(400).body("error", equalTo("Unknown method 'lime'"));
+        given().get(url("method=integrated-gradients&steps=0")).then().statusCode(400).body("error", startsWith("Invalid steps"));
+        given().get(url("method=occlusion&stepz=3")).then().statusCode(400).body("error", startsWith("Unknown parameter"));
+        given().get(url("method=vanilla-gradient&target=10")).then().statusCode(400).body("error", equalTo("Invalid target 10"));
+        given().get(url("method=vanilla-gradient&target=best")).then().statusCode(400);
+        given().get(url("target=label")).then().statusCode(400).body("error", equalTo("Missing method"));
+        given().get(url("method=guided-backprop")).then().statusCode(422).body("error", equalTo("Method not available for this model"));
+        given().get("/api/samples/" + sample + "/saliency?method=vanilla-gradient").then().statusCode(400)
+                .body("error", equalTo("Missing modelId"));
+        given().get("/api/samples/" + sample + "/saliency?method=vanilla-gradient&modelId=987654321").then().statusCode(404);
+        given().get("/api/samples/987654321/saliency?method=vanilla-gradient&modelId=" + model).then().statusCode(404);
+    }
+
+    @Test
+    void camMethodsExplainWhyWithoutASplitAndSizesMustFit() {
+        long wholeOnly = given().multiPart("model", "linear.pt", ReferenceFixtures.bytes("linear.pt"), "application/octet-stream")
+                .multiPart("spec", Api.modelSpec("linear", 28, 10))
+                .post("/api/projects/" + project + "/models").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().get("/api/samples/" + sample + "/saliency?method=grad-cam&modelId=" + wholeOnly).then().statusCode(422)
+                .body("detail", org.hamcrest.Matchers.containsString("two traced parts"));
+
+        given().multiPart("images", "small.idx", Fixtures.idxImages(1, 5, 5), "application/octet-stream")
+                .multiPart("labels", "small-l.idx", Fixtures.idxLabels(1, 2), "application/octet-stream")
+                .multiPart("split", "test").post("/api/projects/" + project + "/datasets").then().statusCode(201);
+        long small = given().get("/api/projects/" + project + "/samples?offset=3").then().extract().jsonPath().getLong("items[0].id");
+        given().get("/api/samples/" + small + "/saliency?method=vanilla-gradient&modelId=" + model).then().statusCode(422)
+                .body("error", equalTo("Sample does not fit the model"));
+    }
+
+    private static int indexOfMax(List<Double> v) {
+        int best = 0;
+        for (int i = 1; i < v.size(); i++) {
+            if (v.get(i) > v.get(best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
