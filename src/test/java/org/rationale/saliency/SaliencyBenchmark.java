@@ -1,0 +1,142 @@
+package org.rationale.saliency;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.rationale.model.TorchScriptModel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Prints maps per second of the engine's methods at batch 1, 16, 64 and 256 next to the bare-engine
+ * limit measured in the same run: a plain DJL loop (input array, forward, backward of the target
+ * logits, gradient read back) on the same model and batch. Not part of the default test run:
+ * {@code mvn test -Dtest=SaliencyBenchmark -DexcludedGroups=none}.
+ */
+@Tag("benchmark")
+class SaliencyBenchmark {
+
+    private static final int[] BATCHES = {1, 16, 64, 256};
+    private static final double SECONDS = Double.parseDouble(System.getProperty("benchmark.seconds", "1"));
+    private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
+
+    interface Run {
+        void once(InputBatch x, int[] targets) throws Exception;
+    }
+
+    /** Maps per second: repeats until SECONDS have passed, after a warm-up. */
+    private static double rate(Run run, InputBatch x, int[] targets, int mapsPerCall) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            run.once(x, targets);
+        }
+        long t0 = System.nanoTime();
+        long calls = 0;
+        while (System.nanoTime() - t0 < SECONDS * 1e9 || calls < 3) {
+            run.once(x, targets);
+            calls++;
+        }
+        return calls * (double) mapsPerCall / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    @Test
+    void printsMapsPerSecondAgainstTheBareEngine() throws Exception {
+        Path dir = Files.createTempDirectory("bench-model");
+        Files.write(dir.resolve("cnn.pt"), ReferenceFixtures.bytes("cnn.pt"));
+        AttributionMethods methods = new AttributionMethods();
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "%-28s %10s %10s %10s %10s%n", "maps/s (ratio to bare)", "batch 1", "16", "64", "256"));
+        try (TorchScriptModel model = ReferenceFixtures.load("cnn");
+             Model bare = Model.newInstance("bare", Device.cpu(), "PyTorch")) {
+            bare.load(dir, "cnn", Map.of("trainParam", "true"));
+            bare.getBlock().freezeParameters(true);
+            Map<String, Map<String, String>> rows = new java.util.LinkedHashMap<>();
+            rows.put("vanilla-gradient", Map.of());
+            rows.put("integrated-gradients", Map.of("steps", "32"));
+            rows.put("grad-cam", Map.of());
+            rows.put("occlusion", Map.of("window", "4", "stride", "4"));
+            // bare engine also at 32 (IG at batch 1 runs its 32 steps as one batch of 32)
+            int[] bareBatches = {1, 16, 32, 64, 256};
+            Map<Integer, Double> bareRate = new java.util.HashMap<>();
+            double[][] rates = new double[rows.size()][BATCHES.length];
+            // rounds interleave the engine and the methods, so drift of a shared machine hits both; best of rounds
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int n : bareBatches) {
+                    InputBatch x = inputs(n);
+                    bareRate.merge(n, rate((in, t) -> bareStep(bare, in, t), x, new int[n], n), Math::max);
+                }
+                for (int b = 0; b < BATCHES.length; b++) {
+                    InputBatch x = inputs(BATCHES[b]);
+                    int[] targets = new int[BATCHES[b]];
+                    int r = 0;
+                    for (var e : rows.entrySet()) {
+                        AttributionMethod m = methods.get(e.getKey());
+                        MethodParameters p = m.parameters().bind(m.name(), e.getValue());
+                        rates[r][b] = Math.max(rates[r][b], rate((in, t) -> m.attribute(model, in, t, p), x, targets, BATCHES[b]));
+                        r++;
+                    }
+                }
+            }
+            double[] bareRow = new double[BATCHES.length];
+            double[] igRef = new double[BATCHES.length];
+            for (int b = 0; b < BATCHES.length; b++) {
+                bareRow[b] = bareRate.get(BATCHES[b]);
+                // IG runs n×32 interpolated inputs in chunks of at most 256: its limit is the bare rate there, / 32
+                igRef[b] = bareRate.get(Math.min(256, 32 * BATCHES[b])) / 32;
+            }
+            table.append(row("bare engine (fwd+bwd)", bareRow, null));
+            int r = 0;
+            for (String name : rows.keySet()) {
+                double[] ref = name.equals("vanilla-gradient") ? bareRow : name.equals("integrated-gradients") ? igRef : null;
+                table.append(row(name + (name.equals("integrated-gradients") ? " (32 steps)" : ""), rates[r++], ref));
+            }
+        }
+        System.out.printf("%nSALIENCY BENCHMARK  fixture CNN (3 conv + linear, 1x28x28, 10 classes), %d cores, %s%n%s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), table);
+    }
+
+    private static String row(String name, double[] rates, double[] reference) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-28s", name));
+        for (int b = 0; b < rates.length; b++) {
+            s.append(reference == null ? String.format(Locale.ROOT, " %10.0f", rates[b])
+                    : String.format(Locale.ROOT, " %5.0f (%.2f)", rates[b], rates[b] / reference[b]));
+        }
+        return s.append('\n').toString();
+    }
+
+    private static void bareStep(Model model, InputBatch x, int[] targets) {
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDArray in = manager.create(x.values(), new Shape(x.n(), 1, 28, 28));
+            in.setRequiresGradient(true);
+            try (GradientCollector c = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(in), true).get(0);
+                float[] hot = new float[x.n() * 10];
+                for (int i = 0; i < x.n(); i++) {
+                    hot[i * 10 + targets[i]] = 1;
+                }
+                c.backward(out.mul(manager.create(hot, new Shape(x.n(), 10))).sum());
+            }
+            in.getGradient().toFloatArray();
+        }
+    }
+
+    private static InputBatch inputs(int n) {
+        Random r = new Random(n);
+        float[] v = new float[n * 784];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextFloat();
+        }
+        return new InputBatch(n, 1, 28, 28, v);
+    }
+}
