@@ -63,20 +63,68 @@ public class SaliencyResource {
                        @QueryParam("method") String method, @QueryParam("target") String target,
                        @Context UriInfo uri) {
         ModelVersion v = model(modelId);
+        Map<String, String> params = methodParams(uri, Set.of());
+        requireMethod(method);
+        return saliency.map(id, v.id, method, target, params);
+    }
+
+    @GET
+    @Path("/saliency.png")
+    @Produces("image/png")
+    @Operation(summary = "The saliency map drawn over the image",
+            description = "Same query as /saliency, plus opacity (0 to 1, default 0.6) and zoom (1 to 16, default 8). "
+                    + "Signed maps use a diverging colormap, non-negative maps a sequential one.")
+    public jakarta.ws.rs.core.Response overlay(@PathParam("id") long id, @QueryParam("modelId") String modelId,
+                                               @QueryParam("method") String method, @QueryParam("target") String target,
+                                               @QueryParam("opacity") String opacity, @QueryParam("zoom") String zoom,
+                                               @Context UriInfo uri) {
+        double a = opacity == null ? 0.6 : parse("opacity", opacity, 0, 1);
+        int z = zoom == null ? 8 : (int) parse("zoom", zoom, 1, 16);
+        if (z != (zoom == null ? 8 : Double.parseDouble(zoom.strip()))) {
+            throw ApiException.badRequest("Invalid zoom '" + zoom + "'", "zoom is a whole number from 1 to 16");
+        }
+        ModelVersion v = model(modelId);
+        Map<String, String> params = methodParams(uri, Set.of("opacity", "zoom"));
+        SaliencyMap m = saliency.map(id, v.id, requireMethod(method), target, params);
+        var png = datasets.imagePng(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
+        var px = org.rationale.dataset.ImageCodec.decodePng(png);
+        byte[] out = HeatmapRenderer.overlayPng(px.data(), px.channels(), m.values(), m.shape().get(0), m.shape().get(1),
+                m.shape().get(2), a, z);
+        return jakarta.ws.rs.core.Response.ok(out, "image/png").build();
+    }
+
+    private static double parse(String name, String text, double min, double max) {
+        double d;
+        try {
+            d = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Invalid " + name + " '" + text + "'", name + " is a number from " + min + " to " + max);
+        }
+        if (!(d >= min && d <= max)) {
+            throw ApiException.badRequest("Invalid " + name + " '" + text + "'", name + " is a number from " + min + " to " + max);
+        }
+        return d;
+    }
+
+    private String requireMethod(String method) {
+        if (method == null || method.isBlank()) {
+            throw ApiException.badRequest("Missing method", "Give ?method=, one of: "
+                    + String.join(", ", methods.all().stream().map(AttributionMethod::name).toList()));
+        }
+        return method;
+    }
+
+    private static Map<String, String> methodParams(UriInfo uri, Set<String> alsoReserved) {
         Map<String, String> params = new LinkedHashMap<>();
         uri.getQueryParameters().forEach((k, values) -> {
-            if (!RESERVED.contains(k)) {
+            if (!RESERVED.contains(k) && !alsoReserved.contains(k)) {
                 if (values.size() != 1) {
                     throw ApiException.badRequest("Parameter '" + k + "' given " + values.size() + " times", "Give it once");
                 }
                 params.put(k, values.get(0));
             }
         });
-        if (method == null || method.isBlank()) {
-            throw ApiException.badRequest("Missing method", "Give ?method=, one of: "
-                    + String.join(", ", methods.all().stream().map(AttributionMethod::name).toList()));
-        }
-        return saliency.map(id, v.id, method, target, params);
+        return params;
     }
 
     private ModelVersion model(String modelId) {

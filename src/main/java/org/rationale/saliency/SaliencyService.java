@@ -88,6 +88,7 @@ public class SaliencyService {
             max = Math.max(max, f);
             sum += f;
         }
+        metrics.putAll(DeletionInsertion.aucs(models.loaded(v), x, t, values, 28));
         metrics.put("min", min);
         metrics.put("max", max);
         metrics.put("sum", sum);

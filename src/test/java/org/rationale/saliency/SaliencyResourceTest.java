@@ -70,7 +70,23 @@ class SaliencyResourceTest {
             }
         }
         given().get(url("method=integrated-gradients&steps=16&target=label")).then()
-                .body("metrics.completenessGap", org.hamcrest.Matchers.notNullValue());
+                .body("metrics.completenessGap", org.hamcrest.Matchers.notNullValue())
+                .body("metrics.deletionAuc", org.hamcrest.Matchers.notNullValue())
+                .body("metrics.insertionAuc", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void overlayIsAPngOfTheZoomedImage() {
+        byte[] png = given().get("/api/samples/" + sample + "/saliency.png?modelId=" + model
+                + "&method=vanilla-gradient&opacity=0.5&zoom=4").then().statusCode(200).contentType("image/png")
+                .extract().asByteArray();
+        java.awt.image.BufferedImage img = Fixtures.decode(png);
+        assertEquals(112, img.getWidth());
+        assertEquals(112, img.getHeight());
+        given().get("/api/samples/" + sample + "/saliency.png?modelId=" + model + "&method=vanilla-gradient&opacity=2")
+                .then().statusCode(400).body("error", equalTo("Invalid opacity '2'"));
+        given().get("/api/samples/" + sample + "/saliency.png?modelId=" + model + "&method=vanilla-gradient&zoom=2.5")
+                .then().statusCode(400);
     }
 
     @Test

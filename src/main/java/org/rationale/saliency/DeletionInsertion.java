@@ -1,0 +1,83 @@
+package org.rationale.saliency;
+
+import java.util.Map;
+
+/**
+ * Deletion and insertion curves (Petsiuk et al. 2018): remove pixels from the image (or add them to a
+ * blurred copy) in the order the map ranks them, most salient first, and follow the target's
+ * softmax probability. A faithful map makes the deletion curve fall fast (low AUC) and the
+ * insertion curve rise fast (high AUC). Pixels are ranked by the map summed over channels; all
+ * steps of a curve run as one batch.
+ */
+public final class DeletionInsertion {
+
+    private DeletionInsertion() {
+    }
+
+    /**
+     * @param x     one sample
+     * @param map   its attributions, C×H×W
+     * @param steps points of each curve after the start (the curve has steps + 1 points)
+     */
+    public static Map<String, Double> aucs(ExplainableModel model, InputBatch x, int target, float[] map, int steps) {
+        int hw = x.height() * x.width();
+        int c = x.channels();
+        double[] score = new double[hw];
+        for (int ch = 0; ch < c; ch++) {
+            for (int p = 0; p < hw; p++) {
+                score[p] += map[ch * hw + p];
+            }
+        }
+        Integer[] order = new Integer[hw];
+        for (int p = 0; p < hw; p++) {
+            order[p] = p;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+        float[] black = Batches.constant(x, model.black());
+        float[] blurred = Baselines.blur(x, 5.0);
+        double deletion = auc(model, x, target, order, steps, x.values(), black);
+        double insertion = auc(model, x, target, order, steps, blurred, x.values());
+        return Map.of("deletionAuc", deletion, "insertionAuc", insertion);
+    }
+
+    /** Starting from {@code from}, pixels take their value in {@code to} in rank order; AUC of p(target). */
+    private static double auc(ExplainableModel model, InputBatch x, int target, Integer[] order, int steps,
+                              float[] from, float[] to) {
+        int size = x.sampleSize();
+        int hw = x.height() * x.width();
+        float[] batch = new float[(steps + 1) * size];
+        float[] current = from.clone();
+        System.arraycopy(current, 0, batch, 0, size);
+        int done = 0;
+        for (int s = 1; s <= steps; s++) {
+            int upto = (int) Math.round((double) s * hw / steps);
+            for (; done < upto; done++) {
+                int p = order[done];
+                for (int ch = 0; ch < x.channels(); ch++) {
+                    current[ch * hw + p] = to[ch * hw + p];
+                }
+            }
+            System.arraycopy(current, 0, batch, s * size, size);
+        }
+        float[] logits = Batches.logits(model, x.with(steps + 1, batch));
+        int k = model.classes();
+        double area = 0;
+        double prev = 0;
+        for (int s = 0; s <= steps; s++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, logits[s * k + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                sum += Math.exp(logits[s * k + j] - max);
+            }
+            double prob = Math.exp(logits[s * k + target] - max) / sum;
+            if (s > 0) {
+                area += (prev + prob) / 2 / steps;
+            }
+            prev = prob;
+        }
+        return area;
+    }
+}

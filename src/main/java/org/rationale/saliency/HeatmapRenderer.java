@@ -1,0 +1,93 @@
+package org.rationale.saliency;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Draws a map over its image. Signed maps use a diverging colormap (blue for negative, red for
+ * positive, scaled by the largest magnitude); maps without negative values a sequential one (black
+ * to yellow through red). Normalisation happens here and only here: stored maps stay raw.
+ */
+public final class HeatmapRenderer {
+
+    private HeatmapRenderer() {
+    }
+
+    /**
+     * @param image   8-bit pixels of the sample (H×W×channels, interleaved), channels 1 or 3
+     * @param map     C×H×W attributions; channels are summed
+     * @param opacity 0 (image only) to 1 (map only)
+     * @param zoom    pixels per input pixel
+     */
+    public static byte[] overlayPng(byte[] image, int channels, float[] map, int mapChannels, int h, int w,
+                                    double opacity, int zoom) {
+        int hw = h * w;
+        double[] v = new double[hw];
+        double lo = 0;
+        double hi = 0;
+        for (int c = 0; c < mapChannels; c++) {
+            for (int p = 0; p < hw; p++) {
+                v[p] += map[c * hw + p];
+            }
+        }
+        for (double d : v) {
+            lo = Math.min(lo, d);
+            hi = Math.max(hi, d);
+        }
+        boolean signed = lo < 0;
+        double scale = signed ? Math.max(-lo, hi) : hi;
+        BufferedImage out = new BufferedImage(w * zoom, h * zoom, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = y * w + x;
+                int r;
+                int g;
+                int b;
+                if (channels == 1) {
+                    r = g = b = image[p] & 0xff;
+                } else {
+                    r = image[p * 3] & 0xff;
+                    g = image[p * 3 + 1] & 0xff;
+                    b = image[p * 3 + 2] & 0xff;
+                }
+                int[] col = scale == 0 ? new int[] {0, 0, 0} : signed ? diverging(v[p] / scale) : sequential(v[p] / scale);
+                double a = scale == 0 ? 0 : opacity;
+                int rgb = mix(r, col[0], a) << 16 | mix(g, col[1], a) << 8 | mix(b, col[2], a);
+                for (int dy = 0; dy < zoom; dy++) {
+                    for (int dx = 0; dx < zoom; dx++) {
+                        out.setRGB(x * zoom + dx, y * zoom + dy, rgb);
+                    }
+                }
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(out, "png", bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static int mix(int base, int color, double a) {
+        return (int) Math.round(base * (1 - a) + color * a);
+    }
+
+    /** t in [-1, 1]: blue, white, red. */
+    static int[] diverging(double t) {
+        t = Math.max(-1, Math.min(1, t));
+        if (t >= 0) {
+            return new int[] {255, (int) (255 * (1 - t)), (int) (255 * (1 - t))};
+        }
+        return new int[] {(int) (255 * (1 + t)), (int) (255 * (1 + t)), 255};
+    }
+
+    /** t in [0, 1]: black, red, yellow. */
+    static int[] sequential(double t) {
+        t = Math.max(0, Math.min(1, t));
+        return t < 0.5 ? new int[] {(int) (510 * t), 0, 0} : new int[] {255, (int) (510 * (t - 0.5)), 0};
+    }
+}
