@@ -8,7 +8,7 @@ alter table model_versions
 
 create table model_artifacts (
     model_version_id bigint not null references model_versions (id) on delete cascade,
-    part             text   not null check (part in ('model', 'features', 'classifier')),
+    part             text   not null check (part in ('model', 'features', 'classifier', 'parameters')),
     sha256           text   not null,
     bytes            bytea  not null,
     primary key (model_version_id, part)
@@ -25,3 +25,10 @@ alter table saliency_maps
     add column max_value  real    not null default 0,
     add column sum_value  double precision not null default 0,
     add column metrics    text    not null default '{}';
+
+-- background jobs (training now; the saliency queue of issue 4 builds on this table)
+alter table jobs
+    add column progress real not null default 0,
+    add column result   text,
+    add column error    text,
+    add column started_at timestamptz;

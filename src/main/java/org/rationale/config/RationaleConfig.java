@@ -57,5 +57,11 @@ public interface RationaleConfig {
 
         /** Seed of the decoy placement, so the demo is the same on every machine. */
         long seedValue();
+
+        /** Train the demo's shortcut model after seeding (in the background). */
+        boolean train();
+
+        /** Epochs of that training. */
+        int trainEpochs();
     }
 }

@@ -218,6 +218,26 @@ public class DatasetService {
         return Dataset.findByIdOptional(id);
     }
 
+    /** One labelled image for training or evaluation. */
+    public record LabelledPixels(long sampleId, int label, int width, int height, int channels, byte[] pixels) {
+    }
+
+    /** Every sample of a project's split, decoded, in id order (for training and evaluation). */
+    @Transactional
+    public List<LabelledPixels> pixels(long projectId, Split split) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select id, label, image_png from samples where project_id = ?1 "
+                        + "and split = ?2 order by id")
+                .setParameter(1, projectId).setParameter(2, split.value()).getResultList();
+        List<LabelledPixels> out = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            ImageCodec.Pixels px = ImageCodec.decodePng((byte[]) r[2]);
+            out.add(new LabelledPixels(((Number) r[0]).longValue(), ((Number) r[1]).intValue(), px.width(), px.height(),
+                    px.channels(), px.data()));
+        }
+        return out;
+    }
+
     /** The stored PNG of a sample. */
     @Transactional
     public Optional<byte[]> imagePng(long sampleId) {

@@ -10,6 +10,8 @@ import org.rationale.database.AppSettings;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.IdxSource;
 import org.rationale.dataset.Split;
+import org.rationale.model.TrainingRequest;
+import org.rationale.model.TrainingService;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
@@ -30,6 +32,7 @@ import java.util.List;
 public class DemoSeeder {
 
     public static final String PROJECT_NAME = "Decoy Fashion-MNIST";
+    public static final String MODEL_NAME = "decoy-shortcut-cnn";
     static final String SEEDED_KEY = "demo.seeded";
     private static final Logger LOG = Logger.getLogger(DemoSeeder.class);
 
@@ -37,11 +40,14 @@ public class DemoSeeder {
     private final ProjectService projects;
     private final DatasetService datasets;
     private final AppSettings settings;
+    private final TrainingService training;
     private volatile String state = "not requested";
     private volatile boolean busy;
 
-    DemoSeeder(RationaleConfig config, ProjectService projects, DatasetService datasets, AppSettings settings) {
+    DemoSeeder(RationaleConfig config, ProjectService projects, DatasetService datasets, AppSettings settings,
+               TrainingService training) {
         this.config = config;
+        this.training = training;
         this.projects = projects;
         this.datasets = datasets;
         this.settings = settings;
@@ -61,6 +67,12 @@ public class DemoSeeder {
             try {
                 seed();
                 state = "seeded";
+                if (config.demo().train()) {
+                    Project demo = projects.findByName(PROJECT_NAME).orElseThrow();
+                    long job = training.start(demo.id, new TrainingRequest(MODEL_NAME, "train",
+                            config.demo().trainEpochs(), 128, 1e-3, config.demo().seedValue()));
+                    LOG.infof("Training the demo model '%s' as job %d", MODEL_NAME, job);
+                }
             } catch (RuntimeException e) {
                 LOG.error("Seeding the demo project failed", e);
                 state = "failed: " + e.getMessage();

@@ -30,7 +30,7 @@ public class ModelService {
 
     private final EntityManager em;
     private final ProjectService projects;
-    private final Map<Long, TorchScriptModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
+    private final Map<Long, BlockModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
 
     ModelService(EntityManager em, ProjectService projects) {
         this.em = em;
@@ -82,6 +82,34 @@ public class ModelService {
             parts.put("features", features);
             parts.put("classifier", classifier);
         }
+        store(v, parts);
+        return v;
+    }
+
+    /** Stores a model the platform trained ({@link SmallCnn} parameters) as a new version. */
+    @Transactional
+    public ModelVersion storeTrained(long projectId, InputSpec spec, byte[] parameters, String trainingJson, Long parentId) {
+        ModelVersion v = new ModelVersion();
+        v.projectId = projectId;
+        v.name = spec.name();
+        Integer last = em.createQuery("select max(m.version) from ModelVersion m where m.projectId = ?1 and m.name = ?2",
+                Integer.class).setParameter(1, projectId).setParameter(2, spec.name()).getSingleResult();
+        v.version = last == null ? 1 : last + 1;
+        v.kind = SmallCnn.ARCHITECTURE;
+        v.origin = "trained";
+        v.supportsCam = true;
+        v.training = trainingJson;
+        v.parentId = parentId;
+        try {
+            v.spec = JSON.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        store(v, Map.of("parameters", parameters));
+        return v;
+    }
+
+    private void store(ModelVersion v, Map<String, byte[]> parts) {
         StringBuilder hashes = new StringBuilder();
         for (var e : parts.entrySet()) {
             hashes.append(sha256(e.getValue()));
@@ -95,7 +123,6 @@ public class ModelService {
                     .setParameter(4, e.getValue()).executeUpdate();
         }
         em.refresh(v);
-        return v;
     }
 
     private static void check(TorchScriptModel m, InputSpec spec) {
@@ -154,13 +181,12 @@ public class ModelService {
     }
 
     /** The loaded model of a version (cached); the caller must not close it. */
-    public synchronized TorchScriptModel loaded(ModelVersion v) {
-        TorchScriptModel m = loaded.get(v.id);
+    public synchronized BlockModel loaded(ModelVersion v) {
+        BlockModel m = loaded.get(v.id);
         if (m != null) {
             return m;
         }
-        Map<String, byte[]> parts = artifacts(v.id);
-        m = TorchScriptModel.load(specOf(v), parts.get("model"), parts.get("features"), parts.get("classifier"));
+        m = fresh(v);
         loaded.put(v.id, m);
         if (loaded.size() > CACHE) {
             var eldest = loaded.entrySet().iterator().next();
@@ -168,6 +194,15 @@ public class ModelService {
             loaded.remove(eldest.getKey());
         }
         return m;
+    }
+
+    /** A newly loaded copy of a version that the caller owns and closes (e.g. to randomise it). */
+    public BlockModel fresh(ModelVersion v) {
+        Map<String, byte[]> parts = artifacts(v.id);
+        if (SmallCnn.ARCHITECTURE.equals(v.kind)) {
+            return TrainedCnnModel.load(specOf(v), parts.get("parameters"));
+        }
+        return TorchScriptModel.load(specOf(v), parts.get("model"), parts.get("features"), parts.get("classifier"));
     }
 
     @Transactional

@@ -1,0 +1,39 @@
+package org.rationale.model;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.web.ApiException;
+
+import java.net.URI;
+import java.util.Map;
+
+/** Starts a training job on a project. */
+@Path("/api/projects/{projectId}/trainings")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Training")
+public class TrainingResource {
+
+    private final TrainingService training;
+
+    TrainingResource(TrainingService training) {
+        this.training = training;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Train the platform's CNN on a split of the project, as a background job",
+            description = "Body: {name, split (default train), epochs (3), batchSize (128), learningRate (0.001), seed (0)}. "
+                    + "Answers 202 with the job; GET /api/jobs/{id} follows it.")
+    public Response start(@PathParam("projectId") long projectId, TrainingRequest body) {
+        long id = training.start(projectId, body == null ? new TrainingRequest(null, null, null, null, null, null) : body);
+        return Response.accepted(Map.of("jobId", id)).location(URI.create("/api/jobs/" + id)).build();
+    }
+}
