@@ -11,13 +11,20 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.rationale.saliency.ExplainableModel;
 import org.rationale.saliency.InputBatch;
+import org.rationale.saliency.RandomizableModel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 /**
  * An {@link ExplainableModel} over DJL blocks: the whole network and, for CAM methods, the same
  * network as features and head. Every call runs in its own NDManager, closed before it returns;
  * engine failures become {@link ModelException}s here, at the boundary.
  */
-public abstract class BlockModel implements ExplainableModel, AutoCloseable {
+public abstract class BlockModel implements RandomizableModel, AutoCloseable {
 
     private final InputSpec spec;
     private final int classes;
@@ -139,7 +146,7 @@ public abstract class BlockModel implements ExplainableModel, AutoCloseable {
     @Override
     public CamResult camGradient(InputBatch x, int[] targets) {
         if (features() == null) {
-            return ExplainableModel.super.camGradient(x, targets);
+            return RandomizableModel.super.camGradient(x, targets);
         }
         EngineLock.GRADIENTS.lock();
         try (NDManager m = manager().newSubManager()) {
@@ -160,6 +167,93 @@ public abstract class BlockModel implements ExplainableModel, AutoCloseable {
             throw new ModelException("Grad-CAM pass failed: " + firstLine(e.getMessage()), e);
         } finally {
             EngineLock.GRADIENTS.unlock();
+        }
+    }
+
+    /** Layer name of a parameter: its name without the trailing weight/bias part. */
+    static String layerOf(String parameter) {
+        return parameter.replaceFirst("[._](weight|bias|gamma|beta|running_mean|running_var)$", "");
+    }
+
+    @Override
+    public List<String> layersFromTop() {
+        List<String> layers = new ArrayList<>();
+        for (var p : whole().getParameters()) {
+            String layer = layerOf(p.getKey());
+            if (!layers.contains(layer)) {
+                layers.add(layer);
+            }
+        }
+        java.util.Collections.reverse(layers);
+        return layers;
+    }
+
+    /**
+     * Parameter arrays of the features/head blocks that hold the same values as a parameter of the
+     * whole network (TorchScript parts are separate copies); empty when they share arrays.
+     */
+    private Map<String, List<NDArray>> twins;
+
+    private Map<String, List<NDArray>> twins() {
+        if (twins != null) {
+            return twins;
+        }
+        twins = new LinkedHashMap<>();
+        if (features() == null || features().getParameters().get(0).getValue().getArray()
+                == whole().getParameters().get(0).getValue().getArray()) {
+            return twins;
+        }
+        List<NDArray> parts = new ArrayList<>();
+        features().getParameters().forEach(p -> parts.add(p.getValue().getArray()));
+        head().getParameters().forEach(p -> parts.add(p.getValue().getArray()));
+        for (var p : whole().getParameters()) {
+            float[] v = p.getValue().getArray().toFloatArray();
+            for (NDArray candidate : parts) {
+                if (candidate.getShape().equals(p.getValue().getArray().getShape())
+                        && java.util.Arrays.equals(candidate.toFloatArray(), v)) {
+                    twins.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(candidate);
+                }
+            }
+        }
+        return twins;
+    }
+
+    @Override
+    public void randomize(String layer, long seed) {
+        Map<String, List<NDArray>> copies = twins();
+        Random random = new Random(seed);
+        boolean found = false;
+        for (var p : whole().getParameters()) {
+            if (!layerOf(p.getKey()).equals(layer)) {
+                continue;
+            }
+            found = true;
+            NDArray array = p.getValue().getArray();
+            float[] old = array.toFloatArray();
+            double mean = 0;
+            for (float f : old) {
+                mean += f;
+            }
+            mean /= old.length;
+            double var = 0;
+            for (float f : old) {
+                var += (f - mean) * (f - mean);
+            }
+            double std = Math.sqrt(var / old.length);
+            float[] fresh = new float[old.length];
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = (float) (random.nextGaussian() * (std > 0 ? std : 0.01));
+            }
+            List<NDArray> targets = new ArrayList<>(copies.getOrDefault(p.getKey(), List.of()));
+            targets.add(array);
+            for (NDArray t : targets) {
+                try (NDManager m = manager().newSubManager()) {
+                    t.muli(0).addi(m.create(fresh, t.getShape()));
+                }
+            }
+        }
+        if (!found) {
+            throw new IllegalArgumentException("no layer " + layer);
         }
     }
 

@@ -2,8 +2,8 @@ package org.rationale.saliency;
 
 /**
  * Guided backpropagation (Springenberg et al. 2015) needs the backward pass of every ReLU
- * replaced. TorchScript models run through DJL expose no such hook, so for them the method says
- * so instead of returning a plain gradient under a false name.
+ * replaced. Models run through DJL's PyTorch engine (TorchScript uploads and the platform's own CNN)
+ * expose no such hook, so the method says so instead of returning a plain gradient under a false name.
  */
 public final class GuidedBackprop implements AttributionMethod {
 
@@ -19,8 +19,8 @@ public final class GuidedBackprop implements AttributionMethod {
 
     @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
-        throw new UnsupportedMethodException("guided-backprop replaces the backward pass of each ReLU; TorchScript "
-                + "models run through DJL expose no backward hooks, so it cannot run on them. Use smoothgrad or "
+        throw new UnsupportedMethodException("guided-backprop replaces the backward pass of each ReLU; models run "
+                + "through DJL's PyTorch engine expose no backward hooks, so it cannot run on them. Use smoothgrad or "
                 + "integrated-gradients instead");
     }
 }

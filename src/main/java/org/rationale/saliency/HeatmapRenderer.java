@@ -53,8 +53,10 @@ public final class HeatmapRenderer {
                     g = image[p * 3 + 1] & 0xff;
                     b = image[p * 3 + 2] & 0xff;
                 }
-                int[] col = scale == 0 ? new int[] {0, 0, 0} : signed ? diverging(v[p] / scale) : sequential(v[p] / scale);
-                double a = scale == 0 ? 0 : opacity;
+                double t = scale == 0 ? 0 : v[p] / scale;
+                int[] col = signed ? diverging(t) : sequential(t);
+                // weak attributions stay see-through, so the image shows where the map has nothing to say
+                double a = opacity * Math.min(1, Math.abs(t) * 2);
                 int rgb = mix(r, col[0], a) << 16 | mix(g, col[1], a) << 8 | mix(b, col[2], a);
                 for (int dy = 0; dy < zoom; dy++) {
                     for (int dx = 0; dx < zoom; dx++) {
@@ -76,7 +78,7 @@ public final class HeatmapRenderer {
         return (int) Math.round(base * (1 - a) + color * a);
     }
 
-    /** t in [-1, 1]: blue, white, red. */
+    /** t in [-1, 1]: blue, white, red (zero is transparent in the overlay). */
     static int[] diverging(double t) {
         t = Math.max(-1, Math.min(1, t));
         if (t >= 0) {

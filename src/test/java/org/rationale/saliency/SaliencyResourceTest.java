@@ -90,6 +90,17 @@ class SaliencyResourceTest {
     }
 
     @Test
+    void sanityCheckPerMethodIsRunOnceAndListed() {
+        given().get("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200)
+                .body("method", equalTo("vanilla-gradient")).body("passed", equalTo(true))
+                .body("similarityByLayer.size()", equalTo(4)).body("samples", equalTo(3));
+        given().get("/api/models/" + model + "/sanity").then().statusCode(200)
+                .body("method", org.hamcrest.Matchers.hasItem("vanilla-gradient"));
+        given().get("/api/models/" + model + "/sanity?method=lime").then().statusCode(400);
+        given().get("/api/models/987654321/sanity?method=vanilla-gradient").then().statusCode(404);
+    }
+
+    @Test
     void sameCallWithDefaultsWrittenOutIsTheSameMap() {
         long a = given().get(url("method=integrated-gradients")).then().statusCode(200).extract().jsonPath().getLong("id");
         long b = given().get(url("method=integrated-gradients&steps=32&baseline=black&target=predicted")).then()

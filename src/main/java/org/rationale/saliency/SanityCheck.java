@@ -1,0 +1,109 @@
+package org.rationale.saliency;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model-parameter randomisation test (Adebayo et al. 2018, "Sanity Checks for Saliency Maps"):
+ * randomise the layers of a model copy from the top down and compare each method's maps with the
+ * trained model's by Spearman rank correlation of their absolute values. A method whose maps
+ * barely change when the weights they claim to explain are gone fails.
+ */
+public final class SanityCheck {
+
+    /** Mean Spearman similarity above which, after randomising every layer, a method fails. */
+    public static final double THRESHOLD = 0.5;
+
+    private SanityCheck() {
+    }
+
+    /** Similarity after each cascade step, and the verdict. */
+    public record Result(String method, Map<String, Double> similarityByLayer, double finalSimilarity, boolean passed,
+                         int samples, double threshold) {
+    }
+
+    /**
+     * @param trained the trained model
+     * @param copy    a copy the check may randomise (and the caller closes)
+     */
+    public static Result run(AttributionMethod method, MethodParameters params, ExplainableModel trained,
+                             RandomizableModel copy, InputBatch samples, int[] targets, long seed) {
+        float[] reference = method.attribute(trained, samples, targets, params).values();
+        Map<String, Double> byLayer = new LinkedHashMap<>();
+        double last = Double.NaN;
+        int step = 0;
+        for (String layer : copy.layersFromTop()) {
+            copy.randomize(layer, seed + step++);
+            float[] randomized = method.attribute(copy, samples, targets, params).values();
+            last = meanSpearman(reference, randomized, samples.n(), samples.sampleSize());
+            byLayer.put(layer, last);
+        }
+        return new Result(method.name(), byLayer, last, !(last > THRESHOLD), samples.n(), THRESHOLD);
+    }
+
+    static double meanSpearman(float[] a, float[] b, int n, int size) {
+        double sum = 0;
+        int counted = 0;
+        for (int i = 0; i < n; i++) {
+            double[] x = new double[size];
+            double[] y = new double[size];
+            for (int p = 0; p < size; p++) {
+                x[p] = Math.abs(a[i * size + p]);
+                y[p] = Math.abs(b[i * size + p]);
+            }
+            double rho = spearman(x, y);
+            if (!Double.isNaN(rho)) {
+                sum += rho;
+                counted++;
+            }
+        }
+        return counted == 0 ? 0 : sum / counted;
+    }
+
+    /** Spearman's rho with average ranks for ties; NaN when one side is constant. */
+    static double spearman(double[] x, double[] y) {
+        double[] rx = ranks(x);
+        double[] ry = ranks(y);
+        double mx = Arrays.stream(rx).average().orElse(0);
+        double my = Arrays.stream(ry).average().orElse(0);
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < rx.length; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+    }
+
+    static double[] ranks(double[] v) {
+        Integer[] idx = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (p, q) -> Double.compare(v[p], v[q]));
+        double[] r = new double[v.length];
+        int i = 0;
+        while (i < v.length) {
+            int j = i;
+            while (j + 1 < v.length && v[idx[j + 1]] == v[idx[i]]) {
+                j++;
+            }
+            double rank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                r[idx[k]] = rank;
+            }
+            i = j + 1;
+        }
+        return r;
+    }
+
+    /** For tests and summaries: the layers a result went through, in order. */
+    public static List<String> layers(Result r) {
+        return new ArrayList<>(r.similarityByLayer().keySet());
+    }
+}

@@ -1,0 +1,116 @@
+package org.rationale.saliency;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.Sample;
+import org.rationale.dataset.Split;
+import org.rationale.model.BlockModel;
+import org.rationale.model.ModelService;
+import org.rationale.model.ModelVersion;
+import org.rationale.model.PredictionService;
+import org.rationale.web.ApiException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs and keeps the model-parameter randomisation check per (model version, method, parameters):
+ * on the first samples of the project's test split (train when there is no test split), target the
+ * predicted class, on a freshly loaded copy of the model that is randomised and then closed.
+ */
+@ApplicationScoped
+public class SanityService {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final int DEFAULT_SAMPLES = 8;
+
+    private final EntityManager em;
+    private final AttributionMethods methods;
+    private final ModelService models;
+    private final PredictionService predictions;
+    private final DatasetService datasets;
+
+    SanityService(EntityManager em, AttributionMethods methods, ModelService models, PredictionService predictions,
+                  DatasetService datasets) {
+        this.em = em;
+        this.methods = methods;
+        this.models = models;
+        this.predictions = predictions;
+        this.datasets = datasets;
+    }
+
+    /** The stored result, or the check run now (seconds for gradient methods, longer for perturbation ones). */
+    @Transactional
+    public SanityCheck.Result check(long modelId, String methodName, Map<String, String> given) {
+        ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        AttributionMethod method = methods.get(methodName);
+        MethodParameters params = method.parameters().bind(method.name(), given);
+        List<?> stored = em.createNativeQuery("select result from sanity_checks where model_version_id = ?1 "
+                        + "and method = ?2 and parameters = ?3")
+                .setParameter(1, v.id).setParameter(2, method.name()).setParameter(3, params.canonical()).getResultList();
+        if (!stored.isEmpty()) {
+            return read((String) stored.get(0));
+        }
+        List<Sample> samples = datasets.samples(v.projectId, Split.TEST, null, 0, DEFAULT_SAMPLES).items();
+        if (samples.isEmpty()) {
+            samples = datasets.samples(v.projectId, Split.TRAIN, null, 0, DEFAULT_SAMPLES).items();
+        }
+        if (samples.isEmpty()) {
+            throw ApiException.badRequest("No samples to check on", "The model's project has no test or train samples");
+        }
+        List<float[]> inputs = new ArrayList<>();
+        int[] targets = new int[samples.size()];
+        InputBatch first = null;
+        for (int i = 0; i < samples.size(); i++) {
+            InputBatch x = predictions.input(samples.get(i), v);
+            first = x;
+            inputs.add(x.values());
+            targets[i] = predictions.predict(samples.get(i), v).predictedLabel();
+        }
+        float[] all = new float[inputs.size() * first.sampleSize()];
+        for (int i = 0; i < inputs.size(); i++) {
+            System.arraycopy(inputs.get(i), 0, all, i * first.sampleSize(), first.sampleSize());
+        }
+        InputBatch batch = first.with(inputs.size(), all);
+        SanityCheck.Result result;
+        try (BlockModel copy = models.fresh(v)) {
+            result = SanityCheck.run(method, params, models.loaded(v), copy, batch, targets, 42);
+        }
+        em.createNativeQuery("insert into sanity_checks (model_version_id, method, parameters, passed, final_similarity, "
+                        + "result) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict do nothing")
+                .setParameter(1, v.id).setParameter(2, method.name()).setParameter(3, params.canonical())
+                .setParameter(4, result.passed()).setParameter(5, result.finalSimilarity()).setParameter(6, write(result))
+                .executeUpdate();
+        return result;
+    }
+
+    /** Every stored check of a model version. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<SanityCheck.Result> stored(long modelId) {
+        List<String> rows = em.createNativeQuery("select result from sanity_checks where model_version_id = ?1 order by id")
+                .setParameter(1, modelId).getResultList();
+        return rows.stream().map(SanityService::read).toList();
+    }
+
+    private static SanityCheck.Result read(String json) {
+        try {
+            return JSON.readValue(json, SanityCheck.Result.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String write(SanityCheck.Result r) {
+        try {
+            return JSON.writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
