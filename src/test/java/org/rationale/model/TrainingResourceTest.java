@@ -90,6 +90,10 @@ class TrainingResourceTest {
         for (int q = 0; q < 3; q++) {
             assertTrue(quadrant[3] > quadrant[q], "Grad-CAM mass by quadrant " + java.util.Arrays.toString(quadrant));
         }
+        // on the trained CNN, Integrated Gradients at 64 steps sums to f(x) - f(black) within 1 %
+        given().get("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=integrated-gradients&steps=64")
+                .then().statusCode(200)
+                .body("metrics.completenessGapRelative", org.hamcrest.Matchers.lessThan(0.01f));
     }
 
     @Test
