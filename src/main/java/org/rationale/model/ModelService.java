@@ -172,6 +172,26 @@ public class ModelService {
         return ModelVersion.findByIdOptional(id);
     }
 
+    /** Accuracy by split recorded when the platform trained the version; empty for uploads. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Double> trainingAccuracy(ModelVersion v) {
+        if (v.training == null) {
+            return Map.of();
+        }
+        try {
+            Map<String, Object> t = JSON.readValue(v.training, Map.class);
+            Object a = t.get("accuracy");
+            if (!(a instanceof Map<?, ?> m)) {
+                return Map.of();
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            m.forEach((k, val) -> out.put(String.valueOf(k), ((Number) val).doubleValue()));
+            return out;
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+
     public static InputSpec specOf(ModelVersion v) {
         try {
             return JSON.readValue(v.spec, InputSpec.class);

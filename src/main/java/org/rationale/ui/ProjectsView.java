@@ -24,7 +24,10 @@ import com.vaadin.flow.router.RouteParameters;
 import jakarta.inject.Inject;
 import org.rationale.dataset.Dataset;
 import org.rationale.dataset.DatasetService;
+import org.rationale.model.ModelService;
 import org.rationale.project.Project;
+import org.rationale.saliency.AttributionMethods;
+import org.rationale.saliency.SanityService;
 import org.rationale.project.ProjectService;
 import org.rationale.web.ApiException;
 
@@ -42,12 +45,19 @@ public class ProjectsView extends VerticalLayout {
 
     private final ProjectService projects;
     private final DatasetService datasets;
+    private final ModelService models;
+    private final SanityService sanity;
+    private final AttributionMethods methods;
     private final Div cards = new Div();
 
     @Inject
-    public ProjectsView(ProjectService projects, DatasetService datasets) {
+    public ProjectsView(ProjectService projects, DatasetService datasets, ModelService models, SanityService sanity,
+                        AttributionMethods methods) {
         this.projects = projects;
         this.datasets = datasets;
+        this.models = models;
+        this.sanity = sanity;
+        this.methods = methods;
         addClassName("projects-view");
         setPadding(true);
 
@@ -136,6 +146,7 @@ public class ProjectsView extends VerticalLayout {
             grid.addClassName("dataset-grid");
             card.add(grid);
         }
+        card.add(new ModelsPanel(models, sanity, methods, p.id));
         Button browse = new Button("Browse samples", VaadinIcon.GRID_SMALL.create(),
                 e -> getUI().ifPresent(ui -> ui.navigate(SampleBrowserView.class,
                         new RouteParameters("projectId", p.id.toString()))));

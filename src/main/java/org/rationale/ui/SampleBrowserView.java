@@ -25,7 +25,16 @@ import jakarta.inject.Inject;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.Split;
+import org.rationale.model.ModelService;
+import org.rationale.model.ModelVersion;
+import org.rationale.model.Prediction;
+import org.rationale.model.PredictionService;
 import org.rationale.project.Project;
+import org.rationale.saliency.AttributionMethod;
+import org.rationale.saliency.AttributionMethods;
+import org.rationale.saliency.SaliencyMap;
+import org.rationale.saliency.SaliencyService;
+import org.rationale.web.ApiException;
 import org.rationale.project.ProjectService;
 
 import java.text.NumberFormat;
@@ -48,6 +57,10 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
 
     private final ProjectService projects;
     private final DatasetService datasets;
+    private final ModelService models;
+    private final PredictionService predictions;
+    private final SaliencyService saliency;
+    private final AttributionMethods methods;
 
     private Project project;
     private final H1 title = new H1();
@@ -63,9 +76,14 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     private boolean updating;
 
     @Inject
-    public SampleBrowserView(ProjectService projects, DatasetService datasets) {
+    public SampleBrowserView(ProjectService projects, DatasetService datasets, ModelService models,
+                             PredictionService predictions, SaliencyService saliency, AttributionMethods methods) {
         this.projects = projects;
         this.datasets = datasets;
+        this.models = models;
+        this.predictions = predictions;
+        this.saliency = saliency;
+        this.methods = methods;
         addClassName("sample-browser");
 
         split.setLabel("Split");
@@ -212,10 +230,72 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
         Anchor raw = new Anchor("/api/samples/" + s.id + "/image.png", "Open PNG");
         raw.setTarget("_blank");
         HorizontalLayout body = new HorizontalLayout(frame, new VerticalLayout(facts, raw));
+        List<ModelVersion> available = models.list(project.id);
+        if (!available.isEmpty()) {
+            body.add(rationalePanel(s, available));
+        }
         d.add(body);
         Button close = new Button("Close", e -> d.close());
         d.getFooter().add(close);
         d.open();
+    }
+
+    /** The model's prediction and a saliency overlay, with model, method and target to choose. */
+    private Div rationalePanel(Sample s, List<ModelVersion> available) {
+        Select<ModelVersion> model = new Select<>();
+        model.setLabel("Model");
+        model.setItems(available);
+        model.setItemLabelGenerator(v -> v.name + " v" + v.version);
+        model.setId("overlay-model");
+        Select<String> method = new Select<>();
+        method.setLabel("Method");
+        method.setItems(methods.all().stream().map(AttributionMethod::name).toList());
+        method.setId("overlay-method");
+        Select<String> target = new Select<>();
+        target.setLabel("Explain");
+        target.setItems("predicted", "label");
+        target.setItemLabelGenerator(t -> t.equals("predicted") ? "predicted class" : "true label");
+        Image overlay = new Image();
+        overlay.addClassName("overlay-image");
+        overlay.setId("overlay-image");
+        Span prediction = new Span();
+        prediction.addClassName("prediction");
+        prediction.setId("overlay-prediction");
+        Span problem = new Span();
+        problem.addClassName("overlay-problem");
+        Runnable update = () -> {
+            ModelVersion v = model.getValue();
+            if (v == null || method.getValue() == null) {
+                return;
+            }
+            try {
+                Prediction p = predictions.predict(s, v);
+                prediction.setText(String.format(java.util.Locale.US, "Predicts %s · %.1f %% · entropy %.2f",
+                        p.predictedClass(), p.confidence() * 100, p.entropy()));
+                SaliencyMap m = saliency.map(s.id, v.id, method.getValue(), target.getValue(), Map.of());
+                overlay.setSrc("/api/samples/" + s.id + "/saliency.png?modelId=" + v.id + "&method=" + method.getValue()
+                        + "&target=" + target.getValue() + "&zoom=10");
+                overlay.setAlt(method.getValue() + " for " + m.targetName());
+                overlay.setVisible(true);
+                problem.setText(m.metrics().containsKey("deletionAuc") ? String.format(java.util.Locale.US,
+                        "Deletion AUC %.3f · insertion AUC %.3f", m.metrics().get("deletionAuc"),
+                        m.metrics().get("insertionAuc")) : "");
+            } catch (ApiException e) {
+                overlay.setVisible(false);
+                problem.setText(e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
+            }
+        };
+        model.addValueChangeListener(e -> update.run());
+        method.addValueChangeListener(e -> update.run());
+        target.addValueChangeListener(e -> update.run());
+        model.setValue(available.get(available.size() - 1));
+        target.setValue("predicted");
+        method.setValue("integrated-gradients");
+        HorizontalLayout choices = new HorizontalLayout(model, method, target);
+        choices.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        Div panel = new Div(choices, prediction, overlay, problem);
+        panel.addClassName("rationale-panel");
+        return panel;
     }
 
     private static Div fact(String name, String value) {

@@ -167,6 +167,36 @@ class ProjectsBrowserTest {
         clickDialogButton("Cancel");
     }
 
+    @Test
+    void sampleDialogShowsPredictionAndSaliencyOverlayAndCardRunsSanityChecks() {
+        String name = "Browser model " + UUID.randomUUID().toString().substring(0, 8);
+        long project = io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("name", name)).post("/api/projects").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        io.restassured.RestAssured.given()
+                .multiPart("images", "i.idx", org.rationale.testing.Fixtures.idxImages(4, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", org.rationale.testing.Fixtures.idxLabels(4, 10), "application/octet-stream")
+                .multiPart("split", "test").post("/api/projects/" + project + "/datasets").then().statusCode(201);
+        org.rationale.testing.Api.uploadFixtureCnn(project);
+
+        browser.get(root + "projects/" + project + "/samples");
+        waitForText("#result-summary", "4 samples");
+        waiting().until(d -> d.findElements(By.cssSelector("#thumbnails .thumb")).size() == 4).booleanValue();
+        browser.findElements(By.cssSelector("#thumbnails .thumb")).get(0).click();
+        waitForText("#overlay-prediction", "Predicts ");
+        waiting().until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const i = document.querySelector('#overlay-image'); return !!i && i.complete && i.naturalWidth === 280;"));
+
+        browser.get(root.toString());
+        WebElement card = projectCard(name);
+        WebElement run = card.findElement(By.className("run-sanity"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", run);
+        waiting().until(ExpectedConditions.elementToBeClickable(run)).click();
+        String badges = waitForText(".project-card[data-project='" + name + "'] .sanity-badges", "vanilla-gradient");
+        assertTrue(badges.contains("✓ vanilla-gradient"), badges);
+        assertTrue(badges.contains("grad-cam"), badges);
+    }
+
     private void clickDialogButton(String text) {
         waiting().until(d -> {
             for (WebElement b : d.findElements(By.cssSelector("vaadin-dialog-overlay vaadin-button"))) {
