@@ -10,6 +10,7 @@ import org.rationale.database.AppSettings;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.IdxSource;
 import org.rationale.dataset.Split;
+import org.rationale.model.ModelService;
 import org.rationale.model.TrainingRequest;
 import org.rationale.model.TrainingService;
 import org.rationale.project.Project;
@@ -41,13 +42,15 @@ public class DemoSeeder {
     private final DatasetService datasets;
     private final AppSettings settings;
     private final TrainingService training;
+    private final ModelService models;
     private volatile String state = "not requested";
     private volatile boolean busy;
 
     DemoSeeder(RationaleConfig config, ProjectService projects, DatasetService datasets, AppSettings settings,
-               TrainingService training) {
+               TrainingService training, ModelService models) {
         this.config = config;
         this.training = training;
+        this.models = models;
         this.projects = projects;
         this.datasets = datasets;
         this.settings = settings;
@@ -59,6 +62,9 @@ public class DemoSeeder {
         }
         if (settings.get(SEEDED_KEY).isPresent()) {
             state = "seeded earlier";
+            // a run stopped during the demo's training left it without a model: train again
+            projects.findByName(PROJECT_NAME).filter(p -> config.demo().train() && models.list(p.id).isEmpty())
+                    .ifPresent(p -> startTraining());
             return;
         }
         busy = true;
@@ -68,10 +74,7 @@ public class DemoSeeder {
                 seed();
                 state = "seeded";
                 if (config.demo().train()) {
-                    Project demo = projects.findByName(PROJECT_NAME).orElseThrow();
-                    long job = training.start(demo.id, new TrainingRequest(MODEL_NAME, "train",
-                            config.demo().trainEpochs(), 128, 1e-3, config.demo().seedValue()));
-                    LOG.infof("Training the demo model '%s' as job %d", MODEL_NAME, job);
+                    startTraining();
                 }
             } catch (RuntimeException e) {
                 LOG.error("Seeding the demo project failed", e);
@@ -82,6 +85,13 @@ public class DemoSeeder {
         }, "demo-seeder");
         t.setDaemon(true);
         t.start();
+    }
+
+    private void startTraining() {
+        Project demo = projects.findByName(PROJECT_NAME).orElseThrow();
+        long job = training.start(demo.id, new TrainingRequest(MODEL_NAME, "train", config.demo().trainEpochs(), 128,
+                1e-3, config.demo().seedValue()));
+        LOG.infof("Training the demo model '%s' as job %d", MODEL_NAME, job);
     }
 
     /** Creates the demo project with its train and test splits; does nothing if it exists. */

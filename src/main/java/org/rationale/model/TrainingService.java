@@ -155,6 +155,21 @@ public class TrainingService {
                 (String) r[3], ((Number) r[4]).doubleValue(), map((String) r[5]), map((String) r[6]), (String) r[7]));
     }
 
+    /**
+     * Jobs a previous run left queued or running cannot finish any more: they are marked failed on
+     * start, before any other start-up observer (the demo seeder) queues new ones.
+     */
+    @Transactional
+    void failInterrupted(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE)
+                         io.quarkus.runtime.StartupEvent event) {
+        int n = em.createNativeQuery("update jobs set state = 'failed', error = 'interrupted: the server stopped while "
+                + "the job was queued or running', finished_at = now() where kind = 'train' and state in ('queued', 'running')")
+                .executeUpdate();
+        if (n > 0) {
+            LOG.warnf("Marked %d interrupted training job(s) as failed", n);
+        }
+    }
+
     void stop(@Observes ShutdownEvent event) {
         runner.shutdownNow();
     }
