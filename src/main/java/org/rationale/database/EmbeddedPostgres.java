@@ -50,6 +50,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final int port;
     private final String password;
     private volatile boolean running;
+    private java.nio.channels.FileChannel lockChannel;
+    private java.nio.channels.FileLock lock;
 
     private EmbeddedPostgres(Path binDir, Path dataDir, boolean durable, int port, String password) {
         this.binDir = binDir;
@@ -74,13 +76,39 @@ public final class EmbeddedPostgres implements AutoCloseable {
             String password = readOrCreatePassword(root.resolve("db-password"));
             int chosenPort = port == 0 ? freePort() : port;
             EmbeddedPostgres server = new EmbeddedPostgres(binDir, pgData, durable, chosenPort, password);
-            server.initIfNeeded();
-            server.recoverStaleLock();
-            server.startServer();
-            server.createDatabaseIfNeeded();
+            server.lockFolder(root);
+            try {
+                server.initIfNeeded();
+                server.recoverStaleLock();
+                server.startServer();
+                server.createDatabaseIfNeeded();
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    /**
+     * Holds a lock on the data folder for as long as this process runs the server. The operating
+     * system drops it when the process dies, so a held lock means another live Rationale uses the
+     * folder, and a postgres still running without it is an orphan of a killed run.
+     */
+    private void lockFolder(Path root) throws IOException {
+        lockChannel = java.nio.channels.FileChannel.open(root.resolve("rationale.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IllegalStateException("The data folder " + root + " is in use by another running Rationale; "
+                    + "stop it or choose another folder (RATIONALE_DATA_DIR)");
         }
     }
 
@@ -106,14 +134,23 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (!running) {
-            return;
+        if (running) {
+            running = false;
+            try {
+                run(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop"), 90);
+            } catch (IOException e) {
+                LOG.warning("Could not stop the embedded PostgreSQL: " + e.getMessage());
+            }
         }
-        running = false;
         try {
-            run(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop"), 90);
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
         } catch (IOException e) {
-            LOG.warning("Could not stop the embedded PostgreSQL: " + e.getMessage());
+            LOG.warning("Could not release the data folder lock: " + e.getMessage());
         }
     }
 
@@ -138,7 +175,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
-    /** Deals with a postmaster.pid left behind by a run that was killed. */
+    /**
+     * Deals with a postmaster.pid left behind by a run that was killed (this process holds the folder
+     * lock, so no live Rationale owns that server): a running orphan is stopped cleanly; the lock of
+     * a dead or unrelated pid is removed, since PostgreSQL refuses one whose pid was reused.
+     */
     private void recoverStaleLock() throws IOException {
         Path pidFile = dataDir.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
@@ -150,10 +191,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
             try {
                 run(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop"), 90);
             } catch (IOException e) {
-                LOG.warning("Fast shutdown of the orphan failed (" + e.getMessage() + "); killing it");
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                waitForExit(pid, 10);
+                // never kill it and remove its lock: backends still attached to the data would corrupt it
+                throw new IOException("An orphaned PostgreSQL (pid " + pid + ") runs on " + dataDir
+                        + " and did not stop; stop it by hand (pg_ctl stop -D " + dataDir + ") and start again", e);
             }
+            return;
         }
         if (Files.deleteIfExists(pidFile)) {
             LOG.warning("Removed a stale PostgreSQL lock file " + pidFile);

@@ -71,24 +71,30 @@ public class DatasetImporter {
         } catch (java.nio.file.InvalidPathException e) {
             throw ApiException.badRequest("Invalid path for " + field, e.getMessage());
         }
-        if (!Files.isRegularFile(p)) {
-            throw ApiException.badRequest("No such file: " + path, field + " must name a readable file on the server");
-        }
         Path real;
         try {
-            real = p.toRealPath();
+            real = Files.exists(p) ? p.toRealPath() : p;
         } catch (IOException e) {
-            throw ApiException.badRequest("Cannot read " + path, e.getMessage());
+            real = p;
         }
+        boolean allowed = false;
         for (Path root : config.importing().allowedPaths()) {
             try {
                 Path r = root.toAbsolutePath().normalize();
                 if (Files.exists(r) && real.startsWith(r.toRealPath())) {
-                    return new NamedFile(real, p.getFileName().toString());
+                    allowed = true;
+                    break;
                 }
             } catch (IOException ignored) {
                 // a root that cannot be resolved allows nothing
             }
+        }
+        // the allow-list is checked first, so a caller learns nothing about files outside it
+        if (allowed) {
+            if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
+                throw ApiException.badRequest("No such file: " + path, field + " must name a readable file on the server");
+            }
+            return new NamedFile(real, p.getFileName().toString());
         }
         throw new ApiException(403, "Path not allowed: " + path,
                 "Server-side imports are limited to " + config.importing().allowedPaths()

@@ -103,12 +103,21 @@ public final class IdxSource implements SampleSource {
                 if (n < 0) {
                     throw new InvalidDatasetException("Invalid IDX dimensions in " + name, "Negative count " + n);
                 }
-                byte[] labels = new byte[n];
+                // the header's count is not trusted with memory: read in chunks, as far as the data goes
+                java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream(Math.min(n, 1 << 20));
+                byte[] buf = new byte[1 << 16];
                 try {
-                    in.readFully(labels);
+                    while (read.size() < n) {
+                        int got = in.read(buf, 0, Math.min(buf.length, n - read.size()));
+                        if (got < 0) {
+                            throw truncated(name, gz, "its header announces " + n + " labels, it holds " + read.size());
+                        }
+                        read.write(buf, 0, got);
+                    }
                 } catch (EOFException | ZipException e) {
                     throw truncated(name, gz, "its header announces " + n + " labels");
                 }
+                byte[] labels = read.toByteArray();
                 if (in.read() != -1) {
                     throw new InvalidDatasetException("Unexpected data after the labels in " + name,
                             "The header announces " + n + " labels but the file is longer");

@@ -209,6 +209,11 @@ public final class ImageFolderArchive implements SampleSource {
         return new LabelledImage(px.width(), px.height(), px.channels(), px.data(), labelOfEntry[i], e.getName(), null);
     }
 
+    /** No image file is larger than its pixels at four bytes each, plus room for headers. */
+    private long maxEntryBytes() {
+        return Math.min(Integer.MAX_VALUE - 16L, limits.maxImagePixels() * 4 + (1 << 20));
+    }
+
     /** Reads one entry, counting what it really expands to (declared sizes can lie). */
     private byte[] readBounded(ZipEntry e) {
         try (InputStream in = zip.getInputStream(e)) {
@@ -226,8 +231,10 @@ public final class ImageFolderArchive implements SampleSource {
                                     + " bytes (rationale.import.max-uncompressed-size)");
                 }
                 checkRatio(e, n, limits.maxCompressionRatio());
-                if (n > Integer.MAX_VALUE - 16) {
-                    throw new InvalidDatasetException("Archive entry too large: " + e.getName(), n + " bytes");
+                if (n > maxEntryBytes()) {
+                    throw new InvalidDatasetException(413, "Archive entry too large: " + e.getName(),
+                            "An image file may have at most " + maxEntryBytes() + " bytes (4 bytes per pixel of "
+                                    + "rationale.import.max-image-pixels, plus 1 MiB)");
                 }
                 out.write(buf, 0, r);
             }

@@ -53,6 +53,13 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
     /** The manager the per-call managers hang from. */
     protected abstract NDManager manager();
 
+    /** Chunks stay near 16 MB of input: 256 rows of 28×28, 27 rows of 3×224×224. */
+    @Override
+    public int maxBatch() {
+        int size = spec.channels() * spec.height() * spec.width();
+        return Math.max(1, Math.min(256, (1 << 22) / size));
+    }
+
     /** Frees the native memory of the model. */
     @Override
     public abstract void close();
@@ -206,6 +213,19 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
         List<NDArray> parts = new ArrayList<>();
         features().getParameters().forEach(p -> parts.add(p.getValue().getArray()));
         head().getParameters().forEach(p -> parts.add(p.getValue().getArray()));
+        var all = whole().getParameters();
+        // parts traced from the same network list their parameters in the whole network's order
+        boolean positional = parts.size() == all.size();
+        for (int i = 0; positional && i < parts.size(); i++) {
+            positional = parts.get(i).getShape().equals(all.get(i).getValue().getArray().getShape())
+                    && java.util.Arrays.equals(parts.get(i).toFloatArray(), all.get(i).getValue().getArray().toFloatArray());
+        }
+        if (positional) {
+            for (int i = 0; i < parts.size(); i++) {
+                twins.computeIfAbsent(all.get(i).getKey(), k -> new ArrayList<>()).add(parts.get(i));
+            }
+            return twins;
+        }
         for (var p : whole().getParameters()) {
             float[] v = p.getValue().getArray().toFloatArray();
             for (NDArray candidate : parts) {

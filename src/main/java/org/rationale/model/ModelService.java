@@ -55,13 +55,14 @@ public class ModelService {
      */
     @Transactional
     public ModelVersion upload(long projectId, InputSpec spec, byte[] model, byte[] features, byte[] classifier) {
-        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
         if ((features == null) != (classifier == null)) {
             throw ApiException.badRequest("Incomplete model split", "Send both 'features' and 'classifier', or neither");
         }
+        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
         try (TorchScriptModel m = TorchScriptModel.load(spec, model, features, classifier)) {
             check(m, spec);
         }
+        projects.lock(projectId); // versions of one project are numbered one at a time
         ModelVersion v = new ModelVersion();
         v.projectId = projectId;
         v.name = spec.name();
@@ -89,6 +90,7 @@ public class ModelService {
     /** Stores a model the platform trained ({@link SmallCnn} parameters) as a new version. */
     @Transactional
     public ModelVersion storeTrained(long projectId, InputSpec spec, byte[] parameters, String trainingJson, Long parentId) {
+        projects.lock(projectId);
         ModelVersion v = new ModelVersion();
         v.projectId = projectId;
         v.name = spec.name();
@@ -151,6 +153,13 @@ public class ModelService {
                 throw new ModelException("The model returns non-finite values on black images");
             }
         }
+        float[] again = m.rawOutput(x, new long[8]);
+        for (int i = 0; i < out.length; i++) {
+            if (Math.abs(again[i] - out[i]) > 1e-5 * Math.max(1, Math.abs(out[i]))) {
+                throw new ModelException("The model gives different outputs for the same input (dropout or batch "
+                        + "statistics active): trace it with torch.jit.trace after model.eval()");
+            }
+        }
         if (m.supportsCam()) {
             float[] split = m.camGradient(x, new int[] {0, 0}).logits();
             for (int i = 0; i < out.length; i++) {
@@ -200,20 +209,59 @@ public class ModelService {
         }
     }
 
-    /** The loaded model of a version (cached); the caller must not close it. */
-    public synchronized BlockModel loaded(ModelVersion v) {
+    /**
+     * A loaded model lent to one caller until it closes the lease. Models stay cached (a few of
+     * them); an evicted model is closed only when its last lease is returned, never under a caller.
+     */
+    public final class Lease implements AutoCloseable {
+        private final BlockModel model;
+        private boolean closed;
+
+        private Lease(BlockModel model) {
+            this.model = model;
+        }
+
+        public BlockModel model() {
+            return model;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                release(model);
+            }
+        }
+    }
+
+    private final Map<BlockModel, Integer> lent = new java.util.IdentityHashMap<>();
+
+    /** Lends the loaded model of a version (loading it on first use). */
+    public synchronized Lease lease(ModelVersion v) {
         BlockModel m = loaded.get(v.id);
-        if (m != null) {
-            return m;
+        if (m == null) {
+            m = fresh(v);
+            loaded.put(v.id, m);
+            while (loaded.size() > CACHE) {
+                var eldest = loaded.entrySet().iterator().next();
+                loaded.remove(eldest.getKey());
+                if (!lent.containsKey(eldest.getValue())) {
+                    eldest.getValue().close();
+                }
+            }
         }
-        m = fresh(v);
-        loaded.put(v.id, m);
-        if (loaded.size() > CACHE) {
-            var eldest = loaded.entrySet().iterator().next();
-            eldest.getValue().close();
-            loaded.remove(eldest.getKey());
+        lent.merge(m, 1, Integer::sum);
+        return new Lease(m);
+    }
+
+    private synchronized void release(BlockModel m) {
+        int left = lent.merge(m, -1, Integer::sum);
+        if (left <= 0) {
+            lent.remove(m);
+            if (!loaded.containsValue(m)) {
+                m.close(); // evicted while it was lent
+            }
         }
-        return m;
     }
 
     /** A newly loaded copy of a version that the caller owns and closes (e.g. to randomise it). */

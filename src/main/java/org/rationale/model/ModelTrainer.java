@@ -42,6 +42,9 @@ public final class ModelTrainer {
                                DoubleConsumer progress) {
         int n = data.size();
         int size = spec.channels() * spec.height() * spec.width();
+        if ((long) n * size > Integer.MAX_VALUE - 16) {
+            throw new ModelException("The split has " + n + " images of " + size + " values: too large to train in memory");
+        }
         float[] x = new float[n * size];
         float[] y = new float[n];
         for (int i = 0; i < n; i++) {

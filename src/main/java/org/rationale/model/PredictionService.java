@@ -46,7 +46,10 @@ public class PredictionService {
                     "Model " + v.id + " belongs to project " + v.projectId + ", sample " + s.id + " to project " + s.projectId);
         }
         InputSpec spec = ModelService.specOf(v);
-        float[] logits = models.loaded(v).logits(input(s, v));
+        float[] logits;
+        try (ModelService.Lease lease = models.lease(v)) {
+            logits = lease.model().logits(input(s, v));
+        }
         Prediction p = Prediction.of(s.id, v.id, logits, spec.classes());
         String probs = p.probabilities().stream().map(d -> Float.toString(d.floatValue()))
                 .collect(java.util.stream.Collectors.joining(",", "{", "}"));

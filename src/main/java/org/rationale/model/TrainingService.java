@@ -127,7 +127,7 @@ public class TrainingService {
             update(jobId, "done", 1, json(out), null);
             LOG.infof("Trained %s v%d on %d samples in %.1f s; accuracy %s", v.name, v.version, train.size(),
                     (System.nanoTime() - t0) / 1e9, accuracy);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             LOG.error("Training job " + jobId + " failed", e);
             update(jobId, "failed", 0, null, e.getClass().getSimpleName() + ": " + e.getMessage());
         }

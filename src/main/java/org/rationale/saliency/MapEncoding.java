@@ -45,7 +45,11 @@ public final class MapEncoding {
             byte[] raw = new byte[count * 2];
             int n = 0;
             while (n < raw.length && !inf.finished()) {
-                n += inf.inflate(raw, n, raw.length - n);
+                int got = inf.inflate(raw, n, raw.length - n);
+                if (got == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                    break; // truncated or foreign data: reported below
+                }
+                n += got;
             }
             if (n != raw.length) {
                 throw new IllegalArgumentException("stored map has " + n / 2 + " values, expected " + count);

@@ -38,13 +38,27 @@ public final class Occlusion implements AttributionMethod {
         int windows = ys.length * xs.length;
         double[] full = Batches.targetLogits(model, inputs, targets);
         float[] out = new float[inputs.values().length];
+        int chunk = Math.max(1, model.maxBatch());
         for (int i = 0; i < inputs.n(); i++) {
-            float[] occluded = new float[windows * size];
-            int[] t = new int[windows];
+            // occluded copies are built one chunk at a time: windows × image can be gigabytes
+            double[] f = new double[windows];
+            int[] origin = new int[2 * windows];
             int k = 0;
             for (int y0 : ys) {
                 for (int x0 : xs) {
-                    int o = k * size;
+                    origin[2 * k] = y0;
+                    origin[2 * k + 1] = x0;
+                    k++;
+                }
+            }
+            for (int start = 0; start < windows; start += chunk) {
+                int m = Math.min(chunk, windows - start);
+                float[] occluded = new float[m * size];
+                int[] t = new int[m];
+                for (int r = 0; r < m; r++) {
+                    int o = r * size;
+                    int y0 = origin[2 * (start + r)];
+                    int x0 = origin[2 * (start + r) + 1];
                     System.arraycopy(inputs.values(), i * size, occluded, o, size);
                     for (int ch = 0; ch < c; ch++) {
                         float v = (float) (lo[ch] + pixel * (hi[ch] - lo[ch]));
@@ -54,10 +68,11 @@ public final class Occlusion implements AttributionMethod {
                             }
                         }
                     }
-                    t[k++] = targets[i];
+                    t[r] = targets[i];
                 }
+                double[] part = Batches.targetLogits(model, inputs.with(m, occluded), t);
+                System.arraycopy(part, 0, f, start, m);
             }
-            double[] f = Batches.targetLogits(model, inputs.with(windows, occluded), t);
             double[] sum = new double[h * w];
             int[] count = new int[h * w];
             k = 0;

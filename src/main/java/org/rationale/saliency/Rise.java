@@ -32,52 +32,57 @@ public final class Rise implements AttributionMethod {
         int h = inputs.height();
         int w = inputs.width();
         int hw = h * w;
-        float[][] masks = masks(samples, cells, keep, h, w, params.integer("seed"));
         float[] black = model.black();
         int size = inputs.sampleSize();
-        float[] out = new float[inputs.values().length];
+        int n = inputs.n();
+        double[][] acc = new double[n][hw];
         int chunk = Math.max(1, model.maxBatch());
-        for (int i = 0; i < inputs.n(); i++) {
-            double[] acc = new double[hw];
-            for (int start = 0; start < samples; start += chunk) {
-                int m = Math.min(chunk, samples - start);
+        long seed = params.integer("seed");
+        // masks are made one chunk at a time (samples × H × W floats can be gigabytes); mask s depends
+        // only on (seed, s), so the result does not depend on the chunk size
+        for (int start = 0; start < samples; start += chunk) {
+            int m = Math.min(chunk, samples - start);
+            float[][] masks = masks(start, m, cells, keep, h, w, seed);
+            for (int i = 0; i < n; i++) {
                 float[] batch = new float[m * size];
                 int[] t = new int[m];
                 for (int r = 0; r < m; r++) {
-                    float[] mask = masks[start + r];
                     for (int c = 0; c < inputs.channels(); c++) {
                         for (int p = 0; p < hw; p++) {
                             float x = inputs.values()[i * size + c * hw + p];
-                            batch[r * size + c * hw + p] = black[c] + mask[p] * (x - black[c]);
+                            batch[r * size + c * hw + p] = black[c] + masks[r][p] * (x - black[c]);
                         }
                     }
                     t[r] = targets[i];
                 }
                 double[] f = Batches.targetLogits(model, inputs.with(m, batch), t);
                 for (int r = 0; r < m; r++) {
-                    float[] mask = masks[start + r];
                     for (int p = 0; p < hw; p++) {
-                        acc[p] += f[r] * mask[p];
+                        acc[i][p] += f[r] * masks[r][p];
                     }
                 }
             }
+        }
+        float[] out = new float[inputs.values().length];
+        for (int i = 0; i < n; i++) {
             for (int c = 0; c < inputs.channels(); c++) {
                 for (int p = 0; p < hw; p++) {
-                    out[i * size + c * hw + p] = (float) (acc[p] / (samples * keep));
+                    out[i * size + c * hw + p] = (float) (acc[i][p] / (samples * keep));
                 }
             }
         }
-        return new Attribution(inputs, out, VanillaGradient.noMetrics(inputs.n()));
+        return new Attribution(inputs, out, VanillaGradient.noMetrics(n));
     }
 
-    static float[][] masks(int samples, int cells, double keep, int h, int w, long seed) {
-        Random r = new Random(seed);
+    /** Masks number {@code first} to {@code first + count - 1}; mask s is drawn from its own seeded stream. */
+    static float[][] masks(int first, int count, int cells, double keep, int h, int w, long seed) {
         double cellH = Math.ceil((double) h / cells);
         double cellW = Math.ceil((double) w / cells);
         int gh = (int) ((cells + 1) * cellH);
         int gw = (int) ((cells + 1) * cellW);
-        float[][] out = new float[samples][];
-        for (int s = 0; s < samples; s++) {
+        float[][] out = new float[count][];
+        for (int s = 0; s < count; s++) {
+            Random r = new Random(seed * 1_000_003L + first + s);
             float[] grid = new float[(cells + 1) * (cells + 1)];
             for (int g = 0; g < grid.length; g++) {
                 grid[g] = r.nextDouble() < keep ? 1f : 0f;

@@ -34,6 +34,8 @@ public class SaliencyService {
     private final ModelService models;
     private final PredictionService predictions;
     private final DatasetService datasets;
+    @jakarta.inject.Inject
+    SaliencyService self;
 
     SaliencyService(EntityManager em, AttributionMethods methods, ModelService models, PredictionService predictions,
                     DatasetService datasets) {
@@ -45,11 +47,12 @@ public class SaliencyService {
     }
 
     /**
-     * The map of a sample under a model version.
+     * The map of a sample under a model version: read from storage, or computed (outside any
+     * transaction: a long computation must not hold a connection or hit a transaction timeout) and
+     * stored. Both paths return the stored float16 values, so every answer for one map id is the same.
      *
      * @param target {@code predicted}, {@code label} or a class index
      */
-    @Transactional
     public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given) {
         Sample s = datasets.sample(sampleId).orElseThrow(() -> ApiException.notFound("Sample " + sampleId));
         ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
@@ -58,55 +61,79 @@ public class SaliencyService {
         InputSpec spec = ModelService.specOf(v);
         Prediction p = predictions.predict(s, v);
         int t = resolveTarget(target, s, p, spec);
-        String canonical = params.canonical();
-
-        @SuppressWarnings("unchecked")
-        List<Object[]> stored = em.createNativeQuery("select id, data, metrics, channels, height, width, length(data) "
-                        + "from saliency_maps where sample_id = ?1 and model_version_id = ?2 and method = ?3 "
-                        + "and parameters = ?4 and target_label = ?5")
-                .setParameter(1, s.id).setParameter(2, v.id).setParameter(3, method.name()).setParameter(4, canonical)
-                .setParameter(5, t).getResultList();
-        if (!stored.isEmpty()) {
-            Object[] r = stored.get(0);
-            int c = ((Number) r[3]).intValue();
-            int h = ((Number) r[4]).intValue();
-            int w = ((Number) r[5]).intValue();
-            return new SaliencyMap(((Number) r[0]).longValue(), s.id, v.id, method.name(), params.asMap(), t,
-                    spec.classes().get(t), List.of(c, h, w), MapEncoding.decode((byte[]) r[1], c * h * w),
-                    readMetrics((String) r[2]), ((Number) r[6]).intValue());
+        var key = new Key(s.id, v.id, method.name(), params.canonical(), t);
+        var stored = self.stored(key, params, spec);
+        if (stored != null) {
+            return stored;
         }
-
         InputBatch x = predictions.input(s, v);
-        Attribution a = method.attribute(models.loaded(v), x, new int[] {t}, params);
-        float[] values = a.values();
-        Map<String, Double> metrics = new TreeMap<>(a.metrics().get(0));
+        float[] values;
+        Map<String, Double> metrics;
+        try (ModelService.Lease lease = models.lease(v)) {
+            Attribution a = method.attribute(lease.model(), x, new int[] {t}, params);
+            values = a.values();
+            metrics = new TreeMap<>(a.metrics().get(0));
+            metrics.putAll(DeletionInsertion.aucs(lease.model(), x, t, values, 28));
+        }
+        byte[] data = MapEncoding.encode(values);
+        float[] kept = MapEncoding.decode(data, values.length);
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;
-        for (float f : values) {
+        for (float f : kept) {
             min = Math.min(min, f);
             max = Math.max(max, f);
             sum += f;
         }
-        metrics.putAll(DeletionInsertion.aucs(models.loaded(v), x, t, values, 28));
         metrics.put("min", min);
         metrics.put("max", max);
         metrics.put("sum", sum);
-        byte[] data = MapEncoding.encode(values);
+        String metricsJson = writeMetrics(metrics);
+        long id = self.store(key, x, data, min, max, sum, metricsJson);
+        return new SaliencyMap(id, s.id, v.id, method.name(), params.asMap(), t, spec.classes().get(t),
+                List.of(x.channels(), x.height(), x.width()), kept, readMetrics(metricsJson), data.length);
+    }
+
+    /** What identifies a stored map. */
+    record Key(long sampleId, long modelId, String method, String parameters, int target) {
+    }
+
+    @Transactional
+    SaliencyMap stored(Key k, MethodParameters params, InputSpec spec) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select id, data, metrics, channels, height, width, length(data) "
+                        + "from saliency_maps where sample_id = ?1 and model_version_id = ?2 and method = ?3 "
+                        + "and parameters = ?4 and target_label = ?5")
+                .setParameter(1, k.sampleId()).setParameter(2, k.modelId()).setParameter(3, k.method())
+                .setParameter(4, k.parameters()).setParameter(5, k.target()).getResultList();
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Object[] r = rows.get(0);
+        int c = ((Number) r[3]).intValue();
+        int h = ((Number) r[4]).intValue();
+        int w = ((Number) r[5]).intValue();
+        return new SaliencyMap(((Number) r[0]).longValue(), k.sampleId(), k.modelId(), k.method(), params.asMap(),
+                k.target(), spec.classes().get(k.target()), List.of(c, h, w), MapEncoding.decode((byte[]) r[1], c * h * w),
+                readMetrics((String) r[2]), ((Number) r[6]).intValue());
+    }
+
+    /** Stores the map unless a concurrent request stored it first; either way returns the stored id. */
+    @Transactional
+    long store(Key k, InputBatch x, byte[] data, double min, double max, double sum, String metrics) {
         em.createNativeQuery("insert into saliency_maps (sample_id, model_version_id, method, parameters, target_label, "
                         + "width, height, channels, encoding, data, min_value, max_value, sum_value, metrics) "
                         + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) on conflict do nothing")
-                .setParameter(1, s.id).setParameter(2, v.id).setParameter(3, method.name()).setParameter(4, canonical)
-                .setParameter(5, t).setParameter(6, x.width()).setParameter(7, x.height()).setParameter(8, x.channels())
-                .setParameter(9, MapEncoding.NAME).setParameter(10, data).setParameter(11, (float) min)
-                .setParameter(12, (float) max).setParameter(13, sum).setParameter(14, writeMetrics(metrics))
-                .executeUpdate();
+                .setParameter(1, k.sampleId()).setParameter(2, k.modelId()).setParameter(3, k.method())
+                .setParameter(4, k.parameters()).setParameter(5, k.target()).setParameter(6, x.width())
+                .setParameter(7, x.height()).setParameter(8, x.channels()).setParameter(9, MapEncoding.NAME)
+                .setParameter(10, data).setParameter(11, (float) min).setParameter(12, (float) max)
+                .setParameter(13, sum).setParameter(14, metrics).executeUpdate();
         Number id = (Number) em.createNativeQuery("select id from saliency_maps where sample_id = ?1 and "
                         + "model_version_id = ?2 and method = ?3 and parameters = ?4 and target_label = ?5")
-                .setParameter(1, s.id).setParameter(2, v.id).setParameter(3, method.name()).setParameter(4, canonical)
-                .setParameter(5, t).getSingleResult();
-        return new SaliencyMap(id.longValue(), s.id, v.id, method.name(), params.asMap(), t, spec.classes().get(t),
-                List.of(x.channels(), x.height(), x.width()), values, metrics, data.length);
+                .setParameter(1, k.sampleId()).setParameter(2, k.modelId()).setParameter(3, k.method())
+                .setParameter(4, k.parameters()).setParameter(5, k.target()).getSingleResult();
+        return id.longValue();
     }
 
     static int resolveTarget(String target, Sample s, Prediction p, InputSpec spec) {

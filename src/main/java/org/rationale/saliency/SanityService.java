@@ -34,6 +34,8 @@ public class SanityService {
     private final ModelService models;
     private final PredictionService predictions;
     private final DatasetService datasets;
+    @jakarta.inject.Inject
+    SanityService self;
 
     SanityService(EntityManager em, AttributionMethods methods, ModelService models, PredictionService predictions,
                   DatasetService datasets) {
@@ -44,17 +46,17 @@ public class SanityService {
         this.datasets = datasets;
     }
 
-    /** The stored result, or the check run now (seconds for gradient methods, longer for perturbation ones). */
-    @Transactional
+    /**
+     * The stored result, or the check run now (seconds for gradient methods, longer for perturbation
+     * ones) outside any transaction, then stored.
+     */
     public SanityCheck.Result check(long modelId, String methodName, Map<String, String> given) {
         ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
         MethodParameters params = method.parameters().bind(method.name(), given);
-        List<?> stored = em.createNativeQuery("select result from sanity_checks where model_version_id = ?1 "
-                        + "and method = ?2 and parameters = ?3")
-                .setParameter(1, v.id).setParameter(2, method.name()).setParameter(3, params.canonical()).getResultList();
-        if (!stored.isEmpty()) {
-            return read((String) stored.get(0));
+        SanityCheck.Result earlier = self.stored(v.id, method.name(), params.canonical());
+        if (earlier != null) {
+            return earlier;
         }
         List<Sample> samples = datasets.samples(v.projectId, Split.TEST, null, 0, DEFAULT_SAMPLES).items();
         if (samples.isEmpty()) {
@@ -78,15 +80,28 @@ public class SanityService {
         }
         InputBatch batch = first.with(inputs.size(), all);
         SanityCheck.Result result;
-        try (BlockModel copy = models.fresh(v)) {
-            result = SanityCheck.run(method, params, models.loaded(v), copy, batch, targets, 42);
+        try (BlockModel copy = models.fresh(v); ModelService.Lease trained = models.lease(v)) {
+            result = SanityCheck.run(method, params, trained.model(), copy, batch, targets, 42);
         }
+        self.save(v.id, method.name(), params.canonical(), result);
+        return result;
+    }
+
+    @Transactional
+    SanityCheck.Result stored(long modelId, String method, String parameters) {
+        List<?> rows = em.createNativeQuery("select result from sanity_checks where model_version_id = ?1 "
+                        + "and method = ?2 and parameters = ?3")
+                .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters).getResultList();
+        return rows.isEmpty() ? null : read((String) rows.get(0));
+    }
+
+    @Transactional
+    void save(long modelId, String method, String parameters, SanityCheck.Result result) {
         em.createNativeQuery("insert into sanity_checks (model_version_id, method, parameters, passed, final_similarity, "
                         + "result) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict do nothing")
-                .setParameter(1, v.id).setParameter(2, method.name()).setParameter(3, params.canonical())
+                .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters)
                 .setParameter(4, result.passed()).setParameter(5, result.finalSimilarity()).setParameter(6, write(result))
                 .executeUpdate();
-        return result;
     }
 
     /** Every stored check of a model version. */

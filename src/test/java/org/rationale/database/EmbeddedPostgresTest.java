@@ -64,6 +64,19 @@ class EmbeddedPostgresTest {
     }
 
     @Test
+    void refusesAFolderThatAnotherLiveInstanceUses() throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir, false, 0)) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> EmbeddedPostgres.start(dir, false, 0));
+            assertTrue(e.getMessage().contains("in use by another running Rationale"), e.getMessage());
+            exec(pg, "select 1"); // the running server was left alone
+        }
+        try (EmbeddedPostgres again = EmbeddedPostgres.start(dir, false, 0)) {
+            exec(again, "select 1"); // and the folder is free once it stopped
+        }
+    }
+
+    @Test
     void recoversFromStaleLockOfDeadProcess() throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir, true, 0)) {
             exec(pg, "create table t (v text)");

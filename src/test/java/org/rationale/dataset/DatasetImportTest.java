@@ -226,6 +226,24 @@ class DatasetImportTest {
     }
 
     @Test
+    void rejectsLabelCountThatTheFileDoesNotHoldWithoutAllocatingIt() {
+        long p = Api.newProject("huge count");
+        byte[] labels = java.nio.ByteBuffer.allocate(12).putInt(0x801).putInt(2_000_000_000).put(new byte[4]).array();
+        assertRejected(p, idx(Fixtures.idxImages(4, 2, 2), labels), 400, "Truncated IDX file");
+    }
+
+    @Test
+    void rejectsArchiveEntryLargerThanAnyAllowedImage() {
+        long p = Api.newProject("big entry");
+        Random r = new Random(3);
+        byte[] data = new byte[18 << 20]; // over 4 bytes per pixel of the test's 4,000,000-pixel limit
+        for (int k = 0; k < data.length; k += 64) {
+            data[k] = (byte) r.nextInt();
+        }
+        assertRejected(p, archive(Fixtures.zip(Map.of("a/huge.bmp", data))), 413, "Archive entry too large");
+    }
+
+    @Test
     void rejectsCorruptImageInArchive() {
         long p = Api.newProject("corrupt");
         byte[] good = Fixtures.encode(Fixtures.grayImage(8, 8, 1), "png");
