@@ -124,7 +124,7 @@ public class TrainingService {
             out.put("modelId", v.id);
             out.put("accuracy", accuracy);
             out.put("seconds", summary.get("seconds"));
-            update(jobId, "done", 1, json(out), null);
+            update(jobId, "succeeded", 1, json(out), null);
             LOG.infof("Trained %s v%d on %d samples in %.1f s; accuracy %s", v.name, v.version, train.size(),
                     (System.nanoTime() - t0) / 1e9, accuracy);
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -137,7 +137,7 @@ public class TrainingService {
     void update(long jobId, String state, double progress, String result, String error) {
         em.createNativeQuery("update jobs set state = ?2, progress = ?3, result = coalesce(?4, result), error = ?5, "
                         + "started_at = coalesce(started_at, case when ?2 = 'running' then now() end), "
-                        + "finished_at = case when ?2 in ('done', 'failed') then now() end where id = ?1")
+                        + "finished_at = case when ?2 in ('succeeded', 'failed') then now() end where id = ?1")
                 .setParameter(1, jobId).setParameter(2, state).setParameter(3, (float) progress)
                 .setParameter(4, result).setParameter(5, error).executeUpdate();
     }

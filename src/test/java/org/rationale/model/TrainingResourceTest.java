@@ -47,7 +47,7 @@ class TrainingResourceTest {
         while (System.currentTimeMillis() < deadline) {
             JsonPath j = given().get("/api/jobs/" + job).then().statusCode(200).extract().jsonPath();
             String state = j.getString("state");
-            if (state.equals("done") || state.equals("failed")) {
+            if (state.equals("succeeded") || state.equals("failed")) {
                 return j;
             }
             Thread.sleep(250);
@@ -67,7 +67,7 @@ class TrainingResourceTest {
                 .post("/api/projects/" + p + "/trainings").then().statusCode(202)
                 .extract().jsonPath().getLong("jobId");
         JsonPath done = awaitJob(job);
-        assertEquals("done", done.getString("state"), String.valueOf(done.getString("error")));
+        assertEquals("succeeded", done.getString("state"), String.valueOf(done.getString("error")));
         assertTrue(done.getDouble("result.accuracy.train") > 0.95, "train accuracy " + done.get("result.accuracy"));
         long model = done.getLong("result.modelId");
         given().get("/api/models/" + model).then().statusCode(200)

@@ -1,0 +1,143 @@
+package org.rationale.worker;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Jobs and their items in PostgreSQL. Workers claim batches with {@code FOR UPDATE SKIP LOCKED}
+ * (no two claim the same item), hold them under a lease that heartbeats renew, and an expired
+ * lease puts the items back; failed items retry until {@code maxAttempts}, then fail alone with
+ * their error kept. Results are written idempotently elsewhere (one stored map per key), so a
+ * retried item never duplicates.
+ */
+@ApplicationScoped
+public class JobQueue {
+
+    private final EntityManager em;
+
+    JobQueue(EntityManager em) {
+        this.em = em;
+    }
+
+    /** One claimed item. */
+    public record Claim(long itemId, long jobId, long sampleId, int attempt) {
+    }
+
+    /**
+     * Claims up to {@code max} items of queued or running jobs, highest priority first; items whose
+     * lease expired count as claimable (their worker is gone), unless they used up their attempts.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Claim> claim(String workerId, int max, Duration lease, int maxAttempts) {
+        em.createNativeQuery("update job_items set state = 'failed', finished_at = now(), updated_at = now(), "
+                        + "last_error = coalesce(last_error || '; ', '') || 'lease expired ' || attempts || ' times: the worker "
+                        + "stopped while it held this item' "
+                        + "where state = 'leased' and lease_until < now() and attempts >= ?1")
+                .setParameter(1, maxAttempts).executeUpdate();
+        List<Object[]> rows = em.createNativeQuery("with c as (select i.id from job_items i join jobs j on j.id = i.job_id "
+                        + "where j.state in ('queued', 'running') and not j.cancel_requested "
+                        + "and (i.state = 'queued' or (i.state = 'leased' and i.lease_until < now())) "
+                        + "order by j.priority desc, i.id limit ?1 for update of i skip locked) "
+                        + "update job_items set state = 'leased', leased_by = ?2, attempts = attempts + 1, "
+                        + "lease_until = now() + make_interval(secs => ?3), updated_at = now() "
+                        + "from c where job_items.id = c.id "
+                        + "returning job_items.id, job_items.job_id, job_items.sample_id, job_items.attempts")
+                .setParameter(1, max).setParameter(2, workerId).setParameter(3, (double) lease.toMillis() / 1000)
+                .getResultList();
+        List<Claim> out = new ArrayList<>();
+        for (Object[] r : rows) {
+            out.add(new Claim(((Number) r[0]).longValue(), ((Number) r[1]).longValue(),
+                    r[2] == null ? -1 : ((Number) r[2]).longValue(), ((Number) r[3]).intValue()));
+        }
+        if (!out.isEmpty()) {
+            em.createNativeQuery("update jobs set state = 'running', started_at = coalesce(started_at, now()) "
+                            + "where state = 'queued' and id in (select job_id from job_items where leased_by = ?1 "
+                            + "and state = 'leased')")
+                    .setParameter(1, workerId).executeUpdate();
+        }
+        return out;
+    }
+
+    /** Renews the leases this worker still holds. */
+    @Transactional
+    public int heartbeat(String workerId, Collection<Long> itemIds, Duration lease) {
+        if (itemIds.isEmpty()) {
+            return 0;
+        }
+        return em.createNativeQuery("update job_items set lease_until = now() + make_interval(secs => ?1), updated_at = now() "
+                        + "where leased_by = ?2 and state = 'leased' and id = any(cast(?3 as bigint[]))")
+                .setParameter(1, (double) lease.toMillis() / 1000).setParameter(2, workerId)
+                .setParameter(3, array(itemIds)).executeUpdate();
+    }
+
+    /** Marks an item done, if this worker still holds it. */
+    @Transactional
+    public void succeed(String workerId, long itemId) {
+        em.createNativeQuery("update job_items set state = 'succeeded', finished_at = now(), updated_at = now(), "
+                        + "last_error = null where id = ?1 and leased_by = ?2 and state = 'leased'")
+                .setParameter(1, itemId).setParameter(2, workerId).executeUpdate();
+    }
+
+    /** Puts an item back for another attempt, or fails it for good after the last attempt. */
+    @Transactional
+    public void fail(String workerId, long itemId, String error, int maxAttempts) {
+        em.createNativeQuery("update job_items set state = case when attempts >= ?3 then 'failed' else 'queued' end, "
+                        + "finished_at = case when attempts >= ?3 then now() end, lease_until = null, updated_at = now(), "
+                        + "last_error = ?4 where id = ?1 and leased_by = ?2 and state = 'leased'")
+                .setParameter(1, itemId).setParameter(2, workerId).setParameter(3, maxAttempts)
+                .setParameter(4, error == null ? "unknown error" : error.length() > 2000 ? error.substring(0, 2000) : error)
+                .executeUpdate();
+    }
+
+    /** Closes the jobs that have nothing left to do: succeeded, or failed when every item failed. */
+    @Transactional
+    public void finishDoneJobs(Collection<Long> jobIds) {
+        if (jobIds.isEmpty()) {
+            return;
+        }
+        em.createNativeQuery("update jobs j set state = case when not exists (select 1 from job_items i where "
+                        + "i.job_id = j.id and i.state = 'succeeded') and exists (select 1 from job_items i where "
+                        + "i.job_id = j.id) then 'failed' else 'succeeded' end, progress = 1, finished_at = now() "
+                        + "where j.id = any(cast(?1 as bigint[])) and j.state in ('queued', 'running') and not exists "
+                        + "(select 1 from job_items i where i.job_id = j.id and i.state in ('queued', 'leased'))")
+                .setParameter(1, array(jobIds)).executeUpdate();
+    }
+
+    /**
+     * Cancels a job: nothing more is claimed, queued items are cancelled, items being computed
+     * finish and keep their results. False when the job had already ended.
+     */
+    @Transactional
+    public boolean cancel(long jobId) {
+        int n = em.createNativeQuery("update jobs set cancel_requested = true, state = 'cancelled', finished_at = now() "
+                + "where id = ?1 and state in ('queued', 'running')").setParameter(1, jobId).executeUpdate();
+        em.createNativeQuery("update job_items set state = 'cancelled', updated_at = now(), finished_at = now() "
+                + "where job_id = ?1 and state = 'queued'").setParameter(1, jobId).executeUpdate();
+        return n > 0;
+    }
+
+    /** Registers or refreshes a worker in the workers view. */
+    @Transactional
+    public void reportWorker(String id, String host, String device, int threads, long batches, long items) {
+        em.createNativeQuery("insert into workers (id, host, device, threads, batches_done, items_done) "
+                        + "values (?1, ?2, ?3, ?4, ?5, ?6) on conflict (id) do update set heartbeat_at = now(), "
+                        + "batches_done = excluded.batches_done, items_done = excluded.items_done")
+                .setParameter(1, id).setParameter(2, host).setParameter(3, device).setParameter(4, threads)
+                .setParameter(5, batches).setParameter(6, items).executeUpdate();
+    }
+
+    private static String array(Collection<Long> ids) {
+        StringBuilder s = new StringBuilder("{");
+        for (Long id : ids) {
+            s.append(s.length() > 1 ? "," : "").append(id);
+        }
+        return s.append('}').toString();
+    }
+}

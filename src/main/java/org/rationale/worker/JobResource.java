@@ -1,0 +1,56 @@
+package org.rationale.worker;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.web.ApiException;
+
+import java.net.URI;
+import java.util.Map;
+
+/** Jobs over REST: submit a saliency job, follow any job, cancel one. */
+@Path("/api/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Jobs")
+public class JobResource {
+
+    private final JobService jobs;
+
+    JobResource(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a saliency job",
+            description = "{\"type\":\"saliency\",\"modelId\":1,\"methods\":[{\"name\":\"vanilla-gradient\",\"params\":{}}],"
+                    + "\"samples\":{\"projectId\":1,\"split\":\"test\"} or [ids],\"target\":\"predicted\",\"priority\":0}. "
+                    + "Answers 202 with the job id; workers compute one stored map per (sample, method).")
+    public Response submit(SaliencyJobRequest body) {
+        long id = jobs.submit(body);
+        return Response.accepted(Map.of("jobId", id)).location(URI.create("/api/jobs/" + id)).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A job: state (queued, running, succeeded, failed, cancelled), items done / failed / total, "
+            + "rate, ETA, failed items with their errors")
+    public JobService.JobView job(@PathParam("id") long id) {
+        return jobs.job(id).orElseThrow(() -> ApiException.notFound("Job " + id));
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel a job: nothing more is claimed; items in progress finish")
+    public JobService.JobView cancel(@PathParam("id") long id) {
+        jobs.cancel(id);
+        return jobs.job(id).orElseThrow();
+    }
+}

@@ -1,0 +1,31 @@
+package org.rationale.worker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Settings of the in-process worker pool ({@code rationale.worker.*}). */
+@ConfigMapping(prefix = "rationale.worker")
+public interface WorkerConfig {
+
+    /** Worker threads in this process; 0 runs no worker here. */
+    @WithDefault("1")
+    int threads();
+
+    /** Items claimed at once. */
+    @WithDefault("16")
+    int batchSize();
+
+    /** How long a claim holds before other workers may take the items back. */
+    @WithDefault("PT60S")
+    Duration lease();
+
+    /** Attempts before an item fails for good. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Pause between claims when the queue is empty. */
+    @WithDefault("PT0.5S")
+    Duration idlePoll();
+}

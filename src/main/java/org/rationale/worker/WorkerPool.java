@@ -1,0 +1,175 @@
+package org.rationale.worker;
+
+import ai.djl.engine.Engine;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+import org.rationale.saliency.SaliencyService;
+import org.rationale.web.ApiException;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The worker threads of this process: each claims a batch of items, computes one stored map per
+ * (item, method), and marks the items; a heartbeat renews the leases of items in progress. Any
+ * number of processes on any number of machines can run pools against the same PostgreSQL.
+ */
+@ApplicationScoped
+public class WorkerPool {
+
+    private static final Logger LOG = Logger.getLogger(WorkerPool.class);
+
+    private final JobQueue queue;
+    private final JobService jobs;
+    private final SaliencyService saliency;
+    private final WorkerConfig config;
+    private final String id = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Set<Long> inProgress = ConcurrentHashMap.newKeySet();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong items = new AtomicLong();
+    private final List<Thread> threads = new ArrayList<>();
+    private ScheduledExecutorService heartbeat;
+    private volatile boolean running;
+
+    WorkerPool(JobQueue queue, JobService jobs, SaliencyService saliency, WorkerConfig config) {
+        this.queue = queue;
+        this.jobs = jobs;
+        this.saliency = saliency;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.threads() > 0) {
+            start(config.threads());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Starts {@code n} worker threads (a no-op when already running). */
+    public synchronized void start(int n) {
+        if (running) {
+            return;
+        }
+        running = true;
+        String device = Engine.getEngine("PyTorch").getGpuCount() > 0 ? "gpu" : "cpu";
+        queue.reportWorker(id, hostName(), device, n, 0, 0);
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "worker-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(200, config.lease().toMillis() / 3);
+        heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(this::loop, "worker-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        LOG.infof("Worker %s started with %d thread(s) on %s", id, n, device);
+    }
+
+    /** Stops claiming; items in progress finish first. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+        heartbeat.shutdownNow();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    private void beat() {
+        try {
+            queue.heartbeat(id, new ArrayList<>(inProgress), config.lease());
+            queue.reportWorker(id, hostName(), "", 0, batches.get(), items.get());
+        } catch (RuntimeException e) {
+            LOG.warn("Heartbeat failed (database unreachable?): " + e.getMessage());
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                List<JobQueue.Claim> claims = queue.claim(id, config.batchSize(), config.lease(), config.maxAttempts());
+                if (claims.isEmpty()) {
+                    Thread.sleep(config.idlePoll().toMillis());
+                    continue;
+                }
+                claims.forEach(c -> inProgress.add(c.itemId()));
+                Set<Long> touched = new HashSet<>();
+                for (JobQueue.Claim c : claims) {
+                    touched.add(c.jobId());
+                    process(c);
+                    inProgress.remove(c.itemId());
+                }
+                queue.finishDoneJobs(touched);
+                batches.incrementAndGet();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // the database went away, say: leases expire and the items return; try again shortly
+                LOG.warn("Worker loop error: " + e.getMessage());
+                inProgress.clear();
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void process(JobQueue.Claim c) {
+        try {
+            JobService.SaliencySpec spec = jobs.saliencySpec(c.jobId());
+            for (var m : spec.methods()) {
+                saliency.map(c.sampleId(), spec.modelId(), m.name(), spec.target(),
+                        m.params() == null ? Map.of() : m.params());
+            }
+            queue.succeed(id, c.itemId());
+            items.incrementAndGet();
+        } catch (ApiException e) {
+            queue.fail(id, c.itemId(), e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()), config.maxAttempts());
+        } catch (RuntimeException e) {
+            queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown-host";
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package org.rationale.worker;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.junit.jupiter.api.Test;
+import org.rationale.testing.Api;
+import org.rationale.testing.Fixtures;
+import org.rationale.testing.PostgresTestResource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class JobQueueTest {
+
+    @Inject
+    JobQueue queue;
+    @Inject
+    WorkerPool pool;
+    @Inject
+    EntityManager em;
+
+    /** A project with n 28×28 test samples and the fixture CNN; returns {project, model}. */
+    static long[] projectWithModel(int n) {
+        long p = Api.newProject("jobs");
+        given().multiPart("images", "i.idx", Fixtures.idxImages(n, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(n, 10), "application/octet-stream")
+                .multiPart("split", "test").post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        return new long[] {p, Api.uploadFixtureCnn(p)};
+    }
+
+    static long submit(long project, long model, List<Map<String, Object>> methods) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("type", "saliency", "modelId", model, "methods", methods,
+                        "samples", Map.of("projectId", project, "split", "test")))
+                .post("/api/jobs").then().statusCode(202).extract().jsonPath().getLong("jobId");
+    }
+
+    private JsonPath await(long job) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonPath j = given().get("/api/jobs/" + job).then().statusCode(200).extract().jsonPath();
+            if (List.of("succeeded", "failed", "cancelled").contains(j.getString("state"))) {
+                return j;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("job " + job + " did not end");
+    }
+
+    @Transactional
+    long maps(long model) {
+        return ((Number) em.createNativeQuery("select count(*) from saliency_maps where model_version_id = ?1")
+                .setParameter(1, model).getSingleResult()).longValue();
+    }
+
+    @Test
+    void saliencyJobWritesExactlyOneMapPerSampleAndMethod() throws Exception {
+        long[] pm = projectWithModel(30);
+        long job = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient"),
+                Map.of("name", "integrated-gradients", "params", Map.of("steps", "8"))));
+        pool.start(2);
+        try {
+            JsonPath done = await(job);
+            assertEquals("succeeded", done.getString("state"));
+            assertEquals(30, done.getLong("itemsDone"));
+            assertEquals(30, done.getLong("itemsTotal"));
+            assertEquals(1.0, done.getDouble("progress"), 1e-9);
+        } finally {
+            pool.stop();
+        }
+        assertEquals(60, maps(pm[1]));
+        // the same job again computes nothing new: maps are stored once per key
+        long again = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient")));
+        pool.start(1);
+        try {
+            assertEquals("succeeded", await(again).getString("state"));
+        } finally {
+            pool.stop();
+        }
+        assertEquals(60, maps(pm[1]));
+    }
+
+    @Test
+    void concurrentClaimersNeverClaimTheSameItem() throws Exception {
+        long[] pm = projectWithModel(200);
+        long job = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient")));
+        ExecutorService claimers = Executors.newFixedThreadPool(8);
+        List<Future<List<Long>>> results = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            String worker = "claimer-" + w;
+            results.add(claimers.submit(() -> {
+                List<Long> mine = new ArrayList<>();
+                List<JobQueue.Claim> c;
+                while (!(c = queue.claim(worker, 7, Duration.ofMinutes(5), 3)).isEmpty()) {
+                    c.forEach(x -> mine.add(x.itemId()));
+                }
+                return mine;
+            }));
+        }
+        List<Long> all = new ArrayList<>();
+        for (var f : results) {
+            all.addAll(f.get());
+        }
+        claimers.shutdown();
+        Set<Long> distinct = new HashSet<>(all);
+        assertEquals(all.size(), distinct.size(), "an item was claimed twice");
+        assertEquals(200, distinct.size());
+        queue.cancel(job);
+    }
+
+    @Test
+    void anExpiredLeasePutsItemsBackAndAttemptsRunOut() throws Exception {
+        long[] pm = projectWithModel(3);
+        long job = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient")));
+        List<JobQueue.Claim> first = queue.claim("dies", 10, Duration.ofMillis(300), 2);
+        assertEquals(3, first.size());
+        assertTrue(queue.claim("other", 10, Duration.ofMinutes(1), 2).isEmpty(), "a live lease was taken");
+        Thread.sleep(500);
+        List<JobQueue.Claim> second = queue.claim("dies-too", 10, Duration.ofMillis(300), 2);
+        assertEquals(3, second.size(), "expired items did not come back");
+        assertTrue(second.stream().allMatch(c -> c.attempt() == 2));
+        Thread.sleep(500);
+        assertTrue(queue.claim("third", 10, Duration.ofMinutes(1), 2).isEmpty(), "items beyond their attempts came back");
+        queue.finishDoneJobs(List.of(job));
+        JsonPath j = given().get("/api/jobs/" + job).then().extract().jsonPath();
+        assertEquals("failed", j.getString("state"));
+        assertEquals(3, j.getLong("itemsFailed"));
+        assertTrue(j.getString("failedItems[0].error").contains("lease expired 2 times"), j.getString("failedItems[0].error"));
+    }
+
+    @Test
+    void aPoisonousSampleFailsAloneWithItsError() throws Exception {
+        long[] pm = projectWithModel(5);
+        given().multiPart("images", "small.idx", Fixtures.idxImages(1, 5, 5), "application/octet-stream")
+                .multiPart("labels", "small-l.idx", Fixtures.idxLabels(1, 2), "application/octet-stream")
+                .multiPart("split", "test").post("/api/projects/" + pm[0] + "/datasets").then().statusCode(201);
+        long job = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient")));
+        pool.start(1);
+        try {
+            JsonPath done = await(job);
+            assertEquals("succeeded", done.getString("state"));
+            assertEquals(5, done.getLong("itemsDone"));
+            assertEquals(1, done.getLong("itemsFailed"));
+            assertTrue(done.getString("failedItems[0].error").startsWith("Sample does not fit the model"),
+                    done.getString("failedItems[0].error"));
+            assertEquals(3, done.getInt("failedItems[0].attempts"));
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void cancelStopsFurtherClaims() throws Exception {
+        long[] pm = projectWithModel(20);
+        long job = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient")));
+        List<JobQueue.Claim> some = queue.claim("w", 5, Duration.ofMinutes(1), 3);
+        assertEquals(5, some.size());
+        given().post("/api/jobs/" + job + "/cancel").then().statusCode(200).body("state", equalTo("cancelled"))
+                .body("itemsCancelled", equalTo(15));
+        assertTrue(queue.claim("w2", 50, Duration.ofMinutes(1), 3).stream().noneMatch(c -> c.jobId() == job));
+        some.forEach(c -> queue.succeed("w", c.itemId())); // in-flight items finish and keep their results
+        given().get("/api/jobs/" + job).then().body("itemsDone", equalTo(5)).body("state", equalTo("cancelled"));
+        given().post("/api/jobs/" + job + "/cancel").then().statusCode(409);
+    }
+
+    @Test
+    void rejectsBadJobRequests() {
+        long[] pm = projectWithModel(2);
+        String url = "/api/jobs";
+        given().contentType(ContentType.JSON).body(Map.of("type", "export")).post(url).then().statusCode(400)
+                .body("error", startsWith("Unknown job type"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", 987654321,
+                "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", List.of(1))).post(url).then().statusCode(404);
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "lime")), "samples", List.of(1))).post(url).then().statusCode(400)
+                .body("error", equalTo("Unknown method 'lime'"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "occlusion", "params", Map.of("window", "0"))), "samples", List.of(1)))
+                .post(url).then().statusCode(400).body("error", startsWith("Invalid window"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", List.of(987654321))).post(url)
+                .then().statusCode(400).body("error", equalTo("Unknown samples"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", Map.of("split", "validation")))
+                .post(url).then().statusCode(400).body("error", equalTo("Empty sample selection"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", Collections.emptyList()))
+                .post(url).then().statusCode(400);
+        given().get("/api/jobs/987654321").then().statusCode(404);
+        given().post("/api/jobs/987654321/cancel").then().statusCode(404);
+    }
+}
