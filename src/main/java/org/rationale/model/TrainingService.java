@@ -17,7 +17,6 @@ import org.rationale.web.ApiException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -47,11 +46,6 @@ public class TrainingService {
         this.projects = projects;
         this.datasets = datasets;
         this.models = models;
-    }
-
-    /** A job as the API shows it. */
-    public record Job(long id, long projectId, String kind, String state, double progress, Map<String, Object> parameters,
-                      Map<String, Object> result, String error) {
     }
 
     /** Checks the request and queues the training; returns the job id. */
@@ -142,19 +136,6 @@ public class TrainingService {
                 .setParameter(4, result).setParameter(5, error).executeUpdate();
     }
 
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public Optional<Job> job(long id) {
-        List<Object[]> rows = em.createNativeQuery("select id, project_id, kind, state, progress, parameters, result, error "
-                + "from jobs where id = ?1").setParameter(1, id).getResultList();
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
-        Object[] r = rows.get(0);
-        return Optional.of(new Job(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), (String) r[2],
-                (String) r[3], ((Number) r[4]).doubleValue(), map((String) r[5]), map((String) r[6]), (String) r[7]));
-    }
-
     /**
      * Jobs a previous run left queued or running cannot finish any more: they are marked failed on
      * start, before any other start-up observer (the demo seeder) queues new ones.
@@ -172,18 +153,6 @@ public class TrainingService {
 
     void stop(@Observes ShutdownEvent event) {
         runner.shutdownNow();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(String json) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return JSON.readValue(json, Map.class);
-        } catch (JsonProcessingException e) {
-            return Map.of("raw", json);
-        }
     }
 
     private static String json(Object o) {

@@ -38,6 +38,7 @@ public class MainLayout extends AppLayout {
 
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Projects", ProjectsView.class, VaadinIcon.FOLDER_O.create()));
+        nav.addItem(new SideNavItem("Jobs", JobsView.class, VaadinIcon.TASKS.create()));
         Span tagline = new Span("Review why a model decided what it decided.");
         tagline.addClassName("drawer-tagline");
         addToDrawer(nav, tagline);

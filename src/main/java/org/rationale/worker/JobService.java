@@ -178,6 +178,15 @@ public class JobService {
                 failed, cancelled, rate, eta, failedItems));
     }
 
+    /** The most recent jobs, newest first. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<JobView> recent(int limit) {
+        List<Number> ids = em.createNativeQuery("select id from jobs order by id desc limit ?1").setParameter(1, limit)
+                .getResultList();
+        return ids.stream().map(i -> job(i.longValue()).orElseThrow()).toList();
+    }
+
     /** Cancels a job; 404 when unknown, 409 when it had already ended. */
     public void cancel(long id) {
         if (job(id).isEmpty()) {

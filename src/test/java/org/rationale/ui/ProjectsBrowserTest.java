@@ -197,6 +197,31 @@ class ProjectsBrowserTest {
         assertTrue(badges.contains("grad-cam"), badges);
     }
 
+    @Inject
+    org.rationale.worker.WorkerPool pool;
+
+    @Test
+    void saliencyJobStartedFromTheJobsPageRunsToTheEnd() {
+        long project = io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("name", "Jobs page " + UUID.randomUUID())).post("/api/projects").then()
+                .statusCode(201).extract().jsonPath().getLong("id");
+        io.restassured.RestAssured.given()
+                .multiPart("images", "i.idx", org.rationale.testing.Fixtures.idxImages(12, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", org.rationale.testing.Fixtures.idxLabels(12, 10), "application/octet-stream")
+                .multiPart("split", "test").post("/api/projects/" + project + "/datasets").then().statusCode(201);
+        org.rationale.testing.Api.uploadFixtureCnn(project);
+        pool.start(1);
+        try {
+            browser.get(root + "jobs?projectId=" + project);
+            waiting().until(ExpectedConditions.elementToBeClickable(By.id("start-job"))).click();
+            // the grid refreshes by itself (the page polls): the new job reaches the end without a reload
+            waitForText("#jobs-grid", "succeeded");
+            assertTrue(waitForText("#jobs-grid", "12 / 12").contains("saliency"));
+        } finally {
+            pool.stop();
+        }
+    }
+
     private void clickDialogButton(String text) {
         waiting().until(d -> {
             for (WebElement b : d.findElements(By.cssSelector("vaadin-dialog-overlay vaadin-button"))) {

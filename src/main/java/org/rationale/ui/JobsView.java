@@ -1,0 +1,201 @@
+package org.rationale.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.MultiSelectComboBox;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.router.Route;
+import jakarta.inject.Inject;
+import org.rationale.model.ModelService;
+import org.rationale.model.ModelVersion;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
+import org.rationale.saliency.AttributionMethod;
+import org.rationale.saliency.AttributionMethods;
+import org.rationale.web.ApiException;
+import org.rationale.worker.JobService;
+import org.rationale.worker.SaliencyJobRequest;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Jobs: start a saliency job over a split, follow every job's progress (rate, ETA; the page polls
+ * each second), cancel, and read the errors of failed items.
+ */
+@Route(value = "jobs", layout = MainLayout.class)
+@PageTitle("Jobs · Rationale")
+public class JobsView extends VerticalLayout implements BeforeEnterObserver {
+
+    private final JobService jobs;
+    private final Grid<JobService.JobView> grid = new Grid<>();
+    private final Select<Project> projectSelect = new Select<>();
+    private Registration polling;
+
+    @Inject
+    public JobsView(JobService jobs, ProjectService projects, ModelService models, AttributionMethods methods) {
+        this.jobs = jobs;
+        addClassName("jobs-view");
+        add(new H1("Jobs"), startForm(projects, models, methods));
+
+        grid.addColumn(j -> j.id()).setHeader("Job").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(j -> j.kind()).setHeader("Kind").setAutoWidth(true);
+        grid.addColumn(j -> j.state()).setHeader("State").setAutoWidth(true);
+        grid.addComponentColumn(j -> {
+            ProgressBar bar = new ProgressBar(0, 1, Math.max(0, Math.min(1, j.progress())));
+            bar.setWidth("10rem");
+            return bar;
+        }).setHeader("Progress").setAutoWidth(true);
+        grid.addColumn(j -> j.itemsTotal() == 0 ? "" : j.itemsDone() + " / " + j.itemsTotal()
+                + (j.itemsFailed() > 0 ? " (" + j.itemsFailed() + " failed)" : "")).setHeader("Items").setAutoWidth(true);
+        grid.addColumn(j -> j.itemsPerSecond() == null ? "" : String.format(Locale.US, "%.1f/s", j.itemsPerSecond()))
+                .setHeader("Rate").setAutoWidth(true);
+        grid.addColumn(j -> j.etaSeconds() == null || !List.of("queued", "running").contains(j.state()) ? ""
+                : String.format(Locale.US, "%.0f s", j.etaSeconds())).setHeader("ETA").setAutoWidth(true);
+        grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        grid.setId("jobs-grid");
+        grid.setAllRowsVisible(true);
+        add(grid);
+        refresh();
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        event.getUI().setPollInterval(1000);
+        polling = event.getUI().addPollListener(p -> refresh());
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        event.getUI().setPollInterval(-1);
+        if (polling != null) {
+            polling.remove();
+            polling = null;
+        }
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        List<String> wanted = event.getLocation().getQueryParameters().getParameters().get("projectId");
+        if (wanted != null && !wanted.isEmpty()) {
+            projectSelect.getListDataView().getItems().filter(p -> p.id.toString().equals(wanted.get(0))).findFirst()
+                    .ifPresent(projectSelect::setValue);
+        }
+    }
+
+    private void refresh() {
+        grid.setItems(jobs.recent(50));
+    }
+
+    private HorizontalLayout actions(JobService.JobView j) {
+        HorizontalLayout h = new HorizontalLayout();
+        if (List.of("queued", "running").contains(j.state())) {
+            Button cancel = new Button("Cancel", e -> {
+                try {
+                    jobs.cancel(j.id());
+                } catch (ApiException ex) {
+                    Notification.show(ex.getMessage()).addThemeVariants(NotificationVariant.LUMO_ERROR);
+                }
+                refresh();
+            });
+            cancel.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
+            h.add(cancel);
+        }
+        if (!j.failedItems().isEmpty() || j.error() != null) {
+            Button errors = new Button("Errors", e -> showErrors(j));
+            errors.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+            h.add(errors);
+        }
+        return h;
+    }
+
+    private void showErrors(JobService.JobView j) {
+        Dialog d = new Dialog();
+        d.setHeaderTitle("Job " + j.id() + ": failed items");
+        Div list = new Div();
+        if (j.error() != null) {
+            list.add(new Div(new Span(j.error())));
+        }
+        for (JobService.ItemError e : j.failedItems()) {
+            list.add(new Div(new Span("sample " + e.sampleId() + " (" + e.attempts() + " attempts): " + e.error())));
+        }
+        d.add(list);
+        d.getFooter().add(new Button("Close", e -> d.close()));
+        d.open();
+    }
+
+    private Div startForm(ProjectService projects, ModelService models, AttributionMethods methods) {
+        Select<Project> project = projectSelect;
+        project.setLabel("Project");
+        project.setItems(projects.list());
+        project.setItemLabelGenerator(p -> p.name);
+        Select<ModelVersion> model = new Select<>();
+        model.setLabel("Model");
+        model.setItemLabelGenerator(v -> v.name + " v" + v.version);
+        project.addValueChangeListener(e -> {
+            List<ModelVersion> ms = e.getValue() == null ? List.of() : models.list(e.getValue().id);
+            model.setItems(ms);
+            if (!ms.isEmpty()) {
+                model.setValue(ms.get(ms.size() - 1));
+            }
+        });
+        MultiSelectComboBox<String> chosen = new MultiSelectComboBox<>("Methods");
+        chosen.setItems(methods.all().stream().map(AttributionMethod::name).toList());
+        chosen.setValue(java.util.Set.of("vanilla-gradient"));
+        chosen.setWidth("22rem");
+        Select<String> split = new Select<>("Split", e -> { }, "test", "train", "validation");
+        split.setValue("test");
+        Select<String> target = new Select<>("Explain", e -> { }, "predicted", "label");
+        target.setValue("predicted");
+        Button start = new Button("Start saliency job", VaadinIcon.PLAY.create(), e -> {
+            if (project.getValue() == null || model.getValue() == null) {
+                Notification.show("Choose a project and one of its models").addThemeVariants(NotificationVariant.LUMO_WARNING);
+                return;
+            }
+            try {
+                long id = jobs.submit(new SaliencyJobRequest("saliency", model.getValue().id,
+                        chosen.getValue().stream().sorted().map(n -> new SaliencyJobRequest.MethodRequest(n, Map.of())).toList(),
+                        Map.of("projectId", project.getValue().id, "split", split.getValue()), target.getValue(), 0));
+                Notification.show("Job " + id + " queued").addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+                refresh();
+            } catch (ApiException ex) {
+                Notification.show(ex.getMessage() + (ex.detail() == null ? "" : ": " + ex.detail()), 6000,
+                        Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_ERROR);
+            }
+        });
+        start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        start.setId("start-job");
+        HorizontalLayout row = new HorizontalLayout(project, model, chosen, split, target, start);
+        row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        row.setWrap(true);
+        Div form = new Div(new H2("New saliency job"), row);
+        form.addClassName("job-form");
+        List<Project> all = projects.list();
+        if (!all.isEmpty()) {
+            project.setValue(all.get(0));
+        }
+        return form;
+    }
+}
