@@ -149,8 +149,8 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
     private Div startForm(ProjectService projects, ModelService models, AttributionMethods methods) {
         Select<Project> project = projectSelect;
         project.setLabel("Project");
-        project.setItems(projects.list());
         project.setItemLabelGenerator(p -> p.name);
+        project.setItems(projects.list());
         Select<ModelVersion> model = new Select<>();
         model.setLabel("Model");
         model.setItemLabelGenerator(v -> v.name + " v" + v.version);
