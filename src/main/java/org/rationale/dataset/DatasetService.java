@@ -208,6 +208,15 @@ public class DatasetService {
     public record SamplePage(long total, int offset, int limit, List<Sample> items) {
     }
 
+    /** The samples with these ids that exist, in id order. */
+    @Transactional
+    public List<Sample> samples(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return Sample.list("id in ?1 order by id", new ArrayList<>(ids));
+    }
+
     @Transactional
     public Optional<Sample> sample(long id) {
         return Sample.findByIdOptional(id);

@@ -6,6 +6,7 @@ import jakarta.transaction.Transactional;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.ImageCodec;
 import org.rationale.dataset.Sample;
+import java.util.List;
 import org.rationale.saliency.InputBatch;
 import org.rationale.web.ApiException;
 
@@ -38,6 +39,56 @@ public class PredictionService {
         return new InputBatch(1, spec.channels(), spec.height(), spec.width(), spec.preprocess(px.data(), px.channels()));
     }
 
+    /** Predictions of many samples of one model from one batched forward pass, stored. */
+    public List<Prediction> predictAll(List<Sample> samples, List<InputBatch> inputs, ModelVersion v) {
+        InputSpec spec = ModelService.specOf(v);
+        int size = inputs.get(0).sampleSize();
+        float[] all = new float[inputs.size() * size];
+        for (int i = 0; i < inputs.size(); i++) {
+            System.arraycopy(inputs.get(i).values(), 0, all, i * size, size);
+        }
+        float[] logits;
+        try (ModelService.Lease lease = models.lease(v)) {
+            BlockModel m = lease.model();
+            logits = new float[inputs.size() * m.classes()];
+            int step = m.maxBatch();
+            for (int start = 0; start < inputs.size(); start += step) {
+                int n = Math.min(step, inputs.size() - start);
+                float[] chunk = java.util.Arrays.copyOfRange(all, start * size, (start + n) * size);
+                float[] l = m.logits(inputs.get(0).with(n, chunk));
+                System.arraycopy(l, 0, logits, start * m.classes(), l.length);
+            }
+        }
+        int k = spec.classes().size();
+        List<Prediction> out = new java.util.ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            out.add(Prediction.of(samples.get(i).id, v.id, java.util.Arrays.copyOfRange(logits, i * k, (i + 1) * k),
+                    spec.classes()));
+        }
+        self.storeAll(out);
+        return out;
+    }
+
+    @jakarta.inject.Inject
+    PredictionService self;
+
+    @Transactional
+    void storeAll(List<Prediction> predictions) {
+        for (Prediction p : predictions) {
+            store(p);
+        }
+    }
+
+    private void store(Prediction p) {
+        String probs = p.probabilities().stream().map(d -> Float.toString(d.floatValue()))
+                .collect(java.util.stream.Collectors.joining(",", "{", "}"));
+        em.createNativeQuery("insert into predictions (sample_id, model_version_id, predicted_label, confidence, "
+                        + "probabilities, entropy, margin) values (?1, ?2, ?3, ?4, cast(?5 as real[]), ?6, ?7) on conflict do nothing")
+                .setParameter(1, p.sampleId()).setParameter(2, p.modelId()).setParameter(3, p.predictedLabel())
+                .setParameter(4, (float) p.confidence()).setParameter(5, probs)
+                .setParameter(6, (float) p.entropy()).setParameter(7, (float) p.margin()).executeUpdate();
+    }
+
     /** The stored prediction, computed and stored first when missing. */
     @Transactional
     public Prediction predict(Sample s, ModelVersion v) {
@@ -51,13 +102,7 @@ public class PredictionService {
             logits = lease.model().logits(input(s, v));
         }
         Prediction p = Prediction.of(s.id, v.id, logits, spec.classes());
-        String probs = p.probabilities().stream().map(d -> Float.toString(d.floatValue()))
-                .collect(java.util.stream.Collectors.joining(",", "{", "}"));
-        em.createNativeQuery("insert into predictions (sample_id, model_version_id, predicted_label, confidence, "
-                        + "probabilities, entropy, margin) values (?1, ?2, ?3, ?4, cast(?5 as real[]), ?6, ?7) on conflict do nothing")
-                .setParameter(1, s.id).setParameter(2, v.id).setParameter(3, p.predictedLabel())
-                .setParameter(4, (float) p.confidence()).setParameter(5, probs)
-                .setParameter(6, (float) p.entropy()).setParameter(7, (float) p.margin()).executeUpdate();
+        store(p);
         return p;
     }
 }

@@ -63,6 +63,18 @@ public class SaliencyService {
         int t = resolveTarget(target, s, p, spec);
         var key = new Key(s.id, v.id, method.name(), params.canonical(), t);
         var stored = self.stored(key, params, spec);
+        if (stored != null && !stored.metrics().containsKey("deletionAuc")) {
+            // maps computed by jobs skip the curves (58 forward passes a map); they are added on first view
+            Map<String, Double> metrics = new TreeMap<>(stored.metrics());
+            try (ModelService.Lease lease = models.lease(v)) {
+                metrics.putAll(DeletionInsertion.aucs(lease.model(), predictions.input(s, v), t, stored.values(), 28));
+            }
+            String json = writeMetrics(metrics);
+            self.updateMetrics(stored.id(), json);
+            return new SaliencyMap(stored.id(), stored.sampleId(), stored.modelId(), stored.method(), stored.params(),
+                    stored.targetClass(), stored.targetName(), stored.shape(), stored.values(), readMetrics(json),
+                    stored.storedBytes());
+        }
         if (stored != null) {
             return stored;
         }
@@ -92,6 +104,123 @@ public class SaliencyService {
         long id = self.store(key, x, data, min, max, sum, metricsJson);
         return new SaliencyMap(id, s.id, v.id, method.name(), params.asMap(), t, spec.classes().get(t),
                 List.of(x.channels(), x.height(), x.width()), kept, readMetrics(metricsJson), data.length);
+    }
+
+    @Transactional
+    void updateMetrics(long mapId, String metrics) {
+        em.createNativeQuery("update saliency_maps set metrics = ?2 where id = ?1").setParameter(1, mapId)
+                .setParameter(2, metrics).executeUpdate();
+    }
+
+    /**
+     * Maps of many samples for one model, method and target rule, as a job computes them: one
+     * batched prediction, one batched attribution for the maps not stored yet, one transaction to
+     * store them. Deletion/insertion curves are left for the first view. A sample that cannot be
+     * computed (missing, wrong size, bad target) fails alone.
+     *
+     * @return error message by sample id, for the samples that failed
+     */
+    public Map<Long, String> computeAll(List<Long> sampleIds, long modelId, String methodName, String target,
+                                        Map<String, String> given) {
+        ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        AttributionMethod method = methods.get(methodName);
+        MethodParameters params = method.parameters().bind(method.name(), given);
+        InputSpec spec = ModelService.specOf(v);
+        Map<Long, String> failed = new LinkedHashMap<>();
+        List<Sample> found = datasets.samples(sampleIds);
+        java.util.Set<Long> present = new java.util.HashSet<>();
+        found.forEach(x -> present.add(x.id));
+        sampleIds.stream().filter(id -> !present.contains(id)).forEach(id -> failed.put(id, "Sample " + id + " not found"));
+        List<Sample> ok = new java.util.ArrayList<>();
+        List<InputBatch> inputs = new java.util.ArrayList<>();
+        for (Sample x : found) {
+            try {
+                if (!x.projectId.equals(v.projectId)) {
+                    throw ApiException.badRequest("Model of another project", "Sample " + x.id + " is not in project " + v.projectId);
+                }
+                inputs.add(predictions.input(x, v));
+                ok.add(x);
+            } catch (ApiException e) {
+                failed.put(x.id, e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
+            }
+        }
+        if (ok.isEmpty()) {
+            return failed;
+        }
+        List<Prediction> preds = predictions.predictAll(ok, inputs, v);
+        List<Sample> todo = new java.util.ArrayList<>();
+        List<InputBatch> todoInputs = new java.util.ArrayList<>();
+        List<Integer> targets = new java.util.ArrayList<>();
+        java.util.Set<String> stored = self.storedKeys(ok.stream().map(x -> x.id).toList(), v.id, method.name(),
+                params.canonical());
+        for (int i = 0; i < ok.size(); i++) {
+            try {
+                int t = resolveTarget(target, ok.get(i), preds.get(i), spec);
+                if (!stored.contains(ok.get(i).id + ":" + t)) {
+                    todo.add(ok.get(i));
+                    todoInputs.add(inputs.get(i));
+                    targets.add(t);
+                }
+            } catch (ApiException e) {
+                failed.put(ok.get(i).id, e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
+            }
+        }
+        if (todo.isEmpty()) {
+            return failed;
+        }
+        InputBatch first = todoInputs.get(0);
+        int size = first.sampleSize();
+        float[] all = new float[todo.size() * size];
+        for (int i = 0; i < todo.size(); i++) {
+            System.arraycopy(todoInputs.get(i).values(), 0, all, i * size, size);
+        }
+        InputBatch batch = first.with(todo.size(), all);
+        Attribution a;
+        try (ModelService.Lease lease = models.lease(v)) {
+            a = method.attribute(lease.model(), batch, targets.stream().mapToInt(Integer::intValue).toArray(), params);
+        }
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < todo.size(); i++) {
+            float[] values = a.sample(i);
+            byte[] data = MapEncoding.encode(values);
+            float[] kept = MapEncoding.decode(data, values.length);
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (float f : kept) {
+                min = Math.min(min, f);
+                max = Math.max(max, f);
+                sum += f;
+            }
+            Map<String, Double> metrics = new TreeMap<>(a.metrics().get(i));
+            metrics.put("min", min);
+            metrics.put("max", max);
+            metrics.put("sum", sum);
+            rows.add(new Object[] {new Key(todo.get(i).id, v.id, method.name(), params.canonical(), targets.get(i)),
+                    data, min, max, sum, writeMetrics(metrics)});
+        }
+        self.storeAll(rows, first);
+        return failed;
+    }
+
+    @Transactional
+    @SuppressWarnings("unchecked")
+    java.util.Set<String> storedKeys(List<Long> sampleIds, long modelId, String method, String parameters) {
+        List<Object[]> rows = em.createNativeQuery("select sample_id, target_label from saliency_maps where "
+                        + "model_version_id = ?1 and method = ?2 and parameters = ?3 and sample_id = any(cast(?4 as bigint[]))")
+                .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters)
+                .setParameter(4, sampleIds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}")))
+                .getResultList();
+        java.util.Set<String> out = new java.util.HashSet<>();
+        rows.forEach(r -> out.add(((Number) r[0]).longValue() + ":" + ((Number) r[1]).intValue()));
+        return out;
+    }
+
+    @Transactional
+    void storeAll(List<Object[]> rows, InputBatch shape) {
+        for (Object[] r : rows) {
+            store((Key) r[0], shape, (byte[]) r[1], (double) r[2], (double) r[3], (double) r[4], (String) r[5]);
+        }
     }
 
     /** What identifies a stored map. */

@@ -14,7 +14,7 @@ public interface WorkerConfig {
     int threads();
 
     /** Items claimed at once. */
-    @WithDefault("16")
+    @WithDefault("64")
     int batchSize();
 
     /** How long a claim holds before other workers may take the items back. */

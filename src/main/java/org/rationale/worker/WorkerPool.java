@@ -11,7 +11,6 @@ import org.rationale.web.ApiException;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,13 +123,13 @@ public class WorkerPool {
                     continue;
                 }
                 claims.forEach(c -> inProgress.add(c.itemId()));
-                Set<Long> touched = new HashSet<>();
-                for (JobQueue.Claim c : claims) {
-                    touched.add(c.jobId());
-                    process(c);
-                    inProgress.remove(c.itemId());
+                Map<Long, List<JobQueue.Claim>> byJob = new java.util.LinkedHashMap<>();
+                claims.forEach(c -> byJob.computeIfAbsent(c.jobId(), j -> new ArrayList<>()).add(c));
+                for (var e : byJob.entrySet()) {
+                    processBatch(e.getKey(), e.getValue());
+                    e.getValue().forEach(c -> inProgress.remove(c.itemId()));
                 }
-                queue.finishDoneJobs(touched);
+                queue.finishDoneJobs(byJob.keySet());
                 batches.incrementAndGet();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -145,6 +144,37 @@ public class WorkerPool {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+        }
+    }
+
+    /**
+     * All claimed items of one job, batched per method; a sample that fails fails its item alone. If
+     * the batch itself breaks, every item is tried on its own, so one bad item cannot sink the rest.
+     */
+    private void processBatch(long jobId, List<JobQueue.Claim> claims) {
+        JobService.SaliencySpec spec;
+        Map<Long, String> failed = new java.util.HashMap<>();
+        try {
+            spec = jobs.saliencySpec(jobId);
+            List<Long> samples = claims.stream().map(JobQueue.Claim::sampleId).toList();
+            for (var m : spec.methods()) {
+                saliency.computeAll(samples, spec.modelId(), m.name(), spec.target(),
+                        m.params() == null ? Map.of() : m.params()).forEach((sample, error) ->
+                        failed.merge(sample, m.name() + ": " + error, (a, b) -> a + "; " + b));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Batch of job %d failed (%s); trying its %d items one by one", jobId, e.getMessage(), claims.size());
+            claims.forEach(this::process);
+            return;
+        }
+        for (JobQueue.Claim c : claims) {
+            String error = failed.get(c.sampleId());
+            if (error == null) {
+                queue.succeed(id, c.itemId());
+                items.incrementAndGet();
+            } else {
+                queue.fail(id, c.itemId(), error, config.maxAttempts());
             }
         }
     }

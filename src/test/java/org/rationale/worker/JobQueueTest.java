@@ -90,6 +90,11 @@ class JobQueueTest {
             pool.stop();
         }
         assertEquals(60, maps(pm[1]));
+        // jobs skip the deletion/insertion curves; the first view adds them
+        long sample = given().get("/api/projects/" + pm[0] + "/samples?limit=1").then().extract().jsonPath().getLong("items[0].id");
+        given().get("/api/samples/" + sample + "/saliency?modelId=" + pm[1] + "&method=vanilla-gradient").then()
+                .statusCode(200).body("metrics.deletionAuc", org.hamcrest.Matchers.notNullValue());
+        assertEquals(60, maps(pm[1]));
         // the same job again computes nothing new: maps are stored once per key
         long again = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient")));
         pool.start(1);
@@ -162,7 +167,7 @@ class JobQueueTest {
             assertEquals("succeeded", done.getString("state"));
             assertEquals(5, done.getLong("itemsDone"));
             assertEquals(1, done.getLong("itemsFailed"));
-            assertTrue(done.getString("failedItems[0].error").startsWith("Sample does not fit the model"),
+            assertTrue(done.getString("failedItems[0].error").startsWith("vanilla-gradient: Sample does not fit the model"),
                     done.getString("failedItems[0].error"));
             assertEquals(3, done.getInt("failedItems[0].attempts"));
         } finally {

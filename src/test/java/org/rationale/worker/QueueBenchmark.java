@@ -1,0 +1,154 @@
+package org.rationale.worker;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.Split;
+import org.rationale.model.ModelService;
+import org.rationale.model.PredictionService;
+import org.rationale.saliency.AttributionMethods;
+import org.rationale.saliency.InputBatch;
+import org.rationale.testing.Api;
+import org.rationale.testing.PostgresTestResource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * Prints, in one run: a 10,000-item vanilla-gradient job end to end (claim, compute, encode, store)
+ * with 1 and 2 in-process workers against computing the same maps alone (no queue, no database),
+ * and claims per second with 8 concurrent claimers. Not part of the default run:
+ * {@code mvn test -Dtest=QueueBenchmark -DexcludedGroups=none}.
+ */
+@QuarkusTest
+@Tag("benchmark")
+@WithTestResource(PostgresTestResource.class)
+class QueueBenchmark {
+
+    @Inject
+    WorkerPool pool;
+    @Inject
+    JobQueue queue;
+    @Inject
+    DatasetService datasets;
+    @Inject
+    ModelService models;
+    @Inject
+    PredictionService predictions;
+
+    private long submit(long project, long model) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("type", "saliency", "modelId", model, "methods", List.of(Map.of("name", "vanilla-gradient")),
+                        "samples", Map.of("projectId", project, "split", "test")))
+                .post("/api/jobs").then().statusCode(202).extract().jsonPath().getLong("jobId");
+    }
+
+    private double runJob(long project, long model, int threads) throws InterruptedException {
+        long job = submit(project, model);
+        long t0 = System.nanoTime();
+        pool.start(threads);
+        try {
+            while (true) {
+                String state = given().get("/api/jobs/" + job).then().extract().jsonPath().getString("state");
+                if (!state.equals("queued") && !state.equals("running")) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+        } finally {
+            pool.stop();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    @Test
+    void printsJobThroughputAgainstComputeAlone() throws Exception {
+        // one project per run: the second run must compute its maps again, not find them stored
+        long[] first = project();
+        long[] second = project();
+
+        var v = models.find(first[1]).orElseThrow();
+        var samples = datasets.samples(first[0], Split.TEST, null, 0, 10_000).items();
+        List<InputBatch> inputs = new ArrayList<>();
+        for (var s : samples) {
+            inputs.add(predictions.input(s, v));
+        }
+        var method = new AttributionMethods().get("vanilla-gradient");
+        var params = method.parameters().bind(method.name(), Map.of());
+        int batch = 64;
+        long t0 = System.nanoTime();
+        try (ModelService.Lease lease = models.lease(v)) {
+            for (int start = 0; start < inputs.size(); start += batch) {
+                int n = Math.min(batch, inputs.size() - start);
+                float[] all = new float[n * 784];
+                int[] targets = new int[n];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(inputs.get(start + i).values(), 0, all, i * 784, 784);
+                }
+                // what a job computes: the prediction (target = predicted class), then the map
+                float[] logits = lease.model().logits(inputs.get(0).with(n, all));
+                for (int i = 0; i < n; i++) {
+                    int best = 0;
+                    for (int k = 1; k < 10; k++) {
+                        best = logits[i * 10 + k] > logits[i * 10 + best] ? k : best;
+                    }
+                    targets[i] = best;
+                }
+                method.attribute(lease.model(), inputs.get(0).with(n, all), targets, params);
+            }
+        }
+        double alone = (System.nanoTime() - t0) / 1e9;
+        double one = runJob(first[0], first[1], 1);
+        double two = runJob(second[0], second[1], 2);
+
+        long claimJob = submit(first[0], first[1]);
+        ExecutorService claimers = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> counts = new ArrayList<>();
+        long c0 = System.nanoTime();
+        for (int w = 0; w < 8; w++) {
+            String worker = "bench-" + w;
+            counts.add(claimers.submit(() -> {
+                int claims = 0;
+                while (!queue.claim(worker, 64, Duration.ofMinutes(5), 3).isEmpty()) {
+                    claims++;
+                }
+                return claims;
+            }));
+        }
+        int claims = 0;
+        for (var f : counts) {
+            claims += f.get();
+        }
+        double claimSeconds = (System.nanoTime() - c0) / 1e9;
+        claimers.shutdown();
+        queue.cancel(claimJob);
+
+        System.out.printf("%nQUEUE BENCHMARK  10,000 Fashion-MNIST test images, vanilla gradient, fixture CNN, %d cores%n",
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("  compute alone (prediction inputs ready, batches of %d): %6.2f s  %7.0f maps/s%n", batch, alone, 10_000 / alone);
+        System.out.printf("  job, 1 worker thread:                                   %6.2f s  %7.0f maps/s  ratio %.2f%n", one, 10_000 / one, alone / one);
+        System.out.printf("  job, 2 worker threads:                                  %6.2f s  %7.0f maps/s  ratio %.2f%n", two, 10_000 / two, alone / two);
+        System.out.printf("  claims of 64 items, 8 concurrent claimers: %d claims in %.2f s = %.0f claims/s%n%n",
+                claims, claimSeconds, claims / claimSeconds);
+    }
+
+    private long[] project() {
+        long p = Api.newProject("queue benchmark");
+        given().contentType(ContentType.JSON).body(Map.of("name", "t10k", "split", "test",
+                        "images", "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz",
+                        "labels", "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"))
+                .post("/api/projects/" + p + "/datasets/from-path").then().statusCode(201);
+        return new long[] {p, Api.uploadFixtureCnn(p)};
+    }
+}
