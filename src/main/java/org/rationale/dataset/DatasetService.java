@@ -247,6 +247,21 @@ public class DatasetService {
         return out;
     }
 
+    /** The stored PNGs of many samples, by id, in one query. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public java.util.Map<Long, byte[]> imagePngs(java.util.Collection<Long> ids) {
+        java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        List<Object[]> rows = em.createNativeQuery("select id, image_png from samples where id = any(cast(?1 as bigint[]))")
+                .setParameter(1, ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}")))
+                .getResultList();
+        rows.forEach(r -> out.put(((Number) r[0]).longValue(), (byte[]) r[1]));
+        return out;
+    }
+
     /** The stored PNG of a sample. */
     @Transactional
     public Optional<byte[]> imagePng(long sampleId) {

@@ -147,6 +147,10 @@ public final class ImageCodec {
 
     /** Decodes a PNG written by {@link #encodePng} (or any PNG) back to pixels. */
     public static Pixels decodePng(byte[] png) {
+        Pixels fast = decodeSimplePng(png);
+        if (fast != null) {
+            return fast;
+        }
         try {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
             if (img == null) {
@@ -156,6 +160,112 @@ public final class ImageCodec {
         } catch (IOException e) {
             throw new IllegalArgumentException("Stored image cannot be decoded: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Fast path for 8-bit gray or RGB, non-interlaced PNGs such as {@link #encodePng} writes (all five
+     * row filters); null for anything else, which ImageIO then decodes.
+     */
+    static Pixels decodeSimplePng(byte[] png) {
+        if (png.length < 33 || !java.util.Arrays.equals(java.util.Arrays.copyOf(png, 8), SIGNATURE)) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(png);
+        b.position(8);
+        int width = 0;
+        int height = 0;
+        int channels = 0;
+        java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream(png.length);
+        while (b.remaining() >= 12) {
+            int len = b.getInt();
+            byte[] type = new byte[4];
+            b.get(type);
+            String t = new String(type, java.nio.charset.StandardCharsets.US_ASCII);
+            if (len < 0 || len > b.remaining() - 4) {
+                return null;
+            }
+            if (t.equals("IHDR")) {
+                width = b.getInt();
+                height = b.getInt();
+                int depth = b.get() & 0xff;
+                int color = b.get() & 0xff;
+                int compression = b.get();
+                int filter = b.get();
+                int interlace = b.get();
+                if (depth != 8 || (color != 0 && color != 2) || compression != 0 || filter != 0 || interlace != 0) {
+                    return null;
+                }
+                channels = color == 0 ? 1 : 3;
+            } else {
+                if (t.equals("IDAT")) {
+                    idat.write(png, b.position(), len);
+                } else if (t.equals("PLTE") || t.equals("tRNS")) {
+                    return null;
+                }
+                b.position(b.position() + len);
+            }
+            b.getInt(); // CRC
+            if (t.equals("IEND")) {
+                break;
+            }
+        }
+        if (channels == 0 || width <= 0 || height <= 0) {
+            return null;
+        }
+        int stride = width * channels;
+        byte[] raw = new byte[(stride + 1) * height];
+        java.util.zip.Inflater inf = new java.util.zip.Inflater();
+        try {
+            inf.setInput(idat.toByteArray());
+            int n = 0;
+            while (n < raw.length && !inf.finished()) {
+                int got = inf.inflate(raw, n, raw.length - n);
+                if (got == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                    return null;
+                }
+                n += got;
+            }
+            if (n != raw.length) {
+                return null;
+            }
+        } catch (java.util.zip.DataFormatException e) {
+            return null;
+        } finally {
+            inf.end();
+        }
+        byte[] out = new byte[stride * height];
+        for (int y = 0; y < height; y++) {
+            int f = raw[y * (stride + 1)] & 0xff;
+            int in = y * (stride + 1) + 1;
+            int o = y * stride;
+            for (int i = 0; i < stride; i++) {
+                int x = raw[in + i] & 0xff;
+                int a = i >= channels ? out[o + i - channels] & 0xff : 0;
+                int up = y > 0 ? out[o - stride + i] & 0xff : 0;
+                int c = i >= channels && y > 0 ? out[o - stride + i - channels] & 0xff : 0;
+                int v = switch (f) {
+                    case 0 -> x;
+                    case 1 -> x + a;
+                    case 2 -> x + up;
+                    case 3 -> x + ((a + up) >>> 1);
+                    case 4 -> x + paeth(a, up, c);
+                    default -> -1;
+                };
+                if (v < 0) {
+                    return null;
+                }
+                out[o + i] = (byte) v;
+            }
+        }
+        return new Pixels(width, height, channels, out);
+    }
+
+    private static int paeth(int a, int b, int c) {
+        int p = a + b - c;
+        int pa = Math.abs(p - a);
+        int pb = Math.abs(p - b);
+        int pc = Math.abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
     private static void chunk(ByteBuffer out, String type, byte[] data) {

@@ -72,10 +72,30 @@ public class PredictionService {
     @jakarta.inject.Inject
     PredictionService self;
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
+    /** One JDBC batch in one transaction. */
     @Transactional
     void storeAll(List<Prediction> predictions) {
-        for (Prediction p : predictions) {
-            store(p);
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("insert into predictions (sample_id, model_version_id, "
+                     + "predicted_label, confidence, probabilities, entropy, margin) values (?, ?, ?, ?, cast(? as real[]), "
+                     + "?, ?) on conflict do nothing")) {
+            for (Prediction p : predictions) {
+                ps.setLong(1, p.sampleId());
+                ps.setLong(2, p.modelId());
+                ps.setInt(3, p.predictedLabel());
+                ps.setFloat(4, (float) p.confidence());
+                ps.setString(5, p.probabilities().stream().map(d -> Float.toString(d.floatValue()))
+                        .collect(java.util.stream.Collectors.joining(",", "{", "}")));
+                ps.setFloat(6, (float) p.entropy());
+                ps.setFloat(7, (float) p.margin());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Storing predictions failed: " + e.getMessage(), e);
         }
     }
 
@@ -87,6 +107,28 @@ public class PredictionService {
                 .setParameter(1, p.sampleId()).setParameter(2, p.modelId()).setParameter(3, p.predictedLabel())
                 .setParameter(4, (float) p.confidence()).setParameter(5, probs)
                 .setParameter(6, (float) p.entropy()).setParameter(7, (float) p.margin()).executeUpdate();
+    }
+
+    /**
+     * Model inputs of many samples with one query for their images; a sample that does not fit the
+     * model gets its error instead.
+     */
+    public java.util.Map<Long, Object> inputs(List<Sample> samples, ModelVersion v) {
+        InputSpec spec = ModelService.specOf(v);
+        java.util.Map<Long, byte[]> pngs = datasets.imagePngs(samples.stream().map(x -> x.id).toList());
+        java.util.Map<Long, Object> out = new java.util.LinkedHashMap<>();
+        for (Sample s : samples) {
+            if (s.width != spec.width() || s.height != spec.height()) {
+                out.put(s.id, new ApiException(422, "Sample does not fit the model", "Sample " + s.id + " is " + s.width
+                        + "x" + s.height + "; model " + v.name + " v" + v.version + " takes " + spec.width() + "x"
+                        + spec.height()));
+                continue;
+            }
+            ImageCodec.Pixels px = ImageCodec.decodePng(pngs.get(s.id));
+            out.put(s.id, new InputBatch(1, spec.channels(), spec.height(), spec.width(),
+                    spec.preprocess(px.data(), px.channels())));
+        }
+        return out;
     }
 
     /** The stored prediction, computed and stored first when missing. */

@@ -36,6 +36,8 @@ public class SaliencyService {
     private final DatasetService datasets;
     @jakarta.inject.Inject
     SaliencyService self;
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
 
     SaliencyService(EntityManager em, AttributionMethods methods, ModelService models, PredictionService predictions,
                     DatasetService datasets) {
@@ -133,14 +135,22 @@ public class SaliencyService {
         sampleIds.stream().filter(id -> !present.contains(id)).forEach(id -> failed.put(id, "Sample " + id + " not found"));
         List<Sample> ok = new java.util.ArrayList<>();
         List<InputBatch> inputs = new java.util.ArrayList<>();
+        List<Sample> sameProject = new java.util.ArrayList<>();
         for (Sample x : found) {
-            try {
-                if (!x.projectId.equals(v.projectId)) {
-                    throw ApiException.badRequest("Model of another project", "Sample " + x.id + " is not in project " + v.projectId);
-                }
-                inputs.add(predictions.input(x, v));
+            if (x.projectId.equals(v.projectId)) {
+                sameProject.add(x);
+            } else {
+                failed.put(x.id, "Model of another project: sample " + x.id + " is not in project " + v.projectId);
+            }
+        }
+        Map<Long, Object> prepared = predictions.inputs(sameProject, v);
+        for (Sample x : sameProject) {
+            Object in = prepared.get(x.id);
+            if (in instanceof InputBatch b) {
+                inputs.add(b);
                 ok.add(x);
-            } catch (ApiException e) {
+            } else {
+                ApiException e = (ApiException) in;
                 failed.put(x.id, e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
             }
         }
@@ -216,10 +226,34 @@ public class SaliencyService {
         return out;
     }
 
+    /** One JDBC batch in one transaction; a map stored meanwhile by another worker is kept as it is. */
     @Transactional
     void storeAll(List<Object[]> rows, InputBatch shape) {
-        for (Object[] r : rows) {
-            store((Key) r[0], shape, (byte[]) r[1], (double) r[2], (double) r[3], (double) r[4], (String) r[5]);
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("insert into saliency_maps (sample_id, model_version_id, "
+                     + "method, parameters, target_label, width, height, channels, encoding, data, min_value, max_value, "
+                     + "sum_value, metrics) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
+            for (Object[] r : rows) {
+                Key k = (Key) r[0];
+                ps.setLong(1, k.sampleId());
+                ps.setLong(2, k.modelId());
+                ps.setString(3, k.method());
+                ps.setString(4, k.parameters());
+                ps.setInt(5, k.target());
+                ps.setInt(6, shape.width());
+                ps.setInt(7, shape.height());
+                ps.setInt(8, shape.channels());
+                ps.setString(9, MapEncoding.NAME);
+                ps.setBytes(10, (byte[]) r[1]);
+                ps.setFloat(11, (float) (double) r[2]);
+                ps.setFloat(12, (float) (double) r[3]);
+                ps.setDouble(13, (double) r[4]);
+                ps.setString(14, (String) r[5]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Storing maps failed: " + e.getMessage(), e);
         }
     }
 

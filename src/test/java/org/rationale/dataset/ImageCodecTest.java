@@ -68,4 +68,18 @@ class ImageCodecTest {
                 () -> ImageCodec.decode("hello".getBytes(), "notes.txt", 1000));
         assertTrue(e.getMessage().startsWith("Not an image"), e.getMessage());
     }
+
+    @Test
+    void fastPngPathAgreesWithImageIoOnEveryRowFilter() {
+        // ImageIO's own PNG writer picks filters per row (Sub, Up, Average, Paeth)
+        for (BufferedImage img : new BufferedImage[] {Fixtures.rgbImage(33, 17, 5), Fixtures.grayImage(29, 31, 6)}) {
+            byte[] png = Fixtures.encode(img, "png");
+            ImageCodec.Pixels fast = ImageCodec.decodeSimplePng(png);
+            org.junit.jupiter.api.Assertions.assertNotNull(fast);
+            assertArrayEquals(ImageCodec.toPixels(Fixtures.decode(png)).data(), fast.data());
+        }
+        byte[] mine = ImageCodec.encodePng(3, 2, 1, new byte[] {1, 2, 3, 4, 5, 6});
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, ImageCodec.decodeSimplePng(mine).data());
+        org.junit.jupiter.api.Assertions.assertNull(ImageCodec.decodeSimplePng("not a png".getBytes()));
+    }
 }
