@@ -14,6 +14,13 @@ public interface RationaleConfig {
     /** Folder of the embedded database and of server-side imports. */
     Path dataDir();
 
+    /**
+     * {@code server} (UI, API and an in-process worker pool) or {@code worker} (only the worker pool,
+     * health and metrics over HTTP).
+     */
+    @io.smallrye.config.WithDefault("server")
+    String role();
+
     Upload upload();
 
     @WithName("import")

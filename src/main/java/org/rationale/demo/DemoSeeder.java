@@ -57,7 +57,7 @@ public class DemoSeeder {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (!config.demo().seed()) {
+        if (!config.demo().seed() || config.role().strip().equalsIgnoreCase("worker")) {
             return;
         }
         if (settings.get(SEEDED_KEY).isPresent()) {

@@ -1,0 +1,36 @@
+package org.rationale.worker;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+import org.rationale.testing.PostgresTestResource;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+/** A process in the worker role serves health and metrics only. */
+@QuarkusTest
+@TestProfile(WorkerRoleTest.WorkerRole.class)
+@WithTestResource(PostgresTestResource.class)
+class WorkerRoleTest {
+
+    /** rationale.role=worker. */
+    public static class WorkerRole implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("rationale.role", "worker");
+        }
+    }
+
+    @Test
+    void servesHealthAndMetricsButNotTheApiOrTheUi() {
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        given().get("/api/projects").then().statusCode(404).body("error", equalTo("Not served by a worker"));
+        given().get("/").then().statusCode(404);
+    }
+}
