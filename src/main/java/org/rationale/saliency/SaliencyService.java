@@ -91,19 +91,9 @@ public class SaliencyService {
         }
         byte[] data = MapEncoding.encode(values);
         float[] kept = MapEncoding.decode(data, values.length);
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        double sum = 0;
-        for (float f : kept) {
-            min = Math.min(min, f);
-            max = Math.max(max, f);
-            sum += f;
-        }
-        metrics.put("min", min);
-        metrics.put("max", max);
-        metrics.put("sum", sum);
+        metrics.putAll(stats(kept));
         String metricsJson = writeMetrics(metrics);
-        long id = self.store(key, x, data, min, max, sum, metricsJson);
+        long id = self.store(key, x, data, metrics.get("min"), metrics.get("max"), metrics.get("sum"), metricsJson);
         return new SaliencyMap(id, s.id, v.id, method.name(), params.asMap(), t, spec.classes().get(t),
                 List.of(x.channels(), x.height(), x.width()), kept, readMetrics(metricsJson), data.length);
     }
@@ -193,21 +183,10 @@ public class SaliencyService {
         for (int i = 0; i < todo.size(); i++) {
             float[] values = a.sample(i);
             byte[] data = MapEncoding.encode(values);
-            float[] kept = MapEncoding.decode(data, values.length);
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            double sum = 0;
-            for (float f : kept) {
-                min = Math.min(min, f);
-                max = Math.max(max, f);
-                sum += f;
-            }
             Map<String, Double> metrics = new TreeMap<>(a.metrics().get(i));
-            metrics.put("min", min);
-            metrics.put("max", max);
-            metrics.put("sum", sum);
+            metrics.putAll(stats(MapEncoding.decode(data, values.length)));
             rows.add(new Object[] {new Key(todo.get(i).id, v.id, method.name(), params.canonical(), targets.get(i)),
-                    data, min, max, sum, writeMetrics(metrics)});
+                    data, metrics.get("min"), metrics.get("max"), metrics.get("sum"), writeMetrics(metrics)});
         }
         self.storeAll(rows, first);
         return failed;
@@ -297,6 +276,19 @@ public class SaliencyService {
                 .setParameter(1, k.sampleId()).setParameter(2, k.modelId()).setParameter(3, k.method())
                 .setParameter(4, k.parameters()).setParameter(5, k.target()).getSingleResult();
         return id.longValue();
+    }
+
+    /** Minimum, maximum and sum of the stored (float16) values. */
+    private static Map<String, Double> stats(float[] kept) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (float f : kept) {
+            min = Math.min(min, f);
+            max = Math.max(max, f);
+            sum += f;
+        }
+        return Map.of("min", min, "max", max, "sum", sum);
     }
 
     static int resolveTarget(String target, Sample s, Prediction p, InputSpec spec) {
