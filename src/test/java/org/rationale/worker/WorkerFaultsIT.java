@@ -1,0 +1,213 @@
+package org.rationale.worker;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rationale.database.EmbeddedPostgres;
+import org.rationale.saliency.ReferenceFixtures;
+import org.rationale.testing.Fixtures;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fault tests with real processes: the packaged jar runs as one server (no worker threads) and two
+ * worker processes against one real PostgreSQL; a worker is killed with SIGKILL mid-job, or
+ * PostgreSQL itself is restarted mid-job, and the job must still end with exactly one map per
+ * (sample, method).
+ */
+class WorkerFaultsIT {
+
+    private Path dir;
+    private EmbeddedPostgres pg;
+    private int pgPort;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeEach
+    void database() throws Exception {
+        dir = Files.createTempDirectory("rationale-it");
+        pgPort = freePort();
+        pg = EmbeddedPostgres.start(dir.resolve("db"), false, pgPort);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Process p : processes) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        pg.close();
+    }
+
+    private Process app(String role, int port, int threads) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Dai.djl.offline=true", "-jar", System.getProperty("rationale.app.jar"));
+        Map<String, String> env = pb.environment();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", pg.username());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password());
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("RATIONALE_ROLE", role);
+        env.put("RATIONALE_WORKER_THREADS", Integer.toString(threads));
+        env.put("RATIONALE_WORKER_LEASE", "PT3S");
+        env.put("RATIONALE_WORKER_BATCH_SIZE", "16");
+        env.put("RATIONALE_DEMO_SEED", "false");
+        env.put("QUARKUS_DATASOURCE_JDBC_BACKGROUND_VALIDATION_INTERVAL", "1S");
+        Path log = dir.resolve(role + "-" + port + ".log");
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process p = pb.start();
+        processes.add(p);
+        awaitReady(port, p, log);
+        return p;
+    }
+
+    private static void awaitReady(int port, Process p, Path log) throws IOException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!p.isAlive()) {
+                throw new AssertionError("process on port " + port + " died:\n" + Files.readString(log));
+            }
+            try {
+                if (given().port(port).get("/q/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // not listening yet
+            }
+            sleep(250);
+        }
+        throw new AssertionError("process on port " + port + " never got ready:\n" + Files.readString(log));
+    }
+
+    private long[] projectAndModel(int server, int samples) {
+        RestAssured.port = server;
+        long p = given().contentType(ContentType.JSON).body(Map.of("name", "faults")).post("/api/projects")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        given().multiPart("images", "i.idx", Fixtures.idxImages(samples, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(samples, 10), "application/octet-stream")
+                .multiPart("split", "test").post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        String octets = "application/octet-stream";
+        long model = given().multiPart("model", "cnn.pt", ReferenceFixtures.bytes("cnn.pt"), octets)
+                .multiPart("features", "f.pt", ReferenceFixtures.bytes("cnn-features.pt"), octets)
+                .multiPart("classifier", "c.pt", ReferenceFixtures.bytes("cnn-classifier.pt"), octets)
+                .multiPart("spec", org.rationale.testing.Api.modelSpec("fixture-cnn", 28, 10))
+                .post("/api/projects/" + p + "/models").then().statusCode(201).extract().jsonPath().getLong("id");
+        return new long[] {p, model};
+    }
+
+    private long submit(long project, long model) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("type", "saliency", "modelId", model,
+                        "methods", List.of(Map.of("name", "vanilla-gradient"),
+                                Map.of("name", "integrated-gradients", "params", Map.of("steps", "16"))),
+                        "samples", Map.of("projectId", project, "split", "test")))
+                .post("/api/jobs").then().statusCode(202).extract().jsonPath().getLong("jobId");
+    }
+
+    private JsonPath job(long id) {
+        return given().get("/api/jobs/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    private JsonPath awaitEnd(long id, int seconds) {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < deadline) {
+            JsonPath j;
+            try {
+                j = job(id);
+            } catch (Exception | AssertionError e) {
+                sleep(500); // the server may be reconnecting to the database
+                continue;
+            }
+            if (List.of("succeeded", "failed", "cancelled").contains(j.getString("state"))) {
+                return j;
+            }
+            sleep(250);
+        }
+        throw new AssertionError("job " + id + " did not end: " + job(id).prettify());
+    }
+
+    private void awaitProgress(long id, long atLeast) {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (job(id).getLong("itemsDone") < atLeast) {
+            assertTrue(System.currentTimeMillis() < deadline, "no progress");
+            sleep(100);
+        }
+    }
+
+    private long[] mapCounts(long model) throws Exception {
+        try (var c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+             var st = c.createStatement();
+             var rs = st.executeQuery("select count(*), count(distinct (sample_id, method)) from saliency_maps "
+                     + "where model_version_id = " + model)) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    @Test
+    void killingAWorkerMidJobLosesAndDuplicatesNothing() throws Exception {
+        int server = freePort();
+        app("server", server, 0);
+        long[] pm = projectAndModel(server, 500);
+        long job = submit(pm[0], pm[1]);
+        Process first = app("worker", freePort(), 1);
+        app("worker", freePort(), 1);
+        awaitProgress(job, 60);
+        first.destroyForcibly(); // kill -9 in the middle of a batch: its leases expire and the items return
+        assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+        JsonPath done = awaitEnd(job, 300);
+        assertEquals("succeeded", done.getString("state"), done.prettify());
+        assertEquals(500, done.getLong("itemsDone"));
+        assertEquals(0, done.getLong("itemsFailed"));
+        long[] counts = mapCounts(pm[1]);
+        assertEquals(1000, counts[0], "maps stored");
+        assertEquals(1000, counts[1], "distinct (sample, method)");
+    }
+
+    @Test
+    void workersCarryOnAfterPostgresRestartsMidJob() throws Exception {
+        int server = freePort();
+        app("server", server, 0);
+        long[] pm = projectAndModel(server, 300);
+        long job = submit(pm[0], pm[1]);
+        app("worker", freePort(), 1);
+        awaitProgress(job, 40);
+        pg.close();
+        sleep(2000);
+        pg = EmbeddedPostgres.start(dir.resolve("db"), false, pgPort);
+        JsonPath done = awaitEnd(job, 300);
+        assertEquals("succeeded", done.getString("state"), done.prettify());
+        assertEquals(300, done.getLong("itemsDone"));
+        long[] counts = mapCounts(pm[1]);
+        assertEquals(600, counts[0]);
+        assertEquals(600, counts[1]);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
