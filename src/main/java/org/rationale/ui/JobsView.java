@@ -23,7 +23,9 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
-import com.vaadin.flow.shared.Registration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import com.vaadin.flow.router.Route;
 import jakarta.inject.Inject;
 import org.rationale.model.ModelService;
@@ -41,8 +43,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Jobs: start a saliency job over a split, follow every job's progress (rate, ETA; the page polls
- * each second), cancel, and read the errors of failed items.
+ * Jobs: start a saliency job over a split, follow every job's progress (rate, ETA; pushed by the
+ * server each second), cancel, read the errors of failed items, and see the workers.
  */
 @Route(value = "jobs", layout = MainLayout.class)
 @PageTitle("Jobs · Rationale")
@@ -51,7 +53,8 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
     private final JobService jobs;
     private final Grid<JobService.JobView> grid = new Grid<>();
     private final Select<Project> projectSelect = new Select<>();
-    private Registration polling;
+    private ScheduledExecutorService ticker;
+    private final Grid<JobService.WorkerView> workers = new Grid<>();
 
     @Inject
     public JobsView(JobService jobs, ProjectService projects, ModelService models, AttributionMethods methods) {
@@ -78,21 +81,38 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         grid.setId("jobs-grid");
         grid.setAllRowsVisible(true);
         add(grid);
+
+        workers.addColumn(JobService.WorkerView::host).setHeader("Worker host").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerView::device).setHeader("Device").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerView::threads).setHeader("Threads").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerView::batchesDone).setHeader("Batches").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerView::itemsDone).setHeader("Items").setAutoWidth(true);
+        workers.addColumn(w -> w.alive() ? "alive" : "silent").setHeader("Heartbeat").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerView::id).setHeader("Id").setAutoWidth(true);
+        workers.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+        workers.setAllRowsVisible(true);
+        workers.setId("workers-grid");
+        add(new H2("Workers"), workers);
         refresh();
     }
 
+    /** While the page is open, the server pushes fresh job rows every second. */
     @Override
     protected void onAttach(AttachEvent event) {
-        event.getUI().setPollInterval(1000);
-        polling = event.getUI().addPollListener(p -> refresh());
+        var ui = event.getUI();
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jobs-view-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(() -> ui.access(this::refresh), 1, 1, TimeUnit.SECONDS);
     }
 
     @Override
     protected void onDetach(DetachEvent event) {
-        event.getUI().setPollInterval(-1);
-        if (polling != null) {
-            polling.remove();
-            polling = null;
+        if (ticker != null) {
+            ticker.shutdownNow();
+            ticker = null;
         }
     }
 
@@ -107,6 +127,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
 
     private void refresh() {
         grid.setItems(jobs.recent(50));
+        workers.setItems(jobs.workers());
     }
 
     private HorizontalLayout actions(JobService.JobView j) {

@@ -128,7 +128,9 @@ public class JobQueue {
     public void reportWorker(String id, String host, String device, int threads, long batches, long items) {
         em.createNativeQuery("insert into workers (id, host, device, threads, batches_done, items_done) "
                         + "values (?1, ?2, ?3, ?4, ?5, ?6) on conflict (id) do update set heartbeat_at = now(), "
-                        + "batches_done = excluded.batches_done, items_done = excluded.items_done")
+                        + "batches_done = excluded.batches_done, items_done = excluded.items_done, "
+                        + "device = case when excluded.device = '' then workers.device else excluded.device end, "
+                        + "threads = case when excluded.threads = 0 then workers.threads else excluded.threads end")
                 .setParameter(1, id).setParameter(2, host).setParameter(3, device).setParameter(4, threads)
                 .setParameter(5, batches).setParameter(6, items).executeUpdate();
     }

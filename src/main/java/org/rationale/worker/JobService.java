@@ -187,6 +187,24 @@ public class JobService {
         return ids.stream().map(i -> job(i.longValue()).orElseThrow()).toList();
     }
 
+    /** A worker process as it last reported itself. */
+    public record WorkerView(String id, String host, String device, int threads, java.time.OffsetDateTime heartbeat,
+                             long batchesDone, long itemsDone, boolean alive) {
+    }
+
+    /** Workers seen in the last hour, most recent heartbeat first; alive when heard from in the last minute. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<WorkerView> workers() {
+        List<Object[]> rows = em.createNativeQuery("select id, host, device, threads, heartbeat_at, batches_done, items_done, "
+                + "heartbeat_at > now() - interval '1 minute' from workers where heartbeat_at > now() - interval '1 hour' "
+                + "order by heartbeat_at desc").getResultList();
+        return rows.stream().map(r -> new WorkerView((String) r[0], (String) r[1], (String) r[2], ((Number) r[3]).intValue(),
+                r[4] instanceof java.time.OffsetDateTime t ? t : r[4] instanceof java.time.Instant i
+                        ? i.atOffset(java.time.ZoneOffset.UTC) : null,
+                ((Number) r[5]).longValue(), ((Number) r[6]).longValue(), (Boolean) r[7])).toList();
+    }
+
     /** Cancels a job; 404 when unknown, 409 when it had already ended. */
     public void cancel(long id) {
         if (job(id).isEmpty()) {

@@ -214,9 +214,10 @@ class ProjectsBrowserTest {
         try {
             browser.get(root + "jobs?projectId=" + project);
             waiting().until(ExpectedConditions.elementToBeClickable(By.id("start-job"))).click();
-            // the grid refreshes by itself (the page polls): the new job reaches the end without a reload
+            // the server pushes fresh rows: the new job reaches the end without a reload
             waitForText("#jobs-grid", "succeeded");
             assertTrue(waitForText("#jobs-grid", "12 / 12").contains("saliency"));
+            waitForText("#workers-grid", "alive");
         } finally {
             pool.stop();
         }
