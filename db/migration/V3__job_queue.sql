@@ -13,6 +13,7 @@ alter table job_items
 
 create index job_items_job_state on job_items (job_id, state);
 create index job_items_claimable on job_items (state, lease_until) where state in ('queued', 'leased');
+create index job_items_queue on job_items (job_id, id) where state in ('queued', 'leased');
 
 create table workers (
     id           text primary key,

@@ -41,16 +41,25 @@ public class JobQueue {
                         + "stopped while it held this item' "
                         + "where state = 'leased' and lease_until < now() and attempts >= ?1")
                 .setParameter(1, maxAttempts).executeUpdate();
-        List<Object[]> rows = em.createNativeQuery("with c as (select i.id from job_items i join jobs j on j.id = i.job_id "
-                        + "where j.state in ('queued', 'running') and not j.cancel_requested "
-                        + "and (i.state = 'queued' or (i.state = 'leased' and i.lease_until < now())) "
-                        + "order by j.priority desc, i.id limit ?1 for update of i skip locked) "
-                        + "update job_items set state = 'leased', leased_by = ?2, attempts = attempts + 1, "
-                        + "lease_until = now() + make_interval(secs => ?3), updated_at = now() "
-                        + "from c where job_items.id = c.id "
-                        + "returning job_items.id, job_items.job_id, job_items.sample_id, job_items.attempts")
-                .setParameter(1, max).setParameter(2, workerId).setParameter(3, (double) lease.toMillis() / 1000)
-                .getResultList();
+        // jobs first (few), then items of one job at a time along the (job_id, id) index: no sort of the whole queue
+        List<Number> active = em.createNativeQuery("select id from jobs where state in ('queued', 'running') "
+                + "and not cancel_requested order by priority desc, id").getResultList();
+        List<Object[]> rows = new ArrayList<>();
+        for (Number job : active) {
+            if (rows.size() >= max) {
+                break;
+            }
+            rows.addAll(em.createNativeQuery("with c as (select i.id from job_items i where i.job_id = ?4 "
+                            + "and (i.state = 'queued' or (i.state = 'leased' and i.lease_until < now())) "
+                            + "order by i.id limit ?1 for update skip locked) "
+                            + "update job_items set state = 'leased', leased_by = ?2, attempts = attempts + 1, "
+                            + "lease_until = now() + make_interval(secs => ?3), updated_at = now() "
+                            + "from c where job_items.id = c.id "
+                            + "returning job_items.id, job_items.job_id, job_items.sample_id, job_items.attempts")
+                    .setParameter(1, max - rows.size()).setParameter(2, workerId)
+                    .setParameter(3, (double) lease.toMillis() / 1000).setParameter(4, job.longValue())
+                    .getResultList());
+        }
         List<Claim> out = new ArrayList<>();
         for (Object[] r : rows) {
             out.add(new Claim(((Number) r[0]).longValue(), ((Number) r[1]).longValue(),
@@ -58,9 +67,8 @@ public class JobQueue {
         }
         if (!out.isEmpty()) {
             em.createNativeQuery("update jobs set state = 'running', started_at = coalesce(started_at, now()) "
-                            + "where state = 'queued' and id in (select job_id from job_items where leased_by = ?1 "
-                            + "and state = 'leased')")
-                    .setParameter(1, workerId).executeUpdate();
+                            + "where state = 'queued' and id = any(cast(?1 as bigint[]))")
+                    .setParameter(1, array(out.stream().map(Claim::jobId).distinct().toList())).executeUpdate();
         }
         return out;
     }
@@ -83,6 +91,17 @@ public class JobQueue {
         em.createNativeQuery("update job_items set state = 'succeeded', finished_at = now(), updated_at = now(), "
                         + "last_error = null where id = ?1 and leased_by = ?2 and state = 'leased'")
                 .setParameter(1, itemId).setParameter(2, workerId).executeUpdate();
+    }
+
+    /** Marks many items done in one statement, those this worker still holds. */
+    @Transactional
+    public void succeedAll(String workerId, Collection<Long> itemIds) {
+        if (itemIds.isEmpty()) {
+            return;
+        }
+        em.createNativeQuery("update job_items set state = 'succeeded', finished_at = now(), updated_at = now(), "
+                        + "last_error = null where id = any(cast(?1 as bigint[])) and leased_by = ?2 and state = 'leased'")
+                .setParameter(1, array(itemIds)).setParameter(2, workerId).executeUpdate();
     }
 
     /** Puts an item back for another attempt, or fails it for good after the last attempt. */

@@ -168,15 +168,17 @@ public class WorkerPool {
             claims.forEach(this::process);
             return;
         }
+        List<Long> succeeded = new ArrayList<>();
         for (JobQueue.Claim c : claims) {
             String error = failed.get(c.sampleId());
             if (error == null) {
-                queue.succeed(id, c.itemId());
-                items.incrementAndGet();
+                succeeded.add(c.itemId());
             } else {
                 queue.fail(id, c.itemId(), error, config.maxAttempts());
             }
         }
+        queue.succeedAll(id, succeeded);
+        items.addAndGet(succeeded.size());
     }
 
     private void process(JobQueue.Claim c) {
