@@ -18,28 +18,30 @@ public final class MapEncoding {
     private MapEncoding() {
     }
 
+    /** zlib state is large to set up: one deflater and inflater per thread, reset between maps. */
+    private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(6));
+    private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(Inflater::new);
+
     public static byte[] encode(float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             b.putShort(toHalf(v));
         }
-        Deflater d = new Deflater(6);
-        try {
-            d.setInput(b.array());
-            d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(values.length);
-            byte[] buf = new byte[8192];
-            while (!d.finished()) {
-                out.write(buf, 0, d.deflate(buf));
-            }
-            return out.toByteArray();
-        } finally {
-            d.end();
+        Deflater d = DEFLATER.get();
+        d.reset();
+        d.setInput(b.array());
+        d.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(values.length);
+        byte[] buf = new byte[8192];
+        while (!d.finished()) {
+            out.write(buf, 0, d.deflate(buf));
         }
+        return out.toByteArray();
     }
 
     public static float[] decode(byte[] data, int count) {
-        Inflater inf = new Inflater();
+        Inflater inf = INFLATER.get();
+        inf.reset();
         try {
             inf.setInput(data);
             byte[] raw = new byte[count * 2];
@@ -62,8 +64,6 @@ public final class MapEncoding {
             return out;
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("stored map is corrupt", e);
-        } finally {
-            inf.end();
         }
     }
 
