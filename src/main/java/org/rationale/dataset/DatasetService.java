@@ -256,7 +256,7 @@ public class DatasetService {
             return out;
         }
         List<Object[]> rows = em.createNativeQuery("select id, image_png from samples where id = any(cast(?1 as bigint[]))")
-                .setParameter(1, ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}")))
+                .setParameter(1, org.rationale.database.PgArray.ofLongs(ids))
                 .getResultList();
         rows.forEach(r -> out.put(((Number) r[0]).longValue(), (byte[]) r[1]));
         return out;

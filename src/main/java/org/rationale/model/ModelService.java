@@ -66,9 +66,7 @@ public class ModelService {
         ModelVersion v = new ModelVersion();
         v.projectId = projectId;
         v.name = spec.name();
-        Integer last = em.createQuery("select max(m.version) from ModelVersion m where m.projectId = ?1 and m.name = ?2",
-                Integer.class).setParameter(1, projectId).setParameter(2, spec.name()).getSingleResult();
-        v.version = last == null ? 1 : last + 1;
+        v.version = nextVersion(projectId, spec.name());
         v.kind = "torchscript";
         v.origin = "uploaded";
         v.supportsCam = features != null;
@@ -94,9 +92,7 @@ public class ModelService {
         ModelVersion v = new ModelVersion();
         v.projectId = projectId;
         v.name = spec.name();
-        Integer last = em.createQuery("select max(m.version) from ModelVersion m where m.projectId = ?1 and m.name = ?2",
-                Integer.class).setParameter(1, projectId).setParameter(2, spec.name()).getSingleResult();
-        v.version = last == null ? 1 : last + 1;
+        v.version = nextVersion(projectId, spec.name());
         v.kind = SmallCnn.ARCHITECTURE;
         v.origin = "trained";
         v.supportsCam = true;
@@ -109,6 +105,13 @@ public class ModelService {
         }
         store(v, Map.of("parameters", parameters));
         return v;
+    }
+
+    /** The next version number of a model name in a project; callers hold the project lock. */
+    private int nextVersion(long projectId, String name) {
+        Integer last = em.createQuery("select max(m.version) from ModelVersion m where m.projectId = ?1 and m.name = ?2",
+                Integer.class).setParameter(1, projectId).setParameter(2, name).getSingleResult();
+        return last == null ? 1 : last + 1;
     }
 
     private void store(ModelVersion v, Map<String, byte[]> parts) {

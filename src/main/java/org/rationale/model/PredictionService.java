@@ -87,8 +87,7 @@ public class PredictionService {
                 ps.setLong(2, p.modelId());
                 ps.setInt(3, p.predictedLabel());
                 ps.setFloat(4, (float) p.confidence());
-                ps.setString(5, p.probabilities().stream().map(d -> Float.toString(d.floatValue()))
-                        .collect(java.util.stream.Collectors.joining(",", "{", "}")));
+                ps.setString(5, org.rationale.database.PgArray.ofFloats(p.probabilities()));
                 ps.setFloat(6, (float) p.entropy());
                 ps.setFloat(7, (float) p.margin());
                 ps.addBatch();
@@ -100,8 +99,7 @@ public class PredictionService {
     }
 
     private void store(Prediction p) {
-        String probs = p.probabilities().stream().map(d -> Float.toString(d.floatValue()))
-                .collect(java.util.stream.Collectors.joining(",", "{", "}"));
+        String probs = org.rationale.database.PgArray.ofFloats(p.probabilities());
         em.createNativeQuery("insert into predictions (sample_id, model_version_id, predicted_label, confidence, "
                         + "probabilities, entropy, margin) values (?1, ?2, ?3, ?4, cast(?5 as real[]), ?6, ?7) on conflict do nothing")
                 .setParameter(1, p.sampleId()).setParameter(2, p.modelId()).setParameter(3, p.predictedLabel())

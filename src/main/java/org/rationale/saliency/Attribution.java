@@ -9,6 +9,11 @@ import java.util.Map;
  */
 public record Attribution(InputBatch shape, float[] values, List<Map<String, Double>> metrics) {
 
+    /** Attributions of a method that reports nothing about itself. */
+    public static Attribution withoutMetrics(InputBatch shape, float[] values) {
+        return new Attribution(shape, values, java.util.Collections.nCopies(shape.n(), Map.of()));
+    }
+
     public float[] sample(int i) {
         int size = shape.sampleSize();
         float[] v = new float[size];

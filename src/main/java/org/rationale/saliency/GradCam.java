@@ -67,7 +67,7 @@ public final class GradCam implements AttributionMethod {
                 }
             }
         }
-        return new Attribution(inputs, out, VanillaGradient.noMetrics(n));
+        return Attribution.withoutMetrics(inputs, out);
     }
 
     private static double mean(float[] v, int o, int len) {

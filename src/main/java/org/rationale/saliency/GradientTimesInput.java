@@ -20,6 +20,6 @@ public final class GradientTimesInput implements AttributionMethod {
         for (int i = 0; i < g.length; i++) {
             g[i] *= x[i];
         }
-        return new Attribution(inputs, g, VanillaGradient.noMetrics(inputs.n()));
+        return Attribution.withoutMetrics(inputs, g);
     }
 }

@@ -93,7 +93,7 @@ public final class Occlusion implements AttributionMethod {
                 }
             }
         }
-        return new Attribution(inputs, out, VanillaGradient.noMetrics(inputs.n()));
+        return Attribution.withoutMetrics(inputs, out);
     }
 
     /** Window origins that cover the whole axis: every stride, plus one flush with the end. */

@@ -71,7 +71,7 @@ public final class Rise implements AttributionMethod {
                 }
             }
         }
-        return new Attribution(inputs, out, VanillaGradient.noMetrics(n));
+        return Attribution.withoutMetrics(inputs, out);
     }
 
     /** Masks number {@code first} to {@code first + count - 1}; mask s is drawn from its own seeded stream. */

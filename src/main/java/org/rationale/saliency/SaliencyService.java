@@ -198,7 +198,7 @@ public class SaliencyService {
         List<Object[]> rows = em.createNativeQuery("select sample_id, target_label from saliency_maps where "
                         + "model_version_id = ?1 and method = ?2 and parameters = ?3 and sample_id = any(cast(?4 as bigint[]))")
                 .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters)
-                .setParameter(4, sampleIds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}")))
+                .setParameter(4, org.rationale.database.PgArray.ofLongs(sampleIds))
                 .getResultList();
         java.util.Set<String> out = new java.util.HashSet<>();
         rows.forEach(r -> out.add(((Number) r[0]).longValue() + ":" + ((Number) r[1]).intValue()));

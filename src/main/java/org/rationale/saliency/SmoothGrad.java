@@ -69,6 +69,6 @@ public final class SmoothGrad implements AttributionMethod {
         for (int p = 0; p < out.length; p++) {
             out[p] = (float) (sum[p] / samples);
         }
-        return new Attribution(inputs, out, VanillaGradient.noMetrics(n));
+        return Attribution.withoutMetrics(inputs, out);
     }
 }

@@ -1,9 +1,5 @@
 package org.rationale.saliency;
 
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-
 /** The gradient of the target logit with respect to the input (Simonyan et al. 2014), signed. */
 public final class VanillaGradient implements AttributionMethod {
 
@@ -19,11 +15,6 @@ public final class VanillaGradient implements AttributionMethod {
 
     @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
-        float[] g = Batches.gradient(model, inputs, targets);
-        return new Attribution(inputs, g, Collections.nCopies(inputs.n(), Map.of()));
-    }
-
-    static List<Map<String, Double>> noMetrics(int n) {
-        return Collections.nCopies(n, Map.of());
+        return Attribution.withoutMetrics(inputs, Batches.gradient(model, inputs, targets));
     }
 }

@@ -3,6 +3,7 @@ package org.rationale.worker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.rationale.database.PgArray;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ public class JobQueue {
         if (!out.isEmpty()) {
             em.createNativeQuery("update jobs set state = 'running', started_at = coalesce(started_at, now()) "
                             + "where state = 'queued' and id = any(cast(?1 as bigint[]))")
-                    .setParameter(1, array(out.stream().map(Claim::jobId).distinct().toList())).executeUpdate();
+                    .setParameter(1, PgArray.ofLongs(out.stream().map(Claim::jobId).distinct().toList())).executeUpdate();
         }
         return out;
     }
@@ -82,7 +83,7 @@ public class JobQueue {
         return em.createNativeQuery("update job_items set lease_until = now() + make_interval(secs => ?1), updated_at = now() "
                         + "where leased_by = ?2 and state = 'leased' and id = any(cast(?3 as bigint[]))")
                 .setParameter(1, (double) lease.toMillis() / 1000).setParameter(2, workerId)
-                .setParameter(3, array(itemIds)).executeUpdate();
+                .setParameter(3, PgArray.ofLongs(itemIds)).executeUpdate();
     }
 
     /** Marks an item done, if this worker still holds it. */
@@ -101,7 +102,7 @@ public class JobQueue {
         }
         em.createNativeQuery("update job_items set state = 'succeeded', finished_at = now(), updated_at = now(), "
                         + "last_error = null where id = any(cast(?1 as bigint[])) and leased_by = ?2 and state = 'leased'")
-                .setParameter(1, array(itemIds)).setParameter(2, workerId).executeUpdate();
+                .setParameter(1, PgArray.ofLongs(itemIds)).setParameter(2, workerId).executeUpdate();
     }
 
     /** Puts an item back for another attempt, or fails it for good after the last attempt. */
@@ -126,7 +127,7 @@ public class JobQueue {
                         + "i.job_id = j.id) then 'failed' else 'succeeded' end, progress = 1, finished_at = now() "
                         + "where j.id = any(cast(?1 as bigint[])) and j.state in ('queued', 'running') and not exists "
                         + "(select 1 from job_items i where i.job_id = j.id and i.state in ('queued', 'leased'))")
-                .setParameter(1, array(jobIds)).executeUpdate();
+                .setParameter(1, PgArray.ofLongs(jobIds)).executeUpdate();
     }
 
     /**
@@ -152,13 +153,5 @@ public class JobQueue {
                         + "threads = case when excluded.threads = 0 then workers.threads else excluded.threads end")
                 .setParameter(1, id).setParameter(2, host).setParameter(3, device).setParameter(4, threads)
                 .setParameter(5, batches).setParameter(6, items).executeUpdate();
-    }
-
-    private static String array(Collection<Long> ids) {
-        StringBuilder s = new StringBuilder("{");
-        for (Long id : ids) {
-            s.append(s.length() > 1 ? "," : "").append(id);
-        }
-        return s.append('}').toString();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.rationale.database.PgArray;
 import org.rationale.dataset.Split;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
@@ -102,7 +103,7 @@ public class JobService {
             }
             items = em.createNativeQuery("insert into job_items (job_id, sample_id) select ?1, id from samples "
                             + "where project_id = ?2 and id = any(cast(?3 as bigint[])) order by id")
-                    .setParameter(1, id).setParameter(2, v.projectId).setParameter(3, array(wanted)).executeUpdate();
+                    .setParameter(1, id).setParameter(2, v.projectId).setParameter(3, PgArray.ofLongs(wanted)).executeUpdate();
             if (items != wanted.stream().distinct().count()) {
                 throw ApiException.badRequest("Unknown samples", (wanted.stream().distinct().count() - items)
                         + " of the ids are not samples of the model's project " + v.projectId);
@@ -233,13 +234,5 @@ public class JobService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String array(List<Long> ids) {
-        StringBuilder s = new StringBuilder("{");
-        for (Long i : ids) {
-            s.append(s.length() > 1 ? "," : "").append(i);
-        }
-        return s.append('}').toString();
     }
 }

@@ -21,7 +21,7 @@ class SanityCheckTest {
             for (int i = 0; i < v.length; i++) {
                 v[i] = Math.abs(v[i]);
             }
-            return new Attribution(inputs, v, VanillaGradient.noMetrics(inputs.n()));
+            return Attribution.withoutMetrics(inputs, v);
         }
     }
 
