@@ -104,6 +104,32 @@ public class SanityService {
                 .executeUpdate();
     }
 
+    /** Outcome of checking every method on one model. */
+    public record Summary(int checked, int flagged, Map<String, String> notRun) {
+    }
+
+    /**
+     * Runs (or reads) the check of every method with its default parameters. Methods that cannot
+     * run on the model (guided backprop; CAM methods without a features/classifier split) are
+     * listed with their reason instead.
+     */
+    public Summary checkAll(long modelId) {
+        int checked = 0;
+        int flagged = 0;
+        Map<String, String> notRun = new java.util.LinkedHashMap<>();
+        for (AttributionMethod m : methods.all()) {
+            try {
+                if (!check(modelId, m.name(), Map.of()).passed()) {
+                    flagged++;
+                }
+                checked++;
+            } catch (UnsupportedMethodException e) {
+                notRun.put(m.name(), e.detail());
+            }
+        }
+        return new Summary(checked, flagged, notRun);
+    }
+
     /** Every stored check of a model version. */
     @Transactional
     @SuppressWarnings("unchecked")

@@ -10,11 +10,8 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
-import org.rationale.saliency.AttributionMethod;
-import org.rationale.saliency.AttributionMethods;
 import org.rationale.saliency.SanityCheck;
 import org.rationale.saliency.SanityService;
-import org.rationale.saliency.UnsupportedMethodException;
 import org.rationale.web.ApiException;
 
 import java.util.List;
@@ -30,13 +27,11 @@ public class ModelsPanel extends Div {
 
     private final ModelService models;
     private final SanityService sanity;
-    private final AttributionMethods methods;
     private final long projectId;
 
-    public ModelsPanel(ModelService models, SanityService sanity, AttributionMethods methods, long projectId) {
+    public ModelsPanel(ModelService models, SanityService sanity, long projectId) {
         this.models = models;
         this.sanity = sanity;
-        this.methods = methods;
         this.projectId = projectId;
         addClassName("models-panel");
         render();
@@ -84,23 +79,16 @@ public class ModelsPanel extends Div {
     }
 
     private void runChecks(ModelVersion v) {
-        int flagged = 0;
-        int done = 0;
-        for (AttributionMethod m : methods.all()) {
-            try {
-                if (!sanity.check(v.id, m.name(), Map.of()).passed()) {
-                    flagged++;
-                }
-                done++;
-            } catch (UnsupportedMethodException e) {
-                // guided-backprop, or CAM on a model without a split: nothing to check
-            } catch (ApiException e) {
-                Notification.show(m.name() + ": " + e.getMessage(), 5000, Notification.Position.BOTTOM_START)
-                        .addThemeVariants(NotificationVariant.LUMO_ERROR);
-            }
+        try {
+            SanityService.Summary summary = sanity.checkAll(v.id);
+            render();
+            Notification.show(summary.checked() + " methods checked, " + summary.flagged() + " flagged"
+                            + (summary.notRun().isEmpty() ? "" : "; not applicable: " + String.join(", ", summary.notRun().keySet())),
+                    5000, Notification.Position.BOTTOM_START)
+                    .addThemeVariants(summary.flagged() == 0 ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_WARNING);
+        } catch (ApiException e) {
+            Notification.show(e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()), 6000,
+                    Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
-        render();
-        Notification.show(done + " methods checked, " + flagged + " flagged", 4000, Notification.Position.BOTTOM_START)
-                .addThemeVariants(flagged == 0 ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_WARNING);
     }
 }

@@ -26,7 +26,6 @@ import org.rationale.dataset.Dataset;
 import org.rationale.dataset.DatasetService;
 import org.rationale.model.ModelService;
 import org.rationale.project.Project;
-import org.rationale.saliency.AttributionMethods;
 import org.rationale.saliency.SanityService;
 import org.rationale.project.ProjectService;
 import org.rationale.web.ApiException;
@@ -47,17 +46,14 @@ public class ProjectsView extends VerticalLayout {
     private final DatasetService datasets;
     private final ModelService models;
     private final SanityService sanity;
-    private final AttributionMethods methods;
     private final Div cards = new Div();
 
     @Inject
-    public ProjectsView(ProjectService projects, DatasetService datasets, ModelService models, SanityService sanity,
-                        AttributionMethods methods) {
+    public ProjectsView(ProjectService projects, DatasetService datasets, ModelService models, SanityService sanity) {
         this.projects = projects;
         this.datasets = datasets;
         this.models = models;
         this.sanity = sanity;
-        this.methods = methods;
         addClassName("projects-view");
         setPadding(true);
 
@@ -146,7 +142,7 @@ public class ProjectsView extends VerticalLayout {
             grid.addClassName("dataset-grid");
             card.add(grid);
         }
-        card.add(new ModelsPanel(models, sanity, methods, p.id));
+        card.add(new ModelsPanel(models, sanity, p.id));
         Button browse = new Button("Browse samples", VaadinIcon.GRID_SMALL.create(),
                 e -> getUI().ifPresent(ui -> ui.navigate(SampleBrowserView.class,
                         new RouteParameters("projectId", p.id.toString()))));

@@ -100,6 +100,18 @@ class SaliencyResourceTest {
         given().get("/api/models/987654321/sanity?method=vanilla-gradient").then().statusCode(404);
     }
 
+    @jakarta.inject.Inject
+    SanityService sanity;
+
+    @Test
+    void checkAllRunsEveryApplicableMethodAndSaysWhyTheOthersCannotRun() {
+        SanityService.Summary s = sanity.checkAll(model);
+        assertEquals(8, s.checked());
+        assertEquals(List.of("guided-backprop"), List.copyOf(s.notRun().keySet()));
+        assertTrue(s.notRun().get("guided-backprop").contains("backward hooks"));
+        given().get("/api/models/" + model + "/sanity").then().body("size()", equalTo(8));
+    }
+
     @Test
     void sameCallWithDefaultsWrittenOutIsTheSameMap() {
         long a = given().get(url("method=integrated-gradients")).then().statusCode(200).extract().jsonPath().getLong("id");
