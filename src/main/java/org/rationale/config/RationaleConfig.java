@@ -21,6 +21,10 @@ public interface RationaleConfig {
     @io.smallrye.config.WithDefault("server")
     String role();
 
+    /** {@code auto} (a CUDA GPU when DJL finds one, else the CPU), {@code cpu} or {@code gpu}. */
+    @io.smallrye.config.WithDefault("auto")
+    String device();
+
     Upload upload();
 
     @WithName("import")

@@ -31,10 +31,12 @@ public class ModelService {
     private final EntityManager em;
     private final ProjectService projects;
     private final Map<Long, BlockModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
+    private final ComputeDevice device;
 
-    ModelService(EntityManager em, ProjectService projects) {
+    ModelService(EntityManager em, ProjectService projects, ComputeDevice device) {
         this.em = em;
         this.projects = projects;
+        this.device = device;
     }
 
     /** Parses a spec sent by a client; malformed JSON and invalid fields are a 400. */
@@ -85,11 +87,22 @@ public class ModelService {
         return v;
     }
 
-    /** Stores a model the platform trained ({@link SmallCnn} parameters) as a new version. */
+    /**
+     * Stores a model the platform trained ({@link SmallCnn} parameters) as a new version; when the
+     * training job already stored one (a retry after a crash), that one is returned instead.
+     */
     @Transactional
-    public ModelVersion storeTrained(long projectId, InputSpec spec, byte[] parameters, String trainingJson, Long parentId) {
+    public ModelVersion storeTrained(long projectId, InputSpec spec, byte[] parameters, String trainingJson, Long parentId,
+                                     Long trainingJobId) {
         projects.lock(projectId);
+        if (trainingJobId != null) {
+            var existing = ModelVersion.<ModelVersion>find("trainingJobId", trainingJobId).firstResultOptional();
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
         ModelVersion v = new ModelVersion();
+        v.trainingJobId = trainingJobId;
         v.projectId = projectId;
         v.name = spec.name();
         v.version = nextVersion(projectId, spec.name());
@@ -271,9 +284,10 @@ public class ModelService {
     public BlockModel fresh(ModelVersion v) {
         Map<String, byte[]> parts = artifacts(v.id);
         if (SmallCnn.ARCHITECTURE.equals(v.kind)) {
-            return TrainedCnnModel.load(specOf(v), parts.get("parameters"));
+            return TrainedCnnModel.load(specOf(v), parts.get("parameters"), device.device());
         }
-        return TorchScriptModel.load(specOf(v), parts.get("model"), parts.get("features"), parts.get("classifier"));
+        return TorchScriptModel.load(specOf(v), parts.get("model"), parts.get("features"), parts.get("classifier"),
+                device.device());
     }
 
     @Transactional

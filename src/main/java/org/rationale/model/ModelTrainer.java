@@ -39,7 +39,7 @@ public final class ModelTrainer {
     }
 
     public static Result train(InputSpec spec, List<DatasetService.LabelledPixels> data, TrainingRequest r,
-                               DoubleConsumer progress) {
+                               Device device, DoubleConsumer progress) {
         int n = data.size();
         int size = spec.channels() * spec.height() * spec.width();
         if ((long) n * size > Integer.MAX_VALUE - 16) {
@@ -55,10 +55,11 @@ public final class ModelTrainer {
         Engine.getEngine("PyTorch").setRandomSeed((int) (long) r.seed());
         List<Double> losses = new java.util.ArrayList<>();
         List<Double> accuracies = new java.util.ArrayList<>();
-        try (Model model = Model.newInstance(SmallCnn.ARCHITECTURE, Device.cpu(), "PyTorch")) {
+        try (Model model = Model.newInstance(SmallCnn.ARCHITECTURE, device, "PyTorch")) {
             SequentialBlock whole = SmallCnn.whole(SmallCnn.features(), SmallCnn.head(spec.classes().size()));
             model.setBlock(whole);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optDevices(new Device[] {device})
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(r.learningRate().floatValue())).build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(r.batchSize(), spec.channels(), spec.height(), spec.width()));

@@ -49,6 +49,10 @@ public class ModelVersion extends PanacheEntityBase {
     /** For trained models: data and parameters, as JSON. */
     public String training;
 
+    /** The training job that made this version; one version per job, so a retried job stores no second one. */
+    @Column(name = "training_job_id")
+    public Long trainingJobId;
+
     @Column(name = "supports_cam", nullable = false)
     public boolean supportsCam;
 

@@ -38,14 +38,20 @@ public final class TorchScriptModel extends BlockModel {
      * @throws ModelException when a file is not TorchScript or the engine refuses it
      */
     public static TorchScriptModel load(InputSpec spec, byte[] modelBytes, byte[] featuresBytes, byte[] classifierBytes) {
+        return load(spec, modelBytes, featuresBytes, classifierBytes, Device.cpu());
+    }
+
+    /** Loads the files onto a device (see {@link ComputeDevice}). */
+    public static TorchScriptModel load(InputSpec spec, byte[] modelBytes, byte[] featuresBytes, byte[] classifierBytes,
+                                        Device device) {
         Model w = null;
         Model f = null;
         Model c = null;
         try {
-            w = loadOne("model", modelBytes);
+            w = loadOne("model", modelBytes, device);
             if (featuresBytes != null && classifierBytes != null) {
-                f = loadOne("features", featuresBytes);
-                c = loadOne("classifier", classifierBytes);
+                f = loadOne("features", featuresBytes, device);
+                c = loadOne("classifier", classifierBytes, device);
             }
             return new TorchScriptModel(spec, w, f, c);
         } catch (RuntimeException e) {
@@ -54,12 +60,12 @@ public final class TorchScriptModel extends BlockModel {
         }
     }
 
-    private static Model loadOne(String part, byte[] bytes) {
+    private static Model loadOne(String part, byte[] bytes, Device device) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("rationale-model");
             Files.write(dir.resolve(part + ".pt"), bytes);
-            Model m = Model.newInstance(part, Device.cpu(), "PyTorch");
+            Model m = Model.newInstance(part, device, "PyTorch");
             try {
                 m.load(dir, part, Map.of("trainParam", "true"));
                 m.getBlock().freezeParameters(true);

@@ -1,6 +1,7 @@
 package org.rationale.model;
 
 import ai.djl.MalformedModelException;
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -31,9 +32,14 @@ public final class TrainedCnnModel extends BlockModel {
         this.whole = SmallCnn.whole(features, head);
     }
 
-    /** Fresh, randomly initialised network for the spec (used by training). */
+    /** Fresh, randomly initialised network for the spec on the CPU. */
     public static TrainedCnnModel initialised(InputSpec spec) {
-        NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        return initialised(spec, Device.cpu());
+    }
+
+    /** Fresh, randomly initialised network for the spec on a device. */
+    public static TrainedCnnModel initialised(InputSpec spec, Device device) {
+        NDManager manager = Engine.getEngine("PyTorch").newBaseManager(device);
         SequentialBlock f = SmallCnn.features();
         SequentialBlock h = SmallCnn.head(spec.classes().size());
         TrainedCnnModel m = new TrainedCnnModel(spec, manager, f, h);
@@ -41,9 +47,14 @@ public final class TrainedCnnModel extends BlockModel {
         return m;
     }
 
-    /** Loads saved parameters; a 422 when they do not fit the architecture. */
+    /** Loads saved parameters on the CPU; a 422 when they do not fit the architecture. */
     public static TrainedCnnModel load(InputSpec spec, byte[] parameters) {
-        TrainedCnnModel m = initialised(spec);
+        return load(spec, parameters, Device.cpu());
+    }
+
+    /** Loads saved parameters on a device; a 422 when they do not fit the architecture. */
+    public static TrainedCnnModel load(InputSpec spec, byte[] parameters, Device device) {
+        TrainedCnnModel m = initialised(spec, device);
         try {
             m.whole.loadParameters(m.manager, new DataInputStream(new ByteArrayInputStream(parameters)));
             m.whole.freezeParameters(true);

@@ -2,9 +2,7 @@ package org.rationale.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -17,13 +15,12 @@ import org.rationale.web.ApiException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * Training as a background job: the request is checked and recorded in the jobs table, one
- * training runs at a time on its own thread, progress and the result (the new model version and
- * its accuracies per split) are written back to the job.
+ * Training as a job of the queue: the request is checked and recorded as a job with one item, a
+ * worker (of this process or any other) claims it and calls {@link #run}, progress and the result
+ * (the new model version and its accuracies per split) are written back to the job. A worker that
+ * dies mid-training lets its lease expire, and another worker trains again from the start.
  */
 @ApplicationScoped
 public class TrainingService {
@@ -35,17 +32,15 @@ public class TrainingService {
     private final ProjectService projects;
     private final DatasetService datasets;
     private final ModelService models;
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "model-training");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ComputeDevice device;
 
-    TrainingService(EntityManager em, ProjectService projects, DatasetService datasets, ModelService models) {
+    TrainingService(EntityManager em, ProjectService projects, DatasetService datasets, ModelService models,
+                    ComputeDevice device) {
         this.em = em;
         this.projects = projects;
         this.datasets = datasets;
         this.models = models;
+        this.device = device;
     }
 
     /** Checks the request and queues the training; returns the job id. */
@@ -65,9 +60,7 @@ public class TrainingService {
         if (p.classNames.size() < 2) {
             throw ApiException.badRequest("Too few classes", "Training needs at least two classes");
         }
-        long id = insertJob(projectId, r);
-        runner.submit(() -> run(id, projectId, r, split));
-        return id;
+        return insertJob(projectId, r);
     }
 
     @Transactional
@@ -75,84 +68,82 @@ public class TrainingService {
         Number id = (Number) em.createNativeQuery("insert into jobs (project_id, kind, state, parameters) "
                         + "values (?1, 'train', 'queued', ?2) returning id")
                 .setParameter(1, projectId).setParameter(2, json(r)).getSingleResult();
+        em.createNativeQuery("insert into job_items (job_id) values (?1)").setParameter(1, id.longValue()).executeUpdate();
         return id.longValue();
+    }
+
+    /**
+     * Trains for a claimed job item: reads the request stored with the job, trains on this
+     * process's device, stores the new version and writes the result to the job. Exceptions go to
+     * the caller, the worker, which fails or retries the item.
+     */
+    public void run(long jobId) {
+        Object[] row = jobRow(jobId);
+        long projectId = ((Number) row[0]).longValue();
+        TrainingRequest r;
+        try {
+            r = JSON.readValue((String) row[1], TrainingRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Job " + jobId + " has unreadable parameters: " + e.getMessage(), e);
+        }
+        run(jobId, projectId, r, Split.parse(r.split()));
+    }
+
+    @Transactional
+    Object[] jobRow(long jobId) {
+        return (Object[]) em.createNativeQuery("select project_id, parameters from jobs where id = ?1 and kind = 'train'")
+                .setParameter(1, jobId).getSingleResult();
     }
 
     private void run(long jobId, long projectId, TrainingRequest r, Split split) {
         long t0 = System.nanoTime();
-        try {
-            update(jobId, "running", 0, null, null);
-            Project p = projects.find(projectId).orElseThrow();
-            List<DatasetService.LabelledPixels> train = datasets.pixels(projectId, split);
-            var first = train.get(0);
-            InputSpec spec = new InputSpec(r.name(), first.channels(), first.height(), first.width(), 1.0 / 255,
-                    java.util.Collections.nCopies(first.channels(), 0.0), java.util.Collections.nCopies(first.channels(), 1.0),
-                    List.copyOf(p.classNames));
-            long[] lastWrite = {0};
-            ModelTrainer.Result result = ModelTrainer.train(spec, train, r, progress -> {
-                if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
-                    lastWrite[0] = System.nanoTime();
-                    update(jobId, "running", progress, null, null);
-                }
-            });
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("architecture", SmallCnn.ARCHITECTURE);
-            summary.put("split", split.value());
-            summary.put("samples", train.size());
-            summary.put("request", r);
-            summary.put("epochLoss", result.epochLoss());
-            summary.put("epochAccuracy", result.epochAccuracy());
-            Map<String, Double> accuracy = new LinkedHashMap<>();
-            try (TrainedCnnModel trained = TrainedCnnModel.load(spec, result.parameters())) {
-                for (Split s : Split.values()) {
-                    List<DatasetService.LabelledPixels> data = s == split ? train : datasets.pixels(projectId, s);
-                    if (!data.isEmpty()) {
-                        accuracy.put(s.value(), ModelTrainer.accuracy(trained, data));
-                    }
+        update(jobId, 0, null);
+        Project p = projects.find(projectId).orElseThrow();
+        List<DatasetService.LabelledPixels> train = datasets.pixels(projectId, split);
+        var first = train.get(0);
+        InputSpec spec = new InputSpec(r.name(), first.channels(), first.height(), first.width(), 1.0 / 255,
+                java.util.Collections.nCopies(first.channels(), 0.0), java.util.Collections.nCopies(first.channels(), 1.0),
+                List.copyOf(p.classNames));
+        long[] lastWrite = {0};
+        ModelTrainer.Result result = ModelTrainer.train(spec, train, r, device.device(), progress -> {
+            if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
+                lastWrite[0] = System.nanoTime();
+                update(jobId, progress, null);
+            }
+        });
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("architecture", SmallCnn.ARCHITECTURE);
+        summary.put("split", split.value());
+        summary.put("samples", train.size());
+        summary.put("request", r);
+        summary.put("epochLoss", result.epochLoss());
+        summary.put("epochAccuracy", result.epochAccuracy());
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        try (TrainedCnnModel trained = TrainedCnnModel.load(spec, result.parameters(), device.device())) {
+            for (Split s : Split.values()) {
+                List<DatasetService.LabelledPixels> data = s == split ? train : datasets.pixels(projectId, s);
+                if (!data.isEmpty()) {
+                    accuracy.put(s.value(), ModelTrainer.accuracy(trained, data));
                 }
             }
-            summary.put("accuracy", accuracy);
-            summary.put("seconds", (System.nanoTime() - t0) / 1e9);
-            ModelVersion v = models.storeTrained(projectId, spec, result.parameters(), json(summary), null);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("modelId", v.id);
-            out.put("accuracy", accuracy);
-            out.put("seconds", summary.get("seconds"));
-            update(jobId, "succeeded", 1, json(out), null);
-            LOG.infof("Trained %s v%d on %d samples in %.1f s; accuracy %s", v.name, v.version, train.size(),
-                    (System.nanoTime() - t0) / 1e9, accuracy);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            LOG.error("Training job " + jobId + " failed", e);
-            update(jobId, "failed", 0, null, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        summary.put("accuracy", accuracy);
+        summary.put("seconds", (System.nanoTime() - t0) / 1e9);
+        ModelVersion v = models.storeTrained(projectId, spec, result.parameters(), json(summary), null, jobId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("modelId", v.id);
+        out.put("accuracy", accuracy);
+        out.put("seconds", summary.get("seconds"));
+        update(jobId, 1, json(out));
+        LOG.infof("Trained %s v%d on %d samples in %.1f s; accuracy %s", v.name, v.version, train.size(),
+                (System.nanoTime() - t0) / 1e9, accuracy);
     }
 
+    /** Progress and, at the end, the result; the queue owns the job's state. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    void update(long jobId, String state, double progress, String result, String error) {
-        em.createNativeQuery("update jobs set state = ?2, progress = ?3, result = coalesce(?4, result), error = ?5, "
-                        + "started_at = coalesce(started_at, case when ?2 = 'running' then now() end), "
-                        + "finished_at = case when ?2 in ('succeeded', 'failed') then now() end where id = ?1")
-                .setParameter(1, jobId).setParameter(2, state).setParameter(3, (float) progress)
-                .setParameter(4, result).setParameter(5, error).executeUpdate();
-    }
-
-    /**
-     * Jobs a previous run left queued or running cannot finish any more: they are marked failed on
-     * start, before any other start-up observer (the demo seeder) queues new ones.
-     */
-    @Transactional
-    void failInterrupted(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE)
-                         io.quarkus.runtime.StartupEvent event) {
-        int n = em.createNativeQuery("update jobs set state = 'failed', error = 'interrupted: the server stopped while "
-                + "the job was queued or running', finished_at = now() where kind = 'train' and state in ('queued', 'running')")
-                .executeUpdate();
-        if (n > 0) {
-            LOG.warnf("Marked %d interrupted training job(s) as failed", n);
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        runner.shutdownNow();
+    void update(long jobId, double progress, String result) {
+        em.createNativeQuery("update jobs set progress = ?2, result = coalesce(?3, result) where id = ?1")
+                .setParameter(1, jobId).setParameter(2, (float) progress).setParameter(3, result).executeUpdate();
     }
 
     private static String json(Object o) {

@@ -105,20 +105,24 @@ public class SaliencyService {
     }
 
     /**
-     * Maps of many samples for one model, method and target rule, as a job computes them: one
-     * batched prediction, one batched attribution for the maps not stored yet, one transaction to
-     * store them. Deletion/insertion curves are left for the first view. A sample that cannot be
-     * computed (missing, wrong size, bad target) fails alone.
+     * Predictions of many samples for one model, as a predict job computes them: one batched
+     * forward pass, stored in one JDBC batch (a prediction stored before is kept). A sample that
+     * cannot be predicted (missing, of another project, wrong size) fails alone.
      *
      * @return error message by sample id, for the samples that failed
      */
-    public Map<Long, String> computeAll(List<Long> sampleIds, long modelId, String methodName, String target,
-                                        Map<String, String> given) {
+    public Map<Long, String> predictAll(List<Long> sampleIds, long modelId) {
         ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
-        AttributionMethod method = methods.get(methodName);
-        MethodParameters params = method.parameters().bind(method.name(), given);
-        InputSpec spec = ModelService.specOf(v);
         Map<Long, String> failed = new LinkedHashMap<>();
+        predictAll(sampleIds, v, failed);
+        return failed;
+    }
+
+    /** The samples that could be predicted, their inputs and predictions, in the same order. */
+    private record Predicted(List<Sample> samples, List<InputBatch> inputs, List<Prediction> predictions) {
+    }
+
+    private Predicted predictAll(List<Long> sampleIds, ModelVersion v, Map<Long, String> failed) {
         List<Sample> found = datasets.samples(sampleIds);
         java.util.Set<Long> present = new java.util.HashSet<>();
         found.forEach(x -> present.add(x.id));
@@ -144,10 +148,32 @@ public class SaliencyService {
                 failed.put(x.id, e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
             }
         }
+        List<Prediction> preds = ok.isEmpty() ? List.of() : predictions.predictAll(ok, inputs, v);
+        return new Predicted(ok, inputs, preds);
+    }
+
+    /**
+     * Maps of many samples for one model, method and target rule, as a job computes them: one
+     * batched prediction, one batched attribution for the maps not stored yet, one transaction to
+     * store them. Deletion/insertion curves are left for the first view. A sample that cannot be
+     * computed (missing, wrong size, bad target) fails alone.
+     *
+     * @return error message by sample id, for the samples that failed
+     */
+    public Map<Long, String> computeAll(List<Long> sampleIds, long modelId, String methodName, String target,
+                                        Map<String, String> given) {
+        ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        AttributionMethod method = methods.get(methodName);
+        MethodParameters params = method.parameters().bind(method.name(), given);
+        InputSpec spec = ModelService.specOf(v);
+        Map<Long, String> failed = new LinkedHashMap<>();
+        Predicted predicted = predictAll(sampleIds, v, failed);
+        List<Sample> ok = predicted.samples();
+        List<InputBatch> inputs = predicted.inputs();
+        List<Prediction> preds = predicted.predictions();
         if (ok.isEmpty()) {
             return failed;
         }
-        List<Prediction> preds = predictions.predictAll(ok, inputs, v);
         List<Sample> todo = new java.util.ArrayList<>();
         List<InputBatch> todoInputs = new java.util.ArrayList<>();
         List<Integer> targets = new java.util.ArrayList<>();

@@ -26,13 +26,14 @@ public class JobQueue {
         this.em = em;
     }
 
-    /** One claimed item. */
-    public record Claim(long itemId, long jobId, long sampleId, int attempt) {
+    /** One claimed item of a job of some kind (saliency, predict, train). */
+    public record Claim(long itemId, long jobId, String kind, long sampleId, int attempt) {
     }
 
     /**
      * Claims up to {@code max} items of queued or running jobs, highest priority first; items whose
      * lease expired count as claimable (their worker is gone), unless they used up their attempts.
+     * A training item is claimed alone: it holds its worker for minutes.
      */
     @Transactional
     @SuppressWarnings("unchecked")
@@ -43,12 +44,20 @@ public class JobQueue {
                         + "where state = 'leased' and lease_until < now() and attempts >= ?1")
                 .setParameter(1, maxAttempts).executeUpdate();
         // jobs first (few), then items of one job at a time along the (job_id, id) index: no sort of the whole queue
-        List<Number> active = em.createNativeQuery("select id from jobs where state in ('queued', 'running') "
+        List<Object[]> active = em.createNativeQuery("select id, kind from jobs where state in ('queued', 'running') "
                 + "and not cancel_requested order by priority desc, id").getResultList();
         List<Object[]> rows = new ArrayList<>();
-        for (Number job : active) {
+        java.util.Map<Long, String> kinds = new java.util.HashMap<>();
+        for (Object[] a : active) {
             if (rows.size() >= max) {
                 break;
+            }
+            Number job = (Number) a[0];
+            String kind = (String) a[1];
+            kinds.put(job.longValue(), kind);
+            boolean alone = kind.equals("train");
+            if (alone && !rows.isEmpty()) {
+                continue;
             }
             rows.addAll(em.createNativeQuery("with c as (select i.id from job_items i where i.job_id = ?4 "
                             + "and (i.state = 'queued' or (i.state = 'leased' and i.lease_until < now())) "
@@ -57,13 +66,17 @@ public class JobQueue {
                             + "lease_until = now() + make_interval(secs => ?3), updated_at = now() "
                             + "from c where job_items.id = c.id "
                             + "returning job_items.id, job_items.job_id, job_items.sample_id, job_items.attempts")
-                    .setParameter(1, max - rows.size()).setParameter(2, workerId)
+                    .setParameter(1, alone ? 1 : max - rows.size()).setParameter(2, workerId)
                     .setParameter(3, (double) lease.toMillis() / 1000).setParameter(4, job.longValue())
                     .getResultList());
+            if (alone && !rows.isEmpty()) {
+                break;
+            }
         }
         List<Claim> out = new ArrayList<>();
         for (Object[] r : rows) {
-            out.add(new Claim(((Number) r[0]).longValue(), ((Number) r[1]).longValue(),
+            long job = ((Number) r[1]).longValue();
+            out.add(new Claim(((Number) r[0]).longValue(), job, kinds.get(job),
                     r[2] == null ? -1 : ((Number) r[2]).longValue(), ((Number) r[3]).intValue()));
         }
         if (!out.isEmpty()) {

@@ -15,7 +15,7 @@ import org.rationale.web.ApiException;
 import java.net.URI;
 import java.util.Map;
 
-/** Jobs over REST: submit a saliency job, follow any job, cancel one. */
+/** Jobs over REST: submit a saliency or predict job, follow any job (training ones too), cancel one. */
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Jobs")
@@ -29,10 +29,12 @@ public class JobResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a saliency job",
+    @Operation(summary = "Submit a saliency or predict job",
             description = "{\"type\":\"saliency\",\"modelId\":1,\"methods\":[{\"name\":\"vanilla-gradient\",\"params\":{}}],"
                     + "\"samples\":{\"projectId\":1,\"split\":\"test\"} or [ids],\"target\":\"predicted\",\"priority\":0}. "
-                    + "Answers 202 with the job id; workers compute one stored map per (sample, method).")
+                    + "Answers 202 with the job id; workers compute one stored map per (sample, method). "
+                    + "{\"type\":\"predict\",\"modelId\":1,\"samples\":…} stores predictions only. Training jobs start at "
+                    + "/api/projects/{id}/trainings.")
     public Response submit(SaliencyJobRequest body) {
         long id = jobs.submit(body);
         return Response.accepted(Map.of("jobId", id)).location(URI.create("/api/jobs/" + id)).build();

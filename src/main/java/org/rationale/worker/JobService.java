@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Checks and records saliency jobs, and reports on every job with its items. */
+/** Checks and records saliency and predict jobs, and reports on every job (training ones too) with its items. */
 @ApplicationScoped
 public class JobService {
 
@@ -59,19 +59,28 @@ public class JobService {
         if (r == null) {
             throw ApiException.badRequest("Missing body", "Send {type, modelId, methods, samples, target}");
         }
-        if (!"saliency".equals(r.type())) {
-            throw ApiException.badRequest("Unknown job type '" + r.type() + "'", "Jobs of type saliency can be submitted; "
-                    + "training starts at /api/projects/{id}/trainings");
+        if ("train".equals(r.type())) {
+            throw ApiException.badRequest("Training starts elsewhere", "POST the training request to "
+                    + "/api/projects/{id}/trainings; it runs as a job of type train");
         }
+        if (!"saliency".equals(r.type()) && !"predict".equals(r.type())) {
+            throw ApiException.badRequest("Unknown job type '" + r.type() + "'", "Jobs of type saliency or predict can "
+                    + "be submitted here");
+        }
+        boolean saliency = "saliency".equals(r.type());
         if (r.modelId() == null) {
             throw ApiException.badRequest("Missing modelId", "Name the model version whose maps to compute");
         }
         ModelVersion v = models.find(r.modelId()).orElseThrow(() -> ApiException.notFound("Model " + r.modelId()));
-        if (r.methods() == null || r.methods().isEmpty()) {
+        if (saliency && (r.methods() == null || r.methods().isEmpty())) {
             throw ApiException.badRequest("Missing methods", "Give at least one {name, params}");
         }
+        if (!saliency && r.methods() != null && !r.methods().isEmpty()) {
+            throw ApiException.badRequest("Methods in a predict job", "A predict job computes predictions only; "
+                    + "submit a saliency job for maps");
+        }
         List<Map<String, Object>> canonical = new ArrayList<>();
-        for (SaliencyJobRequest.MethodRequest m : r.methods()) {
+        for (SaliencyJobRequest.MethodRequest m : saliency ? r.methods() : List.<SaliencyJobRequest.MethodRequest>of()) {
             AttributionMethod method = methods.get(m == null ? null : m.name());
             var bound = method.parameters().bind(method.name(), m.params() == null ? Map.of() : m.params());
             canonical.add(Map.of("name", method.name(), "params", bound.asMap()));
@@ -83,11 +92,14 @@ public class JobService {
         int priority = r.priority() == null ? 0 : r.priority();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("modelId", v.id);
-        params.put("methods", canonical);
-        params.put("target", target);
+        if (saliency) {
+            params.put("methods", canonical);
+            params.put("target", target);
+        }
         Number job = (Number) em.createNativeQuery("insert into jobs (project_id, kind, state, parameters, priority) "
-                        + "values (?1, 'saliency', 'queued', ?2, ?3) returning id")
-                .setParameter(1, v.projectId).setParameter(2, json(params)).setParameter(3, priority).getSingleResult();
+                        + "values (?1, ?4, 'queued', ?2, ?3) returning id")
+                .setParameter(1, v.projectId).setParameter(2, json(params)).setParameter(3, priority)
+                .setParameter(4, r.type()).getSingleResult();
         long id = job.longValue();
         int items;
         if (r.samples() instanceof List<?> ids) {
@@ -142,7 +154,8 @@ public class JobService {
             Map<String, Object> m = JSON.readValue(p, new TypeReference<Map<String, Object>>() { });
             List<SaliencyJobRequest.MethodRequest> list = JSON.convertValue(m.get("methods"),
                     new TypeReference<List<SaliencyJobRequest.MethodRequest>>() { });
-            return new SaliencySpec(((Number) m.get("modelId")).longValue(), list, (String) m.get("target"));
+            return new SaliencySpec(((Number) m.get("modelId")).longValue(), list == null ? List.of() : list,
+                    (String) m.get("target"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Job " + jobId + " has unreadable parameters", e);
         }
@@ -166,10 +179,19 @@ public class JobService {
         long failed = ((Number) c[2]).longValue();
         long cancelled = ((Number) c[3]).longValue();
         String kind = (String) r[2];
-        double progress = total == 0 ? ((Number) r[4]).doubleValue() : (done + failed + cancelled) / (double) total;
+        // a training job is one item; its progress is what the trainer writes
+        double progress = total == 0 || kind.equals("train") && total == 1 && done + failed + cancelled == 0
+                ? ((Number) r[4]).doubleValue() : (done + failed + cancelled) / (double) total;
         Double elapsed = r[9] == null ? null : ((Number) r[9]).doubleValue();
-        Double rate = elapsed == null || elapsed <= 0 || total == 0 ? null : (done + failed) / elapsed;
-        Double eta = rate == null || rate == 0 ? null : (total - done - failed - cancelled) / rate;
+        Double rate;
+        Double eta;
+        if (kind.equals("train")) {
+            rate = null;
+            eta = elapsed == null || progress <= 0.01 || progress >= 1 ? null : elapsed * (1 - progress) / progress;
+        } else {
+            rate = elapsed == null || elapsed <= 0 || total == 0 ? null : (done + failed) / elapsed;
+            eta = rate == null || rate == 0 ? null : (total - done - failed - cancelled) / rate;
+        }
         List<Object[]> errors = em.createNativeQuery("select id, sample_id, attempts, last_error from job_items "
                 + "where job_id = ?1 and state = 'failed' order by id limit 50").setParameter(1, id).getResultList();
         List<ItemError> failedItems = errors.stream().map(e -> new ItemError(((Number) e[0]).longValue(),

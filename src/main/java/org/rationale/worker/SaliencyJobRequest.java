@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A job request: {@code type} = {@code saliency}; the model; methods with their parameters; the
- * samples as a list of ids or {@code {projectId, split}}; the target; a priority (higher first).
+ * A job request: {@code type} = {@code saliency} (maps) or {@code predict} (predictions only); the
+ * model; for saliency, methods with their parameters and the target; the samples as a list of ids
+ * or {@code {projectId, split}}; a priority (higher first).
  */
 public record SaliencyJobRequest(String type, Long modelId, List<MethodRequest> methods, Object samples, String target,
                                  Integer priority) {

@@ -13,9 +13,19 @@ public interface WorkerConfig {
     @WithDefault("1")
     int threads();
 
-    /** Items claimed at once. */
-    @WithDefault("64")
-    int batchSize();
+    /** Items claimed at once, by device: {@code rationale.worker.batch-size.cpu} and {@code .gpu}. */
+    BatchSize batchSize();
+
+    /** Items claimed at once on each kind of device. */
+    interface BatchSize {
+        /** On a CPU: small batches keep the lease short and the progress bar moving. */
+        @WithDefault("64")
+        int cpu();
+
+        /** On a GPU: large batches keep the device busy (input chunks still obey the model's maxBatch). */
+        @WithDefault("512")
+        int gpu();
+    }
 
     /** How long a claim holds before other workers may take the items back. */
     @WithDefault("PT60S")

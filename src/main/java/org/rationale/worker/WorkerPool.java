@@ -1,11 +1,12 @@
 package org.rationale.worker;
 
-import ai.djl.engine.Engine;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
+import org.rationale.model.ComputeDevice;
+import org.rationale.model.TrainingService;
 import org.rationale.saliency.SaliencyService;
 import org.rationale.web.ApiException;
 
@@ -22,9 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The worker threads of this process: each claims a batch of items, computes one stored map per
- * (item, method), and marks the items; a heartbeat renews the leases of items in progress. Any
- * number of processes on any number of machines can run pools against the same PostgreSQL.
+ * The worker threads of this process: each claims a batch of items and works it by the job's kind
+ * (saliency: one stored map per item and method; predict: one stored prediction per item; train: a
+ * new model version), then marks the items; a heartbeat renews the leases of items in progress.
+ * Any number of processes on any number of machines can run pools against the same PostgreSQL; each
+ * computes on its own {@link ComputeDevice} with that device's batch size.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -34,6 +37,8 @@ public class WorkerPool {
     private final JobQueue queue;
     private final JobService jobs;
     private final SaliencyService saliency;
+    private final TrainingService training;
+    private final ComputeDevice device;
     private final WorkerConfig config;
     private final String id = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final Set<Long> inProgress = ConcurrentHashMap.newKeySet();
@@ -43,10 +48,13 @@ public class WorkerPool {
     private ScheduledExecutorService heartbeat;
     private volatile boolean running;
 
-    WorkerPool(JobQueue queue, JobService jobs, SaliencyService saliency, WorkerConfig config) {
+    WorkerPool(JobQueue queue, JobService jobs, SaliencyService saliency, TrainingService training, ComputeDevice device,
+               WorkerConfig config) {
         this.queue = queue;
         this.jobs = jobs;
         this.saliency = saliency;
+        this.training = training;
+        this.device = device;
         this.config = config;
     }
 
@@ -66,8 +74,7 @@ public class WorkerPool {
             return;
         }
         running = true;
-        String device = Engine.getEngine("PyTorch").getGpuCount() > 0 ? "gpu" : "cpu";
-        queue.reportWorker(id, hostName(), device, n, 0, 0);
+        queue.reportWorker(id, hostName(), device.kind(), n, 0, 0);
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "worker-heartbeat");
             t.setDaemon(true);
@@ -81,7 +88,8 @@ public class WorkerPool {
             threads.add(t);
             t.start();
         }
-        LOG.infof("Worker %s started with %d thread(s) on %s", id, n, device);
+        LOG.infof("Worker %s started with %d thread(s) on %s, claiming %d items at a time", id, n, device.device(),
+                batchSize());
     }
 
     /** Stops claiming; items in progress finish first. */
@@ -105,6 +113,11 @@ public class WorkerPool {
         return id;
     }
 
+    /** Items claimed at once on this process's device. */
+    int batchSize() {
+        return device.device().isGpu() ? config.batchSize().gpu() : config.batchSize().cpu();
+    }
+
     private void beat() {
         try {
             queue.heartbeat(id, new ArrayList<>(inProgress), config.lease());
@@ -117,7 +130,7 @@ public class WorkerPool {
     private void loop() {
         while (running) {
             try {
-                List<JobQueue.Claim> claims = queue.claim(id, config.batchSize(), config.lease(), config.maxAttempts());
+                List<JobQueue.Claim> claims = queue.claim(id, batchSize(), config.lease(), config.maxAttempts());
                 if (claims.isEmpty()) {
                     Thread.sleep(config.idlePoll().toMillis());
                     continue;
@@ -126,7 +139,11 @@ public class WorkerPool {
                 Map<Long, List<JobQueue.Claim>> byJob = new java.util.LinkedHashMap<>();
                 claims.forEach(c -> byJob.computeIfAbsent(c.jobId(), j -> new ArrayList<>()).add(c));
                 for (var e : byJob.entrySet()) {
-                    processBatch(e.getKey(), e.getValue());
+                    switch (e.getValue().get(0).kind()) {
+                        case "train" -> e.getValue().forEach(this::train);
+                        case "predict" -> processBatch(e.getKey(), e.getValue(), true);
+                        default -> processBatch(e.getKey(), e.getValue(), false);
+                    }
                     e.getValue().forEach(c -> inProgress.remove(c.itemId()));
                 }
                 queue.finishDoneJobs(byJob.keySet());
@@ -152,12 +169,15 @@ public class WorkerPool {
      * All claimed items of one job, batched per method; a sample that fails fails its item alone. If
      * the batch itself breaks, every item is tried on its own, so one bad item cannot sink the rest.
      */
-    private void processBatch(long jobId, List<JobQueue.Claim> claims) {
+    private void processBatch(long jobId, List<JobQueue.Claim> claims, boolean predictOnly) {
         JobService.SaliencySpec spec;
         Map<Long, String> failed = new java.util.HashMap<>();
         try {
             spec = jobs.saliencySpec(jobId);
             List<Long> samples = claims.stream().map(JobQueue.Claim::sampleId).toList();
+            if (predictOnly) {
+                failed.putAll(saliency.predictAll(samples, spec.modelId()));
+            }
             for (var m : spec.methods()) {
                 saliency.computeAll(samples, spec.modelId(), m.name(), spec.target(),
                         m.params() == null ? Map.of() : m.params()).forEach((sample, error) ->
@@ -165,7 +185,7 @@ public class WorkerPool {
             }
         } catch (RuntimeException e) {
             LOG.warnf("Batch of job %d failed (%s); trying its %d items one by one", jobId, e.getMessage(), claims.size());
-            claims.forEach(this::process);
+            claims.forEach(c -> process(c, predictOnly));
             return;
         }
         List<Long> succeeded = new ArrayList<>();
@@ -181,9 +201,15 @@ public class WorkerPool {
         items.addAndGet(succeeded.size());
     }
 
-    private void process(JobQueue.Claim c) {
+    private void process(JobQueue.Claim c, boolean predictOnly) {
         try {
             JobService.SaliencySpec spec = jobs.saliencySpec(c.jobId());
+            if (predictOnly) {
+                String error = saliency.predictAll(List.of(c.sampleId()), spec.modelId()).get(c.sampleId());
+                if (error != null) {
+                    throw new ApiException(422, error, null);
+                }
+            }
             for (var m : spec.methods()) {
                 saliency.map(c.sampleId(), spec.modelId(), m.name(), spec.target(),
                         m.params() == null ? Map.of() : m.params());
@@ -193,6 +219,24 @@ public class WorkerPool {
         } catch (ApiException e) {
             queue.fail(id, c.itemId(), e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()), config.maxAttempts());
         } catch (RuntimeException e) {
+            queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
+        }
+    }
+
+    /**
+     * Runs a training item. A request the data cannot satisfy (an {@link ApiException}) fails at
+     * once; anything else (out of memory, the database gone) gets the usual retries.
+     */
+    private void train(JobQueue.Claim c) {
+        try {
+            training.run(c.jobId());
+            queue.succeed(id, c.itemId());
+            items.incrementAndGet();
+        } catch (ApiException e) {
+            LOG.warnf("Training job %d failed: %s", c.jobId(), e.getMessage());
+            queue.fail(id, c.itemId(), e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()), 1);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.error("Training job " + c.jobId() + " failed", e);
             queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
         }
     }

@@ -4,7 +4,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 import org.junit.jupiter.api.Test;
+import org.rationale.worker.WorkerPool;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 
@@ -21,6 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 class TrainingResourceTest {
+
+    @Inject
+    WorkerPool pool;
+    @Inject
+    TrainingService training;
+    @Inject
+    EntityManager em;
 
     /** n noisy 28×28 images whose label (0–3) is a bright 7×7 block in one quadrant: easy to learn. */
     static byte[][] quadrants(int n, long seed) {
@@ -66,7 +77,17 @@ class TrainingResourceTest {
         long job = given().contentType(ContentType.JSON).body(Map.of("name", "quadrants", "epochs", 3, "batchSize", 32, "seed", 5))
                 .post("/api/projects/" + p + "/trainings").then().statusCode(202)
                 .extract().jsonPath().getLong("jobId");
-        JsonPath done = awaitJob(job);
+        // training is an item of the queue: nothing happens until a worker claims it
+        Thread.sleep(300);
+        given().get("/api/jobs/" + job).then().body("state", equalTo("queued")).body("kind", equalTo("train"))
+                .body("itemsTotal", equalTo(1));
+        JsonPath done;
+        pool.start(1);
+        try {
+            done = awaitJob(job);
+        } finally {
+            pool.stop();
+        }
         assertEquals("succeeded", done.getString("state"), String.valueOf(done.getString("error")));
         assertTrue(done.getDouble("result.accuracy.train") > 0.95, "train accuracy " + done.get("result.accuracy"));
         long model = done.getLong("result.modelId");
@@ -94,6 +115,33 @@ class TrainingResourceTest {
         given().get("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=integrated-gradients&steps=64")
                 .then().statusCode(200)
                 .body("metrics.completenessGapRelative", org.hamcrest.Matchers.lessThan(0.01f));
+    }
+
+    @Transactional
+    long versionsMadeBy(long job) {
+        return ((Number) em.createNativeQuery("select count(*) from model_versions where training_job_id = ?1")
+                .setParameter(1, job).getSingleResult()).longValue();
+    }
+
+    @Test
+    void aRetriedTrainingStoresOneVersionNotTwo() {
+        long p = Api.newProject("training-retry");
+        byte[][] train = quadrants(64, 2);
+        given().multiPart("images", "q.idx", train[0], "application/octet-stream")
+                .multiPart("labels", "ql.idx", train[1], "application/octet-stream")
+                .multiPart("classNames", "a,b,c,d").multiPart("split", "train")
+                .post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        long job = given().contentType(ContentType.JSON).body(Map.of("name", "retry", "epochs", 1, "batchSize", 32))
+                .post("/api/projects/" + p + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
+        // a worker that stored the version and died before marking its item done: the next one trains again
+        training.run(job);
+        long first = given().get("/api/jobs/" + job).then().extract().jsonPath().getLong("result.modelId");
+        training.run(job);
+        long second = given().get("/api/jobs/" + job).then().extract().jsonPath().getLong("result.modelId");
+        assertEquals(first, second);
+        assertEquals(1, versionsMadeBy(job));
+        given().get("/api/projects/" + p + "/models").then().body("size()", equalTo(1));
+        given().post("/api/jobs/" + job + "/cancel").then().statusCode(200);
     }
 
     @Test

@@ -212,7 +212,61 @@ class JobQueueTest {
         given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
                 "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", Collections.emptyList()))
                 .post(url).then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("type", "predict", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", List.of(1)))
+                .post(url).then().statusCode(400).body("error", equalTo("Methods in a predict job"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "train", "modelId", pm[1]))
+                .post(url).then().statusCode(400).body("error", equalTo("Training starts elsewhere"));
         given().get("/api/jobs/987654321").then().statusCode(404);
         given().post("/api/jobs/987654321/cancel").then().statusCode(404);
+    }
+
+    @Transactional
+    long predictions(long model) {
+        return ((Number) em.createNativeQuery("select count(*) from predictions where model_version_id = ?1")
+                .setParameter(1, model).getSingleResult()).longValue();
+    }
+
+    @Test
+    void predictJobStoresOnePredictionPerSampleAndNoMaps() throws Exception {
+        long[] pm = projectWithModel(40);
+        long job = given().contentType(ContentType.JSON)
+                .body(Map.of("type", "predict", "modelId", pm[1], "samples", Map.of("projectId", pm[0], "split", "test")))
+                .post("/api/jobs").then().statusCode(202).extract().jsonPath().getLong("jobId");
+        pool.start(1);
+        try {
+            JsonPath done = await(job);
+            assertEquals("succeeded", done.getString("state"));
+            assertEquals("predict", done.getString("kind"));
+            assertEquals(40, done.getLong("itemsDone"));
+        } finally {
+            pool.stop();
+        }
+        assertEquals(40, predictions(pm[1]));
+        assertEquals(0, maps(pm[1]));
+        // what the job stored is what the API answers
+        long sample = given().get("/api/projects/" + pm[0] + "/samples?limit=1").then().extract().jsonPath().getLong("items[0].id");
+        given().get("/api/samples/" + sample + "/predictions?modelId=" + pm[1]).then().statusCode(200);
+        assertEquals(40, predictions(pm[1]));
+    }
+
+    @Test
+    void aTrainingItemIsClaimedAloneAheadOfLowerPriorityWork() throws Exception {
+        long[] pm = projectWithModel(10);
+        long saliency = given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                        "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", Map.of("projectId", pm[0]),
+                        "priority", 1))
+                .post("/api/jobs").then().statusCode(202).extract().jsonPath().getLong("jobId");
+        long train = given().contentType(ContentType.JSON).body(Map.of("name", "t", "split", "test", "epochs", 1))
+                .post("/api/projects/" + pm[0] + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
+        List<JobQueue.Claim> first = queue.claim("w", 64, Duration.ofMinutes(1), 3);
+        assertEquals(10, first.size(), "the higher-priority saliency job comes first");
+        assertTrue(first.stream().allMatch(c -> c.jobId() == saliency && c.kind().equals("saliency")));
+        List<JobQueue.Claim> second = queue.claim("w", 64, Duration.ofMinutes(1), 3);
+        assertEquals(1, second.size());
+        assertEquals(train, second.get(0).jobId());
+        assertEquals("train", second.get(0).kind());
+        queue.cancel(saliency);
+        queue.cancel(train);
     }
 }

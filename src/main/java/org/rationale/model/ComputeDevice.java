@@ -1,0 +1,51 @@
+package org.rationale.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import org.rationale.config.RationaleConfig;
+
+/**
+ * The device this process computes on: with {@code rationale.device=auto} (the default) the first
+ * CUDA GPU when DJL's PyTorch engine finds one, else the CPU; {@code cpu} or {@code gpu} force it
+ * ({@code gpu} without a GPU refuses to start rather than silently running 50× slower).
+ */
+@ApplicationScoped
+public class ComputeDevice {
+
+    private static final Logger LOG = Logger.getLogger(ComputeDevice.class);
+
+    private final Device device;
+
+    ComputeDevice(RationaleConfig settings) {
+        this.device = resolve(settings.device(), Engine.getEngine("PyTorch").getGpuCount());
+        LOG.infof("Computing on %s", device);
+    }
+
+    /** Chooses the device for a setting and the number of GPUs found. */
+    static Device resolve(String setting, int gpus) {
+        String s = setting == null ? "auto" : setting.strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (s) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new IllegalStateException("rationale.device=gpu but the PyTorch engine finds no CUDA device "
+                            + "(is a CUDA build of libtorch on PYTORCH_LIBRARY_PATH?)");
+                }
+                yield Device.gpu(0);
+            }
+            case "auto" -> gpus > 0 ? Device.gpu(0) : Device.cpu();
+            default -> throw new IllegalStateException("rationale.device must be auto, cpu or gpu, not '" + setting + "'");
+        };
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** {@code gpu} or {@code cpu}, as workers report themselves. */
+    public String kind() {
+        return device.isGpu() ? "gpu" : "cpu";
+    }
+}
