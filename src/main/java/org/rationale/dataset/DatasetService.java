@@ -208,13 +208,39 @@ public class DatasetService {
     public record SamplePage(long total, int offset, int limit, List<Sample> items) {
     }
 
-    /** The samples with these ids that exist, in id order. */
+    /**
+     * The samples with these ids that exist, in id order, read for computing (not managed: one
+     * array-parameter query instead of an entity query whose SQL changes with every list size).
+     */
     @Transactional
+    @SuppressWarnings("unchecked")
     public List<Sample> samples(java.util.Collection<Long> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return Sample.list("id in ?1 order by id", new ArrayList<>(ids));
+        List<Object[]> rows = em.createNativeQuery("select id, dataset_id, project_id, split, label, source, width, height, "
+                        + "channels, shortcut_x, shortcut_y, shortcut_width, shortcut_height from samples "
+                        + "where id = any(cast(?1 as bigint[])) order by id")
+                .setParameter(1, org.rationale.database.PgArray.ofLongs(ids)).getResultList();
+        List<Sample> out = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            Sample s = new Sample();
+            s.id = ((Number) r[0]).longValue();
+            s.datasetId = ((Number) r[1]).longValue();
+            s.projectId = ((Number) r[2]).longValue();
+            s.split = (String) r[3];
+            s.label = ((Number) r[4]).intValue();
+            s.source = (String) r[5];
+            s.width = ((Number) r[6]).intValue();
+            s.height = ((Number) r[7]).intValue();
+            s.channels = ((Number) r[8]).shortValue();
+            s.shortcutX = r[9] == null ? null : ((Number) r[9]).intValue();
+            s.shortcutY = r[10] == null ? null : ((Number) r[10]).intValue();
+            s.shortcutWidth = r[11] == null ? null : ((Number) r[11]).intValue();
+            s.shortcutHeight = r[12] == null ? null : ((Number) r[12]).intValue();
+            out.add(s);
+        }
+        return out;
     }
 
     @Transactional

@@ -197,6 +197,32 @@ public class ModelService {
         return ModelVersion.findByIdOptional(id);
     }
 
+    private final Map<Long, ModelVersion> versions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, InputSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A version for computing, from a cache: a stored version never changes (a new one is stored
+     * instead), so workers need not read it again for every batch. Callers must not modify it.
+     */
+    public Optional<ModelVersion> version(long id) {
+        ModelVersion v = versions.get(id);
+        if (v == null) {
+            v = self.find(id).orElse(null);
+            if (v != null) {
+                versions.put(id, v);
+            }
+        }
+        return Optional.ofNullable(v);
+    }
+
+    /** The input spec of a version, parsed once. */
+    public InputSpec spec(ModelVersion v) {
+        return specs.computeIfAbsent(v.id, id -> specOf(v));
+    }
+
+    @jakarta.inject.Inject
+    ModelService self;
+
     /** Accuracy by split recorded when the platform trained the version; empty for uploads. */
     @SuppressWarnings("unchecked")
     public static Map<String, Double> trainingAccuracy(ModelVersion v) {

@@ -29,7 +29,7 @@ public class PredictionService {
 
     /** The sample as the model's input, or a 422 when its size does not fit the model. */
     public InputBatch input(Sample s, ModelVersion v) {
-        InputSpec spec = ModelService.specOf(v);
+        InputSpec spec = models.spec(v);
         if (s.width != spec.width() || s.height != spec.height()) {
             throw new ApiException(422, "Sample does not fit the model", "Sample " + s.id + " is " + s.width + "x"
                     + s.height + "; model " + v.name + " v" + v.version + " takes " + spec.width() + "x" + spec.height());
@@ -41,7 +41,7 @@ public class PredictionService {
 
     /** Predictions of many samples of one model from one batched forward pass, stored. */
     public List<Prediction> predictAll(List<Sample> samples, List<InputBatch> inputs, ModelVersion v) {
-        InputSpec spec = ModelService.specOf(v);
+        InputSpec spec = models.spec(v);
         int size = inputs.get(0).sampleSize();
         float[] all = new float[inputs.size() * size];
         for (int i = 0; i < inputs.size(); i++) {
@@ -112,7 +112,7 @@ public class PredictionService {
      * model gets its error instead.
      */
     public java.util.Map<Long, Object> inputs(List<Sample> samples, ModelVersion v) {
-        InputSpec spec = ModelService.specOf(v);
+        InputSpec spec = models.spec(v);
         java.util.Map<Long, byte[]> pngs = datasets.imagePngs(samples.stream().map(x -> x.id).toList());
         java.util.Map<Long, Object> out = new java.util.LinkedHashMap<>();
         for (Sample s : samples) {
@@ -136,7 +136,7 @@ public class PredictionService {
             throw ApiException.badRequest("Model of another project",
                     "Model " + v.id + " belongs to project " + v.projectId + ", sample " + s.id + " to project " + s.projectId);
         }
-        InputSpec spec = ModelService.specOf(v);
+        InputSpec spec = models.spec(v);
         float[] logits;
         try (ModelService.Lease lease = models.lease(v)) {
             logits = lease.model().logits(input(s, v));

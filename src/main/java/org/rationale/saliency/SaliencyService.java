@@ -90,7 +90,7 @@ public class SaliencyService {
             metrics.putAll(DeletionInsertion.aucs(lease.model(), x, t, values, 28));
         }
         byte[] data = MapEncoding.encode(values);
-        float[] kept = MapEncoding.decode(data, values.length);
+        float[] kept = MapEncoding.rounded(values);
         metrics.putAll(stats(kept));
         String metricsJson = writeMetrics(metrics);
         long id = self.store(key, x, data, metrics.get("min"), metrics.get("max"), metrics.get("sum"), metricsJson);
@@ -112,7 +112,7 @@ public class SaliencyService {
      * @return error message by sample id, for the samples that failed
      */
     public Map<Long, String> predictAll(List<Long> sampleIds, long modelId) {
-        ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        ModelVersion v = models.version(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
         Map<Long, String> failed = new LinkedHashMap<>();
         predictAll(sampleIds, v, failed);
         return failed;
@@ -152,70 +152,114 @@ public class SaliencyService {
         return new Predicted(ok, inputs, preds);
     }
 
+    /** One method of a job with its parameters by name. */
+    public record MethodCall(String name, Map<String, String> params) {
+    }
+
     /**
-     * Maps of many samples for one model, method and target rule, as a job computes them: one
-     * batched prediction, one batched attribution for the maps not stored yet, one transaction to
-     * store them. Deletion/insertion curves are left for the first view. A sample that cannot be
-     * computed (missing, wrong size, bad target) fails alone.
-     *
-     * @return error message by sample id, for the samples that failed
+     * Maps computed for a batch of samples and not stored yet: a worker computes the next batch
+     * while this one is stored ({@link #store}).
      */
-    public Map<Long, String> computeAll(List<Long> sampleIds, long modelId, String methodName, String target,
-                                        Map<String, String> given) {
-        ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
-        AttributionMethod method = methods.get(methodName);
-        MethodParameters params = method.parameters().bind(method.name(), given);
-        InputSpec spec = ModelService.specOf(v);
-        Map<Long, String> failed = new LinkedHashMap<>();
-        Predicted predicted = predictAll(sampleIds, v, failed);
-        List<Sample> ok = predicted.samples();
-        List<InputBatch> inputs = predicted.inputs();
-        List<Prediction> preds = predicted.predictions();
-        if (ok.isEmpty()) {
+    public static final class MapBatch {
+        private final Map<Long, String> failed;
+        private final List<Key> keys = new java.util.ArrayList<>();
+        private final List<float[]> values = new java.util.ArrayList<>();
+        private final List<Map<String, Double>> metrics = new java.util.ArrayList<>();
+        private InputBatch shape;
+
+        MapBatch(Map<Long, String> failed) {
+            this.failed = failed;
+        }
+
+        /** Error message by sample id, for the samples that failed. */
+        public Map<Long, String> failed() {
             return failed;
         }
-        List<Sample> todo = new java.util.ArrayList<>();
-        List<InputBatch> todoInputs = new java.util.ArrayList<>();
+
+        /** Maps to store. */
+        public int size() {
+            return keys.size();
+        }
+    }
+
+    /**
+     * Maps of many samples for one model, several methods and a target rule, as a job computes
+     * them: one batched prediction (stored), then per method one batched attribution of the maps not
+     * stored yet. Deletion/insertion curves are left for the first view. A sample that cannot be
+     * computed (missing, wrong size, bad target) fails alone; an engine failure of a whole batch
+     * throws, and the caller tries the samples one by one.
+     */
+    public MapBatch computeMaps(List<Long> sampleIds, long modelId, List<MethodCall> calls, String target) {
+        ModelVersion v = models.version(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        InputSpec spec = models.spec(v);
+        MapBatch out = new MapBatch(new LinkedHashMap<>());
+        Predicted predicted = predictAll(sampleIds, v, out.failed);
+        List<Sample> ok = new java.util.ArrayList<>();
+        List<InputBatch> inputs = new java.util.ArrayList<>();
         List<Integer> targets = new java.util.ArrayList<>();
-        java.util.Set<String> stored = self.storedKeys(ok.stream().map(x -> x.id).toList(), v.id, method.name(),
-                params.canonical());
-        for (int i = 0; i < ok.size(); i++) {
+        for (int i = 0; i < predicted.samples().size(); i++) {
+            Sample x = predicted.samples().get(i);
             try {
-                int t = resolveTarget(target, ok.get(i), preds.get(i), spec);
-                if (!stored.contains(ok.get(i).id + ":" + t)) {
-                    todo.add(ok.get(i));
-                    todoInputs.add(inputs.get(i));
-                    targets.add(t);
-                }
+                targets.add(resolveTarget(target, x, predicted.predictions().get(i), spec));
+                ok.add(x);
+                inputs.add(predicted.inputs().get(i));
             } catch (ApiException e) {
-                failed.put(ok.get(i).id, e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
+                out.failed.put(x.id, e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
             }
         }
-        if (todo.isEmpty()) {
-            return failed;
+        if (ok.isEmpty()) {
+            return out;
         }
-        InputBatch first = todoInputs.get(0);
-        int size = first.sampleSize();
-        float[] all = new float[todo.size() * size];
-        for (int i = 0; i < todo.size(); i++) {
-            System.arraycopy(todoInputs.get(i).values(), 0, all, i * size, size);
+        out.shape = inputs.get(0);
+        for (MethodCall call : calls) {
+            AttributionMethod method = methods.get(call.name());
+            MethodParameters params = method.parameters().bind(method.name(), call.params() == null ? Map.of() : call.params());
+            java.util.Set<String> stored = self.storedKeys(ok.stream().map(x -> x.id).toList(), v.id, method.name(),
+                    params.canonical());
+            List<Integer> todo = new java.util.ArrayList<>();
+            for (int i = 0; i < ok.size(); i++) {
+                if (!stored.contains(ok.get(i).id + ":" + targets.get(i))) {
+                    todo.add(i);
+                }
+            }
+            if (todo.isEmpty()) {
+                continue;
+            }
+            int size = out.shape.sampleSize();
+            float[] all = new float[todo.size() * size];
+            int[] t = new int[todo.size()];
+            for (int j = 0; j < todo.size(); j++) {
+                System.arraycopy(inputs.get(todo.get(j)).values(), 0, all, j * size, size);
+                t[j] = targets.get(todo.get(j));
+            }
+            Attribution a;
+            try (ModelService.Lease lease = models.lease(v)) {
+                a = method.attribute(lease.model(), out.shape.with(todo.size(), all), t, params);
+            }
+            for (int j = 0; j < todo.size(); j++) {
+                out.keys.add(new Key(ok.get(todo.get(j)).id, v.id, method.name(), params.canonical(), t[j]));
+                out.values.add(a.sample(j));
+                out.metrics.add(a.metrics().get(j));
+            }
         }
-        InputBatch batch = first.with(todo.size(), all);
-        Attribution a;
-        try (ModelService.Lease lease = models.lease(v)) {
-            a = method.attribute(lease.model(), batch, targets.stream().mapToInt(Integer::intValue).toArray(), params);
+        return out;
+    }
+
+    /** Encodes the maps of a batch and stores them in one JDBC batch (a map stored meanwhile is kept). */
+    public void store(MapBatch batch) {
+        if (batch.keys.isEmpty()) {
+            return;
         }
-        List<Object[]> rows = new java.util.ArrayList<>();
-        for (int i = 0; i < todo.size(); i++) {
-            float[] values = a.sample(i);
+        List<Object[]> rows = new java.util.ArrayList<>(batch.keys.size());
+        for (int i = 0; i < batch.keys.size(); i++) {
+            float[] values = batch.values.get(i);
             byte[] data = MapEncoding.encode(values);
-            Map<String, Double> metrics = new TreeMap<>(a.metrics().get(i));
-            metrics.putAll(stats(MapEncoding.decode(data, values.length)));
-            rows.add(new Object[] {new Key(todo.get(i).id, v.id, method.name(), params.canonical(), targets.get(i)),
-                    data, metrics.get("min"), metrics.get("max"), metrics.get("sum"), writeMetrics(metrics)});
+            Map<String, Double> metrics = new TreeMap<>(batch.metrics.get(i));
+            metrics.putAll(stats(MapEncoding.rounded(values)));
+            rows.add(new Object[] {batch.keys.get(i), data, metrics.get("min"), metrics.get("max"), metrics.get("sum"),
+                    writeMetrics(metrics)});
         }
-        self.storeAll(rows, first);
-        return failed;
+        self.storeAll(rows, batch.shape);
     }
 
     @Transactional
@@ -269,7 +313,7 @@ public class SaliencyService {
     @Transactional
     SaliencyMap stored(Key k, MethodParameters params, InputSpec spec) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select id, data, metrics, channels, height, width, length(data) "
+        List<Object[]> rows = em.createNativeQuery("select id, data, metrics, channels, height, width, length(data), encoding "
                         + "from saliency_maps where sample_id = ?1 and model_version_id = ?2 and method = ?3 "
                         + "and parameters = ?4 and target_label = ?5")
                 .setParameter(1, k.sampleId()).setParameter(2, k.modelId()).setParameter(3, k.method())
@@ -282,7 +326,7 @@ public class SaliencyService {
         int h = ((Number) r[4]).intValue();
         int w = ((Number) r[5]).intValue();
         return new SaliencyMap(((Number) r[0]).longValue(), k.sampleId(), k.modelId(), k.method(), params.asMap(),
-                k.target(), spec.classes().get(k.target()), List.of(c, h, w), MapEncoding.decode((byte[]) r[1], c * h * w),
+                k.target(), spec.classes().get(k.target()), List.of(c, h, w), MapEncoding.decode((String) r[7], (byte[]) r[1], c * h * w),
                 readMetrics((String) r[2]), ((Number) r[6]).intValue());
     }
 

@@ -145,9 +145,26 @@ public class JobService {
         return id;
     }
 
-    /** The saliency settings of a job, for workers. */
-    @Transactional
+    private final Map<Long, SaliencySpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The saliency settings of a job, for workers; read once per job (they never change). */
     public SaliencySpec saliencySpec(long jobId) {
+        SaliencySpec s = specs.get(jobId);
+        if (s == null) {
+            if (specs.size() > 1000) {
+                specs.clear();
+            }
+            s = self.readSaliencySpec(jobId);
+            specs.put(jobId, s);
+        }
+        return s;
+    }
+
+    @jakarta.inject.Inject
+    JobService self;
+
+    @Transactional
+    SaliencySpec readSaliencySpec(long jobId) {
         String p = (String) em.createNativeQuery("select parameters from jobs where id = ?1").setParameter(1, jobId)
                 .getSingleResult();
         try {

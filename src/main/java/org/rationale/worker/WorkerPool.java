@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -127,92 +129,147 @@ public class WorkerPool {
         }
     }
 
+    /**
+     * Claims and computes; the store stage of a batch (encode, write maps, mark items) runs on a
+     * second thread while the next batch is claimed and computed, at most one batch behind.
+     */
     private void loop() {
-        while (running) {
-            try {
-                List<JobQueue.Claim> claims = queue.claim(id, batchSize(), config.lease(), config.maxAttempts());
-                if (claims.isEmpty()) {
-                    Thread.sleep(config.idlePoll().toMillis());
-                    continue;
-                }
-                claims.forEach(c -> inProgress.add(c.itemId()));
-                Map<Long, List<JobQueue.Claim>> byJob = new java.util.LinkedHashMap<>();
-                claims.forEach(c -> byJob.computeIfAbsent(c.jobId(), j -> new ArrayList<>()).add(c));
-                for (var e : byJob.entrySet()) {
-                    switch (e.getValue().get(0).kind()) {
-                        case "train" -> e.getValue().forEach(this::train);
-                        case "predict" -> processBatch(e.getKey(), e.getValue(), true);
-                        default -> processBatch(e.getKey(), e.getValue(), false);
-                    }
-                    e.getValue().forEach(c -> inProgress.remove(c.itemId()));
-                }
-                queue.finishDoneJobs(byJob.keySet());
-                batches.incrementAndGet();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // the database went away, say: leases expire and the items return; try again shortly
-                LOG.warn("Worker loop error: " + e.getMessage());
-                inProgress.clear();
+        ExecutorService storer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, Thread.currentThread().getName() + "-store");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<?> pending = null;
+        try {
+            while (running) {
                 try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException ie) {
+                    List<JobQueue.Claim> claims = queue.claim(id, batchSize(), config.lease(), config.maxAttempts());
+                    if (claims.isEmpty()) {
+                        awaitStored(pending);
+                        pending = null;
+                        Thread.sleep(config.idlePoll().toMillis());
+                        continue;
+                    }
+                    claims.forEach(c -> inProgress.add(c.itemId()));
+                    Map<Long, List<JobQueue.Claim>> byJob = new java.util.LinkedHashMap<>();
+                    claims.forEach(c -> byJob.computeIfAbsent(c.jobId(), j -> new ArrayList<>()).add(c));
+                    for (var e : byJob.entrySet()) {
+                        List<JobQueue.Claim> group = e.getValue();
+                        if (group.get(0).kind().equals("train")) {
+                            awaitStored(pending);
+                            pending = null;
+                            group.forEach(this::train);
+                            finish(e.getKey(), group);
+                            continue;
+                        }
+                        Computed done = compute(e.getKey(), group, group.get(0).kind().equals("predict"));
+                        awaitStored(pending);
+                        pending = done == null ? null : storer.submit(() -> store(done));
+                    }
+                    batches.incrementAndGet();
+                } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
+                } catch (RuntimeException e) {
+                    // the database went away, say: leases expire and the items return; try again shortly
+                    LOG.warn("Worker loop error: " + e.getMessage());
+                    pending = null;
+                    inProgress.clear();
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
+            awaitStored(pending);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            storer.shutdown();
         }
     }
 
-    /**
-     * All claimed items of one job, batched per method; a sample that fails fails its item alone. If
-     * the batch itself breaks, every item is tried on its own, so one bad item cannot sink the rest.
-     */
-    private void processBatch(long jobId, List<JobQueue.Claim> claims, boolean predictOnly) {
-        JobService.SaliencySpec spec;
-        Map<Long, String> failed = new java.util.HashMap<>();
+    private static void awaitStored(Future<?> pending) throws InterruptedException {
+        if (pending == null) {
+            return;
+        }
         try {
-            spec = jobs.saliencySpec(jobId);
+            pending.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Storing a batch failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** A computed batch of one job waiting for its store stage. */
+    private record Computed(long jobId, List<JobQueue.Claim> claims, SaliencyService.MapBatch maps,
+                            Map<Long, String> failed) {
+    }
+
+    /**
+     * The compute stage of one job's claimed items: predictions (stored) and maps (not stored yet).
+     * If the batch itself breaks, every item is tried on its own, completely, so one bad item cannot
+     * sink the rest; then nothing is left for the store stage (null).
+     */
+    private Computed compute(long jobId, List<JobQueue.Claim> claims, boolean predictOnly) {
+        try {
+            JobService.SaliencySpec spec = jobs.saliencySpec(jobId);
             List<Long> samples = claims.stream().map(JobQueue.Claim::sampleId).toList();
             if (predictOnly) {
-                failed.putAll(saliency.predictAll(samples, spec.modelId()));
+                return new Computed(jobId, claims, null, saliency.predictAll(samples, spec.modelId()));
             }
-            for (var m : spec.methods()) {
-                saliency.computeAll(samples, spec.modelId(), m.name(), spec.target(),
-                        m.params() == null ? Map.of() : m.params()).forEach((sample, error) ->
-                        failed.merge(sample, m.name() + ": " + error, (a, b) -> a + "; " + b));
-            }
+            SaliencyService.MapBatch maps = saliency.computeMaps(samples, spec.modelId(), calls(spec), spec.target());
+            return new Computed(jobId, claims, maps, maps.failed());
         } catch (RuntimeException e) {
             LOG.warnf("Batch of job %d failed (%s); trying its %d items one by one", jobId, e.getMessage(), claims.size());
             claims.forEach(c -> process(c, predictOnly));
-            return;
+            finish(jobId, claims);
+            return null;
         }
-        List<Long> succeeded = new ArrayList<>();
-        for (JobQueue.Claim c : claims) {
-            String error = failed.get(c.sampleId());
-            if (error == null) {
-                succeeded.add(c.itemId());
-            } else {
-                queue.fail(id, c.itemId(), error, config.maxAttempts());
+    }
+
+    private static List<SaliencyService.MethodCall> calls(JobService.SaliencySpec spec) {
+        return spec.methods().stream().map(m -> new SaliencyService.MethodCall(m.name(), m.params())).toList();
+    }
+
+    /** The store stage: maps written, items marked done or failed, the job closed when nothing is left. */
+    private void store(Computed c) {
+        try {
+            if (c.maps() != null) {
+                saliency.store(c.maps());
             }
+            List<Long> succeeded = new ArrayList<>();
+            for (JobQueue.Claim claim : c.claims()) {
+                String error = c.failed().get(claim.sampleId());
+                if (error == null) {
+                    succeeded.add(claim.itemId());
+                } else {
+                    queue.fail(id, claim.itemId(), error, config.maxAttempts());
+                }
+            }
+            queue.succeedAll(id, succeeded);
+            items.addAndGet(succeeded.size());
+            queue.finishDoneJobs(List.of(c.jobId()));
+        } finally {
+            c.claims().forEach(claim -> inProgress.remove(claim.itemId()));
         }
-        queue.succeedAll(id, succeeded);
-        items.addAndGet(succeeded.size());
+    }
+
+    private void finish(long jobId, List<JobQueue.Claim> claims) {
+        claims.forEach(c -> inProgress.remove(c.itemId()));
+        queue.finishDoneJobs(List.of(jobId));
     }
 
     private void process(JobQueue.Claim c, boolean predictOnly) {
         try {
             JobService.SaliencySpec spec = jobs.saliencySpec(c.jobId());
-            if (predictOnly) {
-                String error = saliency.predictAll(List.of(c.sampleId()), spec.modelId()).get(c.sampleId());
-                if (error != null) {
-                    throw new ApiException(422, error, null);
-                }
-            }
-            for (var m : spec.methods()) {
-                saliency.map(c.sampleId(), spec.modelId(), m.name(), spec.target(),
-                        m.params() == null ? Map.of() : m.params());
+            Map<Long, String> failed = predictOnly ? saliency.predictAll(List.of(c.sampleId()), spec.modelId())
+                    : storedNow(saliency.computeMaps(List.of(c.sampleId()), spec.modelId(), calls(spec), spec.target()));
+            String error = failed.get(c.sampleId());
+            if (error != null) {
+                queue.fail(id, c.itemId(), error, config.maxAttempts());
+                return;
             }
             queue.succeed(id, c.itemId());
             items.incrementAndGet();
@@ -221,6 +278,11 @@ public class WorkerPool {
         } catch (RuntimeException e) {
             queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
         }
+    }
+
+    private Map<Long, String> storedNow(SaliencyService.MapBatch maps) {
+        saliency.store(maps);
+        return maps.failed();
     }
 
     /**

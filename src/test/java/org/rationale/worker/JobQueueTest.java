@@ -167,7 +167,7 @@ class JobQueueTest {
             assertEquals("succeeded", done.getString("state"));
             assertEquals(5, done.getLong("itemsDone"));
             assertEquals(1, done.getLong("itemsFailed"));
-            assertTrue(done.getString("failedItems[0].error").startsWith("vanilla-gradient: Sample does not fit the model"),
+            assertTrue(done.getString("failedItems[0].error").startsWith("Sample does not fit the model"),
                     done.getString("failedItems[0].error"));
             assertEquals(3, done.getInt("failedItems[0].attempts"));
         } finally {

@@ -48,14 +48,20 @@ class QueueBenchmark {
     PredictionService predictions;
 
     private long submit(long project, long model) {
+        return submit(model, Map.of("name", "vanilla-gradient"), Map.of("projectId", project, "split", "test"));
+    }
+
+    private long submit(long model, Map<String, Object> method, Object samples) {
         return given().contentType(ContentType.JSON)
-                .body(Map.of("type", "saliency", "modelId", model, "methods", List.of(Map.of("name", "vanilla-gradient")),
-                        "samples", Map.of("projectId", project, "split", "test")))
+                .body(Map.of("type", "saliency", "modelId", model, "methods", List.of(method), "samples", samples))
                 .post("/api/jobs").then().statusCode(202).extract().jsonPath().getLong("jobId");
     }
 
     private double runJob(long project, long model, int threads) throws InterruptedException {
-        long job = submit(project, model);
+        return runJob(submit(project, model), threads);
+    }
+
+    private double runJob(long job, int threads) throws InterruptedException {
         long t0 = System.nanoTime();
         pool.start(threads);
         try {
@@ -94,33 +100,16 @@ class QueueBenchmark {
         for (var s : samples) {
             inputs.add(predictions.input(s, v));
         }
-        var method = new AttributionMethods().get("vanilla-gradient");
-        var params = method.parameters().bind(method.name(), Map.of());
         int batch = 64;
-        long t0 = System.nanoTime();
-        try (ModelService.Lease lease = models.lease(v)) {
-            for (int start = 0; start < inputs.size(); start += batch) {
-                int n = Math.min(batch, inputs.size() - start);
-                float[] all = new float[n * 784];
-                int[] targets = new int[n];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(inputs.get(start + i).values(), 0, all, i * 784, 784);
-                }
-                // what a job computes: the prediction (target = predicted class), then the map
-                float[] logits = lease.model().logits(inputs.get(0).with(n, all));
-                for (int i = 0; i < n; i++) {
-                    int best = 0;
-                    for (int k = 1; k < 10; k++) {
-                        best = logits[i * 10 + k] > logits[i * 10 + best] ? k : best;
-                    }
-                    targets[i] = best;
-                }
-                method.attribute(lease.model(), inputs.get(0).with(n, all), targets, params);
-            }
-        }
-        double alone = (System.nanoTime() - t0) / 1e9;
+        double alone = computeAlone(v, inputs, "vanilla-gradient", Map.of(), batch);
         double one = runJob(first[0], first[1], 1);
         double two = runJob(second[0], second[1], 2);
+
+        // a heavier method on 2,000 of the same images: the queue's cost per item stays, the compute grows
+        int few = 2_000;
+        double igAlone = computeAlone(v, inputs.subList(0, few), "integrated-gradients", Map.of("steps", "16"), batch);
+        double igJob = runJob(submit(first[1], Map.of("name", "integrated-gradients", "params", Map.of("steps", "16")),
+                samples.subList(0, few).stream().map(x -> x.id).toList()), 1);
 
         long claimJob = submit(first[0], first[1]);
         ExecutorService claimers = Executors.newFixedThreadPool(8);
@@ -149,8 +138,39 @@ class QueueBenchmark {
         System.out.printf("  compute alone (prediction inputs ready, batches of %d): %6.2f s  %7.0f maps/s%n", batch, alone, 10_000 / alone);
         System.out.printf("  job, 1 worker thread:                                   %6.2f s  %7.0f maps/s  ratio %.2f%n", one, 10_000 / one, alone / one);
         System.out.printf("  job, 2 worker threads:                                  %6.2f s  %7.0f maps/s  ratio %.2f%n", two, 10_000 / two, alone / two);
-        System.out.printf("  claims of 64 items, 8 concurrent claimers: %d claims in %.2f s = %.0f claims/s%n%n",
+        System.out.printf("  claims of 64 items, 8 concurrent claimers: %d claims in %.2f s = %.0f claims/s%n",
                 claims, claimSeconds, claims / claimSeconds);
+        System.out.printf("  integrated gradients (16 steps), first %d images: compute alone %.2f s, job with 1 worker thread "
+                + "%.2f s, ratio %.2f%n%n", few, igAlone, igJob, igAlone / igJob);
+    }
+
+    /** Predictions and maps of the inputs in batches, no queue, no database: what a job must at least do. */
+    private double computeAlone(org.rationale.model.ModelVersion v, List<InputBatch> inputs, String name,
+                                Map<String, String> given, int batch) {
+        var method = new AttributionMethods().get(name);
+        var params = method.parameters().bind(method.name(), given);
+        long t0 = System.nanoTime();
+        try (ModelService.Lease lease = models.lease(v)) {
+            for (int start = 0; start < inputs.size(); start += batch) {
+                int n = Math.min(batch, inputs.size() - start);
+                float[] all = new float[n * 784];
+                int[] targets = new int[n];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(inputs.get(start + i).values(), 0, all, i * 784, 784);
+                }
+                // what a job computes: the prediction (target = predicted class), then the map
+                float[] logits = lease.model().logits(inputs.get(0).with(n, all));
+                for (int i = 0; i < n; i++) {
+                    int best = 0;
+                    for (int k = 1; k < 10; k++) {
+                        best = logits[i * 10 + k] > logits[i * 10 + best] ? k : best;
+                    }
+                    targets[i] = best;
+                }
+                method.attribute(lease.model(), inputs.get(0).with(n, all), targets, params);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private long[] project() {
