@@ -32,6 +32,9 @@ public interface RationaleConfig {
 
     Demo demo();
 
+    /** Password of the first admin; when absent one is generated and printed once. */
+    java.util.Optional<String> adminPassword();
+
     /** Limits on one HTTP upload. */
     interface Upload {
         /** Largest request body accepted; larger ones are answered with 413 before they are read. */
@@ -74,5 +77,8 @@ public interface RationaleConfig {
 
         /** Epochs of that training. */
         int trainEpochs();
+
+        /** Password of the demo users; when absent one is generated and printed once. */
+        java.util.Optional<String> usersPassword();
     }
 }

@@ -1,5 +1,10 @@
 package org.rationale.dataset;
 
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,7 +27,11 @@ import java.util.List;
 @Path("/api/projects/{projectId}/datasets")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Datasets")
+@Authenticated
 public class DatasetResource {
+
+    @Inject
+    Access access;
 
     private final DatasetImporter importer;
     private final DatasetService datasets;
@@ -37,6 +46,7 @@ public class DatasetResource {
     @GET
     @Operation(summary = "List the datasets of a project")
     public List<DatasetView> list(@PathParam("projectId") long projectId) {
+        access.requireProject(projectId);
         if (datasets.projectMissing(projectId)) {
             throw ApiException.notFound("Project " + projectId);
         }
@@ -50,6 +60,7 @@ public class DatasetResource {
                     + "'archive' (a zip of class-named folders of PNG/JPEG images). Form fields: 'name' "
                     + "(default: the file name), 'split' (train, validation or test) and, for IDX, optional "
                     + "'classNames' (comma-separated, by label). All samples are stored, or none.")
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
     public Response upload(@PathParam("projectId") long projectId,
                            @RestForm String name,
                            @RestForm String split,
@@ -57,6 +68,7 @@ public class DatasetResource {
                            @RestForm("images") FileUpload images,
                            @RestForm("labels") FileUpload labels,
                            @RestForm("archive") FileUpload archive) {
+        access.requireProject(projectId);
         long uploaded = java.util.stream.Stream.of(images, labels, archive).filter(java.util.Objects::nonNull)
                 .mapToLong(FileUpload::size).sum();
         long limit = config.upload().maxSize().asLongValue();
@@ -93,7 +105,9 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Import a dataset from files on the server",
             description = "Paths must lie under rationale.import.allowed-paths.")
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
     public Response fromPath(@PathParam("projectId") long projectId, PathImport body) {
+        access.requireProject(projectId);
         if (body == null) {
             throw ApiException.badRequest("Missing body", "Send {name, split, images, labels} or {name, split, archive}");
         }

@@ -1,5 +1,10 @@
 package org.rationale.dataset;
 
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,7 +23,11 @@ import java.util.List;
 @Path("/api/projects/{projectId}/samples")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Samples")
+@Authenticated
 public class ProjectSampleResource {
+
+    @Inject
+    Access access;
 
     static final int MAX_LIMIT = 1000;
 
@@ -39,6 +48,7 @@ public class ProjectSampleResource {
     public Page list(@PathParam("projectId") long projectId, @QueryParam("split") String split,
                      @QueryParam("label") String label, @QueryParam("offset") String offset,
                      @QueryParam("limit") String limit) {
+        access.requireProject(projectId);
         Project p = projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
         Split s = split == null || split.isBlank() ? null : Split.parse(split);
         Integer l = label == null || label.isBlank() ? null : parseInt("label", label, 0, Integer.MAX_VALUE);

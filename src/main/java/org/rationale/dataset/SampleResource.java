@@ -1,5 +1,10 @@
 package org.rationale.dataset;
 
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,7 +23,11 @@ import org.rationale.web.ApiException;
 @Path("/api/samples")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Samples")
+@Authenticated
 public class SampleResource {
+
+    @Inject
+    Access access;
 
     private final DatasetService datasets;
     private final ProjectService projects;
@@ -32,6 +41,7 @@ public class SampleResource {
     @Path("/{id}")
     @Operation(summary = "One sample, with where it came from and its known shortcut region")
     public SampleView get(@PathParam("id") long id) {
+        access.requireSample(id);
         Sample s = datasets.sample(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
         Project p = projects.find(s.projectId).orElseThrow();
         return SampleView.of(s, className(p, s.label));
@@ -42,6 +52,7 @@ public class SampleResource {
     @Produces("image/png")
     @Operation(summary = "The sample's image as PNG, pixel for pixel as imported")
     public Response image(@PathParam("id") long id) {
+        access.requireSample(id);
         byte[] png = datasets.imagePng(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
         CacheControl cc = new CacheControl();
         cc.setMaxAge(86400);

@@ -13,6 +13,7 @@ import org.rationale.dataset.Split;
 import org.rationale.model.ModelService;
 import org.rationale.model.TrainingRequest;
 import org.rationale.model.TrainingService;
+import org.rationale.security.AccountBootstrap;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
@@ -46,9 +47,12 @@ public class DemoSeeder {
     private volatile String state = "not requested";
     private volatile boolean busy;
 
+    private final AccountBootstrap accounts;
+
     DemoSeeder(RationaleConfig config, ProjectService projects, DatasetService datasets, AppSettings settings,
-               TrainingService training, ModelService models) {
+               TrainingService training, ModelService models, AccountBootstrap accounts) {
         this.config = config;
+        this.accounts = accounts;
         this.training = training;
         this.models = models;
         this.projects = projects;
@@ -62,6 +66,7 @@ public class DemoSeeder {
         }
         if (settings.get(SEEDED_KEY).isPresent()) {
             state = "seeded earlier";
+            projects.findByName(PROJECT_NAME).ifPresent(p -> accounts.ensureDemoUsers(p.id));
             // a run stopped during the demo's training left it without a model: train again
             projects.findByName(PROJECT_NAME).filter(p -> config.demo().train() && models.list(p.id).isEmpty())
                     .ifPresent(p -> startTraining());
@@ -72,6 +77,7 @@ public class DemoSeeder {
         Thread t = new Thread(() -> {
             try {
                 seed();
+                projects.findByName(PROJECT_NAME).ifPresent(p -> accounts.ensureDemoUsers(p.id));
                 state = "seeded";
                 if (config.demo().train()) {
                     startTraining();

@@ -1,5 +1,10 @@
 package org.rationale.model;
 
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,7 +18,11 @@ import org.rationale.web.ApiException;
 @Path("/api/models")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Models")
+@Authenticated
 public class ModelResource {
+
+    @Inject
+    Access access;
 
     private final ModelService models;
 
@@ -25,6 +34,7 @@ public class ModelResource {
     @Path("/{id}")
     @Operation(summary = "One model version")
     public ModelView get(@PathParam("id") long id) {
+        access.requireModel(id);
         return models.find(id).map(ModelView::of).orElseThrow(() -> ApiException.notFound("Model " + id));
     }
 

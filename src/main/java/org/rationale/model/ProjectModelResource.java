@@ -1,5 +1,10 @@
 package org.rationale.model;
 
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,7 +30,11 @@ import java.util.List;
 @Path("/api/projects/{projectId}/models")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Models")
+@Authenticated
 public class ProjectModelResource {
+
+    @Inject
+    Access access;
 
     private final ModelService models;
     private final ProjectService projects;
@@ -41,9 +50,11 @@ public class ProjectModelResource {
             description = "Parts: 'model' (traced TorchScript), optional 'features' + 'classifier' (the same network "
                     + "traced in two parts, enables CAM methods), and 'spec' (JSON: name, channels, height, width, "
                     + "scale, mean, std, classes). The model is loaded and run before anything is stored.")
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
     public Response upload(@PathParam("projectId") long projectId, @RestForm String spec,
                            @RestForm("model") FileUpload model, @RestForm("features") FileUpload features,
                            @RestForm("classifier") FileUpload classifier) {
+        access.requireProject(projectId);
         if (model == null) {
             throw ApiException.badRequest("Missing model file", "Send the TorchScript file as the multipart part 'model'");
         }
@@ -56,6 +67,7 @@ public class ProjectModelResource {
     @GET
     @Operation(summary = "List the model versions of a project")
     public List<ModelView> list(@PathParam("projectId") long projectId) {
+        access.requireProject(projectId);
         projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
         return models.list(projectId).stream().map(ModelView::of).toList();
     }

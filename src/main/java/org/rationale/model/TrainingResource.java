@@ -1,5 +1,10 @@
 package org.rationale.model;
 
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,7 +24,11 @@ import java.util.Map;
 @Path("/api/projects/{projectId}/trainings")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Training")
+@Authenticated
 public class TrainingResource {
+
+    @Inject
+    Access access;
 
     private final TrainingService training;
 
@@ -32,7 +41,9 @@ public class TrainingResource {
     @Operation(summary = "Train the platform's CNN on a split of the project, as a background job",
             description = "Body: {name, split (default train), epochs (3), batchSize (128), learningRate (0.001), seed (0)}. "
                     + "Answers 202 with the job; GET /api/jobs/{id} follows it.")
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
     public Response start(@PathParam("projectId") long projectId, TrainingRequest body) {
+        access.requireProject(projectId);
         long id = training.start(projectId, body == null ? new TrainingRequest(null, null, null, null, null, null) : body);
         return Response.accepted(Map.of("jobId", id)).location(URI.create("/api/jobs/" + id)).build();
     }

@@ -12,6 +12,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.DatasetView;
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import org.rationale.web.ApiException;
 
 import java.net.URI;
@@ -23,14 +27,17 @@ import java.util.Map;
 @Path("/api/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Projects")
+@Authenticated
 public class ProjectResource {
 
     private final ProjectService projects;
     private final DatasetService datasets;
+    private final Access access;
 
-    ProjectResource(ProjectService projects, DatasetService datasets) {
+    ProjectResource(ProjectService projects, DatasetService datasets, Access access) {
         this.projects = projects;
         this.datasets = datasets;
+        this.access = access;
     }
 
     /** What a client sends to create a project. */
@@ -44,19 +51,21 @@ public class ProjectResource {
     }
 
     @GET
-    @Operation(summary = "List projects with their datasets and sample counts")
+    @Operation(summary = "List the projects the caller sees (admins: all) with their datasets and sample counts")
     public List<ProjectView> list() {
-        return projects.list().stream().map(this::view).toList();
+        List<Project> visible = access.caller().isAdmin() ? projects.list() : projects.list(access.memberProjects());
+        return visible.stream().map(this::view).toList();
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a project")
+    @Operation(summary = "Create a project (admin, engineer); its creator becomes a member")
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
     public Response create(NewProject body) {
         if (body == null) {
             throw ApiException.badRequest("Missing body", "Send {\"name\": \"...\", \"description\": \"...\"}");
         }
-        Project p = projects.create(body.name(), body.description());
+        Project p = projects.create(body.name(), body.description(), access.caller().username());
         return Response.created(URI.create("/api/projects/" + p.id)).entity(view(p)).build();
     }
 
@@ -64,6 +73,7 @@ public class ProjectResource {
     @Path("/{id}")
     @Operation(summary = "One project with its datasets and sample counts")
     public ProjectView get(@PathParam("id") long id) {
+        access.requireProject(id);
         return projects.find(id).map(this::view).orElseThrow(() -> ApiException.notFound("Project " + id));
     }
 

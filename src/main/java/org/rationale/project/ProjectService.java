@@ -22,6 +22,12 @@ public class ProjectService {
 
     @Transactional
     public Project create(String name, String description) {
+        return create(name, description, null);
+    }
+
+    /** Creates a project whose first member is the named user (none when null), in one transaction. */
+    @Transactional
+    public Project create(String name, String description, String memberUsername) {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty()) {
             throw ApiException.badRequest("Project name is required", "Give the project a non-blank name");
@@ -38,6 +44,10 @@ public class ProjectService {
         p.persist();
         em.flush();
         em.refresh(p);
+        if (memberUsername != null) {
+            em.createNativeQuery("insert into project_members (project_id, user_id) select ?1, id from users where username = ?2")
+                    .setParameter(1, p.id).setParameter(2, memberUsername).executeUpdate();
+        }
         return p;
     }
 
@@ -54,6 +64,12 @@ public class ProjectService {
     @Transactional
     public List<Project> list() {
         return Project.list("order by id");
+    }
+
+    /** The projects with these ids, by id. */
+    @Transactional
+    public List<Project> list(java.util.Collection<Long> ids) {
+        return ids.isEmpty() ? List.of() : Project.list("id in ?1 order by id", new java.util.ArrayList<>(ids));
     }
 
     /** The project, locked for the rest of the transaction (imports into one project run one at a time). */

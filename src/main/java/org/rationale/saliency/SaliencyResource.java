@@ -1,5 +1,10 @@
 package org.rationale.saliency;
 
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,7 +30,11 @@ import java.util.Set;
 @Path("/api/samples/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Saliency")
+@Authenticated
 public class SaliencyResource {
+
+    @Inject
+    Access access;
 
     private static final Set<String> RESERVED = Set.of("modelId", "method", "target");
 
@@ -48,6 +57,7 @@ public class SaliencyResource {
     @Path("/predictions")
     @Operation(summary = "What a model version predicts for the sample: probabilities, class, confidence, entropy, margin")
     public Prediction prediction(@PathParam("id") long id, @QueryParam("modelId") String modelId) {
+        access.requireSample(id);
         var s = datasets.sample(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
         return predictions.predict(s, model(modelId));
     }
@@ -62,6 +72,7 @@ public class SaliencyResource {
     public SaliencyMap map(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                        @QueryParam("method") String method, @QueryParam("target") String target,
                        @Context UriInfo uri) {
+        access.requireSample(id);
         ModelVersion v = model(modelId);
         Map<String, String> params = methodParams(uri, Set.of());
         requireMethod(method);
@@ -78,6 +89,7 @@ public class SaliencyResource {
                                                @QueryParam("method") String method, @QueryParam("target") String target,
                                                @QueryParam("opacity") String opacity, @QueryParam("zoom") String zoom,
                                                @Context UriInfo uri) {
+        access.requireSample(id);
         double a = opacity == null ? 0.6 : parse("opacity", opacity, 0, 1);
         int z = zoom == null ? 8 : (int) parse("zoom", zoom, 1, 16);
         if (z != (zoom == null ? 8 : Double.parseDouble(zoom.strip()))) {

@@ -1,5 +1,10 @@
 package org.rationale.saliency;
 
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,7 +26,11 @@ import java.util.Map;
 @Path("/api/models/{id}/sanity")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Saliency")
+@Authenticated
 public class SanityResource {
+
+    @Inject
+    Access access;
 
     private final SanityService sanity;
     private final ModelService models;
@@ -37,6 +46,7 @@ public class SanityResource {
                     + "the stored result, or the check run now. passed is false when the maps of the fully randomised "
                     + "model still have a mean Spearman similarity above the threshold.")
     public Object check(@PathParam("id") long id, @QueryParam("method") String method, @Context UriInfo uri) {
+        access.requireModel(id);
         models.find(id).orElseThrow(() -> ApiException.notFound("Model " + id));
         if (method == null || method.isBlank()) {
             List<SanityCheck.Result> all = sanity.stored(id);

@@ -17,7 +17,24 @@ public class ApiExceptionMapper {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
+        if (e.status() == 401) {
+            return unauthorized(e);
+        }
         return respond(e.status(), e.getMessage(), e.detail());
+    }
+
+    /** Nobody (or a wrong password) logged in: 401 with a Basic challenge, never the UI's login redirect. */
+    @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class, io.quarkus.security.AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return Response.status(401).type(MediaType.APPLICATION_JSON)
+                .header("WWW-Authenticate", "Basic realm=\"Rationale\", charset=\"UTF-8\"")
+                .entity(new ApiError("Not logged in", "Send a username and password with HTTP Basic; "
+                        + "a wrong password or a disabled account is refused")).build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return respond(403, "Not allowed", "Your role does not allow this");
     }
 
     @ServerExceptionMapper

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/api/{path: .*}")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.PermitAll
 public class UnknownApiPathResource {
 
     @GET

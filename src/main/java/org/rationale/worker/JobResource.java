@@ -1,5 +1,10 @@
 package org.rationale.worker;
 
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,7 +24,11 @@ import java.util.Map;
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Jobs")
+@Authenticated
 public class JobResource {
+
+    @Inject
+    Access access;
 
     private final JobService jobs;
 
@@ -35,7 +44,11 @@ public class JobResource {
                     + "Answers 202 with the job id; workers compute one stored map per (sample, method). "
                     + "{\"type\":\"predict\",\"modelId\":1,\"samples\":…} stores predictions only. Training jobs start at "
                     + "/api/projects/{id}/trainings.")
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
     public Response submit(SaliencyJobRequest body) {
+        if (body != null && body.modelId() != null) {
+            access.requireModel(body.modelId());
+        }
         long id = jobs.submit(body);
         return Response.accepted(Map.of("jobId", id)).location(URI.create("/api/jobs/" + id)).build();
     }
@@ -45,13 +58,16 @@ public class JobResource {
     @Operation(summary = "A job: state (queued, running, succeeded, failed, cancelled), items done / failed / total, "
             + "rate, ETA, failed items with their errors")
     public JobService.JobView job(@PathParam("id") long id) {
+        access.requireJob(id);
         return jobs.job(id).orElseThrow(() -> ApiException.notFound("Job " + id));
     }
 
     @POST
     @Path("/{id}/cancel")
     @Operation(summary = "Cancel a job: nothing more is claimed; items in progress finish")
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
     public JobService.JobView cancel(@PathParam("id") long id) {
+        access.requireJob(id);
         jobs.cancel(id);
         return jobs.job(id).orElseThrow();
     }

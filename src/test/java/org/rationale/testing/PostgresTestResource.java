@@ -17,8 +17,14 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     private EmbeddedPostgres server;
     private Path dir;
 
+    /** The admin the test profile creates (rationale.admin-password in application.properties). */
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+
     @Override
     public Map<String, String> start() {
+        // every request of the tests is the admin's unless a test logs in as someone else
+        io.restassured.RestAssured.authentication = io.restassured.RestAssured.preemptive().basic(ADMIN, ADMIN_PASSWORD);
         String external = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
         if (external != null && !external.isBlank()) {
             return Map.of();

@@ -64,7 +64,7 @@ class WorkerFaultsIT {
         env.put("RATIONALE_ROLE", role);
         env.put("RATIONALE_WORKER_THREADS", Integer.toString(threads));
         env.put("RATIONALE_WORKER_LEASE", "PT3S");
-        env.put("RATIONALE_WORKER_BATCH_SIZE", "16");
+        env.put("RATIONALE_WORKER_BATCH_SIZE_CPU", "16");
         env.put("RATIONALE_DEMO_SEED", "false");
         env.put("QUARKUS_DATASOURCE_JDBC_BACKGROUND_VALIDATION_INTERVAL", "1S");
         Path log = dir.resolve(role + "-" + port + ".log");

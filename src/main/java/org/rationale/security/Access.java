@@ -1,0 +1,118 @@
+package org.rationale.security;
+
+import io.quarkus.arc.Arc;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.rationale.web.ApiException;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who may see what, checked at the edges (REST resources and views): an admin sees every project,
+ * anyone else only the projects they are a member of. Samples, models, maps and jobs belong to a
+ * project and are checked through it. Workers and other internal callers do not pass through here.
+ */
+@ApplicationScoped
+public class Access {
+
+    /** The VaadinSession attribute holding the {@link Caller} of a UI session. */
+    public static final String SESSION_CALLER = "rationale.caller";
+
+    private final EntityManager em;
+    private final AccountService accounts;
+
+    Access(EntityManager em, AccountService accounts) {
+        this.em = em;
+        this.accounts = accounts;
+    }
+
+    /** The caller of this request or UI session, if someone is logged in. */
+    public Optional<Caller> current() {
+        var session = com.vaadin.flow.server.VaadinSession.getCurrent();
+        if (session != null && session.getAttribute(SESSION_CALLER) instanceof Caller c) {
+            return Optional.of(c);
+        }
+        if (Arc.container() != null && Arc.container().requestContext().isActive()) {
+            SecurityIdentity id = Arc.container().instance(CurrentIdentityAssociation.class).get().getIdentity();
+            if (id != null && !id.isAnonymous()) {
+                return Optional.of(new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse("")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The caller; 401 when nobody is logged in. */
+    public Caller caller() {
+        return current().orElseThrow(() -> new ApiException(401, "Not logged in", "Log in (HTTP Basic for the API)"));
+    }
+
+    /** 403 unless the caller has one of the roles. */
+    public Caller requireRole(String... roles) {
+        Caller c = caller();
+        if (!c.hasAnyRole(roles)) {
+            throw new ApiException(403, "Not allowed", "This needs the role " + String.join(" or ", roles)
+                    + "; '" + c.username() + "' is " + c.role());
+        }
+        return c;
+    }
+
+    /** Whether the caller sees the project. */
+    public boolean sees(long projectId) {
+        Caller c = caller();
+        return c.isAdmin() || accounts.isMember(c.username(), projectId);
+    }
+
+    /** 403 unless the caller sees the project (404 when it does not exist is left to the service). */
+    public void requireProject(long projectId) {
+        if (!sees(projectId)) {
+            throw new ApiException(403, "Not a member", "'" + caller().username() + "' is not a member of project "
+                    + projectId);
+        }
+    }
+
+    /** Ids of the projects the caller sees; empty list for an admin means nothing, check {@link Caller#isAdmin()}. */
+    public List<Long> memberProjects() {
+        return accounts.projectIdsOf(caller().username());
+    }
+
+    /** The project of a sample, checked; 404 when the sample does not exist. */
+    public long requireSample(long sampleId) {
+        return require("samples", sampleId, "Sample");
+    }
+
+    /** The project of a model version, checked; 404 when it does not exist. */
+    public long requireModel(long modelId) {
+        return require("model_versions", modelId, "Model");
+    }
+
+    /** The project of a job, checked; 404 when it does not exist. */
+    public long requireJob(long jobId) {
+        return require("jobs", jobId, "Job");
+    }
+
+    /** The project of a dataset, checked; 404 when it does not exist. */
+    public long requireDataset(long datasetId) {
+        return require("datasets", datasetId, "Dataset");
+    }
+
+    private long require(String table, long id, String what) {
+        Long project = projectOf(table, id);
+        if (project == null) {
+            throw ApiException.notFound(what + " " + id);
+        }
+        requireProject(project);
+        return project;
+    }
+
+    @Transactional
+    @SuppressWarnings("unchecked")
+    Long projectOf(String table, long id) {
+        List<Number> rows = em.createNativeQuery("select project_id from " + table + " where id = ?1").setParameter(1, id)
+                .getResultList();
+        return rows.isEmpty() ? null : rows.get(0).longValue();
+    }
+}

@@ -1,0 +1,220 @@
+package org.rationale.security;
+
+import io.quarkus.elytron.security.common.BcryptUtil;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.rationale.web.ApiException;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Users, their roles and their project memberships: the rules (username format, password length,
+ * at least one enabled admin) live here; the REST resource and the admin view both call it.
+ */
+@ApplicationScoped
+public class AccountService {
+
+    private static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,39}$");
+    static final int MIN_PASSWORD = 10;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EntityManager em;
+
+    @Inject
+    AccountIdentityProvider identities;
+
+    AccountService(EntityManager em) {
+        this.em = em;
+    }
+
+    /** A user as clients see it (never the hash), with the projects they belong to. */
+    public record Account(long id, String username, String displayName, String role, boolean enabled,
+                          List<Long> projectIds) {
+    }
+
+    /** What the identity provider needs to check a login. */
+    record Credentials(String username, String passwordHash, String role, boolean enabled) {
+    }
+
+    /** Creates a user; 400 for a bad name, password or role, 409 when the name is taken. */
+    @Transactional
+    public Account create(String username, String displayName, String password, String role) {
+        String name = username == null ? "" : username.strip();
+        if (!USERNAME.matcher(name).matches()) {
+            throw ApiException.badRequest("Invalid username '" + name + "'",
+                    "2 to 40 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        String r = requireRole(role);
+        checkPassword(password);
+        if (UserAccount.count("username", name) > 0) {
+            throw new ApiException(409, "Username taken", "A user named '" + name + "' exists");
+        }
+        UserAccount u = new UserAccount();
+        u.username = name;
+        u.displayName = displayName == null || displayName.isBlank() ? name : displayName.strip();
+        u.passwordHash = BcryptUtil.bcryptHash(password);
+        u.role = r;
+        u.enabled = true;
+        u.persist();
+        return view(u);
+    }
+
+    /** Changes role, enabled flag or display name (null leaves a field as it is). */
+    @Transactional
+    public Account update(long id, String role, Boolean enabled, String displayName) {
+        UserAccount u = require(id);
+        String r = role == null ? u.role : requireRole(role);
+        boolean e = enabled == null ? u.enabled : enabled;
+        if (u.role.equals(Role.ADMIN) && u.enabled && !(r.equals(Role.ADMIN) && e) && enabledAdmins() <= 1) {
+            throw new ApiException(409, "Last admin", "'" + u.username + "' is the only enabled admin; make another admin first");
+        }
+        u.role = r;
+        u.enabled = e;
+        if (displayName != null && !displayName.isBlank()) {
+            u.displayName = displayName.strip();
+        }
+        identities.forget(u.username);
+        return view(u);
+    }
+
+    /** Sets a new password. */
+    @Transactional
+    public void setPassword(long id, String password) {
+        checkPassword(password);
+        UserAccount u = require(id);
+        u.passwordHash = BcryptUtil.bcryptHash(password);
+        identities.forget(u.username);
+    }
+
+    @Transactional
+    public List<Account> list() {
+        List<UserAccount> users = UserAccount.list("order by username");
+        List<Account> out = new ArrayList<>();
+        for (UserAccount u : users) {
+            out.add(view(u));
+        }
+        return out;
+    }
+
+    @Transactional
+    public Optional<Account> find(long id) {
+        return UserAccount.<UserAccount>findByIdOptional(id).map(this::view);
+    }
+
+    @Transactional
+    public Optional<Account> byUsername(String username) {
+        return UserAccount.<UserAccount>find("username", username).firstResultOptional().map(this::view);
+    }
+
+    @Transactional
+    Optional<Credentials> credentials(String username) {
+        return UserAccount.<UserAccount>find("username", username).firstResultOptional()
+                .map(u -> new Credentials(u.username, u.passwordHash, u.role, u.enabled));
+    }
+
+    /** Makes a user a member of a project (idempotent); 404 for an unknown user or project. */
+    @Transactional
+    public void addMember(long projectId, long userId) {
+        require(userId);
+        if (em.createNativeQuery("select 1 from projects where id = ?1").setParameter(1, projectId).getResultList().isEmpty()) {
+            throw ApiException.notFound("Project " + projectId);
+        }
+        em.createNativeQuery("insert into project_members (project_id, user_id) values (?1, ?2) on conflict do nothing")
+                .setParameter(1, projectId).setParameter(2, userId).executeUpdate();
+    }
+
+    /** Ends a membership; false when there was none. */
+    @Transactional
+    public boolean removeMember(long projectId, long userId) {
+        return em.createNativeQuery("delete from project_members where project_id = ?1 and user_id = ?2")
+                .setParameter(1, projectId).setParameter(2, userId).executeUpdate() > 0;
+    }
+
+    /** Members of a project, by username. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Account> members(long projectId) {
+        List<UserAccount> users = em.createNativeQuery("select u.* from users u join project_members m on m.user_id = u.id "
+                + "where m.project_id = ?1 order by u.username", UserAccount.class).setParameter(1, projectId).getResultList();
+        return users.stream().map(this::view).toList();
+    }
+
+    /** Ids of the projects a user belongs to. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Long> projectIdsOf(String username) {
+        List<Number> ids = em.createNativeQuery("select m.project_id from project_members m join users u on u.id = m.user_id "
+                + "where u.username = ?1 order by m.project_id").setParameter(1, username).getResultList();
+        return ids.stream().map(Number::longValue).toList();
+    }
+
+    /** Whether a user belongs to a project. */
+    @Transactional
+    public boolean isMember(String username, long projectId) {
+        return !em.createNativeQuery("select 1 from project_members m join users u on u.id = m.user_id "
+                        + "where u.username = ?1 and m.project_id = ?2").setParameter(1, username)
+                .setParameter(2, projectId).getResultList().isEmpty();
+    }
+
+    /**
+     * Creates the user unless the name exists; returns the password it was given (null when the
+     * user existed). A null password gets a generated one.
+     */
+    @Transactional
+    public String ensure(String username, String role, String password) {
+        if (UserAccount.count("username", username) > 0) {
+            return null;
+        }
+        String pw = password == null || password.isBlank() ? generatedPassword() : password;
+        create(username, null, pw, role);
+        return pw;
+    }
+
+    @Transactional
+    long enabledAdmins() {
+        return UserAccount.count("role = ?1 and enabled = true", Role.ADMIN);
+    }
+
+    static String generatedPassword() {
+        String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    private UserAccount require(long id) {
+        return UserAccount.<UserAccount>findByIdOptional(id).orElseThrow(() -> ApiException.notFound("User " + id));
+    }
+
+    private static String requireRole(String role) {
+        String r = Role.parse(role);
+        if (r == null) {
+            throw ApiException.badRequest("Invalid role '" + role + "'", "Roles: " + String.join(", ", Role.ALL));
+        }
+        return r;
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw ApiException.badRequest("Password too short", "Use at least " + MIN_PASSWORD + " characters");
+        }
+        if (password.length() > 72) {
+            throw ApiException.badRequest("Password too long", "bcrypt uses at most 72 characters");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Account view(UserAccount u) {
+        List<Number> ids = em.createNativeQuery("select project_id from project_members where user_id = ?1 order by project_id")
+                .setParameter(1, u.id).getResultList();
+        return new Account(u.id, u.username, u.displayName, u.role, u.enabled, ids.stream().map(Number::longValue).toList());
+    }
+}
