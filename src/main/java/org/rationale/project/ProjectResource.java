@@ -53,8 +53,7 @@ public class ProjectResource {
     @GET
     @Operation(summary = "List the projects the caller sees (admins: all) with their datasets and sample counts")
     public List<ProjectView> list() {
-        List<Project> visible = access.caller().isAdmin() ? projects.list() : projects.list(access.memberProjects());
-        return visible.stream().map(this::view).toList();
+        return projects.visibleTo(access.caller()).stream().map(this::view).toList();
     }
 
     @POST

@@ -66,6 +66,18 @@ public class ProjectService {
         return Project.list("order by id");
     }
 
+    /** The projects a user sees: every project for an admin, else the ones they are a member of. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Project> visibleTo(org.rationale.security.Caller caller) {
+        if (caller.isAdmin()) {
+            return list();
+        }
+        return em.createNativeQuery("select p.* from projects p join project_members m on m.project_id = p.id "
+                + "join users u on u.id = m.user_id where u.username = ?1 order by p.id", Project.class)
+                .setParameter(1, caller.username()).getResultList();
+    }
+
     /** The projects with these ids, by id. */
     @Transactional
     public List<Project> list(java.util.Collection<Long> ids) {

@@ -21,6 +21,10 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.BeforeEnterEvent;
+import jakarta.annotation.security.PermitAll;
+import org.rationale.security.Access;
+import org.rationale.security.Caller;
+import org.rationale.security.Role;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import java.util.concurrent.Executors;
@@ -48,6 +52,7 @@ import java.util.Map;
  */
 @Route(value = "jobs", layout = MainLayout.class)
 @PageTitle("Jobs · Rationale")
+@PermitAll
 public class JobsView extends VerticalLayout implements BeforeEnterObserver {
 
     private final JobService jobs;
@@ -56,11 +61,19 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
     private ScheduledExecutorService ticker;
     private final Grid<JobService.WorkerView> workers = new Grid<>();
 
+    private final Caller caller;
+    private final java.util.Set<Long> visible = new java.util.HashSet<>();
+
     @Inject
-    public JobsView(JobService jobs, ProjectService projects, ModelService models, AttributionMethods methods) {
+    public JobsView(JobService jobs, ProjectService projects, ModelService models, AttributionMethods methods, Access access) {
         this.jobs = jobs;
+        this.caller = access.caller();
+        projects.visibleTo(caller).forEach(p -> visible.add(p.id));
         addClassName("jobs-view");
-        add(new H1("Jobs"), startForm(projects, models, methods));
+        add(new H1("Jobs"));
+        if (caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)) {
+            add(startForm(projects, models, methods));
+        }
 
         grid.addColumn(j -> j.id()).setHeader("Job").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(j -> j.kind()).setHeader("Kind").setAutoWidth(true);
@@ -126,13 +139,13 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void refresh() {
-        grid.setItems(jobs.recent(50));
+        grid.setItems(jobs.recent(50).stream().filter(j -> visible.contains(j.projectId())).toList());
         workers.setItems(jobs.workers());
     }
 
     private HorizontalLayout actions(JobService.JobView j) {
         HorizontalLayout h = new HorizontalLayout();
-        if (List.of("queued", "running").contains(j.state())) {
+        if (List.of("queued", "running").contains(j.state()) && caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)) {
             Button cancel = new Button("Cancel", e -> {
                 try {
                     jobs.cancel(j.id());
@@ -171,7 +184,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         Select<Project> project = projectSelect;
         project.setLabel("Project");
         project.setItemLabelGenerator(p -> p.name);
-        project.setItems(projects.list());
+        project.setItems(projects.visibleTo(caller));
         Select<ModelVersion> model = new Select<>();
         model.setLabel("Model");
         model.setItemLabelGenerator(v -> v.name + " v" + v.version);
@@ -213,7 +226,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         row.setWrap(true);
         Div form = new Div(new H2("New saliency job"), row);
         form.addClassName("job-form");
-        List<Project> all = projects.list();
+        List<Project> all = projects.visibleTo(caller);
         if (!all.isEmpty()) {
             project.setValue(all.get(0));
         }

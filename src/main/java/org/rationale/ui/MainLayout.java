@@ -1,6 +1,12 @@
 package org.rationale.ui;
 
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.server.VaadinSession;
+import org.rationale.security.Access;
+import org.rationale.security.Caller;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
@@ -11,10 +17,12 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 
-/** The frame of every page: brand, navigation, and links to the API documentation. */
+/** The frame of every page: brand, navigation by role, who is logged in, log out, the API documentation. */
 public class MainLayout extends AppLayout {
 
-    public MainLayout() {
+    @jakarta.inject.Inject
+    public MainLayout(Access access) {
+        Caller caller = access.current().orElse(null);
         Span logo = new Span("◐");
         logo.addClassName("brand-mark");
         Span name = new Span("Rationale");
@@ -28,6 +36,20 @@ public class MainLayout extends AppLayout {
         api.setTarget("_blank");
         api.addClassName("header-link");
         Div right = new Div(api);
+        if (caller != null) {
+            Span who = new Span(caller.username() + " · " + caller.role());
+            who.addClassName("header-user");
+            who.setId("current-user");
+            Button logout = new Button("Log out", VaadinIcon.SIGN_OUT.create(), e -> {
+                // close the Vaadin session here; /logout expires the login cookie and shows the login page
+                UI ui = UI.getCurrent();
+                VaadinSession.getCurrent().getSession().invalidate();
+                ui.getPage().setLocation("/logout");
+            });
+            logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
+            logout.setId("logout");
+            right.add(who, logout);
+        }
         right.addClassName("header-right");
         HorizontalLayout header = new HorizontalLayout(brand, right);
         header.setWidthFull();
@@ -39,6 +61,9 @@ public class MainLayout extends AppLayout {
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Projects", ProjectsView.class, VaadinIcon.FOLDER_O.create()));
         nav.addItem(new SideNavItem("Jobs", JobsView.class, VaadinIcon.TASKS.create()));
+        if (caller != null && caller.isAdmin()) {
+            nav.addItem(new SideNavItem("Users", UsersView.class, VaadinIcon.USERS.create()));
+        }
         Span tagline = new Span("Review why a model decided what it decided.");
         tagline.addClassName("drawer-tagline");
         addToDrawer(nav, tagline);

@@ -29,7 +29,10 @@ public class ModelsPanel extends Div {
     private final SanityService sanity;
     private final long projectId;
 
-    public ModelsPanel(ModelService models, SanityService sanity, long projectId) {
+    private final boolean mayRunChecks;
+
+    public ModelsPanel(ModelService models, SanityService sanity, long projectId, boolean mayRunChecks) {
+        this.mayRunChecks = mayRunChecks;
         this.models = models;
         this.sanity = sanity;
         this.projectId = projectId;
@@ -73,6 +76,7 @@ public class ModelsPanel extends Div {
             Button run = new Button("Run sanity checks", VaadinIcon.CHECK_CIRCLE_O.create(), e -> runChecks(v));
             run.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
             run.addClassName("run-sanity");
+            run.setVisible(mayRunChecks);
             row.add(checks, run);
             add(row);
         }

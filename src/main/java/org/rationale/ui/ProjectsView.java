@@ -21,7 +21,11 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
+import org.rationale.security.Access;
+import org.rationale.security.Caller;
+import org.rationale.security.Role;
 import org.rationale.dataset.Dataset;
 import org.rationale.dataset.DatasetService;
 import org.rationale.model.ModelService;
@@ -38,6 +42,7 @@ import java.util.Map;
 /** Start page: every project with its datasets and sample counts, and a way to create one. */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("Projects · Rationale")
+@PermitAll
 public class ProjectsView extends VerticalLayout {
 
     private static final NumberFormat COUNT = NumberFormat.getIntegerInstance(Locale.US);
@@ -48,8 +53,12 @@ public class ProjectsView extends VerticalLayout {
     private final SanityService sanity;
     private final Div cards = new Div();
 
+    private final Caller caller;
+
     @Inject
-    public ProjectsView(ProjectService projects, DatasetService datasets, ModelService models, SanityService sanity) {
+    public ProjectsView(ProjectService projects, DatasetService datasets, ModelService models, SanityService sanity,
+                        Access access) {
+        this.caller = access.caller();
         this.projects = projects;
         this.datasets = datasets;
         this.models = models;
@@ -61,6 +70,7 @@ public class ProjectsView extends VerticalLayout {
         Button create = new Button("New project", VaadinIcon.PLUS.create(), e -> openCreateDialog());
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         create.setId("new-project");
+        create.setVisible(caller.hasAnyRole(Role.ADMIN, Role.ENGINEER));
         Button refresh = new Button(VaadinIcon.REFRESH.create(), e -> refresh());
         refresh.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         refresh.setAriaLabel("Refresh");
@@ -76,7 +86,7 @@ public class ProjectsView extends VerticalLayout {
 
     void refresh() {
         cards.removeAll();
-        List<Project> all = projects.list();
+        List<Project> all = projects.visibleTo(caller);
         if (all.isEmpty()) {
             Div empty = new Div(new H2("No projects yet"),
                     new Paragraph("Create a project, then import a dataset through the API (IDX files or a zip of "
@@ -142,7 +152,7 @@ public class ProjectsView extends VerticalLayout {
             grid.addClassName("dataset-grid");
             card.add(grid);
         }
-        card.add(new ModelsPanel(models, sanity, p.id));
+        card.add(new ModelsPanel(models, sanity, p.id, caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)));
         Button browse = new Button("Browse samples", VaadinIcon.GRID_SMALL.create(),
                 e -> getUI().ifPresent(ui -> ui.navigate(SampleBrowserView.class,
                         new RouteParameters("projectId", p.id.toString()))));
@@ -168,7 +178,7 @@ public class ProjectsView extends VerticalLayout {
         dialog.add(form);
         Button save = new Button("Create", e -> {
             try {
-                projects.create(name.getValue(), description.getValue());
+                projects.create(name.getValue(), description.getValue(), caller.username());
                 dialog.close();
                 refresh();
                 Notification.show("Project created", 3000, Notification.Position.BOTTOM_START)

@@ -49,6 +49,7 @@ import java.util.Map;
  * page live in the URL, so a view can be shared.
  */
 @Route(value = "projects/:projectId/samples", layout = MainLayout.class)
+@jakarta.annotation.security.PermitAll
 public class SampleBrowserView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final int PAGE_SIZE = 60;
@@ -76,8 +77,12 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     private boolean updating;
 
     @Inject
+    private final org.rationale.security.Access access;
+
     public SampleBrowserView(ProjectService projects, DatasetService datasets, ModelService models,
-                             PredictionService predictions, SaliencyService saliency, AttributionMethods methods) {
+                             PredictionService predictions, SaliencyService saliency, AttributionMethods methods,
+                             org.rationale.security.Access access) {
+        this.access = access;
         this.projects = projects;
         this.datasets = datasets;
         this.models = models;
@@ -128,7 +133,7 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
             showMissing();
             return;
         }
-        project = projects.find(id).orElse(null);
+        project = projects.find(id).filter(p -> access.sees(p.id)).orElse(null);
         if (project == null) {
             showMissing();
             return;
@@ -320,7 +325,8 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
         project = null;
         removeAll();
         add(new RouterLink("← Projects", ProjectsView.class), new H2("Project not found"),
-                new Paragraph("There is no such project. Pick one from the project list."));
+                new Paragraph("There is no such project, or you are not one of its members. Pick one from the "
+                        + "project list."));
     }
 
     private static String first(Map<String, List<String>> q, String key, String fallback, List<String> allowed) {

@@ -65,6 +65,12 @@ class ProjectsBrowserTest {
         }
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void logInAsAdmin() {
+        org.rationale.testing.BrowserLogin.logIn(browser, root.toString(), PostgresTestResource.ADMIN,
+                PostgresTestResource.ADMIN_PASSWORD);
+    }
+
     private WebDriverWait waiting() {
         return new WebDriverWait(browser, Duration.ofSeconds(30));
     }

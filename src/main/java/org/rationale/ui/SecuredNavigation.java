@@ -1,0 +1,69 @@
+package org.rationale.ui;
+
+import com.vaadin.flow.server.ServiceInitEvent;
+import com.vaadin.flow.server.VaadinRequest;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.server.auth.NavigationAccessControl;
+import io.quarkus.arc.Arc;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.rationale.security.Access;
+import org.rationale.security.Caller;
+
+import java.security.Principal;
+import java.util.function.Predicate;
+
+/**
+ * Views are closed unless annotated ({@code @AnonymousAllowed}, {@code @PermitAll},
+ * {@code @RolesAllowed}). Each page load reads who the login cookie names and keeps that
+ * {@link Caller} in the Vaadin session, so checks during server round trips and push (which carry
+ * no usable HTTP identity) see the same user; someone not logged in is sent to the login page.
+ */
+@ApplicationScoped
+public class SecuredNavigation {
+
+    void onServiceInit(@Observes ServiceInitEvent event) {
+        NavigationAccessControl control = new SessionNavigationAccessControl();
+        control.setLoginView(LoginView.class);
+        event.getSource().addUIInitListener(ui -> {
+            refreshCaller(ui.getUI().getSession());
+            ui.getUI().addBeforeEnterListener(control);
+        });
+    }
+
+    /** Reads the identity of the current HTTP request into the session (or clears it). */
+    static void refreshCaller(VaadinSession session) {
+        SecurityIdentity id = null;
+        if (Arc.container().requestContext().isActive()) {
+            id = Arc.container().instance(CurrentIdentityAssociation.class).get().getIdentity();
+        }
+        if (id == null || id.isAnonymous()) {
+            session.setAttribute(Access.SESSION_CALLER, null);
+        } else {
+            session.setAttribute(Access.SESSION_CALLER,
+                    new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse("")));
+        }
+    }
+
+    private static final class SessionNavigationAccessControl extends NavigationAccessControl {
+
+        @Override
+        protected Principal getPrincipal(VaadinRequest request) {
+            Caller c = caller();
+            return c == null ? null : c::username;
+        }
+
+        @Override
+        protected Predicate<String> getRolesChecker(VaadinRequest request) {
+            Caller c = caller();
+            return role -> c != null && c.role().equals(role);
+        }
+
+        private static Caller caller() {
+            VaadinSession s = VaadinSession.getCurrent();
+            return s == null ? null : (Caller) s.getAttribute(Access.SESSION_CALLER);
+        }
+    }
+}
