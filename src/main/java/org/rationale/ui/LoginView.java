@@ -13,9 +13,10 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 
 /**
- * The login page. The form posts to Quarkus's form authentication ({@code /j_security_check}),
- * which checks the password, sets an encrypted session cookie and sends the browser on to the
- * projects; a failed attempt comes back here with {@code ?error}.
+ * The login page. A script checks the password ({@code /api/login-check}), then posts it to
+ * Quarkus's form authentication ({@code /j_security_check}), which sets an encrypted session cookie,
+ * and moves on to the projects; a wrong password reloads the page with {@code ?error}, which shows
+ * the message. (A failed post to {@code j_security_check} itself would leave the browser waiting.)
  */
 @Route("login")
 @PageTitle("Log in · Rationale")
@@ -34,7 +35,21 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         i18n.getErrorMessage().setTitle("Wrong username or password");
         i18n.getErrorMessage().setMessage("Check them and try again; a disabled account cannot log in.");
         form.setI18n(i18n);
-        form.setAction("j_security_check");
+        form.getElement().executeJs("""
+                const f = this;
+                f.addEventListener('login', e => {
+                  const creds = {username: e.detail.username, password: e.detail.password};
+                  const failed = () => { window.location.href = '/login?error'; };
+                  fetch('api/login-check', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                      body: JSON.stringify(creds), credentials: 'same-origin'}).then(r => {
+                    if (r.status !== 204) {
+                      failed();
+                      return;
+                    }
+                    return fetch('j_security_check', {method: 'POST', body: new URLSearchParams(creds),
+                        credentials: 'same-origin'}).then(() => { window.location.href = '/'; });
+                  }).catch(failed);
+                });""");
         form.setForgotPasswordButtonVisible(false);
         H1 brand = new H1("◐ Rationale");
         brand.addClassName("login-brand");

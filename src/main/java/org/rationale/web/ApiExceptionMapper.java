@@ -18,18 +18,26 @@ public class ApiExceptionMapper {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         if (e.status() == 401) {
-            return unauthorized(e);
+            return unauthorized(e, null);
         }
         return respond(e.status(), e.getMessage(), e.detail());
     }
 
-    /** Nobody (or a wrong password) logged in: 401 with a Basic challenge, never the UI's login redirect. */
+    /**
+     * Nobody (or a wrong password) logged in: a JSON 401, never the UI's login redirect. Scripts get a
+     * Basic challenge; requests from the UI's pages (they carry its cookies) do not, or the browser
+     * would open its own password dialog over the app when a login expires.
+     */
     @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class, io.quarkus.security.AuthenticationFailedException.class})
-    public Response unauthorized(RuntimeException e) {
-        return Response.status(401).type(MediaType.APPLICATION_JSON)
-                .header("WWW-Authenticate", "Basic realm=\"Rationale\", charset=\"UTF-8\"")
+    public Response unauthorized(RuntimeException e, jakarta.ws.rs.core.HttpHeaders headers) {
+        Response.ResponseBuilder r = Response.status(401).type(MediaType.APPLICATION_JSON)
                 .entity(new ApiError("Not logged in", "Send a username and password with HTTP Basic; "
-                        + "a wrong password or a disabled account is refused")).build();
+                        + "a wrong password or a disabled account is refused"));
+        var cookies = headers == null ? java.util.Map.<String, jakarta.ws.rs.core.Cookie>of() : headers.getCookies();
+        if (!cookies.containsKey("JSESSIONID") && !cookies.containsKey("quarkus-credential")) {
+            r.header("WWW-Authenticate", "Basic realm=\"Rationale\", charset=\"UTF-8\"");
+        }
+        return r.build();
     }
 
     @ServerExceptionMapper

@@ -19,6 +19,8 @@ import org.rationale.demo.DemoSeeder;
 import org.rationale.project.ProjectService;
 import org.rationale.testing.PostgresTestResource;
 
+import static io.restassured.RestAssured.given;
+
 import java.io.File;
 import java.net.URL;
 import java.nio.file.Files;
@@ -227,6 +229,62 @@ class ProjectsBrowserTest {
         } finally {
             pool.stop();
         }
+    }
+
+    private Object js(String script) {
+        return ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(script);
+    }
+
+    @Test
+    void theLoginPageGuardsTheAppAndAnExpertSeesOnlyTheirProjects() {
+        long mine = org.rationale.testing.Api.newProject("expert own project");
+        long other = org.rationale.testing.Api.newProject("someone else project");
+        String mineName = given().get("/api/projects/" + mine).then().extract().jsonPath().getString("name");
+        String otherName = given().get("/api/projects/" + other).then().extract().jsonPath().getString("name");
+        long expert = given().contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("username", "browser-expert", "password", "browser-expert-pw", "role", "expert"))
+                .post("/api/users").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("userId", expert))
+                .post("/api/projects/" + mine + "/members").then().statusCode(200);
+
+        // nobody logged in: every page leads to the login form; a wrong password says so
+        browser.manage().deleteAllCookies();
+        browser.get(root + "jobs");
+        waiting().until(d -> d.getCurrentUrl().endsWith("/login"));
+        waiting().until(d -> d.findElement(By.cssSelector("#vaadinLoginUsername input"))).sendKeys("browser-expert");
+        var pw = browser.findElement(By.cssSelector("#vaadinLoginPassword input"));
+        pw.sendKeys("not-the-password");
+        pw.sendKeys(org.openqa.selenium.Keys.ENTER);
+        try {
+            waiting().until(d -> Boolean.TRUE.equals(js("const f = document.querySelector('vaadin-login-form'); "
+                    + "return f != null && f.error === true;")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no login error shown at " + browser.getCurrentUrl() + ": " + js(
+                    "const f = document.querySelector('vaadin-login-form'); return f ? 'error=' + f.error : 'no form';"), e);
+        }
+
+        org.rationale.testing.BrowserLogin.logIn(browser, root.toString(), "browser-expert", "browser-expert-pw");
+        try {
+            projectCard(mineName);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("at " + browser.getCurrentUrl() + ": " + js("return document.body.innerText;"), e);
+        }
+        assertEquals(0, browser.findElements(By.cssSelector(".project-card[data-project='" + otherName + "']")).size());
+        assertEquals(Boolean.FALSE, js("const b = document.getElementById('new-project'); return b != null && !b.hidden "
+                + "&& b.offsetParent !== null;"));
+        assertEquals(Boolean.FALSE, js("return document.querySelector('vaadin-side-nav').textContent.includes('Users');"));
+        // the admin page is closed to an expert
+        browser.get(root + "users");
+        waiting().until(d -> Boolean.TRUE.equals(js("return document.readyState === 'complete';")));
+        assertEquals(0, browser.findElements(By.id("users-grid")).size());
+
+        // logging out ends the session: the API refuses the browser again
+        browser.get(root.toString());
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("logout"))).click();
+        waiting().until(d -> d.getCurrentUrl().endsWith("/login"));
+        Object status = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; fetch('/api/projects').then(r => done(r.status));");
+        assertEquals(401L, status);
     }
 
     private void clickDialogButton(String text) {
