@@ -1,0 +1,96 @@
+package org.rationale.review;
+
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
+import org.rationale.web.ApiException;
+
+import java.util.List;
+import java.util.Map;
+
+/** A project's review: the next sample for the caller, undo, and the agreement between reviewers. */
+@Path("/api/projects/{projectId}/review")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Review")
+@Authenticated
+public class ProjectReviewResource {
+
+    private final ReviewService reviews;
+    private final Access access;
+
+    ProjectReviewResource(ReviewService reviews, Access access) {
+        this.reviews = reviews;
+        this.access = access;
+    }
+
+    @GET
+    @Path("/next")
+    @RolesAllowed({Role.EXPERT, Role.ADMIN})
+    @Operation(summary = "The next sample for me to review under a model (reserved for me); 204 when none is left")
+    public Response next(@PathParam("projectId") long projectId, @QueryParam("modelId") Long modelId,
+                         @QueryParam("split") String split) {
+        access.requireProject(projectId);
+        if (modelId == null) {
+            throw ApiException.badRequest("Missing modelId", "Name the model version whose maps you review");
+        }
+        access.requireModel(modelId);
+        return reviews.next(projectId, access.caller(), modelId, split == null ? "test" : split, List.of())
+                .map(id -> Response.ok(Map.of("sampleId", id)).build()).orElse(Response.noContent().build());
+    }
+
+    @POST
+    @Path("/undo")
+    @RolesAllowed({Role.EXPERT, Role.ADMIN})
+    @Operation(summary = "Undo my last verdict in the project; 404 when there is none")
+    public ReviewService.Review undo(@PathParam("projectId") long projectId) {
+        access.requireProject(projectId);
+        return reviews.undoLast(access.caller(), projectId)
+                .orElseThrow(() -> ApiException.notFound("Verdict of yours in project " + projectId));
+    }
+
+    /** Review settings; absent fields stay as they are. */
+    public record SettingsChange(Integer overlap, Integer reservationMinutes) {
+    }
+
+    @GET
+    @Path("/settings")
+    @Operation(summary = "Reviewers a sample (overlap) and how long a reservation holds")
+    public ReviewService.Settings settings(@PathParam("projectId") long projectId) {
+        access.requireProject(projectId);
+        return reviews.settingsOf(projectId);
+    }
+
+    @jakarta.ws.rs.PUT
+    @Path("/settings")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @Operation(summary = "Change the review settings: {overlap: 1-10, reservationMinutes: 1-1440}")
+    public ReviewService.Settings configure(@PathParam("projectId") long projectId, SettingsChange body) {
+        access.requireProject(projectId);
+        if (body == null) {
+            throw ApiException.badRequest("Missing body", "Send {overlap, reservationMinutes}");
+        }
+        return reviews.configure(projectId, body.overlap(), body.reservationMinutes());
+    }
+
+    @GET
+    @Path("/agreement")
+    @Operation(summary = "Agreement between reviewers: Cohen's kappa per pair, Krippendorff's alpha and Fleiss' kappa "
+            + "over all, and the maps they disagree on")
+    public ReviewService.AgreementReport agreement(@PathParam("projectId") long projectId,
+                                                   @QueryParam("modelId") Long modelId) {
+        access.requireProject(projectId);
+        return reviews.agreement(projectId, modelId);
+    }
+}

@@ -1,0 +1,393 @@
+package org.rationale.review;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.rationale.database.PgArray;
+import org.rationale.security.Caller;
+import org.rationale.web.ApiException;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The rules of expert review. A reviewer gets the next sample of a project that they have not
+ * judged for the model, reserved for them for the project's reservation time (or shared by up to
+ * {@code review_overlap} reviewers). A verdict judges one stored map (so one model version and one
+ * method) and can be changed or undone; a reviewer may not judge a sample that the project's overlap
+ * has handed to others, and a change made on a stale version is refused: nobody overwrites anybody
+ * silently. Annotation masks (what should matter, what must not) belong to the sample and are
+ * version-checked the same way.
+ */
+@ApplicationScoped
+public class ReviewService {
+
+    /** Verdicts on a rationale. */
+    public static final List<String> VERDICTS = List.of("accept", "reject", "unsure");
+    /** Kinds of annotation mask. */
+    public static final List<String> KINDS = List.of("relevant", "shortcut");
+
+    private final EntityManager em;
+
+    ReviewService(EntityManager em) {
+        this.em = em;
+    }
+
+    /** A verdict as stored. */
+    public record Review(long id, long sampleId, long saliencyMapId, long modelId, String method, String reviewer,
+                         String verdict, String comment, int version, OffsetDateTime updatedAt) {
+    }
+
+    /** An annotation mask of a sample: one byte per pixel (0/1), row by row. */
+    public record Annotation(long id, long sampleId, String kind, int width, int height, int pixels, byte[] mask,
+                             int version, String author, OffsetDateTime updatedAt) {
+    }
+
+    /** How far a project's review has come, for one model. */
+    public record Progress(long samples, long reviewedByMe, long reviewedByAnyone, long verdicts, long reservedNow) {
+    }
+
+    /**
+     * The next sample for the caller to review in a project and split (a sample they hold already
+     * comes first), reserved for them; empty when nothing is left.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public Optional<Long> next(long projectId, Caller caller, long modelId, String split, List<Long> skip) {
+        long user = userId(caller);
+        Object[] settings = settings(projectId);
+        int overlap = ((Number) settings[0]).intValue();
+        int minutes = ((Number) settings[1]).intValue();
+        List<Number> ids = em.createNativeQuery("select s.id from samples s where s.project_id = ?1 and s.split = ?2 "
+                        + "and not (s.id = any(cast(?6 as bigint[]))) "
+                        + "and not exists (select 1 from reviews r where r.sample_id = s.id and r.user_id = ?3 "
+                        + "and r.model_version_id = ?4) "
+                        + "and (select count(*) from review_reservations x where x.sample_id = s.id and x.user_id <> ?3 "
+                        + "and x.reserved_until > now()) + (select count(distinct r.user_id) from reviews r where "
+                        + "r.sample_id = s.id and r.model_version_id = ?4 and r.user_id <> ?3 and not exists (select 1 "
+                        + "from review_reservations x where x.sample_id = s.id and x.user_id = r.user_id "
+                        + "and x.reserved_until > now())) < ?5 "
+                        + "order by exists (select 1 from review_reservations x where x.sample_id = s.id and x.user_id = ?3 "
+                        + "and x.reserved_until > now()) desc, s.id limit 1")
+                .setParameter(1, projectId).setParameter(2, split).setParameter(3, user).setParameter(4, modelId)
+                .setParameter(5, overlap).setParameter(6, PgArray.ofLongs(skip == null ? List.of() : skip))
+                .getResultList();
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        long sample = ids.get(0).longValue();
+        reserve(projectId, sample, user, minutes);
+        return Optional.of(sample);
+    }
+
+    private void reserve(long projectId, long sample, long user, int minutes) {
+        em.createNativeQuery("insert into review_reservations (sample_id, user_id, project_id, reserved_until) "
+                        + "values (?1, ?2, ?3, now() + make_interval(mins => ?4)) on conflict (sample_id, user_id) "
+                        + "do update set reserved_until = excluded.reserved_until")
+                .setParameter(1, sample).setParameter(2, user).setParameter(3, projectId).setParameter(4, minutes)
+                .executeUpdate();
+    }
+
+    /**
+     * Records (or changes) the caller's verdict on a stored map. {@code expectedVersion} is the
+     * version the caller saw (null: they saw none); a different stored version is a 409.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public Review verdict(Caller caller, long sampleId, Long mapId, String verdict, String comment, Integer expectedVersion) {
+        if (mapId == null) {
+            throw ApiException.badRequest("Missing saliencyMapId", "A verdict judges one stored map: give its id");
+        }
+        String v = verdict == null ? "" : verdict.strip().toLowerCase(Locale.ROOT);
+        if (!VERDICTS.contains(v)) {
+            throw ApiException.badRequest("Invalid verdict '" + verdict + "'", "Use accept, reject or unsure");
+        }
+        if (comment != null && comment.length() > 4000) {
+            throw ApiException.badRequest("Comment too long", "At most 4,000 characters");
+        }
+        List<Object[]> map = em.createNativeQuery("select m.sample_id, m.model_version_id, s.project_id from saliency_maps m "
+                + "join samples s on s.id = m.sample_id where m.id = ?1").setParameter(1, mapId).getResultList();
+        if (map.isEmpty()) {
+            throw ApiException.notFound("Saliency map " + mapId);
+        }
+        if (((Number) map.get(0)[0]).longValue() != sampleId) {
+            throw ApiException.badRequest("Map of another sample", "Map " + mapId + " is not a map of sample " + sampleId);
+        }
+        long modelId = ((Number) map.get(0)[1]).longValue();
+        long projectId = ((Number) map.get(0)[2]).longValue();
+        long user = userId(caller);
+        // serialise verdicts on one sample: the overlap check below must see the other reviewers' rows
+        em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, sampleId).getSingleResult();
+        requireTurn(projectId, sampleId, user, modelId);
+        String text = comment == null || comment.isBlank() ? null : comment.strip();
+        List<Object[]> existing = em.createNativeQuery("select id, version from reviews where saliency_map_id = ?1 "
+                + "and user_id = ?2").setParameter(1, mapId).setParameter(2, user).getResultList();
+        if (existing.isEmpty()) {
+            if (expectedVersion != null && expectedVersion != 0) {
+                throw new ApiException(409, "Verdict changed meanwhile", "Your verdict on this map was undone in "
+                        + "another window; reload the sample");
+            }
+            em.createNativeQuery("insert into reviews (saliency_map_id, user_id, verdict, comment, sample_id, "
+                            + "model_version_id, project_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                    .setParameter(1, mapId).setParameter(2, user).setParameter(3, v).setParameter(4, text)
+                    .setParameter(5, sampleId).setParameter(6, modelId).setParameter(7, projectId).executeUpdate();
+        } else {
+            int version = ((Number) existing.get(0)[1]).intValue();
+            if (expectedVersion != null && expectedVersion != version) {
+                throw new ApiException(409, "Verdict changed meanwhile", "Your verdict on this map is at version "
+                        + version + ", you saw version " + expectedVersion + " (another window?); reload the sample");
+            }
+            em.createNativeQuery("update reviews set verdict = ?2, comment = ?3, version = version + 1, updated_at = now() "
+                    + "where id = ?1").setParameter(1, ((Number) existing.get(0)[0]).longValue()).setParameter(2, v)
+                    .setParameter(3, text).executeUpdate();
+        }
+        em.createNativeQuery("delete from review_reservations where sample_id = ?1 and user_id = ?2")
+                .setParameter(1, sampleId).setParameter(2, user).executeUpdate();
+        return reviews("r.saliency_map_id = ?1 and r.user_id = ?2", mapId, user).get(0);
+    }
+
+    /**
+     * 409 unless the caller may judge the sample: they hold it, or fewer than the project's overlap
+     * of other reviewers hold it or judged it.
+     */
+    private void requireTurn(long projectId, long sampleId, long user, long modelId) {
+        Object[] settings = settings(projectId);
+        int overlap = ((Number) settings[0]).intValue();
+        boolean mine = !em.createNativeQuery("select 1 from review_reservations where sample_id = ?1 and user_id = ?2 "
+                + "and reserved_until > now()").setParameter(1, sampleId).setParameter(2, user).getResultList().isEmpty();
+        if (mine) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<String> others = em.createNativeQuery("select u.username from users u where u.id <> ?2 and (u.id in "
+                        + "(select x.user_id from review_reservations x where x.sample_id = ?1 and x.reserved_until > now()) "
+                        + "or u.id in (select r.user_id from reviews r where r.sample_id = ?1 and r.model_version_id = ?3)) "
+                        + "order by u.username")
+                .setParameter(1, sampleId).setParameter(2, user).setParameter(3, modelId).getResultList();
+        if (others.size() >= overlap) {
+            throw new ApiException(409, "Sample taken", "Sample " + sampleId + " is being reviewed by "
+                    + String.join(", ", others) + " (this project asks for " + overlap + " reviewer"
+                    + (overlap == 1 ? "" : "s") + " a sample); take the next one");
+        }
+    }
+
+    /**
+     * Undoes the caller's most recent verdict in a project: removed, and the sample reserved for
+     * them again. Returns the review undone; empty when there is none.
+     */
+    @Transactional
+    public Optional<Review> undoLast(Caller caller, long projectId) {
+        long user = userId(caller);
+        List<Review> last = reviews("r.project_id = ?1 and r.user_id = ?2 order by r.updated_at desc, r.id desc limit 1",
+                projectId, user);
+        if (last.isEmpty()) {
+            return Optional.empty();
+        }
+        Review r = last.get(0);
+        em.createNativeQuery("delete from reviews where id = ?1").setParameter(1, r.id()).executeUpdate();
+        reserve(projectId, r.sampleId(), user, ((Number) settings(projectId)[1]).intValue());
+        return Optional.of(r);
+    }
+
+    /** Every verdict on a sample, newest first. */
+    @Transactional
+    public List<Review> reviewsOf(long sampleId) {
+        return reviews("r.sample_id = ?1 order by r.updated_at desc, r.id desc", sampleId);
+    }
+
+    /** The caller's verdict on a map, if any. */
+    @Transactional
+    public Optional<Review> mine(Caller caller, long mapId) {
+        return reviews("r.saliency_map_id = ?1 and r.user_id = ?2", mapId, userId(caller)).stream().findFirst();
+    }
+
+    /** Every verdict in a project on a model version (null: all versions), oldest first. */
+    @Transactional
+    public List<Review> reviewsInProject(long projectId, Long modelId) {
+        return modelId == null ? reviews("r.project_id = ?1 order by r.id", projectId)
+                : reviews("r.project_id = ?1 and r.model_version_id = ?2 order by r.id", projectId, modelId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Review> reviews(String where, Object... params) {
+        var q = em.createNativeQuery("select r.id, r.sample_id, r.saliency_map_id, r.model_version_id, m.method, u.username, "
+                + "r.verdict, r.comment, r.version, r.updated_at from reviews r join users u on u.id = r.user_id "
+                + "join saliency_maps m on m.id = r.saliency_map_id where " + where);
+        for (int i = 0; i < params.length; i++) {
+            q.setParameter(i + 1, params[i]);
+        }
+        List<Object[]> rows = q.getResultList();
+        List<Review> out = new ArrayList<>();
+        for (Object[] r : rows) {
+            out.add(new Review(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue(),
+                    ((Number) r[3]).longValue(), (String) r[4], (String) r[5], (String) r[6], (String) r[7],
+                    ((Number) r[8]).intValue(), time(r[9])));
+        }
+        return out;
+    }
+
+    /**
+     * Saves a mask of a sample ({@code relevant} or {@code shortcut}) at image resolution. The
+     * version is the one the caller loaded (0 when there was none); a newer stored version is a 409
+     * naming who changed it. An all-zero mask deletes the annotation.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public Optional<Annotation> annotate(Caller caller, long sampleId, String kind, byte[] mask, int expectedVersion) {
+        String k = kind == null ? "" : kind.strip().toLowerCase(Locale.ROOT);
+        if (!KINDS.contains(k)) {
+            throw ApiException.badRequest("Invalid kind '" + kind + "'", "Use relevant or shortcut");
+        }
+        List<Object[]> size = em.createNativeQuery("select width, height from samples where id = ?1")
+                .setParameter(1, sampleId).getResultList();
+        if (size.isEmpty()) {
+            throw ApiException.notFound("Sample " + sampleId);
+        }
+        int w = ((Number) size.get(0)[0]).intValue();
+        int h = ((Number) size.get(0)[1]).intValue();
+        if (mask == null || mask.length != w * h) {
+            throw ApiException.badRequest("Mask does not fit the image", "Sample " + sampleId + " is " + w + "x" + h
+                    + ": the mask needs " + (w * h) + " bytes (one per pixel), got " + (mask == null ? 0 : mask.length));
+        }
+        int pixels = 0;
+        for (byte b : mask) {
+            if (b != 0 && b != 1) {
+                throw ApiException.badRequest("Mask values must be 0 or 1", "found " + (b & 0xff));
+            }
+            pixels += b;
+        }
+        long user = userId(caller);
+        // one writer per sample at a time, also when no mask exists yet (two first saves must not both win)
+        em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, sampleId).getSingleResult();
+        List<Object[]> current = em.createNativeQuery("select a.version, u.username from annotations a left join users u "
+                + "on u.id = a.user_id where a.sample_id = ?1 and a.kind = ?2")
+                .setParameter(1, sampleId).setParameter(2, k).getResultList();
+        int stored = current.isEmpty() ? 0 : ((Number) current.get(0)[0]).intValue();
+        if (stored != expectedVersion) {
+            String who = current.isEmpty() ? "someone" : (String) current.get(0)[1];
+            throw new ApiException(409, "Annotation changed meanwhile", "The " + k + " mask of sample " + sampleId
+                    + " was changed by " + who + " since you loaded it (version " + stored + ", yours "
+                    + expectedVersion + "); reload the sample to see it before painting again");
+        }
+        if (pixels == 0) {
+            em.createNativeQuery("delete from annotations where sample_id = ?1 and kind = ?2").setParameter(1, sampleId)
+                    .setParameter(2, k).executeUpdate();
+            return Optional.empty();
+        }
+        em.createNativeQuery("insert into annotations (sample_id, user_id, kind, mask, version, width, height, pixels) "
+                        + "values (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7) on conflict (sample_id, kind) do update set "
+                        + "user_id = excluded.user_id, mask = excluded.mask, version = annotations.version + 1, "
+                        + "width = excluded.width, height = excluded.height, pixels = excluded.pixels, updated_at = now()")
+                .setParameter(1, sampleId).setParameter(2, user).setParameter(3, k).setParameter(4, mask)
+                .setParameter(5, w).setParameter(6, h).setParameter(7, pixels).executeUpdate();
+        return annotations(sampleId).stream().filter(a -> a.kind().equals(k)).findFirst();
+    }
+
+    /** The masks of a sample. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Annotation> annotations(long sampleId) {
+        List<Object[]> rows = em.createNativeQuery("select a.id, a.kind, a.width, a.height, a.pixels, a.mask, a.version, "
+                + "u.username, a.updated_at from annotations a left join users u on u.id = a.user_id where a.sample_id = ?1 "
+                + "order by a.kind").setParameter(1, sampleId).getResultList();
+        List<Annotation> out = new ArrayList<>();
+        for (Object[] r : rows) {
+            out.add(new Annotation(((Number) r[0]).longValue(), sampleId, (String) r[1], ((Number) r[2]).intValue(),
+                    ((Number) r[3]).intValue(), ((Number) r[4]).intValue(), (byte[]) r[5], ((Number) r[6]).intValue(),
+                    (String) r[7], time(r[8])));
+        }
+        return out;
+    }
+
+    /** Counts for the progress line of the review page. */
+    @Transactional
+    public Progress progress(long projectId, Caller caller, long modelId, String split) {
+        Object[] r = (Object[]) em.createNativeQuery("select (select count(*) from samples where project_id = ?1 and split = ?4), "
+                        + "(select count(distinct sample_id) from reviews where project_id = ?1 and model_version_id = ?2 "
+                        + "and user_id = ?3), (select count(distinct sample_id) from reviews where project_id = ?1 "
+                        + "and model_version_id = ?2), (select count(*) from reviews where project_id = ?1 "
+                        + "and model_version_id = ?2), (select count(*) from review_reservations where project_id = ?1 "
+                        + "and reserved_until > now())")
+                .setParameter(1, projectId).setParameter(2, modelId).setParameter(3, userId(caller)).setParameter(4, split)
+                .getSingleResult();
+        return new Progress(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue(),
+                ((Number) r[3]).longValue(), ((Number) r[4]).longValue());
+    }
+
+    /** Agreement over the verdicts of a project on a model version (null: all), by map. */
+    @Transactional
+    public AgreementReport agreement(long projectId, Long modelId) {
+        List<Agreement.Rating> ratings = reviewsInProject(projectId, modelId).stream()
+                .map(r -> new Agreement.Rating("map " + r.saliencyMapId(), r.reviewer(), r.verdict())).toList();
+        return new AgreementReport(ratings.size(), Agreement.pairwise(ratings), nullable(Agreement.krippendorffsAlpha(ratings)),
+                nullable(Agreement.fleissKappa(ratings)), Agreement.disagreements(ratings));
+    }
+
+    /** Agreement statistics of a project, as the API and the agreement page show them. */
+    public record AgreementReport(int verdicts, List<Agreement.PairAgreement> pairs, Double krippendorffsAlpha,
+                                  Double fleissKappa, List<String> disagreements) {
+    }
+
+    private static Double nullable(java.util.OptionalDouble d) {
+        return d.isPresent() ? d.getAsDouble() : null;
+    }
+
+    /** How many reviewers judge each sample and how long a reservation holds. */
+    public record Settings(int overlap, int reservationMinutes) {
+    }
+
+    @Transactional
+    public Settings settingsOf(long projectId) {
+        Object[] s = settings(projectId);
+        return new Settings(((Number) s[0]).intValue(), ((Number) s[1]).intValue());
+    }
+
+    /** Changes the review settings of a project (null leaves a value as it is). */
+    @Transactional
+    public Settings configure(long projectId, Integer overlap, Integer reservationMinutes) {
+        Settings now = settingsOf(projectId);
+        int o = overlap == null ? now.overlap() : overlap;
+        int m = reservationMinutes == null ? now.reservationMinutes() : reservationMinutes;
+        if (o < 1 || o > 10) {
+            throw ApiException.badRequest("Invalid overlap " + o, "Between 1 and 10 reviewers a sample");
+        }
+        if (m < 1 || m > 1440) {
+            throw ApiException.badRequest("Invalid reservation time " + m, "Between 1 and 1,440 minutes");
+        }
+        em.createNativeQuery("update projects set review_overlap = ?2, reservation_minutes = ?3 where id = ?1")
+                .setParameter(1, projectId).setParameter(2, o).setParameter(3, m).executeUpdate();
+        return new Settings(o, m);
+    }
+
+    private Object[] settings(long projectId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select review_overlap, reservation_minutes from projects where id = ?1")
+                .setParameter(1, projectId).getResultList();
+        if (rows.isEmpty()) {
+            throw ApiException.notFound("Project " + projectId);
+        }
+        return rows.get(0);
+    }
+
+    private long userId(Caller caller) {
+        Number id = (Number) em.createNativeQuery("select id from users where username = ?1").setParameter(1, caller.username())
+                .getSingleResult();
+        return id.longValue();
+    }
+
+    private static OffsetDateTime time(Object o) {
+        if (o instanceof OffsetDateTime t) {
+            return t;
+        }
+        if (o instanceof java.time.Instant i) {
+            return i.atOffset(java.time.ZoneOffset.UTC);
+        }
+        if (o instanceof java.sql.Timestamp t) {
+            return t.toInstant().atOffset(java.time.ZoneOffset.UTC);
+        }
+        return null;
+    }
+}
