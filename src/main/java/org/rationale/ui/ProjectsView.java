@@ -159,7 +159,23 @@ public class ProjectsView extends VerticalLayout {
         browse.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
         browse.setEnabled(total > 0);
         browse.addClassName("browse-button");
-        card.add(browse);
+        HorizontalLayout actions = new HorizontalLayout(browse);
+        if (caller.hasAnyRole(Role.EXPERT, Role.ADMIN)) {
+            Button review = new Button("Review rationales", VaadinIcon.EYE.create(),
+                    e -> getUI().ifPresent(ui -> ui.navigate(org.rationale.ui.review.ReviewView.class,
+                            new RouteParameters("projectId", p.id.toString()))));
+            review.addThemeVariants(ButtonVariant.LUMO_SMALL);
+            review.setEnabled(total > 0 && !models.list(p.id).isEmpty());
+            review.addClassName("review-button");
+            actions.add(review);
+        }
+        Button agreement = new Button("Agreement", VaadinIcon.CONNECT.create(),
+                e -> getUI().ifPresent(ui -> ui.navigate(org.rationale.ui.review.AgreementView.class,
+                        new RouteParameters("projectId", p.id.toString()))));
+        agreement.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        agreement.addClassName("agreement-button");
+        actions.add(agreement);
+        card.add(actions);
         return card;
     }
 

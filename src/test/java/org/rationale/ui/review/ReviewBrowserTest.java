@@ -1,0 +1,178 @@
+package org.rationale.ui.review;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.rationale.testing.Api;
+import org.rationale.testing.BrowserLogin;
+import org.rationale.testing.Chromium;
+import org.rationale.testing.Fixtures;
+import org.rationale.testing.PostgresTestResource;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Experts reviewing in a real browser, with the keyboard only, and two of them on one sample. */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class ReviewBrowserTest {
+
+    private static WebDriver first;
+    private static WebDriver second;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    EntityManager em;
+
+    @BeforeAll
+    static void startBrowsers() {
+        first = Chromium.start();
+        second = Chromium.start();
+    }
+
+    @AfterAll
+    static void stopBrowsers() {
+        if (first != null) {
+            first.quit();
+        }
+        if (second != null) {
+            second.quit();
+        }
+    }
+
+    private static Object js(WebDriver b, String script) {
+        return ((JavascriptExecutor) b).executeScript(script);
+    }
+
+    private static String renderedKey(WebDriver b) {
+        Object k = js(b, "const c = document.getElementById('review-canvas'); return c ? c.getAttribute('data-rendered-key') : null;");
+        return k == null ? null : k.toString();
+    }
+
+    /** Presses a key on the page and waits until the canvas shows another sample. */
+    private static String pressAndWaitForNext(WebDriver b, String key, String before) {
+        new Actions(b).sendKeys(key).perform();
+        return new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> {
+            String now = renderedKey(d);
+            return now != null && !now.equals(before) ? now : null;
+        });
+    }
+
+    private static String text(WebDriver b, String id) {
+        Object t = js(b, "const e = document.getElementById('" + id + "'); return e ? e.textContent : '';");
+        return t == null ? "" : t.toString();
+    }
+
+    private static long sampleOf(String key) {
+        return Long.parseLong(key.substring(1, key.indexOf("-m")));
+    }
+
+    @Transactional
+    @SuppressWarnings("unchecked")
+    List<Object[]> verdictsOf(String user) {
+        return em.createNativeQuery("select r.sample_id, r.verdict from reviews r join users u on u.id = r.user_id "
+                + "where u.username = ?1 order by r.id").setParameter(1, user).getResultList();
+    }
+
+    @Transactional
+    @SuppressWarnings("unchecked")
+    List<Object[]> shortcutMasks(long sample) {
+        return em.createNativeQuery("select a.pixels, u.username from annotations a join users u on u.id = a.user_id "
+                + "where a.sample_id = ?1 and a.kind = 'shortcut'").setParameter(1, sample).getResultList();
+    }
+
+    private static void member(long project, String name) {
+        long id = given().contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", name + "-password", "role", "expert"))
+                .post("/api/users").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().contentType(ContentType.JSON).body(Map.of("userId", id)).post("/api/projects/" + project + "/members")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void anExpertReviewsWithTheKeyboardPaintsAShortcutUndoesAndASecondExpertGetsTheConflict() {
+        long p = Api.newProject("review in the browser");
+        given().multiPart("images", "i.idx", Fixtures.idxImages(12, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(12, 10), "application/octet-stream")
+                .multiPart("split", "test").post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        Api.uploadFixtureCnn(p);
+        member(p, "kb-expert");
+        member(p, "kb-other");
+
+        BrowserLogin.logIn(first, root.toString(), "kb-expert", "kb-expert-password");
+        first.get(root + "projects/" + p + "/review");
+        WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(30));
+        String key = wait.until(d -> renderedKey(d));
+        List<String> verdicts = List.of("a", "r", "u", "a", "r");
+        List<Long> judged = new java.util.ArrayList<>();
+        for (String k : verdicts) {
+            judged.add(sampleOf(key));
+            key = pressAndWaitForNext(first, k, key);
+        }
+        assertEquals(5, judged.stream().distinct().count(), "five different samples: " + judged);
+        List<Object[]> stored = verdictsOf("kb-expert");
+        assertEquals(5, stored.size());
+        assertEquals(List.of("accept", "reject", "unsure", "accept", "reject"), stored.stream().map(r -> (String) r[1]).toList());
+
+        // paint a shortcut with the brush on the sample now shown (and keep a picture of the page for the README)
+        long painted = sampleOf(key);
+        js(first, "document.getElementById('review-canvas').tool = 'brush';");
+        js(first, """
+                const c = document.getElementById('review-canvas').shadowRoot.querySelector('canvas.masks');
+                const r = c.getBoundingClientRect();
+                const at = (type, x, y) => c.dispatchEvent(new PointerEvent(type, {clientX: r.left + x, clientY: r.top + y,
+                    pointerId: 1, button: 0, buttons: type === 'pointerup' ? 0 : 1, bubbles: true, composed: true}));
+                at('pointerdown', 20, 20); at('pointermove', 40, 20); at('pointermove', 60, 24); at('pointerup', 60, 24);""");
+        wait.until(d -> !shortcutMasks(painted).isEmpty());
+        Object[] mask = shortcutMasks(painted).get(0);
+        assertTrue(((Number) mask[0]).intValue() > 5, "painted pixels: " + mask[0]);
+        assertEquals("kb-expert", mask[1]);
+        try {
+            java.nio.file.Path shot = java.nio.file.Path.of("target", "screenshots", "review-view.png");
+            java.nio.file.Files.createDirectories(shot.getParent());
+            java.nio.file.Files.write(shot, ((org.openqa.selenium.TakesScreenshot) first)
+                    .getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+
+        // Z undoes the last verdict and shows that sample again
+        String beforeUndo = key;
+        key = pressAndWaitForNext(first, "z", beforeUndo);
+        assertEquals((long) judged.get(4), sampleOf(key));
+        wait.until(d -> verdictsOf("kb-expert").size() == 4);
+        assertTrue(text(first, "review-status").contains("Undid your verdict (reject)"), text(first, "review-status"));
+
+        // the second expert opens the same sample (reserved for the first again) and is refused, not silently winning
+        BrowserLogin.logIn(second, root.toString(), "kb-other", "kb-other-password");
+        second.get(root + "projects/" + p + "/review?sample=" + judged.get(4));
+        WebDriverWait wait2 = new WebDriverWait(second, Duration.ofSeconds(30));
+        wait2.until(d -> {
+            String k = renderedKey(d);
+            return k != null && k.startsWith("s" + judged.get(4) + "-");
+        });
+        new Actions(second).sendKeys("a").perform();
+        wait2.until(d -> text(d, "review-status").contains("Sample taken"));
+        assertTrue(text(second, "review-status").contains("kb-expert"), text(second, "review-status"));
+        assertEquals(0, verdictsOf("kb-other").size());
+    }
+}
