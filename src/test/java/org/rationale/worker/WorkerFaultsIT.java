@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WorkerFaultsIT {
 
+    private static final String ADMIN_PASSWORD = "faults-admin-password";
+
     private Path dir;
     private EmbeddedPostgres pg;
     private int pgPort;
@@ -66,6 +68,7 @@ class WorkerFaultsIT {
         env.put("RATIONALE_WORKER_LEASE", "PT3S");
         env.put("RATIONALE_WORKER_BATCH_SIZE_CPU", "16");
         env.put("RATIONALE_DEMO_SEED", "false");
+        env.put("RATIONALE_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("QUARKUS_DATASOURCE_JDBC_BACKGROUND_VALIDATION_INTERVAL", "1S");
         Path log = dir.resolve(role + "-" + port + ".log");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
@@ -95,6 +98,7 @@ class WorkerFaultsIT {
 
     private long[] projectAndModel(int server, int samples) {
         RestAssured.port = server;
+        RestAssured.authentication = RestAssured.preemptive().basic("admin", ADMIN_PASSWORD);
         long p = given().contentType(ContentType.JSON).body(Map.of("name", "faults")).post("/api/projects")
                 .then().statusCode(201).extract().jsonPath().getLong("id");
         given().multiPart("images", "i.idx", Fixtures.idxImages(samples, 28, 28), "application/octet-stream")

@@ -191,11 +191,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
 
         Select<ReviewCanvas.Colormap> colormap = new Select<>();
         colormap.setLabel("Colormap");
+        colormap.setItemLabelGenerator(e -> e.name().toLowerCase(Locale.ROOT));
         colormap.setItems(ReviewCanvas.Colormap.values());
         colormap.setValue(ReviewCanvas.Colormap.INFERNO);
         colormap.addValueChangeListener(e -> both(c -> c.setColormap(e.getValue())));
         Select<ReviewCanvas.Sign> sign = new Select<>();
         sign.setLabel("Show");
+        sign.setItemLabelGenerator(e -> e.name().toLowerCase(Locale.ROOT));
         sign.setItems(ReviewCanvas.Sign.values());
         sign.setValue(ReviewCanvas.Sign.ABSOLUTE);
         sign.addValueChangeListener(e -> both(c -> c.setSign(e.getValue())));
@@ -209,12 +211,14 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         opacity.addValueChangeListener(e -> both(c -> c.setOpacity(Integer.parseInt(e.getValue()) / 100.0)));
         Select<ReviewCanvas.Tool> tool = new Select<>();
         tool.setLabel("Tool");
+        tool.setItemLabelGenerator(e -> e.name().toLowerCase(Locale.ROOT));
         tool.setItems(ReviewCanvas.Tool.values());
         tool.setValue(ReviewCanvas.Tool.NONE);
         tool.setId("review-tool");
         tool.addValueChangeListener(e -> canvas.setTool(e.getValue()));
         Select<ReviewCanvas.MaskKind> kind = new Select<>();
         kind.setLabel("Paint");
+        kind.setItemLabelGenerator(e -> e.name().toLowerCase(Locale.ROOT));
         kind.setItems(ReviewCanvas.MaskKind.values());
         kind.setValue(ReviewCanvas.MaskKind.SHORTCUT);
         kind.setId("review-kind");
