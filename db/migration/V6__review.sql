@@ -32,3 +32,6 @@ create table review_reservations (
     primary key (sample_id, user_id)
 );
 create index review_reservations_project on review_reservations (project_id, reserved_until);
+-- the review queue walks a project's split in id order
+create index samples_queue on samples (project_id, split, id);
+create index review_reservations_user on review_reservations (user_id, project_id, reserved_until);

@@ -61,20 +61,30 @@ public class ReviewService {
         Object[] settings = settings(projectId);
         int overlap = ((Number) settings[0]).intValue();
         int minutes = ((Number) settings[1]).intValue();
-        List<Number> ids = em.createNativeQuery("select s.id from samples s where s.project_id = ?1 and s.split = ?2 "
-                        + "and not (s.id = any(cast(?6 as bigint[]))) "
-                        + "and not exists (select 1 from reviews r where r.sample_id = s.id and r.user_id = ?3 "
-                        + "and r.model_version_id = ?4) "
-                        + "and (select count(*) from review_reservations x where x.sample_id = s.id and x.user_id <> ?3 "
-                        + "and x.reserved_until > now()) + (select count(distinct r.user_id) from reviews r where "
-                        + "r.sample_id = s.id and r.model_version_id = ?4 and r.user_id <> ?3 and not exists (select 1 "
-                        + "from review_reservations x where x.sample_id = s.id and x.user_id = r.user_id "
-                        + "and x.reserved_until > now())) < ?5 "
-                        + "order by exists (select 1 from review_reservations x where x.sample_id = s.id and x.user_id = ?3 "
-                        + "and x.reserved_until > now()) desc, s.id limit 1")
+        String skipped = PgArray.ofLongs(skip == null ? List.of() : skip);
+        // a sample I hold already (and have not judged) comes first
+        List<Number> ids = em.createNativeQuery("select x.sample_id from review_reservations x join samples s on s.id = x.sample_id "
+                        + "where x.user_id = ?3 and x.project_id = ?1 and s.split = ?2 and x.reserved_until > now() "
+                        + "and not (x.sample_id = any(cast(?5 as bigint[]))) and not exists (select 1 from reviews r "
+                        + "where r.sample_id = x.sample_id and r.user_id = ?3 and r.model_version_id = ?4) "
+                        + "order by x.sample_id limit 1")
                 .setParameter(1, projectId).setParameter(2, split).setParameter(3, user).setParameter(4, modelId)
-                .setParameter(5, overlap).setParameter(6, PgArray.ofLongs(skip == null ? List.of() : skip))
-                .getResultList();
+                .setParameter(5, skipped).getResultList();
+        if (ids.isEmpty()) {
+            // else the first sample in id order that I have not judged and that the overlap leaves to me
+            ids = em.createNativeQuery("select s.id from samples s where s.project_id = ?1 and s.split = ?2 "
+                            + "and not (s.id = any(cast(?6 as bigint[]))) "
+                            + "and not exists (select 1 from reviews r where r.sample_id = s.id and r.user_id = ?3 "
+                            + "and r.model_version_id = ?4) "
+                            + "and (select count(*) from review_reservations x where x.sample_id = s.id and x.user_id <> ?3 "
+                            + "and x.reserved_until > now()) + (select count(distinct r.user_id) from reviews r where "
+                            + "r.sample_id = s.id and r.model_version_id = ?4 and r.user_id <> ?3 and not exists (select 1 "
+                            + "from review_reservations x where x.sample_id = s.id and x.user_id = r.user_id "
+                            + "and x.reserved_until > now())) < ?5 "
+                            + "order by s.id limit 1")
+                    .setParameter(1, projectId).setParameter(2, split).setParameter(3, user).setParameter(4, modelId)
+                    .setParameter(5, overlap).setParameter(6, skipped).getResultList();
+        }
         if (ids.isEmpty()) {
             return Optional.empty();
         }

@@ -36,7 +36,7 @@ public class SaliencyResource {
     @Inject
     Access access;
 
-    private static final Set<String> RESERVED = Set.of("modelId", "method", "target");
+    private static final Set<String> RESERVED = Set.of("modelId", "method", "target", "curves");
 
     private final SaliencyService saliency;
     private final PredictionService predictions;
@@ -68,15 +68,17 @@ public class SaliencyResource {
             description = "Query: modelId, method (vanilla-gradient, gradient-x-input, smoothgrad, integrated-gradients, "
                     + "grad-cam, grad-cam-plus-plus, guided-backprop, occlusion, rise), target (predicted, label or a "
                     + "class index) and the method's parameters by name (e.g. steps=64&baseline=blur). Computed once, "
-                    + "then served from storage.")
+                    + "then served from storage. curves=false skips the deletion/insertion curves (58 forward passes) "
+                    + "when the map has none yet.")
     public SaliencyMap map(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                        @QueryParam("method") String method, @QueryParam("target") String target,
+                       @QueryParam("curves") @jakarta.ws.rs.DefaultValue("true") boolean curves,
                        @Context UriInfo uri) {
         access.requireSample(id);
         ModelVersion v = model(modelId);
         Map<String, String> params = methodParams(uri, Set.of());
         requireMethod(method);
-        return saliency.map(id, v.id, method, target, params);
+        return saliency.map(id, v.id, method, target, params, curves);
     }
 
     @GET

@@ -56,16 +56,26 @@ public class SaliencyService {
      * @param target {@code predicted}, {@code label} or a class index
      */
     public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given) {
+        return map(sampleId, modelId, methodName, target, given, true);
+    }
+
+    /**
+     * The map, with its deletion/insertion curves ({@code curves}: 58 forward passes, added to the
+     * stored map on first request) or without them (a review page shows the map at once and asks
+     * for the curves in the background).
+     */
+    public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given,
+                           boolean curves) {
         Sample s = datasets.sample(sampleId).orElseThrow(() -> ApiException.notFound("Sample " + sampleId));
-        ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        ModelVersion v = models.version(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
         MethodParameters params = method.parameters().bind(method.name(), given);
-        InputSpec spec = ModelService.specOf(v);
+        InputSpec spec = models.spec(v);
         Prediction p = predictions.predict(s, v);
         int t = resolveTarget(target, s, p, spec);
         var key = new Key(s.id, v.id, method.name(), params.canonical(), t);
         var stored = self.stored(key, params, spec);
-        if (stored != null && !stored.metrics().containsKey("deletionAuc")) {
+        if (stored != null && curves && !stored.metrics().containsKey("deletionAuc")) {
             // maps computed by jobs skip the curves (58 forward passes a map); they are added on first view
             Map<String, Double> metrics = new TreeMap<>(stored.metrics());
             try (ModelService.Lease lease = models.lease(v)) {
@@ -87,7 +97,9 @@ public class SaliencyService {
             Attribution a = method.attribute(lease.model(), x, new int[] {t}, params);
             values = a.values();
             metrics = new TreeMap<>(a.metrics().get(0));
-            metrics.putAll(DeletionInsertion.aucs(lease.model(), x, t, values, 28));
+            if (curves) {
+                metrics.putAll(DeletionInsertion.aucs(lease.model(), x, t, values, 28));
+            }
         }
         byte[] data = MapEncoding.encode(values);
         float[] kept = MapEncoding.rounded(values);

@@ -401,7 +401,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         Sample s = datasets.sample(sampleId).orElseThrow();
         current = s;
         try {
-            currentMap = saliency.map(s.id, v.id, method.getValue(), "predicted", Map.of());
+            currentMap = saliency.map(s.id, v.id, method.getValue(), "predicted", Map.of(), false);
         } catch (ApiException e) {
             currentMap = null;
             problem(e);
@@ -414,7 +414,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
                 shape.get(0));
         if (!"none".equals(second.getValue())) {
             try {
-                SaliencyMap other = saliency.map(s.id, v.id, second.getValue(), "predicted", Map.of());
+                SaliencyMap other = saliency.map(s.id, v.id, second.getValue(), "predicted", Map.of(), false);
                 compare.setSample("s" + s.id + "-m" + other.id(), image,
                         Base64.getEncoder().encodeToString(MapEncoding.encode(other.values())), shape.get(2), shape.get(1),
                         shape.get(0));
@@ -454,14 +454,10 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             line.addClassName(i == 0 ? "top-class" : "other-class");
             prediction.add(new Div(line));
         }
-        quality.removeAll();
-        Double deletion = currentMap.metrics().get("deletionAuc");
-        quality.add(new Div(new Span(deletion == null ? "deletion AUC —"
-                : String.format(Locale.US, "deletion AUC %.3f (lower: the map finds what the model uses)", deletion))));
-        sanity.stored(v.id).stream().filter(r -> r.method().equals(currentMap.method())).findFirst()
-                .ifPresentOrElse(r -> quality.add(new Div(new Span(r.passed() ? "sanity check passed"
-                                : "sanity check FAILED: the map barely changes when the model is randomised"))),
-                        () -> quality.add(new Div(new Span("sanity check not run for this method"))));
+        renderQuality(v);
+        if (!currentMap.metrics().containsKey("deletionAuc")) {
+            curvesLater(s.id, v, currentMap.method(), currentMap.id());
+        }
         why.setText("Why this sample: " + reason);
         Optional<ReviewService.Review> mine = reviews.mine(caller, currentMap.id());
         currentVersion = mine.map(ReviewService.Review::version).orElse(null);
@@ -469,6 +465,43 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         comment.setValue(mine.map(r -> r.comment() == null ? "" : r.comment()).orElse(""));
         refreshProgress();
     }
+
+    private void renderQuality(ModelVersion v) {
+        quality.removeAll();
+        Double deletion = currentMap.metrics().get("deletionAuc");
+        Span auc = new Span(deletion == null ? "deletion AUC: computing…"
+                : String.format(Locale.US, "deletion AUC %.3f (lower: the map finds what the model uses)", deletion));
+        auc.setId("review-deletion-auc");
+        quality.add(new Div(auc));
+        sanity.stored(v.id).stream().filter(r -> r.method().equals(currentMap.method())).findFirst()
+                .ifPresentOrElse(r -> quality.add(new Div(new Span(r.passed() ? "sanity check passed"
+                                : "sanity check FAILED: the map barely changes when the model is randomised"))),
+                        () -> quality.add(new Div(new Span("sanity check not run for this method"))));
+    }
+
+    /** The deletion/insertion curves cost 58 forward passes: the map shows first, the numbers follow by push. */
+    private void curvesLater(long sampleId, ModelVersion v, String methodName, long mapId) {
+        com.vaadin.flow.component.UI ui = com.vaadin.flow.component.UI.getCurrent();
+        CURVES.execute(() -> {
+            try {
+                SaliencyMap full = saliency.map(sampleId, v.id, methodName, "predicted", Map.of(), true);
+                ui.access(() -> {
+                    if (currentMap != null && currentMap.id() == mapId) {
+                        currentMap = full;
+                        renderQuality(v);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // the map stays without its curves; the next view tries again
+            }
+        });
+    }
+
+    private static final java.util.concurrent.ExecutorService CURVES = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "review-curves");
+        t.setDaemon(true);
+        return t;
+    });
 
     private void saveMasks(byte[] relevant, byte[] shortcut) {
         if (current == null) {
