@@ -31,9 +31,11 @@ public class ReviewService {
     public static final List<String> KINDS = List.of("relevant", "shortcut");
 
     private final EntityManager em;
+    private final jakarta.enterprise.event.Event<ReviewChanged> changes;
 
-    ReviewService(EntityManager em) {
+    ReviewService(EntityManager em, jakarta.enterprise.event.Event<ReviewChanged> changes) {
         this.em = em;
+        this.changes = changes;
     }
 
     /** A verdict as stored. */
@@ -156,6 +158,7 @@ public class ReviewService {
         }
         em.createNativeQuery("delete from review_reservations where sample_id = ?1 and user_id = ?2")
                 .setParameter(1, sampleId).setParameter(2, user).executeUpdate();
+        changes.fire(new ReviewChanged(projectId));
         return reviews("r.saliency_map_id = ?1 and r.user_id = ?2", mapId, user).get(0);
     }
 
@@ -199,6 +202,7 @@ public class ReviewService {
         Review r = last.get(0);
         em.createNativeQuery("delete from reviews where id = ?1").setParameter(1, r.id()).executeUpdate();
         reserve(projectId, r.sampleId(), user, ((Number) settings(projectId)[1]).intValue());
+        changes.fire(new ReviewChanged(projectId));
         return Optional.of(r);
     }
 

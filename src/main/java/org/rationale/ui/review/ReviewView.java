@@ -73,6 +73,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     private final SanityService sanity;
     private final ReviewService reviews;
     private final Access access;
+    private final org.rationale.review.ReviewBroadcaster broadcaster;
+    private Runnable unregister;
 
     private final ReviewCanvas canvas = new ReviewCanvas();
     private final ReviewCanvas compare = new ReviewCanvas();
@@ -99,7 +101,9 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
 
     @Inject
     public ReviewView(ProjectService projects, DatasetService datasets, ModelService models, PredictionService predictions,
-                      SaliencyService saliency, SanityService sanity, ReviewService reviews, Access access) {
+                      SaliencyService saliency, SanityService sanity, ReviewService reviews, Access access,
+                      org.rationale.review.ReviewBroadcaster broadcaster) {
+        this.broadcaster = broadcaster;
         this.projects = projects;
         this.datasets = datasets;
         this.models = models;
@@ -140,6 +144,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             return;
         }
         build(versions);
+        getUI().ifPresent(this::listenForChanges);
         List<String> wanted = event.getLocation().getQueryParameters().getParameters().get("sample");
         Long start = null;
         if (wanted != null && !wanted.isEmpty()) {
@@ -292,7 +297,31 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
 
     /** Keys go to the server unless the person is typing in a field. */
     @Override
+    protected void onDetach(com.vaadin.flow.component.DetachEvent event) {
+        if (unregister != null) {
+            unregister.run();
+            unregister = null;
+        }
+    }
+
+    /** Counts follow everyone's verdicts live (pushed when any reviewer of the project acts). */
+    private void listenForChanges(com.vaadin.flow.component.UI ui) {
+        if (unregister != null) {
+            unregister.run();
+        }
+        long projectId = project.id;
+        unregister = broadcaster.register(projectId, change -> ui.access(() -> {
+            if (project != null && project.id == projectId && model.getValue() != null) {
+                refreshProgress();
+            }
+        }));
+    }
+
+    @Override
     protected void onAttach(AttachEvent event) {
+        if (project != null) {
+            listenForChanges(event.getUI());
+        }
         getElement().executeJs("""
                 const view = this;
                 if (window.__rationaleReviewKeys) { document.removeEventListener('keydown', window.__rationaleReviewKeys); }

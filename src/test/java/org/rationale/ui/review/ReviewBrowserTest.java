@@ -174,5 +174,10 @@ class ReviewBrowserTest {
         wait2.until(d -> text(d, "review-status").contains("Sample taken"));
         assertTrue(text(second, "review-status").contains("kb-expert"), text(second, "review-status"));
         assertEquals(0, verdictsOf("kb-other").size());
+
+        // counts are live for everyone: the first expert's next verdict shows up on the second one's page by push
+        assertTrue(text(second, "review-progress").contains("everyone 4 of 12"), text(second, "review-progress"));
+        pressAndWaitForNext(first, "a", key);
+        wait2.until(d -> text(d, "review-progress").contains("everyone 5 of 12"));
     }
 }
