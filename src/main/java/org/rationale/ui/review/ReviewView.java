@@ -310,12 +310,28 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             unregister.run();
         }
         long projectId = project.id;
-        unregister = broadcaster.register(projectId, change -> ui.access(() -> {
-            if (project != null && project.id == projectId && model.getValue() != null) {
-                refreshProgress();
+        // coalesced: with many reviewers, changes arrive faster than a page should redraw its counts
+        java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean();
+        unregister = broadcaster.register(projectId, change -> {
+            if (pending.compareAndSet(false, true)) {
+                LIVE.schedule(() -> {
+                    pending.set(false);
+                    ui.access(() -> {
+                        if (project != null && project.id == projectId && model.getValue() != null) {
+                            refreshProgress();
+                        }
+                    });
+                }, 1, java.util.concurrent.TimeUnit.SECONDS);
             }
-        }));
+        });
     }
+
+    private static final java.util.concurrent.ScheduledExecutorService LIVE =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "review-live-counts");
+                t.setDaemon(true);
+                return t;
+            });
 
     @Override
     protected void onAttach(AttachEvent event) {

@@ -4,7 +4,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.response.Response;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
@@ -79,21 +78,35 @@ class ReviewBenchmark {
         for (int i = 1; i <= SIMULATED; i++) {
             String name = "bench-" + i;
             reviewers.submit(() -> {
+                // plain HttpClient + Jackson: RestAssured's Groovy JSON paths would eat the cores the server needs
+                var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+                var json = new com.fasterxml.jackson.databind.ObjectMapper();
+                String auth = "Basic " + java.util.Base64.getEncoder().encodeToString((name + ":" + name + "-password")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                String base = root.toString();
                 String[] choices = {"accept", "reject", "unsure"};
                 int n = 0;
                 while (running.get()) {
-                    Response next = given().auth().preemptive().basic(name, name + "-password")
-                            .get("/api/projects/" + p + "/review/next?modelId=" + model);
+                    var next = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/projects/" + p
+                                    + "/review/next?modelId=" + model)).header("Authorization", auth).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
                     if (next.statusCode() != 200) {
                         break;
                     }
-                    long sample = next.jsonPath().getLong("sampleId");
-                    long map = given().auth().preemptive().basic(name, name + "-password")
-                            .get("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=vanilla-gradient&curves=false")
-                            .then().statusCode(200).extract().jsonPath().getLong("id");
-                    given().auth().preemptive().basic(name, name + "-password").contentType(ContentType.JSON)
-                            .body(Map.of("saliencyMapId", map, "verdict", choices[n++ % 3]))
-                            .post("/api/samples/" + sample + "/reviews").then().statusCode(201);
+                    long sample = json.readTree(next.body()).get("sampleId").asLong();
+                    var map = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/samples/" + sample
+                                    + "/saliency?modelId=" + model + "&method=vanilla-gradient&curves=false"))
+                            .header("Authorization", auth).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    long mapId = json.readTree(map.body()).get("id").asLong();
+                    var verdict = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/samples/"
+                                    + sample + "/reviews")).header("Authorization", auth)
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                                    Map.of("saliencyMapId", mapId, "verdict", choices[n++ % 3])))).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (verdict.statusCode() != 201) {
+                        throw new IllegalStateException("verdict answered " + verdict.statusCode() + ": " + verdict.body());
+                    }
                     verdicts.incrementAndGet();
                     if (THINK_MS > 0) {
                         Thread.sleep(THINK_MS);
@@ -126,10 +139,15 @@ class ReviewBenchmark {
                 String before = (String) js.executeScript(
                         "return document.getElementById('review-canvas').getAttribute('data-rendered-key');");
                 new Actions(browser).sendKeys(i % 2 == 0 ? "a" : "r").perform();
-                wait.until(d -> {
-                    Object now = js.executeScript("return document.getElementById('review-canvas').getAttribute('data-rendered-key');");
-                    return now != null && !now.equals(before);
-                });
+                try {
+                    wait.until(d -> {
+                        Object now = js.executeScript("return document.getElementById('review-canvas').getAttribute('data-rendered-key');");
+                        return now != null && !now.equals(before);
+                    });
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    throw new AssertionError("no next sample after key " + i + ": " + js.executeScript(
+                            "const s = document.getElementById('review-status'); return s ? s.textContent : 'no status';"), e);
+                }
                 if (i == 9) {
                     js.executeScript("window.__lat = [];");
                     t0 = System.nanoTime();
