@@ -50,7 +50,7 @@ public class AnnotationResource {
     @RolesAllowed({Role.EXPERT, Role.ADMIN})
     @Operation(summary = "Save a mask: {kind: relevant|shortcut, mask: base64 of width×height bytes 0/1, version}",
             description = "The version is the one you loaded (0 for none); if someone saved the mask since, 409. "
-                    + "An all-zero mask deletes the annotation (204).")
+                    + "An all-zero mask clears it (kept with 0 pixels and a new version).")
     public Response save(@PathParam("sampleId") long sampleId, NewAnnotation body) {
         access.requireSample(sampleId);
         if (body == null || body.mask() == null) {
@@ -64,6 +64,6 @@ public class AnnotationResource {
         }
         var saved = reviews.annotate(access.caller(), sampleId, body.kind(), mask,
                 body.version() == null ? 0 : body.version());
-        return saved.map(a -> Response.status(201).entity(a).build()).orElse(Response.noContent().build());
+        return Response.status(201).entity(saved.orElseThrow()).build();
     }
 }

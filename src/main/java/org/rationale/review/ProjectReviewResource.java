@@ -44,8 +44,12 @@ public class ProjectReviewResource {
         if (modelId == null) {
             throw ApiException.badRequest("Missing modelId", "Name the model version whose maps you review");
         }
-        access.requireModel(modelId);
-        return reviews.next(projectId, access.caller(), modelId, split == null ? "test" : split, List.of())
+        if (access.requireModel(modelId) != projectId) {
+            throw ApiException.badRequest("Model of another project", "Model " + modelId + " is not a model of project "
+                    + projectId);
+        }
+        String s = org.rationale.dataset.Split.parse(split == null ? "test" : split).value();
+        return reviews.next(projectId, access.caller(), modelId, s, List.of())
                 .map(id -> Response.ok(Map.of("sampleId", id)).build()).orElse(Response.noContent().build());
     }
 

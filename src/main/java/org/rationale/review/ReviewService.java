@@ -63,6 +63,9 @@ public class ReviewService {
         Object[] settings = settings(projectId);
         int overlap = ((Number) settings[0]).intValue();
         int minutes = ((Number) settings[1]).intValue();
+        // one hand-out at a time per project: two reviewers asking at once must not both get a sample the overlap gives one
+        em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended('review-queue:' || ?1, 0))")
+                .setParameter(1, projectId).getSingleResult();
         String skipped = PgArray.ofLongs(skip == null ? List.of() : skip);
         // a sample I hold already (and have not judged) comes first
         List<Number> ids = em.createNativeQuery("select x.sample_id from review_reservations x join samples s on s.id = x.sample_id "
@@ -143,14 +146,16 @@ public class ReviewService {
                         + "another window; reload the sample");
             }
             em.createNativeQuery("insert into reviews (saliency_map_id, user_id, verdict, comment, sample_id, "
-                            + "model_version_id, project_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                            + "model_version_id, project_id, version) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)")
                     .setParameter(1, mapId).setParameter(2, user).setParameter(3, v).setParameter(4, text)
                     .setParameter(5, sampleId).setParameter(6, modelId).setParameter(7, projectId).executeUpdate();
         } else {
             int version = ((Number) existing.get(0)[1]).intValue();
-            if (expectedVersion != null && expectedVersion != version) {
+            // "saw none" (null or 0) against a stored verdict is as stale as an old version: another window made it
+            if (expectedVersion == null || expectedVersion != version) {
                 throw new ApiException(409, "Verdict changed meanwhile", "Your verdict on this map is at version "
-                        + version + ", you saw version " + expectedVersion + " (another window?); reload the sample");
+                        + version + ", you saw " + (expectedVersion == null || expectedVersion == 0 ? "none"
+                        : "version " + expectedVersion) + " (another window?); reload the sample");
             }
             em.createNativeQuery("update reviews set verdict = ?2, comment = ?3, version = version + 1, updated_at = now() "
                     + "where id = ?1").setParameter(1, ((Number) existing.get(0)[0]).longValue()).setParameter(2, v)
@@ -246,7 +251,7 @@ public class ReviewService {
     /**
      * Saves a mask of a sample ({@code relevant} or {@code shortcut}) at image resolution. The
      * version is the one the caller loaded (0 when there was none); a newer stored version is a 409
-     * naming who changed it. An all-zero mask deletes the annotation.
+     * naming who changed it. An all-zero mask clears it (kept with 0 pixels, so its version goes on).
      */
     @Transactional
     @SuppressWarnings("unchecked")
@@ -286,11 +291,7 @@ public class ReviewService {
                     + " was changed by " + who + " since you loaded it (version " + stored + ", yours "
                     + expectedVersion + "); reload the sample to see it before painting again");
         }
-        if (pixels == 0) {
-            em.createNativeQuery("delete from annotations where sample_id = ?1 and kind = ?2").setParameter(1, sampleId)
-                    .setParameter(2, k).executeUpdate();
-            return Optional.empty();
-        }
+        // a cleared mask keeps its row (pixels 0) so its version keeps growing: a save from before the clear stays stale
         em.createNativeQuery("insert into annotations (sample_id, user_id, kind, mask, version, width, height, pixels) "
                         + "values (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7) on conflict (sample_id, kind) do update set "
                         + "user_id = excluded.user_id, mask = excluded.mask, version = annotations.version + 1, "
@@ -300,7 +301,7 @@ public class ReviewService {
         return annotations(sampleId).stream().filter(a -> a.kind().equals(k)).findFirst();
     }
 
-    /** The masks of a sample. */
+    /** The masks of a sample, cleared ones (0 pixels) included so their versions are known. */
     @Transactional
     @SuppressWarnings("unchecked")
     public List<Annotation> annotations(long sampleId) {

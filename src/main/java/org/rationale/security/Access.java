@@ -30,17 +30,21 @@ public class Access {
         this.accounts = accounts;
     }
 
-    /** The caller of this request or UI session, if someone is logged in. */
+    /**
+     * The caller of this request or UI session, if someone is logged in: the identity of the HTTP
+     * request when it has one (its role as it is now), else the user the UI session belongs to
+     * (server push carries no HTTP identity).
+     */
     public Optional<Caller> current() {
-        var session = com.vaadin.flow.server.VaadinSession.getCurrent();
-        if (session != null && session.getAttribute(SESSION_CALLER) instanceof Caller c) {
-            return Optional.of(c);
-        }
         if (Arc.container() != null && Arc.container().requestContext().isActive()) {
             SecurityIdentity id = Arc.container().instance(CurrentIdentityAssociation.class).get().getIdentity();
             if (id != null && !id.isAnonymous()) {
                 return Optional.of(new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse("")));
             }
+        }
+        var session = com.vaadin.flow.server.VaadinSession.getCurrent();
+        if (session != null && session.getAttribute(SESSION_CALLER) instanceof Caller c) {
+            return Optional.of(c);
         }
         return Optional.empty();
     }

@@ -48,16 +48,17 @@ public class AccountBootstrap {
         }
     }
 
-    /** Creates the demo users that do not exist yet and makes them members of the demo project. */
+    /** Creates the demo users that do not exist yet and makes those members of the demo project. */
     public void ensureDemoUsers(long projectId) {
         String given = config.demo().usersPassword().orElse(null);
         String generated = given == null ? AccountService.generatedPassword() : given;
         StringBuilder made = new StringBuilder();
         for (var e : DEMO_USERS.entrySet()) {
+            // only a user created now joins the demo project: an admin's later removal stays removed
             if (accounts.ensure(e.getKey(), e.getValue(), generated) != null) {
                 made.append(made.length() == 0 ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue()).append(')');
+                accounts.byUsername(e.getKey()).ifPresent(a -> accounts.addMember(projectId, a.id()));
             }
-            accounts.byUsername(e.getKey()).ifPresent(a -> accounts.addMember(projectId, a.id()));
         }
         if (made.length() > 0) {
             announce("Created the demo users " + made + " with the password " + (given == null ? generated

@@ -28,9 +28,17 @@ public class AccountService {
 
     @Inject
     AccountIdentityProvider identities;
+    @Inject
+    jakarta.enterprise.event.Event<AccountChanged> changes;
 
     AccountService(EntityManager em) {
         this.em = em;
+    }
+
+    /** Forgets remembered logins only once the change is committed (else a login in between re-caches the old row). */
+    void forgetAfterCommit(@jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+                           AccountChanged change) {
+        identities.forget(change.username());
     }
 
     /** A user as clients see it (never the hash), with the projects they belong to. */
@@ -69,6 +77,8 @@ public class AccountService {
     @Transactional
     public Account update(long id, String role, Boolean enabled, String displayName) {
         UserAccount u = require(id);
+        // admins are counted under a lock: two admins demoting each other at once must not leave none
+        em.createNativeQuery("select id from users where role = 'admin' and enabled for update").getResultList();
         String r = role == null ? u.role : requireRole(role);
         boolean e = enabled == null ? u.enabled : enabled;
         if (u.role.equals(Role.ADMIN) && u.enabled && !(r.equals(Role.ADMIN) && e) && enabledAdmins() <= 1) {
@@ -79,7 +89,7 @@ public class AccountService {
         if (displayName != null && !displayName.isBlank()) {
             u.displayName = displayName.strip();
         }
-        identities.forget(u.username);
+        changes.fire(new AccountChanged(u.username));
         return view(u);
     }
 
@@ -89,7 +99,7 @@ public class AccountService {
         checkPassword(password);
         UserAccount u = require(id);
         u.passwordHash = BcryptUtil.bcryptHash(password);
-        identities.forget(u.username);
+        changes.fire(new AccountChanged(u.username));
     }
 
     @Transactional

@@ -40,7 +40,13 @@ public class MemberResource {
     @Operation(summary = "Members of the project")
     public List<AccountService.Account> list(@PathParam("projectId") long projectId) {
         access.requireProject(projectId);
-        return accounts.members(projectId);
+        List<AccountService.Account> members = accounts.members(projectId);
+        if (access.caller().isAdmin()) {
+            return members;
+        }
+        // a member learns who else is in this project, not which other projects those people belong to
+        return members.stream().map(a -> new AccountService.Account(a.id(), a.username(), a.displayName(), a.role(),
+                a.enabled(), List.of(projectId))).toList();
     }
 
     @POST

@@ -24,6 +24,27 @@ import java.util.function.Predicate;
 @ApplicationScoped
 public class SecuredNavigation {
 
+    /** Open UI sessions by user, so a change to an account reaches the sessions of that user at once. */
+    private static final java.util.Map<String, java.util.Set<VaadinSession>> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A user's role, password or enabled flag changed: their open sessions forget who they were and
+     * reload, so the next page load reads the account as it is now (a disabled user lands on the login page).
+     */
+    void onAccountChanged(@Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+                          org.rationale.security.AccountChanged change) {
+        java.util.Set<VaadinSession> sessions = SESSIONS.remove(change.username());
+        if (sessions == null) {
+            return;
+        }
+        for (VaadinSession s : sessions) {
+            s.access(() -> {
+                s.setAttribute(Access.SESSION_CALLER, null);
+                s.getUIs().forEach(ui -> ui.getPage().reload());
+            });
+        }
+    }
+
     void onServiceInit(@Observes ServiceInitEvent event) {
         NavigationAccessControl control = new SessionNavigationAccessControl();
         control.setLoginView(LoginView.class);
@@ -42,8 +63,10 @@ public class SecuredNavigation {
         if (id == null || id.isAnonymous()) {
             session.setAttribute(Access.SESSION_CALLER, null);
         } else {
-            session.setAttribute(Access.SESSION_CALLER,
-                    new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse("")));
+            Caller c = new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse(""));
+            session.setAttribute(Access.SESSION_CALLER, c);
+            SESSIONS.computeIfAbsent(c.username(), u -> java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()))
+                    .add(session);
         }
     }
 

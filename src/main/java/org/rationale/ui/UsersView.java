@@ -47,8 +47,11 @@ public class UsersView extends VerticalLayout {
     private final ProjectService projects;
     private final Grid<AccountService.Account> grid = new Grid<>();
 
+    private final org.rationale.security.Access access;
+
     @Inject
-    public UsersView(AccountService accounts, ProjectService projects) {
+    public UsersView(AccountService accounts, ProjectService projects, org.rationale.security.Access access) {
+        this.access = access;
         this.accounts = accounts;
         this.projects = projects;
         addClassName("users-view");
@@ -122,6 +125,8 @@ public class UsersView extends VerticalLayout {
         }
         Button save = new Button(creating ? "Create" : "Save", e -> {
             try {
+                // checked on every change, not only when the page opened: a demoted admin's open page must not work
+                access.requireRole(Role.ADMIN);
                 long id;
                 if (creating) {
                     id = accounts.create(username.getValue(), display.getValue(), password.getValue(), role.getValue()).id();

@@ -76,14 +76,16 @@ class ReviewResourceTest {
         long m = map("rv-e1", a, pm[1]);
         String url = "/api/samples/" + a + "/reviews";
         as("rv-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "accept", "comment", "edges"))
-                .post(url).then().statusCode(201).body("version", equalTo(0)).body("verdict", equalTo("accept"))
+                .post(url).then().statusCode(201).body("version", equalTo(1)).body("verdict", equalTo("accept"))
                 .body("modelId", equalTo((int) pm[1])).body("method", equalTo("vanilla-gradient"))
                 .body("reviewer", equalTo("rv-e1"));
-        as("rv-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "reject", "version", 0))
-                .post(url).then().statusCode(201).body("version", equalTo(1)).body("verdict", equalTo("reject"));
-        // a second window that still shows version 0 cannot overwrite the change
-        as("rv-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "accept", "version", 0))
+        as("rv-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "reject", "version", 1))
+                .post(url).then().statusCode(201).body("version", equalTo(2)).body("verdict", equalTo("reject"));
+        // a second window that still shows version 1, or no verdict at all, cannot overwrite the change
+        as("rv-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "accept", "version", 1))
                 .post(url).then().statusCode(409).body("error", equalTo("Verdict changed meanwhile"));
+        as("rv-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "accept"))
+                .post(url).then().statusCode(409);
         given().get(url).then().statusCode(200).body("", hasSize(1)).body("[0].verdict", equalTo("reject"));
         assertEquals(1, storedVerdicts(a));
         // the next sample is another one
@@ -114,6 +116,32 @@ class ReviewResourceTest {
                 .body("verdicts", equalTo(2)).body("pairs[0].raterA", equalTo("rr-e1"))
                 .body("pairs[0].commonItems", equalTo(1)).body("pairs[0].observedAgreement", equalTo(0.0f))
                 .body("disagreements", equalTo(java.util.List.of("map " + m)));
+    }
+
+    @Test
+    void reviewersAskingAtTheSameMomentNeverGetTheSameSample() throws Exception {
+        int n = 8;
+        long[] pm = project("review race", n);
+        for (int i = 0; i < n; i++) {
+            user("race-" + i, "expert", pm[0]);
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Long>> got = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String who = "race-" + i;
+            got.add(pool.submit(() -> {
+                start.await();
+                return next(who, pm);
+            }));
+        }
+        start.countDown();
+        java.util.Set<Long> samples = new java.util.HashSet<>();
+        for (var f : got) {
+            samples.add(f.get());
+        }
+        pool.shutdown();
+        assertEquals(n, samples.size(), "a sample was handed to two reviewers: " + samples);
     }
 
     @Test
@@ -150,10 +178,13 @@ class ReviewResourceTest {
                 .post(url).then().statusCode(409).body("error", equalTo("Annotation changed meanwhile"))
                 .body("detail", containsString("rm-e1"));
         given().get(url).then().statusCode(200).body("", hasSize(1)).body("[0].mask", equalTo(b64));
-        // clearing the mask deletes it
+        // clearing keeps the row with 0 pixels and a new version, so a save made before the clear stays stale
         as("rm-e1").contentType(ContentType.JSON).body(Map.of("kind", "shortcut",
-                "mask", Base64.getEncoder().encodeToString(new byte[784]), "version", 1)).post(url).then().statusCode(204);
-        given().get(url).then().body("", hasSize(0));
+                "mask", Base64.getEncoder().encodeToString(new byte[784]), "version", 1)).post(url).then().statusCode(201)
+                .body("pixels", equalTo(0)).body("version", equalTo(2));
+        given().get(url).then().body("", hasSize(1)).body("[0].pixels", equalTo(0));
+        as("rm-e2").contentType(ContentType.JSON).body(Map.of("kind", "shortcut", "mask", b64, "version", 1))
+                .post(url).then().statusCode(409);
     }
 
     @Test
@@ -192,6 +223,10 @@ class ReviewResourceTest {
         given().contentType(ContentType.JSON).body(Map.of("overlap", 0)).put("/api/projects/" + pm[0] + "/review/settings")
                 .then().statusCode(400);
         as("rb-e1").get("/api/projects/" + pm[0] + "/review/next").then().statusCode(400);
+        as("rb-e1").get("/api/projects/" + pm[0] + "/review/next?modelId=" + pm[1] + "&split=tset").then().statusCode(400);
+        long otherModel = Api.uploadFixtureCnn(Api.newProject("review other model"));
+        given().get("/api/projects/" + pm[0] + "/review/next?modelId=" + otherModel).then().statusCode(400)
+                .body("error", equalTo("Model of another project"));
         given().get(masks).then().body("", not(hasSize(1)));
     }
 }

@@ -420,8 +420,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     }
 
     private void nextFromQueue() {
-        Optional<Long> next = reviews.next(project.id, caller, model.getValue().id, "test",
-                current == null ? List.of() : List.of(current.id));
+        // skip every sample of this session: pressing Next without a verdict moves on instead of cycling
+        Optional<Long> next = reviews.next(project.id, caller, model.getValue().id, "test", List.copyOf(history));
         if (next.isEmpty()) {
             current = null;
             currentMap = null;
