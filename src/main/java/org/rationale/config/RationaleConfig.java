@@ -35,6 +35,17 @@ public interface RationaleConfig {
     /** Password of the first admin; when absent one is generated and printed once. */
     java.util.Optional<String> adminPassword();
 
+    Login login();
+
+    /** Password guessing: after this many wrong passwords in a row, a username is refused for a while. */
+    interface Login {
+        @io.smallrye.config.WithDefault("5")
+        int maxFailures();
+
+        @io.smallrye.config.WithDefault("PT30S")
+        java.time.Duration lockout();
+    }
+
     /** Limits on one HTTP upload. */
     interface Upload {
         /** Largest request body accepted; larger ones are answered with 413 before they are read. */

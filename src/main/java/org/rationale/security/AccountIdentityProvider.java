@@ -32,6 +32,14 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
 
     @Inject
     AccountService accounts;
+    @Inject
+    org.rationale.config.RationaleConfig config;
+
+    /** Wrong passwords in a row per username and when the last one came. */
+    private record Failures(int count, long lastNanos) {
+    }
+
+    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
     private record Verified(String passwordDigest, String role, long until) {
     }
@@ -53,6 +61,12 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
 
     /** The user's role when the password is right and the user may log in; else an authentication failure. */
     String check(String username, String password) {
+        Failures f = failures.get(username);
+        long lockout = config.login().lockout().toNanos();
+        if (f != null && f.count() >= config.login().maxFailures() && System.nanoTime() - f.lastNanos() < lockout) {
+            // no bcrypt while locked: guessing costs the guesser time, not the server CPU
+            throw new AuthenticationFailedException("Too many wrong passwords for this username; wait and try again");
+        }
         String digest = digest(password);
         Verified v = verified.get(username);
         if (v != null && v.until() > System.nanoTime() && MessageDigest.isEqual(v.passwordDigest().getBytes(),
@@ -61,8 +75,11 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
         }
         var c = accounts.credentials(username).orElse(null);
         if (c == null || !c.enabled() || c.passwordHash() == null || !BcryptUtil.matches(password, c.passwordHash())) {
+            failures.merge(username, new Failures(1, System.nanoTime()), (a, b) ->
+                    new Failures(System.nanoTime() - a.lastNanos() < lockout ? a.count() + 1 : 1, System.nanoTime()));
             throw new AuthenticationFailedException("Wrong username or password, or the account is disabled");
         }
+        failures.remove(username);
         verified.put(username, new Verified(digest, c.role(), System.nanoTime() + TTL_NANOS));
         return c.role();
     }

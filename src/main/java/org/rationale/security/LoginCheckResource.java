@@ -44,7 +44,8 @@ public class LoginCheckResource {
             return Response.noContent().build();
         } catch (AuthenticationFailedException e) {
             return Response.status(401).entity(new ApiError("Wrong username or password",
-                    "or the account is disabled")).build();
+                    e.getMessage() != null && e.getMessage().startsWith("Too many") ? e.getMessage()
+                            : "or the account is disabled")).build();
         }
     }
 }

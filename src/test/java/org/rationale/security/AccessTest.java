@@ -95,6 +95,23 @@ class AccessTest {
     }
 
     @Test
+    void repeatedWrongPasswordsLockTheUsernameForAWhile() throws InterruptedException {
+        user("guessed", "expert");
+        for (int i = 0; i < 5; i++) {
+            given().auth().preemptive().basic("guessed", "wrong-guess-" + i).get("/api/me").then().statusCode(401);
+        }
+        // locked: even the right password is refused, and the login page says why
+        as("guessed").get("/api/me").then().statusCode(401);
+        given().auth().none().contentType(ContentType.JSON).body(Map.of("username", "guessed", "password", "guessed-password"))
+                .post("/api/login-check").then().statusCode(401).body("detail", containsString("Too many wrong passwords"));
+        Thread.sleep(2_200); // the test profile locks for 2 s
+        as("guessed").get("/api/me").then().statusCode(200);
+        // a success starts the count again
+        given().auth().preemptive().basic("guessed", "wrong-again").get("/api/me").then().statusCode(401);
+        as("guessed").get("/api/me").then().statusCode(200);
+    }
+
+    @Test
     void aDisabledUserCannotLogInAnyMore() {
         long u = user("leaver", "auditor");
         as("leaver").get("/api/me").then().statusCode(200);
