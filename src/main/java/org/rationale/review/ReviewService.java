@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.rationale.database.PgArray;
+import org.rationale.database.PgTime;
 import org.rationale.security.Caller;
 import org.rationale.web.ApiException;
 
@@ -243,7 +244,7 @@ public class ReviewService {
         for (Object[] r : rows) {
             out.add(new Review(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue(),
                     ((Number) r[3]).longValue(), (String) r[4], (String) r[5], (String) r[6], (String) r[7],
-                    ((Number) r[8]).intValue(), time(r[9])));
+                    ((Number) r[8]).intValue(), PgTime.of(r[9])));
         }
         return out;
     }
@@ -312,7 +313,7 @@ public class ReviewService {
         for (Object[] r : rows) {
             out.add(new Annotation(((Number) r[0]).longValue(), sampleId, (String) r[1], ((Number) r[2]).intValue(),
                     ((Number) r[3]).intValue(), ((Number) r[4]).intValue(), (byte[]) r[5], ((Number) r[6]).intValue(),
-                    (String) r[7], time(r[8])));
+                    (String) r[7], PgTime.of(r[8])));
         }
         return out;
     }
@@ -391,18 +392,5 @@ public class ReviewService {
         Number id = (Number) em.createNativeQuery("select id from users where username = ?1").setParameter(1, caller.username())
                 .getSingleResult();
         return id.longValue();
-    }
-
-    private static OffsetDateTime time(Object o) {
-        if (o instanceof OffsetDateTime t) {
-            return t;
-        }
-        if (o instanceof java.time.Instant i) {
-            return i.atOffset(java.time.ZoneOffset.UTC);
-        }
-        if (o instanceof java.sql.Timestamp t) {
-            return t.toInstant().atOffset(java.time.ZoneOffset.UTC);
-        }
-        return null;
     }
 }

@@ -240,8 +240,7 @@ public class JobService {
                 + "heartbeat_at > now() - interval '1 minute' from workers where heartbeat_at > now() - interval '1 hour' "
                 + "order by heartbeat_at desc").getResultList();
         return rows.stream().map(r -> new WorkerView((String) r[0], (String) r[1], (String) r[2], ((Number) r[3]).intValue(),
-                r[4] instanceof java.time.OffsetDateTime t ? t : r[4] instanceof java.time.Instant i
-                        ? i.atOffset(java.time.ZoneOffset.UTC) : null,
+                org.rationale.database.PgTime.of(r[4]),
                 ((Number) r[5]).longValue(), ((Number) r[6]).longValue(), (Boolean) r[7])).toList();
     }
 

@@ -31,15 +31,12 @@ class ReviewResourceTest {
     EntityManager em;
 
     private static RequestSpecification as(String name) {
-        return given().auth().preemptive().basic(name, name + "-password");
+        return Api.as(name);
     }
 
     private static long user(String name, String role, long project) {
-        long id = given().contentType(ContentType.JSON)
-                .body(Map.of("username", name, "password", name + "-password", "role", role))
-                .post("/api/users").then().statusCode(201).extract().jsonPath().getLong("id");
-        given().contentType(ContentType.JSON).body(Map.of("userId", id)).post("/api/projects/" + project + "/members")
-                .then().statusCode(200);
+        long id = Api.newUser(name, role);
+        Api.addMember(project, id);
         return id;
     }
 

@@ -22,13 +22,11 @@ import static org.hamcrest.Matchers.not;
 class AccessTest {
 
     static long user(String name, String role) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("username", name, "password", name + "-password", "role", role))
-                .post("/api/users").then().statusCode(201).extract().jsonPath().getLong("id");
+        return Api.newUser(name, role);
     }
 
     static io.restassured.specification.RequestSpecification as(String name) {
-        return given().auth().preemptive().basic(name, name + "-password");
+        return Api.as(name);
     }
 
     @Test
@@ -41,8 +39,7 @@ class AccessTest {
         long sampleOfB = given().get("/api/projects/" + b + "/samples?limit=1").then().extract().jsonPath().getLong("items[0].id");
         long modelOfB = Api.uploadFixtureCnn(b);
         long expert = user("member-of-a", "expert");
-        given().contentType(ContentType.JSON).body(Map.of("userId", expert)).post("/api/projects/" + a + "/members")
-                .then().statusCode(200);
+        Api.addMember(a, expert);
 
         as("member-of-a").get("/api/projects").then().statusCode(200)
                 .body("id", hasItem((int) a)).body("id", not(hasItem((int) b)));
@@ -63,10 +60,8 @@ class AccessTest {
         long p = Api.newProject("access roles");
         long expert = user("expert-r", "expert");
         long engineer = user("engineer-r", "engineer");
-        for (long u : new long[] {expert, engineer}) {
-            given().contentType(ContentType.JSON).body(Map.of("userId", u)).post("/api/projects/" + p + "/members")
-                    .then().statusCode(200);
-        }
+        Api.addMember(p, expert);
+        Api.addMember(p, engineer);
         as("expert-r").contentType(ContentType.JSON).body(Map.of("name", "by an expert")).post("/api/projects")
                 .then().statusCode(403);
         as("expert-r").multiPart("model", "cnn.pt", new byte[] {1}).post("/api/projects/" + p + "/models")
@@ -137,5 +132,14 @@ class AccessTest {
                 + Api.newProject("members bad") + "/members").then().statusCode(404);
         given().contentType(ContentType.JSON).body(Map.of("password", "x")).put("/api/users/" + admin + "/password")
                 .then().statusCode(400);
+        long p = Api.newProject("members bad 2");
+        given().contentType(ContentType.JSON).body(Map.of()).post("/api/projects/" + p + "/members").then().statusCode(400)
+                .body("error", equalTo("Missing userId"));
+        given().delete("/api/projects/" + p + "/members/987654321").then().statusCode(404);
+        given().contentType(ContentType.JSON).body("").patch("/api/users/" + admin).then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("role", "expert")).patch("/api/users/987654321").then().statusCode(404);
+        given().auth().none().contentType(ContentType.JSON).body(Map.of("username", "admin"))
+                .post("/api/login-check").then().statusCode(401);
+        given().auth().none().contentType(ContentType.JSON).body("{not json").post("/api/login-check").then().statusCode(400);
     }
 }

@@ -13,6 +13,24 @@ public final class Api {
     private Api() {
     }
 
+    /** Creates a user whose password is {@code name + "-password"} (as the admin) and returns its id. */
+    public static long newUser(String name, String role) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", name + "-password", "role", role))
+                .post("/api/users").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    /** Makes a user a member of a project (as the admin). */
+    public static void addMember(long projectId, long userId) {
+        given().contentType(ContentType.JSON).body(Map.of("userId", userId)).post("/api/projects/" + projectId + "/members")
+                .then().statusCode(200);
+    }
+
+    /** A request as a user made by {@link #newUser}. */
+    public static io.restassured.specification.RequestSpecification as(String name) {
+        return given().auth().preemptive().basic(name, name + "-password");
+    }
+
     /** Creates a project with a unique name and returns its id. */
     public static long newProject(String prefix) {
         return given().contentType(ContentType.JSON)

@@ -53,11 +53,7 @@ class ReviewBenchmark {
     URL root;
 
     private static void expert(long project, String name) {
-        long id = given().contentType(ContentType.JSON)
-                .body(Map.of("username", name, "password", name + "-password", "role", "expert"))
-                .post("/api/users").then().statusCode(201).extract().jsonPath().getLong("id");
-        given().contentType(ContentType.JSON).body(Map.of("userId", id)).post("/api/projects/" + project + "/members")
-                .then().statusCode(200);
+        Api.addMember(project, Api.newUser(name, "expert"));
     }
 
     @Test
