@@ -40,6 +40,12 @@ public final class ModelTrainer {
 
     public static Result train(InputSpec spec, List<DatasetService.LabelledPixels> data, TrainingRequest r,
                                Device device, DoubleConsumer progress) {
+        return train(spec, data, r, Feedback.NONE, device, progress);
+    }
+
+    /** Trains with the experts' feedback oversampled into every batch (see {@link Feedback}). */
+    public static Result train(InputSpec spec, List<DatasetService.LabelledPixels> data, TrainingRequest r,
+                               Feedback feedback, Device device, DoubleConsumer progress) {
         int n = data.size();
         int size = spec.channels() * spec.height() * spec.width();
         if ((long) n * size > Integer.MAX_VALUE - 16) {
@@ -69,6 +75,7 @@ public final class ModelTrainer {
                     order[i] = i;
                 }
                 int batches = (n + r.batchSize() - 1) / r.batchSize();
+                int[] feedbackOrder = {0};
                 for (int epoch = 0; epoch < r.epochs(); epoch++) {
                     for (int i = n - 1; i > 0; i--) {
                         int j = random.nextInt(i + 1);
@@ -81,25 +88,36 @@ public final class ModelTrainer {
                     for (int b = 0; b < batches; b++) {
                         int from = b * r.batchSize();
                         int m = Math.min(r.batchSize(), n - from);
-                        float[] bx = new float[m * size];
-                        float[] by = new float[m];
+                        FeedbackBatch fb = feedbackBatch(spec, feedback, feedbackOrder, random);
+                        int extra = fb == null ? 0 : fb.extraRows().n();
+                        float[] bx = new float[(m + extra) * size];
+                        float[] by = new float[m + extra];
                         for (int k = 0; k < m; k++) {
                             int idx = order[from + k];
                             System.arraycopy(x, idx * size, bx, k * size, size);
                             by[k] = y[idx];
                         }
+                        if (extra > 0) {
+                            System.arraycopy(fb.extraRows().values(), 0, bx, m * size, extra * size);
+                            System.arraycopy(fb.labels(), 0, by, m, extra);
+                        }
                         try (NDManager mgr = trainer.getManager().newSubManager()) {
-                            NDArray inputs = mgr.create(bx, new Shape(m, spec.channels(), spec.height(), spec.width()));
-                            NDArray labels = mgr.create(by, new Shape(m));
+                            NDArray inputs = mgr.create(bx, new Shape(m + extra, spec.channels(), spec.height(), spec.width()));
+                            NDArray labels = mgr.create(by, new Shape(m + extra));
                             EngineLock.GRADIENTS.lock();
                             try (GradientCollector collector = trainer.newGradientCollector()) {
                                 NDArray pred = trainer.forward(new NDList(inputs)).singletonOrThrow();
                                 NDArray loss = trainer.getLoss().evaluate(new NDList(labels), new NDList(pred));
                                 collector.backward(loss);
                                 lossSum += loss.getFloat() * m;
-                                correct += pred.argMax(1).toType(DataType.FLOAT32, false).eq(labels).sum().getLong();
+                                correct += pred.get("0:" + m).argMax(1).toType(DataType.FLOAT32, false)
+                                        .eq(labels.get("0:" + m)).sum().getLong();
                             } finally {
                                 EngineLock.GRADIENTS.unlock();
+                            }
+                            if (fb != null && fb.originals() != null) {
+                                RightForTheRightReasons.addPenaltyGradients(whole, mgr, fb.originals(), fb.masks(),
+                                        feedback.lambda());
                             }
                             trainer.step();
                         }
@@ -117,6 +135,68 @@ public final class ModelTrainer {
             }
             return new Result(out.toByteArray(), losses, accuracies);
         }
+    }
+
+    /**
+     * The feedback a batch carries: the next examples in turn, as originals with their masks for
+     * the penalty and/or as counterexamples with freshly randomised marked pixels; null without feedback.
+     */
+    record FeedbackBatch(org.rationale.saliency.InputBatch originals, float[] masks,
+                         org.rationale.saliency.InputBatch extraRows, float[] labels) {
+    }
+
+    static FeedbackBatch feedbackBatch(InputSpec spec, Feedback feedback, int[] next, Random random) {
+        if (!feedback.active()) {
+            return null;
+        }
+        int size = spec.channels() * spec.height() * spec.width();
+        int hw = spec.height() * spec.width();
+        int k = Math.min(feedback.perBatch(), feedback.examples().size());
+        float[] originals = new float[k * size];
+        float[] masks = new float[k * size];
+        float[] labels = new float[k];
+        boolean copies = feedback.mode().counterexamples();
+        float[] counter = new float[copies ? k * size : 0];
+        for (int i = 0; i < k; i++) {
+            Feedback.Example e = feedback.examples().get(next[0]++ % feedback.examples().size());
+            byte[] px = e.image().pixels();
+            System.arraycopy(spec.preprocess(px, e.image().channels()), 0, originals, i * size, size);
+            for (int c = 0; c < spec.channels(); c++) {
+                for (int p = 0; p < hw; p++) {
+                    masks[i * size + c * hw + p] = e.shortcut()[p];
+                }
+            }
+            labels[i] = e.image().label();
+            if (copies) {
+                byte[] randomised = px.clone();
+                int ch = e.image().channels();
+                for (int p = 0; p < hw; p++) {
+                    if (e.shortcut()[p] != 0) {
+                        for (int c = 0; c < ch; c++) {
+                            randomised[p * ch + c] = (byte) random.nextInt(256);
+                        }
+                    }
+                }
+                System.arraycopy(spec.preprocess(randomised, ch), 0, counter, i * size, size);
+            }
+        }
+        var shape = new org.rationale.saliency.InputBatch(k, spec.channels(), spec.height(), spec.width(), originals);
+        boolean penalty = feedback.mode().penalty();
+        // rows added to the batch's cross-entropy: the originals (with the penalty) and the counterexamples
+        int rows = (penalty ? k : 0) + (copies ? k : 0);
+        float[] extra = new float[rows * size];
+        float[] extraLabels = new float[rows];
+        int at = 0;
+        if (penalty) {
+            System.arraycopy(originals, 0, extra, 0, k * size);
+            System.arraycopy(labels, 0, extraLabels, 0, k);
+            at = k;
+        }
+        if (copies) {
+            System.arraycopy(counter, 0, extra, at * size, k * size);
+            System.arraycopy(labels, 0, extraLabels, at, k);
+        }
+        return new FeedbackBatch(penalty ? shape : null, masks, shape.with(rows, extra), extraLabels);
     }
 
     /** Share of samples whose predicted class is their label. */
