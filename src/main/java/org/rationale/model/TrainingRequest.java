@@ -2,9 +2,20 @@ package org.rationale.model;
 
 import org.rationale.web.ApiException;
 
-/** What to train: a {@link SmallCnn} on a split of the project, with these settings. */
+/**
+ * What to train: a {@link SmallCnn} on a split of the project, with these settings, and optionally
+ * with the experts' feedback (the project's {@code shortcut} masks on that split) as RRR penalty,
+ * counterexamples or both (see {@link Feedback}); {@code roundId} ties it to a feedback round.
+ */
 public record TrainingRequest(String name, String split, Integer epochs, Integer batchSize, Double learningRate,
-                              Long seed) {
+                              Long seed, String feedback, Double lambda, Long roundId) {
+
+    /** Oversampled feedback images in each batch. */
+    public static final int FEEDBACK_PER_BATCH = 32;
+
+    public TrainingRequest(String name, String split, Integer epochs, Integer batchSize, Double learningRate, Long seed) {
+        this(name, split, epochs, batchSize, learningRate, seed, null, null, null);
+    }
 
     /** Fills defaults and checks ranges; a 400 names the field. */
     public TrainingRequest validated() {
@@ -21,7 +32,16 @@ public record TrainingRequest(String name, String split, Integer epochs, Integer
         if (!(lr > 0 && lr <= 1)) {
             throw ApiException.badRequest("Invalid learningRate " + lr, "learningRate must be in (0, 1]");
         }
+        Feedback.Mode mode = feedback == null ? Feedback.Mode.NONE : Feedback.Mode.parse(feedback);
+        double l = lambda == null ? 1000 : lambda;
+        if (!(l >= 0 && l <= 1e7)) {
+            throw ApiException.badRequest("Invalid lambda " + l, "lambda must be between 0 and 10,000,000");
+        }
         return new TrainingRequest(n, split == null || split.isBlank() ? "train" : split.strip(), e, b, lr,
-                seed == null ? 0L : seed);
+                seed == null ? 0L : seed, mode.value(), l, roundId);
+    }
+
+    public Feedback.Mode feedbackMode() {
+        return feedback == null ? Feedback.Mode.NONE : Feedback.Mode.parse(feedback);
     }
 }

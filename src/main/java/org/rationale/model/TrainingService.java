@@ -105,7 +105,8 @@ public class TrainingService {
                 java.util.Collections.nCopies(first.channels(), 0.0), java.util.Collections.nCopies(first.channels(), 1.0),
                 List.copyOf(p.classNames));
         long[] lastWrite = {0};
-        ModelTrainer.Result result = ModelTrainer.train(spec, train, r, device.device(), progress -> {
+        Feedback feedback = feedback(projectId, split, r, train);
+        ModelTrainer.Result result = ModelTrainer.train(spec, train, r, feedback, device.device(), progress -> {
             if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
                 lastWrite[0] = System.nanoTime();
                 update(jobId, progress, null);
@@ -118,6 +119,8 @@ public class TrainingService {
         summary.put("request", r);
         summary.put("epochLoss", result.epochLoss());
         summary.put("epochAccuracy", result.epochAccuracy());
+        summary.put("feedback", Map.of("mode", feedback.mode().value(), "lambda", feedback.lambda(),
+                "masks", feedback.examples().size(), "perBatch", feedback.perBatch()));
         Map<String, Double> accuracy = new LinkedHashMap<>();
         try (TrainedCnnModel trained = TrainedCnnModel.load(spec, result.parameters(), device.device())) {
             for (Split s : Split.values()) {
@@ -129,7 +132,7 @@ public class TrainingService {
         }
         summary.put("accuracy", accuracy);
         summary.put("seconds", (System.nanoTime() - t0) / 1e9);
-        ModelVersion v = models.storeTrained(projectId, spec, result.parameters(), json(summary), null, jobId);
+        ModelVersion v = models.storeTrained(projectId, spec, result.parameters(), json(summary), parentOf(r), jobId);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("modelId", v.id);
         out.put("accuracy", accuracy);
@@ -137,6 +140,48 @@ public class TrainingService {
         update(jobId, 1, json(out));
         LOG.infof("Trained %s v%d on %d samples in %.1f s; accuracy %s", v.name, v.version, train.size(),
                 (System.nanoTime() - t0) / 1e9, accuracy);
+    }
+
+    /**
+     * The experts' feedback for a training: every non-empty {@code shortcut} mask on the split's
+     * samples, with the sample's pixels; none when the request asks for none.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    Feedback feedback(long projectId, Split split, TrainingRequest r, List<DatasetService.LabelledPixels> data) {
+        Feedback.Mode mode = r.feedbackMode();
+        if (mode == Feedback.Mode.NONE) {
+            return Feedback.NONE;
+        }
+        List<Object[]> rows = em.createNativeQuery("select a.sample_id, a.mask from annotations a join samples s "
+                        + "on s.id = a.sample_id where s.project_id = ?1 and s.split = ?2 and a.kind = 'shortcut' "
+                        + "and a.pixels > 0 order by a.sample_id")
+                .setParameter(1, projectId).setParameter(2, split.value()).getResultList();
+        Map<Long, DatasetService.LabelledPixels> byId = new java.util.HashMap<>();
+        for (DatasetService.LabelledPixels p : data) {
+            byId.put(p.sampleId(), p);
+        }
+        List<Feedback.Example> examples = new java.util.ArrayList<>();
+        for (Object[] row : rows) {
+            DatasetService.LabelledPixels p = byId.get(((Number) row[0]).longValue());
+            byte[] mask = (byte[]) row[1];
+            if (p != null && mask.length == p.width() * p.height()) {
+                examples.add(new Feedback.Example(p, mask));
+            }
+        }
+        return new Feedback(mode, r.lambda() == null ? 1000 : r.lambda(), TrainingRequest.FEEDBACK_PER_BATCH, examples);
+    }
+
+    /** The model a round retrains, as the new version's parent. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    Long parentOf(TrainingRequest r) {
+        if (r.roundId() == null) {
+            return null;
+        }
+        List<Number> ids = em.createNativeQuery("select model_version_id from rounds where id = ?1")
+                .setParameter(1, r.roundId()).getResultList();
+        return ids.isEmpty() ? null : ids.get(0).longValue();
     }
 
     /** Progress and, at the end, the result; the queue owns the job's state. */

@@ -54,8 +54,9 @@ public class ReviewService {
     }
 
     /**
-     * The next sample for the caller to review in a project and split (a sample they hold already
-     * comes first), reserved for them; empty when nothing is left.
+     * The next sample for the caller to review in a project and split, reserved for them: a sample
+     * they hold already comes first, then the scheduler's order for the model (when the project's
+     * strategy has ranked it), then id order; empty when nothing is left.
      */
     @Transactional
     @SuppressWarnings("unchecked")
@@ -76,17 +77,28 @@ public class ReviewService {
                         + "order by x.sample_id limit 1")
                 .setParameter(1, projectId).setParameter(2, split).setParameter(3, user).setParameter(4, modelId)
                 .setParameter(5, skipped).getResultList();
+        // the overlap rule: fewer than `overlap` other reviewers hold or judged the sample
+        String open = "not exists (select 1 from reviews r where r.sample_id = s.id and r.user_id = ?3 "
+                + "and r.model_version_id = ?4) "
+                + "and (select count(*) from review_reservations x where x.sample_id = s.id and x.user_id <> ?3 "
+                + "and x.reserved_until > now()) + (select count(distinct r.user_id) from reviews r where "
+                + "r.sample_id = s.id and r.model_version_id = ?4 and r.user_id <> ?3 and not exists (select 1 "
+                + "from review_reservations x where x.sample_id = s.id and x.user_id = r.user_id "
+                + "and x.reserved_until > now())) < ?5 ";
+        if (ids.isEmpty()) {
+            // else the scheduler's order, when the project's strategy has ranked samples for this model
+            ids = em.createNativeQuery("select s.id from review_queue q join samples s on s.id = q.sample_id "
+                            + "join projects p on p.id = q.project_id where q.project_id = ?1 and s.split = ?2 "
+                            + "and q.model_version_id = ?4 and q.strategy = p.queue_strategy "
+                            + "and not (s.id = any(cast(?6 as bigint[]))) and " + open
+                            + "order by q.position limit 1")
+                    .setParameter(1, projectId).setParameter(2, split).setParameter(3, user).setParameter(4, modelId)
+                    .setParameter(5, overlap).setParameter(6, skipped).getResultList();
+        }
         if (ids.isEmpty()) {
             // else the first sample in id order that I have not judged and that the overlap leaves to me
             ids = em.createNativeQuery("select s.id from samples s where s.project_id = ?1 and s.split = ?2 "
-                            + "and not (s.id = any(cast(?6 as bigint[]))) "
-                            + "and not exists (select 1 from reviews r where r.sample_id = s.id and r.user_id = ?3 "
-                            + "and r.model_version_id = ?4) "
-                            + "and (select count(*) from review_reservations x where x.sample_id = s.id and x.user_id <> ?3 "
-                            + "and x.reserved_until > now()) + (select count(distinct r.user_id) from reviews r where "
-                            + "r.sample_id = s.id and r.model_version_id = ?4 and r.user_id <> ?3 and not exists (select 1 "
-                            + "from review_reservations x where x.sample_id = s.id and x.user_id = r.user_id "
-                            + "and x.reserved_until > now())) < ?5 "
+                            + "and not (s.id = any(cast(?6 as bigint[]))) and " + open
                             + "order by s.id limit 1")
                     .setParameter(1, projectId).setParameter(2, split).setParameter(3, user).setParameter(4, modelId)
                     .setParameter(5, overlap).setParameter(6, skipped).getResultList();

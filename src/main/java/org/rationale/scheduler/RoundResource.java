@@ -1,0 +1,70 @@
+package org.rationale.scheduler;
+
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
+import org.rationale.web.ApiException;
+
+import java.util.List;
+
+/** Feedback rounds of a project: list, start the next, retrain after the reviews. */
+@Path("/api/projects/{projectId}/rounds")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Scheduler")
+@Authenticated
+public class RoundResource {
+
+    private final RoundService rounds;
+    private final Access access;
+
+    RoundResource(RoundService rounds, Access access) {
+        this.rounds = rounds;
+        this.access = access;
+    }
+
+    @GET
+    @Operation(summary = "Every round with its model versions, reviewed count, test accuracy and shortcut mass")
+    public List<RoundService.Round> list(@PathParam("projectId") long projectId) {
+        access.requireProject(projectId);
+        return rounds.list(projectId);
+    }
+
+    @GET
+    @Path("/{number}")
+    @Operation(summary = "One round")
+    public RoundService.Round get(@PathParam("projectId") long projectId, @PathParam("number") int number) {
+        access.requireProject(projectId);
+        return rounds.find(projectId, number).orElseThrow(() -> ApiException.notFound("Round " + number));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @Operation(summary = "Start the next round: {strategy, batchSize, feedback: rrr|counterexamples|both|none, lambda, "
+            + "epochs, modelId}; maps are computed for the candidate pool, then the queue is ranked")
+    public Response start(@PathParam("projectId") long projectId, RoundService.StartRequest body) {
+        access.requireProject(projectId);
+        RoundService.Round r = rounds.start(projectId, access.caller(), body);
+        return Response.status(201).entity(r).build();
+    }
+
+    @POST
+    @Path("/{number}/retrain")
+    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @Operation(summary = "Retrain with every shortcut mask so far; the new version's maps are then recomputed")
+    public RoundService.Round retrain(@PathParam("projectId") long projectId, @PathParam("number") int number) {
+        access.requireProject(projectId);
+        return rounds.retrain(projectId, number, access.caller());
+    }
+}

@@ -1,0 +1,308 @@
+package org.rationale.scheduler;
+
+import ai.djl.Device;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.rationale.dataset.DatasetService.LabelledPixels;
+import org.rationale.dataset.IdxSource;
+import org.rationale.dataset.LabelledImage;
+import org.rationale.dataset.SampleSource;
+import org.rationale.demo.DecoyFashionMnist;
+import org.rationale.demo.MixedShortcutsFashionMnist;
+import org.rationale.model.Feedback;
+import org.rationale.model.InputSpec;
+import org.rationale.model.ModelTrainer;
+import org.rationale.model.TrainedCnnModel;
+import org.rationale.model.TrainingRequest;
+import org.rationale.saliency.InputBatch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The feedback loop without a person: rounds of B reviews chosen by each strategy, a simulated
+ * expert who knows each image's shortcut (rejects a map whose attribution mass on it exceeds a
+ * threshold and paints it as a {@code shortcut} mask, accepts otherwise), retraining from scratch
+ * with all masks so far, and test accuracy on images whose shortcuts are randomised. The
+ * strategies see only what the platform sees: predictions, maps and the masks painted so far.
+ *
+ * <p>Run: {@code mvn test -Dtest=SimulatedExpertBenchmark -DexcludedGroups=none
+ * -Dbench.dataset=decoy|mixed [-Dbench.rounds=3 -Dbench.batch=10 -Dbench.strategies=random,hybrid
+ * -Dbench.feedback=rrr -Dbench.share=0.4 -Dbench.reject=area|0.05 -Dbench.epochs=2 -Dbench.pool=5000]}; writes
+ * {@code target/benchmarks/simulated-expert-<dataset>.{csv,png}}.
+ */
+@Tag("benchmark")
+class SimulatedExpertBenchmark {
+
+    static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
+    static final InputSpec SPEC = new InputSpec("bench", 1, 28, 28, 1.0 / 255, List.of(0.0), List.of(1.0),
+            DecoyFashionMnist.CLASS_NAMES);
+    /**
+     * The simulated expert rejects a map with more than this share of its attribution on the
+     * shortcut; by default ({@code area}) the shortcut's share of the image's pixels, i.e. the map
+     * draws more on the shortcut than a uniform map would.
+     */
+    static final String REJECT_ABOVE = System.getProperty("bench.reject", "area");
+
+    static double threshold(LabelledImage.Box box) {
+        return REJECT_ABOVE.equals("area") ? box.width() * box.height() / 784.0 : Double.parseDouble(REJECT_ABOVE);
+    }
+
+    record Data(List<LabelledPixels> images, List<LabelledImage.Box> shortcuts) {
+    }
+
+    record Row(String strategy, int reviewed, int masks, double accuracy, double shortcutMass, double seconds) {
+    }
+
+    @Test
+    void feedbackLoopWithSimulatedExpert() throws IOException {
+        String dataset = System.getProperty("bench.dataset", "decoy");
+        int rounds = Integer.getInteger("bench.rounds", dataset.equals("decoy") ? 3 : 6);
+        int batch = Integer.getInteger("bench.batch", 10);
+        int epochs = Integer.getInteger("bench.epochs", 2);
+        int poolSize = Integer.getInteger("bench.pool", 5000);
+        double share = Double.parseDouble(System.getProperty("bench.share", "0.4"));
+        Feedback.Mode mode = Feedback.Mode.parse(System.getProperty("bench.feedback", "rrr"));
+        List<Strategy> strategies = java.util.Arrays.stream(System.getProperty("bench.strategies",
+                "random,uncertainty,disagreement,hybrid").split(",")).map(Strategy::parse).toList();
+
+        Data train = load("train", dataset, true, share, 101);
+        Data test = load("t10k", dataset, false, share, 202);
+        Data clean = load("train", "plain", true, share, 101);
+        TrainingRequest request = new TrainingRequest("bench", "train", epochs, 128, 1e-3, 7L).validated();
+        List<Row> rows = new ArrayList<>();
+        Map<String, Double> references = new LinkedHashMap<>();
+
+        long t0 = System.nanoTime();
+        ModelTrainer.Result base = ModelTrainer.train(SPEC, train.images(), request, Device.cpu(), p -> { });
+        double baseSeconds = (System.nanoTime() - t0) / 1e9;
+        double[] baseEval = evaluate(base, test);
+        references.put("no feedback", baseEval[0]);
+        ModelTrainer.Result cleanModel = ModelTrainer.train(SPEC, clean.images(), request, Device.cpu(), p -> { });
+        references.put("trained on clean images", evaluate(cleanModel, test)[0]);
+        System.out.printf(Locale.ROOT, "BENCH %s: no feedback %.4f (shortcut mass %.3f, %.0f s to train); clean %.4f%n",
+                dataset, baseEval[0], baseEval[1], baseSeconds, references.get("trained on clean images"));
+
+        // the candidates: a fixed random pool of training images
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < train.images().size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(5));
+        List<Integer> pool = order.subList(0, Math.min(poolSize, order.size()));
+        long marked = pool.stream().filter(i -> train.shortcuts().get(i) != null).count();
+        System.out.printf(Locale.ROOT, "BENCH pool %d images, %d with a shortcut%n", pool.size(), marked);
+
+        for (Strategy strategy : strategies) {
+            rows.add(new Row(strategy.value(), 0, 0, baseEval[0], baseEval[1], 0));
+            ModelTrainer.Result model = base;
+            Map<Integer, byte[]> masks = new LinkedHashMap<>();
+            List<Integer> reviewed = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                long r0 = System.nanoTime();
+                Evidence ev = evidence(model, train, pool, masks);
+                java.util.Set<Long> done = new java.util.HashSet<>();
+                reviewed.forEach(i -> done.add((long) i));
+                List<QueueRanker.Ranked> ranked = QueueRanker.rank(ev.table(), strategy, Weights.DEFAULT, batch,
+                        round * 7919L, batch + reviewed.size());
+                int picked = 0;
+                for (QueueRanker.Ranked r : ranked) {
+                    if (picked == batch) {
+                        break;
+                    }
+                    int idx = (int) r.sampleId();
+                    if (done.contains(r.sampleId())) {
+                        continue;
+                    }
+                    picked++;
+                    reviewed.add(idx);
+                    LabelledImage.Box box = train.shortcuts().get(idx);
+                    if (box != null) {
+                        byte[] mask = boxMask(box);
+                        if (Localisation.massInside(ev.maps().get(idx), mask) > threshold(box)) {
+                            masks.put(idx, mask);
+                        }
+                    }
+                }
+                List<Feedback.Example> examples = masks.entrySet().stream()
+                        .map(e -> new Feedback.Example(train.images().get(e.getKey()), e.getValue())).toList();
+                model = ModelTrainer.train(SPEC, train.images(), request,
+                        new Feedback(mode, 1000, Math.min(32, Math.max(1, examples.size())), examples), Device.cpu(), p -> { });
+                double[] e = evaluate(model, test);
+                Row row = new Row(strategy.value(), reviewed.size(), masks.size(), e[0], e[1], (System.nanoTime() - r0) / 1e9);
+                rows.add(row);
+                System.out.printf(Locale.ROOT, "BENCH %s %s round %d: reviewed %d, masks %d, accuracy %.4f, shortcut mass %.3f (%.0f s)%n",
+                        dataset, strategy.value(), round, row.reviewed(), row.masks(), row.accuracy(), row.shortcutMass(),
+                        row.seconds());
+            }
+        }
+        write(dataset, rows, references, mode, batch, epochs, share);
+    }
+
+    /** Maps (|input gradient| of the predicted class) and predictions of the pool under a model. */
+    record Evidence(ScoreTable table, Map<Integer, float[]> maps) {
+    }
+
+    static Evidence evidence(ModelTrainer.Result model, Data train, List<Integer> pool, Map<Integer, byte[]> masks) {
+        Map<Integer, float[]> maps = new HashMap<>();
+        List<SampleEvidence> evidence = new ArrayList<>();
+        try (TrainedCnnModel m = TrainedCnnModel.load(SPEC, model.parameters(), Device.cpu())) {
+            for (int from = 0; from < pool.size(); from += 256) {
+                int n = Math.min(256, pool.size() - from);
+                float[] x = new float[n * 784];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(SPEC.preprocess(train.images().get(pool.get(from + i)).pixels(), 1), 0, x, i * 784, 784);
+                }
+                InputBatch in = new InputBatch(n, 1, 28, 28, x);
+                float[] logits = m.logits(in);
+                int[] predicted = new int[n];
+                float[][] probabilities = new float[n][];
+                for (int i = 0; i < n; i++) {
+                    probabilities[i] = softmax(logits, i * 10, 10);
+                    int best = 0;
+                    for (int k = 1; k < 10; k++) {
+                        best = probabilities[i][k] > probabilities[i][best] ? k : best;
+                    }
+                    predicted[i] = best;
+                }
+                float[] g = m.gradient(in, predicted).gradient();
+                for (int i = 0; i < n; i++) {
+                    float[] map = new float[784];
+                    for (int p = 0; p < 784; p++) {
+                        map[p] = Math.abs(g[i * 784 + p]);
+                    }
+                    int idx = pool.get(from + i);
+                    maps.put(idx, map);
+                    evidence.add(new SampleEvidence(idx, probabilities[i], map, null, masks.get(idx)));
+                }
+            }
+        }
+        return new Evidence(ScoreTable.of(evidence, 28, 28), maps);
+    }
+
+    /** Test accuracy and the mean share of |gradient| on the known shortcut (first 2,000 test images). */
+    static double[] evaluate(ModelTrainer.Result model, Data test) {
+        try (TrainedCnnModel m = TrainedCnnModel.load(SPEC, model.parameters(), Device.cpu())) {
+            double accuracy = ModelTrainer.accuracy(m, test.images());
+            double mass = 0;
+            int counted = 0;
+            int n = Math.min(2000, test.images().size());
+            for (int from = 0; from < n; from += 256) {
+                int b = Math.min(256, n - from);
+                float[] x = new float[b * 784];
+                int[] targets = new int[b];
+                for (int i = 0; i < b; i++) {
+                    System.arraycopy(SPEC.preprocess(test.images().get(from + i).pixels(), 1), 0, x, i * 784, 784);
+                    targets[i] = test.images().get(from + i).label();
+                }
+                float[] g = m.gradient(new InputBatch(b, 1, 28, 28, x), targets).gradient();
+                for (int i = 0; i < b; i++) {
+                    LabelledImage.Box box = test.shortcuts().get(from + i);
+                    if (box == null) {
+                        continue;
+                    }
+                    float[] map = new float[784];
+                    for (int p = 0; p < 784; p++) {
+                        map[p] = Math.abs(g[i * 784 + p]);
+                    }
+                    mass += Localisation.massInside(map, boxMask(box));
+                    counted++;
+                }
+            }
+            return new double[] {accuracy, counted == 0 ? Double.NaN : mass / counted};
+        }
+    }
+
+    static float[] softmax(float[] logits, int offset, int k) {
+        float max = -Float.MAX_VALUE;
+        for (int j = 0; j < k; j++) {
+            max = Math.max(max, logits[offset + j]);
+        }
+        float[] p = new float[k];
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            p[j] = (float) Math.exp(logits[offset + j] - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < k; j++) {
+            p[j] /= (float) sum;
+        }
+        return p;
+    }
+
+    static byte[] boxMask(LabelledImage.Box box) {
+        byte[] mask = new byte[784];
+        for (int y = box.y(); y < box.y() + box.height(); y++) {
+            for (int x = box.x(); x < box.x() + box.width(); x++) {
+                mask[y * 28 + x] = 1;
+            }
+        }
+        return mask;
+    }
+
+    static Data load(String prefix, String dataset, boolean training, double share, long seed) throws IOException {
+        String images = prefix + "-images-idx3-ubyte.gz";
+        String labels = prefix + "-labels-idx1-ubyte.gz";
+        SampleSource plain = IdxSource.open(FASHION.resolve(images), images, FASHION.resolve(labels), labels, 1 << 20);
+        SampleSource source = switch (dataset) {
+            case "decoy" -> new DecoyFashionMnist(plain, training, seed);
+            case "mixed" -> new MixedShortcutsFashionMnist(plain, training, share, seed);
+            case "plain" -> plain;
+            default -> throw new IllegalArgumentException("bench.dataset is decoy or mixed, not " + dataset);
+        };
+        List<LabelledPixels> out = new ArrayList<>();
+        List<LabelledImage.Box> boxes = new ArrayList<>();
+        try (source) {
+            int i = 0;
+            while (source.hasNext()) {
+                LabelledImage img = source.next();
+                out.add(new LabelledPixels(i++, img.label(), img.width(), img.height(), 1, img.pixels()));
+                boxes.add(img.shortcut());
+            }
+        }
+        return new Data(out, boxes);
+    }
+
+    static void write(String dataset, List<Row> rows, Map<String, Double> references, Feedback.Mode mode, int batch,
+                      int epochs, double share) {
+        try {
+            Path dir = Path.of("target", "benchmarks");
+            Files.createDirectories(dir);
+            StringBuilder csv = new StringBuilder("strategy,reviewed,masks,test_accuracy,test_shortcut_mass,seconds\n");
+            for (Row r : rows) {
+                csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.4f,%.1f%n", r.strategy(), r.reviewed(), r.masks(),
+                        r.accuracy(), r.shortcutMass(), r.seconds()));
+            }
+            Files.writeString(dir.resolve("simulated-expert-" + dataset + ".csv"), csv);
+            List<LearningCurvePlot.Series> series = new ArrayList<>();
+            double maxReviewed = rows.stream().mapToInt(Row::reviewed).max().orElse(1);
+            for (String s : rows.stream().map(Row::strategy).distinct().toList()) {
+                List<Row> mine = rows.stream().filter(r -> r.strategy().equals(s)).toList();
+                series.add(new LearningCurvePlot.Series(s, mine.stream().mapToDouble(Row::reviewed).toArray(),
+                        mine.stream().mapToDouble(r -> 100 * r.accuracy()).toArray(), false));
+            }
+            references.forEach((name, acc) -> series.add(new LearningCurvePlot.Series(name, new double[] {0, maxReviewed},
+                    new double[] {100 * acc, 100 * acc}, true)));
+            byte[] png = LearningCurvePlot.png(String.format(Locale.ROOT,
+                            "%s: test accuracy against reviewed images (%s, rounds of %d, %d epochs%s)",
+                            dataset.equals("decoy") ? "Decoy Fashion-MNIST" : "Mixed shortcuts", mode.value(), batch, epochs,
+                            dataset.equals("mixed") ? ", share " + share : ""),
+                    "reviewed images", "test accuracy %", series, 820, 460);
+            Files.write(dir.resolve("simulated-expert-" + dataset + ".png"), png);
+            System.out.println("BENCH wrote " + dir.resolve("simulated-expert-" + dataset + ".csv") + "\n" + csv);
+            System.out.println("BENCH references " + references);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
