@@ -116,8 +116,9 @@ public final class ModelTrainer {
                                 EngineLock.GRADIENTS.unlock();
                             }
                             if (fb != null && fb.originals() != null) {
+                                // Ross et al. sum the cross-entropy over the batch; DJL's is a mean, so λ is divided alike
                                 RightForTheRightReasons.addPenaltyGradients(whole, mgr, fb.originals(), fb.masks(),
-                                        feedback.lambda());
+                                        feedback.lambda() / (m + extra));
                             }
                             trainer.step();
                         }

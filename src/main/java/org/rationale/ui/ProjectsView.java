@@ -175,6 +175,12 @@ public class ProjectsView extends VerticalLayout {
         agreement.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
         agreement.addClassName("agreement-button");
         actions.add(agreement);
+        Button roundsButton = new Button("Rounds", VaadinIcon.CHART.create(),
+                e -> getUI().ifPresent(ui -> ui.navigate(org.rationale.ui.scheduler.RoundsView.class,
+                        new RouteParameters("projectId", p.id.toString()))));
+        roundsButton.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        roundsButton.addClassName("rounds-button");
+        actions.add(roundsButton);
         card.add(actions);
         return card;
     }

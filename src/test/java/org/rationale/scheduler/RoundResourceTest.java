@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.Api;
+import org.rationale.testing.DecoyProjects;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.worker.WorkerPool;
 
@@ -36,60 +37,6 @@ class RoundResourceTest {
     @Inject
     EntityManager em;
 
-    /**
-     * n noisy 28×28 images whose label (0–3) is a bright block in one quadrant, with a 4×4 corner
-     * patch whose shade is the label (training) or random (test): a shortcut to find.
-     */
-    static byte[][] decoyQuadrants(int n, boolean training, long seed) {
-        Random r = new Random(seed);
-        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
-        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
-        for (int i = 0; i < n; i++) {
-            int label = i % 4;
-            int oy = (label / 2) * 14 + 5;
-            int ox = (label % 2) * 14 + 5;
-            int shade = 255 - 50 * (training ? label : r.nextInt(4));
-            for (int y = 0; y < 28; y++) {
-                for (int x = 0; x < 28; x++) {
-                    boolean on = y >= oy && y < oy + 6 && x >= ox && x < ox + 6;
-                    images.put((byte) (x < 4 && y < 4 ? shade : on ? 120 + r.nextInt(40) : r.nextInt(80)));
-                }
-            }
-            labels.put((byte) label);
-        }
-        return new byte[][] {images.array(), labels.array()};
-    }
-
-    private static JsonPath await(String url, String field, List<String> until) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 240_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonPath j = given().get(url).then().statusCode(200).extract().jsonPath();
-            if (until.contains(j.getString(field))) {
-                return j;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError(url + " never reached " + until);
-    }
-
-    private static long projectWithModel(String name) throws InterruptedException {
-        long p = Api.newProject(name);
-        for (String split : List.of("train", "test")) {
-            byte[][] d = decoyQuadrants(split.equals("train") ? 240 : 80, split.equals("train"), split.length());
-            given().multiPart("images", "q.idx", d[0], "application/octet-stream")
-                    .multiPart("labels", "ql.idx", d[1], "application/octet-stream")
-                    .multiPart("classNames", "tl,tr,bl,br").multiPart("split", split).multiPart("name", "decoy " + split)
-                    .post("/api/projects/" + p + "/datasets").then().statusCode(201);
-        }
-        long job = given().contentType(ContentType.JSON).body(Map.of("name", "decoy", "epochs", 1, "batchSize", 32))
-                .post("/api/projects/" + p + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
-        JsonPath done = await("/api/jobs/" + job, "state", List.of("succeeded", "failed"));
-        assertEquals("succeeded", done.getString("state"), done.getString("error"));
-        given().contentType(ContentType.JSON).body(Map.of("pool", 40)).put("/api/projects/" + p + "/queue/settings")
-                .then().statusCode(200).body("pool", equalTo(40));
-        return p;
-    }
-
     @Transactional
     long parentOf(long model) {
         return ((Number) em.createNativeQuery("select parent_id from model_versions where id = ?1").setParameter(1, model)
@@ -100,7 +47,7 @@ class RoundResourceTest {
     void aRoundRanksReviewsRetrainsAndRecordsItsResults() throws Exception {
         pool.start(1);
         try {
-            long p = projectWithModel("round end to end");
+            long p = DecoyProjects.withTrainedModel("round end to end");
             long expert = Api.newUser("round-expert", "expert");
             Api.addMember(p, expert);
             JsonPath round = given().contentType(ContentType.JSON)
@@ -111,7 +58,7 @@ class RoundResourceTest {
             // a second round cannot start while this one is open
             given().contentType(ContentType.JSON).body(Map.of()).post("/api/projects/" + p + "/rounds").then()
                     .statusCode(409).body("error", containsString("Round 1 is still"));
-            await("/api/projects/" + p + "/rounds/1", "state", List.of("reviewing", "failed"));
+            DecoyProjects.await("/api/projects/" + p + "/rounds/1", "state", List.of("reviewing", "failed"));
             given().get("/api/projects/" + p + "/rounds/1").then().body("state", equalTo("reviewing"));
 
             // the stored queue: every place with its score breakdown, the rest after the diverse batch by score
@@ -155,7 +102,7 @@ class RoundResourceTest {
             given().post("/api/projects/" + p + "/rounds/1/retrain").then().statusCode(200)
                     .body("state", equalTo("training")).body("reviewed", equalTo(1)).body("masks", equalTo(1));
             given().post("/api/projects/" + p + "/rounds/1/retrain").then().statusCode(409);
-            JsonPath done = await("/api/projects/" + p + "/rounds/1", "state", List.of("done", "failed"));
+            JsonPath done = DecoyProjects.await("/api/projects/" + p + "/rounds/1", "state", List.of("done", "failed"));
             assertEquals("done", done.getString("state"), done.getString("error"));
             long trained = done.getLong("trainedModelId");
             assertEquals(model, parentOf(trained), "the new version descends from the reviewed one");

@@ -74,6 +74,10 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     private final ReviewService reviews;
     private final Access access;
     private final org.rationale.review.ReviewBroadcaster broadcaster;
+    private final org.rationale.scheduler.SchedulerService scheduler;
+    private final org.rationale.scheduler.RoundService rounds;
+    /** The split under review: test by default, train while a feedback round asks for reviews. */
+    private String split = "test";
     private Runnable unregister;
 
     private final ReviewCanvas canvas = new ReviewCanvas();
@@ -102,8 +106,11 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     @Inject
     public ReviewView(ProjectService projects, DatasetService datasets, ModelService models, PredictionService predictions,
                       SaliencyService saliency, SanityService sanity, ReviewService reviews, Access access,
-                      org.rationale.review.ReviewBroadcaster broadcaster) {
+                      org.rationale.review.ReviewBroadcaster broadcaster,
+                      org.rationale.scheduler.SchedulerService scheduler, org.rationale.scheduler.RoundService rounds) {
         this.broadcaster = broadcaster;
+        this.scheduler = scheduler;
+        this.rounds = rounds;
         this.projects = projects;
         this.datasets = datasets;
         this.models = models;
@@ -166,6 +173,11 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         model.setItems(versions);
         model.setItemLabelGenerator(v -> v.name + " v" + v.version);
         model.setValue(versions.stream().max(Comparator.comparing(v -> v.id)).orElseThrow());
+        // a feedback round asking for reviews: its model's training samples, in the scheduler's order
+        rounds.open(project.id).filter(r -> r.state().equals("reviewing")).ifPresent(r -> {
+            split = "train";
+            versions.stream().filter(v -> v.id == r.modelId()).findFirst().ifPresent(model::setValue);
+        });
         model.addValueChangeListener(e -> {
             if (e.isFromClient()) {
                 history.clear();
@@ -421,18 +433,18 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
 
     private void nextFromQueue() {
         // skip every sample of this session: pressing Next without a verdict moves on instead of cycling
-        Optional<Long> next = reviews.next(project.id, caller, model.getValue().id, "test", List.copyOf(history));
+        Optional<Long> next = reviews.next(project.id, caller, model.getValue().id, split, List.copyOf(history));
         if (next.isEmpty()) {
             current = null;
             currentMap = null;
             canvas.setSample("done", "", "", 0, 0, 1);
-            facts.setText("Nothing left to review for this model: every test sample has its verdicts.");
+            facts.setText("Nothing left to review for this model: every " + split + " sample has its verdicts.");
             refreshProgress();
             return;
         }
         history.add(next.get());
         position = history.size() - 1;
-        show(next.get(), "next in the queue (by id; the active-learning scheduler comes later)");
+        show(next.get(), "next in the queue (by id: the scheduler has not ranked this model's samples)");
     }
 
     private void open(long sampleId, String reason) {
@@ -503,7 +515,10 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         if (!currentMap.metrics().containsKey("deletionAuc")) {
             curvesLater(s.id, v, currentMap.method(), currentMap.id());
         }
-        why.setText("Why this sample: " + reason);
+        why.setText("Why this sample: " + scheduler.why(project.id, v.id, s.id)
+                .map(r -> String.format(Locale.US, "#%d of the %s queue, score %.3f: %s", r.position() + 1, r.strategy(),
+                        r.score(), org.rationale.ui.scheduler.RoundsView.breakdown(r.components())))
+                .orElse(reason));
         Optional<ReviewService.Review> mine = reviews.mine(caller, currentMap.id());
         currentVersion = mine.map(ReviewService.Review::version).orElse(null);
         myVerdict.setText(mine.map(r -> "Your verdict: " + r.verdict() + " (v" + r.version() + ")").orElse("No verdict yet"));
@@ -587,8 +602,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     }
 
     private void refreshProgress() {
-        ReviewService.Progress pr = reviews.progress(project.id, caller, model.getValue().id, "test");
-        progress.setText(String.format(Locale.US, "you %,d · everyone %,d of %,d test samples · %,d verdicts · %d reserved now",
-                pr.reviewedByMe(), pr.reviewedByAnyone(), pr.samples(), pr.verdicts(), pr.reservedNow()));
+        ReviewService.Progress pr = reviews.progress(project.id, caller, model.getValue().id, split);
+        progress.setText(String.format(Locale.US, "you %,d · everyone %,d of %,d %s samples · %,d verdicts · %d reserved now",
+                pr.reviewedByMe(), pr.reviewedByAnyone(), pr.samples(), split, pr.verdicts(), pr.reservedNow()));
     }
 }

@@ -1,0 +1,121 @@
+package org.rationale.ui.scheduler;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.rationale.testing.Api;
+import org.rationale.testing.BrowserLogin;
+import org.rationale.testing.Chromium;
+import org.rationale.testing.DecoyProjects;
+import org.rationale.testing.PostgresTestResource;
+import org.rationale.worker.WorkerPool;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A feedback round run from the UI: an engineer starts it on the rounds page, sees the ranked
+ * queue with its breakdown, an expert reviews the first sample and reads why it was chosen, the
+ * engineer retrains, and the page shows the finished round with its learning curve.
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class RoundsBrowserTest {
+
+    private static WebDriver engineer;
+    private static WebDriver expert;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    WorkerPool pool;
+
+    @BeforeAll
+    static void startBrowsers() {
+        engineer = Chromium.start();
+        expert = Chromium.start();
+    }
+
+    @AfterAll
+    static void stopBrowsers() {
+        if (engineer != null) {
+            engineer.quit();
+        }
+        if (expert != null) {
+            expert.quit();
+        }
+    }
+
+    private static String text(WebDriver b, String id) {
+        Object t = ((JavascriptExecutor) b).executeScript(
+                "const e = document.getElementById('" + id + "'); return e ? e.textContent : '';");
+        return t == null ? "" : t.toString();
+    }
+
+    private static void click(WebDriver b, String id) {
+        ((JavascriptExecutor) b).executeScript("document.getElementById('" + id + "').click();");
+    }
+
+    @Test
+    void aRoundRunsFromTheRoundsPageEndToEnd() throws Exception {
+        pool.start(1);
+        try {
+            long p = DecoyProjects.withTrainedModel("rounds in the browser");
+            Api.addMember(p, Api.newUser("rb-engineer", "engineer"));
+            Api.addMember(p, Api.newUser("rb-expert", "expert"));
+            BrowserLogin.logIn(engineer, root.toString(), "rb-engineer", "rb-engineer-password");
+            engineer.get(root + "projects/" + p + "/rounds");
+            WebDriverWait wait = new WebDriverWait(engineer, Duration.ofSeconds(120));
+            wait.until(d -> text(d, "round-status").contains("No round yet"));
+            ((JavascriptExecutor) engineer).executeScript(
+                    "const s = document.getElementById('round-strategy'); s.value = 'disagreement';"
+                            + "s.dispatchEvent(new CustomEvent('value-changed', {detail: {value: 'disagreement'}}));");
+            click(engineer, "start-round");
+            wait.until(d -> text(d, "round-status").contains("experts review"));
+            // the queue shows each sample's score and why
+            wait.until(d -> text(d, "queue-grid").contains("disagreement") && text(d, "queue-grid").contains("entropy"));
+            long first = given().get("/api/projects/" + p + "/queue?limit=1").then().extract().jsonPath()
+                    .getLong("[0].sampleId");
+
+            // the expert's review session opens on the round's training samples, in the scheduler's order
+            BrowserLogin.logIn(expert, root.toString(), "rb-expert", "rb-expert-password");
+            expert.get(root + "projects/" + p + "/review");
+            WebDriverWait ew = new WebDriverWait(expert, Duration.ofSeconds(60));
+            ew.until(d -> text(d, "review-why").contains("#1 of the disagreement queue"));
+            assertTrue(text(expert, "review-facts").contains("Sample " + first), text(expert, "review-facts"));
+            new Actions(expert).sendKeys("r").perform();
+            ew.until(d -> !given().get("/api/samples/" + first + "/reviews").then().extract().jsonPath()
+                    .getList("verdict").isEmpty());
+            assertEquals(List.of("reject"), given().get("/api/samples/" + first + "/reviews").then().extract()
+                    .jsonPath().getList("verdict"));
+
+            // back on the rounds page: retrain, and the finished round with its curve
+            engineer.navigate().refresh();
+            wait.until(d -> d.findElement(By.id("retrain-button")).isEnabled());
+            click(engineer, "retrain-button");
+            wait.until(d -> text(d, "round-status").contains("is done"));
+            assertTrue(text(engineer, "round-grid").contains("done"), text(engineer, "round-grid"));
+            wait.until(d -> !d.findElements(By.id("plot-accuracy")).isEmpty());
+            Object loaded = ((JavascriptExecutor) engineer).executeScript(
+                    "const i = document.getElementById('plot-accuracy'); return i.complete && i.naturalWidth;");
+            assertTrue(loaded instanceof Number n && n.intValue() > 100, "the accuracy plot is an image: " + loaded);
+        } finally {
+            pool.stop();
+        }
+    }
+}
