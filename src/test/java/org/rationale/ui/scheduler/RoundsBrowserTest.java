@@ -78,13 +78,13 @@ class RoundsBrowserTest {
             long p = DecoyProjects.withTrainedModel("rounds in the browser");
             Api.addMember(p, Api.newUser("rb-engineer", "engineer"));
             Api.addMember(p, Api.newUser("rb-expert", "expert"));
+            // the project's strategy is what the start form offers first
+            given().contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("strategy", "disagreement"))
+                    .put("/api/projects/" + p + "/queue/settings").then().statusCode(200);
             BrowserLogin.logIn(engineer, root.toString(), "rb-engineer", "rb-engineer-password");
             engineer.get(root + "projects/" + p + "/rounds");
             WebDriverWait wait = new WebDriverWait(engineer, Duration.ofSeconds(120));
             wait.until(d -> text(d, "round-status").contains("No round yet"));
-            ((JavascriptExecutor) engineer).executeScript(
-                    "const s = document.getElementById('round-strategy'); s.value = 'disagreement';"
-                            + "s.dispatchEvent(new CustomEvent('value-changed', {detail: {value: 'disagreement'}}));");
             click(engineer, "start-round");
             wait.until(d -> text(d, "round-status").contains("experts review"));
             // the queue shows each sample's score and why
@@ -96,7 +96,12 @@ class RoundsBrowserTest {
             BrowserLogin.logIn(expert, root.toString(), "rb-expert", "rb-expert-password");
             expert.get(root + "projects/" + p + "/review");
             WebDriverWait ew = new WebDriverWait(expert, Duration.ofSeconds(60));
-            ew.until(d -> text(d, "review-why").contains("#1 of the disagreement queue"));
+            try {
+                ew.until(d -> text(d, "review-why").contains("#1 of the disagreement queue"));
+            } catch (org.openqa.selenium.TimeoutException e) {
+                throw new AssertionError("why: '" + text(expert, "review-why") + "', facts: '" + text(expert, "review-facts")
+                        + "', round: " + given().get("/api/projects/" + p + "/rounds/1").asString(), e);
+            }
             assertTrue(text(expert, "review-facts").contains("Sample " + first), text(expert, "review-facts"));
             new Actions(expert).sendKeys("r").perform();
             ew.until(d -> !given().get("/api/samples/" + first + "/reviews").then().extract().jsonPath()
