@@ -87,13 +87,13 @@ public class ReviewService {
                 + "and x.reserved_until > now())) < ?5 ";
         if (ids.isEmpty()) {
             // else the scheduler's order, when the project's strategy has ranked samples for this model
+            // (project, model, strategy) is the primary key's prefix: a walk in position order, whatever the statistics say
             ids = em.createNativeQuery("select s.id from review_queue q join samples s on s.id = q.sample_id "
-                            + "join projects p on p.id = q.project_id where q.project_id = ?1 and s.split = ?2 "
-                            + "and q.model_version_id = ?4 and q.strategy = p.queue_strategy "
+                            + "where q.project_id = ?1 and q.model_version_id = ?4 and q.strategy = ?7 and s.split = ?2 "
                             + "and not (s.id = any(cast(?6 as bigint[]))) and " + open
                             + "order by q.position limit 1")
                     .setParameter(1, projectId).setParameter(2, split).setParameter(3, user).setParameter(4, modelId)
-                    .setParameter(5, overlap).setParameter(6, skipped).getResultList();
+                    .setParameter(5, overlap).setParameter(6, skipped).setParameter(7, settings[2]).getResultList();
         }
         if (ids.isEmpty()) {
             // else the first sample in id order that I have not judged and that the overlap leaves to me
@@ -392,7 +392,8 @@ public class ReviewService {
 
     private Object[] settings(long projectId) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select review_overlap, reservation_minutes from projects where id = ?1")
+        List<Object[]> rows = em.createNativeQuery("select review_overlap, reservation_minutes, queue_strategy from projects "
+                        + "where id = ?1")
                 .setParameter(1, projectId).getResultList();
         if (rows.isEmpty()) {
             throw ApiException.notFound("Project " + projectId);

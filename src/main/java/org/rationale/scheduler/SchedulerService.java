@@ -124,6 +124,10 @@ public class SchedulerService {
                 }
                 ps.executeBatch();
             }
+            // fresh statistics after a bulk insert, so the review session's queue walk is planned right
+            try (var st = c.createStatement()) {
+                st.execute("analyze review_queue");
+            }
         });
         return out;
     }

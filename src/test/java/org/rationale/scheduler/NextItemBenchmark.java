@@ -1,0 +1,143 @@
+package org.rationale.scheduler;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.rationale.review.ReviewService;
+import org.rationale.security.Caller;
+import org.rationale.testing.Api;
+import org.rationale.testing.Fixtures;
+import org.rationale.testing.PostgresTestResource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * Fetching the next item of a scheduler-ranked queue (10,000 ranked training samples) while 50
+ * reviewers work the same project: each asks for its next sample (the measured call: the
+ * review service, reservation included, without HTTP), "reviews" it and asks again, pausing
+ * {@code bench.think-ms} between samples (default 1,000; 0 = as fast as the server answers). The
+ * baseline in the same run is one reviewer alone. Goal: p95 ≤ 20 ms.
+ * Run: {@code mvn test -Dtest=NextItemBenchmark -DexcludedGroups=none}.
+ */
+@QuarkusTest
+@Tag("benchmark")
+@WithTestResource(PostgresTestResource.class)
+class NextItemBenchmark {
+
+    private static final int REVIEWERS = Integer.getInteger("bench.reviewers", 50);
+    private static final int THINK_MS = Integer.getInteger("bench.think-ms", 1000);
+    private static final int PER_REVIEWER = Integer.getInteger("bench.per-reviewer", 20);
+
+    @Inject
+    ReviewService reviews;
+    @Inject
+    EntityManager em;
+
+    @Transactional
+    void rank(long project, long model) {
+        em.createNativeQuery("insert into review_queue (project_id, model_version_id, strategy, position, sample_id, score, "
+                        + "components) select ?1, ?2, 'hybrid', (row_number() over (order by md5(id::text))) - 1, id, 0.5, '{}' "
+                        + "from samples where project_id = ?1 and split = 'train'")
+                .setParameter(1, project).setParameter(2, model).executeUpdate();
+    }
+
+    @Transactional
+    @SuppressWarnings("unchecked")
+    void explain(long p, long model, String user) {
+        long uid = ((Number) em.createNativeQuery("select id from users where username = ?1").setParameter(1, user)
+                .getSingleResult()).longValue();
+        for (String sql : List.of("explain analyze select s.id from review_queue q join samples s on s.id = q.sample_id "
+                + "join projects p on p.id = q.project_id where q.project_id = " + p + " and s.split = 'train' "
+                + "and q.model_version_id = " + model + " and q.strategy = p.queue_strategy "
+                + "and not exists (select 1 from reviews r where r.sample_id = s.id and r.user_id = " + uid + " and r.model_version_id = " + model + ") "
+                + "and (select count(*) from review_reservations x where x.sample_id = s.id and x.user_id <> " + uid
+                + " and x.reserved_until > now()) < 1 order by q.position limit 1")) {
+            for (Object line : em.createNativeQuery(sql).getResultList()) {
+                System.out.println("EXPLAIN " + line);
+            }
+        }
+    }
+
+    @Test
+    void nextItemUnderFiftyReviewers() throws Exception {
+        long p = Api.newProject("next item bench");
+        given().multiPart("images", "i.idx", Fixtures.idxImages(10_000, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(10_000, 10), "application/octet-stream")
+                .multiPart("split", "train").post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        long model = Api.uploadFixtureCnn(p);
+        rank(p, model);
+        given().contentType(ContentType.JSON).body(java.util.Map.of("overlap", 1))
+                .put("/api/projects/" + p + "/review/settings").then().statusCode(200);
+        List<Caller> callers = new ArrayList<>();
+        for (int i = 0; i <= REVIEWERS; i++) {
+            String name = "nb-" + i;
+            Api.addMember(p, Api.newUser(name, "expert"));
+            callers.add(new Caller(name, "expert"));
+        }
+        explain(p, model, callers.get(REVIEWERS).username());
+        // baseline: one reviewer alone
+        List<Double> alone = new ArrayList<>();
+        List<Long> seenAlone = new ArrayList<>();
+        for (int k = 0; k < 50; k++) {
+            long t0 = System.nanoTime();
+            long s = reviews.next(p, callers.get(REVIEWERS), model, "train", seenAlone).orElseThrow();
+            alone.add((System.nanoTime() - t0) / 1e6);
+            seenAlone.add(s);
+        }
+        List<Double> loaded = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(REVIEWERS);
+        CountDownLatch done = new CountDownLatch(REVIEWERS);
+        long wall = System.nanoTime();
+        for (int i = 0; i < REVIEWERS; i++) {
+            Caller c = callers.get(i);
+            int offset = i;
+            pool.submit(() -> {
+                try {
+                    Thread.sleep(offset * (long) THINK_MS / REVIEWERS);
+                    List<Long> seen = new ArrayList<>();
+                    for (int k = 0; k < PER_REVIEWER; k++) {
+                        long t0 = System.nanoTime();
+                        long s = reviews.next(p, c, model, "train", seen).orElseThrow();
+                        loaded.add((System.nanoTime() - t0) / 1e6);
+                        seen.add(s);
+                        if (THINK_MS > 0) {
+                            Thread.sleep(THINK_MS);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await(30, TimeUnit.MINUTES);
+        pool.shutdown();
+        double seconds = (System.nanoTime() - wall) / 1e9;
+        double[] a = alone.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] l = loaded.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "NEXT alone: p50 %.1f ms, p95 %.1f ms over %d calls%n", pct(a, 50), pct(a, 95), a.length);
+        System.out.printf(Locale.ROOT, "NEXT %d reviewers (think %d ms): p50 %.1f ms, p95 %.1f ms, max %.1f ms over %d calls, "
+                        + "%.0f calls/s; p95 ratio to alone %.1f%n", REVIEWERS, THINK_MS, pct(l, 50), pct(l, 95), l[l.length - 1],
+                l.length, l.length / seconds, pct(l, 95) / pct(a, 95));
+    }
+
+    private static double pct(double[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+}
