@@ -77,8 +77,12 @@ public class ReviewService {
                         + "order by x.sample_id limit 1")
                 .setParameter(1, projectId).setParameter(2, split).setParameter(3, user).setParameter(4, modelId)
                 .setParameter(5, skipped).getResultList();
-        // the overlap rule: fewer than `overlap` other reviewers hold or judged the sample
-        String open = "not exists (select 1 from reviews r where r.sample_id = s.id and r.user_id = ?3 "
+        // the overlap rule: fewer than `overlap` other reviewers hold or judged the sample (for one reviewer a
+        // sample, the usual case, two anti-joins that stop at the first row instead of two counts)
+        String open = overlap == 1 ? "not exists (select 1 from reviews r where r.sample_id = s.id "
+                + "and r.model_version_id = ?4) and not exists (select 1 from review_reservations x where "
+                + "x.sample_id = s.id and x.user_id <> ?3 and x.reserved_until > now()) and ?5 = 1 "
+                : "not exists (select 1 from reviews r where r.sample_id = s.id and r.user_id = ?3 "
                 + "and r.model_version_id = ?4) "
                 + "and (select count(*) from review_reservations x where x.sample_id = s.id and x.user_id <> ?3 "
                 + "and x.reserved_until > now()) + (select count(distinct r.user_id) from reviews r where "

@@ -38,7 +38,7 @@ import java.util.Random;
  *
  * <p>Run: {@code mvn test -Dtest=SimulatedExpertBenchmark -DexcludedGroups=none
  * -Dbench.dataset=decoy|mixed [-Dbench.rounds=3 -Dbench.batch=10 -Dbench.strategies=random,hybrid
- * -Dbench.feedback=rrr -Dbench.share=0.4 -Dbench.reject=area|0.05 -Dbench.epochs=2 -Dbench.pool=5000]}; writes
+ * -Dbench.feedback=rrr -Dbench.share=0.4 -Dbench.reject=area|0.05 -Dbench.epochs=2 -Dbench.pool=5000 -Dbench.train=60000]}; writes
  * {@code target/benchmarks/simulated-expert-<dataset>.{csv,png}}.
  */
 @Tag("benchmark")
@@ -76,9 +76,10 @@ class SimulatedExpertBenchmark {
         List<Strategy> strategies = java.util.Arrays.stream(System.getProperty("bench.strategies",
                 "random,uncertainty,disagreement,hybrid").split(",")).map(Strategy::parse).toList();
 
-        Data train = load("train", dataset, true, share, 101);
+        int trainSize = Integer.getInteger("bench.train", 60_000);
+        Data train = first(load("train", dataset, true, share, 101), trainSize);
         Data test = load("t10k", dataset, false, share, 202);
-        Data clean = load("train", "plain", true, share, 101);
+        Data clean = first(load("train", "plain", true, share, 101), trainSize);
         TrainingRequest request = new TrainingRequest("bench", "train", epochs, 128, 1e-3, 7L).validated();
         List<Row> rows = new ArrayList<>();
         Map<String, Double> references = new LinkedHashMap<>();
@@ -238,6 +239,12 @@ class SimulatedExpertBenchmark {
             p[j] /= (float) sum;
         }
         return p;
+    }
+
+    /** The first n images (Fashion-MNIST's order is already shuffled). */
+    static Data first(Data d, int n) {
+        int m = Math.min(n, d.images().size());
+        return new Data(d.images().subList(0, m), d.shortcuts().subList(0, m));
     }
 
     static byte[] boxMask(LabelledImage.Box box) {
