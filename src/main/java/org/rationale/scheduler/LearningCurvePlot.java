@@ -91,11 +91,14 @@ public final class LearningCurvePlot {
                 double vx = minX + (maxX - minX) * t / 5;
                 int x = left + (right - left) * t / 5;
                 g.drawLine(x, bottom, x, bottom + 4);
-                g.drawString(String.format(Locale.ROOT, "%.4g", vx), x - 10, bottom + 16);
+                g.drawString(maxX - minX >= 5 ? String.format(Locale.ROOT, "%.0f", vx)
+                        : String.format(Locale.ROOT, "%.2f", vx), x - 10, bottom + 16);
             }
             g.drawString(xLabel, (left + right) / 2 - xLabel.length() * 3, height - 10);
             g.drawString(yLabel, left, top - 4 + 0);
             int legendY = top + 14;
+            g.setColor(new Color(255, 255, 255, 220));
+            g.fillRect(right - 156, top + 2, 154, 15 * series.size() + 4);
             for (int k = 0; k < series.size(); k++) {
                 Series s = series.get(k);
                 Color c = PALETTE[k % PALETTE.length];

@@ -27,6 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AttributionMethodsTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void engineIsRepeatable() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(EngineRepeatability.repeatable(), EngineRepeatability.REASON);
+    }
+
     private static final TorchScriptModel CNN = ReferenceFixtures.load("cnn");
     private static final AnalyticModels.Linear LINEAR = new AnalyticModels.Linear(1, 12, 10, 4, 3);
 

@@ -19,6 +19,7 @@ class PyTorchReferenceTest {
     @BeforeAll
     static void load() {
         System.setProperty("ai.djl.offline", "true");
+        org.junit.jupiter.api.Assumptions.assumeTrue(EngineRepeatability.repeatable(), EngineRepeatability.REASON);
         for (String m : new String[] {"linear", "cnn", "smooth"}) {
             MODELS.put(m, ReferenceFixtures.load(m));
         }
