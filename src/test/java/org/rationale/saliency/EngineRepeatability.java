@@ -23,16 +23,23 @@ final class EngineRepeatability {
 
     static synchronized boolean repeatable() {
         if (repeatable == null) {
-            try (TorchScriptModel m = ReferenceFixtures.load("cnn")) {
-                float[] first = m.gradient(ReferenceFixtures.inputs(), ReferenceFixtures.targets()).gradient();
-                boolean same = true;
-                for (int i = 0; i < 30 && same; i++) {
-                    same = Arrays.equals(first, m.gradient(ReferenceFixtures.inputs(), ReferenceFixtures.targets()).gradient());
+            boolean same = true;
+            // the glitches are rare and come and go: many calls, on each fixture, batch and one by one
+            for (String name : new String[] {"cnn", "smooth", "linear"}) {
+                try (TorchScriptModel m = ReferenceFixtures.load(name)) {
+                    InputBatch x = ReferenceFixtures.inputs();
+                    int[] t = ReferenceFixtures.targets();
+                    float[] first = m.gradient(x, t).gradient();
+                    float[] firstOfOne = m.gradient(x.sample(0), new int[] {t[0]}).gradient();
+                    for (int i = 0; i < 150 && same; i++) {
+                        same = Arrays.equals(first, m.gradient(x, t).gradient())
+                                && Arrays.equals(firstOfOne, m.gradient(x.sample(0), new int[] {t[0]}).gradient());
+                    }
                 }
-                repeatable = same;
-                if (!same) {
-                    System.err.println("WARNING: " + REASON);
-                }
+            }
+            repeatable = same;
+            if (!same) {
+                System.err.println("WARNING: " + REASON);
             }
         }
         return repeatable;
