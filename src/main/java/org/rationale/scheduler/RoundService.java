@@ -10,7 +10,6 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.TrainingRequest;
 import org.rationale.model.TrainingService;
-import org.rationale.saliency.MapEncoding;
 import org.rationale.security.Caller;
 import org.rationale.web.ApiException;
 import org.rationale.worker.JobService;
@@ -258,13 +257,7 @@ public class RoundService {
             int w = ((Number) r[0]).intValue();
             int h = ((Number) r[1]).intValue();
             int c = ((Number) r[2]).intValue();
-            float[] raw = MapEncoding.decode((String) r[3], (byte[]) r[4], w * h * c);
-            float[] magnitude = new float[w * h];
-            for (int ch = 0; ch < c; ch++) {
-                for (int p = 0; p < w * h; p++) {
-                    magnitude[p] += Math.abs(raw[ch * w * h + p]);
-                }
-            }
+            float[] magnitude = SchedulerService.magnitude((String) r[3], (byte[]) r[4], w, h, c);
             byte[] mask;
             if (r[5] != null) {
                 mask = new byte[w * h];

@@ -191,14 +191,7 @@ public class SchedulerService {
             int w = ((Number) r[1]).intValue();
             int h = ((Number) r[2]).intValue();
             int c = ((Number) r[3]).intValue();
-            float[] raw = MapEncoding.decode((String) r[4], (byte[]) r[5], w * h * c);
-            float[] magnitude = new float[w * h];
-            for (int ch = 0; ch < c; ch++) {
-                for (int p = 0; p < w * h; p++) {
-                    magnitude[p] += Math.abs(raw[ch * w * h + p]);
-                }
-            }
-            maps.put(((Number) r[0]).longValue(), magnitude);
+            maps.put(((Number) r[0]).longValue(), magnitude((String) r[4], (byte[]) r[5], w, h, c));
             size[0] = w;
             size[1] = h;
         }
@@ -228,6 +221,18 @@ public class SchedulerService {
             t.set(i, evidence.get(i), prior, size[0], size[1]);
         }
         return t;
+    }
+
+    /** A stored map as the scheduler reads it: |attribution| per pixel, summed over channels. */
+    static float[] magnitude(String encoding, byte[] data, int w, int h, int c) {
+        float[] raw = MapEncoding.decode(encoding, data, w * h * c);
+        float[] magnitude = new float[w * h];
+        for (int ch = 0; ch < c; ch++) {
+            for (int p = 0; p < w * h; p++) {
+                magnitude[p] += Math.abs(raw[ch * w * h + p]);
+            }
+        }
+        return magnitude;
     }
 
     /** A real[] as text, {@code {0.1,0.9}}. */

@@ -56,23 +56,6 @@ class NextItemBenchmark {
                 .setParameter(1, project).setParameter(2, model).executeUpdate();
     }
 
-    @Transactional
-    @SuppressWarnings("unchecked")
-    void explain(long p, long model, String user) {
-        long uid = ((Number) em.createNativeQuery("select id from users where username = ?1").setParameter(1, user)
-                .getSingleResult()).longValue();
-        for (String sql : List.of("explain analyze select s.id from review_queue q join samples s on s.id = q.sample_id "
-                + "join projects p on p.id = q.project_id where q.project_id = " + p + " and s.split = 'train' "
-                + "and q.model_version_id = " + model + " and q.strategy = p.queue_strategy "
-                + "and not exists (select 1 from reviews r where r.sample_id = s.id and r.user_id = " + uid + " and r.model_version_id = " + model + ") "
-                + "and (select count(*) from review_reservations x where x.sample_id = s.id and x.user_id <> " + uid
-                + " and x.reserved_until > now()) < 1 order by q.position limit 1")) {
-            for (Object line : em.createNativeQuery(sql).getResultList()) {
-                System.out.println("EXPLAIN " + line);
-            }
-        }
-    }
-
     @Test
     void nextItemUnderFiftyReviewers() throws Exception {
         long p = Api.newProject("next item bench");
@@ -89,7 +72,6 @@ class NextItemBenchmark {
             Api.addMember(p, Api.newUser(name, "expert"));
             callers.add(new Caller(name, "expert"));
         }
-        explain(p, model, callers.get(REVIEWERS).username());
         // baseline: one reviewer alone
         List<Double> alone = new ArrayList<>();
         List<Long> seenAlone = new ArrayList<>();
