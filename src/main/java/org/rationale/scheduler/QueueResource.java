@@ -71,13 +71,7 @@ public class QueueResource {
         Weights w = r.disagreement() == null && r.uncertainty() == null && r.redFlag() == null && r.diversity() == null
                 ? settings.weights() : Weights.of(r.disagreement(), r.uncertainty(), r.redFlag(), r.diversity());
         int batch = r.batchSize() == null ? 20 : r.batchSize();
-        if (batch < 1 || batch > 1000) {
-            throw ApiException.badRequest("Invalid batchSize " + batch, "Between 1 and 1,000");
-        }
         int limit = r.limit() == null ? 50 : r.limit();
-        if (limit < 1 || limit > SchedulerService.STORED) {
-            throw ApiException.badRequest("Invalid limit " + limit, "Between 1 and " + SchedulerService.STORED);
-        }
         return scheduler.rerank(projectId, model(projectId, r.modelId()), s, w, batch, limit).stream()
                 .map(e -> new Entry(e.sampleId(), e.position(), e.score(), e.components())).toList();
     }

@@ -96,6 +96,10 @@ public class SchedulerService {
      */
     @Transactional
     public List<QueueEntry> rerank(long projectId, long modelId, Strategy strategy, Weights weights, int batch, int limit) {
+        if (batch < 1 || batch > 1000) {
+            throw ApiException.badRequest("Invalid batchSize " + batch, "Between 1 and 1,000");
+        }
+        checkLimit(limit);
         Settings settings = settings(projectId);
         ScoreTable table = table(projectId, modelId, settings.method());
         List<QueueRanker.Ranked> ranked = QueueRanker.rank(table, strategy, weights, batch, modelId * 7919L,
@@ -136,9 +140,7 @@ public class SchedulerService {
     @Transactional
     @SuppressWarnings("unchecked")
     public List<QueueEntry> queue(long projectId, long modelId, Strategy strategy, int limit) {
-        if (limit < 1 || limit > STORED) {
-            throw ApiException.badRequest("Invalid limit " + limit, "Between 1 and " + STORED);
-        }
+        checkLimit(limit);
         List<Object[]> rows = em.createNativeQuery("select sample_id, position, score, components from review_queue "
                         + "where project_id = ?1 and model_version_id = ?2 and strategy = ?3 order by position limit ?4")
                 .setParameter(1, projectId).setParameter(2, modelId).setParameter(3, strategy.value())
@@ -274,6 +276,12 @@ public class SchedulerService {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > STORED) {
+            throw ApiException.badRequest("Invalid limit " + limit, "Between 1 and " + STORED);
         }
     }
 }

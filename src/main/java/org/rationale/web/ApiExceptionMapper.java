@@ -72,6 +72,10 @@ public class ApiExceptionMapper {
         };
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         String detail = cause.getMessage();
+        if (status == 404 && cause instanceof IllegalArgumentException) {
+            // JAX-RS answers 404 when a query or path parameter does not convert (limit=ten): it is bad input
+            return respond(400, "Invalid parameter", "A parameter does not have the expected type: " + detail);
+        }
         if (cause instanceof JsonProcessingException jpe) {
             error = "Malformed JSON";
             detail = jpe.getOriginalMessage();

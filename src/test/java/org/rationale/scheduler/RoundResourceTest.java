@@ -138,6 +138,25 @@ class RoundResourceTest {
                 .then().statusCode(400).body("error", containsString("Invalid pool"));
         given().contentType(ContentType.JSON).body(Map.of("method", "crystal-ball")).put("/api/projects/" + p + "/queue/settings")
                 .then().statusCode(400);
+        // with a model: the queue's limit and a rerank's batch size, limit, strategy and weights are checked
+        Api.uploadFixtureCnn(p);
+        for (String limit : List.of("0", "-3", "5001", "ten")) {
+            given().get("/api/projects/" + p + "/queue?strategy=random&limit=" + limit).then().statusCode(400);
+        }
+        given().get("/api/projects/" + p + "/queue?strategy=random&limit=0").then().body("error", equalTo("Invalid limit 0"));
+        given().get("/api/projects/" + p + "/queue?strategy=random&limit=ten").then().body("error", equalTo("Invalid parameter"));
+        given().contentType(ContentType.JSON).body(Map.of("batchSize", 0)).post("/api/projects/" + p + "/queue/rerank")
+                .then().statusCode(400).body("error", equalTo("Invalid batchSize 0"));
+        given().contentType(ContentType.JSON).body(Map.of("limit", 6000)).post("/api/projects/" + p + "/queue/rerank")
+                .then().statusCode(400).body("error", equalTo("Invalid limit 6000"));
+        given().contentType(ContentType.JSON).body(Map.of("strategy", "loudest")).post("/api/projects/" + p + "/queue/rerank")
+                .then().statusCode(400).body("error", containsString("Unknown strategy"));
+        given().contentType(ContentType.JSON).body(Map.of("redFlag", -1)).post("/api/projects/" + p + "/queue/rerank")
+                .then().statusCode(400).body("error", containsString("Invalid weight"));
+        given().contentType(ContentType.JSON).body("{\"batchSize\": ").post("/api/projects/" + p + "/queue/rerank")
+                .then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("modelId", 987654321)).post("/api/projects/" + p + "/queue/rerank")
+                .then().statusCode(404);
         given().post("/api/projects/" + p + "/rounds/7/retrain").then().statusCode(404);
         given().get("/api/projects/" + p + "/rounds/7").then().statusCode(404);
         // the settings did not change on any of the bad requests
