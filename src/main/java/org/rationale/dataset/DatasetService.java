@@ -37,8 +37,11 @@ public class DatasetService {
     private final EntityManager em;
     private final AgroalDataSource dataSource;
     private final ProjectService projects;
+    private final org.rationale.audit.AuditLog audit;
 
-    DatasetService(EntityManager em, AgroalDataSource dataSource, ProjectService projects) {
+    DatasetService(EntityManager em, AgroalDataSource dataSource, ProjectService projects,
+                   org.rationale.audit.AuditLog audit) {
+        this.audit = audit;
         this.em = em;
         this.dataSource = dataSource;
         this.projects = projects;
@@ -83,11 +86,14 @@ public class DatasetService {
         Integer height = null;
         Short channels = null;
         boolean uniform = true;
+        java.security.MessageDigest content = sha256();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             while (source.hasNext()) {
                 LabelledImage img = source.next();
                 int label = labelMap == null ? img.label() : labelMap[img.label()];
                 byte[] png = ImageCodec.encodePng(img.width(), img.height(), img.channels(), img.pixels());
+                content.update(java.nio.ByteBuffer.allocate(8).putInt(label).putInt(png.length).array());
+                content.update(png);
                 ps.setLong(1, d.id);
                 ps.setLong(2, project.id);
                 ps.setString(3, d.split);
@@ -129,9 +135,21 @@ public class DatasetService {
             d.height = height;
             d.channels = channels;
         }
+        audit.record("dataset.import", "dataset:" + d.id, project.id, org.rationale.audit.AuditLog.details(
+                "name", d.name, "split", d.split, "format", d.format, "origin", d.origin, "samples", count,
+                "width", d.width, "height", d.height, "channels", d.channels, "classNames", sourceNames,
+                "contentSha256", java.util.HexFormat.of().formatHex(content.digest())));
         LOG.infof("Imported %d samples into dataset '%s' of project %d in %d ms", count, d.name, project.id,
                 (System.nanoTime() - t0) / 1_000_000);
         return d;
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void setNullableInt(PreparedStatement ps, int i, Integer v) throws SQLException {

@@ -33,6 +33,9 @@ public class ModelService {
     private final Map<Long, BlockModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
     private final ComputeDevice device;
 
+    @jakarta.inject.Inject
+    org.rationale.audit.AuditLog audit;
+
     ModelService(EntityManager em, ProjectService projects, ComputeDevice device) {
         this.em = em;
         this.projects = projects;
@@ -141,6 +144,17 @@ public class ModelService {
                     .setParameter(4, e.getValue()).executeUpdate();
         }
         em.refresh(v);
+        Map<String, String> partHashes = new LinkedHashMap<>();
+        parts.forEach((part, bytes) -> partHashes.put(part, sha256(bytes)));
+        try {
+            audit.record(v.origin.equals("trained") ? "model.trained" : "model.upload", "model:" + v.id, v.projectId,
+                    org.rationale.audit.AuditLog.details("name", v.name, "version", v.version, "kind", v.kind,
+                            "origin", v.origin, "sha256", v.sha256, "parts", partHashes, "parentId", v.parentId,
+                            "trainingJobId", v.trainingJobId, "spec", JSON.readTree(v.spec),
+                            "training", v.training == null ? null : JSON.readTree(v.training)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void check(TorchScriptModel m, InputSpec spec) {

@@ -28,6 +28,8 @@ public class TrainingService {
     private static final Logger LOG = Logger.getLogger(TrainingService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @jakarta.inject.Inject
+    org.rationale.audit.AuditLog audit;
     private final EntityManager em;
     private final ProjectService projects;
     private final DatasetService datasets;
@@ -69,6 +71,8 @@ public class TrainingService {
                         + "values (?1, 'train', 'queued', ?2) returning id")
                 .setParameter(1, projectId).setParameter(2, json(r)).getSingleResult();
         em.createNativeQuery("insert into job_items (job_id) values (?1)").setParameter(1, id.longValue()).executeUpdate();
+        audit.record("job.submit", "job:" + id.longValue(), projectId, org.rationale.audit.AuditLog.details(
+                "kind", "train", "items", 1, "request", r));
         return id.longValue();
     }
 

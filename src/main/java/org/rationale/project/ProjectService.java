@@ -15,9 +15,11 @@ import java.util.Optional;
 public class ProjectService {
 
     private final EntityManager em;
+    private final org.rationale.audit.AuditLog audit;
 
-    ProjectService(EntityManager em) {
+    ProjectService(EntityManager em, org.rationale.audit.AuditLog audit) {
         this.em = em;
+        this.audit = audit;
     }
 
     @Transactional
@@ -44,9 +46,17 @@ public class ProjectService {
         p.persist();
         em.flush();
         em.refresh(p);
+        audit.record("project.create", "project:" + p.id, p.id, org.rationale.audit.AuditLog.details(
+                "name", p.name, "description", p.description));
         if (memberUsername != null) {
-            em.createNativeQuery("insert into project_members (project_id, user_id) select ?1, id from users where username = ?2")
-                    .setParameter(1, p.id).setParameter(2, memberUsername).executeUpdate();
+            @SuppressWarnings("unchecked")
+            List<Object[]> added = em.createNativeQuery("insert into project_members (project_id, user_id) select ?1, id "
+                    + "from users where username = ?2 returning user_id, (select role from users where username = ?2)")
+                    .setParameter(1, p.id).setParameter(2, memberUsername).getResultList();
+            for (Object[] a : added) {
+                audit.record("membership.add", "user:" + a[0], p.id, org.rationale.audit.AuditLog.details(
+                        "username", memberUsername, "role", a[1]));
+            }
         }
         return p;
     }

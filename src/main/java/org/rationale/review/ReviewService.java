@@ -5,6 +5,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.rationale.database.PgArray;
 import org.rationale.database.PgTime;
+import org.rationale.audit.AuditLog;
 import org.rationale.security.Caller;
 import org.rationale.web.ApiException;
 
@@ -33,8 +34,10 @@ public class ReviewService {
 
     private final EntityManager em;
     private final jakarta.enterprise.event.Event<ReviewChanged> changes;
+    private final AuditLog audit;
 
-    ReviewService(EntityManager em, jakarta.enterprise.event.Event<ReviewChanged> changes) {
+    ReviewService(EntityManager em, jakarta.enterprise.event.Event<ReviewChanged> changes, AuditLog audit) {
+        this.audit = audit;
         this.em = em;
         this.changes = changes;
     }
@@ -155,8 +158,8 @@ public class ReviewService {
         em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, sampleId).getSingleResult();
         requireTurn(projectId, sampleId, user, modelId);
         String text = comment == null || comment.isBlank() ? null : comment.strip();
-        List<Object[]> existing = em.createNativeQuery("select id, version from reviews where saliency_map_id = ?1 "
-                + "and user_id = ?2").setParameter(1, mapId).setParameter(2, user).getResultList();
+        List<Object[]> existing = em.createNativeQuery("select id, version, verdict, comment from reviews where "
+                + "saliency_map_id = ?1 and user_id = ?2").setParameter(1, mapId).setParameter(2, user).getResultList();
         if (existing.isEmpty()) {
             if (expectedVersion != null && expectedVersion != 0) {
                 throw new ApiException(409, "Verdict changed meanwhile", "Your verdict on this map was undone in "
@@ -180,8 +183,14 @@ public class ReviewService {
         }
         em.createNativeQuery("delete from review_reservations where sample_id = ?1 and user_id = ?2")
                 .setParameter(1, sampleId).setParameter(2, user).executeUpdate();
+        Review saved = reviews("r.saliency_map_id = ?1 and r.user_id = ?2", mapId, user).get(0);
+        audit.record(caller.username(), "review.verdict", "review:" + saved.id(), projectId, AuditLog.details(
+                "sampleId", sampleId, "saliencyMapId", mapId, "modelId", modelId, "method", saved.method(),
+                "verdict", v, "comment", text, "version", saved.version(),
+                "previousVerdict", existing.isEmpty() ? null : existing.get(0)[2],
+                "previousComment", existing.isEmpty() ? null : existing.get(0)[3]));
         changes.fire(new ReviewChanged(projectId));
-        return reviews("r.saliency_map_id = ?1 and r.user_id = ?2", mapId, user).get(0);
+        return saved;
     }
 
     /**
@@ -223,6 +232,9 @@ public class ReviewService {
         }
         Review r = last.get(0);
         em.createNativeQuery("delete from reviews where id = ?1").setParameter(1, r.id()).executeUpdate();
+        audit.record(caller.username(), "review.undo", "review:" + r.id(), projectId, AuditLog.details(
+                "sampleId", r.sampleId(), "saliencyMapId", r.saliencyMapId(), "modelId", r.modelId(),
+                "verdict", r.verdict(), "version", r.version()));
         reserve(projectId, r.sampleId(), user, ((Number) settings(projectId)[1]).intValue());
         changes.fire(new ReviewChanged(projectId));
         return Optional.of(r);
@@ -315,7 +327,14 @@ public class ReviewService {
                         + "width = excluded.width, height = excluded.height, pixels = excluded.pixels, updated_at = now()")
                 .setParameter(1, sampleId).setParameter(2, user).setParameter(3, k).setParameter(4, mask)
                 .setParameter(5, w).setParameter(6, h).setParameter(7, pixels).executeUpdate();
-        return annotations(sampleId).stream().filter(a -> a.kind().equals(k)).findFirst();
+        Optional<Annotation> saved = annotations(sampleId).stream().filter(a -> a.kind().equals(k)).findFirst();
+        Long projectId = ((Number) em.createNativeQuery("select project_id from samples where id = ?1")
+                .setParameter(1, sampleId).getSingleResult()).longValue();
+        audit.record(caller.username(), "annotation.save", "annotation:" + saved.map(Annotation::id).orElse(0L), projectId,
+                AuditLog.details("sampleId", sampleId, "kind", k, "pixels", pixels, "width", w, "height", h,
+                        "version", saved.map(Annotation::version).orElse(0), "maskSha256",
+                        org.rationale.audit.AuditChain.sha256(mask)));
+        return saved;
     }
 
     /** The masks of a sample, cleared ones (0 pixels) included so their versions are known. */
@@ -391,6 +410,9 @@ public class ReviewService {
         }
         em.createNativeQuery("update projects set review_overlap = ?2, reservation_minutes = ?3 where id = ?1")
                 .setParameter(1, projectId).setParameter(2, o).setParameter(3, m).executeUpdate();
+        audit.record("project.review-settings", "project:" + projectId, projectId, AuditLog.details(
+                "overlap", o, "reservationMinutes", m, "previousOverlap", now.overlap(),
+                "previousReservationMinutes", now.reservationMinutes()));
         return new Settings(o, m);
     }
 

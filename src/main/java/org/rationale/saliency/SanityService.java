@@ -29,6 +29,8 @@ public class SanityService {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final int DEFAULT_SAMPLES = 8;
 
+    @jakarta.inject.Inject
+    org.rationale.audit.AuditLog audit;
     private final EntityManager em;
     private final AttributionMethods methods;
     private final ModelService models;
@@ -97,11 +99,18 @@ public class SanityService {
 
     @Transactional
     void save(long modelId, String method, String parameters, SanityCheck.Result result) {
-        em.createNativeQuery("insert into sanity_checks (model_version_id, method, parameters, passed, final_similarity, "
+        int n = em.createNativeQuery("insert into sanity_checks (model_version_id, method, parameters, passed, final_similarity, "
                         + "result) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict do nothing")
                 .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters)
                 .setParameter(4, result.passed()).setParameter(5, result.finalSimilarity()).setParameter(6, write(result))
                 .executeUpdate();
+        if (n > 0) {
+            Number project = (Number) em.createNativeQuery("select project_id from model_versions where id = ?1")
+                    .setParameter(1, modelId).getSingleResult();
+            audit.record("sanity.check", "model:" + modelId, project.longValue(), org.rationale.audit.AuditLog.details(
+                    "method", method, "parameters", parameters, "passed", result.passed(),
+                    "finalSimilarity", result.finalSimilarity(), "threshold", result.threshold(), "samples", result.samples()));
+        }
     }
 
     /** Outcome of checking every method on one model. */

@@ -40,6 +40,9 @@ public class RoundService {
     private final TrainingService training;
     private final JobService jobs;
 
+    @jakarta.inject.Inject
+    org.rationale.audit.AuditLog audit;
+
     RoundService(EntityManager em, SchedulerService scheduler, ModelService models, TrainingService training,
                  JobService jobs) {
         this.em = em;
@@ -111,6 +114,9 @@ public class RoundService {
         long job = recompute(projectId, model.id);
         em.createNativeQuery("update rounds set recompute_job_id = ?2 where id = ?1").setParameter(1, id.longValue())
                 .setParameter(2, job).executeUpdate();
+        audit.record(caller.username(), "round.start", "round:" + id.longValue(), projectId, org.rationale.audit.AuditLog.details("number", number,
+                "strategy", strategy.value(), "batchSize", batch, "feedback", feedback.value(), "lambda", lambda,
+                "epochs", epochs, "modelId", model.id, "reviewedBefore", reviewedBefore, "recomputeJobId", job));
         return find(projectId, number).orElseThrow();
     }
 
@@ -130,7 +136,11 @@ public class RoundService {
         em.createNativeQuery("update rounds set state = 'training', training_job_id = ?2, reviewed = ?3, masks = ?4 "
                         + "where id = ?1").setParameter(1, round.id()).setParameter(2, job)
                 .setParameter(3, reviewedSamples(projectId)).setParameter(4, shortcutMasks(projectId)).executeUpdate();
-        return find(projectId, number).orElseThrow();
+        Round now = find(projectId, number).orElseThrow();
+        audit.record(caller.username(), "round.retrain", "round:" + round.id(), projectId, org.rationale.audit.AuditLog.details("number", number,
+                "trainingJobId", job, "reviewed", now.reviewed(), "masks", now.masks(), "feedback", round.feedback(),
+                "lambda", round.lambda(), "epochs", round.epochs()));
+        return now;
     }
 
     /** Moves every open round whose job has ended one step on; called by the conductor every few seconds. */
@@ -167,6 +177,8 @@ public class RoundService {
                 em.createNativeQuery("update rounds set state = 'recomputing', trained_model_id = ?2, recompute_job_id = ?3, "
                                 + "test_accuracy = ?4 where id = ?1").setParameter(1, id).setParameter(2, trained)
                         .setParameter(3, recompute).setParameter(4, testAccuracy(job.result())).executeUpdate();
+                audit.record("round.trained", "round:" + id, projectId, org.rationale.audit.AuditLog.details("number", row[1], "trainedModelId", trained,
+                        "testAccuracy", testAccuracy(job.result()), "recomputeJobId", recompute));
             } else if (ended(job.state())) {
                 throw new IllegalStateException("training job " + job.id() + " " + job.state()
                         + (job.error() == null ? "" : ": " + job.error()));
@@ -186,12 +198,16 @@ public class RoundService {
                 scheduler.rerank(projectId, ((Number) row[6]).longValue(), settings.strategy(), settings.weights(),
                         settings.batch(), 1);
                 em.createNativeQuery("update rounds set state = 'reviewing' where id = ?1").setParameter(1, id).executeUpdate();
+                audit.record("round.reviewing", "round:" + id, projectId, org.rationale.audit.AuditLog.details("number", row[1],
+                        "modelId", ((Number) row[6]).longValue(), "strategy", settings.strategy().value()));
             } else {
                 long trained = ((Number) row[5]).longValue();
                 scheduler.rerank(projectId, trained, settings.strategy(), settings.weights(), settings.batch(), 1);
                 Double mass = shortcutMass(projectId, trained);
                 em.createNativeQuery("update rounds set state = 'done', finished_at = now(), shortcut_mass = ?2 where id = ?1")
                         .setParameter(1, id).setParameter(2, mass == null ? null : mass.floatValue()).executeUpdate();
+                audit.record("round.done", "round:" + id, projectId, org.rationale.audit.AuditLog.details("number", row[1], "trainedModelId", trained,
+                        "shortcutMass", mass));
                 LOG.infof("Round %d of project %d done: model %d", ((Number) row[1]).intValue(), projectId, trained);
             }
         }
@@ -202,9 +218,15 @@ public class RoundService {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     void fail(long id, String error) {
-        em.createNativeQuery("update rounds set state = 'failed', error = ?2, finished_at = now() where id = ?1 "
+        int n = em.createNativeQuery("update rounds set state = 'failed', error = ?2, finished_at = now() where id = ?1 "
                 + "and state in ('recomputing', 'training')").setParameter(1, id)
                 .setParameter(2, error == null ? "unknown error" : error).executeUpdate();
+        if (n > 0) {
+            Object[] r = (Object[]) em.createNativeQuery("select project_id, number from rounds where id = ?1")
+                    .setParameter(1, id).getSingleResult();
+            audit.record("round.failed", "round:" + id, ((Number) r[0]).longValue(), org.rationale.audit.AuditLog.details("number", r[1],
+                    "error", error));
+        }
     }
 
     private static boolean ended(String state) {

@@ -34,6 +34,9 @@ public class SchedulerService {
     private final EntityManager em;
     private final AttributionMethods methods;
 
+    @jakarta.inject.Inject
+    org.rationale.audit.AuditLog audit;
+
     SchedulerService(EntityManager em, AttributionMethods methods) {
         this.em = em;
         this.methods = methods;
@@ -77,7 +80,10 @@ public class SchedulerService {
         em.createNativeQuery("update projects set queue_strategy = ?2, queue_weights = ?3, queue_method = ?4, "
                         + "queue_pool = ?5 where id = ?1").setParameter(1, projectId).setParameter(2, s.value())
                 .setParameter(3, json(w)).setParameter(4, m).setParameter(5, p).executeUpdate();
-        return new Settings(s, w, m, p);
+        Settings changed = new Settings(s, w, m, p);
+        audit.record("queue.settings", "project:" + projectId, projectId, org.rationale.audit.AuditLog.details(
+                "settings", changed, "previous", now));
+        return changed;
     }
 
     /** The candidate pool: the project's training samples in a fixed pseudo-random order, the first {@code pool} of them. */
@@ -133,6 +139,11 @@ public class SchedulerService {
                 st.execute("analyze review_queue");
             }
         });
+        audit.record("queue.rank", "project:" + projectId, projectId, org.rationale.audit.AuditLog.details(
+                "modelId", modelId, "strategy", strategy.value(), "weights", weights, "batchSize", batch,
+                "candidates", table.size(), "stored", ranked.size(), "first", ranked.stream().limit(batch)
+                        .map(r -> org.rationale.audit.AuditLog.details("sampleId", r.sampleId(), "score", r.score()))
+                        .toList()));
         return out;
     }
 

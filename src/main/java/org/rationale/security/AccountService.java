@@ -30,6 +30,8 @@ public class AccountService {
     AccountIdentityProvider identities;
     @Inject
     jakarta.enterprise.event.Event<AccountChanged> changes;
+    @Inject
+    org.rationale.audit.AuditLog audit;
 
     AccountService(EntityManager em) {
         this.em = em;
@@ -70,6 +72,8 @@ public class AccountService {
         u.role = r;
         u.enabled = true;
         u.persist();
+        audit.record("user.create", "user:" + u.id, null, org.rationale.audit.AuditLog.details(
+                "username", u.username, "displayName", u.displayName, "role", u.role));
         return view(u);
     }
 
@@ -84,11 +88,17 @@ public class AccountService {
         if (u.role.equals(Role.ADMIN) && u.enabled && !(r.equals(Role.ADMIN) && e) && enabledAdmins() <= 1) {
             throw new ApiException(409, "Last admin", "'" + u.username + "' is the only enabled admin; make another admin first");
         }
+        var before = org.rationale.audit.AuditLog.details("previousRole", u.role, "previousEnabled", u.enabled,
+                "previousDisplayName", u.displayName);
         u.role = r;
         u.enabled = e;
         if (displayName != null && !displayName.isBlank()) {
             u.displayName = displayName.strip();
         }
+        var details = org.rationale.audit.AuditLog.details("username", u.username, "role", u.role, "enabled", u.enabled,
+                "displayName", u.displayName);
+        details.putAll(before);
+        audit.record("user.update", "user:" + u.id, null, details);
         changes.fire(new AccountChanged(u.username));
         return view(u);
     }
@@ -99,6 +109,7 @@ public class AccountService {
         checkPassword(password);
         UserAccount u = require(id);
         u.passwordHash = BcryptUtil.bcryptHash(password);
+        audit.record("user.password", "user:" + u.id, null, org.rationale.audit.AuditLog.details("username", u.username));
         changes.fire(new AccountChanged(u.username));
     }
 
@@ -131,19 +142,29 @@ public class AccountService {
     /** Makes a user a member of a project (idempotent); 404 for an unknown user or project. */
     @Transactional
     public void addMember(long projectId, long userId) {
-        require(userId);
+        UserAccount u = require(userId);
         if (em.createNativeQuery("select 1 from projects where id = ?1").setParameter(1, projectId).getResultList().isEmpty()) {
             throw ApiException.notFound("Project " + projectId);
         }
-        em.createNativeQuery("insert into project_members (project_id, user_id) values (?1, ?2) on conflict do nothing")
-                .setParameter(1, projectId).setParameter(2, userId).executeUpdate();
+        int added = em.createNativeQuery("insert into project_members (project_id, user_id) values (?1, ?2) "
+                + "on conflict do nothing").setParameter(1, projectId).setParameter(2, userId).executeUpdate();
+        if (added > 0) {
+            audit.record("membership.add", "user:" + userId, projectId, org.rationale.audit.AuditLog.details(
+                    "username", u.username, "role", u.role));
+        }
     }
 
     /** Ends a membership; false when there was none. */
     @Transactional
     public boolean removeMember(long projectId, long userId) {
-        return em.createNativeQuery("delete from project_members where project_id = ?1 and user_id = ?2")
+        boolean removed = em.createNativeQuery("delete from project_members where project_id = ?1 and user_id = ?2")
                 .setParameter(1, projectId).setParameter(2, userId).executeUpdate() > 0;
+        if (removed) {
+            UserAccount u = UserAccount.findById(userId);
+            audit.record("membership.remove", "user:" + userId, projectId, org.rationale.audit.AuditLog.details(
+                    "username", u == null ? null : u.username, "role", u == null ? null : u.role));
+        }
+        return removed;
     }
 
     /** Members of a project, by username. */

@@ -20,6 +20,8 @@ import java.util.List;
 @ApplicationScoped
 public class JobQueue {
 
+    @jakarta.inject.Inject
+    org.rationale.audit.AuditLog audit;
     private final EntityManager em;
 
     JobQueue(EntityManager em) {
@@ -80,9 +82,13 @@ public class JobQueue {
                     r[2] == null ? -1 : ((Number) r[2]).longValue(), ((Number) r[3]).intValue()));
         }
         if (!out.isEmpty()) {
-            em.createNativeQuery("update jobs set state = 'running', started_at = coalesce(started_at, now()) "
-                            + "where state = 'queued' and id = any(cast(?1 as bigint[]))")
-                    .setParameter(1, PgArray.ofLongs(out.stream().map(Claim::jobId).distinct().toList())).executeUpdate();
+            List<Object[]> started = em.createNativeQuery("update jobs set state = 'running', started_at = coalesce(started_at, now()) "
+                            + "where state = 'queued' and id = any(cast(?1 as bigint[])) returning id, project_id, kind")
+                    .setParameter(1, PgArray.ofLongs(out.stream().map(Claim::jobId).distinct().toList())).getResultList();
+            for (Object[] j : started) {
+                audit.record("worker:" + workerId, "job.start", "job:" + j[0], ((Number) j[1]).longValue(),
+                        org.rationale.audit.AuditLog.details("kind", j[2], "worker", workerId));
+            }
         }
         return out;
     }
@@ -131,16 +137,24 @@ public class JobQueue {
 
     /** Closes the jobs that have nothing left to do: succeeded, or failed when every item failed. */
     @Transactional
+    @SuppressWarnings("unchecked")
     public void finishDoneJobs(Collection<Long> jobIds) {
         if (jobIds.isEmpty()) {
             return;
         }
-        em.createNativeQuery("update jobs j set state = case when not exists (select 1 from job_items i where "
+        List<Object[]> ended = em.createNativeQuery("update jobs j set state = case when not exists (select 1 from job_items i where "
                         + "i.job_id = j.id and i.state = 'succeeded') and exists (select 1 from job_items i where "
                         + "i.job_id = j.id) then 'failed' else 'succeeded' end, progress = 1, finished_at = now() "
                         + "where j.id = any(cast(?1 as bigint[])) and j.state in ('queued', 'running') and not exists "
-                        + "(select 1 from job_items i where i.job_id = j.id and i.state in ('queued', 'leased'))")
-                .setParameter(1, PgArray.ofLongs(jobIds)).executeUpdate();
+                        + "(select 1 from job_items i where i.job_id = j.id and i.state in ('queued', 'leased')) "
+                        + "returning j.id, j.project_id, j.kind, j.state, (select count(*) from job_items i where i.job_id = j.id "
+                        + "and i.state = 'succeeded'), (select count(*) from job_items i where i.job_id = j.id and i.state = 'failed')")
+                .setParameter(1, PgArray.ofLongs(jobIds)).getResultList();
+        for (Object[] j : ended) {
+            audit.record("job.end", "job:" + j[0], ((Number) j[1]).longValue(), org.rationale.audit.AuditLog.details(
+                    "kind", j[2], "state", j[3], "succeededItems", ((Number) j[4]).longValue(),
+                    "failedItems", ((Number) j[5]).longValue()));
+        }
     }
 
     /**
@@ -153,6 +167,11 @@ public class JobQueue {
                 + "where id = ?1 and state in ('queued', 'running')").setParameter(1, jobId).executeUpdate();
         em.createNativeQuery("update job_items set state = 'cancelled', updated_at = now(), finished_at = now() "
                 + "where job_id = ?1 and state = 'queued'").setParameter(1, jobId).executeUpdate();
+        if (n > 0) {
+            Number project = (Number) em.createNativeQuery("select project_id from jobs where id = ?1").setParameter(1, jobId)
+                    .getSingleResult();
+            audit.record("job.cancel", "job:" + jobId, project.longValue(), org.rationale.audit.AuditLog.details());
+        }
         return n > 0;
     }
 

@@ -31,6 +31,9 @@ public class JobService {
     private final AttributionMethods methods;
     private final JobQueue queue;
 
+    @jakarta.inject.Inject
+    org.rationale.audit.AuditLog audit;
+
     JobService(EntityManager em, ModelService models, AttributionMethods methods, JobQueue queue) {
         this.em = em;
         this.models = models;
@@ -142,6 +145,11 @@ public class JobService {
         } else {
             throw ApiException.badRequest("Missing samples", "samples is a list of ids or {\"projectId\": …, \"split\": …}");
         }
+        Map<String, Object> details = new LinkedHashMap<>(params);
+        details.put("kind", r.type());
+        details.put("priority", priority);
+        details.put("items", items);
+        audit.record("job.submit", "job:" + id, v.projectId, details);
         return id;
     }
 

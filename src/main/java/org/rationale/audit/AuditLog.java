@@ -1,0 +1,151 @@
+package org.rationale.audit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.rationale.security.Access;
+import org.rationale.security.Caller;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The append-only audit trail. {@link #record} joins the caller's transaction, so an event exists
+ * exactly when the change it describes was committed; appends are serialised by a transaction-level
+ * advisory lock so that the chain never forks.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    /** Key of the advisory lock that serialises appends to the chain. */
+    private static final long CHAIN_LOCK = 0x52_41_54_49_4f_4e_41_4cL;
+
+    /** Who acts when no person is logged in (workers, the round conductor, the demo seeder). */
+    public static final String SYSTEM = "system";
+
+    private final EntityManager em;
+    private final Access access;
+
+    AuditLog(EntityManager em, Access access) {
+        this.em = em;
+        this.access = access;
+    }
+
+    /** A payload from alternating keys and values (nulls allowed), in the order given. */
+    public static Map<String, Object> details(Object... keysAndValues) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    /** Appends an event for the logged-in caller (or {@link #SYSTEM}) in the current transaction. */
+    @Transactional
+    public AuditEvent record(String action, String subject, Long projectId, Map<String, ?> payload) {
+        String actor = access.current().map(Caller::username).orElse(SYSTEM);
+        return record(actor, action, subject, projectId, payload);
+    }
+
+    /** Appends an event for a named actor in the current transaction. */
+    @Transactional
+    public AuditEvent record(String actor, String action, String subject, Long projectId, Map<String, ?> payload) {
+        String json = AuditChain.canonical(payload == null ? Map.of() : payload);
+        em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, CHAIN_LOCK).getSingleResult();
+        Object[] last = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), "
+                + "coalesce((select hash from audit_events order by seq desc limit 1), ?1) from audit_events")
+                .setParameter(1, AuditChain.GENESIS).getSingleResult();
+        long seq = ((Number) last[0]).longValue() + 1;
+        String prev = last[1].toString();
+        Instant at = AuditChain.truncate(Instant.now());
+        String hash = AuditChain.hash(seq, at, actor, action, subject, projectId, json, prev);
+        em.createNativeQuery("insert into audit_events (seq, at, actor, action, subject, project_id, payload, prev_hash, hash) "
+                        + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                .setParameter(1, seq).setParameter(2, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC))
+                .setParameter(3, actor).setParameter(4, action).setParameter(5, subject).setParameter(6, projectId)
+                .setParameter(7, json).setParameter(8, prev).setParameter(9, hash).executeUpdate();
+        return new AuditEvent(seq, at, actor, action, subject, projectId, json, prev, hash);
+    }
+
+    /** Recomputes the whole chain from the stored rows. */
+    @Transactional
+    public AuditChain.Verification verify() {
+        AuditChain.Verifier v = new AuditChain.Verifier();
+        stream("select seq, at, actor, action, subject, project_id, payload, prev_hash, hash from audit_events order by seq",
+                ps -> { }, v::accept);
+        return v.result();
+    }
+
+    /** The newest event, if any: its hash stands for the whole chain before it. */
+    @Transactional
+    public Optional<AuditEvent> head() {
+        List<AuditEvent> out = new ArrayList<>();
+        stream("select seq, at, actor, action, subject, project_id, payload, prev_hash, hash from audit_events "
+                + "order by seq desc limit 1", ps -> { }, out::add);
+        return out.stream().findFirst();
+    }
+
+    /** Events of a project in a time range (either end may be null), oldest first, at most {@code limit}. */
+    @Transactional
+    public List<AuditEvent> events(Long projectId, Instant from, Instant to, long afterSeq, int limit) {
+        List<AuditEvent> out = new ArrayList<>();
+        forEach(projectId, from, to, afterSeq, limit, out::add);
+        return out;
+    }
+
+    /** Streams events of a project in a time range (either end may be null), oldest first. */
+    @Transactional
+    public void forEach(Long projectId, Instant from, Instant to, long afterSeq, int limit, Consumer<AuditEvent> sink) {
+        stream("select seq, at, actor, action, subject, project_id, payload, prev_hash, hash from audit_events "
+                + "where (cast(? as bigint) is null or project_id = ?) and (cast(? as timestamptz) is null or at >= ?) "
+                + "and (cast(? as timestamptz) is null or at < ?) and seq > ? order by seq limit ?", ps -> {
+                    ps.setObject(1, projectId);
+                    ps.setObject(2, projectId);
+                    ps.setObject(3, ts(from));
+                    ps.setObject(4, ts(from));
+                    ps.setObject(5, ts(to));
+                    ps.setObject(6, ts(to));
+                    ps.setLong(7, afterSeq);
+                    ps.setInt(8, limit);
+                }, sink);
+    }
+
+    private static OffsetDateTime ts(Instant t) {
+        return t == null ? null : OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private void stream(String sql, Binder binder, Consumer<AuditEvent> sink) {
+        em.unwrap(org.hibernate.Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(5000);
+                binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(read(rs));
+                    }
+                }
+            }
+        });
+    }
+
+    static AuditEvent read(ResultSet rs) throws SQLException {
+        Timestamp at = rs.getTimestamp(2);
+        long project = rs.getLong(6);
+        Long projectId = rs.wasNull() ? null : project;
+        return new AuditEvent(rs.getLong(1), at.toInstant(), rs.getString(3), rs.getString(4), rs.getString(5),
+                projectId, rs.getString(7), rs.getString(8), rs.getString(9));
+    }
+}

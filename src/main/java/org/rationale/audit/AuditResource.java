@@ -1,0 +1,61 @@
+package org.rationale.audit;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.security.Access;
+import org.rationale.security.Role;
+import org.rationale.web.ApiException;
+
+import java.util.List;
+
+/** The audit trail: verification of the hash chain, and its events for auditors. */
+@Path("/api/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Audit")
+@RolesAllowed({Role.ADMIN, Role.AUDITOR})
+public class AuditResource {
+
+    private final AuditLog log;
+    private final Access access;
+
+    AuditResource(AuditLog log, Access access) {
+        this.log = log;
+        this.access = access;
+    }
+
+    @GET
+    @Path("/verify")
+    @Operation(summary = "Recompute the whole hash chain: {valid, events, firstBrokenSeq, headHash, problem}")
+    public AuditChain.Verification verify() {
+        return log.verify();
+    }
+
+    @GET
+    @Path("/events")
+    @Operation(summary = "Events in sequence order, after a sequence number (paging), of one project (admins may omit it)")
+    public List<AuditEvent> events(@QueryParam("projectId") Long projectId, @QueryParam("afterSeq") Long afterSeq,
+                                   @QueryParam("limit") Integer limit) {
+        if (projectId == null) {
+            if (!access.caller().isAdmin()) {
+                throw ApiException.badRequest("Missing projectId", "Auditors read the events of their projects");
+            }
+        } else {
+            access.requireProject(projectId);
+        }
+        int n = limit == null ? 1000 : limit;
+        if (n < 1 || n > 10_000) {
+            throw ApiException.badRequest("Invalid limit " + n, "Between 1 and 10,000");
+        }
+        long after = afterSeq == null ? 0 : afterSeq;
+        if (after < 0) {
+            throw ApiException.badRequest("Invalid afterSeq " + after, "A sequence number, 0 or more");
+        }
+        return log.events(projectId, null, null, after, n);
+    }
+}
