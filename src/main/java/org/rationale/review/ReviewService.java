@@ -259,6 +259,42 @@ public class ReviewService {
                 : reviews("r.project_id = ?1 and r.model_version_id = ?2 order by r.id", projectId, modelId);
     }
 
+    /** A verdict with what the report shows beside it: the reviewer's role, the sample's label, the model's prediction. */
+    public record VerdictRecord(Review review, String reviewerRole, int label, Integer predicted, Double confidence,
+                                String split) {
+    }
+
+    /**
+     * The verdicts of a project as an audit report lists them, oldest first: on one model version
+     * (null: all) and last changed in {@code [from, to)} (either end null: open).
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<VerdictRecord> verdictRecords(long projectId, Long modelId, java.time.Instant from, java.time.Instant to) {
+        List<Object[]> rows = em.createNativeQuery("select r.id, r.sample_id, r.saliency_map_id, r.model_version_id, "
+                        + "m.method, u.username, r.verdict, r.comment, r.version, r.updated_at, u.role, s.label, "
+                        + "p.predicted_label, p.confidence, s.split from reviews r join users u on u.id = r.user_id "
+                        + "join saliency_maps m on m.id = r.saliency_map_id join samples s on s.id = r.sample_id "
+                        + "left join predictions p on p.sample_id = r.sample_id and p.model_version_id = r.model_version_id "
+                        + "where r.project_id = ?1 and (cast(?2 as bigint) is null or r.model_version_id = ?2) "
+                        + "and (cast(?3 as timestamptz) is null or r.updated_at >= ?3) "
+                        + "and (cast(?4 as timestamptz) is null or r.updated_at < ?4) order by r.updated_at, r.id")
+                .setParameter(1, projectId).setParameter(2, modelId)
+                .setParameter(3, from == null ? null : java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC))
+                .setParameter(4, to == null ? null : java.time.OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC))
+                .getResultList();
+        List<VerdictRecord> out = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            Review review = new Review(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue(),
+                    ((Number) r[3]).longValue(), (String) r[4], (String) r[5], (String) r[6], (String) r[7],
+                    ((Number) r[8]).intValue(), PgTime.of(r[9]));
+            out.add(new VerdictRecord(review, (String) r[10], ((Number) r[11]).intValue(),
+                    r[12] == null ? null : ((Number) r[12]).intValue(), r[13] == null ? null : ((Number) r[13]).doubleValue(),
+                    (String) r[14]));
+        }
+        return out;
+    }
+
     @SuppressWarnings("unchecked")
     private List<Review> reviews(String where, Object... params) {
         var q = em.createNativeQuery("select r.id, r.sample_id, r.saliency_map_id, r.model_version_id, m.method, u.username, "

@@ -48,6 +48,60 @@ public class SaliencyService {
         this.datasets = datasets;
     }
 
+    /** How the stored maps of one method (with its parameters) under a model version fare on the quality metrics. */
+    public record MethodQuality(long modelId, String method, String parameters, long maps, Double meanCompletenessGap,
+                                Double maxCompletenessGap, long mapsWithCurves, Double meanDeletionAuc,
+                                Double meanInsertionAuc) {
+    }
+
+    /** The quality of every method's stored maps under the given model versions. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<MethodQuality> quality(java.util.Collection<Long> modelIds) {
+        if (modelIds.isEmpty()) {
+            return List.of();
+        }
+        List<Object[]> rows = em.createNativeQuery("select model_version_id, method, parameters, count(*), "
+                        + "avg(abs(cast(cast(metrics as jsonb) ->> 'completenessGap' as double precision))), "
+                        + "max(abs(cast(cast(metrics as jsonb) ->> 'completenessGap' as double precision))), "
+                        + "count(cast(metrics as jsonb) ->> 'deletionAuc'), "
+                        + "avg(cast(cast(metrics as jsonb) ->> 'deletionAuc' as double precision)), "
+                        + "avg(cast(cast(metrics as jsonb) ->> 'insertionAuc' as double precision)) "
+                        + "from saliency_maps where model_version_id = any(cast(?1 as bigint[])) "
+                        + "group by model_version_id, method, parameters order by model_version_id, method, parameters")
+                .setParameter(1, org.rationale.database.PgArray.ofLongs(modelIds)).getResultList();
+        List<MethodQuality> out = new java.util.ArrayList<>();
+        for (Object[] r : rows) {
+            out.add(new MethodQuality(((Number) r[0]).longValue(), (String) r[1], (String) r[2], ((Number) r[3]).longValue(),
+                    number(r[4]), number(r[5]), ((Number) r[6]).longValue(), number(r[7]), number(r[8])));
+        }
+        return out;
+    }
+
+    private static Double number(Object o) {
+        return o == null ? null : ((Number) o).doubleValue();
+    }
+
+    /** A stored map drawn over its image (PNG), for thumbnails; empty when there is no such map. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public java.util.Optional<byte[]> overlayPng(long mapId, double opacity, int zoom) {
+        List<Object[]> rows = em.createNativeQuery("select sample_id, encoding, data, width, height, channels "
+                + "from saliency_maps where id = ?1").setParameter(1, mapId).getResultList();
+        if (rows.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Object[] r = rows.get(0);
+        int w = ((Number) r[3]).intValue();
+        int h = ((Number) r[4]).intValue();
+        int c = ((Number) r[5]).intValue();
+        float[] values = MapEncoding.decode((String) r[1], (byte[]) r[2], w * h * c);
+        return datasets.imagePng(((Number) r[0]).longValue()).map(png -> {
+            var px = org.rationale.dataset.ImageCodec.decodePng(png);
+            return HeatmapRenderer.overlayPng(px.data(), px.channels(), values, c, h, w, opacity, zoom);
+        });
+    }
+
     /**
      * The map of a sample under a model version: read from storage, or computed (outside any
      * transaction: a long computation must not hold a connection or hit a transaction timeout) and

@@ -181,6 +181,31 @@ public class SchedulerService {
                 ((Number) r[1]).doubleValue(), components((String) r[2])));
     }
 
+    /**
+     * Why each of the given samples was in front of its reviewers: its place in the stored queue of
+     * a strategy (null: the project's) under each model version. Keyed by model id, then sample id.
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public Map<Long, Map<Long, Reason>> reasons(long projectId, String strategy, Map<Long, ? extends java.util.Collection<Long>>
+            samplesByModel) {
+        String st = strategy == null ? settings(projectId).strategy().value() : Strategy.parse(strategy).value();
+        Map<Long, Map<Long, Reason>> out = new HashMap<>();
+        for (var e : samplesByModel.entrySet()) {
+            Map<Long, Reason> bySample = new HashMap<>();
+            for (Object[] r : (List<Object[]>) em.createNativeQuery("select sample_id, position, score, components "
+                            + "from review_queue where project_id = ?1 and model_version_id = ?2 and strategy = ?3 "
+                            + "and sample_id = any(cast(?4 as bigint[]))").setParameter(1, projectId)
+                    .setParameter(2, e.getKey()).setParameter(3, st)
+                    .setParameter(4, org.rationale.database.PgArray.ofLongs(e.getValue())).getResultList()) {
+                bySample.put(((Number) r[0]).longValue(), new Reason(st, ((Number) r[1]).intValue(),
+                        ((Number) r[2]).doubleValue(), components((String) r[3])));
+            }
+            out.put(e.getKey(), bySample);
+        }
+        return out;
+    }
+
     /** The evidence of the pool under a model: predictions, |map| per pixel of the queue method, masks. */
     @SuppressWarnings("unchecked")
     ScoreTable table(long projectId, long modelId, String method) {

@@ -1,0 +1,70 @@
+package org.rationale.audit;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The verdicts of a report as CSV (RFC 4180), one row per verdict, safe to open in a spreadsheet. */
+public final class CsvReport {
+
+    public static final List<String> COLUMNS = List.of("review_id", "time", "reviewer", "role", "sample_id", "split",
+            "label", "label_name", "predicted", "predicted_name", "confidence", "saliency_map_id", "method", "model_id",
+            "verdict", "comment", "version", "queue_strategy", "queue_position", "queue_score");
+
+    private CsvReport() {
+    }
+
+    public static void write(Report report, Writer out) throws IOException {
+        out.write(String.join(",", COLUMNS));
+        out.write("\r\n");
+        for (Report.Verdict v : report.verdicts()) {
+            List<Object> row = new ArrayList<>(COLUMNS.size());
+            row.add(v.reviewId());
+            row.add(AuditChain.time(v.at()));
+            row.add(v.reviewer());
+            row.add(v.role());
+            row.add(v.sampleId());
+            row.add(v.split());
+            row.add(v.label());
+            row.add(v.labelName());
+            row.add(v.predicted());
+            row.add(v.predictedName());
+            row.add(v.confidence());
+            row.add(v.saliencyMapId());
+            row.add(v.method());
+            row.add(v.modelId());
+            row.add(v.verdict());
+            row.add(v.comment());
+            row.add(v.version());
+            row.add(v.choice() == null ? null : v.choice().strategy());
+            row.add(v.choice() == null ? null : v.choice().position() + 1);
+            row.add(v.choice() == null ? null : v.choice().score());
+            for (int i = 0; i < row.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.write(cell(row.get(i)));
+            }
+            out.write("\r\n");
+        }
+    }
+
+    /**
+     * One cell: quoted when it holds a comma, quote or line break; text a spreadsheet would run as a
+     * formula (starting with =, +, -, @, tab or carriage return) gets a leading apostrophe.
+     */
+    static String cell(Object value) {
+        if (value == null) {
+            return "";
+        }
+        String s = value.toString();
+        if (value instanceof String && !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+            s = "'" + s;
+        }
+        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
+            return "\"" + s.replace("\"", "\"\"") + "\"";
+        }
+        return s;
+    }
+}

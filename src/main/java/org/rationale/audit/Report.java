@@ -1,0 +1,88 @@
+package org.rationale.audit;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An audit report of a project: what the JSON export holds field for field (its schema is
+ * {@code /schemas/report.schema.json}), and what the PDF, HTML and CSV exports are drawn from.
+ */
+public record Report(int reportVersion, Instant generatedAt, String generatedBy, Scope scope, ProjectInfo project,
+                     List<Model> models, List<Method> methods, List<Reviewer> reviewers, List<Verdict> verdicts,
+                     List<Override> overrides, Agreement agreement, Scheduler scheduler, List<Round> rounds,
+                     List<Limit> limits, List<Regulation> regulation, AuditStatus audit) {
+
+    /** What the report covers: every field null means the whole project. */
+    public record Scope(Long modelId, Integer round, Instant from, Instant to, String description) {
+    }
+
+    public record ProjectInfo(long id, String name, String description, List<String> classNames,
+                              List<DatasetInfo> datasets) {
+    }
+
+    /** A dataset with the hash of its imported content (from the import's audit event). */
+    public record DatasetInfo(long id, String name, String split, String format, int samples, String origin,
+                              Instant importedAt, String contentSha256) {
+    }
+
+    /** A model version: identity, lineage (oldest first, ending with this one) and how it was made. */
+    public record Model(long id, String name, int version, String kind, String origin, String sha256, Long parentId,
+                        List<Long> lineage, Instant createdAt, Object training, Object spec, List<SanityOutcome> sanityChecks) {
+    }
+
+    public record SanityOutcome(String method, boolean passed, double finalSimilarity, double threshold, int samples) {
+    }
+
+    /** A method with its parameters and the quality of its maps under one model version. */
+    public record Method(long modelId, String method, String parameters, long maps, Double meanCompletenessGap,
+                         Double maxCompletenessGap, long mapsWithCurves, Double meanDeletionAuc, Double meanInsertionAuc,
+                         String sanityCheck) {
+    }
+
+    public record Reviewer(String username, String role, long verdicts, long accepted, long rejected, long unsure) {
+    }
+
+    /** One verdict as it stands, with the map it judged and why the scheduler chose the sample. */
+    public record Verdict(long reviewId, Instant at, String reviewer, String role, long sampleId, String split, int label,
+                          String labelName, Integer predicted, String predictedName, Double confidence, long saliencyMapId,
+                          String method, long modelId, String verdict, String comment, int version, Choice choice) {
+    }
+
+    /** Why a sample was in front of the reviewer: its place in the scheduler's stored queue. */
+    public record Choice(String strategy, int position, double score, Map<String, Double> components) {
+    }
+
+    /** A verdict changed or undone after it was first given (from the audit trail). */
+    public record Override(long seq, Instant at, String reviewer, String action, long sampleId, long saliencyMapId,
+                           String from, String to) {
+    }
+
+    public record Agreement(int verdicts, List<Pair> pairs, Double krippendorffsAlpha, Double fleissKappa,
+                            List<String> disagreements) {
+    }
+
+    public record Pair(String raterA, String raterB, int commonItems, double observedAgreement, Double kappa) {
+    }
+
+    public record Scheduler(String strategy, Map<String, Double> weights, String method, int pool, String explanation) {
+    }
+
+    public record Round(int number, String state, String strategy, int batchSize, String feedback, double lambda,
+                       int epochs, long modelId, Long trainedModelId, int reviewedBefore, Integer reviewed, Integer masks,
+                       Double testAccuracy, Double shortcutMass, String startedBy, Instant startedAt, Instant finishedAt) {
+    }
+
+    /** A known limit of saliency, and whether (and how) this project's sanity checks tested it. */
+    public record Limit(String limit, String explanation, boolean tested, String evidence) {
+    }
+
+    /** How the report answers one article of the EU AI Act. */
+    public record Regulation(String article, String title, String requirement, String evidence) {
+    }
+
+    /** The chain as verified when the report was made. */
+    public record AuditStatus(boolean valid, long events, Long firstBrokenSeq, String headHash, Long headSeq,
+                              long projectEvents) {
+    }
+}

@@ -1,0 +1,189 @@
+package org.rationale.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The report laid out once as headings, paragraphs, tables and figures, in reading order; the HTML
+ * and PDF exports each draw these blocks in their own medium.
+ */
+public final class ReportDocument {
+
+    /** One block of the document. */
+    public sealed interface Block permits Heading, Paragraph, Status, Table, Figures {
+    }
+
+    public record Heading(int level, String text) implements Block {
+    }
+
+    public record Paragraph(String text) implements Block {
+    }
+
+    /** A verdict on the whole (the audit chain), shown prominently. */
+    public record Status(boolean good, String text) implements Block {
+    }
+
+    public record Table(List<String> head, List<List<Object>> rows) implements Block {
+    }
+
+    public record Figure(byte[] png, String caption) {
+    }
+
+    /** Images side by side; {@code small} for thumbnails. */
+    public record Figures(List<Figure> figures, boolean small) implements Block {
+    }
+
+    private final List<Block> blocks = new ArrayList<>();
+
+    private ReportDocument() {
+    }
+
+    public static List<Block> of(Report r, Map<String, byte[]> plots, Map<Long, byte[]> thumbnails) {
+        ReportDocument d = new ReportDocument();
+        d.heading(1, "Audit report: " + r.project().name());
+        d.para("Generated " + AuditChain.time(r.generatedAt()) + " by " + r.generatedBy() + ". Scope: "
+                + r.scope().description() + ". Report format version " + r.reportVersion() + ".");
+
+        d.heading(2, "Audit trail");
+        Report.AuditStatus a = r.audit();
+        d.status(a.valid(), a.valid() ? "Chain intact" : "Chain BROKEN at event " + a.firstBrokenSeq());
+        d.para("Chain of " + a.events() + " events; head event " + or(a.headSeq()) + ", hash " + a.headHash()
+                + ". Events of this project: " + a.projectEvents() + ".");
+
+        d.heading(2, "Project and training data");
+        d.para(r.project().description() == null ? "" : r.project().description());
+        d.para("Classes: " + String.join(", ", r.project().classNames()));
+        d.table(List.of("Dataset", "Split", "Format", "Samples", "Origin", "Imported", "Content SHA-256"),
+                r.project().datasets().stream().map(s -> row(s.name() + " (#" + s.id() + ")", s.split(),
+                        s.format(), s.samples(), s.origin(), time(s.importedAt()), or(s.contentSha256()))).toList());
+
+        d.heading(2, "Models");
+        for (Report.Model m : r.models()) {
+            d.heading(3, m.name() + " v" + m.version() + " (model " + m.id() + ")");
+            d.table(List.of("Field", "Value"), List.of(
+                    row("SHA-256", or(m.sha256())), row("Kind / origin", m.kind() + " / " + m.origin()),
+                    row("Created", time(m.createdAt())), row("Lineage (oldest first)", m.lineage().toString()),
+                    row("Training data and parameters", m.training() == null ? "uploaded, trained elsewhere"
+                            : ReportService.JSON.valueToTree(m.training()).toString()),
+                    row("Input spec", ReportService.JSON.valueToTree(m.spec()).toString())));
+        }
+
+        d.heading(2, "Attribution methods and their quality");
+        d.table(List.of("Model", "Method", "Parameters", "Maps", "Completeness gap (mean / max)", "Deletion AUC",
+                "Insertion AUC", "Maps with curves", "Sanity check"), r.methods().stream().map(m -> row(
+                m.modelId(), m.method(), m.parameters(), m.maps(), num(m.meanCompletenessGap()) + " / "
+                        + num(m.maxCompletenessGap()), num(m.meanDeletionAuc()), num(m.meanInsertionAuc()),
+                m.mapsWithCurves(), m.sanityCheck())).toList());
+
+        d.heading(2, "Known limits of saliency");
+        d.table(List.of("Limit", "What it means", "Tested here", "Evidence"), r.limits().stream().map(l -> row(
+                l.limit(), l.explanation(), l.tested() ? "yes" : "no", l.evidence())).toList());
+
+        d.heading(2, "Reviewers");
+        d.table(List.of("Reviewer", "Role", "Verdicts", "Accepted", "Rejected", "Unsure"), r.reviewers().stream()
+                .map(v -> row(v.username(), v.role(), v.verdicts(), v.accepted(), v.rejected(), v.unsure()))
+                .toList());
+
+        d.heading(2, "Scheduler: why these samples");
+        d.para("Strategy " + r.scheduler().strategy() + ", weights " + r.scheduler().weights() + ", map method "
+                + r.scheduler().method() + ", candidate pool " + r.scheduler().pool() + ". " + r.scheduler().explanation());
+
+        d.heading(2, "Rounds");
+        d.table(List.of("Round", "State", "Strategy", "Batch", "Feedback", "λ", "Epochs", "Model → trained", "Reviewed",
+                "Masks", "Test accuracy", "Shortcut mass", "Started by", "Started", "Finished"), r.rounds().stream()
+                .map(x -> row(x.number(), x.state(), x.strategy(), x.batchSize(), x.feedback(), x.lambda(),
+                        x.epochs(), x.modelId() + " → " + or(x.trainedModelId()), or(x.reviewed()), or(x.masks()),
+                        pct(x.testAccuracy()), num(x.shortcutMass()), x.startedBy(), time(x.startedAt()),
+                        time(x.finishedAt()))).toList());
+        List<Figure> curves = new ArrayList<>();
+        plots.forEach((title, png) -> curves.add(new Figure(png, title)));
+        d.figures(curves, false);
+
+        d.heading(2, "Agreement between reviewers");
+        Report.Agreement ag = r.agreement();
+        d.para(ag.verdicts() + " verdicts. Krippendorff's α " + num(ag.krippendorffsAlpha()) + ", Fleiss' κ "
+                + num(ag.fleissKappa()) + ". Maps reviewers disagree on: " + (ag.disagreements().isEmpty() ? "none"
+                : String.join(", ", ag.disagreements())) + ".");
+        d.table(List.of("Reviewer A", "Reviewer B", "Common maps", "Observed agreement", "Cohen's κ"), ag.pairs().stream()
+                .map(p -> row(p.raterA(), p.raterB(), p.commonItems(), num(p.observedAgreement()),
+                        num(p.kappa()))).toList());
+
+        d.heading(2, "Overrides");
+        d.table(List.of("Event", "Time", "Reviewer", "Action", "Sample", "Map", "From", "To"), r.overrides().stream()
+                .map(o -> row(o.seq(), time(o.at()), o.reviewer(), o.action(), o.sampleId(), o.saliencyMapId(),
+                        o.from(), or(o.to()))).toList());
+
+        d.heading(2, "A sample of the decisions");
+        List<Figure> maps = new ArrayList<>();
+        for (Report.Verdict v : ReportService.sampleOfDecisions(r.verdicts(), thumbnails.size())) {
+            byte[] png = thumbnails.get(v.saliencyMapId());
+            if (png != null) {
+                maps.add(new Figure(png, v.verdict() + " by " + v.reviewer() + ": sample " + v.sampleId() + " ("
+                        + v.labelName() + "), predicted " + or(v.predictedName()) + ", " + v.method()));
+            }
+        }
+        d.figures(maps, true);
+
+        d.heading(2, "Verdicts (" + r.verdicts().size() + ")");
+        d.table(List.of("Time", "Reviewer", "Sample", "Label", "Predicted", "Confidence", "Map", "Method", "Model",
+                "Verdict", "Comment", "Why chosen"), r.verdicts().stream().map(v -> row(time(v.at()),
+                v.reviewer() + " (" + v.role() + ")", v.sampleId(), v.labelName(), or(v.predictedName()),
+                num(v.confidence()), v.saliencyMapId(), v.method(), v.modelId(), v.verdict(), or(v.comment()),
+                v.choice() == null ? "" : "#" + (v.choice().position() + 1) + " of " + v.choice().strategy() + ", score "
+                        + num(v.choice().score()))).toList());
+
+        d.heading(2, "EU AI Act");
+        d.table(List.of("Article", "Title", "Asks", "Where this report answers"), r.regulation().stream()
+                .map(x -> row(x.article(), x.title(), x.requirement(), x.evidence())).toList());
+        return d.blocks;
+    }
+
+    private void heading(int level, String text) {
+        blocks.add(new Heading(level, text));
+    }
+
+    private void para(String text) {
+        if (text != null && !text.isBlank()) {
+            blocks.add(new Paragraph(text));
+        }
+    }
+
+    private void status(boolean good, String text) {
+        blocks.add(new Status(good, text));
+    }
+
+    private void table(List<String> head, List<List<Object>> rows) {
+        blocks.add(new Table(head, rows));
+    }
+
+    private void figures(List<Figure> figures, boolean small) {
+        if (!figures.isEmpty()) {
+            blocks.add(new Figures(figures, small));
+        }
+    }
+
+    static String time(java.time.Instant t) {
+        return t == null ? "" : AuditChain.time(t).substring(0, 19).replace('T', ' ') + " UTC";
+    }
+
+    static String num(Double d) {
+        return d == null ? "–" : String.format(java.util.Locale.ROOT, "%.3f", d);
+    }
+
+    static String num(double d) {
+        return String.format(java.util.Locale.ROOT, "%.3f", d);
+    }
+
+    static String pct(Double d) {
+        return d == null ? "–" : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * d);
+    }
+
+    static List<Object> row(Object... cells) {
+        return java.util.Arrays.asList(cells);
+    }
+
+    static Object or(Object o) {
+        return o == null ? "–" : o;
+    }
+}
