@@ -56,6 +56,28 @@ public final class PdfReport {
         }
     }
 
+    /** Column widths after the longest text in each (header and the first 200 rows), within 4 to 40 characters. */
+    static float[] widths(ReportDocument.Table t) {
+        float[] w = new float[t.head().size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.max(4, Math.min(40, longestWord(t.head().get(i))));
+        }
+        for (List<Object> row : t.rows().subList(0, Math.min(200, t.rows().size()))) {
+            for (int i = 0; i < w.length && i < row.size(); i++) {
+                w[i] = Math.max(w[i], Math.min(40, String.valueOf(row.get(i)).length()));
+            }
+        }
+        return w;
+    }
+
+    private static int longestWord(String s) {
+        int best = 0;
+        for (String word : s.split("\\s+")) {
+            best = Math.max(best, word.length());
+        }
+        return best;
+    }
+
     public static void write(Report r, List<ReportDocument.Block> blocks, OutputStream out) {
         loadFonts();
         Font body = new Font(regular, 9);
@@ -79,7 +101,6 @@ public final class PdfReport {
                     Paragraph p = new Paragraph(x.text(), new Font(bold, x.level() == 1 ? 18 : x.level() == 2 ? 13 : 10.5f));
                     p.setSpacingBefore(x.level() == 1 ? 0 : 10);
                     p.setSpacingAfter(4);
-                    p.setKeepTogether(true);
                     doc.add(p);
                 } else if (b instanceof ReportDocument.Paragraph x) {
                     Paragraph p = new Paragraph(x.text(), body);
@@ -94,7 +115,7 @@ public final class PdfReport {
                         doc.add(new Paragraph("None.", body));
                         continue;
                     }
-                    PdfPTable t = new PdfPTable(x.head().size());
+                    PdfPTable t = new PdfPTable(widths(x));
                     t.setWidthPercentage(100);
                     t.setHeaderRows(1);
                     t.setSpacingBefore(2);
