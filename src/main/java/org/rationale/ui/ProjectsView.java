@@ -181,6 +181,14 @@ public class ProjectsView extends VerticalLayout {
         roundsButton.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
         roundsButton.addClassName("rounds-button");
         actions.add(roundsButton);
+        if (caller.hasAnyRole(Role.ADMIN, Role.AUDITOR, Role.ENGINEER)) {
+            Button report = new Button("Audit report", VaadinIcon.FILE_TEXT_O.create(),
+                    e -> getUI().ifPresent(ui -> ui.navigate(org.rationale.ui.audit.ReportsView.class,
+                            new RouteParameters("projectId", p.id.toString()))));
+            report.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+            report.addClassName("report-button");
+            actions.add(report);
+        }
         card.add(actions);
         return card;
     }

@@ -47,16 +47,8 @@ public class AgreementView extends VerticalLayout implements BeforeEnterObserver
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         removeAll();
-        long id;
-        try {
-            id = Long.parseLong(event.getRouteParameters().get("projectId").orElse(""));
-        } catch (NumberFormatException e) {
-            id = -1;
-        }
-        long projectId = id;
-        Project p = projects.find(projectId).filter(x -> access.sees(x.id)).orElse(null);
+        Project p = org.rationale.ui.ProjectRoute.resolve(event, projects, access, this).orElse(null);
         if (p == null) {
-            add(new RouterLink("← Projects", ProjectsView.class), new H2("Project not found"));
             return;
         }
         ReviewService.AgreementReport r = reviews.agreement(p.id, null);

@@ -132,16 +132,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     public void beforeEnter(BeforeEnterEvent event) {
         removeAll();
         caller = access.caller();
-        long id;
-        try {
-            id = Long.parseLong(event.getRouteParameters().get("projectId").orElse(""));
-        } catch (NumberFormatException e) {
-            id = -1;
-        }
-        long projectId = id;
-        project = projects.find(projectId).filter(p -> access.sees(p.id)).orElse(null);
+        project = org.rationale.ui.ProjectRoute.resolve(event, projects, access, this).orElse(null);
         if (project == null) {
-            add(new RouterLink("← Projects", ProjectsView.class), new H2("Project not found"));
             return;
         }
         List<ModelVersion> versions = models.list(project.id);

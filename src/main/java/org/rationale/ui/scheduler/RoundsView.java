@@ -89,16 +89,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         removeAll();
-        long id;
-        try {
-            id = Long.parseLong(event.getRouteParameters().get("projectId").orElse(""));
-        } catch (NumberFormatException e) {
-            id = -1;
-        }
-        long projectId = id;
-        project = projects.find(projectId).filter(x -> access.sees(x.id)).orElse(null);
+        project = org.rationale.ui.ProjectRoute.resolve(event, projects, access, this).orElse(null);
         if (project == null) {
-            add(new RouterLink("← Projects", ProjectsView.class), new H2("Project not found"));
             return;
         }
         boolean engineer = access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false);

@@ -1,0 +1,201 @@
+package org.rationale.ui.audit;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.server.StreamResource;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import org.rationale.audit.AuditChain;
+import org.rationale.audit.AuditEvent;
+import org.rationale.audit.AuditLog;
+import org.rationale.audit.ReportService;
+import org.rationale.model.ModelService;
+import org.rationale.model.ModelVersion;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
+import org.rationale.scheduler.RoundService;
+import org.rationale.security.Access;
+import org.rationale.security.Caller;
+import org.rationale.security.Role;
+import org.rationale.ui.MainLayout;
+import org.rationale.ui.ProjectRoute;
+import org.rationale.ui.ProjectsView;
+import org.rationale.web.ApiException;
+
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where auditors take a project's report away: choose the scope (a model version, a round, a date
+ * range), download it as PDF, HTML, JSON or CSV, verify the audit chain, and see earlier downloads
+ * with their hashes.
+ */
+@Route(value = "projects/:projectId/reports", layout = MainLayout.class)
+@PageTitle("Audit report · Rationale")
+@RolesAllowed({Role.ADMIN, Role.AUDITOR, Role.ENGINEER})
+public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private final ProjectService projects;
+    private final ModelService models;
+    private final RoundService rounds;
+    private final ReportService reports;
+    private final AuditLog audit;
+    private final Access access;
+    private Project project;
+    private final Select<ModelVersion> model = new Select<>();
+    private final Select<Integer> round = new Select<>();
+    private final DatePicker from = new DatePicker("From");
+    private final DatePicker to = new DatePicker("To (inclusive)");
+    private final HorizontalLayout downloads = new HorizontalLayout();
+    private final Paragraph scopeMessage = new Paragraph();
+    private final Grid<AuditEvent> exports = new Grid<>();
+
+    @Inject
+    public ReportsView(ProjectService projects, ModelService models, RoundService rounds, ReportService reports,
+                       AuditLog audit, Access access) {
+        this.projects = projects;
+        this.models = models;
+        this.rounds = rounds;
+        this.reports = reports;
+        this.audit = audit;
+        this.access = access;
+        addClassName("reports-view");
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        removeAll();
+        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        if (project == null) {
+            return;
+        }
+        Caller caller = access.caller();
+        add(new RouterLink("← Projects", ProjectsView.class), new H2("Audit report · " + project.name));
+        add(new Paragraph("Who decided what, on which model and map: model identity and lineage, methods and their "
+                + "quality, every verdict with its map and comment, agreement, the scheduler's reasons, the rounds, the "
+                + "limits of saliency, the EU AI Act mapping and the audit chain's head. Each download is itself "
+                + "recorded in the audit trail with its SHA-256."));
+
+        model.setLabel("Model version");
+        model.setEmptySelectionAllowed(true);
+        model.setEmptySelectionCaption("All versions");
+        model.setItemLabelGenerator(m -> m == null ? "All versions" : m.name + " v" + m.version + " (#" + m.id + ")");
+        model.setItems(models.list(project.id));
+        model.setId("report-model");
+        round.setLabel("Round");
+        round.setEmptySelectionAllowed(true);
+        round.setEmptySelectionCaption("All rounds");
+        round.setItemLabelGenerator(n -> n == null ? "All rounds" : "Round " + n);
+        round.setItems(rounds.list(project.id).stream().map(RoundService.Round::number).toList());
+        round.setId("report-round");
+        from.setId("report-from");
+        to.setId("report-to");
+        HorizontalLayout scope = new HorizontalLayout(model, round, from, to);
+        scope.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        model.addValueChangeListener(e -> refreshDownloads());
+        round.addValueChangeListener(e -> refreshDownloads());
+        from.addValueChangeListener(e -> refreshDownloads());
+        to.addValueChangeListener(e -> refreshDownloads());
+        scopeMessage.setId("report-scope-message");
+        add(new H3("Download"), scope, downloads, scopeMessage);
+        refreshDownloads();
+
+        if (caller.hasAnyRole(Role.ADMIN, Role.AUDITOR)) {
+            Paragraph result = new Paragraph();
+            result.setId("chain-result");
+            Button verify = new Button("Verify the audit trail", VaadinIcon.SHIELD.create(), e -> {
+                AuditChain.Verification v = audit.verify();
+                result.setText(v.valid() ? "Intact: " + v.events() + " events, head hash " + v.headHash()
+                        : "BROKEN at event " + v.firstBrokenSeq() + " of " + v.events() + ": " + v.problem());
+                result.getStyle().set("color", v.valid() ? "var(--lumo-success-text-color)" : "var(--lumo-error-text-color)");
+            });
+            verify.setId("verify-chain");
+            add(new H3("Audit trail"), verify, result);
+        }
+
+        exports.addColumn(e -> e.at().toString().replace('T', ' ').substring(0, 19) + " UTC").setHeader("When");
+        exports.addColumn(AuditEvent::actor).setHeader("Who");
+        exports.addColumn(e -> field(e, "format")).setHeader("Format");
+        exports.addColumn(e -> field(e, "verdicts")).setHeader("Verdicts");
+        exports.addColumn(e -> field(e, "sha256")).setHeader("SHA-256").setFlexGrow(4);
+        exports.addThemeVariants(GridVariant.LUMO_COMPACT);
+        exports.setAllRowsVisible(true);
+        exports.setId("report-exports");
+        add(new H3("Earlier downloads"), exports);
+        refreshExports();
+    }
+
+    private static String field(AuditEvent e, String name) {
+        try {
+            return JSON.readTree(e.payload()).path(name).asText("");
+        } catch (java.io.IOException x) {
+            return "";
+        }
+    }
+
+    private void refreshExports() {
+        List<AuditEvent> mine = new ArrayList<>();
+        for (AuditEvent e : audit.events(project.id, null, null, 0, Integer.MAX_VALUE)) {
+            if (e.action().equals("report.export")) {
+                mine.add(0, e);
+            }
+        }
+        exports.setItems(mine.size() > 50 ? mine.subList(0, 50) : mine);
+    }
+
+    private void refreshDownloads() {
+        downloads.removeAll();
+        scopeMessage.setText("");
+        Long modelId = model.getValue() == null ? null : model.getValue().id;
+        Integer roundNumber = round.getValue();
+        Instant start = from.getValue() == null ? null : from.getValue().atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant end = to.getValue() == null ? null : to.getValue().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (start != null && end != null && !start.isBefore(end)) {
+            scopeMessage.setText("The range is empty: 'From' must not be after 'To'.");
+            return;
+        }
+        String username = access.caller().username();
+        for (ReportService.Format f : ReportService.Format.values()) {
+            String name = "rationale-report-" + project.id + "." + f.value();
+            StreamResource resource = new StreamResource(name, () -> {
+                try {
+                    byte[] bytes = reports.export(project.id, f.value(), modelId, roundNumber, start, end, username).bytes();
+                    getUI().ifPresent(ui -> ui.access(this::refreshExports));
+                    return new ByteArrayInputStream(bytes);
+                } catch (ApiException e) {
+                    getUI().ifPresent(ui -> ui.access(() -> scopeMessage.setText(e.getMessage() + ": " + e.detail())));
+                    return new ByteArrayInputStream(new byte[0]);
+                }
+            });
+            resource.setContentType(f.mediaType());
+            Anchor a = new Anchor(resource, "");
+            a.getElement().setAttribute("download", true);
+            Button b = new Button(f.name(), VaadinIcon.DOWNLOAD.create());
+            b.addThemeVariants(f == ReportService.Format.PDF ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
+            a.add(b);
+            a.setId("download-" + f.value());
+            downloads.add(a);
+        }
+    }
+}
