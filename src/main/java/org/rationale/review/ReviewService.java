@@ -118,6 +118,20 @@ public class ReviewService {
         return Optional.of(sample);
     }
 
+    /**
+     * Ends every reservation in a project: when a round opens its review, samples handed out under
+     * the previous model must not come back ahead of the new queue. Returns how many ended.
+     */
+    @Transactional
+    public int releaseReservations(long projectId) {
+        int n = em.createNativeQuery("delete from review_reservations where project_id = ?1").setParameter(1, projectId)
+                .executeUpdate();
+        if (n > 0) {
+            changes.fire(new ReviewChanged(projectId));
+        }
+        return n;
+    }
+
     private void reserve(long projectId, long sample, long user, int minutes) {
         em.createNativeQuery("insert into review_reservations (sample_id, user_id, project_id, reserved_until) "
                         + "values (?1, ?2, ?3, now() + make_interval(mins => ?4)) on conflict (sample_id, user_id) "

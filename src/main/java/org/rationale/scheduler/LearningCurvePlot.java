@@ -63,10 +63,20 @@ public final class LearningCurvePlot {
                 minY = 0;
                 maxY = 1;
             }
+            // x counts reviewed samples: the axis starts at 0
+            minX = Math.min(minX, 0);
             if (maxX == minX) {
                 maxX = minX + 1;
             }
-            double pad = (maxY - minY) * 0.08 + 1e-9;
+            boolean integral = true;
+            for (Series s : series) {
+                for (double x : s.x()) {
+                    integral &= x == Math.rint(x);
+                }
+            }
+            int xTicks = integral && maxX - minX < 5 ? (int) Math.max(1, maxX - minX) : 5;
+            // a flat or single-point curve still gets a readable band around its value
+            double pad = Math.max((maxY - minY) * 0.08, Math.max(Math.abs(maxY) * 0.05, 0.01));
             minY -= pad;
             maxY += pad;
             int left = 64;
@@ -88,10 +98,12 @@ public final class LearningCurvePlot {
                 double vy = minY + (maxY - minY) * t / 5;
                 int y = bottom - (bottom - top) * t / 5;
                 g.drawString(String.format(Locale.ROOT, "%.3g", vy), 4, y + 4);
-                double vx = minX + (maxX - minX) * t / 5;
-                int x = left + (right - left) * t / 5;
+            }
+            for (int t = 0; t <= xTicks; t++) {
+                double vx = minX + (maxX - minX) * t / xTicks;
+                int x = left + (right - left) * t / xTicks;
                 g.drawLine(x, bottom, x, bottom + 4);
-                g.drawString(maxX - minX >= 5 ? String.format(Locale.ROOT, "%.0f", vx)
+                g.drawString(integral || maxX - minX >= 5 ? String.format(Locale.ROOT, "%.0f", vx)
                         : String.format(Locale.ROOT, "%.2f", vx), x - 10, bottom + 16);
             }
             g.drawString(xLabel, (left + right) / 2 - xLabel.length() * 3, height - 10);

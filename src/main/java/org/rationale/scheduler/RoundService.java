@@ -42,6 +42,8 @@ public class RoundService {
 
     @jakarta.inject.Inject
     org.rationale.audit.AuditLog audit;
+    @jakarta.inject.Inject
+    org.rationale.review.ReviewService reviews;
 
     RoundService(EntityManager em, SchedulerService scheduler, ModelService models, TrainingService training,
                  JobService jobs) {
@@ -198,6 +200,8 @@ public class RoundService {
                 scheduler.rerank(projectId, ((Number) row[6]).longValue(), settings.strategy(), settings.weights(),
                         settings.batch(), 1);
                 em.createNativeQuery("update rounds set state = 'reviewing' where id = ?1").setParameter(1, id).executeUpdate();
+                // samples still held from earlier reviews must not come before the round's queue
+                reviews.releaseReservations(projectId);
                 audit.record("round.reviewing", "round:" + id, projectId, org.rationale.audit.AuditLog.details("number", row[1],
                         "modelId", ((Number) row[6]).longValue(), "strategy", settings.strategy().value()));
             } else {

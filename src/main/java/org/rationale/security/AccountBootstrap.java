@@ -29,10 +29,13 @@ public class AccountBootstrap {
         this.config = config;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    void onStart(@Observes @jakarta.annotation.Priority(1) StartupEvent event) {
         if (!"server".equals(config.role())) {
             return;
         }
+        // a configured password that would be refused later fails the start now, with the reason
+        requireLongEnough("RATIONALE_ADMIN_PASSWORD", config.adminPassword().orElse(null));
+        requireLongEnough("RATIONALE_DEMO_USERS_PASSWORD", config.demo().usersPassword().orElse(null));
         if (accounts.enabledAdmins() > 0) {
             return;
         }
@@ -63,6 +66,13 @@ public class AccountBootstrap {
         if (made.length() > 0) {
             announce("Created the demo users " + made + " with the password " + (given == null ? generated
                     + "  (generated, shown once; set RATIONALE_DEMO_USERS_PASSWORD to choose it)" : "from RATIONALE_DEMO_USERS_PASSWORD"));
+        }
+    }
+
+    private static void requireLongEnough(String setting, String password) {
+        if (password != null && password.length() < AccountService.MIN_PASSWORD) {
+            throw new IllegalStateException(setting + " is too short: passwords have at least "
+                    + AccountService.MIN_PASSWORD + " characters");
         }
     }
 

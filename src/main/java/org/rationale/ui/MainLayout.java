@@ -9,7 +9,6 @@ import org.rationale.security.Access;
 import org.rationale.security.Caller;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -35,7 +34,8 @@ public class MainLayout extends AppLayout {
         Anchor api = new Anchor("/q/swagger-ui", "API");
         api.setTarget("_blank");
         api.addClassName("header-link");
-        Div right = new Div(api);
+        HorizontalLayout right = new HorizontalLayout(api);
+        right.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         if (caller != null) {
             Span who = new Span(caller.username() + " · " + caller.role());
             who.addClassName("header-user");

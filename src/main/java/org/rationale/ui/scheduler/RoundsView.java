@@ -223,9 +223,22 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         plots.removeAll();
         List<RoundService.Round> done = all.stream().filter(r -> r.testAccuracy() != null).toList();
         if (!done.isEmpty()) {
-            double[] x = done.stream().mapToDouble(r -> r.reviewed() == null ? 0 : r.reviewed()).toArray();
-            plots.add(plot("accuracy", "Test accuracy against reviewed samples", "test accuracy %", x,
-                    done.stream().mapToDouble(r -> 100 * r.testAccuracy()).toArray()));
+            // the curve starts at the model the first round reviewed, when the platform trained it
+            RoundService.Round first = done.get(0);
+            Double base = models.find(first.modelId()).map(ModelService::trainingAccuracy).map(a -> a.get("test"))
+                    .orElse(null);
+            int offset = base == null ? 0 : 1;
+            double[] x = new double[done.size() + offset];
+            double[] y = new double[done.size() + offset];
+            if (base != null) {
+                x[0] = first.reviewedBefore();
+                y[0] = 100 * base;
+            }
+            for (int i = 0; i < done.size(); i++) {
+                x[i + offset] = done.get(i).reviewed() == null ? 0 : done.get(i).reviewed();
+                y[i + offset] = 100 * done.get(i).testAccuracy();
+            }
+            plots.add(plot("accuracy", "Test accuracy against reviewed samples", "test accuracy %", x, y));
             List<RoundService.Round> massed = done.stream().filter(r -> r.shortcutMass() != null).toList();
             if (!massed.isEmpty()) {
                 plots.add(plot("shortcut", "Attribution on known shortcuts", "share of |attribution|",
