@@ -169,28 +169,26 @@ public class ProjectsView extends VerticalLayout {
             review.addClassName("review-button");
             actions.add(review);
         }
-        Button agreement = new Button("Agreement", VaadinIcon.CONNECT.create(),
-                e -> getUI().ifPresent(ui -> ui.navigate(org.rationale.ui.review.AgreementView.class,
-                        new RouteParameters("projectId", p.id.toString()))));
-        agreement.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
-        agreement.addClassName("agreement-button");
-        actions.add(agreement);
-        Button roundsButton = new Button("Rounds", VaadinIcon.CHART.create(),
-                e -> getUI().ifPresent(ui -> ui.navigate(org.rationale.ui.scheduler.RoundsView.class,
-                        new RouteParameters("projectId", p.id.toString()))));
-        roundsButton.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
-        roundsButton.addClassName("rounds-button");
-        actions.add(roundsButton);
+        actions.add(pageButton("Agreement", VaadinIcon.CONNECT, org.rationale.ui.review.AgreementView.class, p,
+                "agreement-button"));
+        actions.add(pageButton("Rounds", VaadinIcon.CHART, org.rationale.ui.scheduler.RoundsView.class, p,
+                "rounds-button"));
         if (caller.hasAnyRole(Role.ADMIN, Role.AUDITOR, Role.ENGINEER)) {
-            Button report = new Button("Audit report", VaadinIcon.FILE_TEXT_O.create(),
-                    e -> getUI().ifPresent(ui -> ui.navigate(org.rationale.ui.audit.ReportsView.class,
-                            new RouteParameters("projectId", p.id.toString()))));
-            report.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
-            report.addClassName("report-button");
-            actions.add(report);
+            actions.add(pageButton("Audit report", VaadinIcon.FILE_TEXT_O, org.rationale.ui.audit.ReportsView.class, p,
+                    "report-button"));
         }
         card.add(actions);
         return card;
+    }
+
+    /** A small button to one of the project's pages ({@code projects/:projectId/...}). */
+    private Button pageButton(String label, VaadinIcon icon, Class<? extends com.vaadin.flow.component.Component> view,
+                              Project p, String className) {
+        Button b = new Button(label, icon.create(), e -> getUI().ifPresent(ui -> ui.navigate(view,
+                new RouteParameters("projectId", p.id.toString()))));
+        b.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        b.addClassName(className);
+        return b;
     }
 
     private void openCreateDialog() {

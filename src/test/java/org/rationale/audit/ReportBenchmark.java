@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rationale.saliency.MapEncoding;
 import org.rationale.testing.Api;
-import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.ArrayList;
@@ -45,9 +44,7 @@ class ReportBenchmark {
         int reviewers = 4;
         int samples = verdicts / reviewers;
         long p = Api.newProject("report benchmark");
-        given().multiPart("images", "i.idx", Fixtures.idxImages(samples, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", Fixtures.idxLabels(samples, 10), "application/octet-stream")
-                .multiPart("split", "train").post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        Api.importIdx(p, samples, "train");
         long model = Api.uploadFixtureCnn(p);
         List<Long> users = new ArrayList<>();
         for (int r = 0; r < reviewers; r++) {

@@ -19,7 +19,6 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.Api;
-import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
 
 import java.io.InputStream;
@@ -60,9 +59,7 @@ class ReportTest {
             return;
         }
         project = Api.newProject("reported");
-        given().multiPart("images", "i.idx", Fixtures.idxImages(8, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", Fixtures.idxLabels(8, 10), "application/octet-stream")
-                .multiPart("split", "test").post("/api/projects/" + project + "/datasets").then().statusCode(201);
+        Api.importIdx(project, 8, "test");
         model = Api.uploadFixtureCnn(project);
         given().contentType(ContentType.JSON).body(Map.of("overlap", 2)).put("/api/projects/" + project + "/review/settings")
                 .then().statusCode(200);

@@ -9,7 +9,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.Api;
-import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.Base64;
@@ -43,9 +42,7 @@ class ReviewResourceTest {
     /** {project, model} with n test samples. */
     private static long[] project(String name, int n) {
         long p = Api.newProject(name);
-        given().multiPart("images", "i.idx", Fixtures.idxImages(n, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", Fixtures.idxLabels(n, 10), "application/octet-stream")
-                .multiPart("split", "test").post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        Api.importIdx(p, n, "test");
         return new long[] {p, Api.uploadFixtureCnn(p)};
     }
 

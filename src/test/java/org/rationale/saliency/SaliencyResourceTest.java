@@ -29,9 +29,7 @@ class SaliencyResourceTest {
     @BeforeEach
     void projectWithSamplesAndModel() {
         project = Api.newProject("saliency");
-        given().multiPart("images", "i.idx", Fixtures.idxImages(3, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", Fixtures.idxLabels(3, 10), "application/octet-stream")
-                .multiPart("split", "test").post("/api/projects/" + project + "/datasets").then().statusCode(201);
+        Api.importIdx(project, 3, "test");
         sample = given().get("/api/projects/" + project + "/samples").then().extract().jsonPath().getLong("items[1].id");
         model = Api.uploadFixtureCnn(project);
     }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.rationale.review.ReviewService;
 import org.rationale.security.Caller;
 import org.rationale.testing.Api;
-import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.ArrayList;
@@ -59,9 +58,7 @@ class NextItemBenchmark {
     @Test
     void nextItemUnderFiftyReviewers() throws Exception {
         long p = Api.newProject("next item bench");
-        given().multiPart("images", "i.idx", Fixtures.idxImages(10_000, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", Fixtures.idxLabels(10_000, 10), "application/octet-stream")
-                .multiPart("split", "train").post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        Api.importIdx(p, 10_000, "train");
         long model = Api.uploadFixtureCnn(p);
         rank(p, model);
         given().contentType(ContentType.JSON).body(java.util.Map.of("overlap", 1))

@@ -5,7 +5,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.Api;
-import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.List;
@@ -33,9 +32,7 @@ class AccessTest {
     void aMemberOfProjectASeesNothingOfProjectB() {
         long a = Api.newProject("access A");
         long b = Api.newProject("access B");
-        given().multiPart("images", "i.idx", Fixtures.idxImages(2, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", Fixtures.idxLabels(2, 10), "application/octet-stream")
-                .multiPart("split", "test").post("/api/projects/" + b + "/datasets").then().statusCode(201);
+        Api.importIdx(b, 2, "test");
         long sampleOfB = given().get("/api/projects/" + b + "/samples?limit=1").then().extract().jsonPath().getLong("items[0].id");
         long modelOfB = Api.uploadFixtureCnn(b);
         long expert = user("member-of-a", "expert");

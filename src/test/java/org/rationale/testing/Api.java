@@ -60,6 +60,13 @@ public final class Api {
                 + "\"scale\":0.00392156862745098,\"mean\":[0.0],\"std\":[1.0],\"classes\":[" + c + "]}";
     }
 
+    /** Imports n generated 28×28 IDX images with 10 classes into a project's split. */
+    public static void importIdx(long project, int n, String split) {
+        given().multiPart("images", "i.idx", Fixtures.idxImages(n, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(n, 10), "application/octet-stream")
+                .multiPart("split", split).post("/api/projects/" + project + "/datasets").then().statusCode(201);
+    }
+
     /** Uploads the fixture CNN with its features/classifier split and returns the model id. */
     public static long uploadFixtureCnn(long project) {
         String octets = "application/octet-stream";

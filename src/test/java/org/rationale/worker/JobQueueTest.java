@@ -43,9 +43,7 @@ class JobQueueTest {
     /** A project with n 28×28 test samples and the fixture CNN; returns {project, model}. */
     static long[] projectWithModel(int n) {
         long p = Api.newProject("jobs");
-        given().multiPart("images", "i.idx", Fixtures.idxImages(n, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", Fixtures.idxLabels(n, 10), "application/octet-stream")
-                .multiPart("split", "test").post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        Api.importIdx(p, n, "test");
         return new long[] {p, Api.uploadFixtureCnn(p)};
     }
 

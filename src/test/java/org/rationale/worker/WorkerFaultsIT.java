@@ -8,10 +8,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rationale.database.EmbeddedPostgres;
 import org.rationale.saliency.ReferenceFixtures;
+import org.rationale.testing.AppProcess;
 import org.rationale.testing.Fixtures;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -42,7 +42,7 @@ class WorkerFaultsIT {
     @BeforeEach
     void database() throws Exception {
         dir = Files.createTempDirectory("rationale-it");
-        pgPort = freePort();
+        pgPort = AppProcess.freePort();
         pg = EmbeddedPostgres.start(dir.resolve("db"), false, pgPort);
     }
 
@@ -56,44 +56,22 @@ class WorkerFaultsIT {
     }
 
     private Process app(String role, int port, int threads) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Dai.djl.offline=true", "-jar", System.getProperty("rationale.app.jar"));
-        Map<String, String> env = pb.environment();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", pg.username());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password());
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("RATIONALE_ROLE", role);
-        env.put("RATIONALE_WORKER_THREADS", Integer.toString(threads));
-        env.put("RATIONALE_WORKER_LEASE", "PT3S");
-        env.put("RATIONALE_WORKER_BATCH_SIZE_CPU", "16");
-        env.put("RATIONALE_DEMO_SEED", "false");
-        env.put("RATIONALE_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        env.put("QUARKUS_DATASOURCE_JDBC_BACKGROUND_VALIDATION_INTERVAL", "1S");
         Path log = dir.resolve(role + "-" + port + ".log");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process p = pb.start();
+        Process p = AppProcess.start(Map.ofEntries(
+                Map.entry("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl()),
+                Map.entry("QUARKUS_DATASOURCE_USERNAME", pg.username()),
+                Map.entry("QUARKUS_DATASOURCE_PASSWORD", pg.password()),
+                Map.entry("QUARKUS_HTTP_PORT", Integer.toString(port)),
+                Map.entry("RATIONALE_ROLE", role),
+                Map.entry("RATIONALE_WORKER_THREADS", Integer.toString(threads)),
+                Map.entry("RATIONALE_WORKER_LEASE", "PT3S"),
+                Map.entry("RATIONALE_WORKER_BATCH_SIZE_CPU", "16"),
+                Map.entry("RATIONALE_DEMO_SEED", "false"),
+                Map.entry("RATIONALE_ADMIN_PASSWORD", ADMIN_PASSWORD),
+                Map.entry("QUARKUS_DATASOURCE_JDBC_BACKGROUND_VALIDATION_INTERVAL", "1S")), log);
         processes.add(p);
-        awaitReady(port, p, log);
+        AppProcess.awaitReady(port, p, log);
         return p;
-    }
-
-    private static void awaitReady(int port, Process p, Path log) throws IOException {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("process on port " + port + " died:\n" + Files.readString(log));
-            }
-            try {
-                if (given().port(port).get("/q/health/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (Exception notYet) {
-                // not listening yet
-            }
-            sleep(250);
-        }
-        throw new AssertionError("process on port " + port + " never got ready:\n" + Files.readString(log));
     }
 
     private long[] projectAndModel(int server, int samples) {
@@ -133,13 +111,13 @@ class WorkerFaultsIT {
             try {
                 j = job(id);
             } catch (Exception | AssertionError e) {
-                sleep(500); // the server may be reconnecting to the database
+                AppProcess.pause(500); // the server may be reconnecting to the database
                 continue;
             }
             if (List.of("succeeded", "failed", "cancelled").contains(j.getString("state"))) {
                 return j;
             }
-            sleep(250);
+            AppProcess.pause(250);
         }
         throw new AssertionError("job " + id + " did not end: " + job(id).prettify());
     }
@@ -148,7 +126,7 @@ class WorkerFaultsIT {
         long deadline = System.currentTimeMillis() + 120_000;
         while (job(id).getLong("itemsDone") < atLeast) {
             assertTrue(System.currentTimeMillis() < deadline, "no progress");
-            sleep(100);
+            AppProcess.pause(100);
         }
     }
 
@@ -164,12 +142,12 @@ class WorkerFaultsIT {
 
     @Test
     void killingAWorkerMidJobLosesAndDuplicatesNothing() throws Exception {
-        int server = freePort();
+        int server = AppProcess.freePort();
         app("server", server, 0);
         long[] pm = projectAndModel(server, 500);
         long job = submit(pm[0], pm[1]);
-        Process first = app("worker", freePort(), 1);
-        app("worker", freePort(), 1);
+        Process first = app("worker", AppProcess.freePort(), 1);
+        app("worker", AppProcess.freePort(), 1);
         awaitProgress(job, 60);
         first.destroyForcibly(); // kill -9 in the middle of a batch: its leases expire and the items return
         assertTrue(first.waitFor(30, TimeUnit.SECONDS));
@@ -184,14 +162,14 @@ class WorkerFaultsIT {
 
     @Test
     void workersCarryOnAfterPostgresRestartsMidJob() throws Exception {
-        int server = freePort();
+        int server = AppProcess.freePort();
         app("server", server, 0);
         long[] pm = projectAndModel(server, 300);
         long job = submit(pm[0], pm[1]);
-        app("worker", freePort(), 1);
+        app("worker", AppProcess.freePort(), 1);
         awaitProgress(job, 40);
         pg.close();
-        sleep(2000);
+        AppProcess.pause(2000);
         pg = EmbeddedPostgres.start(dir.resolve("db"), false, pgPort);
         JsonPath done = awaitEnd(job, 300);
         assertEquals("succeeded", done.getString("state"), done.prettify());
@@ -199,19 +177,5 @@ class WorkerFaultsIT {
         long[] counts = mapCounts(pm[1]);
         assertEquals(600, counts[0]);
         assertEquals(600, counts[1]);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -136,12 +136,12 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         queueStrategy.setId("queue-strategy");
         queueStrategy.addValueChangeListener(e -> refreshQueue());
         add(queueStrategy);
-        queueGrid.addColumn(q -> q.position() + 1).setHeader("#").setAutoWidth(true);
-        queueGrid.addColumn(SchedulerService.QueueEntry::sampleId).setHeader("Sample").setAutoWidth(true);
-        queueGrid.addColumn(q -> String.format(Locale.US, "%.3f", q.score())).setHeader("Score").setAutoWidth(true);
+        queueGrid.addColumn(q -> q.position() + 1).setHeader("#").setAutoWidth(true).setFlexGrow(0);
+        queueGrid.addColumn(SchedulerService.QueueEntry::sampleId).setHeader("Sample").setAutoWidth(true).setFlexGrow(0);
+        queueGrid.addColumn(q -> String.format(Locale.US, "%.3f", q.score())).setHeader("Score").setAutoWidth(true).setFlexGrow(0);
         queueGrid.addColumn(q -> breakdown(q.components())).setHeader("Why").setFlexGrow(1);
         queueGrid.setAllRowsVisible(true);
-        queueGrid.addThemeVariants(GridVariant.LUMO_COMPACT);
+        queueGrid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         queueGrid.setId("queue-grid");
         add(queueGrid);
         refresh();

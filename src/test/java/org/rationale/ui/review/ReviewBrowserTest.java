@@ -17,7 +17,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
-import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
 
 import java.net.URL;
@@ -107,9 +106,7 @@ class ReviewBrowserTest {
     @Test
     void anExpertReviewsWithTheKeyboardPaintsAShortcutUndoesAndASecondExpertGetsTheConflict() {
         long p = Api.newProject("review in the browser");
-        given().multiPart("images", "i.idx", Fixtures.idxImages(12, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", Fixtures.idxLabels(12, 10), "application/octet-stream")
-                .multiPart("split", "test").post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        Api.importIdx(p, 12, "test");
         Api.uploadFixtureCnn(p);
         member(p, "kb-expert");
         member(p, "kb-other");
