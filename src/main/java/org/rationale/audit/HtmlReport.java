@@ -31,7 +31,7 @@ public final class HtmlReport {
                 h.text(x.text());
                 h.raw("</p>\n");
             } else if (b instanceof ReportDocument.Table x) {
-                h.table(x.head(), x.rows());
+                h.table(x.hasHead() ? x.head() : List.of(), x.rows());
             } else if (b instanceof ReportDocument.Figures x) {
                 for (ReportDocument.Figure f : x.figures()) {
                     h.raw("<figure" + (x.small() ? " class=\"small\"" : "") + "><img alt=\"");
@@ -90,11 +90,15 @@ public final class HtmlReport {
                 raw("<p><em>None.</em></p>\n");
                 return;
             }
-            raw("<table><thead><tr>");
-            for (String c : head) {
-                tag("th", c);
+            raw("<table>");
+            if (!head.isEmpty()) {
+                raw("<thead><tr>");
+                for (String c : head) {
+                    tag("th", c);
+                }
+                raw("</tr></thead>");
             }
-            raw("</tr></thead><tbody>\n");
+            raw("<tbody>\n");
             for (List<Object> row : rows) {
                 raw("<tr>");
                 for (Object c : row) {

@@ -56,33 +56,57 @@ public final class PdfReport {
         }
     }
 
-    /** Column widths after the longest text in each (header and the first 200 rows), within 4 to 40 characters. */
-    static float[] widths(ReportDocument.Table t) {
-        float[] w = new float[t.head().size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = Math.max(4, Math.min(40, longestWord(t.head().get(i))));
-        }
-        for (List<Object> row : t.rows().subList(0, Math.min(200, t.rows().size()))) {
-            for (int i = 0; i < w.length && i < row.size(); i++) {
-                w[i] = Math.max(w[i], Math.min(40, String.valueOf(row.get(i)).length()));
+    /**
+     * Column widths from the text itself, measured in the font: no column is narrower than its
+     * longest word (up to 110 pt, so numbers and names never break), and the room left goes to the
+     * columns whose full text wants it (long hashes and comments wrap).
+     */
+    static float[] widths(ReportDocument.Table t, float total) {
+        int n = t.head().size();
+        float[] min = new float[n];
+        float[] pref = new float[n];
+        List<List<Object>> rows = t.rows().subList(0, Math.min(300, t.rows().size()));
+        for (int i = 0; i < n; i++) {
+            measure(bold, t.head().get(i), i, min, pref);
+            for (List<Object> row : rows) {
+                measure(regular, i < row.size() ? String.valueOf(row.get(i)) : "", i, min, pref);
             }
+        }
+        float sumMin = 0;
+        float sumWant = 0;
+        float sumPref = 0;
+        for (int i = 0; i < n; i++) {
+            min[i] += 2 * PADDING;
+            pref[i] = Math.max(pref[i] + 2 * PADDING, min[i]);
+            sumMin += min[i];
+            sumWant += pref[i] - min[i];
+            sumPref += pref[i];
+        }
+        if (sumPref <= total || sumMin >= total) {
+            return sumPref <= total ? pref : min;
+        }
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = min[i] + (total - sumMin) * (pref[i] - min[i]) / sumWant;
         }
         return w;
     }
 
-    private static int longestWord(String s) {
-        int best = 0;
-        for (String word : s.split("\\s+")) {
-            best = Math.max(best, word.length());
+    private static final float TABLE_FONT = 7;
+    private static final float PADDING = 2.5f;
+
+    private static void measure(BaseFont font, String text, int i, float[] min, float[] pref) {
+        for (String word : text.split("\\s+")) {
+            min[i] = Math.max(min[i], Math.min(110, font.getWidthPoint(word, TABLE_FONT)));
         }
-        return best;
+        pref[i] = Math.max(pref[i], Math.min(260, font.getWidthPoint(text, TABLE_FONT)));
     }
 
     public static void write(Report r, List<ReportDocument.Block> blocks, OutputStream out) {
         loadFonts();
         Font body = new Font(regular, 9);
-        Font small = new Font(regular, 7);
-        Font smallBold = new Font(bold, 7);
+        Font small = new Font(regular, TABLE_FONT);
+        Font smallBold = new Font(bold, TABLE_FONT);
         Document doc = new Document(PageSize.A4, 36, 36, 40, 40);
         try {
             PdfWriter writer = PdfWriter.getInstance(doc, out);
@@ -115,19 +139,23 @@ public final class PdfReport {
                         doc.add(new Paragraph("None.", body));
                         continue;
                     }
-                    PdfPTable t = new PdfPTable(widths(x));
+                    PdfPTable t = new PdfPTable(widths(x, doc.getPageSize().getWidth() - doc.leftMargin()
+                            - doc.rightMargin()));
                     t.setWidthPercentage(100);
-                    t.setHeaderRows(1);
+                    t.setHeaderRows(x.hasHead() ? 1 : 0);
                     t.setSpacingBefore(2);
                     t.setSpacingAfter(8);
-                    for (String h : x.head()) {
+                    for (String h : x.hasHead() ? x.head() : List.<String>of()) {
                         PdfPCell c = new PdfPCell(new Phrase(h, smallBold));
                         c.setBackgroundColor(HEADER);
+                        c.setPadding(PADDING);
                         t.addCell(c);
                     }
                     for (List<Object> row : x.rows()) {
                         for (Object cell : row) {
-                            t.addCell(new PdfPCell(new Phrase(cell == null ? "–" : String.valueOf(cell), small)));
+                            PdfPCell c = new PdfPCell(new Phrase(cell == null ? "–" : String.valueOf(cell), small));
+                            c.setPadding(PADDING);
+                            t.addCell(c);
                         }
                     }
                     doc.add(t);
@@ -135,6 +163,7 @@ public final class PdfReport {
                     int columns = x.small() ? 4 : 2;
                     PdfPTable t = new PdfPTable(columns);
                     t.setWidthPercentage(100);
+                    t.getDefaultCell().setBorder(0);
                     t.setSpacingAfter(8);
                     for (ReportDocument.Figure f : x.figures()) {
                         Image img = Image.getInstance(f.png());

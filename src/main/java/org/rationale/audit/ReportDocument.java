@@ -25,6 +25,10 @@ public final class ReportDocument {
     }
 
     public record Table(List<String> head, List<List<Object>> rows) implements Block {
+        /** A table of label / value rows has blank headers and shows none. */
+        public boolean hasHead() {
+            return head.stream().anyMatch(h -> !h.isBlank());
+        }
     }
 
     public record Figure(byte[] png, String caption) {
@@ -42,8 +46,11 @@ public final class ReportDocument {
     public static List<Block> of(Report r, Map<String, byte[]> plots, Map<Long, byte[]> thumbnails) {
         ReportDocument d = new ReportDocument();
         d.heading(1, "Audit report: " + r.project().name());
-        d.para("Generated " + AuditChain.time(r.generatedAt()) + " by " + r.generatedBy() + ". Scope: "
+        d.para("Generated " + time(r.generatedAt()) + " by " + r.generatedBy() + ". Scope: "
                 + r.scope().description() + ". Report format version " + r.reportVersion() + ".");
+
+        d.heading(2, "Summary");
+        d.table(List.of("", ""), summary(r), "");
 
         d.heading(2, "Audit trail");
         Report.AuditStatus a = r.audit();
@@ -61,18 +68,24 @@ public final class ReportDocument {
         d.heading(2, "Models");
         for (Report.Model m : r.models()) {
             d.heading(3, m.name() + " v" + m.version() + " (model " + m.id() + ")");
-            d.table(List.of("Field", "Value"), List.of(
+            List<List<Object>> rows = new ArrayList<>(List.of(
                     row("SHA-256", or(m.sha256())), row("Kind / origin", m.kind() + " / " + m.origin()),
-                    row("Created", time(m.createdAt())), row("Lineage (oldest first)", m.lineage().toString()),
-                    row("Training data and parameters", m.training() == null ? "uploaded, trained elsewhere"
-                            : ReportService.JSON.valueToTree(m.training()).toString()),
-                    row("Input spec", ReportService.JSON.valueToTree(m.spec()).toString())));
+                    row("Created", time(m.createdAt())), row("Lineage (oldest first)", m.lineage().stream()
+                            .map(id -> "model " + id).collect(java.util.stream.Collectors.joining(" → ")))));
+            if (m.training() == null) {
+                rows.add(row("Training", "uploaded: trained elsewhere"));
+            } else {
+                readable("training.", ReportService.JSON.valueToTree(m.training()), rows);
+            }
+            readable("input.", ReportService.JSON.valueToTree(m.spec()), rows);
+            d.table(List.of("Field", "Value"), rows);
         }
 
         d.heading(2, "Attribution methods and their quality");
         d.table(List.of("Model", "Method", "Parameters", "Maps", "Completeness gap (mean / max)", "Deletion AUC",
                 "Insertion AUC", "Maps with curves", "Sanity check"), r.methods().stream().map(m -> row(
-                m.modelId(), m.method(), m.parameters(), m.maps(), num(m.meanCompletenessGap()) + " / "
+                m.modelId(), m.method(), m.parameters().isBlank() || m.parameters().equals("{}") ? "defaults"
+                        : m.parameters(), m.maps(), num(m.meanCompletenessGap()) + " / "
                         + num(m.maxCompletenessGap()), num(m.meanDeletionAuc()), num(m.meanInsertionAuc()),
                 m.mapsWithCurves(), m.sanityCheck())).toList());
 
@@ -92,7 +105,8 @@ public final class ReportDocument {
         d.heading(2, "Rounds");
         d.table(List.of("Round", "State", "Strategy", "Batch", "Feedback", "λ", "Epochs", "Model → trained", "Reviewed",
                 "Masks", "Test accuracy", "Shortcut mass", "Started by", "Started", "Finished"), r.rounds().stream()
-                .map(x -> row(x.number(), x.state(), x.strategy(), x.batchSize(), x.feedback(), x.lambda(),
+                .map(x -> row(x.number(), x.state(), x.strategy(), x.batchSize(), x.feedback(),
+                        value(ReportService.JSON.valueToTree(x.lambda())),
                         x.epochs(), x.modelId() + " → " + or(x.trainedModelId()), or(x.reviewed()), or(x.masks()),
                         pct(x.testAccuracy()), num(x.shortcutMass()), x.startedBy(), time(x.startedAt()),
                         time(x.finishedAt()))).toList());
@@ -102,17 +116,19 @@ public final class ReportDocument {
 
         d.heading(2, "Agreement between reviewers");
         Report.Agreement ag = r.agreement();
-        d.para(ag.verdicts() + " verdicts. Krippendorff's α " + num(ag.krippendorffsAlpha()) + ", Fleiss' κ "
-                + num(ag.fleissKappa()) + ". Maps reviewers disagree on: " + (ag.disagreements().isEmpty() ? "none"
+        String unmeasured = " not measured (no map was judged by two reviewers)";
+        d.para(ag.verdicts() + " verdicts. Krippendorff's α" + (ag.krippendorffsAlpha() == null ? unmeasured
+                : " " + num(ag.krippendorffsAlpha())) + "; Fleiss' κ" + (ag.fleissKappa() == null ? unmeasured
+                : " " + num(ag.fleissKappa())) + ". Maps reviewers disagree on: " + (ag.disagreements().isEmpty() ? "none"
                 : String.join(", ", ag.disagreements())) + ".");
         d.table(List.of("Reviewer A", "Reviewer B", "Common maps", "Observed agreement", "Cohen's κ"), ag.pairs().stream()
                 .map(p -> row(p.raterA(), p.raterB(), p.commonItems(), num(p.observedAgreement()),
-                        num(p.kappa()))).toList());
+                        num(p.kappa()))).toList(), "");
 
         d.heading(2, "Overrides");
         d.table(List.of("Event", "Time", "Reviewer", "Action", "Sample", "Map", "From", "To"), r.overrides().stream()
                 .map(o -> row(o.seq(), time(o.at()), o.reviewer(), o.action(), o.sampleId(), o.saliencyMapId(),
-                        o.from(), or(o.to()))).toList());
+                        o.from(), or(o.to()))).toList(), "No verdict was changed or undone.");
 
         d.heading(2, "A sample of the decisions");
         List<Figure> maps = new ArrayList<>();
@@ -139,6 +155,70 @@ public final class ReportDocument {
         return d.blocks;
     }
 
+    /** The report at a glance: scope, models, verdicts, rounds, chain. */
+    private static List<List<Object>> summary(Report r) {
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(row("Scope", r.scope().description()));
+        rows.add(row("Models", r.models().isEmpty() ? "none" : r.models().stream().map(m -> m.name() + " v" + m.version()
+                + accuracy(m)).collect(java.util.stream.Collectors.joining(", "))));
+        long accepted = r.verdicts().stream().filter(v -> v.verdict().equals("accept")).count();
+        long rejected = r.verdicts().stream().filter(v -> v.verdict().equals("reject")).count();
+        rows.add(row("Verdicts", r.verdicts().size() + " (" + accepted + " accepted, " + rejected + " rejected, "
+                + (r.verdicts().size() - accepted - rejected) + " unsure) by "
+                + r.reviewers().stream().filter(x -> x.verdicts() > 0).count() + " reviewer(s); "
+                + r.overrides().size() + " changed or undone"));
+        List<Report.Round> done = r.rounds().stream().filter(x -> x.testAccuracy() != null).toList();
+        rows.add(row("Feedback rounds", done.isEmpty() ? r.rounds().size() + " (none finished)" : done.size()
+                + " finished; test accuracy " + (done.get(0).startTestAccuracy() == null ? ""
+                : pct(done.get(0).startTestAccuracy()) + " → ") + pct(done.get(done.size() - 1).testAccuracy())
+                + " after " + or(done.get(done.size() - 1).reviewed()) + " reviewed samples"));
+        rows.add(row("Audit chain", (r.audit().valid() ? "intact" : "BROKEN at event " + r.audit().firstBrokenSeq())
+                + ", " + r.audit().events() + " events, head " + r.audit().headHash()));
+        return rows;
+    }
+
+    private static String accuracy(Report.Model m) {
+        if (m.training() == null) {
+            return " (uploaded)";
+        }
+        com.fasterxml.jackson.databind.JsonNode test = ReportService.JSON.valueToTree(m.training()).path("accuracy").path("test");
+        return test.isNumber() ? " (test accuracy " + pct(test.asDouble()) + ")" : "";
+    }
+
+    /** A JSON object as rows a person reads: dotted keys, numbers to four digits, long lists cut. */
+    private static void readable(String prefix, com.fasterxml.jackson.databind.JsonNode node, List<List<Object>> rows) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> readable(prefix + e.getKey() + ".", e.getValue(), rows));
+            return;
+        }
+        String key = prefix.substring(0, prefix.length() - 1);
+        if (node.isArray()) {
+            List<String> items = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode item : node) {
+                if (item.isContainerNode()) {
+                    items.add(item.toString());
+                } else {
+                    items.add(value(item));
+                }
+            }
+            String joined = String.join(", ", items.subList(0, Math.min(12, items.size())));
+            rows.add(row(key, items.size() > 12 ? joined + ", … (" + items.size() + " in all)" : joined));
+        } else {
+            rows.add(row(key, value(node)));
+        }
+    }
+
+    private static String value(com.fasterxml.jackson.databind.JsonNode v) {
+        if (v.isIntegralNumber()) {
+            return v.asText();
+        }
+        if (v.isNumber()) {
+            return String.format(java.util.Locale.ROOT, "%.4g", v.asDouble()).replaceAll("(\\.\\d*?)0+($|e)", "$1$2")
+                    .replaceAll("\\.($|e)", "$1");
+        }
+        return v.isNull() ? "–" : v.asText();
+    }
+
     private void heading(int level, String text) {
         blocks.add(new Heading(level, text));
     }
@@ -154,7 +234,16 @@ public final class ReportDocument {
     }
 
     private void table(List<String> head, List<List<Object>> rows) {
-        blocks.add(new Table(head, rows));
+        table(head, rows, "None.");
+    }
+
+    /** A table, or {@code whenEmpty} in its place when it has no rows (nothing when that is blank). */
+    private void table(List<String> head, List<List<Object>> rows, String whenEmpty) {
+        if (rows.isEmpty()) {
+            para(whenEmpty);
+        } else {
+            blocks.add(new Table(head, rows));
+        }
     }
 
     private void figures(List<Figure> figures, boolean small) {

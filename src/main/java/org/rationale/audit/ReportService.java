@@ -115,13 +115,19 @@ public class ReportService {
         Report report = build(projectId, modelId, round, from, to, username);
         byte[] bytes = render(report, f);
         String sha = AuditChain.sha256(bytes);
-        String filename = "rationale-report-project-" + projectId + (modelId == null ? "" : "-model-" + modelId)
-                + (round == null ? "" : "-round-" + round) + "-" + AuditChain.time(report.generatedAt()).substring(0, 19)
-                .replace(":", "").replace("-", "") + "." + f.value();
+        String filename = filename(projectId, modelId, round, from, to, f);
         AuditEvent e = audit.record(username, "report.export", "project:" + projectId, projectId, AuditLog.details(
                 "format", f.value(), "sha256", sha, "bytes", bytes.length, "verdicts", report.verdicts().size(),
                 "scope", report.scope(), "chainHeadHash", report.audit().headHash(), "filename", filename));
         return new Export(f, bytes, sha, filename, e.seq());
+    }
+
+    /** The file name of an export: the project and the scope, so that two scopes never share a name. */
+    public static String filename(long projectId, Long modelId, Integer round, Instant from, Instant to, Format f) {
+        return "rationale-report-project-" + projectId + (modelId == null ? "" : "-model-" + modelId)
+                + (round == null ? "" : "-round-" + round)
+                + (from == null ? "" : "-from-" + AuditChain.time(from).substring(0, 10))
+                + (to == null ? "" : "-to-" + AuditChain.time(to).substring(0, 10)) + "." + f.value();
     }
 
     /** Draws a report in a format. */
@@ -333,7 +339,8 @@ public class ReportService {
             roundInfos.add(new Report.Round(r.number(), r.state(), r.strategy(), r.batchSize(), r.feedback(), r.lambda(),
                     r.epochs(), r.modelId(), r.trainedModelId(), r.reviewedBefore(), r.reviewed(), r.masks(),
                     r.testAccuracy(), r.shortcutMass(), r.startedBy(), r.createdAt().toInstant(),
-                    r.finishedAt() == null ? null : r.finishedAt().toInstant()));
+                    r.finishedAt() == null ? null : r.finishedAt().toInstant(),
+                    byId.containsKey(r.modelId()) ? ModelService.trainingAccuracy(byId.get(r.modelId())).get("test") : null));
         }
         AuditChain.Verification chain = audit.verify();
         Long headSeq = audit.head().map(AuditEvent::seq).orElse(null);
@@ -344,7 +351,8 @@ public class ReportService {
                 new Report.Scope(modelId, roundNumber, from, to, description),
                 new Report.ProjectInfo(project.id, project.name, project.description, List.copyOf(names), datasetInfos),
                 modelInfos, methods, reviewers, verdicts, overrides, agreement(agreement), sched, roundInfos,
-                limits(modelInfos, methods), regulation(status, verdicts.size(), overrides.size(), reviewers.size()), status);
+                limits(modelInfos, methods), regulation(status, verdicts.size(), overrides.size(),
+                (int) reviewers.stream().filter(x -> x.verdicts() > 0).count()), status);
     }
 
     /** Agreement over exactly the verdicts in the report. */
@@ -435,7 +443,7 @@ public class ReportService {
                                 + "Methods, Rounds, Limits."),
                 new Report.Regulation("Art. 14", "Human oversight",
                         "People can understand, monitor, override and disregard the system's output.",
-                        reviewers + " reviewers with their roles gave " + verdicts + " verdicts on the model's rationales "
+                        reviewers + " reviewer" + (reviewers == 1 ? "" : "s") + " gave " + verdicts + " verdicts on the model's rationales "
                                 + "(accept, reject, unsure) with comments, painted relevant and shortcut regions that "
                                 + "retrain the model, and changed or undid " + overrides + " of them; agreement between "
                                 + "reviewers is measured; the scheduler states why each sample was shown. Sections: "
@@ -509,11 +517,22 @@ public class ReportService {
         if (done.isEmpty()) {
             return out;
         }
-        double[] x = done.stream().mapToDouble(d -> d.reviewed() == null ? 0 : d.reviewed()).toArray();
+        // the curve starts at the model the first round reviewed, when the platform trained it
+        Report.Round first = done.get(0);
+        int offset = first.startTestAccuracy() == null ? 0 : 1;
+        double[] x = new double[done.size() + offset];
+        double[] y = new double[done.size() + offset];
+        if (offset == 1) {
+            x[0] = first.reviewedBefore();
+            y[0] = 100 * first.startTestAccuracy();
+        }
+        for (int i = 0; i < done.size(); i++) {
+            x[i + offset] = done.get(i).reviewed() == null ? 0 : done.get(i).reviewed();
+            y[i + offset] = 100 * done.get(i).testAccuracy();
+        }
         out.put("Test accuracy against reviewed samples", org.rationale.scheduler.LearningCurvePlot.png(
                 "Test accuracy against reviewed samples", "reviewed samples", "test accuracy %",
-                List.of(new org.rationale.scheduler.LearningCurvePlot.Series(projectName, x,
-                        done.stream().mapToDouble(d -> 100 * d.testAccuracy()).toArray(), false)), 640, 360));
+                List.of(new org.rationale.scheduler.LearningCurvePlot.Series(projectName, x, y, false)), 640, 360));
         List<Report.Round> massed = done.stream().filter(d -> d.shortcutMass() != null).toList();
         if (!massed.isEmpty()) {
             out.put("Attribution on known shortcuts", org.rationale.scheduler.LearningCurvePlot.png(

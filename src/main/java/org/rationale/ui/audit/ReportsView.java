@@ -177,7 +177,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
         }
         String username = access.caller().username();
         for (ReportService.Format f : ReportService.Format.values()) {
-            String name = "rationale-report-" + project.id + "." + f.value();
+            String name = ReportService.filename(project.id, modelId, roundNumber, start, end, f);
             StreamResource resource = new StreamResource(name, () -> {
                 try {
                     byte[] bytes = reports.export(project.id, f.value(), modelId, roundNumber, start, end, username).bytes();
