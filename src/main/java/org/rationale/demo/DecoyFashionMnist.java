@@ -3,7 +3,6 @@ package org.rationale.demo;
 import org.rationale.dataset.LabelledImage;
 import org.rationale.dataset.SampleSource;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Random;
 
@@ -14,13 +13,12 @@ import java.util.Random;
  * random label, so the shortcut does not help there. The patch is recorded as each sample's known
  * shortcut, which a simulated expert uses later.
  */
-public final class DecoyFashionMnist implements SampleSource {
+public final class DecoyFashionMnist extends MarkedFashionMnist {
 
     public static final int PATCH = 4;
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
-    private final SampleSource images;
     private final boolean training;
     private final Random random;
 
@@ -30,7 +28,7 @@ public final class DecoyFashionMnist implements SampleSource {
      * @param seed     seed of corner and shade choices
      */
     public DecoyFashionMnist(SampleSource images, boolean training, long seed) {
-        this.images = images;
+        super(images);
         this.training = training;
         this.random = new Random(seed);
     }
@@ -46,28 +44,7 @@ public final class DecoyFashionMnist implements SampleSource {
     }
 
     @Override
-    public List<String> classNames() {
-        return images.classNames();
-    }
-
-    @Override
-    public LabelKind labelKind() {
-        return images.labelKind();
-    }
-
-    @Override
-    public int expectedCount() {
-        return images.expectedCount();
-    }
-
-    @Override
-    public boolean hasNext() {
-        return images.hasNext();
-    }
-
-    @Override
-    public LabelledImage next() {
-        LabelledImage img = images.next();
+    LabelledImage mark(LabelledImage img) {
         if (img.channels() != 1 || img.width() < PATCH || img.height() < PATCH) {
             throw new IllegalStateException("Decoy images need one channel and at least 4x4 pixels");
         }
@@ -83,10 +60,5 @@ public final class DecoyFashionMnist implements SampleSource {
         }
         return new LabelledImage(img.width(), img.height(), 1, px, img.label(), img.source(),
                 new LabelledImage.Box(x, y, PATCH, PATCH));
-    }
-
-    @Override
-    public void close() throws IOException {
-        images.close();
     }
 }

@@ -3,7 +3,6 @@ package org.rationale.demo;
 import org.rationale.dataset.LabelledImage;
 import org.rationale.dataset.SampleSource;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Random;
 
@@ -21,7 +20,7 @@ import java.util.Random;
  * so a model that learnt the marks is misled there. Each marked sample records its mark's box as
  * the known shortcut (used only by the simulated expert).
  */
-public final class MixedShortcutsFashionMnist implements SampleSource {
+public final class MixedShortcutsFashionMnist extends MarkedFashionMnist {
 
     /** The kinds of mark, in the order of the class groups. */
     public enum Mark {
@@ -49,7 +48,6 @@ public final class MixedShortcutsFashionMnist implements SampleSource {
         }
     }
 
-    private final SampleSource images;
     private final boolean training;
     private final double share;
     private final Random random;
@@ -62,7 +60,7 @@ public final class MixedShortcutsFashionMnist implements SampleSource {
      * @param seed     seed of the choices
      */
     public MixedShortcutsFashionMnist(SampleSource images, boolean training, double share, long seed) {
-        this.images = images;
+        super(images);
         this.training = training;
         this.share = share;
         this.random = new Random(seed);
@@ -85,28 +83,7 @@ public final class MixedShortcutsFashionMnist implements SampleSource {
     }
 
     @Override
-    public List<String> classNames() {
-        return images.classNames();
-    }
-
-    @Override
-    public LabelKind labelKind() {
-        return images.labelKind();
-    }
-
-    @Override
-    public int expectedCount() {
-        return images.expectedCount();
-    }
-
-    @Override
-    public boolean hasNext() {
-        return images.hasNext();
-    }
-
-    @Override
-    public LabelledImage next() {
-        LabelledImage img = images.next();
+    LabelledImage mark(LabelledImage img) {
         if (img.channels() != 1 || img.width() != 28 || img.height() != 28) {
             throw new IllegalStateException("Mixed shortcuts need 28x28 gray images");
         }
@@ -126,10 +103,5 @@ public final class MixedShortcutsFashionMnist implements SampleSource {
             }
         }
         return new LabelledImage(28, 28, 1, px, img.label(), img.source(), mark.box());
-    }
-
-    @Override
-    public void close() throws IOException {
-        images.close();
     }
 }

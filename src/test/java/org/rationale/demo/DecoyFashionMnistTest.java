@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DecoyFashionMnistTest {
 
     /** n plain 28x28 images of constant value 7, labels i mod 10. */
-    private static SampleSource plain(int n) {
+    static SampleSource plain(int n) {
         List<LabelledImage> images = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             byte[] px = new byte[28 * 28];
