@@ -57,9 +57,10 @@ public final class PdfReport {
     }
 
     /**
-     * Column widths from the text itself, measured in the font: no column is narrower than its
-     * longest word (up to 110 pt, so numbers and names never break), and the room left goes to the
-     * columns whose full text wants it (long hashes and comments wrap).
+     * Column widths from the text itself, measured in the font. Each column gets at least its
+     * longest word (up to 110 pt); when the page cannot give every column that, long tokens
+     * (hashes, paths) give way first, down to 52 pt, so that numbers and ordinary words never break;
+     * the room left goes to the columns whose full text wants it.
      */
     static float[] widths(ReportDocument.Table t, float total) {
         int n = t.head().size();
@@ -72,26 +73,39 @@ public final class PdfReport {
                 measure(regular, i < row.size() ? String.valueOf(row.get(i)) : "", i, min, pref);
             }
         }
-        float sumMin = 0;
-        float sumWant = 0;
-        float sumPref = 0;
+        float[] hard = new float[n];
         for (int i = 0; i < n; i++) {
-            min[i] += 2 * PADDING;
-            pref[i] = Math.max(pref[i] + 2 * PADDING, min[i]);
-            sumMin += min[i];
-            sumWant += pref[i] - min[i];
-            sumPref += pref[i];
+            min[i] += 2 * PADDING + SLACK;
+            hard[i] = Math.min(min[i], 52 + 2 * PADDING + SLACK);
+            pref[i] = Math.max(pref[i] + 2 * PADDING + SLACK, min[i]);
         }
-        if (sumPref <= total || sumMin >= total) {
-            return sumPref <= total ? pref : min;
+        if (sum(pref) <= total) {
+            return pref;
+        }
+        float[] floor = sum(min) <= total ? min : hard;
+        float[] target = sum(min) <= total ? pref : min;
+        float room = total - sum(floor);
+        float want = sum(target) - sum(floor);
+        if (room <= 0 || want <= 0) {
+            return floor;
         }
         float[] w = new float[n];
         for (int i = 0; i < n; i++) {
-            w[i] = min[i] + (total - sumMin) * (pref[i] - min[i]) / sumWant;
+            w[i] = floor[i] + room * (target[i] - floor[i]) / want;
         }
         return w;
     }
 
+    private static float sum(float[] v) {
+        float s = 0;
+        for (float x : v) {
+            s += x;
+        }
+        return s;
+    }
+
+    /** Points a cell needs beyond its text and padding, so that a word that just fits is not wrapped. */
+    private static final float SLACK = 2f;
     private static final float TABLE_FONT = 7;
     private static final float PADDING = 2.5f;
 
@@ -122,6 +136,9 @@ public final class PdfReport {
             doc.open();
             for (ReportDocument.Block b : blocks) {
                 if (b instanceof ReportDocument.Heading x) {
+                    if (x.level() > 1 && writer.getVerticalPosition(true) - doc.bottomMargin() < 140) {
+                        doc.newPage();
+                    }
                     Paragraph p = new Paragraph(x.text(), new Font(bold, x.level() == 1 ? 18 : x.level() == 2 ? 13 : 10.5f));
                     p.setSpacingBefore(x.level() == 1 ? 0 : 10);
                     p.setSpacingAfter(4);

@@ -46,8 +46,8 @@ public final class ReportDocument {
     public static List<Block> of(Report r, Map<String, byte[]> plots, Map<Long, byte[]> thumbnails) {
         ReportDocument d = new ReportDocument();
         d.heading(1, "Audit report: " + r.project().name());
-        d.para("Generated " + time(r.generatedAt()) + " by " + r.generatedBy() + ". Scope: "
-                + r.scope().description() + ". Report format version " + r.reportVersion() + ".");
+        d.para("Generated " + time(r.generatedAt()) + " UTC by " + r.generatedBy() + ". Scope: "
+                + r.scope().description() + ". All times are UTC. Report format version " + r.reportVersion() + ".");
 
         d.heading(2, "Summary");
         d.table(List.of("", ""), summary(r), "");
@@ -111,7 +111,7 @@ public final class ReportDocument {
                         pct(x.testAccuracy()), num(x.shortcutMass()), x.startedBy(), time(x.startedAt()),
                         time(x.finishedAt()))).toList());
         List<Figure> curves = new ArrayList<>();
-        plots.forEach((title, png) -> curves.add(new Figure(png, title)));
+        plots.forEach((title, png) -> curves.add(new Figure(png, "")));
         d.figures(curves, false);
 
         d.heading(2, "Agreement between reviewers");
@@ -252,8 +252,9 @@ public final class ReportDocument {
         }
     }
 
+    /** Times in tables: UTC (the report says so once), to the second. */
     static String time(java.time.Instant t) {
-        return t == null ? "" : AuditChain.time(t).substring(0, 19).replace('T', ' ') + " UTC";
+        return t == null ? "" : AuditChain.time(t).substring(0, 19).replace('T', ' ');
     }
 
     static String num(Double d) {

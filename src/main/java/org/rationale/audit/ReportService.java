@@ -533,8 +533,9 @@ public class ReportService {
         out.put("Test accuracy against reviewed samples", org.rationale.scheduler.LearningCurvePlot.png(
                 "Test accuracy against reviewed samples", "reviewed samples", "test accuracy %",
                 List.of(new org.rationale.scheduler.LearningCurvePlot.Series(projectName, x, y, false)), 640, 360));
+        // one point is no curve: the rounds table holds it
         List<Report.Round> massed = done.stream().filter(d -> d.shortcutMass() != null).toList();
-        if (!massed.isEmpty()) {
+        if (massed.size() >= 2) {
             out.put("Attribution on known shortcuts", org.rationale.scheduler.LearningCurvePlot.png(
                     "Attribution on known shortcuts", "reviewed samples", "share of |attribution|",
                     List.of(new org.rationale.scheduler.LearningCurvePlot.Series(projectName,

@@ -20,6 +20,9 @@ import java.util.Locale;
  */
 public final class LearningCurvePlot {
 
+    /** Pixels between the frame and the first and last points, so that no point sits on the frame. */
+    private static final int INSET = 8;
+
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0x7f7f7f)};
 
@@ -101,7 +104,7 @@ public final class LearningCurvePlot {
             }
             for (int t = 0; t <= xTicks; t++) {
                 double vx = minX + (maxX - minX) * t / xTicks;
-                int x = left + (right - left) * t / xTicks;
+                int x = left + INSET + (right - left - 2 * INSET) * t / xTicks;
                 g.drawLine(x, bottom, x, bottom + 4);
                 g.drawString(integral || maxX - minX >= 5 ? String.format(Locale.ROOT, "%.0f", vx)
                         : String.format(Locale.ROOT, "%.2f", vx), x - 10, bottom + 16);
@@ -123,7 +126,7 @@ public final class LearningCurvePlot {
                     if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i])) {
                         continue;
                     }
-                    int x = left + (int) Math.round((s.x()[i] - minX) / (maxX - minX) * (right - left));
+                    int x = left + INSET + (int) Math.round((s.x()[i] - minX) / (maxX - minX) * (right - left - 2 * INSET));
                     int y = bottom - (int) Math.round((s.y()[i] - minY) / (maxY - minY) * (bottom - top));
                     if (px >= 0) {
                         g.drawLine(px, py, x, y);

@@ -240,7 +240,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
             }
             plots.add(plot("accuracy", "Test accuracy against reviewed samples", "test accuracy %", x, y));
             List<RoundService.Round> massed = done.stream().filter(r -> r.shortcutMass() != null).toList();
-            if (!massed.isEmpty()) {
+            if (massed.size() >= 2) { // one point is no curve: the table holds it
                 plots.add(plot("shortcut", "Attribution on known shortcuts", "share of |attribution|",
                         massed.stream().mapToDouble(r -> r.reviewed() == null ? 0 : r.reviewed()).toArray(),
                         massed.stream().mapToDouble(RoundService.Round::shortcutMass).toArray()));
