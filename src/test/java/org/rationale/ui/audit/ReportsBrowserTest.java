@@ -13,6 +13,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
+import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 
 import java.net.URL;
@@ -47,9 +48,7 @@ class ReportsBrowserTest {
     }
 
     private static String text(String id) {
-        Object t = ((JavascriptExecutor) browser).executeScript(
-                "const e = document.getElementById('" + id + "'); return e ? e.textContent : '';");
-        return t == null ? "" : t.toString();
+        return Page.text(browser, id);
     }
 
     /** Fetches what a download link points at with the page's own login, as clicking it would. */

@@ -17,6 +17,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
+import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 
 import java.net.URL;
@@ -74,11 +75,6 @@ class ReviewBrowserTest {
             String now = renderedKey(d);
             return now != null && !now.equals(before) ? now : null;
         });
-    }
-
-    private static String text(WebDriver b, String id) {
-        Object t = js(b, "const e = document.getElementById('" + id + "'); return e ? e.textContent : '';");
-        return t == null ? "" : t.toString();
     }
 
     private static long sampleOf(String key) {
@@ -153,7 +149,7 @@ class ReviewBrowserTest {
         key = pressAndWaitForNext(first, "z", beforeUndo);
         assertEquals((long) judged.get(4), sampleOf(key));
         wait.until(d -> verdictsOf("kb-expert").size() == 4);
-        assertTrue(text(first, "review-status").contains("Undid your verdict (reject)"), text(first, "review-status"));
+        assertTrue(Page.text(first, "review-status").contains("Undid your verdict (reject)"), Page.text(first, "review-status"));
 
         // the second expert opens the same sample (reserved for the first again) and is refused, not silently winning
         BrowserLogin.logIn(second, root.toString(), "kb-other", "kb-other-password");
@@ -164,13 +160,13 @@ class ReviewBrowserTest {
             return k != null && k.startsWith("s" + judged.get(4) + "-");
         });
         new Actions(second).sendKeys("a").perform();
-        wait2.until(d -> text(d, "review-status").contains("Sample taken"));
-        assertTrue(text(second, "review-status").contains("kb-expert"), text(second, "review-status"));
+        wait2.until(d -> Page.text(d, "review-status").contains("Sample taken"));
+        assertTrue(Page.text(second, "review-status").contains("kb-expert"), Page.text(second, "review-status"));
         assertEquals(0, verdictsOf("kb-other").size());
 
         // counts are live for everyone: the first expert's next verdict shows up on the second one's page by push
-        assertTrue(text(second, "review-progress").contains("everyone 4 of 12"), text(second, "review-progress"));
+        assertTrue(Page.text(second, "review-progress").contains("everyone 4 of 12"), Page.text(second, "review-progress"));
         pressAndWaitForNext(first, "a", key);
-        wait2.until(d -> text(d, "review-progress").contains("everyone 5 of 12"));
+        wait2.until(d -> Page.text(d, "review-progress").contains("everyone 5 of 12"));
     }
 }

@@ -19,6 +19,7 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
+import org.rationale.testing.Page;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -175,8 +176,8 @@ class DemoRoundWalkthrough {
         engineer.get(ROOT + "projects/" + p + "/rounds");
         WebDriverWait ew = new WebDriverWait(engineer, Duration.ofSeconds(60));
         ew.until(d -> !d.findElements(By.id("start-round")).isEmpty() && d.findElement(By.id("start-round")).isEnabled());
-        System.out.println("rounds page: " + text(engineer, "round-status"));
-        click(engineer, "start-round");
+        System.out.println("rounds page: " + Page.text(engineer, "round-status"));
+        Page.click(engineer, "start-round");
         JsonNode started = until(Duration.ofSeconds(60), "the round is created", () -> openRound(p));
         int number = started.path("number").asInt();
         System.out.println("started round " + number + ": " + started);
@@ -187,10 +188,10 @@ class DemoRoundWalkthrough {
         waitForStatus(engineer, p, number, "experts review");
         timings.put("start -> experts review (maps for the pool + ranking)", seconds(t));
         new WebDriverWait(engineer, Duration.ofSeconds(120)).until(d -> {
-            String q = text(d, "queue-grid");
+            String q = Page.text(d, "queue-grid");
             return q.contains("disagreement") && q.contains("entropy");
         });
-        String queueText = text(engineer, "queue-grid");
+        String queueText = Page.text(engineer, "queue-grid");
         JsonNode queue = get(ENGINEER, ENGINEER_PASSWORD, "api/projects/" + p + "/queue?limit=20");
         assertTrue(queue.isArray() && queue.size() > 0, "queue: " + queue);
         long first = queue.get(0).path("sampleId").asLong();
@@ -204,18 +205,18 @@ class DemoRoundWalkthrough {
         expert.get(ROOT + "projects/" + p + "/review");
         WebDriverWait xw = new WebDriverWait(expert, Duration.ofSeconds(120));
         try {
-            xw.until(d -> text(d, "review-why").startsWith("Why this sample") && renderedKey(d) != null);
+            xw.until(d -> Page.text(d, "review-why").startsWith("Why this sample") && renderedKey(d) != null);
         } catch (TimeoutException e) {
-            throw new AssertionError("why: '" + text(expert, "review-why") + "', facts: '" + text(expert, "review-facts")
-                    + "', status: '" + text(expert, "review-status") + "'", e);
+            throw new AssertionError("why: '" + Page.text(expert, "review-why") + "', facts: '" + Page.text(expert, "review-facts")
+                    + "', status: '" + Page.text(expert, "review-status") + "'", e);
         }
         // a sample the expert still holds (the session hands the next sample on after each verdict, reserved for
         // 15 minutes) comes before the round's order, also when it was handed out for an earlier round's model:
         // move past such leftovers with → as a person would, and say so
-        for (int skip = 0; !text(expert, "review-why").contains("#1 of the ") && skip < 5; skip++) {
+        for (int skip = 0; !Page.text(expert, "review-why").contains("#1 of the ") && skip < 5; skip++) {
             String held = renderedKey(expert);
             System.out.println("NOTE: the review opened on a sample held from before, not the round's #1: "
-                    + text(expert, "review-facts") + " / " + text(expert, "review-why") + " -> pressing →");
+                    + Page.text(expert, "review-facts") + " / " + Page.text(expert, "review-why") + " -> pressing →");
             heldLeftovers++;
             new Actions(expert).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT).perform();
             xw.until(d -> {
@@ -223,10 +224,10 @@ class DemoRoundWalkthrough {
                 return now != null && !now.equals(held);
             });
         }
-        assertTrue(text(expert, "review-why").contains("#1 of the "), text(expert, "review-why"));
-        String why = text(expert, "review-why");
+        assertTrue(Page.text(expert, "review-why").contains("#1 of the "), Page.text(expert, "review-why"));
+        String why = Page.text(expert, "review-why");
         System.out.println("why line: " + why);
-        assertTrue(text(expert, "review-facts").contains("Sample " + first + " "), text(expert, "review-facts"));
+        assertTrue(Page.text(expert, "review-facts").contains("Sample " + first + " "), Page.text(expert, "review-facts"));
         timings.put("expert opens the review", seconds(t));
         // the first sample's shortcut mask, then a reload: the canvas shows it over the map (the sample stays reserved)
         List<Long> masked = new ArrayList<>();
@@ -234,7 +235,7 @@ class DemoRoundWalkthrough {
             paintShortcut(first);
             masked.add(first);
             expert.navigate().refresh();
-            xw.until(d -> text(d, "review-why").startsWith("Why this sample") && renderedKey(d) != null);
+            xw.until(d -> Page.text(d, "review-why").startsWith("Why this sample") && renderedKey(d) != null);
             if (sampleOf(renderedKey(expert)) != first) {
                 // a reload starts with the held sample of the smallest id: move on to the round's #1 again
                 for (int skip = 0; sampleOf(renderedKey(expert)) != first && skip < 5; skip++) {
@@ -255,7 +256,7 @@ class DemoRoundWalkthrough {
         String key = renderedKey(expert);
         for (int i = 0; i < REJECTS; i++) {
             long sample = sampleOf(key);
-            String whyNow = text(expert, "review-why");
+            String whyNow = Page.text(expert, "review-why");
             if (!whyNow.contains("#" + (i + 1) + " of the ")) {
                 System.out.println("  note: sample " + sample + " why: " + whyNow);
             }
@@ -272,7 +273,7 @@ class DemoRoundWalkthrough {
                 });
             } catch (TimeoutException e) {
                 throw new AssertionError("no next sample after rejecting " + sample + "; status: '"
-                        + text(expert, "review-status") + "', facts: '" + text(expert, "review-facts") + "'", e);
+                        + Page.text(expert, "review-status") + "', facts: '" + Page.text(expert, "review-facts") + "'", e);
             }
             JsonNode reviews = get(EXPERT, EXPERT_PASSWORD, "api/samples/" + sample + "/reviews");
             assertTrue(reviews.toString().contains("\"reject\""), "sample " + sample + " reviews: " + reviews);
@@ -285,7 +286,7 @@ class DemoRoundWalkthrough {
         t = System.nanoTime();
         engineer.navigate().refresh();
         ew.until(d -> !d.findElements(By.id("retrain-button")).isEmpty() && d.findElement(By.id("retrain-button")).isEnabled());
-        click(engineer, "retrain-button");
+        Page.click(engineer, "retrain-button");
         JsonNode training = until(Duration.ofSeconds(60), "the round trains", () -> {
             JsonNode r = round(p, number);
             return r.path("state").asText().equals("reviewing") ? null : r;
@@ -303,7 +304,7 @@ class DemoRoundWalkthrough {
         }
         timings.put("retrain click -> round done", seconds(t));
 
-        String grid = text(engineer, "round-grid");
+        String grid = Page.text(engineer, "round-grid");
         assertTrue(grid.contains("done"), grid);
         new WebDriverWait(engineer, Duration.ofSeconds(60)).until(d -> {
             Object w = ((JavascriptExecutor) d).executeScript(
@@ -364,13 +365,13 @@ class DemoRoundWalkthrough {
         assertReportContents(files, verdicts);
 
         t = System.nanoTime();
-        click(auditor, "verify-chain");
+        Page.click(auditor, "verify-chain");
         try {
-            aw.until(d -> text(d, "chain-result").startsWith("Intact"));
+            aw.until(d -> Page.text(d, "chain-result").startsWith("Intact"));
         } catch (TimeoutException e) {
-            throw new AssertionError("chain result: '" + text(auditor, "chain-result") + "'", e);
+            throw new AssertionError("chain result: '" + Page.text(auditor, "chain-result") + "'", e);
         }
-        System.out.println("chain on the page: " + text(auditor, "chain-result"));
+        System.out.println("chain on the page: " + Page.text(auditor, "chain-result"));
         timings.put("auditor: verify the chain on the page", seconds(t));
 
         Map<String, String> recorded = recordedExports(p);
@@ -380,12 +381,12 @@ class DemoRoundWalkthrough {
         }
         try {
             aw.until(d -> {
-                String grid = text(d, "report-exports");
+                String grid = Page.text(d, "report-exports");
                 return recorded.values().stream().allMatch(grid::contains);
             });
         } catch (TimeoutException e) {
             throw new AssertionError("the earlier downloads list the four hashes " + recorded.values() + ": '"
-                    + text(auditor, "report-exports") + "'", e);
+                    + Page.text(auditor, "report-exports") + "'", e);
         }
         shoot(auditor, "report-exports", "4-reports.png");
 
@@ -546,10 +547,10 @@ class DemoRoundWalkthrough {
                     lastPrint[0] = System.nanoTime();
                     System.out.println("  … " + state + " · " + jobProgress(r));
                 }
-                return text(d, "round-status").contains(words) ? Boolean.TRUE : null;
+                return Page.text(d, "round-status").contains(words) ? Boolean.TRUE : null;
             });
         } catch (TimeoutException e) {
-            throw new AssertionError("waited " + LONG + " for '" + words + "'; page says '" + text(b, "round-status") + "'", e);
+            throw new AssertionError("waited " + LONG + " for '" + words + "'; page says '" + Page.text(b, "round-status") + "'", e);
         }
         return seen;
     }
@@ -639,16 +640,6 @@ class DemoRoundWalkthrough {
     }
 
     // --- the page
-
-    private static String text(WebDriver b, String id) {
-        Object t = ((JavascriptExecutor) b).executeScript(
-                "const e = document.getElementById('" + id + "'); return e ? e.textContent : '';");
-        return t == null ? "" : t.toString();
-    }
-
-    private static void click(WebDriver b, String id) {
-        ((JavascriptExecutor) b).executeScript("document.getElementById('" + id + "').click();");
-    }
 
     private static String renderedKey(WebDriver b) {
         Object k = ((JavascriptExecutor) b).executeScript(

@@ -15,6 +15,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
+import org.rationale.testing.Page;
 import org.rationale.testing.DecoyProjects;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.worker.WorkerPool;
@@ -61,16 +62,6 @@ class RoundsBrowserTest {
         }
     }
 
-    private static String text(WebDriver b, String id) {
-        Object t = ((JavascriptExecutor) b).executeScript(
-                "const e = document.getElementById('" + id + "'); return e ? e.textContent : '';");
-        return t == null ? "" : t.toString();
-    }
-
-    private static void click(WebDriver b, String id) {
-        ((JavascriptExecutor) b).executeScript("document.getElementById('" + id + "').click();");
-    }
-
     @Test
     void aRoundRunsFromTheRoundsPageEndToEnd() throws Exception {
         pool.start(1);
@@ -84,11 +75,11 @@ class RoundsBrowserTest {
             BrowserLogin.logIn(engineer, root.toString(), "rb-engineer", "rb-engineer-password");
             engineer.get(root + "projects/" + p + "/rounds");
             WebDriverWait wait = new WebDriverWait(engineer, Duration.ofSeconds(120));
-            wait.until(d -> text(d, "round-status").contains("No round yet"));
-            click(engineer, "start-round");
-            wait.until(d -> text(d, "round-status").contains("experts review"));
+            wait.until(d -> Page.text(d, "round-status").contains("No round yet"));
+            Page.click(engineer, "start-round");
+            wait.until(d -> Page.text(d, "round-status").contains("experts review"));
             // the queue shows each sample's score and why
-            wait.until(d -> text(d, "queue-grid").contains("disagreement") && text(d, "queue-grid").contains("entropy"));
+            wait.until(d -> Page.text(d, "queue-grid").contains("disagreement") && Page.text(d, "queue-grid").contains("entropy"));
             long first = given().get("/api/projects/" + p + "/queue?limit=1").then().extract().jsonPath()
                     .getLong("[0].sampleId");
 
@@ -97,12 +88,12 @@ class RoundsBrowserTest {
             expert.get(root + "projects/" + p + "/review");
             WebDriverWait ew = new WebDriverWait(expert, Duration.ofSeconds(60));
             try {
-                ew.until(d -> text(d, "review-why").contains("#1 of the disagreement queue"));
+                ew.until(d -> Page.text(d, "review-why").contains("#1 of the disagreement queue"));
             } catch (org.openqa.selenium.TimeoutException e) {
-                throw new AssertionError("why: '" + text(expert, "review-why") + "', facts: '" + text(expert, "review-facts")
+                throw new AssertionError("why: '" + Page.text(expert, "review-why") + "', facts: '" + Page.text(expert, "review-facts")
                         + "', round: " + given().get("/api/projects/" + p + "/rounds/1").asString(), e);
             }
-            assertTrue(text(expert, "review-facts").contains("Sample " + first), text(expert, "review-facts"));
+            assertTrue(Page.text(expert, "review-facts").contains("Sample " + first), Page.text(expert, "review-facts"));
             new Actions(expert).sendKeys("r").perform();
             ew.until(d -> !given().get("/api/samples/" + first + "/reviews").then().extract().jsonPath()
                     .getList("verdict").isEmpty());
@@ -112,9 +103,9 @@ class RoundsBrowserTest {
             // back on the rounds page: retrain, and the finished round with its curve
             engineer.navigate().refresh();
             wait.until(d -> d.findElement(By.id("retrain-button")).isEnabled());
-            click(engineer, "retrain-button");
-            wait.until(d -> text(d, "round-status").contains("is done"));
-            assertTrue(text(engineer, "round-grid").contains("done"), text(engineer, "round-grid"));
+            Page.click(engineer, "retrain-button");
+            wait.until(d -> Page.text(d, "round-status").contains("is done"));
+            assertTrue(Page.text(engineer, "round-grid").contains("done"), Page.text(engineer, "round-grid"));
             wait.until(d -> !d.findElements(By.id("plot-accuracy")).isEmpty());
             Object loaded = ((JavascriptExecutor) engineer).executeScript(
                     "const i = document.getElementById('plot-accuracy'); return i.complete && i.naturalWidth;");
