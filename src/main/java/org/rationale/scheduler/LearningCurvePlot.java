@@ -113,7 +113,12 @@ public final class LearningCurvePlot {
             g.drawString(yLabel, left, top - 4 + 0);
             int legendY = top + 14;
             g.setColor(new Color(255, 255, 255, 220));
-            g.fillRect(right - 156, top + 2, 154, 15 * series.size() + 4);
+            int legendWidth = 44;
+            for (Series s : series) {
+                legendWidth = Math.max(legendWidth, 44 + g.getFontMetrics().stringWidth(s.name()));
+            }
+            int legendLeft = right - legendWidth - 6;
+            g.fillRect(legendLeft, top + 2, legendWidth + 4, 15 * series.size() + 4);
             for (int k = 0; k < series.size(); k++) {
                 Series s = series.get(k);
                 Color c = PALETTE[k % PALETTE.length];
@@ -137,9 +142,9 @@ public final class LearningCurvePlot {
                     px = x;
                     py = y;
                 }
-                g.drawLine(right - 150, legendY - 4, right - 126, legendY - 4);
+                g.drawLine(legendLeft + 6, legendY - 4, legendLeft + 30, legendY - 4);
                 g.setColor(Color.BLACK);
-                g.drawString(s.name(), right - 120, legendY);
+                g.drawString(s.name(), legendLeft + 36, legendY);
                 legendY += 15;
             }
         } finally {

@@ -46,6 +46,7 @@ public class SecuredNavigation {
     }
 
     void onServiceInit(@Observes ServiceInitEvent event) {
+        event.getSource().addSessionInitListener(e -> e.getSession().setErrorHandler(new ClientDisconnects()));
         NavigationAccessControl control = new SessionNavigationAccessControl();
         control.setLoginView(LoginView.class);
         event.getSource().addUIInitListener(ui -> {

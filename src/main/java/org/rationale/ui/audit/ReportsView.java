@@ -134,11 +134,13 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
             add(new H3("Audit trail"), verify, result);
         }
 
-        exports.addColumn(e -> e.at().toString().replace('T', ' ').substring(0, 19) + " UTC").setHeader("When");
-        exports.addColumn(AuditEvent::actor).setHeader("Who");
-        exports.addColumn(e -> field(e, "format")).setHeader("Format");
-        exports.addColumn(e -> field(e, "verdicts")).setHeader("Verdicts");
-        exports.addColumn(e -> field(e, "sha256")).setHeader("SHA-256").setFlexGrow(4);
+        exports.addColumn(e -> AuditChain.time(e.at()).substring(0, 19).replace('T', ' ') + " UTC").setHeader("When")
+                .setAutoWidth(true).setFlexGrow(0);
+        exports.addColumn(AuditEvent::actor).setHeader("Who").setAutoWidth(true).setFlexGrow(0);
+        exports.addColumn(e -> field(e, "format")).setHeader("Format").setAutoWidth(true).setFlexGrow(0);
+        exports.addColumn(e -> field(e, "verdicts")).setHeader("Verdicts").setAutoWidth(true).setFlexGrow(0);
+        exports.addColumn(e -> field(e, "sha256")).setHeader("SHA-256").setFlexGrow(1);
+        exports.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
         exports.addThemeVariants(GridVariant.LUMO_COMPACT);
         exports.setAllRowsVisible(true);
         exports.setId("report-exports");
