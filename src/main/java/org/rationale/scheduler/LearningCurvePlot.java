@@ -20,6 +20,17 @@ import java.util.Locale;
  */
 public final class LearningCurvePlot {
 
+    /** The tick step nearest above {@code raw} among 1, 2, 2.5 and 5 times a power of ten. */
+    static double niceStep(double raw) {
+        double power = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * power >= raw * (1 - 1e-9)) {
+                return m * power;
+            }
+        }
+        return 10 * power;
+    }
+
     /** Pixels between the frame and the first and last points, so that no point sits on the frame. */
     private static final int INSET = 8;
 
@@ -82,6 +93,13 @@ public final class LearningCurvePlot {
             double pad = Math.max((maxY - minY) * 0.08, Math.max(Math.abs(maxY) * 0.05, 0.01));
             minY -= pad;
             maxY += pad;
+            // round ticks: a step of 1, 2, 2.5 or 5 times a power of ten, the axis on whole steps
+            double step = niceStep((maxY - minY) / 5);
+            minY = Math.floor(minY / step) * step;
+            maxY = Math.ceil(maxY / step) * step;
+            int yTicks = (int) Math.max(1, Math.round((maxY - minY) / step));
+            int decimals = (int) Math.max(0, Math.ceil(-Math.log10(step) + 1e-9) + (step / Math.pow(10,
+                    Math.floor(Math.log10(step))) == 2.5 ? 1 : 0));
             int left = 64;
             int right = width - 16;
             int top = 36;
@@ -91,16 +109,16 @@ public final class LearningCurvePlot {
             g.drawString(title, left, 22);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             g.setColor(new Color(0xdddddd));
-            for (int t = 0; t <= 5; t++) {
-                int y = bottom - (bottom - top) * t / 5;
+            for (int t = 0; t <= yTicks; t++) {
+                int y = bottom - (bottom - top) * t / yTicks;
                 g.drawLine(left, y, right, y);
             }
             g.setColor(Color.BLACK);
             g.drawRect(left, top, right - left, bottom - top);
-            for (int t = 0; t <= 5; t++) {
-                double vy = minY + (maxY - minY) * t / 5;
-                int y = bottom - (bottom - top) * t / 5;
-                g.drawString(String.format(Locale.ROOT, "%.3g", vy), 4, y + 4);
+            for (int t = 0; t <= yTicks; t++) {
+                double vy = minY + step * t;
+                int y = bottom - (bottom - top) * t / yTicks;
+                g.drawString(String.format(Locale.ROOT, "%." + decimals + "f", vy), 4, y + 4);
             }
             for (int t = 0; t <= xTicks; t++) {
                 double vx = minX + (maxX - minX) * t / xTicks;
