@@ -28,6 +28,7 @@ import java.util.TreeMap;
 public class SaliencyService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SaliencyService.class);
 
     private final EntityManager em;
     private final AttributionMethods methods;
@@ -148,7 +149,7 @@ public class SaliencyService {
         float[] values;
         Map<String, Double> metrics;
         try (ModelService.Lease lease = models.lease(v)) {
-            Attribution a = method.attribute(lease.model(), x, new int[] {t}, params);
+            Attribution a = attributeFinite(method, lease.model(), x, new int[] {t}, params);
             values = a.values();
             metrics = new TreeMap<>(a.metrics().get(0));
             if (curves) {
@@ -300,7 +301,7 @@ public class SaliencyService {
             }
             Attribution a;
             try (ModelService.Lease lease = models.lease(v)) {
-                a = method.attribute(lease.model(), out.shape.with(todo.size(), all), t, params);
+                a = attributeFinite(method, lease.model(), out.shape.with(todo.size(), all), t, params);
             }
             for (int j = 0; j < todo.size(); j++) {
                 out.keys.add(new Key(ok.get(todo.get(j)).id, v.id, method.name(), params.canonical(), t[j]));
@@ -309,6 +310,38 @@ public class SaliencyService {
             }
         }
         return out;
+    }
+
+    /**
+     * The method's attributions, computed a second time when the first answer holds a NaN or an
+     * infinity (libtorch on some hosts answers a gradient call wrongly now and then, see
+     * docs/benchmarks.md); a map that is not finite twice is an error, never stored.
+     */
+    private static Attribution attributeFinite(AttributionMethod method, ExplainableModel model, InputBatch x,
+                                               int[] targets, MethodParameters params) {
+        return finiteOrAgain(method.name(), () -> method.attribute(model, x, targets, params));
+    }
+
+    static Attribution finiteOrAgain(String name, java.util.function.Supplier<Attribution> compute) {
+        Attribution a = compute.get();
+        if (finite(a.values())) {
+            return a;
+        }
+        LOG.warnf("%s returned non-finite attributions; computing them again", name);
+        a = compute.get();
+        if (!finite(a.values())) {
+            throw new IllegalStateException(name + " returned non-finite attributions twice");
+        }
+        return a;
+    }
+
+    private static boolean finite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Encodes the maps of a batch and stores them in one JDBC batch (a map stored meanwhile is kept). */

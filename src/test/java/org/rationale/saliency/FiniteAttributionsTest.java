@@ -1,0 +1,40 @@
+package org.rationale.saliency;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A map with a NaN or an infinity is computed again, and never stored when it stays so. */
+class FiniteAttributionsTest {
+
+    private static final InputBatch SHAPE = new InputBatch(1, 1, 1, 2, new float[2]);
+
+    @Test
+    void aNonFiniteAnswerIsComputedAgain() {
+        AtomicInteger calls = new AtomicInteger();
+        Attribution a = SaliencyService.finiteOrAgain("glitchy", () -> Attribution.withoutMetrics(SHAPE,
+                calls.incrementAndGet() == 1 ? new float[] {Float.NaN, 1} : new float[] {0.5f, 1}));
+        assertArrayEquals(new float[] {0.5f, 1}, a.values());
+        assertEquals(2, calls.get());
+    }
+
+    @Test
+    void aFiniteAnswerIsComputedOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        SaliencyService.finiteOrAgain("steady", () -> {
+            calls.incrementAndGet();
+            return Attribution.withoutMetrics(SHAPE, new float[] {0.25f, -1});
+        });
+        assertEquals(1, calls.get());
+    }
+
+    @Test
+    void twiceNonFiniteIsAnError() {
+        assertThrows(IllegalStateException.class, () -> SaliencyService.finiteOrAgain("broken",
+                () -> Attribution.withoutMetrics(SHAPE, new float[] {Float.POSITIVE_INFINITY, 0})));
+    }
+}
