@@ -94,6 +94,34 @@ public class AuditLog {
         return out.stream().findFirst();
     }
 
+    /**
+     * A page of the trail for a reader: events of a project (null: all) after a sequence number,
+     * oldest first; 400 for a limit outside 1 to 10,000 or a negative sequence number.
+     */
+    @Transactional
+    public List<AuditEvent> page(Long projectId, long afterSeq, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw org.rationale.web.ApiException.badRequest("Invalid limit " + limit, "Between 1 and 10,000");
+        }
+        if (afterSeq < 0) {
+            throw org.rationale.web.ApiException.badRequest("Invalid afterSeq " + afterSeq, "A sequence number, 0 or more");
+        }
+        return events(projectId, null, null, afterSeq, limit);
+    }
+
+    /** The newest events of one action in a project, newest first, at most {@code limit}. */
+    @Transactional
+    public List<AuditEvent> latest(long projectId, String action, int limit) {
+        List<AuditEvent> out = new ArrayList<>();
+        stream("select seq, at, actor, action, subject, project_id, payload, prev_hash, hash from audit_events "
+                + "where project_id = ? and action = ? order by seq desc limit ?", ps -> {
+                    ps.setLong(1, projectId);
+                    ps.setString(2, action);
+                    ps.setInt(3, limit);
+                }, out::add);
+        return out;
+    }
+
     /** Events of a project in a time range (either end may be null), oldest first, at most {@code limit}. */
     @Transactional
     public List<AuditEvent> events(Long projectId, Instant from, Instant to, long afterSeq, int limit) {

@@ -48,14 +48,6 @@ public class AuditResource {
         } else {
             access.requireProject(projectId);
         }
-        int n = limit == null ? 1000 : limit;
-        if (n < 1 || n > 10_000) {
-            throw ApiException.badRequest("Invalid limit " + n, "Between 1 and 10,000");
-        }
-        long after = afterSeq == null ? 0 : afterSeq;
-        if (after < 0) {
-            throw ApiException.badRequest("Invalid afterSeq " + after, "A sequence number, 0 or more");
-        }
-        return log.events(projectId, null, null, after, n);
+        return log.page(projectId, afterSeq == null ? 0 : afterSeq, limit == null ? 1000 : limit);
     }
 }

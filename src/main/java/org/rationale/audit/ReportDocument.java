@@ -213,8 +213,8 @@ public final class ReportDocument {
             return v.asText();
         }
         if (v.isNumber()) {
-            return String.format(java.util.Locale.ROOT, "%.4g", v.asDouble()).replaceAll("(\\.\\d*?)0+($|e)", "$1$2")
-                    .replaceAll("\\.($|e)", "$1");
+            return new java.math.BigDecimal(v.asDouble()).round(new java.math.MathContext(4)).stripTrailingZeros()
+                    .toPlainString();
         }
         return v.isNull() ? "–" : v.asText();
     }

@@ -185,26 +185,39 @@ public class ReportService {
         }
     }
 
-    /** Builds the report; 404 for an unknown project or round, 400 for a scope that does not fit the project. */
+    /**
+     * Checks a report's scope against the project: 404 for an unknown project or round, 400 for a
+     * model of another project, a model the round did not review, or an empty time range. Returns
+     * the round, if one was named.
+     */
     @Transactional
-    public Report build(long projectId, Long modelId, Integer roundNumber, Instant from, Instant to, String generatedBy) {
-        Project project = projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
-        List<ModelVersion> all = models.list(projectId);
-        Map<Long, ModelVersion> byId = all.stream().collect(Collectors.toMap(m -> m.id, m -> m, (a, b) -> a, LinkedHashMap::new));
-        if (modelId != null && !byId.containsKey(modelId)) {
+    public java.util.Optional<RoundService.Round> checkScope(long projectId, Long modelId, Integer roundNumber,
+                                                           Instant from, Instant to) {
+        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        if (modelId != null && models.find(modelId).filter(m -> m.projectId == projectId).isEmpty()) {
             throw ApiException.badRequest("Unknown model " + modelId, "Model " + modelId + " is not a model of project " + projectId);
         }
         if (from != null && to != null && !from.isBefore(to)) {
             throw ApiException.badRequest("Empty time range", "from (" + from + ") must be before to (" + to + ")");
         }
-        RoundService.Round round = null;
-        if (roundNumber != null) {
-            round = rounds.find(projectId, roundNumber).orElseThrow(() -> ApiException.notFound("Round " + roundNumber));
-            if (modelId != null && modelId != round.modelId()) {
-                throw ApiException.badRequest("Model and round disagree", "Round " + roundNumber + " reviewed model "
-                        + round.modelId() + ", not " + modelId);
-            }
+        if (roundNumber == null) {
+            return java.util.Optional.empty();
         }
+        RoundService.Round round = rounds.find(projectId, roundNumber).orElseThrow(() -> ApiException.notFound("Round " + roundNumber));
+        if (modelId != null && modelId != round.modelId()) {
+            throw ApiException.badRequest("Model and round disagree", "Round " + roundNumber + " reviewed model "
+                    + round.modelId() + ", not " + modelId);
+        }
+        return java.util.Optional.of(round);
+    }
+
+    /** Builds the report; 404 for an unknown project or round, 400 for a scope that does not fit the project. */
+    @Transactional
+    public Report build(long projectId, Long modelId, Integer roundNumber, Instant from, Instant to, String generatedBy) {
+        RoundService.Round round = checkScope(projectId, modelId, roundNumber, from, to).orElse(null);
+        Project project = projects.find(projectId).orElseThrow();
+        List<ModelVersion> all = models.list(projectId);
+        Map<Long, ModelVersion> byId = all.stream().collect(Collectors.toMap(m -> m.id, m -> m, (a, b) -> a, LinkedHashMap::new));
         Long verdictModel = round != null ? Long.valueOf(round.modelId()) : modelId;
         Instant vFrom = latest(from, round == null ? null : round.createdAt().toInstant());
         Instant vTo = earliest(to, round == null || round.finishedAt() == null ? null : round.finishedAt().toInstant());

@@ -68,12 +68,22 @@ class AuditTrailTest {
         assertEquals("user:" + u, events.get(2).get("subject"));
         assertEquals("model:" + model, events.get(4).get("subject"));
         assertTrue(events.get(3).get("payload").toString().contains("\"samples\":4"), events.get(3).get("payload").toString());
-        // each event points at the one before it
-        for (int i = 1; i < events.size(); i++) {
-            long seq = ((Number) events.get(i).get("seq")).longValue();
-            if (seq == ((Number) events.get(i - 1).get("seq")).longValue() + 1) {
-                assertEquals(events.get(i - 1).get("hash"), events.get(i).get("prevHash"));
+        // every event since (the user's too, which belongs to no project) points at the one before it,
+        // and its hash is what anyone recomputes from its columns
+        List<Map<String, Object>> all = given().get("/api/audit/events?afterSeq=" + before).then().statusCode(200)
+                .extract().jsonPath().getList("");
+        assertEquals(6, all.size(), all.toString());
+        for (int i = 0; i < all.size(); i++) {
+            Map<String, Object> e = all.get(i);
+            long seq = ((Number) e.get("seq")).longValue();
+            assertEquals(before + 1 + i, seq);
+            if (i > 0) {
+                assertEquals(all.get(i - 1).get("hash"), e.get("prevHash"));
             }
+            Number project = (Number) e.get("projectId");
+            assertEquals(e.get("hash"), AuditChain.hash(seq, java.time.Instant.parse(e.get("at").toString()),
+                    (String) e.get("actor"), (String) e.get("action"), (String) e.get("subject"),
+                    project == null ? null : project.longValue(), (String) e.get("payload"), (String) e.get("prevHash")));
         }
         given().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(true))
                 .body("firstBrokenSeq", equalTo(null));

@@ -31,4 +31,13 @@ public final class Chromium {
                 .build();
         return new ChromeDriver(service, options);
     }
+
+    /** Quits the browsers that were started (null ones are skipped). */
+    public static void quit(WebDriver... browsers) {
+        for (WebDriver b : browsers) {
+            if (b != null) {
+                b.quit();
+            }
+        }
+    }
 }

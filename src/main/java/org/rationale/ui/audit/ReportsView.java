@@ -42,7 +42,6 @@ import org.rationale.web.ApiException;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -157,13 +156,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void refreshExports() {
-        List<AuditEvent> mine = new ArrayList<>();
-        for (AuditEvent e : audit.events(project.id, null, null, 0, Integer.MAX_VALUE)) {
-            if (e.action().equals("report.export")) {
-                mine.add(0, e);
-            }
-        }
-        exports.setItems(mine.size() > 50 ? mine.subList(0, 50) : mine);
+        exports.setItems(audit.latest(project.id, "report.export", 50));
     }
 
     private void refreshDownloads() {
@@ -173,8 +166,10 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
         Integer roundNumber = round.getValue();
         Instant start = from.getValue() == null ? null : from.getValue().atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant end = to.getValue() == null ? null : to.getValue().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        if (start != null && end != null && !start.isBefore(end)) {
-            scopeMessage.setText("The range is empty: 'From' must not be after 'To'.");
+        try {
+            reports.checkScope(project.id, modelId, roundNumber, start, end);
+        } catch (ApiException e) {
+            scopeMessage.setText(e.getMessage() + ": " + e.detail());
             return;
         }
         String username = access.caller().username();

@@ -103,12 +103,7 @@ class DemoRoundWalkthrough {
 
     @AfterAll
     static void stopBrowsers() {
-        if (engineer != null) {
-            engineer.quit();
-        }
-        if (expert != null) {
-            expert.quit();
-        }
+        Chromium.quit(engineer, expert);
     }
 
     @Test

@@ -54,12 +54,7 @@ class RoundsBrowserTest {
 
     @AfterAll
     static void stopBrowsers() {
-        if (engineer != null) {
-            engineer.quit();
-        }
-        if (expert != null) {
-            expert.quit();
-        }
+        Chromium.quit(engineer, expert);
     }
 
     @Test
