@@ -37,13 +37,24 @@ public interface RationaleConfig {
 
     Login login();
 
-    /** Password guessing: after this many wrong passwords in a row, a username is refused for a while. */
+    /**
+     * Password guessing: after this many wrong passwords in a row from one client address, that
+     * address may not try the username for a while (other addresses still may).
+     */
     interface Login {
         @io.smallrye.config.WithDefault("5")
         int maxFailures();
 
         @io.smallrye.config.WithDefault("PT30S")
         java.time.Duration lockout();
+
+        /** Most (username, address) pairs whose failures are remembered at once; the least used are forgotten first. */
+        @io.smallrye.config.WithDefault("10000")
+        int maxTrackedFailures();
+
+        /** A login through the form ends at the latest this long after it began, even while it is in use. */
+        @io.smallrye.config.WithDefault("P7D")
+        java.time.Duration sessionLifetime();
     }
 
     /** Limits on one HTTP upload. */

@@ -32,6 +32,8 @@ public class AccountService {
     jakarta.enterprise.event.Event<AccountChanged> changes;
     @Inject
     org.rationale.audit.AuditLog audit;
+    @Inject
+    LoginSessions sessions;
 
     AccountService(EntityManager em) {
         this.em = em;
@@ -41,6 +43,11 @@ public class AccountService {
     void forgetAfterCommit(@jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
                            AccountChanged change) {
         identities.forget(change.username());
+    }
+
+    /** Whether a name could be a username at all (the rule of {@link #create}); others are never looked up. */
+    static boolean isPossibleUsername(String name) {
+        return name != null && USERNAME.matcher(name).matches();
     }
 
     /** A user as clients see it (never the hash), with the projects they belong to. */
@@ -57,7 +64,8 @@ public class AccountService {
     public Account create(String username, String displayName, String password, String role) {
         String name = username == null ? "" : username.strip();
         if (!USERNAME.matcher(name).matches()) {
-            throw ApiException.badRequest("Invalid username '" + name + "'",
+            String shown = name.length() > 40 ? "of " + name.length() + " characters" : "'" + name + "'";
+            throw ApiException.badRequest("Invalid username " + shown,
                     "2 to 40 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         String r = requireRole(role);
@@ -99,6 +107,9 @@ public class AccountService {
                 "displayName", u.displayName);
         details.putAll(before);
         audit.record("user.update", "user:" + u.id, null, details);
+        if (!e) {
+            sessions.closeAll(u.username);
+        }
         changes.fire(new AccountChanged(u.username));
         return view(u);
     }
@@ -109,6 +120,8 @@ public class AccountService {
         checkPassword(password);
         UserAccount u = require(id);
         u.passwordHash = BcryptUtil.bcryptHash(password);
+        // logins made with the old password end (a saved login cookie no longer opens anything)
+        sessions.closeAll(u.username);
         audit.record("user.password", "user:" + u.id, null, org.rationale.audit.AuditLog.details("username", u.username));
         changes.fire(new AccountChanged(u.username));
     }

@@ -5,28 +5,25 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TrustedAuthenticationRequest;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The login form's encrypted cookie names a user who logged in earlier: this provider turns that
- * name into an identity with the user's current role, and refuses users who were disabled or
- * deleted since. Looked up at most every five seconds per user (every UI request carries the cookie).
+ * The login form's encrypted cookie names a user who logged in earlier: this provider lets the
+ * request in only while the server-side login that came with it ({@link LoginSessions}, cookie
+ * {@value LoginSessions#COOKIE}) still exists and belongs to that user, and gives the identity the
+ * user's current role. Logged out, a new password, a disabled or deleted user: refused.
  */
 @ApplicationScoped
 public class TrustedIdentityProvider implements IdentityProvider<TrustedAuthenticationRequest> {
 
-    private static final long TTL_NANOS = 5_000_000_000L;
-    private static final Map<String, Cached> CACHE = new ConcurrentHashMap<>();
+    private final LoginSessions sessions;
 
-    @Inject
-    AccountService accounts;
-
-    private record Cached(String role, long until) {
+    TrustedIdentityProvider(LoginSessions sessions) {
+        this.sessions = sessions;
     }
 
     @Override
@@ -37,24 +34,13 @@ public class TrustedIdentityProvider implements IdentityProvider<TrustedAuthenti
     @Override
     public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
         String username = request.getPrincipal();
-        return context.runBlocking(() -> AccountIdentityProvider.identity(username, role(username)));
-    }
-
-    private String role(String username) {
-        Cached c = CACHE.get(username);
-        if (c != null && c.until() > System.nanoTime()) {
-            return c.role();
-        }
-        var creds = accounts.credentials(username).orElse(null);
-        if (creds == null || !creds.enabled()) {
-            CACHE.remove(username);
-            throw new AuthenticationFailedException("The account is disabled or gone");
-        }
-        CACHE.put(username, new Cached(creds.role(), System.nanoTime() + TTL_NANOS));
-        return creds.role();
-    }
-
-    static void forgetAll() {
-        CACHE.clear();
+        RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
+        Cookie cookie = rc == null ? null : rc.request().getCookie(LoginSessions.COOKIE);
+        String token = cookie == null ? null : cookie.getValue();
+        return context.runBlocking(() -> sessions.holder(token)
+                .filter(h -> h.username().equals(username))
+                .map(h -> AccountIdentityProvider.identity(h.username(), h.role()))
+                .orElseThrow(() -> new AuthenticationFailedException(
+                        "The login ended: logged out, a new password, or the account is disabled or gone")));
     }
 }
