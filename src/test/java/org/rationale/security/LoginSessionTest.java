@@ -106,6 +106,15 @@ class LoginSessionTest {
     }
 
     @Test
+    void aUsernameThatCannotExistIsRefusedWithoutALookUp() {
+        // a NUL byte once reached the database and came back as a 500 carrying SQL
+        given().auth().none().contentType(ContentType.JSON).body(Map.of("username", "ad\u0000min", "password", "whatever-password"))
+                .post("/api/login-check").then().statusCode(org.hamcrest.Matchers.oneOf(400, 401)).contentType(ContentType.JSON)
+                .body(org.hamcrest.Matchers.not(containsString("users")));
+        given().auth().preemptive().basic("ad\u0000min", "whatever-password").get("/api/me").then().statusCode(401);
+    }
+
+    @Test
     void overlongCredentialsAreRefusedWithA400BeforeAnyCheck() {
         String longName = "n".repeat(1_000);
         given().auth().preemptive().basic(longName, "whatever-password").get("/api/me").then().statusCode(400)
