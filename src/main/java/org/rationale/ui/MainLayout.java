@@ -41,10 +41,11 @@ public class MainLayout extends AppLayout {
             who.addClassName("header-user");
             who.setId("current-user");
             Button logout = new Button("Log out", VaadinIcon.SIGN_OUT.create(), e -> {
-                // close the Vaadin session here; /logout expires the login cookie and shows the login page
+                // close the Vaadin session here; a POST to /logout ends the login and shows the login page
                 UI ui = UI.getCurrent();
                 VaadinSession.getCurrent().getSession().invalidate();
-                ui.getPage().setLocation("/logout");
+                ui.getPage().executeJs("const f = document.createElement('form'); f.method = 'post'; "
+                        + "f.action = '/logout'; document.body.appendChild(f); f.submit();");
             });
             logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
             logout.setId("logout");
