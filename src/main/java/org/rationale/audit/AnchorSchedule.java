@@ -64,7 +64,7 @@ public class AnchorSchedule {
         try {
             log.anchorHead().ifPresent(a -> LOG.debugf("Audit anchor %s written", a.file()));
         } catch (RuntimeException e) {
-            LOG.errorf("Could not anchor the audit trail: %s", e.getMessage());
+            LOG.warnf("Could not anchor the audit trail (the next try follows): %s", e.getMessage());
         }
     }
 }
