@@ -8,7 +8,7 @@ import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 
 /**
- * Warns at start when the app's database role is a superuser: such a role can switch off the audit
+ * Warns at start when the app's database role is a superuser or owns the tables: such a role can switch off the audit
  * trail's triggers ({@code session_replication_role}), so the database alone no longer protects the
  * trail. The fix: migrations as an owner role ({@code quarkus.flyway.username}/{@code password}), the
  * app as a plain role ({@code quarkus.datasource.username}/{@code password}); see docs/audit.md.
@@ -26,9 +26,12 @@ class RuntimeRoleCheck {
 
     void onStart(@Observes StartupEvent event) {
         Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery(
-                "select current_user, rolsuper or rolbypassrls from pg_roles where rolname = current_user").getSingleResult());
-        if (Boolean.TRUE.equals(row[1])) {
-            LOG.warnf("The app's database role '%s' is a superuser: it can switch off the audit trail's triggers. "
+                "select current_user, rolsuper, exists (select 1 from pg_tables where schemaname = 'public' "
+                        + "and tablename = 'audit_events' and tableowner = current_user) from pg_roles "
+                        + "where rolname = current_user").getSingleResult());
+        if (Boolean.TRUE.equals(row[1]) || Boolean.TRUE.equals(row[2])) {
+            LOG.warnf("The app's database role '%s' is " + (Boolean.TRUE.equals(row[1]) ? "a superuser" : "the tables' owner")
+                    + ": it can switch off the audit trail's triggers. "
                     + "Run the migrations as an owner role (QUARKUS_FLYWAY_USERNAME, QUARKUS_FLYWAY_PASSWORD) and the app "
                     + "as a plain role (QUARKUS_DATASOURCE_USERNAME, QUARKUS_DATASOURCE_PASSWORD); see docs/audit.md", row[0]);
         } else {
