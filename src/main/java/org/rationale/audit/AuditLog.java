@@ -32,12 +32,38 @@ public class AuditLog {
     /** Who acts when no person is logged in (workers, the round conductor, the demo seeder). */
     public static final String SYSTEM = "system";
 
+    /** The columns {@link #read} expects, in its order. */
+    static final String COLUMNS = "seq, at, actor, action, subject, project_id, payload, prev_hash, hash, hmac";
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
+
     private final EntityManager em;
     private final Access access;
+    private final AuditSettings settings;
+    private final AuditKey key;
+    private volatile Long hmacFrom;
+    private volatile long anchoredSeq;
 
     AuditLog(EntityManager em, Access access) {
         this.em = em;
         this.access = access;
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        this.settings = AuditSettings.from(name -> config.getOptionalValue(name, String.class));
+        try {
+            this.key = AuditKey.load(settings, true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read or create the audit key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the key and the anchors live. */
+    public AuditSettings settings() {
+        return settings;
+    }
+
+    /** The key this server signs events and anchors with. */
+    AuditKey key() {
+        return key;
     }
 
     /** A payload from alternating keys and values (nulls allowed), in the order given. */
@@ -68,28 +94,117 @@ public class AuditLog {
         String prev = last[1].toString();
         Instant at = AuditChain.truncate(Instant.now());
         String hash = AuditChain.hash(seq, at, actor, action, subject, projectId, json, prev);
-        em.createNativeQuery("insert into audit_events (seq, at, actor, action, subject, project_id, payload, prev_hash, hash) "
-                        + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+        String hmac = key.eventHmac(hash);
+        em.createNativeQuery("insert into audit_events (seq, at, actor, action, subject, project_id, payload, prev_hash, "
+                        + "hash, hmac) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
                 .setParameter(1, seq).setParameter(2, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC))
                 .setParameter(3, actor).setParameter(4, action).setParameter(5, subject).setParameter(6, projectId)
-                .setParameter(7, json).setParameter(8, prev).setParameter(9, hash).executeUpdate();
-        return new AuditEvent(seq, at, actor, action, subject, projectId, json, prev, hash);
+                .setParameter(7, json).setParameter(8, prev).setParameter(9, hash).setParameter(10, hmac).executeUpdate();
+        return new AuditEvent(seq, at, actor, action, subject, projectId, json, prev, hash, hmac);
     }
 
-    /** Recomputes the whole chain from the stored rows. */
+    /**
+     * Recomputes the whole chain from the stored rows, checks every event's HMAC and compares the
+     * database with the newest genuine anchor (see {@link AuditChain.Verifier}).
+     */
     @Transactional
     public AuditChain.Verification verify() {
-        AuditChain.Verifier v = new AuditChain.Verifier();
-        stream("select seq, at, actor, action, subject, project_id, payload, prev_hash, hash from audit_events order by seq",
-                ps -> { }, v::accept);
+        AuditAnchor.Folder anchors = anchors();
+        AuditChain.Verifier v = new AuditChain.Verifier(key, anchors.genuine(), anchors.forged());
+        stream("select " + COLUMNS + " from audit_events order by seq", ps -> { }, v::accept);
         return v.result();
+    }
+
+    private AuditAnchor.Folder anchors() {
+        try {
+            return AuditAnchor.read(settings.anchorDir(), key);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read the audit anchors in " + settings.anchorDir(), e);
+        }
+    }
+
+    /** Events of one project in the trail, for a reader who may not see the global numbers. */
+    public record ProjectEvents(long projectId, long events) {
+    }
+
+    /**
+     * What a caller may see of a verification. Admins: everything ({@code scope} {@code global}).
+     * Others: whether the trail is intact, its head hash (which every report carries) and the event
+     * counts of their own projects ({@code scope} {@code projects}); no global counts or sequence
+     * numbers, which would tell them how much happens in projects they do not see.
+     */
+    public record VerifyAnswer(String scope, boolean valid, Long events, Long firstBrokenSeq, Long headSeq,
+                               String headHash, String problem, List<String> problems, Long hmacFromSeq,
+                               AuditChain.AnchorCheck anchor, List<ProjectEvents> projects) {
+    }
+
+    /** The verification as the logged-in caller may see it. */
+    @Transactional
+    public VerifyAnswer verifyForCaller() {
+        AuditChain.Verification v = verify();
+        Caller caller = access.caller();
+        if (caller.isAdmin()) {
+            return new VerifyAnswer("global", v.valid(), v.events(), v.firstBrokenSeq(), v.headSeq(), v.headHash(),
+                    v.problem(), v.problems(), v.hmacFromSeq(), v.anchor(), null);
+        }
+        List<Long> mine = access.memberProjects();
+        List<ProjectEvents> counts = new ArrayList<>();
+        if (!mine.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("select p.id, (select count(*) from audit_events e where "
+                    + "e.project_id = p.id) from projects p where p.id = any(cast(?1 as bigint[])) order by p.id")
+                    .setParameter(1, mine.toArray(new Long[0])).getResultList();
+            for (Object[] r : rows) {
+                counts.add(new ProjectEvents(((Number) r[0]).longValue(), ((Number) r[1]).longValue()));
+            }
+        }
+        return new VerifyAnswer("projects", v.valid(), null, null, null, v.headHash(),
+                v.valid() ? null : "The audit trail is broken or incomplete; an administrator sees where",
+                null, null, null, List.copyOf(counts));
+    }
+
+    /**
+     * Writes a signed anchor of the committed head to the anchor folder, when the head moved since
+     * the last anchor this process wrote. Call it outside any transaction that appends events: an
+     * anchor must only vouch for committed events. Returns the anchor written, if any.
+     */
+    public synchronized Optional<AuditAnchor> anchorHead() {
+        Object[] row = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            List<?> rows = em.createNativeQuery("select seq, hash from audit_events order by seq desc limit 1")
+                    .getResultList();
+            if (rows.isEmpty()) {
+                return null;
+            }
+            if (hmacFrom == null) {
+                Object first = em.createNativeQuery("select min(seq) from audit_events where hmac is not null")
+                        .getSingleResult();
+                hmacFrom = first == null ? null : ((Number) first).longValue();
+            }
+            return (Object[]) rows.get(0);
+        });
+        if (row == null) {
+            return Optional.empty();
+        }
+        long seq = ((Number) row[0]).longValue();
+        if (seq <= anchoredSeq) {
+            return Optional.empty();
+        }
+        AuditAnchor anchor = AuditAnchor.signed(key, seq, row[1].toString().strip(), hmacFrom, Instant.now());
+        try {
+            anchor.writeTo(settings.anchorDir());
+        } catch (java.io.IOException e) {
+            LOG.errorf("Could not write the audit anchor %s to %s: %s", anchor.file(), settings.anchorDir(), e.getMessage());
+            return Optional.empty();
+        }
+        anchoredSeq = seq;
+        return Optional.of(anchor);
     }
 
     /** The newest event, if any: its hash stands for the whole chain before it. */
     @Transactional
     public Optional<AuditEvent> head() {
         List<AuditEvent> out = new ArrayList<>();
-        stream("select seq, at, actor, action, subject, project_id, payload, prev_hash, hash from audit_events "
+        stream("select " + COLUMNS + " from audit_events "
                 + "order by seq desc limit 1", ps -> { }, out::add);
         return out.stream().findFirst();
     }
@@ -113,7 +228,7 @@ public class AuditLog {
     @Transactional
     public List<AuditEvent> latest(long projectId, String action, int limit) {
         List<AuditEvent> out = new ArrayList<>();
-        stream("select seq, at, actor, action, subject, project_id, payload, prev_hash, hash from audit_events "
+        stream("select " + COLUMNS + " from audit_events "
                 + "where project_id = ? and action = ? order by seq desc limit ?", ps -> {
                     ps.setLong(1, projectId);
                     ps.setString(2, action);
@@ -133,7 +248,7 @@ public class AuditLog {
     /** Streams events of a project in a time range (either end may be null), oldest first. */
     @Transactional
     public void forEach(Long projectId, Instant from, Instant to, long afterSeq, int limit, Consumer<AuditEvent> sink) {
-        stream("select seq, at, actor, action, subject, project_id, payload, prev_hash, hash from audit_events "
+        stream("select " + COLUMNS + " from audit_events "
                 + "where (cast(? as bigint) is null or project_id = ?) and (cast(? as timestamptz) is null or at >= ?) "
                 + "and (cast(? as timestamptz) is null or at < ?) and seq > ? order by seq limit ?", ps -> {
                     ps.setObject(1, projectId);
@@ -174,6 +289,6 @@ public class AuditLog {
         long project = rs.getLong(6);
         Long projectId = rs.wasNull() ? null : project;
         return new AuditEvent(rs.getLong(1), at.toInstant(), rs.getString(3), rs.getString(4), rs.getString(5),
-                projectId, rs.getString(7), rs.getString(8), rs.getString(9));
+                projectId, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10));
     }
 }

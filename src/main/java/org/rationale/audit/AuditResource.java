@@ -31,9 +31,11 @@ public class AuditResource {
 
     @GET
     @Path("/verify")
-    @Operation(summary = "Recompute the whole hash chain: {valid, events, firstBrokenSeq, headHash, problem}")
-    public AuditChain.Verification verify() {
-        return log.verify();
+    @Operation(summary = "Recompute the hash chain, check each event's HMAC and compare with the newest anchor. "
+            + "Admins get the global numbers (scope global); others whether the trail is intact, its head hash and "
+            + "the event counts of their own projects (scope projects)")
+    public AuditLog.VerifyAnswer verify() {
+        return log.verifyForCaller();
     }
 
     @GET

@@ -8,8 +8,10 @@ import java.sql.ResultSet;
 
 /**
  * {@code java -jar quarkus-run.jar audit-verify}: recomputes the audit chain straight from the
- * database (the app need not run; if it does, its database is read through it), prints the result
- * as JSON and exits 0 when the chain is intact, 1 when it is broken, 2 when it could not be read.
+ * database (the app need not run; if it does, its database is read through it), checks each event's
+ * HMAC with the audit key and compares the database with the newest anchor, both found as the server
+ * finds them ({@link AuditSettings}); prints the result as JSON and exits 0 when the trail is intact,
+ * 1 when it is broken, 2 when it could not be read (no database, no key).
  */
 public final class AuditVerifyCommand {
 
@@ -17,21 +19,24 @@ public final class AuditVerifyCommand {
     }
 
     public static int run() {
+        AuditSettings settings = AuditSettings.fromEnvironment();
         try (Connection c = EmbeddedDatabase.connectForCommand()) {
-            return run(c, System.out);
+            AuditKey key = AuditKey.load(settings, false);
+            return run(c, key, settings, System.out);
         } catch (Exception e) {
             System.err.println("audit-verify: could not read the audit trail: " + e.getMessage());
             return 2;
         }
     }
 
-    /** Verifies the chain read through a connection, prints the JSON result; 0 intact, 1 broken. */
-    public static int run(Connection c, java.io.PrintStream out) throws java.sql.SQLException {
+    /** Verifies the trail read through a connection, prints the JSON result; 0 intact, 1 broken. */
+    public static int run(Connection c, AuditKey key, AuditSettings settings, java.io.PrintStream out)
+            throws java.sql.SQLException, java.io.IOException {
+        AuditAnchor.Folder anchors = AuditAnchor.read(settings.anchorDir(), key);
+        AuditChain.Verifier v = new AuditChain.Verifier(key, anchors.genuine(), anchors.forged());
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
-        AuditChain.Verifier v = new AuditChain.Verifier();
-        try (PreparedStatement ps = c.prepareStatement("select seq, at, actor, action, subject, project_id, payload, "
-                + "prev_hash, hash from audit_events order by seq")) {
+        try (PreparedStatement ps = c.prepareStatement("select " + AuditLog.COLUMNS + " from audit_events order by seq")) {
             ps.setFetchSize(5000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -43,12 +48,18 @@ public final class AuditVerifyCommand {
             c.setAutoCommit(auto);
         }
         AuditChain.Verification r = v.result();
-        var result = new java.util.HashMap<String, Object>();
+        var result = new java.util.LinkedHashMap<String, Object>();
         result.put("valid", r.valid());
         result.put("events", r.events());
         result.put("firstBrokenSeq", r.firstBrokenSeq());
+        result.put("headSeq", r.headSeq());
         result.put("headHash", r.headHash());
         result.put("problem", r.problem());
+        result.put("problems", r.problems());
+        result.put("hmacFromSeq", r.hmacFromSeq());
+        result.put("anchor", r.anchor());
+        result.put("keyId", key.id());
+        result.put("anchorDir", settings.anchorDir().toAbsolutePath().toString());
         out.println(AuditChain.canonical(result));
         return r.valid() ? 0 : 1;
     }

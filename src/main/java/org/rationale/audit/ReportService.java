@@ -119,6 +119,7 @@ public class ReportService {
         AuditEvent e = audit.record(username, "report.export", "project:" + projectId, projectId, AuditLog.details(
                 "format", f.value(), "sha256", sha, "bytes", bytes.length, "verdicts", report.verdicts().size(),
                 "scope", report.scope(), "chainHeadHash", report.audit().headHash(), "filename", filename));
+        audit.anchorHead();
         return new Export(f, bytes, sha, filename, e.seq());
     }
 

@@ -37,6 +37,27 @@ public interface RationaleConfig {
 
     Login login();
 
+    Audit audit();
+
+    /**
+     * The audit trail's anchor outside the database (read through {@link org.rationale.audit.AuditSettings},
+     * the same way as the {@code audit-verify} command reads them).
+     */
+    interface Audit {
+        /** The HMAC key itself (32+ characters); when absent the key file is used. */
+        java.util.Optional<String> key();
+
+        /** The key file, generated once when missing; default {@code <data-dir>/audit-key}. */
+        java.util.Optional<Path> keyFile();
+
+        /** The folder of signed heads; default {@code <data-dir>/audit-anchors}. Best on other storage. */
+        java.util.Optional<Path> anchorDir();
+
+        /** How often the server anchors the head when it moved. */
+        @io.smallrye.config.WithDefault("PT1M")
+        java.time.Duration anchorInterval();
+    }
+
     /**
      * Password guessing: after this many wrong passwords in a row from one client address, that
      * address may not try the username for a while (other addresses still may).

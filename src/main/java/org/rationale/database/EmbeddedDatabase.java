@@ -37,8 +37,11 @@ public final class EmbeddedDatabase {
         LOG.info(String.format("Embedded PostgreSQL ready on port %d with data in %s (%d ms)",
                 pg.port(), pg.dataDirectory(), (System.nanoTime() - t0) / 1_000_000));
         System.setProperty("quarkus.datasource.jdbc.url", pg.jdbcUrl());
-        System.setProperty("quarkus.datasource.username", pg.username());
-        System.setProperty("quarkus.datasource.password", pg.password());
+        // the app runs as a plain role; only the migrations run as the owner (see EmbeddedPostgres.APP_USER)
+        System.setProperty("quarkus.datasource.username", pg.appUsername());
+        System.setProperty("quarkus.datasource.password", pg.appPassword());
+        System.setProperty("quarkus.flyway.username", pg.username());
+        System.setProperty("quarkus.flyway.password", pg.password());
         if (setting("rationale.demo.seed").isEmpty()) {
             System.setProperty("rationale.demo.seed", "true");
         }

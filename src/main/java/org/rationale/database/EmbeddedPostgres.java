@@ -41,7 +41,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class.getName());
     private static final String BINARIES = "/postgres-linux-x86_64.txz";
+    /** The owner role: a superuser, created by initdb; it runs the migrations and owns the tables. */
     public static final String USER = "rationale";
+    /**
+     * The role the app runs as: no superuser, no owner, data rights only (granted by the migrations,
+     * see V9), so it cannot switch off the audit trail's triggers. Created on every start when missing,
+     * so data folders of earlier versions (whose app ran as the owner) get it too.
+     */
+    public static final String APP_USER = "rationale_app";
     public static final String DATABASE = "rationale";
 
     private final Path binDir;
@@ -49,6 +56,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final boolean durable;
     private final int port;
     private final String password;
+    private String appPassword;
     private volatile boolean running;
     private java.nio.channels.FileChannel lockChannel;
     private java.nio.channels.FileLock lock;
@@ -82,6 +90,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 server.recoverStaleLock();
                 server.startServer();
                 server.createDatabaseIfNeeded();
+                server.appPassword = readOrCreatePassword(root.resolve("db-app-password"));
+                server.createAppRoleIfNeeded();
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw e;
@@ -122,6 +132,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     public String password() {
         return password;
+    }
+
+    /** The runtime role (see {@link #APP_USER}); {@link #username()} is the owner's. */
+    public String appUsername() {
+        return APP_USER;
+    }
+
+    public String appPassword() {
+        return appPassword;
     }
 
     public int port() {
@@ -223,6 +242,23 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
         } catch (java.sql.SQLException e) {
             throw new IOException("Embedded PostgreSQL started but does not accept connections: " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the runtime role, or resets its password and its lack of privileges, so that it matches its file. */
+    private void createAppRoleIfNeeded() throws IOException {
+        try (var conn = java.sql.DriverManager.getConnection(jdbcUrl(), USER, password);
+             var st = conn.createStatement()) {
+            boolean exists;
+            try (var rs = st.executeQuery("select 1 from pg_roles where rolname = '" + APP_USER + "'")) {
+                exists = rs.next();
+            }
+            // the password is hex from our own file, so it can stand in the statement
+            st.execute((exists ? "alter" : "create") + " role " + APP_USER + " with login nosuperuser nocreatedb "
+                    + "nocreaterole noreplication nobypassrls password '" + appPassword + "'");
+            st.execute("grant connect on database " + DATABASE + " to " + APP_USER);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("Could not create the database role " + APP_USER + ": " + e.getMessage(), e);
         }
     }
 

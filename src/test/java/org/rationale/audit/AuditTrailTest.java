@@ -23,6 +23,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,58 @@ class AuditTrailTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    AuditLog log;
+
+    /** The audit-verify command's check, run on this database with the server's key and anchors. */
+    private int command(ByteArrayOutputStream out) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            return AuditVerifyCommand.run(c, log.key(), log.settings(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The stored rows from a sequence number on, as the owner reads them. */
+    private List<AuditEvent> rowsFrom(long seq) throws Exception {
+        List<AuditEvent> out = new java.util.ArrayList<>();
+        try (Connection c = PostgresTestResource.ownerConnection();
+             var st = c.prepareStatement("select " + AuditLog.COLUMNS + " from audit_events where seq >= ? order by seq")) {
+            st.setLong(1, seq);
+            try (var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(AuditLog.read(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Puts rows back as they were (deleting whatever holds their sequence numbers now), triggers bypassed. */
+    private void restore(List<AuditEvent> rows) throws Exception {
+        try (Connection c = PostgresTestResource.ownerConnection(); var st = c.createStatement()) {
+            st.execute("set session_replication_role = replica");
+            try (var del = c.prepareStatement("delete from audit_events where seq = ?");
+                 var ins = c.prepareStatement("insert into audit_events (" + AuditLog.COLUMNS
+                         + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (AuditEvent e : rows) {
+                    del.setLong(1, e.seq());
+                    del.executeUpdate();
+                    ins.setLong(1, e.seq());
+                    ins.setObject(2, java.time.OffsetDateTime.ofInstant(e.at(), java.time.ZoneOffset.UTC));
+                    ins.setString(3, e.actor());
+                    ins.setString(4, e.action());
+                    ins.setString(5, e.subject());
+                    ins.setObject(6, e.projectId());
+                    ins.setString(7, e.payload());
+                    ins.setString(8, e.prevHash());
+                    ins.setString(9, e.hash());
+                    ins.setString(10, e.hmac());
+                    ins.executeUpdate();
+                }
+            }
+            st.execute("set session_replication_role = origin");
+        }
+    }
 
     private long lastSeq() {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
@@ -103,16 +156,38 @@ class AuditTrailTest {
     }
 
     @Test
-    void theDatabaseRefusesToChangeOrRemoveAnEvent() {
+    void theDatabaseRefusesToChangeOrRemoveAnEvent() throws Exception {
         Api.newProject("audited immutability");
         long seq = lastSeq();
         for (String sql : List.of("update audit_events set actor = 'mallory' where seq = " + seq,
                 "delete from audit_events where seq = " + seq, "truncate audit_events")) {
+            // the app's role lacks the right; the owner (a superuser here) meets the trigger
             Exception e = assertThrows(Exception.class, () -> QuarkusTransaction.requiringNew().run(() ->
                     em.createNativeQuery(sql).executeUpdate()), sql);
-            assertTrue(rootMessage(e).contains("append-only"), sql + ": " + rootMessage(e));
+            assertTrue(rootMessage(e).contains("permission denied"), sql + ": " + rootMessage(e));
+            try (Connection c = PostgresTestResource.ownerConnection(); var st = c.createStatement()) {
+                Exception owner = assertThrows(java.sql.SQLException.class, () -> st.execute(sql), sql);
+                assertTrue(owner.getMessage().contains("append-only"), sql + ": " + owner.getMessage());
+            }
         }
         assertEquals(seq, lastSeq());
+    }
+
+    @Test
+    void theAppsDatabaseRoleCannotSwitchOffTheTrail() throws Exception {
+        try (Connection c = dataSource.getConnection(); var st = c.createStatement()) {
+            try (var rs = st.executeQuery("select rolsuper, current_user from pg_roles where rolname = current_user")) {
+                assertTrue(rs.next());
+                assertFalse(rs.getBoolean(1), "the app runs as a superuser: " + rs.getString(2));
+            }
+            for (String sql : List.of("alter table audit_events disable trigger audit_events_no_update",
+                    "alter table audit_events disable trigger all", "set session_replication_role = replica",
+                    "drop trigger audit_events_no_update on audit_events", "alter table audit_events drop column hmac")) {
+                java.sql.SQLException e = assertThrows(java.sql.SQLException.class, () -> st.execute(sql), sql);
+                assertTrue(e.getMessage().contains("must be owner") || e.getMessage().contains("permission denied"),
+                        sql + ": " + e.getMessage());
+            }
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -123,9 +198,9 @@ class AuditTrailTest {
         return s.toString();
     }
 
-    /** Edits a stored row with the append-only trigger bypassed, as someone with the database's keys could. */
+    /** Edits stored rows with the append-only trigger bypassed, as someone with the database's keys could. */
     private void editBehindTheAppsBack(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection(); var st = c.createStatement()) {
+        try (Connection c = PostgresTestResource.ownerConnection(); var st = c.createStatement()) {
             st.execute("set session_replication_role = replica");
             st.executeUpdate(sql);
             st.execute("set session_replication_role = origin");
@@ -151,17 +226,13 @@ class AuditTrailTest {
                     .body("firstBrokenSeq", equalTo((int) edited))
                     .body("problem", containsString("do not match its hash"));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (Connection c = dataSource.getConnection()) {
-                assertEquals(1, AuditVerifyCommand.run(c, new PrintStream(out, true, StandardCharsets.UTF_8)));
-            }
+            assertEquals(1, command(out));
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"firstBrokenSeq\":" + edited), out.toString());
         } finally {
             editBehindTheAppsBack("update audit_events set payload = '" + original.replace("'", "''") + "' where seq = " + edited);
         }
         given().get("/api/audit/verify").then().body("valid", equalTo(true));
-        try (Connection c = dataSource.getConnection()) {
-            assertEquals(0, AuditVerifyCommand.run(c, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
-        }
+        assertEquals(0, command(new ByteArrayOutputStream()));
     }
 
     @Test
@@ -190,6 +261,122 @@ class AuditTrailTest {
                 third.payload(), third.prevHash(), AuditChain.hash(2, third.at(), third.actor(), third.action(),
                 third.subject(), third.projectId(), third.payload(), third.prevHash())));
         assertEquals(2L, relinked.result().firstBrokenSeq());
+    }
+
+    @Test
+    void aTruncatedTailIsNamedFromTheAnchor() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Api.newProject("audited tail");
+        }
+        AuditAnchor anchor = log.anchorHead().orElseThrow();
+        long head = lastSeq();
+        assertEquals(head, anchor.seq());
+        List<AuditEvent> tail = rowsFrom(head - 2);
+        assertEquals(3, tail.size());
+        try {
+            // the newest three events deleted with the triggers off: the chain in the database is intact
+            editBehindTheAppsBack("delete from audit_events where seq >= " + (head - 2));
+            String missing = "Events " + (head - 2) + ".." + head + " missing or changed";
+            given().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(false))
+                    .body("firstBrokenSeq", equalTo((int) (head - 2))).body("problem", containsString(missing))
+                    .body("anchor.status", equalTo("missing-events")).body("anchor.seq", equalTo((int) head));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(1, command(out));
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains(missing), out.toString(StandardCharsets.UTF_8));
+        } finally {
+            restore(tail);
+        }
+        given().get("/api/audit/verify").then().body("valid", equalTo(true)).body("anchor.status", equalTo("matches"));
+    }
+
+    @Test
+    void anEditedEventWithTheChainRecomputedIsCaughtByItsHmac() throws Exception {
+        long p = Api.newProject("audited rechain");
+        Api.addMember(p, Api.newUser("audit-rechain-expert", "expert"));
+        Api.newProject("audited rechain after");
+        long edited = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "select seq from audit_events where project_id = ?1 and action = 'membership.add' "
+                        + "and payload like '%audit-rechain-expert%'").setParameter(1, p)
+                .getSingleResult()).longValue());
+        List<AuditEvent> original = rowsFrom(edited);
+        // what an attacker with the database's keys but not the audit key writes: the decision changed,
+        // every hash from there on recomputed with the public rules, the HMACs left as they were
+        List<AuditEvent> forged = new java.util.ArrayList<>();
+        String prev = original.get(0).prevHash();
+        for (AuditEvent e : original) {
+            String payload = e.seq() == edited ? e.payload().replace("\"expert\"", "\"admin\"") : e.payload();
+            String hash = AuditChain.hash(e.seq(), e.at(), e.actor(), e.action(), e.subject(), e.projectId(), payload, prev);
+            forged.add(new AuditEvent(e.seq(), e.at(), e.actor(), e.action(), e.subject(), e.projectId(), payload, prev,
+                    hash, e.hmac()));
+            prev = hash;
+        }
+        assertTrue(!forged.get(0).payload().equals(original.get(0).payload()));
+        try {
+            restore(forged);
+            AuditChain.Verifier chainOnly = new AuditChain.Verifier();
+            rowsFrom(1).forEach(chainOnly::accept);
+            assertTrue(chainOnly.result().valid(), "the recomputed hash chain itself is intact");
+            given().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(false))
+                    .body("firstBrokenSeq", equalTo((int) edited))
+                    .body("problem", containsString("event " + edited + " was not written by this server"));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(1, command(out));
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"firstBrokenSeq\":" + edited), out.toString());
+            // nor does stripping the HMACs help: every event from the first that carries one must
+            editBehindTheAppsBack("update audit_events set hmac = null where seq >= " + edited);
+            given().get("/api/audit/verify").then().body("valid", equalTo(false))
+                    .body("firstBrokenSeq", equalTo((int) edited)).body("problem", containsString("carries no HMAC"));
+        } finally {
+            restore(original);
+        }
+        given().get("/api/audit/verify").then().body("valid", equalTo(true));
+    }
+
+    @Test
+    void aReplacedAnchorIsNotGenuine() throws Exception {
+        Api.newProject("audited anchor");
+        AuditAnchor genuine = log.anchorHead().orElseThrow();
+        java.nio.file.Path file = log.settings().anchorDir().resolve(genuine.file());
+        String original = java.nio.file.Files.readString(file);
+        // an anchor claiming another head, signed with a key that is not the server's
+        AuditKey other = AuditKey.of("not-the-server-key-" + "x".repeat(32));
+        AuditAnchor forged = AuditAnchor.signed(other, genuine.seq(), "f".repeat(64), genuine.hmacFrom(),
+                java.time.Instant.now());
+        try {
+            java.nio.file.Files.writeString(file, forged.json());
+            given().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(false))
+                    .body("problem", containsString("Anchor " + genuine.file() + " is not genuine"))
+                    .body("anchor.forged", org.hamcrest.Matchers.hasItem(genuine.file()));
+            // the same with the signature copied from the genuine file onto the forged claim
+            java.nio.file.Files.writeString(file, original.replace(genuine.hash(), "f".repeat(64)));
+            given().get("/api/audit/verify").then().body("valid", equalTo(false))
+                    .body("problem", containsString("is not genuine"));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(1, command(out));
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("is not genuine"), out.toString());
+        } finally {
+            java.nio.file.Files.writeString(file, original);
+        }
+        given().get("/api/audit/verify").then().body("valid", equalTo(true));
+    }
+
+    @Test
+    void anAuditorOfOneProjectSeesItsCountsNotTheGlobalOnes() {
+        long p = Api.newProject("audited scope");
+        long auditor = Api.newUser("audit-scope-auditor", "auditor");
+        Api.addMember(p, auditor);
+        Api.newProject("audited scope elsewhere");
+        long projectEvents = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "select count(*) from audit_events where project_id = ?1").setParameter(1, p).getSingleResult()).longValue());
+        Map<String, Object> seen = Api.as("audit-scope-auditor").get("/api/audit/verify").then().statusCode(200)
+                .body("valid", equalTo(true)).body("scope", equalTo("projects"))
+                .extract().jsonPath().getMap("");
+        assertNull(seen.get("events"), seen.toString());
+        assertNull(seen.get("headSeq"), seen.toString());
+        assertNull(seen.get("anchor"), seen.toString());
+        assertEquals(List.of(Map.of("projectId", (int) p, "events", (int) projectEvents)), seen.get("projects"));
+        given().get("/api/audit/verify").then().body("scope", equalTo("global"))
+                .body("events", equalTo((int) lastSeq())).body("headSeq", equalTo((int) lastSeq()));
     }
 
     @Test

@@ -117,4 +117,26 @@ class EmbeddedPostgresTest {
             assertFalse(EmbeddedPostgres.isRunning(orphan), "orphan was not stopped");
         }
     }
+
+    @Test
+    void givesAFolderOfAnEarlierVersionItsPlainRuntimeRole() throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir, true, 0)) {
+            // as an earlier version left it: only the owner, a superuser, which the app ran as
+            exec(pg, "drop owned by " + EmbeddedPostgres.APP_USER);
+            exec(pg, "drop role " + EmbeddedPostgres.APP_USER);
+            Files.delete(dir.resolve("db-app-password"));
+        }
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir, true, 0)) {
+            assertEquals(List.of("false", "true"), rows(pg, "select rolsuper::text from pg_roles where rolname in ('"
+                    + EmbeddedPostgres.APP_USER + "', '" + EmbeddedPostgres.USER + "') order by rolname desc"));
+            try (var c = DriverManager.getConnection(pg.jdbcUrl(), pg.appUsername(), pg.appPassword());
+                 var st = c.createStatement(); var rs = st.executeQuery("select current_user")) {
+                assertTrue(rs.next());
+                assertEquals(EmbeddedPostgres.APP_USER, rs.getString(1));
+                var e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                        () -> st.execute("set session_replication_role = replica"));
+                assertTrue(e.getMessage().contains("permission denied"), e.getMessage());
+            }
+        }
+    }
 }

@@ -25,20 +25,43 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         // every request of the tests is the admin's unless a test logs in as someone else
         io.restassured.RestAssured.authentication = io.restassured.RestAssured.preemptive().basic(ADMIN, ADMIN_PASSWORD);
-        String external = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
-        if (external != null && !external.isBlank()) {
-            return Map.of();
-        }
         try {
             dir = Files.createTempDirectory("rationale-test-db");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        // the audit key and anchors of this run, beside its database
+        Map<String, String> audit = Map.of("rationale.audit.key-file", dir.resolve("audit-key").toString(),
+                "rationale.audit.anchor-dir", dir.resolve("audit-anchors").toString());
+        String external = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
+        if (external != null && !external.isBlank()) {
+            return audit;
+        }
         server = EmbeddedPostgres.start(dir, false, 0);
-        return Map.of(
+        // as in production: the app runs as the plain role, the migrations (and tests that play an
+        // attacker with the database's keys, see ownerConnection) as the owner
+        Map<String, String> config = new java.util.HashMap<>(audit);
+        config.putAll(Map.of(
                 "quarkus.datasource.jdbc.url", server.jdbcUrl(),
-                "quarkus.datasource.username", server.username(),
-                "quarkus.datasource.password", server.password());
+                "quarkus.datasource.username", server.appUsername(),
+                "quarkus.datasource.password", server.appPassword(),
+                "quarkus.flyway.username", server.username(),
+                "quarkus.flyway.password", server.password()));
+        return config;
+    }
+
+    /**
+     * A connection as the database's owner (a superuser on the embedded server), for tests that
+     * act behind the app's back; the datasource user when the test database is external.
+     */
+    public static java.sql.Connection ownerConnection() throws java.sql.SQLException {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        String url = config.getValue("quarkus.datasource.jdbc.url", String.class);
+        String user = config.getOptionalValue("quarkus.flyway.username", String.class)
+                .orElseGet(() -> config.getValue("quarkus.datasource.username", String.class));
+        String password = config.getOptionalValue("quarkus.flyway.password", String.class)
+                .orElseGet(() -> config.getValue("quarkus.datasource.password", String.class));
+        return java.sql.DriverManager.getConnection(url, user, password);
     }
 
     @Override

@@ -62,6 +62,8 @@ class WorkerFaultsIT {
                 Map.entry("QUARKUS_DATASOURCE_USERNAME", pg.username()),
                 Map.entry("QUARKUS_DATASOURCE_PASSWORD", pg.password()),
                 Map.entry("QUARKUS_HTTP_PORT", Integer.toString(port)),
+                // one folder for every process of the test (so one audit key), never the checkout's ./data
+                Map.entry("RATIONALE_DATA_DIR", dir.resolve("data").toString()),
                 Map.entry("RATIONALE_ROLE", role),
                 Map.entry("RATIONALE_WORKER_THREADS", Integer.toString(threads)),
                 Map.entry("RATIONALE_WORKER_LEASE", "PT3S"),

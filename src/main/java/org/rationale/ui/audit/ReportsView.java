@@ -124,9 +124,12 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
             Paragraph result = new Paragraph();
             result.setId("chain-result");
             Button verify = new Button("Verify the audit trail", VaadinIcon.SHIELD.create(), e -> {
-                AuditChain.Verification v = audit.verify();
-                result.setText(v.valid() ? "Intact: " + v.events() + " events, head hash " + v.headHash()
-                        : "BROKEN at event " + v.firstBrokenSeq() + " of " + v.events() + ": " + v.problem());
+                AuditLog.VerifyAnswer v = audit.verifyForCaller();
+                String counts = v.events() != null ? v.events() + " events" : v.projects().stream()
+                        .filter(c -> c.projectId() == project.id).map(c -> c.events() + " events of this project")
+                        .findFirst().orElse("no events of this project");
+                result.setText(v.valid() ? "Intact: " + counts + ", head hash " + v.headHash()
+                        : "BROKEN" + (v.firstBrokenSeq() == null ? "" : " at event " + v.firstBrokenSeq()) + ": " + v.problem());
                 result.getStyle().set("color", v.valid() ? "var(--lumo-success-text-color)" : "var(--lumo-error-text-color)");
             });
             verify.setId("verify-chain");
