@@ -101,6 +101,9 @@ public interface RationaleConfig {
         /** Most pixels (width times height) of one image. */
         long maxImagePixels();
 
+        /** Most decoded pixels of one whole import (all its images), checked before anything is stored. */
+        long maxTotalPixels();
+
         /** Server-side folders whose files may be imported by path. */
         List<Path> allowedPaths();
     }

@@ -36,7 +36,7 @@ public class DatasetImporter {
         Split s = Split.parse(split);
         requireProject(projectId);
         try (IdxSource source = IdxSource.open(images.path(), images.name(), labels.path(), labels.name(),
-                config.importing().maxImagePixels())) {
+                ImportLimits.of(config.importing()))) {
             return inTransaction(() -> datasets.importDataset(projectId, nameOr(name, images.name()), s, origin,
                     source, parseClassNames(classNames)));
         }
@@ -46,10 +46,8 @@ public class DatasetImporter {
                                  String origin) {
         Split s = Split.parse(split);
         requireProject(projectId);
-        var limits = new ImageFolderArchive.Limits(config.importing().maxUncompressedSize().asLongValue(),
-                config.importing().maxCompressionRatio(), config.importing().maxEntries(),
-                config.importing().maxImagePixels());
-        try (ImageFolderArchive source = ImageFolderArchive.open(archive.path(), archive.name(), limits)) {
+        try (ImageFolderArchive source = ImageFolderArchive.open(archive.path(), archive.name(),
+                ImportLimits.of(config.importing()))) {
             return inTransaction(() -> datasets.importDataset(projectId, nameOr(name, archive.name()), s, origin,
                     source, parseClassNames(classNames)));
         } catch (IOException e) {

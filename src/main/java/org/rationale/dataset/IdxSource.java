@@ -16,8 +16,8 @@ import java.util.zip.ZipException;
 /**
  * Reads a pair of IDX files (the MNIST format), raw or gzipped: an image file of unsigned bytes with
  * dimensions (count, rows, columns) and a label file of unsigned bytes with dimension (count).
- * Headers and counts are checked before the first image is returned; the label file is read whole
- * (one byte a sample), the images are streamed.
+ * Headers and counts are checked against the {@link ImportLimits} before anything is allocated; the
+ * label file is read whole (one byte a sample, at most max-entries), the images are streamed.
  */
 public final class IdxSource implements SampleSource {
 
@@ -51,14 +51,14 @@ public final class IdxSource implements SampleSource {
     }
 
     /**
-     * Opens and checks an image file and a label file.
+     * Opens and checks an image file and a label file. Both headers are checked against the limits
+     * before anything is allocated; then the labels are read, never more of them than the header
+     * announced (a file that holds more is refused, so a stream cannot expand past its header).
      *
      * @param imagesName name of the image file as the user knows it (kept in each sample's source)
-     * @param maxPixels  most pixels one image may have
      */
     public static IdxSource open(Path imagesFile, String imagesName, Path labelsFile, String labelsName,
-                                 long maxPixels) {
-        byte[] labels = readLabels(labelsFile, labelsName);
+                                 ImportLimits limits) {
         DataInputStream in = null;
         try {
             boolean gz = isGzip(imagesFile);
@@ -72,14 +72,8 @@ public final class IdxSource implements SampleSource {
                 throw new InvalidDatasetException("Invalid IDX dimensions in " + imagesName,
                         "Expected positive count, rows and columns; got " + n + " x " + rows + " x " + cols);
             }
-            if ((long) rows * cols > maxPixels) {
-                throw new InvalidDatasetException("Images too large in " + imagesName,
-                        rows + " x " + cols + " pixels is over the limit of " + maxPixels);
-            }
-            if (n != labels.length) {
-                throw new InvalidDatasetException("Image and label counts differ",
-                        imagesName + " has " + n + " images but " + labelsName + " has " + labels.length + " labels");
-            }
+            checkImageHeader(imagesName, n, rows, cols, limits);
+            byte[] labels = readLabels(labelsFile, labelsName, limits, imagesName, n);
             if (n == 0) {
                 throw new InvalidDatasetException("Empty dataset", imagesName + " holds no images");
             }
@@ -93,7 +87,43 @@ public final class IdxSource implements SampleSource {
         }
     }
 
-    private static byte[] readLabels(Path file, String name) {
+    /** The image header's count and dimensions against the limits, before a byte of pixels is read. */
+    private static void checkImageHeader(String name, int n, int rows, int cols, ImportLimits limits) {
+        long pixels = (long) rows * cols;
+        if (pixels > limits.maxImagePixels()) {
+            throw new InvalidDatasetException(413, "Images too large in " + name,
+                    rows + " x " + cols + " pixels is over the limit of " + limits.maxImagePixels()
+                            + " pixels per image (rationale.import.max-image-pixels)");
+        }
+        checkCount(name, n, "images", limits);
+        if (ImportLimits.productExceeds(n, pixels, limits.maxUncompressedBytes())) {
+            throw new InvalidDatasetException(413, "IDX file expands beyond the limit: " + name,
+                    "Its header declares " + n + " images of " + rows + " x " + cols + " bytes, "
+                            + n * pixels + " bytes in all; the limit is "
+                            + limits.maxUncompressedBytes() + " bytes (rationale.import.max-uncompressed-size)");
+        }
+        if (ImportLimits.productExceeds(n, pixels, limits.maxTotalPixels())) {
+            throw new InvalidDatasetException(413, "Import exceeds the pixel budget: " + name,
+                    "Its header declares " + n + " images of " + rows + " x " + cols + " pixels, " + n * pixels
+                            + " pixels in all; the limit is " + limits.maxTotalPixels()
+                            + " decoded pixels per import (rationale.import.max-total-pixels)");
+        }
+    }
+
+    private static void checkCount(String name, int n, String what, ImportLimits limits) {
+        if (n > limits.maxEntries()) {
+            throw new InvalidDatasetException(413, "Too many samples in " + name,
+                    "Its header declares " + n + " " + what + "; the limit is " + limits.maxEntries()
+                            + " (rationale.import.max-entries)");
+        }
+        if (n > limits.maxUncompressedBytes()) {
+            throw new InvalidDatasetException(413, "IDX file expands beyond the limit: " + name,
+                    "Its header declares " + n + " " + what + "; the limit is " + limits.maxUncompressedBytes()
+                            + " bytes (rationale.import.max-uncompressed-size)");
+        }
+    }
+
+    private static byte[] readLabels(Path file, String name, ImportLimits limits, String imagesName, int images) {
         try {
             boolean gz = isGzip(file);
             try (DataInputStream in = open(file, gz)) {
@@ -103,7 +133,12 @@ public final class IdxSource implements SampleSource {
                 if (n < 0) {
                     throw new InvalidDatasetException("Invalid IDX dimensions in " + name, "Negative count " + n);
                 }
-                // the header's count is not trusted with memory: read in chunks, as far as the data goes
+                checkCount(name, n, "labels", limits);
+                if (n != images) {
+                    throw new InvalidDatasetException("Image and label counts differ",
+                            imagesName + " has " + images + " images but " + name + " has " + n + " labels");
+                }
+                // within the limits, yet still more than the file may hold: read in chunks, as far as the data goes
                 java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream(Math.min(n, 1 << 20));
                 byte[] buf = new byte[1 << 16];
                 try {

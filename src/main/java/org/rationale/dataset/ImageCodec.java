@@ -50,8 +50,9 @@ public final class ImageCodec {
                     throw new InvalidDatasetException("Corrupt image: " + name, "Invalid size " + w + " x " + h);
                 }
                 if (w * h > maxPixels) {
-                    throw new InvalidDatasetException("Image too large: " + name,
-                            w + " x " + h + " pixels is over the limit of " + maxPixels);
+                    throw new InvalidDatasetException(413, "Image too large: " + name,
+                            w + " x " + h + " pixels is over the limit of " + maxPixels
+                                    + " pixels per image (rationale.import.max-image-pixels)");
                 }
                 BufferedImage img = reader.read(0);
                 return toPixels(img);

@@ -22,23 +22,20 @@ import java.util.zip.ZipFile;
  */
 public final class ImageFolderArchive implements SampleSource {
 
-    /** Limits on what the archive may expand to. */
-    public record Limits(long maxUncompressedBytes, int maxCompressionRatio, int maxEntries, long maxImagePixels) {
-    }
-
     /** Entries smaller than this are not judged by their compression ratio (tiny files compress oddly). */
     private static final long RATIO_FLOOR_BYTES = 1 << 20;
 
     private final ZipFile zip;
     private final String archiveName;
-    private final Limits limits;
+    private final ImportLimits limits;
     private final List<ZipEntry> images;
     private final List<String> classes;
     private final int[] labelOfEntry;
     private final Iterator<Integer> order;
     private long expanded;
+    private long decodedPixels;
 
-    private ImageFolderArchive(ZipFile zip, String archiveName, Limits limits, List<ZipEntry> images,
+    private ImageFolderArchive(ZipFile zip, String archiveName, ImportLimits limits, List<ZipEntry> images,
                                List<String> classes, int[] labelOfEntry) {
         this.zip = zip;
         this.archiveName = archiveName;
@@ -53,8 +50,12 @@ public final class ImageFolderArchive implements SampleSource {
         this.order = idx.iterator();
     }
 
-    /** Opens the archive and checks every entry name, the class layout and the declared sizes. */
-    public static ImageFolderArchive open(Path file, String archiveName, Limits limits) {
+    /**
+     * Opens the archive and checks every entry name, the class layout and the declared sizes, then
+     * reads every image's header (not its pixels) and checks the sizes against the limits: a
+     * decompression bomb is refused before a single image is decoded.
+     */
+    public static ImageFolderArchive open(Path file, String archiveName, ImportLimits limits) {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -80,6 +81,9 @@ public final class ImageFolderArchive implements SampleSource {
                 if (e.getSize() >= 0) {
                     declared += e.getSize();
                     checkRatio(e, e.getSize(), limits.maxCompressionRatio());
+                    if (e.getSize() > maxEntryBytes(limits)) {
+                        throw entryTooLarge(e, limits);
+                    }
                 }
                 files.add(e);
             }
@@ -112,7 +116,9 @@ public final class ImageFolderArchive implements SampleSource {
             for (int i = 0; i < files.size(); i++) {
                 labels[i] = classes.indexOf(classOfFile.get(i));
             }
-            return new ImageFolderArchive(zip, archiveName, limits, files, classes, labels);
+            ImageFolderArchive archive = new ImageFolderArchive(zip, archiveName, limits, files, classes, labels);
+            archive.checkDecodedSize(file);
+            return archive;
         } catch (RuntimeException e) {
             try {
                 zip.close();
@@ -172,6 +178,113 @@ public final class ImageFolderArchive implements SampleSource {
         return top;
     }
 
+    /** Below this many decoded pixels an archive is not judged by its pixels per stored byte. */
+    private static final long PIXEL_RATIO_FLOOR = 64L << 20;
+
+    /**
+     * The first pass: every image's width and height from its header, summed over the archive and
+     * checked against the limits on one image, on the whole import, and on pixels per byte of the
+     * archive (images that decode to a thousand times their size are a bomb, not a dataset).
+     */
+    private void checkDecodedSize(Path file) {
+        long total = 0;
+        for (ZipEntry e : images) {
+            long[] size = imageSize(e);
+            long pixels = size[0] * size[1];
+            if (pixels > limits.maxImagePixels()) {
+                throw new InvalidDatasetException(413, "Image too large: " + e.getName(),
+                        size[0] + " x " + size[1] + " pixels is over the limit of " + limits.maxImagePixels()
+                                + " pixels per image (rationale.import.max-image-pixels)");
+            }
+            total += pixels;
+            if (total > limits.maxTotalPixels()) {
+                throw new InvalidDatasetException(413, "Import exceeds the pixel budget: " + archiveName,
+                        "Its images decode to more than " + limits.maxTotalPixels() + " pixels (reached at "
+                                + e.getName() + "); the limit is " + limits.maxTotalPixels()
+                                + " decoded pixels per import (rationale.import.max-total-pixels)");
+            }
+        }
+        long stored;
+        try {
+            stored = Math.max(1, java.nio.file.Files.size(file));
+        } catch (IOException ex) {
+            throw new InvalidDatasetException("Cannot read " + archiveName, ex.getMessage(), ex);
+        }
+        if (total > PIXEL_RATIO_FLOOR && total / stored > limits.maxCompressionRatio()) {
+            throw new InvalidDatasetException(413, "Images expand beyond the compression limit: " + archiveName,
+                    "Its " + stored + " bytes decode to " + total + " pixels, " + (total / stored)
+                            + " pixels per byte; the limit is " + limits.maxCompressionRatio()
+                            + " (rationale.import.max-compression-ratio)");
+        }
+    }
+
+    /** Width and height from an image's header; the entry is read only as far as the header goes. */
+    private long[] imageSize(ZipEntry e) {
+        try (InputStream raw = zip.getInputStream(e);
+             javax.imageio.stream.ImageInputStream iis = new javax.imageio.stream.MemoryCacheImageInputStream(
+                     new BoundedEntry(raw, e))) {
+            Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) {
+                throw new InvalidDatasetException("Not an image: " + e.getName(),
+                        "The file is not a PNG, JPEG or other readable image");
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new InvalidDatasetException("Corrupt image: " + e.getName(), "Invalid size " + w + " x " + h);
+                }
+                return new long[] {w, h};
+            } finally {
+                reader.dispose();
+            }
+        } catch (InvalidDatasetException ex) {
+            throw ex;
+        } catch (IOException | RuntimeException ex) {
+            throw new InvalidDatasetException("Corrupt image: " + e.getName(),
+                    ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()), ex);
+        }
+    }
+
+    /** An entry's stream that refuses to expand past what one image file may hold, or past the ratio. */
+    private final class BoundedEntry extends java.io.FilterInputStream {
+        private final ZipEntry entry;
+        private long read;
+
+        BoundedEntry(InputStream in, ZipEntry entry) {
+            super(in);
+            this.entry = entry;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            checkRatio(entry, read, limits.maxCompressionRatio());
+            if (read > maxEntryBytes(limits)) {
+                throw entryTooLarge(entry, limits);
+            }
+        }
+    }
+
     @Override
     public String format() {
         return "image-folder";
@@ -206,12 +319,26 @@ public final class ImageFolderArchive implements SampleSource {
         ZipEntry e = images.get(i);
         byte[] bytes = readBounded(e);
         ImageCodec.Pixels px = ImageCodec.decode(bytes, e.getName(), limits.maxImagePixels());
+        decodedPixels += (long) px.width() * px.height();
+        if (decodedPixels > limits.maxTotalPixels()) {
+            // the headers promised less than the images hold
+            throw new InvalidDatasetException(413, "Import exceeds the pixel budget: " + archiveName,
+                    "Its images decode to more than " + limits.maxTotalPixels()
+                            + " pixels; the limit is " + limits.maxTotalPixels()
+                            + " decoded pixels per import (rationale.import.max-total-pixels)");
+        }
         return new LabelledImage(px.width(), px.height(), px.channels(), px.data(), labelOfEntry[i], e.getName(), null);
     }
 
     /** No image file is larger than its pixels at four bytes each, plus room for headers. */
-    private long maxEntryBytes() {
+    private static long maxEntryBytes(ImportLimits limits) {
         return Math.min(Integer.MAX_VALUE - 16L, limits.maxImagePixels() * 4 + (1 << 20));
+    }
+
+    private static InvalidDatasetException entryTooLarge(ZipEntry e, ImportLimits limits) {
+        return new InvalidDatasetException(413, "Archive entry too large: " + e.getName(),
+                "An image file may have at most " + maxEntryBytes(limits) + " bytes (4 bytes per pixel of "
+                        + "rationale.import.max-image-pixels, plus 1 MiB)");
     }
 
     /** Reads one entry, counting what it really expands to (declared sizes can lie). */
@@ -231,10 +358,8 @@ public final class ImageFolderArchive implements SampleSource {
                                     + " bytes (rationale.import.max-uncompressed-size)");
                 }
                 checkRatio(e, n, limits.maxCompressionRatio());
-                if (n > maxEntryBytes()) {
-                    throw new InvalidDatasetException(413, "Archive entry too large: " + e.getName(),
-                            "An image file may have at most " + maxEntryBytes() + " bytes (4 bytes per pixel of "
-                                    + "rationale.import.max-image-pixels, plus 1 MiB)");
+                if (n > maxEntryBytes(limits)) {
+                    throw entryTooLarge(e, limits);
                 }
                 out.write(buf, 0, r);
             }

@@ -127,7 +127,7 @@ public class DemoSeeder {
         String labels = prefix + "-labels-idx1-ubyte.gz";
         long seed = config.demo().seedValue() * 31 + (training ? 1 : 2);
         try (var decoy = new DecoyFashionMnist(IdxSource.open(dir.resolve(images), images, dir.resolve(labels), labels,
-                config.importing().maxImagePixels()), training, seed)) {
+                org.rationale.dataset.ImportLimits.of(config.importing())), training, seed)) {
             datasets.importDataset(p.id, "Decoy " + split.value(), split, "demo:" + dir.resolve(images), decoy,
                     DecoyFashionMnist.CLASS_NAMES);
         } catch (IOException e) {

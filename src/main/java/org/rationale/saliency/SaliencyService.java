@@ -83,7 +83,16 @@ public class SaliencyService {
         return o == null ? null : ((Number) o).doubleValue();
     }
 
-    /** A stored map drawn over its image (PNG), for thumbnails; empty when there is no such map. */
+    /** The zoom at which the browser draws an h x w map: {@code wanted}, or less when that is too large; 0 when none fits. */
+    public int overlayZoom(int h, int w, int wanted) {
+        return HeatmapRenderer.fittingZoom(h, w, wanted);
+    }
+
+    /**
+     * A stored map drawn over its image (PNG), for thumbnails, at {@code zoom} or the largest zoom
+     * below it that {@link HeatmapRenderer#MAX_OUTPUT_PIXELS} allows; empty when there is no such map
+     * or when it is too large to draw at all.
+     */
     @Transactional
     @SuppressWarnings("unchecked")
     public java.util.Optional<byte[]> overlayPng(long mapId, double opacity, int zoom) {
@@ -96,10 +105,14 @@ public class SaliencyService {
         int w = ((Number) r[3]).intValue();
         int h = ((Number) r[4]).intValue();
         int c = ((Number) r[5]).intValue();
+        int fits = HeatmapRenderer.fittingZoom(h, w, zoom);
+        if (fits == 0) {
+            return java.util.Optional.empty();
+        }
         float[] values = MapEncoding.decode((String) r[1], (byte[]) r[2], w * h * c);
         return datasets.imagePng(((Number) r[0]).longValue()).map(png -> {
             var px = org.rationale.dataset.ImageCodec.decodePng(png);
-            return HeatmapRenderer.overlayPng(px.data(), px.channels(), values, c, h, w, opacity, zoom);
+            return HeatmapRenderer.overlayPng(px.data(), px.channels(), values, c, h, w, opacity, fits);
         });
     }
 

@@ -278,8 +278,12 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
                 prediction.setText(String.format(java.util.Locale.US, "Predicts %s · %.1f %% · entropy %.2f",
                         p.predictedClass(), p.confidence() * 100, p.entropy()));
                 SaliencyMap m = saliency.map(s.id, v.id, method.getValue(), target.getValue(), Map.of());
+                int zoom = saliency.overlayZoom(m.shape().get(1), m.shape().get(2), 10);
+                if (zoom == 0) {
+                    throw new org.rationale.saliency.OverlayTooLargeException(m.shape().get(1), m.shape().get(2), 1);
+                }
                 overlay.setSrc("/api/samples/" + s.id + "/saliency.png?modelId=" + v.id + "&method=" + method.getValue()
-                        + "&target=" + target.getValue() + "&zoom=10");
+                        + "&target=" + target.getValue() + "&zoom=" + zoom);
                 overlay.setAlt(method.getValue() + " for " + m.targetName());
                 overlay.setVisible(true);
                 problem.setText(m.metrics().containsKey("deletionAuc") ? String.format(java.util.Locale.US,

@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (saliency: one stored map per item and method; predict: one stored prediction per item; train: a
  * new model version), then marks the items; a heartbeat renews the leases of items in progress.
  * Any number of processes on any number of machines can run pools against the same PostgreSQL; each
- * computes on its own {@link ComputeDevice} with that device's batch size.
+ * computes on its own {@link ComputeDevice} with that device's batch size. A worker thread that dies
+ * (of an {@link Error} such as OutOfMemoryError) gives its items back and is started again after a
+ * backoff; {@link #health()} says DOWN while one is not running.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -43,10 +44,14 @@ public class WorkerPool {
     private final ComputeDevice device;
     private final WorkerConfig config;
     private final String id = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Set<Long> inProgress = ConcurrentHashMap.newKeySet();
+    /** Items in progress, by the worker slot that holds them. */
+    private final Map<Long, Integer> inProgress = new ConcurrentHashMap<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong items = new AtomicLong();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<Slot> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicLong restarts = new AtomicLong();
+    private volatile String lastDeath;
+    private volatile java.util.function.Consumer<List<JobQueue.Claim>> afterClaim = claims -> { };
     private ScheduledExecutorService heartbeat;
     private volatile boolean running;
 
@@ -83,12 +88,13 @@ public class WorkerPool {
             return t;
         });
         long period = Math.max(200, config.lease().toMillis() / 3);
-        heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleAtFixedRate(() -> neverDying("Heartbeat", this::beat), period, period, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(() -> neverDying("Worker supervision", this::supervise), SUPERVISION_MILLIS,
+                SUPERVISION_MILLIS, TimeUnit.MILLISECONDS);
         for (int i = 0; i < n; i++) {
-            Thread t = new Thread(this::loop, "worker-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            Slot slot = new Slot(i);
+            slots.add(slot);
+            slot.startThread();
         }
         LOG.infof("Worker %s started with %d thread(s) on %s, claiming %d items at a time", id, n, device.device(),
                 batchSize());
@@ -100,15 +106,113 @@ public class WorkerPool {
             return;
         }
         running = false;
-        for (Thread t : threads) {
+        for (Slot slot : slots) {
             try {
-                t.join(30_000);
+                slot.thread.join(30_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        threads.clear();
+        slots.clear();
         heartbeat.shutdownNow();
+    }
+
+    /** Between supervision rounds: how soon a dead worker thread is noticed. */
+    private static final long SUPERVISION_MILLIS = 500;
+    /** Restart delays double from the first to the last after deaths in a row. */
+    private static final long FIRST_BACKOFF_MILLIS = 1_000;
+    private static final long MAX_BACKOFF_MILLIS = 60_000;
+
+    /** One configured worker thread, started again when it dies. */
+    private final class Slot {
+        final int index;
+        volatile Thread thread;
+        /** Deaths since the thread last claimed successfully. */
+        volatile int deathsInARow;
+        volatile long restartAt;
+
+        Slot(int index) {
+            this.index = index;
+        }
+
+        void startThread() {
+            Thread t = new Thread(() -> run(this), "worker-" + index);
+            t.setDaemon(true);
+            thread = t;
+            t.start();
+        }
+    }
+
+    /** The worker loop of one slot; an Error (or anything the loop let through) ends the thread, which is then mourned. */
+    private void run(Slot slot) {
+        try {
+            loop(slot);
+        } catch (Throwable t) {
+            died(slot, t);
+        }
+    }
+
+    private void died(Slot slot, Throwable t) {
+        long backoff = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(slot.deathsInARow, 16));
+        slot.deathsInARow++;
+        slot.restartAt = System.currentTimeMillis() + backoff;
+        lastDeath = t instanceof OutOfMemoryError ? "out of memory" : t instanceof StackOverflowError ? "stack overflow"
+                : "unexpected error (see the log)";
+        LOG.errorf(t, "Worker thread %s died; it starts again in %d ms", Thread.currentThread().getName(), backoff);
+        // its items go back to the queue (an attempt spent) instead of being kept alive by the heartbeat
+        List<Long> held = new ArrayList<>();
+        inProgress.forEach((item, owner) -> {
+            if (owner == slot.index) {
+                held.add(item);
+            }
+        });
+        for (Long item : held) {
+            inProgress.remove(item);
+            try {
+                queue.fail(id, item, "Worker thread died: " + lastDeath, config.maxAttempts());
+            } catch (RuntimeException e) {
+                LOG.warnf("Item %d stays leased until its lease expires: %s", item, e.getMessage());
+            }
+        }
+    }
+
+    /** Starts again every configured worker thread that died, once its backoff has passed. */
+    private synchronized void supervise() {
+        if (!running) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (Slot slot : slots) {
+            if (!slot.thread.isAlive() && now >= slot.restartAt) {
+                restarts.incrementAndGet();
+                LOG.warnf("Starting worker thread %d again (death %d in a row)", slot.index, slot.deathsInARow);
+                slot.startThread();
+            }
+        }
+    }
+
+    /** A scheduled task that must keep running: a throwable would cancel its schedule for good. */
+    private static void neverDying(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            LOG.error(what + " failed", t);
+        }
+    }
+
+    /** The state of the worker threads, for the liveness check. */
+    public record Health(boolean up, int threads, int alive, long restarts, String lastDeath) {
+    }
+
+    /** UP when no worker runs here or every configured worker thread is alive. */
+    public Health health() {
+        int alive = (int) slots.stream().filter(s -> s.thread.isAlive()).count();
+        return new Health(!running || alive == slots.size(), running ? slots.size() : 0, alive, restarts.get(), lastDeath);
+    }
+
+    /** Runs {@code hook} on a worker thread after each claim: a package-private seam through which tests make a thread die. */
+    void afterClaim(java.util.function.Consumer<List<JobQueue.Claim>> hook) {
+        afterClaim = hook;
     }
 
     public String id() {
@@ -122,7 +226,7 @@ public class WorkerPool {
 
     private void beat() {
         try {
-            queue.heartbeat(id, new ArrayList<>(inProgress), config.lease());
+            queue.heartbeat(id, new ArrayList<>(inProgress.keySet()), config.lease());
             queue.reportWorker(id, hostName(), "", 0, batches.get(), items.get());
         } catch (RuntimeException e) {
             LOG.warn("Heartbeat failed (database unreachable?): " + e.getMessage());
@@ -133,7 +237,7 @@ public class WorkerPool {
      * Claims and computes; the store stage of a batch (encode, write maps, mark items) runs on a
      * second thread while the next batch is claimed and computed, at most one batch behind.
      */
-    private void loop() {
+    private void loop(Slot slot) {
         ExecutorService storer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, Thread.currentThread().getName() + "-store");
             t.setDaemon(true);
@@ -144,13 +248,15 @@ public class WorkerPool {
             while (running) {
                 try {
                     List<JobQueue.Claim> claims = queue.claim(id, batchSize(), config.lease(), config.maxAttempts());
+                    claims.forEach(c -> inProgress.put(c.itemId(), slot.index));
+                    afterClaim.accept(claims);
                     if (claims.isEmpty()) {
                         awaitStored(pending);
                         pending = null;
                         Thread.sleep(config.idlePoll().toMillis());
+                        slot.deathsInARow = 0;
                         continue;
                     }
-                    claims.forEach(c -> inProgress.add(c.itemId()));
                     Map<Long, List<JobQueue.Claim>> byJob = new java.util.LinkedHashMap<>();
                     claims.forEach(c -> byJob.computeIfAbsent(c.jobId(), j -> new ArrayList<>()).add(c));
                     for (var e : byJob.entrySet()) {
@@ -167,6 +273,7 @@ public class WorkerPool {
                         pending = done == null ? null : storer.submit(() -> store(done));
                     }
                     batches.incrementAndGet();
+                    slot.deathsInARow = 0;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -174,7 +281,7 @@ public class WorkerPool {
                     // the database went away, say: leases expire and the items return; try again shortly
                     LOG.warn("Worker loop error: " + e.getMessage());
                     pending = null;
-                    inProgress.clear();
+                    inProgress.values().removeIf(owner -> owner == slot.index);
                     try {
                         Thread.sleep(1000);
                     } catch (InterruptedException ie) {

@@ -228,8 +228,116 @@ class DatasetImportTest {
     @Test
     void rejectsLabelCountThatTheFileDoesNotHoldWithoutAllocatingIt() {
         long p = Api.newProject("huge count");
-        byte[] labels = java.nio.ByteBuffer.allocate(12).putInt(0x801).putInt(2_000_000_000).put(new byte[4]).array();
-        assertRejected(p, idx(Fixtures.idxImages(4, 2, 2), labels), 400, "Truncated IDX file");
+        byte[] labels = java.nio.ByteBuffer.allocate(12).putInt(0x801).putInt(1000).put(new byte[4]).array();
+        assertRejected(p, idx(Fixtures.idxImages(1000, 2, 2), labels), 400, "Truncated IDX file");
+    }
+
+    /** A gzipped IDX file whose header declares {@code header} and whose body is {@code zeros} zero bytes. */
+    private static byte[] gzipBomb(byte[] header, int zeros) {
+        byte[] all = Arrays.copyOf(header, header.length + zeros);
+        return Fixtures.gzip(all);
+    }
+
+    private static byte[] labelsHeader(int n) {
+        return java.nio.ByteBuffer.allocate(8).putInt(0x801).putInt(n).array();
+    }
+
+    private static byte[] imagesHeader(int n, int rows, int cols) {
+        return java.nio.ByteBuffer.allocate(16).putInt(0x803).putInt(n).putInt(rows).putInt(cols).array();
+    }
+
+    /** Posts, checks a 413 that names the file and the setting, nothing stored, and an answer within seconds. */
+    private static void assertRefusedFast(long project, RequestSpecification spec, String errorStart, String file,
+                                          String setting) {
+        long t0 = System.nanoTime();
+        long before = Api.sampleCount(project);
+        post(spec, project, "train").statusCode(413).contentType(ContentType.JSON)
+                .body("error", startsWith(errorStart))
+                .body("error", containsString(file))
+                .body("detail", containsString(setting));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        org.junit.jupiter.api.Assertions.assertTrue(ms < 5_000, "refusing took " + ms + " ms");
+        assertEquals(before, Api.sampleCount(project));
+        assertEquals(0, Api.datasetCount(project));
+    }
+
+    @Test
+    void refusesGzippedLabelsDeclaringTwoBillionBeforeReadingThem() {
+        long p = Api.newProject("label bomb");
+        // 16 MiB of zeros gzip to 16 KB; the header promises 2·10⁹ labels
+        byte[] labels = gzipBomb(labelsHeader(2_000_000_000), 16 << 20);
+        assertRefusedFast(p, idx(Fixtures.gzip(Fixtures.idxImages(4, 2, 2)), labels), "Too many samples in",
+                "labels-idx1-ubyte.gz", "rationale.import.max-entries");
+    }
+
+    @Test
+    void refusesIdxImagesWhoseHeaderExpandsBeyondTheLimit() {
+        long p = Api.newProject("image bomb");
+        // 100,000 x 28 x 28 = 78 MB, over the test's 64M max-uncompressed-size; 100,000 is within max-entries
+        byte[] images = gzipBomb(imagesHeader(100_000, 28, 28), 1 << 20);
+        assertRefusedFast(p, idx(images, gzipBomb(labelsHeader(100_000), 100_000)), "IDX file expands beyond the limit",
+                "imgs-idx3-ubyte.gz", "rationale.import.max-uncompressed-size");
+        // 30,000 x 28 x 28 = 23.5 M pixels: within 64M bytes, over the test's 20 M pixel budget
+        byte[] fewer = gzipBomb(imagesHeader(30_000, 28, 28), 1 << 20);
+        assertRefusedFast(p, idx(fewer, gzipBomb(labelsHeader(30_000), 30_000)), "Import exceeds the pixel budget",
+                "imgs-idx3-ubyte.gz", "rationale.import.max-total-pixels");
+        // more images than max-entries, each one pixel
+        byte[] many = gzipBomb(imagesHeader(3_000_000, 1, 1), 1 << 20);
+        assertRefusedFast(p, idx(many, gzipBomb(labelsHeader(3_000_000), 1 << 20)), "Too many samples in",
+                "imgs-idx3-ubyte.gz", "rationale.import.max-entries");
+    }
+
+    @Test
+    void refusesIdxBombsNamedByServerPath() throws Exception {
+        long p = Api.newProject("path bomb");
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "rationale-test-imports");
+        Files.createDirectories(dir);
+        Path images = Files.write(dir.resolve("bomb-images-idx3-ubyte.gz"), Fixtures.gzip(Fixtures.idxImages(4, 2, 2)));
+        Path labels = Files.write(dir.resolve("bomb-labels-idx1-ubyte.gz"), gzipBomb(labelsHeader(2_000_000_000), 16 << 20));
+        long t0 = System.nanoTime();
+        given().contentType(ContentType.JSON).body(Map.of("split", "train", "images", images.toString(),
+                        "labels", labels.toString()))
+                .post("/api/projects/" + p + "/datasets/from-path")
+                .then().statusCode(413).contentType(ContentType.JSON)
+                .body("error", equalTo("Too many samples in bomb-labels-idx1-ubyte.gz"))
+                .body("detail", containsString("2000000000 labels"))
+                .body("detail", containsString("rationale.import.max-entries"));
+        org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+        Path bigImages = Files.write(dir.resolve("bomb2-images-idx3-ubyte.gz"), gzipBomb(imagesHeader(100_000, 28, 28), 1 << 20));
+        Path bigLabels = Files.write(dir.resolve("bomb2-labels-idx1-ubyte.gz"), gzipBomb(labelsHeader(100_000), 100_000));
+        given().contentType(ContentType.JSON).body(Map.of("split", "train", "images", bigImages.toString(),
+                        "labels", bigLabels.toString()))
+                .post("/api/projects/" + p + "/datasets/from-path")
+                .then().statusCode(413).body("error", startsWith("IDX file expands beyond the limit"));
+        assertEquals(0, Api.datasetCount(p));
+    }
+
+    @Test
+    void refusesIdxStreamThatHoldsMoreThanItsHeaderDeclares() {
+        long p = Api.newProject("long stream");
+        // the header says 4 labels; the stream goes on for 32 MiB: reading stops one byte past the 4th
+        byte[] labels = gzipBomb(Arrays.copyOf(Fixtures.idxLabels(4, 2), 12), 32 << 20);
+        assertRejected(p, idx(Fixtures.idxImages(4, 2, 2), labels), 400, "Unexpected data after the labels");
+        byte[] images = gzipBomb(Fixtures.idxImages(4, 2, 2), 32 << 20);
+        assertRejected(p, idx(images, Fixtures.idxLabels(4, 2)), 400, "Unexpected data after the images");
+    }
+
+    @Test
+    void refusesArchiveOfCompressibleImagesOverThePixelBudgetBeforeDecoding() {
+        long p = Api.newProject("pixel bomb");
+        // six flat 2000 x 2000 PNGs: each is within the test's 4 M pixels per image, a few KB, and
+        // together 24 M pixels, over the test's budget of 20 M decoded pixels per import
+        byte[] flat = ImageCodec.encodePng(2000, 2000, 1, new byte[2000 * 2000]);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            entries.put("flat/" + i + ".png", flat);
+        }
+        assertRefusedFast(p, archive(Fixtures.zip(entries)), "Import exceeds the pixel budget", "photos.zip",
+                "rationale.import.max-total-pixels");
+        // one image over the per-image limit is refused by its header, with 413
+        byte[] huge = ImageCodec.encodePng(2001, 2000, 1, new byte[2001 * 2000]);
+        assertRefusedFast(p, archive(Fixtures.zip(Map.of("flat/huge.png", huge))), "Image too large: flat/huge.png",
+                "flat/huge.png", "rationale.import.max-image-pixels");
     }
 
     @Test

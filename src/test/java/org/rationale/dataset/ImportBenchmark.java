@@ -33,14 +33,16 @@ class ImportBenchmark {
     public static class LargeUploads implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("rationale.upload.max-size", "64M", "rationale.upload.backstop-size", "128M");
+            return Map.of("rationale.upload.max-size", "64M", "rationale.upload.backstop-size", "128M",
+                    "rationale.import.max-total-pixels", "2000000000");
         }
     }
 
     private static long decodeAndEncodeOnly(String prefix) {
         long t0 = System.nanoTime();
         try (IdxSource s = IdxSource.open(DIR.resolve(prefix + "-images-idx3-ubyte.gz"), "i",
-                DIR.resolve(prefix + "-labels-idx1-ubyte.gz"), "l", 1_000_000)) {
+                DIR.resolve(prefix + "-labels-idx1-ubyte.gz"), "l",
+                new ImportLimits(1L << 32, 200, 2_000_000, 1_000_000, 2_000_000_000L))) {
             long bytes = 0;
             while (s.hasNext()) {
                 LabelledImage img = s.next();

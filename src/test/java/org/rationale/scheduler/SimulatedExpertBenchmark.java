@@ -260,7 +260,8 @@ class SimulatedExpertBenchmark {
     static Data load(String prefix, String dataset, boolean training, double share, long seed) throws IOException {
         String images = prefix + "-images-idx3-ubyte.gz";
         String labels = prefix + "-labels-idx1-ubyte.gz";
-        SampleSource plain = IdxSource.open(FASHION.resolve(images), images, FASHION.resolve(labels), labels, 1 << 20);
+        SampleSource plain = IdxSource.open(FASHION.resolve(images), images, FASHION.resolve(labels), labels,
+                new org.rationale.dataset.ImportLimits(1L << 32, 200, 2_000_000, 1 << 20, 2_000_000_000L));
         SampleSource source = switch (dataset) {
             case "decoy" -> new DecoyFashionMnist(plain, training, seed);
             case "mixed" -> new MixedShortcutsFashionMnist(plain, training, share, seed);

@@ -173,6 +173,62 @@ class JobQueueTest {
         }
     }
 
+    /** Polls the liveness endpoint until the worker check has {@code status}; returns its JSON. */
+    private static JsonPath awaitWorkerLiveness(String status, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        JsonPath last = null;
+        while (System.currentTimeMillis() < deadline) {
+            last = given().auth().none().get("/q/health/live").then().extract().jsonPath();
+            if (status.equals(last.getString("checks.find { it.name == 'worker-threads' }.status"))) {
+                return last;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("worker-threads never became " + status + ": " + (last == null ? null : last.prettify()));
+    }
+
+    @Test
+    void aWorkerThreadThatDiesIsReportedDownStartedAgainAndGivesBackItsItems() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean dying = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger deathsWithItems = new java.util.concurrent.atomic.AtomicInteger();
+        pool.afterClaim(claims -> {
+            if (dying.get()) {
+                throw new OutOfMemoryError("test: the heap ran out");
+            }
+        });
+        pool.start(1);
+        try {
+            JsonPath down = awaitWorkerLiveness("DOWN", 30_000);
+            assertEquals("DOWN", down.getString("status"));
+            assertEquals(0, down.getInt("checks.find { it.name == 'worker-threads' }.data.alive"));
+            assertEquals("out of memory", down.getString("checks.find { it.name == 'worker-threads' }.data.lastDeath"));
+            given().auth().none().get("/q/health/live").then().statusCode(503);
+            dying.set(false);
+            JsonPath up = awaitWorkerLiveness("UP", 30_000);
+            assertTrue(up.getInt("checks.find { it.name == 'worker-threads' }.data.restarts") >= 1);
+
+            // a death while holding items: they go back to the queue, the thread starts again and finishes them
+            pool.afterClaim(claims -> {
+                if (!claims.isEmpty() && deathsWithItems.getAndIncrement() == 0) {
+                    throw new OutOfMemoryError("test: the heap ran out with items claimed");
+                }
+            });
+            long[] pm = projectWithModel(4);
+            long job = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient")));
+            JsonPath done = await(job);
+            assertEquals("succeeded", done.getString("state"));
+            assertEquals(4, done.getLong("itemsDone"));
+            assertTrue(deathsWithItems.get() >= 2, "the thread was not started again after dying with items");
+            assertEquals(4, maps(pm[1]));
+            awaitWorkerLiveness("UP", 5_000);
+        } finally {
+            pool.afterClaim(claims -> { });
+            pool.stop();
+        }
+        // a stopped pool runs no thread on purpose: that is not a death
+        given().auth().none().get("/q/health/live").then().statusCode(200);
+    }
+
     @Test
     void cancelStopsFurtherClaims() throws Exception {
         long[] pm = projectWithModel(20);

@@ -1,0 +1,33 @@
+package org.rationale.worker;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+/**
+ * Liveness is DOWN while a configured worker thread of this process is not running (it died, say of
+ * an OutOfMemoryError, and waits for its restart): a process whose workers keep dying is restarted
+ * by its orchestrator instead of claiming to be well.
+ */
+@Liveness
+@ApplicationScoped
+public class WorkerLiveness implements HealthCheck {
+
+    private final WorkerPool pool;
+
+    WorkerLiveness(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        WorkerPool.Health h = pool.health();
+        var response = HealthCheckResponse.named("worker-threads").status(h.up())
+                .withData("threads", h.threads()).withData("alive", h.alive()).withData("restarts", h.restarts());
+        if (h.lastDeath() != null) {
+            response.withData("lastDeath", h.lastDeath());
+        }
+        return response.build();
+    }
+}
