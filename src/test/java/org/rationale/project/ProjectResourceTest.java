@@ -38,6 +38,18 @@ class ProjectResourceTest {
     }
 
     @Test
+    void sqlInANameIsStoredAsTextAndRunsNothing() {
+        String name = "x'); drop table projects; -- " + UUID.randomUUID();
+        String description = "' or 1=1 --";
+        long id = given().contentType(ContentType.JSON).body(Map.of("name", name, "description", description))
+                .post("/api/projects").then().statusCode(201).body("name", equalTo(name))
+                .extract().jsonPath().getLong("id");
+        given().get("/api/projects/" + id).then().statusCode(200)
+                .body("name", equalTo(name)).body("description", equalTo(description));
+        given().get("/api/projects?name=' or 1=1 --").then().statusCode(200).body("name", hasItem(name));
+    }
+
+    @Test
     void rejectsBlankName() {
         given().contentType(ContentType.JSON).body(Map.of("name", "   "))
                 .post("/api/projects")
