@@ -223,5 +223,18 @@ class ReviewBrowserTest {
         List<Long> stored = verdictsOf("burst-expert").stream().map(r -> ((Number) r[0]).longValue()).toList();
         assertEquals(List.copyOf(judgedOnScreen), stored, "verdicts stored vs samples drawn when a key was pressed; page log: "
                 + log);
+
+        // a double click on Accept judges the sample drawn, once
+        String shown = renderedKey(first);
+        js(first, "const b = document.getElementById('verdict-accept'); b.click(); b.click();");
+        wait.until(d -> {
+            String k = renderedKey(d);
+            return k != null && !k.equals(shown);
+        });
+        Thread.sleep(1500);
+        List<Long> after = verdictsOf("burst-expert").stream().map(r -> ((Number) r[0]).longValue()).toList();
+        List<Long> expected = new java.util.ArrayList<>(stored);
+        expected.add(sampleOf(shown));
+        assertEquals(expected, after, "one verdict for a double click, on the sample drawn");
     }
 }
