@@ -50,6 +50,7 @@ public class AnnotationResource {
     @RolesAllowed({Role.EXPERT, Role.ADMIN})
     @Operation(summary = "Save a mask: {kind: relevant|shortcut, mask: base64 of width×height bytes 0/1, version}",
             description = "The version is the one you loaded (0 for none); if someone saved the mask since, 409. "
+                    + "A sample the project's overlap gave to other reviewers is a 409 naming them. "
                     + "An all-zero mask clears it (kept with 0 pixels and a new version).")
     public Response save(@PathParam("sampleId") long sampleId, NewAnnotation body) {
         access.requireSample(sampleId);

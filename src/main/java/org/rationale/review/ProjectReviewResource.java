@@ -12,14 +12,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.saliency.AttributionMethods;
+import org.rationale.saliency.SaliencyService;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.web.ApiException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** A project's review: the next sample for the caller, undo, and the agreement between reviewers. */
+/** A project's review: the next sample and map handed to the caller, undo, and the agreement between reviewers. */
 @Path("/api/projects/{projectId}/review")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Review")
@@ -28,18 +31,29 @@ public class ProjectReviewResource {
 
     private final ReviewService reviews;
     private final Access access;
+    private final SaliencyService saliency;
+    private final AttributionMethods methods;
 
-    ProjectReviewResource(ReviewService reviews, Access access) {
+    ProjectReviewResource(ReviewService reviews, Access access, SaliencyService saliency, AttributionMethods methods) {
         this.reviews = reviews;
         this.access = access;
+        this.saliency = saliency;
+        this.methods = methods;
     }
 
-    @GET
+    /** What {@code next} hands out: a sample reserved for the caller and the map of it they may judge. */
+    public record HandedSample(long sampleId, long saliencyMapId, long modelId, String method) {
+    }
+
+    @POST
     @Path("/next")
     @RolesAllowed({Role.EXPERT, Role.ADMIN})
-    @Operation(summary = "The next sample for me to review under a model (reserved for me); 204 when none is left")
+    @Operation(summary = "Hand me the next sample to review under a model (reserved for me) with its map; 204 when none is left",
+            description = "Query: modelId (required), split (test by default), method (vanilla-gradient by default). "
+                    + "The answer names the map that a verdict on the sample may judge; a verdict on a map never "
+                    + "handed to its reviewer is a 409.")
     public Response next(@PathParam("projectId") long projectId, @QueryParam("modelId") Long modelId,
-                         @QueryParam("split") String split) {
+                         @QueryParam("split") String split, @QueryParam("method") String method) {
         access.requireProject(projectId);
         if (modelId == null) {
             throw ApiException.badRequest("Missing modelId", "Name the model version whose maps you review");
@@ -49,8 +63,14 @@ public class ProjectReviewResource {
                     + projectId);
         }
         String s = org.rationale.dataset.Split.parse(split == null ? "test" : split).value();
-        return reviews.next(projectId, access.caller(), modelId, s, List.of())
-                .map(id -> Response.ok(Map.of("sampleId", id)).build()).orElse(Response.noContent().build());
+        String m = methods.get(method == null || method.isBlank() ? "vanilla-gradient" : method.strip()).name();
+        Optional<Long> sample = reviews.next(projectId, access.caller(), modelId, s, List.of());
+        if (sample.isEmpty()) {
+            return Response.noContent().build();
+        }
+        long mapId = saliency.map(sample.get(), modelId, m, "predicted", Map.of(), false).id();
+        reviews.handOut(access.caller(), sample.get(), mapId);
+        return Response.ok(new HandedSample(sample.get(), mapId, modelId, m)).build();
     }
 
     @POST

@@ -49,7 +49,8 @@ public class ReviewResource {
     @RolesAllowed({Role.EXPERT, Role.ADMIN})
     @Operation(summary = "Judge a map of the sample: {saliencyMapId, verdict: accept|reject|unsure, comment, version}",
             description = "One verdict per reviewer and map; sending it again changes it (send the version you saw: "
-                    + "a different stored version is a 409). A sample the project's overlap gave to other reviewers is a 409.")
+                    + "a different stored version is a 409). A sample the project's overlap gave to other reviewers is a 409, "
+                    + "and so is a map never handed to you (by POST /api/projects/{id}/review/next or the review page).")
     public Response add(@PathParam("sampleId") long sampleId, NewVerdict body) {
         access.requireSample(sampleId);
         if (body == null) {

@@ -19,10 +19,11 @@ import java.util.Optional;
  * The rules of expert review. A reviewer gets the next sample of a project that they have not
  * judged for the model, reserved for them for the project's reservation time (or shared by up to
  * {@code review_overlap} reviewers). A verdict judges one stored map (so one model version and one
- * method) and can be changed or undone; a reviewer may not judge a sample that the project's overlap
+ * method) that was handed to its reviewer (drawn by their review page, or answered by the next-sample
+ * call), and can be changed or undone; a reviewer may not judge a sample that the project's overlap
  * has handed to others, and a change made on a stale version is refused: nobody overwrites anybody
- * silently. Annotation masks (what should matter, what must not) belong to the sample and are
- * version-checked the same way.
+ * silently. Annotation masks (what should matter, what must not) belong to the sample, follow the same
+ * overlap rule and are version-checked the same way.
  */
 @ApplicationScoped
 public class ReviewService {
@@ -171,6 +172,13 @@ public class ReviewService {
         // serialise verdicts on one sample: the overlap check below must see the other reviewers' rows
         em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, sampleId).getSingleResult();
         requireTurn(projectId, sampleId, user, modelId);
+        List<?> handed = em.createNativeQuery("select handed_at from review_handouts where saliency_map_id = ?1 "
+                + "and user_id = ?2").setParameter(1, mapId).setParameter(2, user).getResultList();
+        if (handed.isEmpty()) {
+            throw new ApiException(409, "Map not handed to you", "Map " + mapId + " of sample " + sampleId
+                    + " was never shown to you: a verdict judges a map the review page drew for you or that "
+                    + "POST /api/projects/" + projectId + "/review/next handed you");
+        }
         String text = comment == null || comment.isBlank() ? null : comment.strip();
         List<Object[]> existing = em.createNativeQuery("select id, version, verdict, comment from reviews where "
                 + "saliency_map_id = ?1 and user_id = ?2").setParameter(1, mapId).setParameter(2, user).getResultList();
@@ -201,6 +209,7 @@ public class ReviewService {
         audit.record(caller.username(), "review.verdict", "review:" + saved.id(), projectId, AuditLog.details(
                 "sampleId", sampleId, "saliencyMapId", mapId, "modelId", modelId, "method", saved.method(),
                 "verdict", v, "comment", text, "version", saved.version(),
+                "handedAt", String.valueOf(PgTime.of(handed.get(0))),
                 "previousVerdict", existing.isEmpty() ? null : existing.get(0)[2],
                 "previousComment", existing.isEmpty() ? null : existing.get(0)[3]));
         changes.fire(new ReviewChanged(projectId));
@@ -208,10 +217,29 @@ public class ReviewService {
     }
 
     /**
-     * 409 unless the caller may judge the sample: they hold it, or fewer than the project's overlap
-     * of other reviewers hold it or judged it.
+     * Records that a stored map of a sample was handed to (shown to) the caller, who may then judge
+     * it. Handing the same map again changes nothing. 400 when the map is not one of the sample's.
      */
-    private void requireTurn(long projectId, long sampleId, long user, long modelId) {
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public void handOut(Caller caller, long sampleId, long mapId) {
+        List<Number> of = em.createNativeQuery("select sample_id from saliency_maps where id = ?1").setParameter(1, mapId)
+                .getResultList();
+        if (of.isEmpty()) {
+            throw ApiException.notFound("Saliency map " + mapId);
+        }
+        if (of.get(0).longValue() != sampleId) {
+            throw ApiException.badRequest("Map of another sample", "Map " + mapId + " is not a map of sample " + sampleId);
+        }
+        em.createNativeQuery("insert into review_handouts (saliency_map_id, user_id) values (?1, ?2) on conflict do nothing")
+                .setParameter(1, mapId).setParameter(2, userId(caller)).executeUpdate();
+    }
+
+    /**
+     * 409 unless the caller may judge the sample: they hold it, or fewer than the project's overlap
+     * of other reviewers hold it or judged it (under the model; null: under any model).
+     */
+    private void requireTurn(long projectId, long sampleId, long user, Long modelId) {
         Object[] settings = settings(projectId);
         int overlap = ((Number) settings[0]).intValue();
         boolean mine = !em.createNativeQuery("select 1 from review_reservations where sample_id = ?1 and user_id = ?2 "
@@ -222,7 +250,8 @@ public class ReviewService {
         @SuppressWarnings("unchecked")
         List<String> others = em.createNativeQuery("select u.username from users u where u.id <> ?2 and (u.id in "
                         + "(select x.user_id from review_reservations x where x.sample_id = ?1 and x.reserved_until > now()) "
-                        + "or u.id in (select r.user_id from reviews r where r.sample_id = ?1 and r.model_version_id = ?3)) "
+                        + "or u.id in (select r.user_id from reviews r where r.sample_id = ?1 and (cast(?3 as bigint) is null "
+                        + "or r.model_version_id = ?3))) "
                         + "order by u.username")
                 .setParameter(1, sampleId).setParameter(2, user).setParameter(3, modelId).getResultList();
         if (others.size() >= overlap) {
@@ -360,6 +389,10 @@ public class ReviewService {
         long user = userId(caller);
         // one writer per sample at a time, also when no mask exists yet (two first saves must not both win)
         em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, sampleId).getSingleResult();
+        Long projectId = ((Number) em.createNativeQuery("select project_id from samples where id = ?1")
+                .setParameter(1, sampleId).getSingleResult()).longValue();
+        // the masks of a sample that the overlap gave to other reviewers are theirs to paint, as its verdicts are
+        requireTurn(projectId, sampleId, user, null);
         List<Object[]> current = em.createNativeQuery("select a.version, u.username from annotations a left join users u "
                 + "on u.id = a.user_id where a.sample_id = ?1 and a.kind = ?2")
                 .setParameter(1, sampleId).setParameter(2, k).getResultList();
@@ -378,8 +411,6 @@ public class ReviewService {
                 .setParameter(1, sampleId).setParameter(2, user).setParameter(3, k).setParameter(4, mask)
                 .setParameter(5, w).setParameter(6, h).setParameter(7, pixels).executeUpdate();
         Optional<Annotation> saved = annotations(sampleId).stream().filter(a -> a.kind().equals(k)).findFirst();
-        Long projectId = ((Number) em.createNativeQuery("select project_id from samples where id = ?1")
-                .setParameter(1, sampleId).getSingleResult()).longValue();
         audit.record(caller.username(), "annotation.save", "annotation:" + saved.map(Annotation::id).orElse(0L), projectId,
                 AuditLog.details("sampleId", sampleId, "kind", k, "pixels", pixels, "width", w, "height", h,
                         "version", saved.map(Annotation::version).orElse(0), "maskSha256",

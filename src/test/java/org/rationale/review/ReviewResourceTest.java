@@ -46,14 +46,35 @@ class ReviewResourceTest {
         return new long[] {p, Api.uploadFixtureCnn(p)};
     }
 
-    private static long next(String who, long[] pm) {
-        return as(who).get("/api/projects/" + pm[0] + "/review/next?modelId=" + pm[1]).then().statusCode(200)
-                .extract().jsonPath().getLong("sampleId");
+    /** {sample, map} handed to a reviewer by the next-sample call. */
+    private static long[] handed(String who, long[] pm) {
+        var json = as(who).post("/api/projects/" + pm[0] + "/review/next?modelId=" + pm[1]).then().statusCode(200)
+                .body("method", equalTo("vanilla-gradient")).extract().jsonPath();
+        return new long[] {json.getLong("sampleId"), json.getLong("saliencyMapId")};
     }
 
-    private static long map(String who, long sample, long model) {
-        return as(who).get("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=vanilla-gradient")
-                .then().statusCode(200).extract().jsonPath().getLong("id");
+    private static long next(String who, long[] pm) {
+        return handed(who, pm)[0];
+    }
+
+    @Inject
+    org.rationale.saliency.SaliencyService saliency;
+
+    /** A map stored without handing it to anyone. */
+    private long storedMap(long sample, long model, String method) {
+        return saliency.map(sample, model, method, "predicted", Map.of(), false).id();
+    }
+
+    @Transactional
+    long reservations(long project) {
+        return ((Number) em.createNativeQuery("select count(*) from review_reservations where project_id = ?1")
+                .setParameter(1, project).getSingleResult()).longValue();
+    }
+
+    @Transactional
+    long auditEvents(String actor, String action) {
+        return ((Number) em.createNativeQuery("select count(*) from audit_events where actor = ?1 and action = ?2")
+                .setParameter(1, actor).setParameter(2, action).getSingleResult()).longValue();
     }
 
     @Transactional
@@ -66,8 +87,9 @@ class ReviewResourceTest {
     void aVerdictJudgesOneMapAndIsChangedOnlyFromTheVersionSeen() {
         long[] pm = project("review verdicts", 4);
         user("rv-e1", "expert", pm[0]);
-        long a = next("rv-e1", pm);
-        long m = map("rv-e1", a, pm[1]);
+        long[] h = handed("rv-e1", pm);
+        long a = h[0];
+        long m = h[1];
         String url = "/api/samples/" + a + "/reviews";
         as("rv-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "accept", "comment", "edges"))
                 .post(url).then().statusCode(201).body("version", equalTo(1)).body("verdict", equalTo("accept"))
@@ -91,10 +113,11 @@ class ReviewResourceTest {
         long[] pm = project("review reservations", 3);
         user("rr-e1", "expert", pm[0]);
         user("rr-e2", "expert", pm[0]);
-        long a = next("rr-e1", pm);
-        long b = next("rr-e2", pm);
-        assertNotEquals(a, b, "one sample handed to two reviewers with overlap 1");
-        long m = map("rr-e2", a, pm[1]);
+        long[] ha = handed("rr-e1", pm);
+        long a = ha[0];
+        long m = ha[1];
+        long[] hb = handed("rr-e2", pm);
+        assertNotEquals(a, hb[0], "one sample handed to two reviewers with overlap 1");
         as("rr-e2").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "accept"))
                 .post("/api/samples/" + a + "/reviews").then().statusCode(409).body("error", equalTo("Sample taken"))
                 .body("detail", containsString("rr-e1"));
@@ -102,12 +125,15 @@ class ReviewResourceTest {
         // with an overlap of two, both judge the same sample and their agreement is measured
         given().contentType(ContentType.JSON).body(Map.of("overlap", 2)).put("/api/projects/" + pm[0] + "/review/settings")
                 .then().statusCode(200).body("overlap", equalTo(2));
+        as("rr-e2").contentType(ContentType.JSON).body(Map.of("saliencyMapId", hb[1], "verdict", "accept"))
+                .post("/api/samples/" + hb[0] + "/reviews").then().statusCode(201);
+        assertEquals(a, next("rr-e2", pm), "the overlap of two hands the first expert's sample to the second too");
         as("rr-e2").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "accept"))
                 .post("/api/samples/" + a + "/reviews").then().statusCode(201);
         as("rr-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "reject"))
                 .post("/api/samples/" + a + "/reviews").then().statusCode(201);
         as("rr-e1").get("/api/projects/" + pm[0] + "/review/agreement").then().statusCode(200)
-                .body("verdicts", equalTo(2)).body("pairs[0].raterA", equalTo("rr-e1"))
+                .body("verdicts", equalTo(3)).body("pairs[0].raterA", equalTo("rr-e1"))
                 .body("pairs[0].commonItems", equalTo(1)).body("pairs[0].observedAgreement", equalTo(0.0f))
                 .body("disagreements", equalTo(java.util.List.of("map " + m)));
     }
@@ -142,8 +168,9 @@ class ReviewResourceTest {
     void undoRemovesMyLastVerdictAndGivesTheSampleBack() {
         long[] pm = project("review undo", 3);
         user("ru-e1", "expert", pm[0]);
-        long a = next("ru-e1", pm);
-        long m = map("ru-e1", a, pm[1]);
+        long[] h = handed("ru-e1", pm);
+        long a = h[0];
+        long m = h[1];
         as("ru-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", m, "verdict", "unsure"))
                 .post("/api/samples/" + a + "/reviews").then().statusCode(201);
         as("ru-e1").post("/api/projects/" + pm[0] + "/review/undo").then().statusCode(200)
@@ -158,7 +185,10 @@ class ReviewResourceTest {
         long[] pm = project("review masks", 2);
         user("rm-e1", "expert", pm[0]);
         user("rm-e2", "expert", pm[0]);
+        given().contentType(ContentType.JSON).body(Map.of("overlap", 2)).put("/api/projects/" + pm[0] + "/review/settings")
+                .then().statusCode(200);
         long s = next("rm-e1", pm);
+        assertEquals(s, next("rm-e2", pm), "with an overlap of two both experts hold the sample");
         byte[] mask = new byte[784];
         mask[0] = 1;
         mask[29] = 1;
@@ -186,8 +216,9 @@ class ReviewResourceTest {
         long[] pm = project("review bad input", 2);
         user("rb-e1", "expert", pm[0]);
         user("rb-aud", "auditor", pm[0]);
-        long s = next("rb-e1", pm);
-        long m = map("rb-e1", s, pm[1]);
+        long[] h = handed("rb-e1", pm);
+        long s = h[0];
+        long m = h[1];
         long other = given().get("/api/projects/" + pm[0] + "/samples").then().extract().jsonPath()
                 .getList("items.id", Long.class).stream().filter(x -> x != s).findFirst().orElseThrow();
         String url = "/api/samples/" + s + "/reviews";
@@ -216,11 +247,71 @@ class ReviewResourceTest {
                 Base64.getEncoder().encodeToString(new byte[784]))).post(masks).then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("overlap", 0)).put("/api/projects/" + pm[0] + "/review/settings")
                 .then().statusCode(400);
-        as("rb-e1").get("/api/projects/" + pm[0] + "/review/next").then().statusCode(400);
-        as("rb-e1").get("/api/projects/" + pm[0] + "/review/next?modelId=" + pm[1] + "&split=tset").then().statusCode(400);
+        as("rb-e1").post("/api/projects/" + pm[0] + "/review/next").then().statusCode(400);
+        as("rb-e1").post("/api/projects/" + pm[0] + "/review/next?modelId=" + pm[1] + "&split=tset").then().statusCode(400);
+        as("rb-e1").post("/api/projects/" + pm[0] + "/review/next?modelId=" + pm[1] + "&method=saliency-by-guess")
+                .then().statusCode(400).body("error", containsString("Unknown method"));
         long otherModel = Api.uploadFixtureCnn(Api.newProject("review other model"));
-        given().get("/api/projects/" + pm[0] + "/review/next?modelId=" + otherModel).then().statusCode(400)
+        given().post("/api/projects/" + pm[0] + "/review/next?modelId=" + otherModel).then().statusCode(400)
                 .body("error", equalTo("Model of another project"));
+        // a GET hands nothing out (handing out reserves a sample)
+        long held = reservations(pm[0]);
+        as("rb-e1").get("/api/projects/" + pm[0] + "/review/next?modelId=" + pm[1]).then()
+                .body(not(containsString("\"sampleId\"")));
+        assertEquals(held, reservations(pm[0]));
         given().get(masks).then().body("", not(hasSize(1)));
+    }
+
+    @Test
+    void refusesAVerdictOnAMapNeverHandedToTheReviewer() {
+        long[] pm = project("review never handed", 3);
+        user("nh-e1", "expert", pm[0]);
+        java.util.List<Long> samples = given().get("/api/projects/" + pm[0] + "/samples").then().extract().jsonPath()
+                .getList("items.id", Long.class);
+        // a free sample's map, stored but never shown to the expert: judging it blind is refused, and nothing is kept
+        long blind = samples.stream().max(Long::compare).orElseThrow();
+        long blindMap = storedMap(blind, pm[1], "vanilla-gradient");
+        as("nh-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", blindMap, "verdict", "accept"))
+                .post("/api/samples/" + blind + "/reviews").then().statusCode(409)
+                .body("error", equalTo("Map not handed to you"))
+                .body("detail", containsString("Map " + blindMap + " of sample " + blind + " was never shown to you"));
+        assertEquals(0, storedVerdicts(blind));
+        // the sample handed to them, but judged under another method's map that they were never handed: refused too
+        long[] h = handed("nh-e1", pm);
+        long otherMethod = storedMap(h[0], pm[1], "gradient-x-input");
+        as("nh-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", otherMethod, "verdict", "reject"))
+                .post("/api/samples/" + h[0] + "/reviews").then().statusCode(409)
+                .body("error", equalTo("Map not handed to you"));
+        assertEquals(0, storedVerdicts(h[0]));
+        assertEquals(0, auditEvents("nh-e1", "review.verdict"));
+        // the map handed is judged, and the trail says when it was handed
+        as("nh-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", h[1], "verdict", "reject"))
+                .post("/api/samples/" + h[0] + "/reviews").then().statusCode(201).body("saliencyMapId", equalTo((int) h[1]));
+        assertEquals(1, auditEvents("nh-e1", "review.verdict"));
+    }
+
+    @Test
+    void refusesAMaskSaveOnASampleAnotherExpertHolds() {
+        long[] pm = project("review mask holder", 2);
+        user("mh-e1", "expert", pm[0]);
+        user("mh-e2", "expert", pm[0]);
+        long s = next("mh-e1", pm);
+        byte[] mask = new byte[784];
+        mask[5] = 1;
+        mask[6] = 1;
+        String url = "/api/samples/" + s + "/annotations";
+        as("mh-e1").contentType(ContentType.JSON).body(Map.of("kind", "shortcut",
+                "mask", Base64.getEncoder().encodeToString(mask), "version", 0)).post(url).then().statusCode(201)
+                .body("version", equalTo(1));
+        // with an overlap of one, the other expert clears the mask of the sample the first holds, from the right version
+        for (String kind : java.util.List.of("shortcut", "relevant")) {
+            as("mh-e2").contentType(ContentType.JSON).body(Map.of("kind", kind,
+                    "mask", Base64.getEncoder().encodeToString(new byte[784]), "version", kind.equals("shortcut") ? 1 : 0))
+                    .post(url).then().statusCode(409).body("error", equalTo("Sample taken"))
+                    .body("detail", containsString("mh-e1"));
+        }
+        given().get(url).then().statusCode(200).body("", hasSize(1)).body("[0].pixels", equalTo(2))
+                .body("[0].version", equalTo(1)).body("[0].author", equalTo("mh-e1"));
+        assertEquals(0, auditEvents("mh-e2", "annotation.save"));
     }
 }

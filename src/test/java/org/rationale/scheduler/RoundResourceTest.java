@@ -80,11 +80,11 @@ class RoundResourceTest {
                         "the uncertainty strategy's score is the entropy");
             }
             // the expert gets the queue's first sample, rejects its map and paints the corner as a shortcut
-            long handed = Api.as("round-expert").get("/api/projects/" + p + "/review/next?modelId=" + model + "&split=train")
-                    .then().statusCode(200).extract().jsonPath().getLong("sampleId");
+            JsonPath next = Api.as("round-expert").post("/api/projects/" + p + "/review/next?modelId=" + model
+                    + "&split=train").then().statusCode(200).extract().jsonPath();
+            long handed = next.getLong("sampleId");
             assertEquals(first, handed, "the review session follows the scheduler's order");
-            long map = Api.as("round-expert").get("/api/samples/" + handed + "/saliency?modelId=" + model
-                    + "&method=vanilla-gradient").then().statusCode(200).extract().jsonPath().getLong("id");
+            long map = next.getLong("saliencyMapId");
             byte[] mask = new byte[784];
             for (int y = 0; y < 4; y++) {
                 for (int x = 0; x < 4; x++) {

@@ -292,14 +292,20 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         change.accept(compare);
     }
 
+    /** What the page reports as drawn: the main canvas's key once it rendered that sample and map, else empty. */
+    private static final String DRAWN = "(c => c && c.getAttribute('data-rendered-key') === c.sampleKey ? c.sampleKey : '')"
+            + "(document.getElementById('review-canvas'))";
+
     private Button verdictButton(String label, String verdict, ButtonVariant variant) {
-        Button b = new Button(label, e -> verdict(verdict));
+        Button b = new Button(label);
+        // the click names the map the page had drawn: a second click that arrives after the next sample was sent is dropped
+        b.getElement().addEventListener("click", e -> verdict(verdict, e.getEventData().getString(DRAWN)))
+                .addEventData(DRAWN);
         b.addThemeVariants(variant);
         b.setId("verdict-" + verdict);
         return b;
     }
 
-    /** Keys go to the server unless the person is typing in a field. */
     @Override
     protected void onDetach(com.vaadin.flow.component.DetachEvent event) {
         if (unregister != null) {
@@ -342,28 +348,38 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         if (project != null) {
             listenForChanges(event.getUI());
         }
+        // keys go to the server unless the person is typing in a field; auto-repeat is ignored, one key is on its
+        // way at a time, and a key counts only while the canvas shows what the server last sent (keys pressed
+        // while the next sample loads are dropped): each key names the map that was drawn when it was pressed
         getElement().executeJs("""
                 const view = this;
                 if (window.__rationaleReviewKeys) { document.removeEventListener('keydown', window.__rationaleReviewKeys); }
                 window.__rationaleReviewKeys = e => {
-                  if (!view.isConnected || e.ctrlKey || e.metaKey || e.altKey || e.repeat) { return; }
+                  if (!view.isConnected || e.ctrlKey || e.metaKey || e.altKey || e.repeat || !e.key) { return; }
                   const t = e.composedPath()[0];
                   if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) { return; }
                   const keys = {a: 'accept', r: 'reject', u: 'unsure', z: 'undo', ArrowLeft: 'previous', ArrowRight: 'next'};
                   const k = keys[e.key.length === 1 ? e.key.toLowerCase() : e.key];
-                  if (k) { e.preventDefault(); view.$server.key(k); }
+                  if (!k) { return; }
+                  e.preventDefault();
+                  const c = view.querySelector('#review-canvas');
+                  const drawn = c ? c.getAttribute('data-rendered-key') : null;
+                  if (!drawn || drawn !== c.sampleKey || Date.now() - (view.__rationaleKeySent || 0) < 10000) { return; }
+                  view.__rationaleKeySent = Date.now();
+                  const done = () => { view.__rationaleKeySent = 0; };
+                  view.$server.key(k, drawn).then(done, done);
                 };
                 document.addEventListener('keydown', window.__rationaleReviewKeys);""");
     }
 
-    /** A key from the browser: a verdict, undo, or a move. */
+    /** A key from the browser, with the key of the sample and map the canvas showed when it was pressed. */
     @ClientCallable
-    void key(String action) {
-        if (project == null) {
+    void key(String action, String drawn) {
+        if (project == null || action == null) {
             return;
         }
         switch (action) {
-            case "accept", "reject", "unsure" -> verdict(action);
+            case "accept", "reject", "unsure" -> verdict(action, drawn);
             case "undo" -> undo();
             case "previous" -> previous();
             case "next" -> forward();
@@ -371,17 +387,40 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         }
     }
 
-    private void verdict(String verdict) {
+    /**
+     * Judges the map shown, named by the key the page reported drawn ({@code s<sample>-m<map>}): a verdict
+     * whose key names another map than the current one (sent before the page drew the sample now current)
+     * is dropped, never moved onto a sample the expert did not see.
+     */
+    private void verdict(String verdict, String drawn) {
         if (current == null || currentMap == null) {
             return;
         }
+        long shown = mapOf(drawn);
+        if (shown != currentMap.id()) {
+            status.setText("Not recorded: sample " + current.id + " was not drawn yet when the verdict was given");
+            return;
+        }
         try {
-            ReviewService.Review r = reviews.verdict(caller, current.id, currentMap.id(), verdict, comment.getValue(),
+            ReviewService.Review r = reviews.verdict(caller, current.id, shown, verdict, comment.getValue(),
                     currentVersion);
             status.setText("Sample " + current.id + ": " + r.verdict());
             forward();
         } catch (ApiException e) {
             problem(e);
+        }
+    }
+
+    /** The map id of a canvas key {@code s<sample>-m<map>}; -1 when the key names none. */
+    static long mapOf(String key) {
+        int at = key == null ? -1 : key.lastIndexOf("-m");
+        if (at < 0 || !key.startsWith("s")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(key.substring(at + 2));
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
@@ -456,6 +495,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             problem(e);
             return;
         }
+        // the map is handed to the expert: a verdict may judge it, and no map the page never had
+        reviews.handOut(caller, s.id, currentMap.id());
         String image = "data:image/png;base64," + Base64.getEncoder().encodeToString(datasets.imagePng(s.id).orElseThrow());
         List<Integer> shape = currentMap.shape();
         canvas.setSample("s" + s.id + "-m" + currentMap.id(), image,

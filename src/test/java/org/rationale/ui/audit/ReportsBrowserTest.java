@@ -70,9 +70,10 @@ class ReportsBrowserTest {
         long model = Api.uploadFixtureCnn(p);
         Api.addMember(p, Api.newUser("rpb-reviewer", "expert"));
         Api.addMember(p, Api.newUser("rpb-auditor", "auditor"));
-        long sample = given().get("/api/projects/" + p + "/samples?limit=1").then().extract().jsonPath().getLong("items[0].id");
-        long map = Api.as("rpb-reviewer").get("/api/samples/" + sample + "/saliency?modelId=" + model
-                + "&method=vanilla-gradient").then().statusCode(200).extract().jsonPath().getLong("id");
+        var handed = Api.as("rpb-reviewer").post("/api/projects/" + p + "/review/next?modelId=" + model)
+                .then().statusCode(200).extract().jsonPath();
+        long sample = handed.getLong("sampleId");
+        long map = handed.getLong("saliencyMapId");
         Api.as("rpb-reviewer").contentType(ContentType.JSON).body(Map.of("saliencyMapId", map, "verdict", "reject",
                 "comment", "looks at the border")).post("/api/samples/" + sample + "/reviews").then().statusCode(201);
 

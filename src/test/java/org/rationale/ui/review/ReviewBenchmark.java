@@ -84,16 +84,14 @@ class ReviewBenchmark {
                 int n = 0;
                 while (running.get()) {
                     var next = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/projects/" + p
-                                    + "/review/next?modelId=" + model)).header("Authorization", auth).build(),
+                                    + "/review/next?modelId=" + model)).header("Authorization", auth)
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                             java.net.http.HttpResponse.BodyHandlers.ofString());
                     if (next.statusCode() != 200) {
                         break;
                     }
                     long sample = json.readTree(next.body()).get("sampleId").asLong();
-                    var map = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/samples/" + sample
-                                    + "/saliency?modelId=" + model + "&method=vanilla-gradient&curves=false"))
-                            .header("Authorization", auth).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-                    long mapId = json.readTree(map.body()).get("id").asLong();
+                    long mapId = json.readTree(next.body()).get("saliencyMapId").asLong();
                     var verdict = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/samples/"
                                     + sample + "/reviews")).header("Authorization", auth)
                             .header("Content-Type", "application/json")

@@ -169,4 +169,72 @@ class ReviewBrowserTest {
         pressAndWaitForNext(first, "a", key);
         wait2.until(d -> Page.text(d, "review-progress").contains("everyone 5 of 12"));
     }
+
+    @Test
+    void aBurstOfKeysAndAHeldKeyRecordOneVerdictPerDrawnSample() throws InterruptedException {
+        long p = Api.newProject("review key burst");
+        Api.importIdx(p, 10, "test");
+        Api.uploadFixtureCnn(p);
+        member(p, "burst-expert");
+        BrowserLogin.logIn(first, root.toString(), "burst-expert", "burst-expert-password");
+        first.get(root + "projects/" + p + "/review");
+        WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(30));
+        String start = wait.until(d -> renderedKey(d));
+        // the page's own record, in order, of what the canvas drew and which keys were pressed
+        js(first, """
+                window.__reviewLog = ['drawn ' + document.getElementById('review-canvas').getAttribute('data-rendered-key')];
+                document.addEventListener('rendered', e => window.__reviewLog.push('drawn ' + e.detail.sampleKey), true);
+                document.addEventListener('keydown', e => window.__reviewLog.push('key ' + e.key + (e.repeat ? ' repeat' : '')),
+                    true);""");
+
+        // U three times, 50 ms apart
+        new Actions(first).sendKeys("u").pause(50).sendKeys("u").pause(50).sendKeys("u").perform();
+        String afterBurst = wait.until(d -> {
+            String k = renderedKey(d);
+            return k != null && !k.equals(start) ? k : null;
+        });
+        Thread.sleep(1500);
+        // A held down: one press, then the keyboard's auto-repeat for a second and a half
+        js(first, """
+                const press = repeat => document.body.dispatchEvent(new KeyboardEvent('keydown',
+                    {key: 'a', code: 'KeyA', repeat, bubbles: true, composed: true, cancelable: true}));
+                press(false);
+                let n = 0;
+                const t = setInterval(() => { press(true); if (++n === 45) { clearInterval(t); } }, 33);""");
+        wait.until(d -> {
+            String k = renderedKey(d);
+            return k != null && !k.equals(afterBurst);
+        });
+        Thread.sleep(2500);
+
+        @SuppressWarnings("unchecked")
+        List<String> log = (List<String>) js(first, "return window.__reviewLog;");
+        // a verdict key counts on the sample drawn when it was pressed, once; auto-repeat never counts
+        java.util.Set<Long> judgedOnScreen = new java.util.LinkedHashSet<>();
+        String drawn = null;
+        for (String e : log) {
+            if (e.startsWith("drawn ")) {
+                drawn = e.substring(6);
+            } else if (List.of("key a", "key r", "key u").contains(e) && drawn != null && drawn.startsWith("s")) {
+                judgedOnScreen.add(sampleOf(drawn));
+            }
+        }
+        assertTrue(judgedOnScreen.size() >= 2, "the burst and the held key each judged a drawn sample: " + log);
+        List<Long> stored = verdictsOf("burst-expert").stream().map(r -> ((Number) r[0]).longValue()).toList();
+        assertEquals(List.copyOf(judgedOnScreen), stored, "verdicts stored vs samples drawn when a key was pressed; page log: "
+                + log);
+
+        // a double click on Accept judges the sample drawn, once
+        String shown = renderedKey(first);
+        js(first, "const b = document.getElementById('verdict-accept'); b.click(); b.click();");
+        wait.until(d -> {
+            String k = renderedKey(d);
+            return k != null && !k.equals(shown);
+        });
+        Thread.sleep(1500);
+        List<Long> after = verdictsOf("burst-expert").stream().map(r -> ((Number) r[0]).longValue()).toList();
+        List<Long> expected = new java.util.ArrayList<>(stored);
+        expected.add(sampleOf(shown));
+        assertEquals(expected, after, "one verdict for a double click, on the sample drawn");
+    }
 }

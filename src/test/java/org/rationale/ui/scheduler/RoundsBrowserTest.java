@@ -89,6 +89,10 @@ class RoundsBrowserTest {
                         + "', round: " + given().get("/api/projects/" + p + "/rounds/1").asString(), e);
             }
             assertTrue(Page.text(expert, "review-facts").contains("Sample " + first), Page.text(expert, "review-facts"));
+            // keys count once the canvas drew the sample
+            ew.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                    "const c = document.getElementById('review-canvas'); return c.getAttribute('data-rendered-key') === "
+                            + "c.sampleKey && c.sampleKey.startsWith('s" + first + "-m');")));
             new Actions(expert).sendKeys("r").perform();
             ew.until(d -> !given().get("/api/samples/" + first + "/reviews").then().extract().jsonPath()
                     .getList("verdict").isEmpty());
