@@ -74,20 +74,20 @@ class ReportTest {
         String[] bobVerdicts = {"accept", "accept", "unsure", "reject", "reject"};
         for (int i = 0; i < 5; i++) {
             long s = samples.get(i);
-            long m = Api.as("rep-ann").get("/api/samples/" + s + "/saliency?modelId=" + model + "&method=vanilla-gradient")
+            long m = Api.as("rep-ann").post("/api/samples/" + s + "/saliency?modelId=" + model + "&method=vanilla-gradient")
                     .then().statusCode(200).extract().jsonPath().getLong("id");
             verdict("rep-ann", s, m, annVerdicts[i], i == 1 ? TRICKY : "ann on " + i, null);
             verdict("rep-bob", s, m, bobVerdicts[i], null, null);
         }
         // ann changes her mind on sample 0; bob gives a verdict on sample 5 and undoes it
-        long m0 = Api.as("rep-ann").get("/api/samples/" + samples.get(0) + "/saliency?modelId=" + model
+        long m0 = Api.as("rep-ann").post("/api/samples/" + samples.get(0) + "/saliency?modelId=" + model
                 + "&method=vanilla-gradient").then().extract().jsonPath().getLong("id");
         verdict("rep-ann", samples.get(0), m0, "reject", "on second look: the corner", 1);
-        long m5 = Api.as("rep-bob").get("/api/samples/" + samples.get(5) + "/saliency?modelId=" + model
+        long m5 = Api.as("rep-bob").post("/api/samples/" + samples.get(5) + "/saliency?modelId=" + model
                 + "&method=vanilla-gradient").then().extract().jsonPath().getLong("id");
         verdict("rep-bob", samples.get(5), m5, "accept", null, null);
         Api.as("rep-bob").post("/api/projects/" + project + "/review/undo").then().statusCode(200);
-        given().get("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200);
+        given().post("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200);
     }
 
     private static void verdict(String who, long sample, long map, String verdict, String comment, Integer version) {

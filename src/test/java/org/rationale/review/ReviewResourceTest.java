@@ -52,7 +52,7 @@ class ReviewResourceTest {
     }
 
     private static long map(String who, long sample, long model) {
-        return as(who).get("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=vanilla-gradient")
+        return as(who).post("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=vanilla-gradient")
                 .then().statusCode(200).extract().jsonPath().getLong("id");
     }
 

@@ -73,6 +73,12 @@ class RoundResourceTest {
             assertNotNull(q.get("[0].components.concentration"));
             assertNotNull(q.get("[0].components.diversity"));
             long first = q.getLong("[0].sampleId");
+            // a strategy never ranked is not ranked by reading it: the GET names the POST that ranks
+            given().get("/api/projects/" + p + "/queue?strategy=uncertainty&limit=3").then().statusCode(409)
+                    .body("error", equalTo("No ranking yet"))
+                    .body("detail", containsString("POST /api/projects/" + p + "/queue/rerank"));
+            given().contentType(ContentType.JSON).body(Map.of("strategy", "uncertainty", "limit", 3))
+                    .post("/api/projects/" + p + "/queue/rerank").then().statusCode(200).body("", hasSize(3));
             JsonPath unc = given().get("/api/projects/" + p + "/queue?strategy=uncertainty&limit=3").then().statusCode(200)
                     .body("", hasSize(3)).extract().jsonPath();
             for (int i = 0; i < 3; i++) {
@@ -83,7 +89,7 @@ class RoundResourceTest {
             long handed = Api.as("round-expert").get("/api/projects/" + p + "/review/next?modelId=" + model + "&split=train")
                     .then().statusCode(200).extract().jsonPath().getLong("sampleId");
             assertEquals(first, handed, "the review session follows the scheduler's order");
-            long map = Api.as("round-expert").get("/api/samples/" + handed + "/saliency?modelId=" + model
+            long map = Api.as("round-expert").post("/api/samples/" + handed + "/saliency?modelId=" + model
                     + "&method=vanilla-gradient").then().statusCode(200).extract().jsonPath().getLong("id");
             byte[] mask = new byte[784];
             for (int y = 0; y < 4; y++) {

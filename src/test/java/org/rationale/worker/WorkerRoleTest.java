@@ -28,9 +28,10 @@ class WorkerRoleTest {
 
     @Test
     void servesHealthAndMetricsButNotTheApiOrTheUi() {
-        // a worker has no users: probes and scrapers send no credentials
+        // probes send no credentials; scrapers log in with an account (workers share the accounts' database)
         given().auth().none().get("/q/health/ready").then().statusCode(200);
-        given().auth().none().get("/q/metrics").then().statusCode(200);
+        given().auth().none().get("/q/metrics").then().statusCode(401);
+        given().get("/q/metrics").then().statusCode(200);
         given().auth().none().get("/api/projects").then().statusCode(404).body("error", equalTo("Not served by a worker"));
         given().auth().none().get("/").then().statusCode(404);
     }

@@ -71,7 +71,7 @@ class ReportsBrowserTest {
         Api.addMember(p, Api.newUser("rpb-reviewer", "expert"));
         Api.addMember(p, Api.newUser("rpb-auditor", "auditor"));
         long sample = given().get("/api/projects/" + p + "/samples?limit=1").then().extract().jsonPath().getLong("items[0].id");
-        long map = Api.as("rpb-reviewer").get("/api/samples/" + sample + "/saliency?modelId=" + model
+        long map = Api.as("rpb-reviewer").post("/api/samples/" + sample + "/saliency?modelId=" + model
                 + "&method=vanilla-gradient").then().statusCode(200).extract().jsonPath().getLong("id");
         Api.as("rpb-reviewer").contentType(ContentType.JSON).body(Map.of("saliencyMapId", map, "verdict", "reject",
                 "comment", "looks at the border")).post("/api/samples/" + sample + "/reviews").then().statusCode(201);

@@ -92,7 +92,7 @@ class ReviewBenchmark {
                     long sample = json.readTree(next.body()).get("sampleId").asLong();
                     var map = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/samples/" + sample
                                     + "/saliency?modelId=" + model + "&method=vanilla-gradient&curves=false"))
-                            .header("Authorization", auth).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                            .header("Authorization", auth).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
                     long mapId = json.readTree(map.body()).get("id").asLong();
                     var verdict = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/samples/"
                                     + sample + "/reviews")).header("Authorization", auth)
