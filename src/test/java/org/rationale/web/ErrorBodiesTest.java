@@ -119,7 +119,7 @@ class ErrorBodiesTest {
         assertEquals(413, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
         assertTrue(r.body().contains("\"error\":\"Upload too large\""), r.body());
-        assertTrue(r.body().contains("rationale.upload.backstop-size"), r.body());
+        assertTrue(r.body().contains("rationale.upload.max-size"), r.body());
     }
 
     private static String basic(String user, String password) {
