@@ -68,6 +68,9 @@ public class DatasetResource {
                            @RestForm("images") FileUpload images,
                            @RestForm("labels") FileUpload labels,
                            @RestForm("archive") FileUpload archive) {
+        org.rationale.web.RequestText.requireFormField("name", name);
+        org.rationale.web.RequestText.requireFormField("split", split);
+        org.rationale.web.RequestText.requireFormField("classNames", classNames);
         access.requireProject(projectId);
         long uploaded = java.util.stream.Stream.of(images, labels, archive).filter(java.util.Objects::nonNull)
                 .mapToLong(FileUpload::size).sum();

@@ -25,7 +25,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class ModelService {
 
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .registerModule(org.rationale.web.JsonText.module());
     private static final int CACHE = 4;
 
     private final EntityManager em;

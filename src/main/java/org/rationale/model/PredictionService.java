@@ -132,6 +132,13 @@ public class PredictionService {
     /** The stored prediction, computed and stored first when missing. */
     @Transactional
     public Prediction predict(Sample s, ModelVersion v) {
+        Prediction p = compute(s, v);
+        store(p);
+        return p;
+    }
+
+    /** The prediction computed now and not stored (for reads, which never write). */
+    public Prediction compute(Sample s, ModelVersion v) {
         if (!s.projectId.equals(v.projectId)) {
             throw ApiException.badRequest("Model of another project",
                     "Model " + v.id + " belongs to project " + v.projectId + ", sample " + s.id + " to project " + s.projectId);
@@ -141,8 +148,6 @@ public class PredictionService {
         try (ModelService.Lease lease = models.lease(v)) {
             logits = lease.model().logits(input(s, v));
         }
-        Prediction p = Prediction.of(s.id, v.id, logits, spec.classes());
-        store(p);
-        return p;
+        return Prediction.of(s.id, v.id, logits, spec.classes());
     }
 }

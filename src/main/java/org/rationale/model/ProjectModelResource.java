@@ -54,6 +54,7 @@ public class ProjectModelResource {
     public Response upload(@PathParam("projectId") long projectId, @RestForm String spec,
                            @RestForm("model") FileUpload model, @RestForm("features") FileUpload features,
                            @RestForm("classifier") FileUpload classifier) {
+        org.rationale.web.RequestText.requireFormField("spec", spec);
         access.requireProject(projectId);
         if (model == null) {
             throw ApiException.badRequest("Missing model file", "Send the TorchScript file as the multipart part 'model'");

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -55,30 +56,51 @@ public class SaliencyResource {
 
     @GET
     @Path("/predictions")
-    @Operation(summary = "What a model version predicts for the sample: probabilities, class, confidence, entropy, margin")
+    @Operation(summary = "What a model version predicts for the sample: probabilities, class, confidence, entropy, margin",
+            description = "Computed for the answer; a GET stores nothing (prediction jobs store predictions).")
     public Prediction prediction(@PathParam("id") long id, @QueryParam("modelId") String modelId) {
         access.requireSample(id);
         var s = datasets.sample(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
-        return predictions.predict(s, model(modelId));
+        return predictions.compute(s, model(modelId));
     }
 
     @GET
     @Path("/saliency")
-    @Operation(summary = "The saliency map of the sample under a model version",
+    @Operation(summary = "The stored saliency map of the sample under a model version",
             description = "Query: modelId, method (vanilla-gradient, gradient-x-input, smoothgrad, integrated-gradients, "
                     + "grad-cam, grad-cam-plus-plus, guided-backprop, occlusion, rise), target (predicted, label or a "
-                    + "class index) and the method's parameters by name (e.g. steps=64&baseline=blur). Computed once, "
-                    + "then served from storage. curves=false skips the deletion/insertion curves (58 forward passes) "
-                    + "when the map has none yet.")
+                    + "class index) and the method's parameters by name (e.g. steps=64&baseline=blur). Answers the "
+                    + "stored map, or 404 when none is stored: POST to the same URL computes and stores it (a "
+                    + "GET never computes or stores).")
     public SaliencyMap map(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                        @QueryParam("method") String method, @QueryParam("target") String target,
-                       @QueryParam("curves") @jakarta.ws.rs.DefaultValue("true") boolean curves,
                        @Context UriInfo uri) {
         access.requireSample(id);
         ModelVersion v = model(modelId);
         Map<String, String> params = methodParams(uri, Set.of());
-        requireMethod(method);
-        return saliency.map(id, v.id, method, target, params, curves);
+        return saliency.stored(id, v.id, requireMethod(method), target, params).orElseThrow(() -> notStored(id));
+    }
+
+    @POST
+    @Path("/saliency")
+    @Operation(summary = "Compute and store the saliency map of the sample under a model version",
+            description = "Same query as GET /saliency. Computed once (a map already stored is answered as it is), "
+                    + "then served by GET. curves=false skips the deletion/insertion curves (58 forward passes) "
+                    + "when the map has none yet.")
+    public SaliencyMap compute(@PathParam("id") long id, @QueryParam("modelId") String modelId,
+                               @QueryParam("method") String method, @QueryParam("target") String target,
+                               @QueryParam("curves") @jakarta.ws.rs.DefaultValue("true") boolean curves,
+                               @Context UriInfo uri) {
+        access.requireSample(id);
+        ModelVersion v = model(modelId);
+        Map<String, String> params = methodParams(uri, Set.of());
+        return saliency.map(id, v.id, requireMethod(method), target, params, curves);
+    }
+
+    private static ApiException notStored(long sampleId) {
+        return new ApiException(404, "No stored map", "No map of sample " + sampleId + " is stored for this model, "
+                + "method, target and parameters: POST /api/samples/" + sampleId + "/saliency with the same query "
+                + "computes and stores it");
     }
 
     @GET
@@ -86,6 +108,7 @@ public class SaliencyResource {
     @Produces("image/png")
     @Operation(summary = "The saliency map drawn over the image",
             description = "Same query as /saliency, plus opacity (0 to 1, default 0.6) and zoom (1 to 16, default 8). "
+                    + "Draws the stored map (404 when none is stored: POST /saliency computes it). "
                     + "Signed maps use a diverging colormap, non-negative maps a sequential one.")
     public jakarta.ws.rs.core.Response overlay(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                                                @QueryParam("method") String method, @QueryParam("target") String target,
@@ -99,7 +122,7 @@ public class SaliencyResource {
         }
         ModelVersion v = model(modelId);
         Map<String, String> params = methodParams(uri, Set.of("opacity", "zoom"));
-        SaliencyMap m = saliency.map(id, v.id, requireMethod(method), target, params);
+        SaliencyMap m = saliency.stored(id, v.id, requireMethod(method), target, params).orElseThrow(() -> notStored(id));
         var png = datasets.imagePng(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
         var px = org.rationale.dataset.ImageCodec.decodePng(png);
         byte[] out = HeatmapRenderer.overlayPng(px.data(), px.channels(), m.values(), m.shape().get(0), m.shape().get(1),

@@ -178,6 +178,28 @@ public class SaliencyService {
                 List.of(x.channels(), x.height(), x.width()), kept, readMetrics(metricsJson), data.length);
     }
 
+    /**
+     * The stored map for these arguments, without computing or storing anything (the deletion and
+     * insertion curves are there only if an earlier computation added them).
+     */
+    public java.util.Optional<SaliencyMap> stored(long sampleId, long modelId, String methodName, String target,
+                                                  Map<String, String> given) {
+        Sample s = datasets.sample(sampleId).orElseThrow(() -> ApiException.notFound("Sample " + sampleId));
+        ModelVersion v = models.version(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        AttributionMethod method = methods.get(methodName);
+        MethodParameters params = method.parameters().bind(method.name(), given);
+        InputSpec spec = models.spec(v);
+        String t = target == null || target.isBlank() ? "predicted" : target.strip();
+        Prediction p = t.equals("predicted") ? predictions.compute(s, v) : null;
+        if (p == null && !s.projectId.equals(v.projectId)) {
+            throw ApiException.badRequest("Model of another project",
+                    "Model " + v.id + " belongs to project " + v.projectId + ", sample " + s.id + " to project " + s.projectId);
+        }
+        int resolved = resolveTarget(target, s, p, spec);
+        return java.util.Optional.ofNullable(self.stored(new Key(s.id, v.id, method.name(), params.canonical(), resolved),
+                params, spec));
+    }
+
     @Transactional
     void updateMetrics(long mapId, String metrics) {
         em.createNativeQuery("update saliency_maps set metrics = ?2 where id = ?1").setParameter(1, mapId)

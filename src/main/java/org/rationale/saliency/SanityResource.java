@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -41,10 +42,11 @@ public class SanityResource {
     }
 
     @GET
-    @Operation(summary = "Model-parameter randomisation check (Adebayo et al. 2018) of one method",
+    @Operation(summary = "The stored model-parameter randomisation checks (Adebayo et al. 2018) of a model version",
             description = "Without method: every check stored for the model. With method (and its parameters by name): "
-                    + "the stored result, or the check run now. passed is false when the maps of the fully randomised "
-                    + "model still have a mean Spearman similarity above the threshold.")
+                    + "the stored result, or 404 when none is stored: POST to the same URL runs it (a GET never runs "
+                    + "or stores a check). passed is false when the maps of the fully randomised model still have a "
+                    + "mean Spearman similarity above the threshold.")
     public Object check(@PathParam("id") long id, @QueryParam("method") String method, @Context UriInfo uri) {
         access.requireModel(id);
         models.find(id).orElseThrow(() -> ApiException.notFound("Model " + id));
@@ -52,12 +54,31 @@ public class SanityResource {
             List<SanityCheck.Result> all = sanity.stored(id);
             return all;
         }
+        return sanity.stored(id, method, params(uri)).orElseThrow(() -> new ApiException(404, "No stored sanity check",
+                "No check of " + method + " with these parameters is stored for model " + id + ": POST /api/models/"
+                        + id + "/sanity?method=" + method + " (with the same parameters) runs and stores it"));
+    }
+
+    @POST
+    @Operation(summary = "Run and store the randomisation check of one method on a model version",
+            description = "Query: method and its parameters by name. Seconds for gradient methods, longer for "
+                    + "perturbation ones; a check already stored is answered as it is.")
+    public SanityCheck.Result run(@PathParam("id") long id, @QueryParam("method") String method, @Context UriInfo uri) {
+        access.requireModel(id);
+        models.find(id).orElseThrow(() -> ApiException.notFound("Model " + id));
+        if (method == null || method.isBlank()) {
+            throw ApiException.badRequest("Missing method", "Give ?method= of the check to run");
+        }
+        return sanity.check(id, method, params(uri));
+    }
+
+    private static Map<String, String> params(UriInfo uri) {
         Map<String, String> params = new LinkedHashMap<>();
         uri.getQueryParameters().forEach((k, values) -> {
             if (!k.equals("method")) {
                 params.put(k, values.get(0));
             }
         });
-        return sanity.check(id, method, params);
+        return params;
     }
 }

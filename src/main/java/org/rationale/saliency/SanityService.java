@@ -89,6 +89,14 @@ public class SanityService {
         return result;
     }
 
+    /** The stored check of a method with these parameters, without running anything. */
+    public java.util.Optional<SanityCheck.Result> stored(long modelId, String methodName, Map<String, String> given) {
+        ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        AttributionMethod method = methods.get(methodName);
+        MethodParameters params = method.parameters().bind(method.name(), given);
+        return java.util.Optional.ofNullable(self.stored(v.id, method.name(), params.canonical()));
+    }
+
     @Transactional
     SanityCheck.Result stored(long modelId, String method, String parameters) {
         List<?> rows = em.createNativeQuery("select result from sanity_checks where model_version_id = ?1 "

@@ -43,8 +43,10 @@ public class QueueResource {
     }
 
     @GET
-    @Operation(summary = "The ranked queue for a strategy (random, uncertainty, disagreement, hybrid; default the "
-            + "project's) under a model (default the latest): [{sampleId, score, components}]")
+    @Operation(summary = "The stored ranked queue for a strategy (random, uncertainty, disagreement, hybrid; default the "
+            + "project's) under a model (default the latest): [{sampleId, score, components}]",
+            description = "409 when that queue has not been ranked: POST /api/projects/{projectId}/queue/rerank ranks "
+                    + "and stores it (a GET never ranks).")
     public List<Entry> queue(@PathParam("projectId") long projectId, @QueryParam("strategy") String strategy,
                              @QueryParam("limit") Integer limit, @QueryParam("modelId") Long modelId) {
         access.requireProject(projectId);

@@ -147,7 +147,10 @@ public class SchedulerService {
         return out;
     }
 
-    /** The stored ranking of a strategy for a model version, ranking it first if there is none. */
+    /**
+     * The stored ranking of a strategy for a model version; a 409 naming the call that ranks when
+     * there is none (reading never ranks: ranking stores and audits).
+     */
     @Transactional
     @SuppressWarnings("unchecked")
     public List<QueueEntry> queue(long projectId, long modelId, Strategy strategy, int limit) {
@@ -157,8 +160,9 @@ public class SchedulerService {
                 .setParameter(1, projectId).setParameter(2, modelId).setParameter(3, strategy.value())
                 .setParameter(4, limit).getResultList();
         if (rows.isEmpty()) {
-            Settings s = settings(projectId);
-            return rerank(projectId, modelId, strategy, s.weights(), 20, limit);
+            throw new ApiException(409, "No ranking yet", "The " + strategy.value() + " queue of model " + modelId
+                    + " has not been ranked: POST /api/projects/" + projectId + "/queue/rerank with {\"strategy\": \""
+                    + strategy.value() + "\", \"modelId\": " + modelId + "} (or start a round) ranks it");
         }
         List<QueueEntry> out = new ArrayList<>();
         for (Object[] r : rows) {

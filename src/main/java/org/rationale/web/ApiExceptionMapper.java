@@ -1,6 +1,9 @@
 package org.rationale.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -56,7 +59,74 @@ public class ApiExceptionMapper {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return respond(400, "Malformed JSON", e.getOriginalMessage());
+        if (e instanceof ControlCharacterException c) {
+            return api(c.refusal());
+        }
+        if (e instanceof JsonMappingException m && !(e instanceof com.fasterxml.jackson.core.JsonParseException)) {
+            return mapping(m);
+        }
+        return respond(400, "Malformed JSON", parseProblem(e));
+    }
+
+    /**
+     * A body that is JSON but not of the shape the endpoint reads ({@code {"name": ["a"]}}, {@code []},
+     * {@code "modelId": "abc"}): a 400 naming the field and what it should hold. RESTEasy's own mappers
+     * for these answer an empty 400, so each Jackson type is mapped here by name.
+     */
+    @ServerExceptionMapper({MismatchedInputException.class, InvalidFormatException.class,
+            com.fasterxml.jackson.databind.exc.ValueInstantiationException.class,
+            com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException.class,
+            com.fasterxml.jackson.databind.exc.InvalidDefinitionException.class, JsonMappingException.class})
+    public Response mapping(JsonMappingException e) {
+        if (e instanceof ControlCharacterException c) {
+            return api(c.refusal());
+        }
+        if (e.getCause() instanceof ApiException api) {
+            return api(api);
+        }
+        String field = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+            return respond(400, "Unknown field '" + ControlCharacters.printable(String.valueOf(u.getPropertyName())) + "'",
+                    "The body has a field this endpoint does not read");
+        }
+        String expected = e instanceof MismatchedInputException mi ? expected(mi.getTargetType()) : null;
+        if (field.isEmpty()) {
+            return respond(400, "Wrong JSON body", "The body must be " + (expected == null ? "a JSON object" : expected)
+                    + " with the fields this endpoint reads");
+        }
+        return respond(400, "Wrong type for '" + ControlCharacters.printable(field) + "'",
+                field + " must be " + (expected == null ? "of another type" : expected));
+    }
+
+    private static String expected(Class<?> t) {
+        if (t == null) {
+            return null;
+        }
+        if (t == String.class || t == Character.class || t == char.class || t.isEnum()) {
+            return "a string";
+        }
+        if (t == Long.class || t == long.class || t == Integer.class || t == int.class || t == Short.class
+                || t == short.class || t == java.math.BigInteger.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(t) || t == double.class || t == float.class) {
+            return "a number";
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return "true or false";
+        }
+        if (t.isArray() || java.util.Collection.class.isAssignableFrom(t)) {
+            return "a list";
+        }
+        return "an object";
+    }
+
+    /** Jackson's description of a syntax error, without the source excerpt it quotes. */
+    private static String parseProblem(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        return m == null ? "The body is not valid JSON" : ControlCharacters.printable(m);
     }
 
     @ServerExceptionMapper
@@ -77,16 +147,24 @@ public class ApiExceptionMapper {
             return respond(400, "Invalid parameter", "A parameter does not have the expected type: " + detail);
         }
         if (cause instanceof JsonProcessingException jpe) {
-            error = "Malformed JSON";
-            detail = jpe.getOriginalMessage();
+            return json(jpe);
+        }
+        if (status >= 500) {
+            return unexpected(e);
         }
         return respond(status, error, detail);
     }
 
+    /**
+     * Anything else, an {@link Error} such as OutOfMemoryError included: a 500 whose body carries only
+     * a random error id; the exception, with that id, goes to the log. No SQL, class name or stack
+     * trace reaches the client.
+     */
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
-        LOG.error("Unexpected error", e);
-        return respond(500, "Internal error", e.getClass().getSimpleName() + ": " + e.getMessage());
+    public Response unexpected(Throwable e) {
+        String id = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected error %s", id);
+        return respond(500, "Internal error", "Error id " + id + "; the server log has the details");
     }
 
     static Response respond(int status, String error, String detail) {

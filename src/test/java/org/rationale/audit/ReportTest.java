@@ -80,13 +80,13 @@ class ReportTest {
             verdict("rep-bob", s, m, bobVerdicts[i], null, null);
         }
         // ann changes her mind on sample 0; bob gives a verdict on sample 5 and undoes it
-        long m0 = Api.as("rep-ann").get("/api/samples/" + samples.get(0) + "/saliency?modelId=" + model
+        long m0 = Api.as("rep-ann").post("/api/samples/" + samples.get(0) + "/saliency?modelId=" + model
                 + "&method=vanilla-gradient").then().extract().jsonPath().getLong("id");
         verdict("rep-ann", samples.get(0), m0, "reject", "on second look: the corner", 1);
         long m5 = handedMap("rep-bob", samples.get(5));
         verdict("rep-bob", samples.get(5), m5, "accept", null, null);
         Api.as("rep-bob").post("/api/projects/" + project + "/review/undo").then().statusCode(200);
-        given().get("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200);
+        given().post("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200);
     }
 
     /** The map of the next sample handed to a reviewer, which must be the sample named (they come in id order). */

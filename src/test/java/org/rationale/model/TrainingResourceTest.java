@@ -99,7 +99,7 @@ class TrainingResourceTest {
         given().get("/api/samples/" + sample + "/predictions?modelId=" + model).then().statusCode(200)
                 .body("predictedLabel", equalTo(3));
         // Grad-CAM of a model that learned the quadrant puts more of its mass there than in any other quadrant
-        JsonPath cam = given().get("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=grad-cam")
+        JsonPath cam = given().post("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=grad-cam")
                 .then().statusCode(200).extract().jsonPath();
         double[] quadrant = new double[4];
         var values = cam.getList("values", Float.class);
@@ -112,7 +112,7 @@ class TrainingResourceTest {
             assertTrue(quadrant[3] > quadrant[q], "Grad-CAM mass by quadrant " + java.util.Arrays.toString(quadrant));
         }
         // on the trained CNN, Integrated Gradients at 64 steps sums to f(x) - f(black) within 1 %
-        given().get("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=integrated-gradients&steps=64")
+        given().post("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=integrated-gradients&steps=64")
                 .then().statusCode(200)
                 .body("metrics.completenessGapRelative", org.hamcrest.Matchers.lessThan(0.01f));
     }

@@ -53,7 +53,7 @@ class SaliencyResourceTest {
         for (String method : List.of("vanilla-gradient", "gradient-x-input", "smoothgrad&samples=3",
                 "integrated-gradients&steps=16", "grad-cam", "grad-cam-plus-plus", "occlusion&window=7&stride=7",
                 "rise&samples=50")) {
-            JsonPath first = given().get(url("method=" + method + "&target=label")).then().statusCode(200)
+            JsonPath first = given().post(url("method=" + method + "&target=label")).then().statusCode(200)
                     .body("shape", equalTo(List.of(1, 28, 28))).body("values", hasSize(784))
                     .body("targetClass", equalTo(1)).body("storedBytes", equalTo(784 * 2))
                     .extract().jsonPath();
@@ -74,6 +74,7 @@ class SaliencyResourceTest {
 
     @Test
     void overlayIsAPngOfTheZoomedImage() {
+        given().post(url("method=vanilla-gradient")).then().statusCode(200);
         byte[] png = given().get("/api/samples/" + sample + "/saliency.png?modelId=" + model
                 + "&method=vanilla-gradient&opacity=0.5&zoom=4").then().statusCode(200).contentType("image/png")
                 .extract().asByteArray();
@@ -88,9 +89,11 @@ class SaliencyResourceTest {
 
     @Test
     void sanityCheckPerMethodIsRunOnceAndListed() {
-        given().get("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200)
+        given().post("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200)
                 .body("method", equalTo("vanilla-gradient")).body("passed", equalTo(true))
                 .body("similarityByLayer.size()", equalTo(4)).body("samples", equalTo(3));
+        given().get("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200)
+                .body("method", equalTo("vanilla-gradient")).body("samples", equalTo(3));
         given().get("/api/models/" + model + "/sanity").then().statusCode(200)
                 .body("method", org.hamcrest.Matchers.hasItem("vanilla-gradient"));
         given().get("/api/models/" + model + "/sanity?method=lime").then().statusCode(400);
@@ -111,7 +114,7 @@ class SaliencyResourceTest {
 
     @Test
     void sameCallWithDefaultsWrittenOutIsTheSameMap() {
-        long a = given().get(url("method=integrated-gradients")).then().statusCode(200).extract().jsonPath().getLong("id");
+        long a = given().post(url("method=integrated-gradients")).then().statusCode(200).extract().jsonPath().getLong("id");
         long b = given().get(url("method=integrated-gradients&steps=32&baseline=black&target=predicted")).then()
                 .statusCode(200).extract().jsonPath().getLong("id");
         assertEquals(a, b);
@@ -119,17 +122,17 @@ class SaliencyResourceTest {
 
     @Test
     void rejectsBadRequestsWithReasons() {
-        given().get(url("method=lime")).then().statusCode(400).body("error", equalTo("Unknown method 'lime'"));
-        given().get(url("method=integrated-gradients&steps=0")).then().statusCode(400).body("error", startsWith("Invalid steps"));
-        given().get(url("method=occlusion&stepz=3")).then().statusCode(400).body("error", startsWith("Unknown parameter"));
-        given().get(url("method=vanilla-gradient&target=10")).then().statusCode(400).body("error", equalTo("Invalid target 10"));
-        given().get(url("method=vanilla-gradient&target=best")).then().statusCode(400);
-        given().get(url("target=label")).then().statusCode(400).body("error", equalTo("Missing method"));
-        given().get(url("method=guided-backprop")).then().statusCode(422).body("error", equalTo("Method not available for this model"));
-        given().get("/api/samples/" + sample + "/saliency?method=vanilla-gradient").then().statusCode(400)
+        given().post(url("method=lime")).then().statusCode(400).body("error", equalTo("Unknown method 'lime'"));
+        given().post(url("method=integrated-gradients&steps=0")).then().statusCode(400).body("error", startsWith("Invalid steps"));
+        given().post(url("method=occlusion&stepz=3")).then().statusCode(400).body("error", startsWith("Unknown parameter"));
+        given().post(url("method=vanilla-gradient&target=10")).then().statusCode(400).body("error", equalTo("Invalid target 10"));
+        given().post(url("method=vanilla-gradient&target=best")).then().statusCode(400);
+        given().post(url("target=label")).then().statusCode(400).body("error", equalTo("Missing method"));
+        given().post(url("method=guided-backprop")).then().statusCode(422).body("error", equalTo("Method not available for this model"));
+        given().post("/api/samples/" + sample + "/saliency?method=vanilla-gradient").then().statusCode(400)
                 .body("error", equalTo("Missing modelId"));
-        given().get("/api/samples/" + sample + "/saliency?method=vanilla-gradient&modelId=987654321").then().statusCode(404);
-        given().get("/api/samples/987654321/saliency?method=vanilla-gradient&modelId=" + model).then().statusCode(404);
+        given().post("/api/samples/" + sample + "/saliency?method=vanilla-gradient&modelId=987654321").then().statusCode(404);
+        given().post("/api/samples/987654321/saliency?method=vanilla-gradient&modelId=" + model).then().statusCode(404);
     }
 
     @Test
@@ -137,14 +140,14 @@ class SaliencyResourceTest {
         long wholeOnly = given().multiPart("model", "linear.pt", ReferenceFixtures.bytes("linear.pt"), "application/octet-stream")
                 .multiPart("spec", Api.modelSpec("linear", 28, 10))
                 .post("/api/projects/" + project + "/models").then().statusCode(201).extract().jsonPath().getLong("id");
-        given().get("/api/samples/" + sample + "/saliency?method=grad-cam&modelId=" + wholeOnly).then().statusCode(422)
+        given().post("/api/samples/" + sample + "/saliency?method=grad-cam&modelId=" + wholeOnly).then().statusCode(422)
                 .body("detail", org.hamcrest.Matchers.containsString("two traced parts"));
 
         given().multiPart("images", "small.idx", Fixtures.idxImages(1, 5, 5), "application/octet-stream")
                 .multiPart("labels", "small-l.idx", Fixtures.idxLabels(1, 2), "application/octet-stream")
                 .multiPart("split", "test").post("/api/projects/" + project + "/datasets").then().statusCode(201);
         long small = given().get("/api/projects/" + project + "/samples?offset=3").then().extract().jsonPath().getLong("items[0].id");
-        given().get("/api/samples/" + small + "/saliency?method=vanilla-gradient&modelId=" + model).then().statusCode(422)
+        given().post("/api/samples/" + small + "/saliency?method=vanilla-gradient&modelId=" + model).then().statusCode(422)
                 .body("error", equalTo("Sample does not fit the model"));
     }
 

@@ -73,6 +73,12 @@ class RoundResourceTest {
             assertNotNull(q.get("[0].components.concentration"));
             assertNotNull(q.get("[0].components.diversity"));
             long first = q.getLong("[0].sampleId");
+            // a strategy never ranked is not ranked by reading it: the GET names the POST that ranks
+            given().get("/api/projects/" + p + "/queue?strategy=uncertainty&limit=3").then().statusCode(409)
+                    .body("error", equalTo("No ranking yet"))
+                    .body("detail", containsString("POST /api/projects/" + p + "/queue/rerank"));
+            given().contentType(ContentType.JSON).body(Map.of("strategy", "uncertainty", "limit", 3))
+                    .post("/api/projects/" + p + "/queue/rerank").then().statusCode(200).body("", hasSize(3));
             JsonPath unc = given().get("/api/projects/" + p + "/queue?strategy=uncertainty&limit=3").then().statusCode(200)
                     .body("", hasSize(3)).extract().jsonPath();
             for (int i = 0; i < 3; i++) {

@@ -88,9 +88,11 @@ class JobQueueTest {
             pool.stop();
         }
         assertEquals(60, maps(pm[1]));
-        // jobs skip the deletion/insertion curves; the first view adds them
+        // jobs skip the deletion/insertion curves; reading the map leaves it as stored, a POST adds them
         long sample = given().get("/api/projects/" + pm[0] + "/samples?limit=1").then().extract().jsonPath().getLong("items[0].id");
         given().get("/api/samples/" + sample + "/saliency?modelId=" + pm[1] + "&method=vanilla-gradient").then()
+                .statusCode(200).body("metrics.deletionAuc", org.hamcrest.Matchers.nullValue());
+        given().post("/api/samples/" + sample + "/saliency?modelId=" + pm[1] + "&method=vanilla-gradient").then()
                 .statusCode(200).body("metrics.deletionAuc", org.hamcrest.Matchers.notNullValue());
         assertEquals(60, maps(pm[1]));
         // the same job again computes nothing new: maps are stored once per key

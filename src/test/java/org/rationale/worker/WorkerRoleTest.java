@@ -26,11 +26,18 @@ class WorkerRoleTest {
         }
     }
 
+    @jakarta.inject.Inject
+    org.rationale.security.AccountService accounts;
+
     @Test
     void servesHealthAndMetricsButNotTheApiOrTheUi() {
-        // a worker has no users: probes and scrapers send no credentials
+        // probes send no credentials; scrapers log in with an account (workers share the accounts' database)
         given().auth().none().get("/q/health/ready").then().statusCode(200);
-        given().auth().none().get("/q/metrics").then().statusCode(200);
+        given().auth().none().get("/q/metrics").then().statusCode(401).body("error", equalTo("Not logged in"));
+        if (accounts.byUsername("scraper").isEmpty()) {
+            accounts.create("scraper", null, "scraper-password", org.rationale.security.Role.AUDITOR);
+        }
+        given().auth().preemptive().basic("scraper", "scraper-password").get("/q/metrics").then().statusCode(200);
         given().auth().none().get("/api/projects").then().statusCode(404).body("error", equalTo("Not served by a worker"));
         given().auth().none().get("/").then().statusCode(404);
     }

@@ -134,7 +134,12 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         queueStrategy.setItems(Arrays.stream(Strategy.values()).map(Strategy::value).toList());
         queueStrategy.setValue(scheduler.settings(project.id).strategy().value());
         queueStrategy.setId("queue-strategy");
-        queueStrategy.addValueChangeListener(e -> refreshQueue());
+        queueStrategy.addValueChangeListener(e -> {
+            if (e.isFromClient()) {
+                rankIfNeverRanked();
+            }
+            refreshQueue();
+        });
         add(queueStrategy);
         queueGrid.addColumn(q -> q.position() + 1).setHeader("#").setAutoWidth(true).setFlexGrow(0);
         queueGrid.addColumn(SchedulerService.QueueEntry::sampleId).setHeader("Sample").setAutoWidth(true).setFlexGrow(0);
@@ -276,6 +281,25 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
             queueGrid.setItems(scheduler.queue(project.id, model.get().id, Strategy.parse(queueStrategy.getValue()), 20));
         } catch (ApiException e) {
             queueGrid.setItems(List.of());
+        }
+    }
+
+    /**
+     * An engineer who picks a strategy whose queue was never ranked ranks it (an explicit action,
+     * audited); the page's own refreshes only read.
+     */
+    private void rankIfNeverRanked() {
+        var model = models.list(project.id).stream().max(Comparator.comparing(m -> m.id));
+        if (model.isEmpty() || !access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false)) {
+            return;
+        }
+        Strategy strategy = Strategy.parse(queueStrategy.getValue());
+        try {
+            scheduler.queue(project.id, model.get().id, strategy, 1);
+        } catch (ApiException e) {
+            if (e.status() == 409) {
+                scheduler.rerank(project.id, model.get().id, strategy, scheduler.settings(project.id).weights(), 20, 20);
+            }
         }
     }
 

@@ -1,0 +1,20 @@
+package org.rationale.web;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonMappingException;
+
+/** A JSON string with a control character where {@link ControlCharacters} allows none; answered 400. */
+public class ControlCharacterException extends JsonMappingException {
+
+    private final transient ApiException refusal;
+
+    ControlCharacterException(JsonParser parser, ApiException refusal) {
+        super(parser, refusal.getMessage());
+        this.refusal = refusal;
+    }
+
+    /** The 400 to answer with. */
+    public ApiException refusal() {
+        return refusal;
+    }
+}

@@ -1,0 +1,68 @@
+package org.rationale.web;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.KeyDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+
+/**
+ * Applies {@link ControlCharacters} to every string of a JSON request body (values, list items and
+ * map keys), so a NUL byte is a 400 naming the field before any service or database sees it.
+ */
+@Singleton
+public class JsonText implements ObjectMapperCustomizer {
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        mapper.registerModule(module());
+    }
+
+    /** The module, for mappers that read client JSON outside the REST layer. */
+    public static SimpleModule module() {
+        SimpleModule m = new SimpleModule("rationale-control-characters");
+        m.addDeserializer(String.class, new CheckedString());
+        m.addKeyDeserializer(String.class, new CheckedKey());
+        return m;
+    }
+
+    private static String field(JsonParser p) {
+        JsonStreamContext ctx = p.getParsingContext();
+        while (ctx != null && ctx.getCurrentName() == null) {
+            ctx = ctx.getParent();
+        }
+        return ctx == null ? null : ctx.getCurrentName();
+    }
+
+    static final class CheckedString extends StringDeserializer {
+
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String s = super.deserialize(p, ctxt);
+            String field = field(p);
+            ApiException refusal = ControlCharacters.refusal("field", field, s, ControlCharacters.freeText(field));
+            if (refusal != null) {
+                throw new ControlCharacterException(p, refusal);
+            }
+            return s;
+        }
+    }
+
+    static final class CheckedKey extends KeyDeserializer {
+
+        @Override
+        public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
+            ApiException refusal = ControlCharacters.refusal("a field name", null, key, false);
+            if (refusal != null) {
+                throw new ControlCharacterException(ctxt.getParser(), refusal);
+            }
+            return key;
+        }
+    }
+}
