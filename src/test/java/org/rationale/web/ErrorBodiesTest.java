@@ -59,6 +59,15 @@ class ErrorBodiesTest {
     }
 
     @Test
+    void aMethodThatAnApiPathDoesNotServeIsAJsonError() {
+        long project = Api.newProject("wrong-method");
+        for (String path : new String[] {"/api/projects/" + project + "/review/next", "/api/projects/" + project + "/rounds/1/retrain"}) {
+            given().get(path).then().statusCode(405).contentType(ContentType.JSON).body("error", equalTo("Method not allowed"));
+        }
+        given().delete("/api/me").then().statusCode(405).contentType(ContentType.JSON);
+    }
+
+    @Test
     void aFailedQueryAnswersAnErrorIdWithoutItsSql() {
         errorIdOnly(given().get("/api/test-failures/sql"));
     }
