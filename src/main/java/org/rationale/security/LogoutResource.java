@@ -36,6 +36,14 @@ public class LogoutResource {
         this.sessions = sessions;
     }
 
+    /** Tells the browser to drop both login cookies (also the one Quarkus may renew while answering). */
+    static void forget(RoutingContext context, String loginCookie, String loginCookiePath) {
+        boolean secure = context.request().isSSL();
+        context.response().addCookie(LoginSessions.expired(secure));
+        context.response().addCookie(Cookie.cookie(loginCookie, "").setPath(loginCookiePath).setMaxAge(0)
+                .setHttpOnly(true).setSecure(secure));
+    }
+
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
@@ -55,10 +63,7 @@ public class LogoutResource {
         if (token != null) {
             sessions.close(token.getValue());
         }
-        boolean secure = context.request().isSSL();
-        context.response().addCookie(LoginSessions.expired(secure));
-        context.response().addCookie(Cookie.cookie(loginCookie, "").setPath(loginCookiePath).setMaxAge(0)
-                .setHttpOnly(true).setSecure(secure));
+        forget(context, loginCookie, loginCookiePath);
         return Response.seeOther(URI.create("/login")).build();
     }
 }

@@ -10,17 +10,24 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The login form's encrypted cookie names a user who logged in earlier: this provider lets the
  * request in only while the server-side login that came with it ({@link LoginSessions}, cookie
  * {@value LoginSessions#COOKIE}) still exists and belongs to that user, and gives the identity the
- * user's current role. Logged out, a new password, a disabled or deleted user: refused.
+ * user's current role. Logged out, a new password, a disabled or deleted user: refused, and the
+ * browser is told to drop both cookies — Quarkus keeps a refused login cookie, and every page (the
+ * login page too) would send the browser back to the login page with it, round and round.
  */
 @ApplicationScoped
 public class TrustedIdentityProvider implements IdentityProvider<TrustedAuthenticationRequest> {
 
     private final LoginSessions sessions;
+    @ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "quarkus-credential")
+    String loginCookie;
+    @ConfigProperty(name = "quarkus.http.auth.form.cookie-path", defaultValue = "/")
+    String loginCookiePath;
 
     TrustedIdentityProvider(LoginSessions sessions) {
         this.sessions = sessions;
@@ -40,7 +47,12 @@ public class TrustedIdentityProvider implements IdentityProvider<TrustedAuthenti
         return context.runBlocking(() -> sessions.holder(token)
                 .filter(h -> h.username().equals(username))
                 .map(h -> AccountIdentityProvider.identity(h.username(), h.role()))
-                .orElseThrow(() -> new AuthenticationFailedException(
-                        "The login ended: logged out, a new password, or the account is disabled or gone")));
+                .orElseThrow(() -> {
+                    if (rc != null && !rc.response().headWritten()) {
+                        LogoutResource.forget(rc, loginCookie, loginCookiePath);
+                    }
+                    return new AuthenticationFailedException(
+                            "The login ended: logged out, a new password, or the account is disabled or gone");
+                }));
     }
 }

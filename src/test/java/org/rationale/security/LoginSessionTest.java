@@ -13,6 +13,8 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +52,32 @@ class LoginSessionTest {
 
         with(saved).get("/api/me").then().statusCode(401);
         with(Map.of("quarkus-credential", saved.get("quarkus-credential"))).get("/api/me").then().statusCode(401);
+    }
+
+    @Test
+    void aLoginCookieWhoseLoginEndedIsDroppedSoTheLoginPageOpens() {
+        Api.newUser("stale-cookie", "expert");
+        Map<String, String> saved = formLogin("stale-cookie", "stale-cookie-password");
+        with(saved).post("/logout").then().statusCode(303);
+        // a browser that kept only the login cookie (say, from before server-side logins existed)
+        Map<String, String> cookies = new java.util.HashMap<>(Map.of("quarkus-credential", saved.get("quarkus-credential")));
+        int hops = 0;
+        String page = "/login";
+        Response r = with(cookies).get(page);
+        // the browser keeps what it is told (a redirect is followed, a refused page reloaded), a few times at most
+        while (r.statusCode() != 200 && hops++ < 3) {
+            r.getDetailedCookies().asList().forEach(c -> {
+                if (c.getMaxAge() == 0) {
+                    cookies.remove(c.getName());
+                } else {
+                    cookies.put(c.getName(), c.getValue());
+                }
+            });
+            page = r.statusCode() == 302 ? r.getHeader("Location") : page;
+            r = with(cookies).get(page);
+        }
+        assertEquals(200, r.statusCode(), "the login page opens at the first reload, not never");
+        assertFalse(cookies.containsKey("quarkus-credential"), "the ended login's cookie is dropped: " + cookies);
     }
 
     @Test
