@@ -294,7 +294,16 @@ public class WorkerPool {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            // a batch still being stored finishes before the thread is mourned: its items must not be failed
+            // (and computed again) while its maps are being written
             storer.shutdown();
+            try {
+                if (!storer.awaitTermination(config.lease().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    LOG.warn("A batch was still being stored when its worker thread ended");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
