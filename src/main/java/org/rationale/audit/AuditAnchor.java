@@ -102,13 +102,22 @@ public record AuditAnchor(long seq, String hash, Long hmacFrom, String at, Strin
         for (String name : names.subList(0, Math.min(names.size(), READ_AT_MOST))) {
             Matcher m = NAME.matcher(name);
             AuditAnchor a = m.matches() ? parse(dir.resolve(name), name) : null;
-            if (a != null && a.seq() == Long.parseLong(m.group(1)) && a.genuine(key)) {
+            if (a != null && seqOf(m.group(1)) == a.seq() && a.genuine(key)) {
                 genuine.add(a);
             } else {
                 forged.add(name);
             }
         }
         return new Folder(genuine, forged);
+    }
+
+    /** The sequence number a file name carries; -1 when it is past the largest (never an anchor of ours). */
+    private static long seqOf(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static AuditAnchor parse(Path file, String name) {

@@ -19,7 +19,7 @@ public record AuditSettings(Optional<String> key, Path keyFile, Path anchorDir, 
         return new AuditSettings(setting.apply("rationale.audit.key"),
                 setting.apply("rationale.audit.key-file").map(Path::of).orElse(dataDir.resolve("audit-key")),
                 setting.apply("rationale.audit.anchor-dir").map(Path::of).orElse(dataDir.resolve("audit-anchors")),
-                setting.apply("rationale.audit.anchor-interval").map(Duration::parse).orElse(Duration.ofMinutes(1)));
+                setting.apply("rationale.audit.anchor-interval").map(io.quarkus.runtime.configuration.DurationConverter::parseDuration).orElse(Duration.ofMinutes(1)));
     }
 
     /** Settings from system properties, then environment variables ({@code RATIONALE_AUDIT_KEY_FILE} and so on). */

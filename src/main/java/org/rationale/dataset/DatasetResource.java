@@ -71,6 +71,12 @@ public class DatasetResource {
         org.rationale.web.RequestText.requireFormField("name", name);
         org.rationale.web.RequestText.requireFormField("split", split);
         org.rationale.web.RequestText.requireFormField("classNames", classNames);
+        for (FileUpload f : new FileUpload[] {images, labels, archive}) {
+            if (f != null) {
+                // the file name becomes the dataset's default name and its recorded origin
+                org.rationale.web.RequestText.requireFormField(f.name() + " file name", f.fileName());
+            }
+        }
         access.requireProject(projectId);
         long uploaded = java.util.stream.Stream.of(images, labels, archive).filter(java.util.Objects::nonNull)
                 .mapToLong(FileUpload::size).sum();

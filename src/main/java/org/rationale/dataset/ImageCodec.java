@@ -63,8 +63,7 @@ public final class ImageCodec {
             if (e instanceof InvalidDatasetException ide) {
                 throw ide;
             }
-            throw new InvalidDatasetException("Corrupt image: " + name,
-                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            throw new InvalidDatasetException("Corrupt image: " + name, "It cannot be decoded as a PNG or JPEG image", e);
         }
     }
 

@@ -244,7 +244,7 @@ public final class ImageFolderArchive implements SampleSource {
             throw ex;
         } catch (IOException | RuntimeException ex) {
             throw new InvalidDatasetException("Corrupt image: " + e.getName(),
-                    ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()), ex);
+                    "Its header cannot be read as a PNG or JPEG image", ex);
         }
     }
 

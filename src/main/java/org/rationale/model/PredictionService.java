@@ -137,6 +137,13 @@ public class PredictionService {
         return p;
     }
 
+    /** The class the stored prediction of a sample by a model version names, if one is stored. */
+    public java.util.Optional<Integer> storedLabel(long sampleId, long modelId) {
+        List<?> rows = em.createNativeQuery("select predicted_label from predictions where sample_id = ?1 "
+                + "and model_version_id = ?2").setParameter(1, sampleId).setParameter(2, modelId).getResultList();
+        return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(((Number) rows.get(0)).intValue());
+    }
+
     /** The prediction computed now and not stored (for reads, which never write). */
     public Prediction compute(Sample s, ModelVersion v) {
         if (!s.projectId.equals(v.projectId)) {

@@ -190,12 +190,14 @@ public class SaliencyService {
         MethodParameters params = method.parameters().bind(method.name(), given);
         InputSpec spec = models.spec(v);
         String t = target == null || target.isBlank() ? "predicted" : target.strip();
-        Prediction p = t.equals("predicted") ? predictions.compute(s, v) : null;
-        if (p == null && !s.projectId.equals(v.projectId)) {
+        if (!s.projectId.equals(v.projectId)) {
             throw ApiException.badRequest("Model of another project",
                     "Model " + v.id + " belongs to project " + v.projectId + ", sample " + s.id + " to project " + s.projectId);
         }
-        int resolved = resolveTarget(target, s, p, spec);
+        // a read runs the model only when no prediction of the sample is stored
+        Integer storedLabel = t.equals("predicted") ? predictions.storedLabel(s.id, v.id).orElse(null) : null;
+        Prediction p = t.equals("predicted") && storedLabel == null ? predictions.compute(s, v) : null;
+        int resolved = storedLabel != null ? storedLabel : resolveTarget(target, s, p, spec);
         return java.util.Optional.ofNullable(self.stored(new Key(s.id, v.id, method.name(), params.canonical(), resolved),
                 params, spec));
     }

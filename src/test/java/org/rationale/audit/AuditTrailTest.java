@@ -361,6 +361,30 @@ class AuditTrailTest {
     }
 
     @Test
+    void anAnchorFileNamedPastTheLargestSequenceIsForgedNotAFailure() throws Exception {
+        Api.newProject("audited odd anchor");
+        java.nio.file.Path odd = log.settings().anchorDir().resolve("anchor-9999999999999999999.json");
+        try {
+            java.nio.file.Files.writeString(odd, "{}");
+            given().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(false))
+                    .body("anchor.forged", org.hamcrest.Matchers.hasItem("anchor-9999999999999999999.json"));
+        } finally {
+            java.nio.file.Files.deleteIfExists(odd);
+        }
+        given().get("/api/audit/verify").then().body("valid", equalTo(true));
+    }
+
+    @Test
+    void anchorIntervalTakesQuarkusDurations() {
+        for (var e : Map.of("5m", java.time.Duration.ofMinutes(5), "PT30S", java.time.Duration.ofSeconds(30),
+                "90", java.time.Duration.ofSeconds(90)).entrySet()) {
+            AuditSettings s = AuditSettings.from(k -> k.equals("rationale.audit.anchor-interval")
+                    ? java.util.Optional.of(e.getKey()) : java.util.Optional.empty());
+            assertEquals(e.getValue(), s.anchorInterval(), e.getKey());
+        }
+    }
+
+    @Test
     void anAuditorOfOneProjectSeesItsCountsNotTheGlobalOnes() {
         long p = Api.newProject("audited scope");
         long auditor = Api.newUser("audit-scope-auditor", "auditor");

@@ -358,6 +358,9 @@ class DatasetImportTest {
         byte[] broken = Arrays.copyOf(good, 40);
         assertRejected(p, archive(Fixtures.zip(Map.of("a/good.png", good, "b/broken.png", broken))), 400,
                 "Corrupt image: b/broken.png");
+        // the reason in words, never a Java class name
+        post(archive(Fixtures.zip(Map.of("a/good.png", good, "b/broken.png", broken))), p, "train").statusCode(400)
+                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("Exception")));
     }
 
     @Test

@@ -189,6 +189,12 @@ class ErrorBodiesTest {
                 .multiPart("split", "train").multiPart("name", "evil\u0000set")
                 .post("/api/projects/" + project + "/datasets").then().statusCode(400)
                 .body("error", equalTo("Control character in form field 'name'"));
+        // an uploaded file's name becomes the dataset's default name and its origin: the same rule
+        given().multiPart("images", "i\u001b[2J.idx", org.rationale.testing.Fixtures.idxImages(3, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", org.rationale.testing.Fixtures.idxLabels(3, 10), "application/octet-stream")
+                .multiPart("split", "train")
+                .post("/api/projects/" + project + "/datasets").then().statusCode(400)
+                .body("error", equalTo("Control character in form field 'images file name'"));
         assertEquals(datasets, count("select count(*) from datasets"));
         assertEquals(0, Api.sampleCount(project));
     }
