@@ -44,6 +44,11 @@ public class LoginSessions {
 
     private final EntityManager em;
     private final Duration lifetime;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.auth.form.cookie-name",
+            defaultValue = "quarkus-credential")
+    String loginCookie;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.auth.form.cookie-path", defaultValue = "/")
+    String loginCookiePath;
     /** Tokens looked up in the last seconds (every UI request carries one); forgotten at once on a change. */
     private final Cache<String, Holder> recent = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(5)).build();
@@ -129,6 +134,14 @@ public class LoginSessions {
     /** A cookie that makes the browser drop the token. */
     static Cookie expired(boolean secure) {
         return cookie("", secure).setMaxAge(0);
+    }
+
+    /** Tells the browser to drop both login cookies (also the one Quarkus may renew while answering). */
+    void forgetInBrowser(io.vertx.ext.web.RoutingContext context) {
+        boolean secure = context.request().isSSL();
+        context.response().addCookie(expired(secure));
+        context.response().addCookie(Cookie.cookie(loginCookie, "").setPath(loginCookiePath).setMaxAge(0)
+                .setHttpOnly(true).setSecure(secure));
     }
 
     private static String hash(String token) {

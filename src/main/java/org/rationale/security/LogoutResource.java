@@ -9,7 +9,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.net.URI;
@@ -27,21 +26,9 @@ import java.net.URI;
 public class LogoutResource {
 
     private final LoginSessions sessions;
-    @ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "quarkus-credential")
-    String loginCookie;
-    @ConfigProperty(name = "quarkus.http.auth.form.cookie-path", defaultValue = "/")
-    String loginCookiePath;
 
     LogoutResource(LoginSessions sessions) {
         this.sessions = sessions;
-    }
-
-    /** Tells the browser to drop both login cookies (also the one Quarkus may renew while answering). */
-    static void forget(RoutingContext context, String loginCookie, String loginCookiePath) {
-        boolean secure = context.request().isSSL();
-        context.response().addCookie(LoginSessions.expired(secure));
-        context.response().addCookie(Cookie.cookie(loginCookie, "").setPath(loginCookiePath).setMaxAge(0)
-                .setHttpOnly(true).setSecure(secure));
     }
 
     @GET
@@ -63,7 +50,7 @@ public class LogoutResource {
         if (token != null) {
             sessions.close(token.getValue());
         }
-        forget(context, loginCookie, loginCookiePath);
+        sessions.forgetInBrowser(context);
         return Response.seeOther(URI.create("/login")).build();
     }
 }

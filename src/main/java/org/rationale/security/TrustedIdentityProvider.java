@@ -10,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The login form's encrypted cookie names a user who logged in earlier: this provider lets the
@@ -24,10 +23,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TrustedIdentityProvider implements IdentityProvider<TrustedAuthenticationRequest> {
 
     private final LoginSessions sessions;
-    @ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "quarkus-credential")
-    String loginCookie;
-    @ConfigProperty(name = "quarkus.http.auth.form.cookie-path", defaultValue = "/")
-    String loginCookiePath;
 
     TrustedIdentityProvider(LoginSessions sessions) {
         this.sessions = sessions;
@@ -49,7 +44,7 @@ public class TrustedIdentityProvider implements IdentityProvider<TrustedAuthenti
                 .map(h -> AccountIdentityProvider.identity(h.username(), h.role()))
                 .orElseThrow(() -> {
                     if (rc != null && !rc.response().headWritten()) {
-                        LogoutResource.forget(rc, loginCookie, loginCookiePath);
+                        sessions.forgetInBrowser(rc);
                     }
                     return new AuthenticationFailedException(
                             "The login ended: logged out, a new password, or the account is disabled or gone");
