@@ -1,5 +1,7 @@
 package org.rationale.audit;
 
+import org.rationale.database.Owns;
+import org.rationale.error.Invalid;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -24,6 +26,7 @@ import java.util.function.Consumer;
  * advisory lock so that the chain never forks.
  */
 @ApplicationScoped
+@Owns("audit_events")
 public class AuditLog {
 
     /** Key of the advisory lock that serialises appends to the chain. */
@@ -216,10 +219,10 @@ public class AuditLog {
     @Transactional
     public List<AuditEvent> page(Long projectId, long afterSeq, int limit) {
         if (limit < 1 || limit > 10_000) {
-            throw org.rationale.web.ApiException.badRequest("Invalid limit " + limit, "Between 1 and 10,000");
+            throw new Invalid("Invalid limit " + limit, "Between 1 and 10,000");
         }
         if (afterSeq < 0) {
-            throw org.rationale.web.ApiException.badRequest("Invalid afterSeq " + afterSeq, "A sequence number, 0 or more");
+            throw new Invalid("Invalid afterSeq " + afterSeq, "A sequence number, 0 or more");
         }
         return events(projectId, null, null, afterSeq, limit);
     }

@@ -1,5 +1,6 @@
 package org.rationale.audit;
 
+import org.rationale.error.Invalid;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -10,7 +11,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
-import org.rationale.web.ApiException;
 
 import java.util.List;
 
@@ -45,7 +45,7 @@ public class AuditResource {
                                    @QueryParam("limit") Integer limit) {
         if (projectId == null) {
             if (!access.caller().isAdmin()) {
-                throw ApiException.badRequest("Missing projectId", "Auditors read the events of their projects");
+                throw new Invalid("Missing projectId", "Auditors read the events of their projects");
             }
         } else {
             access.requireProject(projectId);

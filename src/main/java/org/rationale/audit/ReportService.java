@@ -1,5 +1,7 @@
 package org.rationale.audit;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +19,6 @@ import org.rationale.saliency.SanityService;
 import org.rationale.scheduler.RoundService;
 import org.rationale.scheduler.SchedulerService;
 import org.rationale.security.AccountService;
-import org.rationale.web.ApiException;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -94,7 +95,7 @@ public class ReportService {
                     return f;
                 }
             }
-            throw ApiException.badRequest("Unknown format '" + text + "'", "Use pdf, html, json or csv");
+            throw new Invalid("Unknown format '" + text + "'", "Use pdf, html, json or csv");
         }
     }
 
@@ -181,7 +182,7 @@ public class ReportService {
             return t.length() == 10 ? java.time.LocalDate.parse(t).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
                     : java.time.OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("Invalid " + name + " '" + text + "'",
+            throw new Invalid("Invalid " + name + " '" + text + "'",
                     "Use an ISO-8601 date (2026-11-30) or time with offset (2026-11-30T08:00:00Z)");
         }
     }
@@ -194,19 +195,19 @@ public class ReportService {
     @Transactional
     public java.util.Optional<RoundService.Round> checkScope(long projectId, Long modelId, Integer roundNumber,
                                                            Instant from, Instant to) {
-        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         if (modelId != null && models.find(modelId).filter(m -> m.projectId == projectId).isEmpty()) {
-            throw ApiException.badRequest("Unknown model " + modelId, "Model " + modelId + " is not a model of project " + projectId);
+            throw new Invalid("Unknown model " + modelId, "Model " + modelId + " is not a model of project " + projectId);
         }
         if (from != null && to != null && !from.isBefore(to)) {
-            throw ApiException.badRequest("Empty time range", "from (" + from + ") must be before to (" + to + ")");
+            throw new Invalid("Empty time range", "from (" + from + ") must be before to (" + to + ")");
         }
         if (roundNumber == null) {
             return java.util.Optional.empty();
         }
-        RoundService.Round round = rounds.find(projectId, roundNumber).orElseThrow(() -> ApiException.notFound("Round " + roundNumber));
+        RoundService.Round round = rounds.find(projectId, roundNumber).orElseThrow(() -> NotFound.of("Round " + roundNumber));
         if (modelId != null && modelId != round.modelId()) {
-            throw ApiException.badRequest("Model and round disagree", "Round " + roundNumber + " reviewed model "
+            throw new Invalid("Model and round disagree", "Round " + roundNumber + " reviewed model "
                     + round.modelId() + ", not " + modelId);
         }
         return java.util.Optional.of(round);

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 /** Small durable facts about this installation (for instance: the demo was seeded once). */
 @ApplicationScoped
+@Owns("app_settings")
 public class AppSettings {
 
     private final EntityManager em;

@@ -1,9 +1,11 @@
 package org.rationale.dataset;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.Forbidden;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.rationale.config.RationaleConfig;
-import org.rationale.web.ApiException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,13 +63,13 @@ public class DatasetImporter {
      */
     public NamedFile serverFile(String path, String field) {
         if (path == null || path.isBlank()) {
-            throw ApiException.badRequest("Missing path for " + field, "Give an absolute server-side path");
+            throw new Invalid("Missing path for " + field, "Give an absolute server-side path");
         }
         Path p;
         try {
             p = Path.of(path).toAbsolutePath().normalize();
         } catch (java.nio.file.InvalidPathException e) {
-            throw ApiException.badRequest("Invalid path for " + field, e.getMessage());
+            throw new Invalid("Invalid path for " + field, e.getMessage());
         }
         Path real;
         try {
@@ -90,11 +92,11 @@ public class DatasetImporter {
         // the allow-list is checked first, so a caller learns nothing about files outside it
         if (allowed) {
             if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
-                throw ApiException.badRequest("No such file: " + path, field + " must name a readable file on the server");
+                throw new Invalid("No such file: " + path, field + " must name a readable file on the server");
             }
             return new NamedFile(real, p.getFileName().toString());
         }
-        throw new ApiException(403, "Path not allowed: " + path,
+        throw new Forbidden("Path not allowed: " + path,
                 "Server-side imports are limited to " + config.importing().allowedPaths()
                         + " (rationale.import.allowed-paths)");
     }
@@ -105,7 +107,7 @@ public class DatasetImporter {
 
     private void requireProject(long projectId) {
         if (datasets.projectMissing(projectId)) {
-            throw ApiException.notFound("Project " + projectId);
+            throw NotFound.of("Project " + projectId);
         }
     }
 
@@ -123,10 +125,10 @@ public class DatasetImporter {
         }
         List<String> names = Arrays.stream(classNames.split(",")).map(String::strip).toList();
         if (names.stream().anyMatch(String::isEmpty)) {
-            throw ApiException.badRequest("Empty class name", "classNames is a comma-separated list of non-blank names");
+            throw new Invalid("Empty class name", "classNames is a comma-separated list of non-blank names");
         }
         if (names.stream().distinct().count() != names.size()) {
-            throw ApiException.badRequest("Duplicate class name", "Each name in classNames must be unique");
+            throw new Invalid("Duplicate class name", "Each name in classNames must be unique");
         }
         return names;
     }

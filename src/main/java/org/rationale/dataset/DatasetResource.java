@@ -1,5 +1,8 @@
 package org.rationale.dataset;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.TooLarge;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -18,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.rationale.config.RationaleConfig;
-import org.rationale.web.ApiException;
 
 import java.net.URI;
 import java.util.List;
@@ -48,7 +50,7 @@ public class DatasetResource {
     public List<DatasetView> list(@PathParam("projectId") long projectId) {
         access.requireProject(projectId);
         if (datasets.projectMissing(projectId)) {
-            throw ApiException.notFound("Project " + projectId);
+            throw NotFound.of("Project " + projectId);
         }
         return datasets.datasetsOf(projectId).stream().map(DatasetView::of).toList();
     }
@@ -82,13 +84,13 @@ public class DatasetResource {
                 .mapToLong(FileUpload::size).sum();
         long limit = config.upload().maxSize().asLongValue();
         if (uploaded > limit) {
-            throw new ApiException(413, "Upload too large", "The files have " + uploaded + " bytes; the limit is "
+            throw new TooLarge("Upload too large", "The files have " + uploaded + " bytes; the limit is "
                     + limit + " bytes (rationale.upload.max-size)");
         }
         Dataset d;
         if (archive != null) {
             if (images != null || labels != null) {
-                throw ApiException.badRequest("Too many parts", "Send either 'archive' or 'images' with 'labels', not both");
+                throw new Invalid("Too many parts", "Send either 'archive' or 'images' with 'labels', not both");
             }
             d = importer.importArchive(projectId, name, split, named(archive), classNames,
                     "upload:" + archive.fileName());
@@ -96,7 +98,7 @@ public class DatasetResource {
             d = importer.importIdx(projectId, name, split, named(images), named(labels), classNames,
                     "upload:" + images.fileName() + "+" + labels.fileName());
         } else {
-            throw ApiException.badRequest("Missing dataset files",
+            throw new Invalid("Missing dataset files",
                     "Send the multipart parts 'images' and 'labels' (IDX) or 'archive' (zip)"
                             + (images != null ? "; 'labels' is missing" : labels != null ? "; 'images' is missing" : ""));
         }
@@ -118,12 +120,12 @@ public class DatasetResource {
     public Response fromPath(@PathParam("projectId") long projectId, PathImport body) {
         access.requireProject(projectId);
         if (body == null) {
-            throw ApiException.badRequest("Missing body", "Send {name, split, images, labels} or {name, split, archive}");
+            throw new Invalid("Missing body", "Send {name, split, images, labels} or {name, split, archive}");
         }
         Dataset d;
         if (body.archive() != null) {
             if (body.images() != null || body.labels() != null) {
-                throw ApiException.badRequest("Too many paths", "Give either 'archive' or 'images' with 'labels'");
+                throw new Invalid("Too many paths", "Give either 'archive' or 'images' with 'labels'");
             }
             var a = importer.serverFile(body.archive(), "archive");
             d = importer.importArchive(projectId, body.name(), body.split(), a, body.classNames(), "path:" + a.path());
@@ -133,7 +135,7 @@ public class DatasetResource {
             d = importer.importIdx(projectId, body.name(), body.split(), i, l, body.classNames(),
                     "path:" + i.path() + "+" + l.path());
         } else {
-            throw ApiException.badRequest("Missing dataset paths", "Give 'images' and 'labels' (IDX) or 'archive' (zip)");
+            throw new Invalid("Missing dataset paths", "Give 'images' and 'labels' (IDX) or 'archive' (zip)");
         }
         return Response.created(URI.create("/api/projects/" + projectId + "/datasets/" + d.id))
                 .entity(DatasetView.of(d)).build();

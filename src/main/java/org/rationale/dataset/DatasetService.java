@@ -1,5 +1,7 @@
 package org.rationale.dataset;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.Conflict;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -7,7 +9,6 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
-import org.rationale.web.ApiException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,7 +68,7 @@ public class DatasetService {
             labelMap = null;
         } else {
             if (!givenClassNames.isEmpty()) {
-                throw ApiException.badRequest("Class names come from the folders",
+                throw new Invalid("Class names come from the folders",
                         "Leave classNames out for an image-folder archive");
             }
             labelMap = projects.labelsForNames(project, sourceNames);
@@ -163,13 +164,13 @@ public class DatasetService {
     private String checkName(Project project, String name) {
         String n = name == null ? "" : name.strip();
         if (n.isEmpty()) {
-            throw ApiException.badRequest("Dataset name is required", "Give the dataset a non-blank name");
+            throw new Invalid("Dataset name is required", "Give the dataset a non-blank name");
         }
         if (n.length() > 200) {
-            throw ApiException.badRequest("Dataset name is too long", "At most 200 characters, got " + n.length());
+            throw new Invalid("Dataset name is too long", "At most 200 characters, got " + n.length());
         }
         if (Dataset.count("projectId = ?1 and lower(name) = lower(?2)", project.id, n) > 0) {
-            throw new ApiException(409, "Dataset name already taken",
+            throw new Conflict("Dataset name already taken",
                     "Project '" + project.name + "' already has a dataset named '" + n + "'");
         }
         return n;

@@ -1,5 +1,7 @@
 package org.rationale.dataset;
 
+import org.rationale.error.DomainError;
+import org.rationale.error.Invalid;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -91,19 +93,19 @@ public final class IdxSource implements SampleSource {
     private static void checkImageHeader(String name, int n, int rows, int cols, ImportLimits limits) {
         long pixels = (long) rows * cols;
         if (pixels > limits.maxImagePixels()) {
-            throw new InvalidDatasetException(413, "Images too large in " + name,
+            throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Images too large in " + name,
                     rows + " x " + cols + " pixels is over the limit of " + limits.maxImagePixels()
                             + " pixels per image (rationale.import.max-image-pixels)");
         }
         checkCount(name, n, "images", limits);
         if (ImportLimits.productExceeds(n, pixels, limits.maxUncompressedBytes())) {
-            throw new InvalidDatasetException(413, "IDX file expands beyond the limit: " + name,
+            throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "IDX file expands beyond the limit: " + name,
                     "Its header declares " + n + " images of " + rows + " x " + cols + " bytes, "
                             + n * pixels + " bytes in all; the limit is "
                             + limits.maxUncompressedBytes() + " bytes (rationale.import.max-uncompressed-size)");
         }
         if (ImportLimits.productExceeds(n, pixels, limits.maxTotalPixels())) {
-            throw new InvalidDatasetException(413, "Import exceeds the pixel budget: " + name,
+            throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Import exceeds the pixel budget: " + name,
                     "Its header declares " + n + " images of " + rows + " x " + cols + " pixels, " + n * pixels
                             + " pixels in all; the limit is " + limits.maxTotalPixels()
                             + " decoded pixels per import (rationale.import.max-total-pixels)");
@@ -112,12 +114,12 @@ public final class IdxSource implements SampleSource {
 
     private static void checkCount(String name, int n, String what, ImportLimits limits) {
         if (n > limits.maxEntries()) {
-            throw new InvalidDatasetException(413, "Too many samples in " + name,
+            throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Too many samples in " + name,
                     "Its header declares " + n + " " + what + "; the limit is " + limits.maxEntries()
                             + " (rationale.import.max-entries)");
         }
         if (n > limits.maxUncompressedBytes()) {
-            throw new InvalidDatasetException(413, "IDX file expands beyond the limit: " + name,
+            throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "IDX file expands beyond the limit: " + name,
                     "Its header declares " + n + " " + what + "; the limit is " + limits.maxUncompressedBytes()
                             + " bytes (rationale.import.max-uncompressed-size)");
         }

@@ -1,5 +1,7 @@
 package org.rationale.dataset;
 
+import org.rationale.error.DomainError;
+import org.rationale.error.Invalid;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -50,7 +52,7 @@ public final class ImageCodec {
                     throw new InvalidDatasetException("Corrupt image: " + name, "Invalid size " + w + " x " + h);
                 }
                 if (w * h > maxPixels) {
-                    throw new InvalidDatasetException(413, "Image too large: " + name,
+                    throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Image too large: " + name,
                             w + " x " + h + " pixels is over the limit of " + maxPixels
                                     + " pixels per image (rationale.import.max-image-pixels)");
                 }

@@ -1,5 +1,7 @@
 package org.rationale.dataset;
 
+import org.rationale.error.DomainError;
+import org.rationale.error.Invalid;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -88,7 +90,7 @@ public final class ImageFolderArchive implements SampleSource {
                 files.add(e);
             }
             if (declared > limits.maxUncompressedBytes()) {
-                throw new InvalidDatasetException(413, "Archive expands beyond the limit",
+                throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Archive expands beyond the limit",
                         archiveName + " declares " + declared + " bytes uncompressed; the limit is "
                                 + limits.maxUncompressedBytes() + " bytes (rationale.import.max-uncompressed-size)");
             }
@@ -192,13 +194,13 @@ public final class ImageFolderArchive implements SampleSource {
             long[] size = imageSize(e);
             long pixels = size[0] * size[1];
             if (pixels > limits.maxImagePixels()) {
-                throw new InvalidDatasetException(413, "Image too large: " + e.getName(),
+                throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Image too large: " + e.getName(),
                         size[0] + " x " + size[1] + " pixels is over the limit of " + limits.maxImagePixels()
                                 + " pixels per image (rationale.import.max-image-pixels)");
             }
             total += pixels;
             if (total > limits.maxTotalPixels()) {
-                throw new InvalidDatasetException(413, "Import exceeds the pixel budget: " + archiveName,
+                throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Import exceeds the pixel budget: " + archiveName,
                         "Its images decode to more than " + limits.maxTotalPixels() + " pixels (reached at "
                                 + e.getName() + "); the limit is " + limits.maxTotalPixels()
                                 + " decoded pixels per import (rationale.import.max-total-pixels)");
@@ -211,7 +213,7 @@ public final class ImageFolderArchive implements SampleSource {
             throw new InvalidDatasetException("Cannot read " + archiveName, ex.getMessage(), ex);
         }
         if (total > PIXEL_RATIO_FLOOR && total / stored > limits.maxCompressionRatio()) {
-            throw new InvalidDatasetException(413, "Images expand beyond the compression limit: " + archiveName,
+            throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Images expand beyond the compression limit: " + archiveName,
                     "Its " + stored + " bytes decode to " + total + " pixels, " + (total / stored)
                             + " pixels per byte; the limit is " + limits.maxCompressionRatio()
                             + " (rationale.import.max-compression-ratio)");
@@ -322,7 +324,7 @@ public final class ImageFolderArchive implements SampleSource {
         decodedPixels += (long) px.width() * px.height();
         if (decodedPixels > limits.maxTotalPixels()) {
             // the headers promised less than the images hold
-            throw new InvalidDatasetException(413, "Import exceeds the pixel budget: " + archiveName,
+            throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Import exceeds the pixel budget: " + archiveName,
                     "Its images decode to more than " + limits.maxTotalPixels()
                             + " pixels; the limit is " + limits.maxTotalPixels()
                             + " decoded pixels per import (rationale.import.max-total-pixels)");
@@ -336,7 +338,7 @@ public final class ImageFolderArchive implements SampleSource {
     }
 
     private static InvalidDatasetException entryTooLarge(ZipEntry e, ImportLimits limits) {
-        return new InvalidDatasetException(413, "Archive entry too large: " + e.getName(),
+        return new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Archive entry too large: " + e.getName(),
                 "An image file may have at most " + maxEntryBytes(limits) + " bytes (4 bytes per pixel of "
                         + "rationale.import.max-image-pixels, plus 1 MiB)");
     }
@@ -353,7 +355,7 @@ public final class ImageFolderArchive implements SampleSource {
                 n += r;
                 expanded += r;
                 if (expanded > limits.maxUncompressedBytes()) {
-                    throw new InvalidDatasetException(413, "Archive expands beyond the limit",
+                    throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Archive expands beyond the limit",
                             archiveName + " expands to more than " + limits.maxUncompressedBytes()
                                     + " bytes (rationale.import.max-uncompressed-size)");
                 }

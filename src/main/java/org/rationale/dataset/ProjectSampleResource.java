@@ -1,5 +1,7 @@
 package org.rationale.dataset;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -15,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
-import org.rationale.web.ApiException;
 
 import java.util.List;
 
@@ -49,7 +50,7 @@ public class ProjectSampleResource {
                      @QueryParam("label") String label, @QueryParam("offset") String offset,
                      @QueryParam("limit") String limit) {
         access.requireProject(projectId);
-        Project p = projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        Project p = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         Split s = split == null || split.isBlank() ? null : Split.parse(split);
         Integer l = label == null || label.isBlank() ? null : parseInt("label", label, 0, Integer.MAX_VALUE);
         int off = offset == null || offset.isBlank() ? 0 : parseInt("offset", offset, 0, Integer.MAX_VALUE);
@@ -63,10 +64,10 @@ public class ProjectSampleResource {
         try {
             v = Integer.parseInt(text.strip());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Invalid " + name + " '" + text + "'", name + " must be a whole number");
+            throw new Invalid("Invalid " + name + " '" + text + "'", name + " must be a whole number");
         }
         if (v < min || v > max) {
-            throw ApiException.badRequest("Invalid " + name + " " + v,
+            throw new Invalid("Invalid " + name + " " + v,
                     name + " must be between " + min + " and " + max);
         }
         return v;

@@ -1,5 +1,6 @@
 package org.rationale.dataset;
 
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -16,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
-import org.rationale.web.ApiException;
 
 
 /** One sample and its image. */
@@ -42,7 +42,7 @@ public class SampleResource {
     @Operation(summary = "One sample, with where it came from and its known shortcut region")
     public SampleView get(@PathParam("id") long id) {
         access.requireSample(id);
-        Sample s = datasets.sample(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
+        Sample s = datasets.sample(id).orElseThrow(() -> NotFound.of("Sample " + id));
         Project p = projects.find(s.projectId).orElseThrow();
         return SampleView.of(s, className(p, s.label));
     }
@@ -53,7 +53,7 @@ public class SampleResource {
     @Operation(summary = "The sample's image as PNG, pixel for pixel as imported")
     public Response image(@PathParam("id") long id) {
         access.requireSample(id);
-        byte[] png = datasets.imagePng(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
+        byte[] png = datasets.imagePng(id).orElseThrow(() -> NotFound.of("Sample " + id));
         CacheControl cc = new CacheControl();
         cc.setMaxAge(86400);
         cc.setPrivate(true);

@@ -1,7 +1,7 @@
 package org.rationale.dataset;
 
-import org.rationale.web.ApiException;
 
+import org.rationale.error.Invalid;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -17,7 +17,7 @@ public enum Split {
     /** Parses {@code train}, {@code validation} or {@code test}; anything else is a 400. */
     public static Split parse(String text) {
         if (text == null || text.isBlank()) {
-            throw ApiException.badRequest("Split is required", "Use one of: " + allowed());
+            throw new Invalid("Split is required", "Use one of: " + allowed());
         }
         String t = text.strip().toLowerCase(Locale.ROOT);
         for (Split s : values()) {
@@ -25,7 +25,7 @@ public enum Split {
                 return s;
             }
         }
-        throw ApiException.badRequest("Unknown split '" + text + "'", "Use one of: " + allowed());
+        throw new Invalid("Unknown split '" + text + "'", "Use one of: " + allowed());
     }
 
     private static String allowed() {

@@ -9,9 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import org.rationale.saliency.ExplainableModel;
-import org.rationale.saliency.InputBatch;
-import org.rationale.saliency.RandomizableModel;
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+import org.rationale.explain.RandomizableModel;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

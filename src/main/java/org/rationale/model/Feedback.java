@@ -1,7 +1,7 @@
 package org.rationale.model;
 
+import org.rationale.error.Invalid;
 import org.rationale.dataset.DatasetService;
-import org.rationale.web.ApiException;
 
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +35,7 @@ public record Feedback(Mode mode, double lambda, int perBatch, List<Example> exa
             try {
                 return valueOf(s.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("Unknown feedback '" + s + "'", "Use none, rrr, counterexamples or both");
+                throw new Invalid("Unknown feedback '" + s + "'", "Use none, rrr, counterexamples or both");
             }
         }
 
@@ -63,10 +63,10 @@ public record Feedback(Mode mode, double lambda, int perBatch, List<Example> exa
     public Feedback {
         examples = List.copyOf(examples);
         if (!(lambda >= 0 && lambda <= 1e7)) {
-            throw ApiException.badRequest("Invalid lambda " + lambda, "lambda must be between 0 and 10,000,000");
+            throw new Invalid("Invalid lambda " + lambda, "lambda must be between 0 and 10,000,000");
         }
         if (perBatch < 0 || perBatch > 1024) {
-            throw ApiException.badRequest("Invalid perBatch " + perBatch, "perBatch must be between 0 and 1,024");
+            throw new Invalid("Invalid perBatch " + perBatch, "perBatch must be between 0 and 1,024");
         }
     }
 

@@ -1,7 +1,7 @@
 package org.rationale.model;
 
-import org.rationale.web.ApiException;
 
+import org.rationale.error.Invalid;
 import java.util.List;
 
 /**
@@ -14,31 +14,31 @@ public record InputSpec(String name, int channels, int height, int width, double
     /** Checks a spec sent by a client; every problem is a 400 that names the field. */
     public InputSpec validated() {
         if (name == null || name.isBlank()) {
-            throw ApiException.badRequest("Invalid model spec", "name is required");
+            throw new Invalid("Invalid model spec", "name is required");
         }
         if (channels != 1 && channels != 3) {
-            throw ApiException.badRequest("Invalid model spec", "channels must be 1 or 3, got " + channels);
+            throw new Invalid("Invalid model spec", "channels must be 1 or 3, got " + channels);
         }
         if (height <= 0 || width <= 0 || (long) height * width > 16_000_000) {
-            throw ApiException.badRequest("Invalid model spec", "height and width must be positive, got " + height + "x" + width);
+            throw new Invalid("Invalid model spec", "height and width must be positive, got " + height + "x" + width);
         }
         if (!(scale > 0) || Double.isInfinite(scale)) {
-            throw ApiException.badRequest("Invalid model spec", "scale must be a positive number");
+            throw new Invalid("Invalid model spec", "scale must be a positive number");
         }
         if (mean == null || mean.size() != channels || std == null || std.size() != channels) {
-            throw ApiException.badRequest("Invalid model spec", "mean and std need one value per channel (" + channels + ")");
+            throw new Invalid("Invalid model spec", "mean and std need one value per channel (" + channels + ")");
         }
         if (std.stream().anyMatch(s -> s == null || !(s > 0))) {
-            throw ApiException.badRequest("Invalid model spec", "std values must be positive");
+            throw new Invalid("Invalid model spec", "std values must be positive");
         }
         if (mean.stream().anyMatch(m -> m == null || m.isNaN() || m.isInfinite())) {
-            throw ApiException.badRequest("Invalid model spec", "mean values must be finite numbers");
+            throw new Invalid("Invalid model spec", "mean values must be finite numbers");
         }
         if (classes == null || classes.size() < 2) {
-            throw ApiException.badRequest("Invalid model spec", "classes needs at least two names");
+            throw new Invalid("Invalid model spec", "classes needs at least two names");
         }
         if (classes.stream().anyMatch(c -> c == null || c.isBlank()) || classes.stream().distinct().count() != classes.size()) {
-            throw ApiException.badRequest("Invalid model spec", "class names must be non-blank and unique");
+            throw new Invalid("Invalid model spec", "class names must be non-blank and unique");
         }
         return new InputSpec(name.strip(), channels, height, width, scale, List.copyOf(mean), List.copyOf(std),
                 List.copyOf(classes));

@@ -1,15 +1,15 @@
 package org.rationale.model;
 
-import org.rationale.web.ApiException;
+import org.rationale.error.Unprocessable;
 
 /** A model file or a model call failed; a 422 at the REST edge, with the engine's reason. */
-public class ModelException extends ApiException {
+public class ModelException extends Unprocessable {
 
     public ModelException(String detail, Throwable cause) {
-        super(422, "Model failed", detail, cause);
+        super("Model failed", detail, cause);
     }
 
     public ModelException(String detail) {
-        super(422, "Model failed", detail);
+        super("Model failed", detail);
     }
 }

@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -12,7 +13,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.rationale.web.ApiException;
 
 /** One model version over REST. */
 @Path("/api/models")
@@ -35,7 +35,7 @@ public class ModelResource {
     @Operation(summary = "One model version")
     public ModelView get(@PathParam("id") long id) {
         access.requireModel(id);
-        return models.find(id).map(ModelView::of).orElseThrow(() -> ApiException.notFound("Model " + id));
+        return models.find(id).map(ModelView::of).orElseThrow(() -> NotFound.of("Model " + id));
     }
 
 }

@@ -1,5 +1,7 @@
 package org.rationale.model;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,8 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.rationale.project.ProjectService;
-import org.rationale.saliency.InputBatch;
-import org.rationale.web.ApiException;
+import org.rationale.explain.InputBatch;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -46,12 +47,12 @@ public class ModelService {
     /** Parses a spec sent by a client; malformed JSON and invalid fields are a 400. */
     public static InputSpec parseSpec(String json) {
         if (json == null || json.isBlank()) {
-            throw ApiException.badRequest("Missing model spec", "Send the form field 'spec' with the model's input spec as JSON");
+            throw new Invalid("Missing model spec", "Send the form field 'spec' with the model's input spec as JSON");
         }
         try {
             return JSON.readValue(json, InputSpec.class).validated();
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("Invalid model spec", e.getOriginalMessage());
+            throw new Invalid("Invalid model spec", e.getOriginalMessage());
         }
     }
 
@@ -62,9 +63,9 @@ public class ModelService {
     @Transactional
     public ModelVersion upload(long projectId, InputSpec spec, byte[] model, byte[] features, byte[] classifier) {
         if ((features == null) != (classifier == null)) {
-            throw ApiException.badRequest("Incomplete model split", "Send both 'features' and 'classifier', or neither");
+            throw new Invalid("Incomplete model split", "Send both 'features' and 'classifier', or neither");
         }
-        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         try (TorchScriptModel m = TorchScriptModel.load(spec, model, features, classifier)) {
             check(m, spec);
         }

@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import org.rationale.explain.InputBatch;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -142,8 +143,8 @@ public final class ModelTrainer {
      * The feedback a batch carries: the next examples in turn, as originals with their masks for
      * the penalty and/or as counterexamples with freshly randomised marked pixels; null without feedback.
      */
-    record FeedbackBatch(org.rationale.saliency.InputBatch originals, float[] masks,
-                         org.rationale.saliency.InputBatch extraRows, float[] labels) {
+    record FeedbackBatch(org.rationale.explain.InputBatch originals, float[] masks,
+                         org.rationale.explain.InputBatch extraRows, float[] labels) {
     }
 
     static FeedbackBatch feedbackBatch(InputSpec spec, Feedback feedback, int[] next, Random random) {
@@ -181,7 +182,7 @@ public final class ModelTrainer {
                 System.arraycopy(spec.preprocess(randomised, ch), 0, counter, i * size, size);
             }
         }
-        var shape = new org.rationale.saliency.InputBatch(k, spec.channels(), spec.height(), spec.width(), originals);
+        var shape = new org.rationale.explain.InputBatch(k, spec.channels(), spec.height(), spec.width(), originals);
         boolean penalty = feedback.mode().penalty();
         // rows added to the batch's cross-entropy: the originals (with the penalty) and the counterexamples
         int rows = (penalty ? k : 0) + (copies ? k : 0);
@@ -216,7 +217,7 @@ public final class ModelTrainer {
                 var s = data.get(from + i);
                 System.arraycopy(spec.preprocess(s.pixels(), s.channels()), 0, bx, i * size, size);
             }
-            float[] logits = model.logits(new org.rationale.saliency.InputBatch(m, spec.channels(), spec.height(),
+            float[] logits = model.logits(new org.rationale.explain.InputBatch(m, spec.channels(), spec.height(),
                     spec.width(), bx));
             for (int i = 0; i < m; i++) {
                 int best = 0;

@@ -1,5 +1,8 @@
 package org.rationale.model;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.Unprocessable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -7,8 +10,7 @@ import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.ImageCodec;
 import org.rationale.dataset.Sample;
 import java.util.List;
-import org.rationale.saliency.InputBatch;
-import org.rationale.web.ApiException;
+import org.rationale.explain.InputBatch;
 
 /**
  * Runs a model version on a sample: the preprocessed input, the prediction, stored once per
@@ -31,10 +33,10 @@ public class PredictionService {
     public InputBatch input(Sample s, ModelVersion v) {
         InputSpec spec = models.spec(v);
         if (s.width != spec.width() || s.height != spec.height()) {
-            throw new ApiException(422, "Sample does not fit the model", "Sample " + s.id + " is " + s.width + "x"
+            throw new Unprocessable("Sample does not fit the model", "Sample " + s.id + " is " + s.width + "x"
                     + s.height + "; model " + v.name + " v" + v.version + " takes " + spec.width() + "x" + spec.height());
         }
-        byte[] png = datasets.imagePng(s.id).orElseThrow(() -> ApiException.notFound("Sample " + s.id));
+        byte[] png = datasets.imagePng(s.id).orElseThrow(() -> NotFound.of("Sample " + s.id));
         ImageCodec.Pixels px = ImageCodec.decodePng(png);
         return new InputBatch(1, spec.channels(), spec.height(), spec.width(), spec.preprocess(px.data(), px.channels()));
     }
@@ -109,22 +111,22 @@ public class PredictionService {
 
     /**
      * Model inputs of many samples with one query for their images; a sample that does not fit the
-     * model gets its error instead.
+     * model is refused with the reason.
      */
-    public java.util.Map<Long, Object> inputs(List<Sample> samples, ModelVersion v) {
+    public java.util.Map<Long, PreparedInput> inputs(List<Sample> samples, ModelVersion v) {
         InputSpec spec = models.spec(v);
         java.util.Map<Long, byte[]> pngs = datasets.imagePngs(samples.stream().map(x -> x.id).toList());
-        java.util.Map<Long, Object> out = new java.util.LinkedHashMap<>();
+        java.util.Map<Long, PreparedInput> out = new java.util.LinkedHashMap<>();
         for (Sample s : samples) {
             if (s.width != spec.width() || s.height != spec.height()) {
-                out.put(s.id, new ApiException(422, "Sample does not fit the model", "Sample " + s.id + " is " + s.width
+                out.put(s.id, new PreparedInput.Refused(new Unprocessable("Sample does not fit the model", "Sample " + s.id + " is " + s.width
                         + "x" + s.height + "; model " + v.name + " v" + v.version + " takes " + spec.width() + "x"
-                        + spec.height()));
+                        + spec.height())));
                 continue;
             }
             ImageCodec.Pixels px = ImageCodec.decodePng(pngs.get(s.id));
-            out.put(s.id, new InputBatch(1, spec.channels(), spec.height(), spec.width(),
-                    spec.preprocess(px.data(), px.channels())));
+            out.put(s.id, new PreparedInput.Ready(new InputBatch(1, spec.channels(), spec.height(), spec.width(),
+                    spec.preprocess(px.data(), px.channels()))));
         }
         return out;
     }
@@ -147,7 +149,7 @@ public class PredictionService {
     /** The prediction computed now and not stored (for reads, which never write). */
     public Prediction compute(Sample s, ModelVersion v) {
         if (!s.projectId.equals(v.projectId)) {
-            throw ApiException.badRequest("Model of another project",
+            throw new Invalid("Model of another project",
                     "Model " + v.id + " belongs to project " + v.projectId + ", sample " + s.id + " to project " + s.projectId);
         }
         InputSpec spec = models.spec(v);

@@ -1,5 +1,7 @@
 package org.rationale.model;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -18,7 +20,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.rationale.project.ProjectService;
-import org.rationale.web.ApiException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,9 +58,9 @@ public class ProjectModelResource {
         org.rationale.web.RequestText.requireFormField("spec", spec);
         access.requireProject(projectId);
         if (model == null) {
-            throw ApiException.badRequest("Missing model file", "Send the TorchScript file as the multipart part 'model'");
+            throw new Invalid("Missing model file", "Send the TorchScript file as the multipart part 'model'");
         }
-        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         InputSpec s = ModelService.parseSpec(spec);
         ModelVersion v = models.upload(projectId, s, read(model), read(features), read(classifier));
         return Response.created(URI.create("/api/models/" + v.id)).entity(ModelView.of(v)).build();
@@ -69,7 +70,7 @@ public class ProjectModelResource {
     @Operation(summary = "List the model versions of a project")
     public List<ModelView> list(@PathParam("projectId") long projectId) {
         access.requireProject(projectId);
-        projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         return models.list(projectId).stream().map(ModelView::of).toList();
     }
 

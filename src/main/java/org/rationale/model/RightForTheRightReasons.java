@@ -13,7 +13,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import org.rationale.saliency.InputBatch;
+import org.rationale.explain.InputBatch;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,7 @@
 package org.rationale.model;
 
-import org.rationale.web.ApiException;
+import org.rationale.error.Invalid;
+
 
 /**
  * What to train: a {@link SmallCnn} on a split of the project, with these settings, and optionally
@@ -24,18 +25,18 @@ public record TrainingRequest(String name, String split, Integer epochs, Integer
         int b = batchSize == null ? 128 : batchSize;
         double lr = learningRate == null ? 1e-3 : learningRate;
         if (e < 1 || e > 100) {
-            throw ApiException.badRequest("Invalid epochs " + e, "epochs must be between 1 and 100");
+            throw new Invalid("Invalid epochs " + e, "epochs must be between 1 and 100");
         }
         if (b < 1 || b > 4096) {
-            throw ApiException.badRequest("Invalid batchSize " + b, "batchSize must be between 1 and 4096");
+            throw new Invalid("Invalid batchSize " + b, "batchSize must be between 1 and 4096");
         }
         if (!(lr > 0 && lr <= 1)) {
-            throw ApiException.badRequest("Invalid learningRate " + lr, "learningRate must be in (0, 1]");
+            throw new Invalid("Invalid learningRate " + lr, "learningRate must be in (0, 1]");
         }
         Feedback.Mode mode = feedback == null ? Feedback.Mode.NONE : Feedback.Mode.parse(feedback);
         double l = lambda == null ? 1000 : lambda;
         if (!(l >= 0 && l <= 1e7)) {
-            throw ApiException.badRequest("Invalid lambda " + l, "lambda must be between 0 and 10,000,000");
+            throw new Invalid("Invalid lambda " + l, "lambda must be between 0 and 10,000,000");
         }
         return new TrainingRequest(n, split == null || split.isBlank() ? "train" : split.strip(), e, b, lr,
                 seed == null ? 0L : seed, mode.value(), l, roundId);

@@ -1,5 +1,7 @@
 package org.rationale.model;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +12,6 @@ import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Split;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
-import org.rationale.web.ApiException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,18 +50,18 @@ public class TrainingService {
     public long start(long projectId, TrainingRequest request) {
         TrainingRequest r = request.validated();
         Split split = Split.parse(r.split());
-        Project p = projects.find(projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
+        Project p = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         if (datasets.countsBySplit(projectId).get(split.value()) == 0) {
-            throw ApiException.badRequest("Nothing to train on", "Project '" + p.name + "' has no " + split.value() + " samples");
+            throw new Invalid("Nothing to train on", "Project '" + p.name + "' has no " + split.value() + " samples");
         }
         var shapes = datasets.datasetsOf(projectId).stream().filter(d -> d.split.equals(split.value()))
                 .map(d -> d.width + "x" + d.height + "x" + d.channels).distinct().toList();
         if (shapes.size() != 1 || shapes.get(0).contains("null")) {
-            throw ApiException.badRequest("Images differ in size", "Training needs one image size in the "
+            throw new Invalid("Images differ in size", "Training needs one image size in the "
                     + split.value() + " split; found " + shapes);
         }
         if (p.classNames.size() < 2) {
-            throw ApiException.badRequest("Too few classes", "Training needs at least two classes");
+            throw new Invalid("Too few classes", "Training needs at least two classes");
         }
         return insertJob(projectId, r);
     }

@@ -1,5 +1,7 @@
 package org.rationale.project;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -16,7 +18,6 @@ import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
-import org.rationale.web.ApiException;
 
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -62,7 +63,7 @@ public class ProjectResource {
     @RolesAllowed({Role.ADMIN, Role.ENGINEER})
     public Response create(NewProject body) {
         if (body == null) {
-            throw ApiException.badRequest("Missing body", "Send {\"name\": \"...\", \"description\": \"...\"}");
+            throw new Invalid("Missing body", "Send {\"name\": \"...\", \"description\": \"...\"}");
         }
         Project p = projects.create(body.name(), body.description(), access.caller().username());
         return Response.created(URI.create("/api/projects/" + p.id)).entity(view(p)).build();
@@ -73,7 +74,7 @@ public class ProjectResource {
     @Operation(summary = "One project with its datasets and sample counts")
     public ProjectView get(@PathParam("id") long id) {
         access.requireProject(id);
-        return projects.find(id).map(this::view).orElseThrow(() -> ApiException.notFound("Project " + id));
+        return projects.find(id).map(this::view).orElseThrow(() -> NotFound.of("Project " + id));
     }
 
     private ProjectView view(Project p) {

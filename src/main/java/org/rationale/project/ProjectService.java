@@ -1,9 +1,11 @@
 package org.rationale.project;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.Conflict;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.rationale.web.ApiException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +34,13 @@ public class ProjectService {
     public Project create(String name, String description, String memberUsername) {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty()) {
-            throw ApiException.badRequest("Project name is required", "Give the project a non-blank name");
+            throw new Invalid("Project name is required", "Give the project a non-blank name");
         }
         if (trimmed.length() > 200) {
-            throw ApiException.badRequest("Project name is too long", "At most 200 characters, got " + trimmed.length());
+            throw new Invalid("Project name is too long", "At most 200 characters, got " + trimmed.length());
         }
         if (Project.count("lower(name) = lower(?1)", trimmed) > 0) {
-            throw new ApiException(409, "Project name already taken", "A project named '" + trimmed + "' exists");
+            throw new Conflict("Project name already taken", "A project named '" + trimmed + "' exists");
         }
         Project p = new Project();
         p.name = trimmed;
@@ -99,7 +101,7 @@ public class ProjectService {
     public Project lock(long id) {
         Project p = em.find(Project.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (p == null) {
-            throw ApiException.notFound("Project " + id);
+            throw NotFound.of("Project " + id);
         }
         return p;
     }
@@ -135,7 +137,7 @@ public class ProjectService {
             if (label < project.classNames.size()) {
                 String existing = project.classNames.get(label);
                 if (given != null && !given.isEmpty() && !given.equals(existing)) {
-                    throw new ApiException(409, "Class names disagree with the project",
+                    throw new Conflict("Class names disagree with the project",
                             "Label " + label + " is '" + existing + "' in project '" + project.name
                                     + "' but the import names it '" + given + "'");
                 }
@@ -145,7 +147,7 @@ public class ProjectService {
         }
         for (String name : wanted.values()) {
             if (project.classNames.contains(name)) {
-                throw new ApiException(409, "Duplicate class name", "Class name '" + name + "' is used twice");
+                throw new Conflict("Duplicate class name", "Class name '" + name + "' is used twice");
             }
             project.classNames.add(name);
         }

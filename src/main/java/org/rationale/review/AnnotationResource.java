@@ -1,5 +1,6 @@
 package org.rationale.review;
 
+import org.rationale.error.Invalid;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -14,7 +15,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
-import org.rationale.web.ApiException;
 
 import java.util.Base64;
 import java.util.List;
@@ -55,13 +55,13 @@ public class AnnotationResource {
     public Response save(@PathParam("sampleId") long sampleId, NewAnnotation body) {
         access.requireSample(sampleId);
         if (body == null || body.mask() == null) {
-            throw ApiException.badRequest("Missing mask", "Send {kind, mask (base64), version}");
+            throw new Invalid("Missing mask", "Send {kind, mask (base64), version}");
         }
         byte[] mask;
         try {
             mask = Base64.getDecoder().decode(body.mask());
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("Mask is not base64", e.getMessage());
+            throw new Invalid("Mask is not base64", e.getMessage());
         }
         var saved = reviews.annotate(access.caller(), sampleId, body.kind(), mask,
                 body.version() == null ? 0 : body.version());

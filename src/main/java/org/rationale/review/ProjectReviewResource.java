@@ -1,5 +1,7 @@
 package org.rationale.review;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -16,7 +18,6 @@ import org.rationale.saliency.AttributionMethods;
 import org.rationale.saliency.SaliencyService;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
-import org.rationale.web.ApiException;
 
 import java.util.List;
 import java.util.Map;
@@ -56,10 +57,10 @@ public class ProjectReviewResource {
                          @QueryParam("split") String split, @QueryParam("method") String method) {
         access.requireProject(projectId);
         if (modelId == null) {
-            throw ApiException.badRequest("Missing modelId", "Name the model version whose maps you review");
+            throw new Invalid("Missing modelId", "Name the model version whose maps you review");
         }
         if (access.requireModel(modelId) != projectId) {
-            throw ApiException.badRequest("Model of another project", "Model " + modelId + " is not a model of project "
+            throw new Invalid("Model of another project", "Model " + modelId + " is not a model of project "
                     + projectId);
         }
         String s = org.rationale.dataset.Split.parse(split == null ? "test" : split).value();
@@ -80,7 +81,7 @@ public class ProjectReviewResource {
     public ReviewService.Review undo(@PathParam("projectId") long projectId) {
         access.requireProject(projectId);
         return reviews.undoLast(access.caller(), projectId)
-                .orElseThrow(() -> ApiException.notFound("Verdict of yours in project " + projectId));
+                .orElseThrow(() -> NotFound.of("Verdict of yours in project " + projectId));
     }
 
     /** Review settings; absent fields stay as they are. */
@@ -103,7 +104,7 @@ public class ProjectReviewResource {
     public ReviewService.Settings configure(@PathParam("projectId") long projectId, SettingsChange body) {
         access.requireProject(projectId);
         if (body == null) {
-            throw ApiException.badRequest("Missing body", "Send {overlap, reservationMinutes}");
+            throw new Invalid("Missing body", "Send {overlap, reservationMinutes}");
         }
         return reviews.configure(projectId, body.overlap(), body.reservationMinutes());
     }

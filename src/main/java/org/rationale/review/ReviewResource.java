@@ -1,5 +1,6 @@
 package org.rationale.review;
 
+import org.rationale.error.Invalid;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -14,7 +15,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
-import org.rationale.web.ApiException;
 
 import java.util.List;
 
@@ -54,7 +54,7 @@ public class ReviewResource {
     public Response add(@PathParam("sampleId") long sampleId, NewVerdict body) {
         access.requireSample(sampleId);
         if (body == null) {
-            throw ApiException.badRequest("Missing body", "Send {saliencyMapId, verdict, comment}");
+            throw new Invalid("Missing body", "Send {saliencyMapId, verdict, comment}");
         }
         return Response.status(201).entity(reviews.verdict(access.caller(), sampleId, body.saliencyMapId(),
                 body.verdict(), body.comment(), body.version())).build();

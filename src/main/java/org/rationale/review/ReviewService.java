@@ -1,5 +1,8 @@
 package org.rationale.review;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.Conflict;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -7,7 +10,6 @@ import org.rationale.database.PgArray;
 import org.rationale.database.PgTime;
 import org.rationale.audit.AuditLog;
 import org.rationale.security.Caller;
-import org.rationale.web.ApiException;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -149,22 +151,22 @@ public class ReviewService {
     @SuppressWarnings("unchecked")
     public Review verdict(Caller caller, long sampleId, Long mapId, String verdict, String comment, Integer expectedVersion) {
         if (mapId == null) {
-            throw ApiException.badRequest("Missing saliencyMapId", "A verdict judges one stored map: give its id");
+            throw new Invalid("Missing saliencyMapId", "A verdict judges one stored map: give its id");
         }
         String v = verdict == null ? "" : verdict.strip().toLowerCase(Locale.ROOT);
         if (!VERDICTS.contains(v)) {
-            throw ApiException.badRequest("Invalid verdict '" + verdict + "'", "Use accept, reject or unsure");
+            throw new Invalid("Invalid verdict '" + verdict + "'", "Use accept, reject or unsure");
         }
         if (comment != null && comment.length() > 4000) {
-            throw ApiException.badRequest("Comment too long", "At most 4,000 characters");
+            throw new Invalid("Comment too long", "At most 4,000 characters");
         }
         List<Object[]> map = em.createNativeQuery("select m.sample_id, m.model_version_id, s.project_id from saliency_maps m "
                 + "join samples s on s.id = m.sample_id where m.id = ?1").setParameter(1, mapId).getResultList();
         if (map.isEmpty()) {
-            throw ApiException.notFound("Saliency map " + mapId);
+            throw NotFound.of("Saliency map " + mapId);
         }
         if (((Number) map.get(0)[0]).longValue() != sampleId) {
-            throw ApiException.badRequest("Map of another sample", "Map " + mapId + " is not a map of sample " + sampleId);
+            throw new Invalid("Map of another sample", "Map " + mapId + " is not a map of sample " + sampleId);
         }
         long modelId = ((Number) map.get(0)[1]).longValue();
         long projectId = ((Number) map.get(0)[2]).longValue();
@@ -175,7 +177,7 @@ public class ReviewService {
         List<?> handed = em.createNativeQuery("select handed_at from review_handouts where saliency_map_id = ?1 "
                 + "and user_id = ?2").setParameter(1, mapId).setParameter(2, user).getResultList();
         if (handed.isEmpty()) {
-            throw new ApiException(409, "Map not handed to you", "Map " + mapId + " of sample " + sampleId
+            throw new Conflict("Map not handed to you", "Map " + mapId + " of sample " + sampleId
                     + " was never shown to you: a verdict judges a map the review page drew for you or that "
                     + "POST /api/projects/" + projectId + "/review/next handed you");
         }
@@ -184,7 +186,7 @@ public class ReviewService {
                 + "saliency_map_id = ?1 and user_id = ?2").setParameter(1, mapId).setParameter(2, user).getResultList();
         if (existing.isEmpty()) {
             if (expectedVersion != null && expectedVersion != 0) {
-                throw new ApiException(409, "Verdict changed meanwhile", "Your verdict on this map was undone in "
+                throw new Conflict("Verdict changed meanwhile", "Your verdict on this map was undone in "
                         + "another window; reload the sample");
             }
             em.createNativeQuery("insert into reviews (saliency_map_id, user_id, verdict, comment, sample_id, "
@@ -195,7 +197,7 @@ public class ReviewService {
             int version = ((Number) existing.get(0)[1]).intValue();
             // "saw none" (null or 0) against a stored verdict is as stale as an old version: another window made it
             if (expectedVersion == null || expectedVersion != version) {
-                throw new ApiException(409, "Verdict changed meanwhile", "Your verdict on this map is at version "
+                throw new Conflict("Verdict changed meanwhile", "Your verdict on this map is at version "
                         + version + ", you saw " + (expectedVersion == null || expectedVersion == 0 ? "none"
                         : "version " + expectedVersion) + " (another window?); reload the sample");
             }
@@ -226,10 +228,10 @@ public class ReviewService {
         List<Number> of = em.createNativeQuery("select sample_id from saliency_maps where id = ?1").setParameter(1, mapId)
                 .getResultList();
         if (of.isEmpty()) {
-            throw ApiException.notFound("Saliency map " + mapId);
+            throw NotFound.of("Saliency map " + mapId);
         }
         if (of.get(0).longValue() != sampleId) {
-            throw ApiException.badRequest("Map of another sample", "Map " + mapId + " is not a map of sample " + sampleId);
+            throw new Invalid("Map of another sample", "Map " + mapId + " is not a map of sample " + sampleId);
         }
         em.createNativeQuery("insert into review_handouts (saliency_map_id, user_id) values (?1, ?2) on conflict do nothing")
                 .setParameter(1, mapId).setParameter(2, userId(caller)).executeUpdate();
@@ -255,7 +257,7 @@ public class ReviewService {
                         + "order by u.username")
                 .setParameter(1, sampleId).setParameter(2, user).setParameter(3, modelId).getResultList();
         if (others.size() >= overlap) {
-            throw new ApiException(409, "Sample taken", "Sample " + sampleId + " is being reviewed by "
+            throw new Conflict("Sample taken", "Sample " + sampleId + " is being reviewed by "
                     + String.join(", ", others) + " (this project asks for " + overlap + " reviewer"
                     + (overlap == 1 ? "" : "s") + " a sample); take the next one");
         }
@@ -366,23 +368,23 @@ public class ReviewService {
     public Optional<Annotation> annotate(Caller caller, long sampleId, String kind, byte[] mask, int expectedVersion) {
         String k = kind == null ? "" : kind.strip().toLowerCase(Locale.ROOT);
         if (!KINDS.contains(k)) {
-            throw ApiException.badRequest("Invalid kind '" + kind + "'", "Use relevant or shortcut");
+            throw new Invalid("Invalid kind '" + kind + "'", "Use relevant or shortcut");
         }
         List<Object[]> size = em.createNativeQuery("select width, height from samples where id = ?1")
                 .setParameter(1, sampleId).getResultList();
         if (size.isEmpty()) {
-            throw ApiException.notFound("Sample " + sampleId);
+            throw NotFound.of("Sample " + sampleId);
         }
         int w = ((Number) size.get(0)[0]).intValue();
         int h = ((Number) size.get(0)[1]).intValue();
         if (mask == null || mask.length != w * h) {
-            throw ApiException.badRequest("Mask does not fit the image", "Sample " + sampleId + " is " + w + "x" + h
+            throw new Invalid("Mask does not fit the image", "Sample " + sampleId + " is " + w + "x" + h
                     + ": the mask needs " + (w * h) + " bytes (one per pixel), got " + (mask == null ? 0 : mask.length));
         }
         int pixels = 0;
         for (byte b : mask) {
             if (b != 0 && b != 1) {
-                throw ApiException.badRequest("Mask values must be 0 or 1", "found " + (b & 0xff));
+                throw new Invalid("Mask values must be 0 or 1", "found " + (b & 0xff));
             }
             pixels += b;
         }
@@ -399,7 +401,7 @@ public class ReviewService {
         int stored = current.isEmpty() ? 0 : ((Number) current.get(0)[0]).intValue();
         if (stored != expectedVersion) {
             String who = current.isEmpty() ? "someone" : (String) current.get(0)[1];
-            throw new ApiException(409, "Annotation changed meanwhile", "The " + k + " mask of sample " + sampleId
+            throw new Conflict("Annotation changed meanwhile", "The " + k + " mask of sample " + sampleId
                     + " was changed by " + who + " since you loaded it (version " + stored + ", yours "
                     + expectedVersion + "); reload the sample to see it before painting again");
         }
@@ -484,10 +486,10 @@ public class ReviewService {
         int o = overlap == null ? now.overlap() : overlap;
         int m = reservationMinutes == null ? now.reservationMinutes() : reservationMinutes;
         if (o < 1 || o > 10) {
-            throw ApiException.badRequest("Invalid overlap " + o, "Between 1 and 10 reviewers a sample");
+            throw new Invalid("Invalid overlap " + o, "Between 1 and 10 reviewers a sample");
         }
         if (m < 1 || m > 1440) {
-            throw ApiException.badRequest("Invalid reservation time " + m, "Between 1 and 1,440 minutes");
+            throw new Invalid("Invalid reservation time " + m, "Between 1 and 1,440 minutes");
         }
         em.createNativeQuery("update projects set review_overlap = ?2, reservation_minutes = ?3 where id = ?1")
                 .setParameter(1, projectId).setParameter(2, o).setParameter(3, m).executeUpdate();
@@ -503,7 +505,7 @@ public class ReviewService {
                         + "where id = ?1")
                 .setParameter(1, projectId).getResultList();
         if (rows.isEmpty()) {
-            throw ApiException.notFound("Project " + projectId);
+            throw NotFound.of("Project " + projectId);
         }
         return rows.get(0);
     }

@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.InputBatch;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,8 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+
 /**
  * One attribution method, in the manner of Captum's {@code attribute(inputs, target, params)}:
  * attributions with the inputs' N×C×H×W shape, for the given target class of each sample, raw

@@ -1,7 +1,7 @@
 package org.rationale.saliency;
 
+import org.rationale.error.Invalid;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.rationale.web.ApiException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +29,7 @@ public class AttributionMethods {
     public AttributionMethod get(String name) {
         AttributionMethod m = name == null ? null : byName.get(name);
         if (m == null) {
-            throw ApiException.badRequest("Unknown method '" + name + "'", "Known methods: " + String.join(", ", byName.keySet()));
+            throw new Invalid("Unknown method '" + name + "'", "Known methods: " + String.join(", ", byName.keySet()));
         }
         return m;
     }

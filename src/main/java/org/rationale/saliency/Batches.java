@@ -1,5 +1,8 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+
 /** Runs large batches through a model in chunks of {@link ExplainableModel#maxBatch()}. */
 final class Batches {
 

@@ -1,5 +1,9 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.UnsupportedMethodException;
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+
 /**
  * Grad-CAM (Selvaraju et al. 2017) and Grad-CAM++ (Chattopadhyay et al. 2018) on the model's
  * features/classifier split: a weighted sum of the feature maps, ReLU, bilinearly upsampled to the

@@ -1,5 +1,8 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+
 /** Gradient × input (Shrikumar et al. 2016): exact for linear models with a zero baseline. */
 public final class GradientTimesInput implements AttributionMethod {
 

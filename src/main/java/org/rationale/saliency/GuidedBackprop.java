@@ -1,5 +1,9 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.UnsupportedMethodException;
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+
 /**
  * Guided backpropagation (Springenberg et al. 2015) needs the backward pass of every ReLU
  * replaced. Models run through DJL's PyTorch engine (TorchScript uploads and the platform's own CNN)

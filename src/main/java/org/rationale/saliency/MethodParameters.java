@@ -1,7 +1,7 @@
 package org.rationale.saliency;
 
-import org.rationale.web.ApiException;
 
+import org.rationale.error.Invalid;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,7 @@ public final class MethodParameters {
             Map<String, String> out = new TreeMap<>();
             for (String key : given.keySet()) {
                 if (!params.containsKey(key)) {
-                    throw ApiException.badRequest("Unknown parameter '" + key + "' for " + method,
+                    throw new Invalid("Unknown parameter '" + key + "' for " + method,
                             params.isEmpty() ? method + " takes no parameters"
                                     : method + " takes: " + String.join(", ", params.keySet()));
                 }
@@ -72,10 +72,10 @@ public final class MethodParameters {
                     try {
                         v = Integer.parseInt(raw);
                     } catch (NumberFormatException e) {
-                        throw ApiException.badRequest("Invalid " + name + " '" + raw + "' for " + method, name + " is a whole number");
+                        throw new Invalid("Invalid " + name + " '" + raw + "' for " + method, name + " is a whole number");
                     }
                     if (v < min || v > max) {
-                        throw ApiException.badRequest("Invalid " + name + " " + v + " for " + method,
+                        throw new Invalid("Invalid " + name + " " + v + " for " + method,
                                 name + " must be between " + (long) min + " and " + (long) max);
                     }
                     return Integer.toString(v);
@@ -85,17 +85,17 @@ public final class MethodParameters {
                     try {
                         v = Double.parseDouble(raw);
                     } catch (NumberFormatException e) {
-                        throw ApiException.badRequest("Invalid " + name + " '" + raw + "' for " + method, name + " is a number");
+                        throw new Invalid("Invalid " + name + " '" + raw + "' for " + method, name + " is a number");
                     }
                     if (!(v >= min && v <= max)) {
-                        throw ApiException.badRequest("Invalid " + name + " " + raw + " for " + method,
+                        throw new Invalid("Invalid " + name + " " + raw + " for " + method,
                                 name + " must be between " + min + " and " + max);
                     }
                     return Double.toString(v);
                 }
                 default -> {
                     if (!options.contains(raw)) {
-                        throw ApiException.badRequest("Invalid " + name + " '" + raw + "' for " + method,
+                        throw new Invalid("Invalid " + name + " '" + raw + "' for " + method,
                                 name + " is one of: " + String.join(", ", options));
                     }
                     return raw;

@@ -1,5 +1,8 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+
 /**
  * Occlusion (Zeiler and Fergus 2014): slide a square window over the image, replace it in all
  * channels by {@code baselineValue}, and give every pixel the mean drop of the target logit over

@@ -1,12 +1,12 @@
 package org.rationale.saliency;
 
-import org.rationale.web.ApiException;
+import org.rationale.error.Invalid;
 
 /** An overlay would have more pixels than {@link HeatmapRenderer#MAX_OUTPUT_PIXELS} (a 400 at the REST edge). */
-public class OverlayTooLargeException extends ApiException {
+public class OverlayTooLargeException extends Invalid {
 
     public OverlayTooLargeException(int height, int width, int zoom) {
-        super(400, "Overlay too large", width + " x " + height + " pixels at zoom " + zoom + " would draw "
+        super("Overlay too large", width + " x " + height + " pixels at zoom " + zoom + " would draw "
                 + describe((long) width * zoom, (long) height * zoom) + "; the limit is " + HeatmapRenderer.MAX_OUTPUT_PIXELS
                 + " output pixels" + advice(height, width, zoom));
     }

@@ -1,5 +1,8 @@
 package org.rationale.saliency;
 
+import org.rationale.error.DomainError;
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -21,7 +24,6 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
-import org.rationale.web.ApiException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,7 +62,7 @@ public class SaliencyResource {
             description = "Computed for the answer; a GET stores nothing (prediction jobs store predictions).")
     public Prediction prediction(@PathParam("id") long id, @QueryParam("modelId") String modelId) {
         access.requireSample(id);
-        var s = datasets.sample(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
+        var s = datasets.sample(id).orElseThrow(() -> NotFound.of("Sample " + id));
         return predictions.compute(s, model(modelId));
     }
 
@@ -97,8 +99,8 @@ public class SaliencyResource {
         return saliency.map(id, v.id, requireMethod(method), target, params, curves);
     }
 
-    private static ApiException notStored(long sampleId) {
-        return new ApiException(404, "No stored map", "No map of sample " + sampleId + " is stored for this model, "
+    private static DomainError notStored(long sampleId) {
+        return new NotFound("No stored map", "No map of sample " + sampleId + " is stored for this model, "
                 + "method, target and parameters: POST /api/samples/" + sampleId + "/saliency with the same query "
                 + "computes and stores it");
     }
@@ -118,12 +120,12 @@ public class SaliencyResource {
         double a = opacity == null ? 0.6 : parse("opacity", opacity, 0, 1);
         int z = zoom == null ? 8 : (int) parse("zoom", zoom, 1, 16);
         if (z != (zoom == null ? 8 : Double.parseDouble(zoom.strip()))) {
-            throw ApiException.badRequest("Invalid zoom '" + zoom + "'", "zoom is a whole number from 1 to 16");
+            throw new Invalid("Invalid zoom '" + zoom + "'", "zoom is a whole number from 1 to 16");
         }
         ModelVersion v = model(modelId);
         Map<String, String> params = methodParams(uri, Set.of("opacity", "zoom"));
         SaliencyMap m = saliency.stored(id, v.id, requireMethod(method), target, params).orElseThrow(() -> notStored(id));
-        var png = datasets.imagePng(id).orElseThrow(() -> ApiException.notFound("Sample " + id));
+        var png = datasets.imagePng(id).orElseThrow(() -> NotFound.of("Sample " + id));
         var px = org.rationale.dataset.ImageCodec.decodePng(png);
         byte[] out = HeatmapRenderer.overlayPng(px.data(), px.channels(), m.values(), m.shape().get(0), m.shape().get(1),
                 m.shape().get(2), a, z);
@@ -135,17 +137,17 @@ public class SaliencyResource {
         try {
             d = Double.parseDouble(text.strip());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Invalid " + name + " '" + text + "'", name + " is a number from " + min + " to " + max);
+            throw new Invalid("Invalid " + name + " '" + text + "'", name + " is a number from " + min + " to " + max);
         }
         if (!(d >= min && d <= max)) {
-            throw ApiException.badRequest("Invalid " + name + " '" + text + "'", name + " is a number from " + min + " to " + max);
+            throw new Invalid("Invalid " + name + " '" + text + "'", name + " is a number from " + min + " to " + max);
         }
         return d;
     }
 
     private String requireMethod(String method) {
         if (method == null || method.isBlank()) {
-            throw ApiException.badRequest("Missing method", "Give ?method=, one of: "
+            throw new Invalid("Missing method", "Give ?method=, one of: "
                     + String.join(", ", methods.all().stream().map(AttributionMethod::name).toList()));
         }
         return method;
@@ -156,7 +158,7 @@ public class SaliencyResource {
         uri.getQueryParameters().forEach((k, values) -> {
             if (!RESERVED.contains(k) && !alsoReserved.contains(k)) {
                 if (values.size() != 1) {
-                    throw ApiException.badRequest("Parameter '" + k + "' given " + values.size() + " times", "Give it once");
+                    throw new Invalid("Parameter '" + k + "' given " + values.size() + " times", "Give it once");
                 }
                 params.put(k, values.get(0));
             }
@@ -166,14 +168,14 @@ public class SaliencyResource {
 
     private ModelVersion model(String modelId) {
         if (modelId == null || modelId.isBlank()) {
-            throw ApiException.badRequest("Missing modelId", "Give ?modelId= of a model version");
+            throw new Invalid("Missing modelId", "Give ?modelId= of a model version");
         }
         long id;
         try {
             id = Long.parseLong(modelId.strip());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Invalid modelId '" + modelId + "'", "modelId is a whole number");
+            throw new Invalid("Invalid modelId '" + modelId + "'", "modelId is a whole number");
         }
-        return models.find(id).orElseThrow(() -> ApiException.notFound("Model " + id));
+        return models.find(id).orElseThrow(() -> NotFound.of("Model " + id));
     }
 }

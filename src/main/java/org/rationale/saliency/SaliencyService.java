@@ -1,5 +1,12 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+import org.rationale.error.Unavailable;
+import org.rationale.model.PreparedInput;
+import org.rationale.error.DomainError;
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +20,6 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
-import org.rationale.web.ApiException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,8 +140,8 @@ public class SaliencyService {
      */
     public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given,
                            boolean curves) {
-        Sample s = datasets.sample(sampleId).orElseThrow(() -> ApiException.notFound("Sample " + sampleId));
-        ModelVersion v = models.version(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        Sample s = datasets.sample(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
+        ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
         MethodParameters params = method.parameters().bind(method.name(), given);
         InputSpec spec = models.spec(v);
@@ -184,14 +190,14 @@ public class SaliencyService {
      */
     public java.util.Optional<SaliencyMap> stored(long sampleId, long modelId, String methodName, String target,
                                                   Map<String, String> given) {
-        Sample s = datasets.sample(sampleId).orElseThrow(() -> ApiException.notFound("Sample " + sampleId));
-        ModelVersion v = models.version(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        Sample s = datasets.sample(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
+        ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
         MethodParameters params = method.parameters().bind(method.name(), given);
         InputSpec spec = models.spec(v);
         String t = target == null || target.isBlank() ? "predicted" : target.strip();
         if (!s.projectId.equals(v.projectId)) {
-            throw ApiException.badRequest("Model of another project",
+            throw new Invalid("Model of another project",
                     "Model " + v.id + " belongs to project " + v.projectId + ", sample " + s.id + " to project " + s.projectId);
         }
         // a read runs the model only when no prediction of the sample is stored
@@ -216,7 +222,7 @@ public class SaliencyService {
      * @return error message by sample id, for the samples that failed
      */
     public Map<Long, String> predictAll(List<Long> sampleIds, long modelId) {
-        ModelVersion v = models.version(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         Map<Long, String> failed = new LinkedHashMap<>();
         predictAll(sampleIds, v, failed);
         return failed;
@@ -241,15 +247,14 @@ public class SaliencyService {
                 failed.put(x.id, "Model of another project: sample " + x.id + " is not in project " + v.projectId);
             }
         }
-        Map<Long, Object> prepared = predictions.inputs(sameProject, v);
+        Map<Long, PreparedInput> prepared = predictions.inputs(sameProject, v);
         for (Sample x : sameProject) {
-            Object in = prepared.get(x.id);
-            if (in instanceof InputBatch b) {
-                inputs.add(b);
+            PreparedInput in = prepared.get(x.id);
+            if (in instanceof PreparedInput.Ready r) {
+                inputs.add(r.batch());
                 ok.add(x);
-            } else {
-                ApiException e = (ApiException) in;
-                failed.put(x.id, e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
+            } else if (in instanceof PreparedInput.Refused r) {
+                failed.put(x.id, r.why().describe());
             }
         }
         List<Prediction> preds = ok.isEmpty() ? List.of() : predictions.predictAll(ok, inputs, v);
@@ -294,7 +299,7 @@ public class SaliencyService {
      * throws, and the caller tries the samples one by one.
      */
     public MapBatch computeMaps(List<Long> sampleIds, long modelId, List<MethodCall> calls, String target) {
-        ModelVersion v = models.version(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         InputSpec spec = models.spec(v);
         MapBatch out = new MapBatch(new LinkedHashMap<>());
         Predicted predicted = predictAll(sampleIds, v, out.failed);
@@ -307,8 +312,8 @@ public class SaliencyService {
                 targets.add(resolveTarget(target, x, predicted.predictions().get(i), spec));
                 ok.add(x);
                 inputs.add(predicted.inputs().get(i));
-            } catch (ApiException e) {
-                out.failed.put(x.id, e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
+            } catch (DomainError e) {
+                out.failed.put(x.id, e.describe());
             }
         }
         if (ok.isEmpty()) {
@@ -349,10 +354,13 @@ public class SaliencyService {
         return out;
     }
 
+    /** How many times a method runs before a map that keeps coming back non-finite is an error. */
+    static final int FINITE_ATTEMPTS = 4;
+
     /**
-     * The method's attributions, computed a second time when the first answer holds a NaN or an
-     * infinity (libtorch on some hosts answers a gradient call wrongly now and then, see
-     * docs/benchmarks.md); a map that is not finite twice is an error, never stored.
+     * The method's attributions, computed again when an answer holds a NaN or an infinity (libtorch on
+     * some hosts answers a gradient call wrongly now and then, see docs/benchmarks.md); a map that is
+     * not finite {@link #FINITE_ATTEMPTS} times is an {@link Unavailable} error, never stored.
      */
     private static Attribution attributeFinite(AttributionMethod method, ExplainableModel model, InputBatch x,
                                                int[] targets, MethodParameters params) {
@@ -360,16 +368,15 @@ public class SaliencyService {
     }
 
     static Attribution finiteOrAgain(String name, java.util.function.Supplier<Attribution> compute) {
-        Attribution a = compute.get();
-        if (finite(a.values())) {
-            return a;
+        for (int attempt = 1; attempt <= FINITE_ATTEMPTS; attempt++) {
+            Attribution a = compute.get();
+            if (finite(a.values())) {
+                return a;
+            }
+            LOG.warnf("%s returned non-finite attributions (attempt %d of %d)", name, attempt, FINITE_ATTEMPTS);
         }
-        LOG.warnf("%s returned non-finite attributions; computing them again", name);
-        a = compute.get();
-        if (!finite(a.values())) {
-            throw new IllegalStateException(name + " returned non-finite attributions twice");
-        }
-        return a;
+        throw new Unavailable("The engine returned an invalid map", name + " returned NaN or infinite attributions "
+                + FINITE_ATTEMPTS + " times; nothing was stored. Try again");
     }
 
     private static boolean finite(float[] values) {
@@ -509,11 +516,11 @@ public class SaliencyService {
             try {
                 out = Integer.parseInt(t);
             } catch (NumberFormatException e) {
-                throw ApiException.badRequest("Invalid target '" + target + "'", "Use predicted, label or a class index");
+                throw new Invalid("Invalid target '" + target + "'", "Use predicted, label or a class index");
             }
         }
         if (out < 0 || out >= classes) {
-            throw ApiException.badRequest("Invalid target " + out, "The model has classes 0 to " + (classes - 1));
+            throw new Invalid("Invalid target " + out, "The model has classes 0 to " + (classes - 1));
         }
         return out;
     }

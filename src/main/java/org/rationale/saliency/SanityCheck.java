@@ -1,5 +1,8 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.RandomizableModel;
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package org.rationale.saliency;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -17,7 +19,6 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.model.ModelService;
-import org.rationale.web.ApiException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,12 +50,12 @@ public class SanityResource {
                     + "mean Spearman similarity above the threshold.")
     public Object check(@PathParam("id") long id, @QueryParam("method") String method, @Context UriInfo uri) {
         access.requireModel(id);
-        models.find(id).orElseThrow(() -> ApiException.notFound("Model " + id));
+        models.find(id).orElseThrow(() -> NotFound.of("Model " + id));
         if (method == null || method.isBlank()) {
             List<SanityCheck.Result> all = sanity.stored(id);
             return all;
         }
-        return sanity.stored(id, method, params(uri)).orElseThrow(() -> new ApiException(404, "No stored sanity check",
+        return sanity.stored(id, method, params(uri)).orElseThrow(() -> new NotFound("No stored sanity check",
                 "No check of " + method + " with these parameters is stored for model " + id + ": POST /api/models/"
                         + id + "/sanity?method=" + method + " (with the same parameters) runs and stores it"));
     }
@@ -65,9 +66,9 @@ public class SanityResource {
                     + "perturbation ones; a check already stored is answered as it is.")
     public SanityCheck.Result run(@PathParam("id") long id, @QueryParam("method") String method, @Context UriInfo uri) {
         access.requireModel(id);
-        models.find(id).orElseThrow(() -> ApiException.notFound("Model " + id));
+        models.find(id).orElseThrow(() -> NotFound.of("Model " + id));
         if (method == null || method.isBlank()) {
-            throw ApiException.badRequest("Missing method", "Give ?method= of the check to run");
+            throw new Invalid("Missing method", "Give ?method= of the check to run");
         }
         return sanity.check(id, method, params(uri));
     }

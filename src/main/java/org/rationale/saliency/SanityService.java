@@ -1,5 +1,9 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.UnsupportedMethodException;
+import org.rationale.explain.InputBatch;
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +16,6 @@ import org.rationale.model.BlockModel;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.PredictionService;
-import org.rationale.web.ApiException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +56,7 @@ public class SanityService {
      * ones) outside any transaction, then stored.
      */
     public SanityCheck.Result check(long modelId, String methodName, Map<String, String> given) {
-        ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        ModelVersion v = models.find(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
         MethodParameters params = method.parameters().bind(method.name(), given);
         SanityCheck.Result earlier = self.stored(v.id, method.name(), params.canonical());
@@ -65,7 +68,7 @@ public class SanityService {
             samples = datasets.samples(v.projectId, Split.TRAIN, null, 0, DEFAULT_SAMPLES).items();
         }
         if (samples.isEmpty()) {
-            throw ApiException.badRequest("No samples to check on", "The model's project has no test or train samples");
+            throw new Invalid("No samples to check on", "The model's project has no test or train samples");
         }
         List<float[]> inputs = new ArrayList<>();
         int[] targets = new int[samples.size()];
@@ -91,7 +94,7 @@ public class SanityService {
 
     /** The stored check of a method with these parameters, without running anything. */
     public java.util.Optional<SanityCheck.Result> stored(long modelId, String methodName, Map<String, String> given) {
-        ModelVersion v = models.find(modelId).orElseThrow(() -> ApiException.notFound("Model " + modelId));
+        ModelVersion v = models.find(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
         MethodParameters params = method.parameters().bind(method.name(), given);
         return java.util.Optional.ofNullable(self.stored(v.id, method.name(), params.canonical()));

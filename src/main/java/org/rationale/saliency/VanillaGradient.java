@@ -1,5 +1,8 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+
 /** The gradient of the target logit with respect to the input (Simonyan et al. 2014), signed. */
 public final class VanillaGradient implements AttributionMethod {
 

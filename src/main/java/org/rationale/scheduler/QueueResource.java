@@ -1,5 +1,6 @@
 package org.rationale.scheduler;
 
+import org.rationale.error.Invalid;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -16,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.model.ModelService;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
-import org.rationale.web.ApiException;
 
 import java.util.Comparator;
 import java.util.List;
@@ -99,7 +99,7 @@ public class QueueResource {
     public SchedulerService.Settings configure(@PathParam("projectId") long projectId, SettingsChange body) {
         access.requireProject(projectId);
         if (body == null) {
-            throw ApiException.badRequest("Missing body", "Send {strategy, disagreement, uncertainty, redFlag, diversity, method, pool}");
+            throw new Invalid("Missing body", "Send {strategy, disagreement, uncertainty, redFlag, diversity, method, pool}");
         }
         Weights w = body.disagreement() == null && body.uncertainty() == null && body.redFlag() == null
                 && body.diversity() == null ? null : Weights.of(body.disagreement(), body.uncertainty(), body.redFlag(),
@@ -110,13 +110,13 @@ public class QueueResource {
     private long model(long projectId, Long modelId) {
         if (modelId != null) {
             if (access.requireModel(modelId) != projectId) {
-                throw ApiException.badRequest("Model of another project", "Model " + modelId + " is not a model of project "
+                throw new Invalid("Model of another project", "Model " + modelId + " is not a model of project "
                         + projectId);
             }
             return modelId;
         }
         return models.list(projectId).stream().max(Comparator.comparing(m -> m.id))
-                .orElseThrow(() -> ApiException.badRequest("No model yet", "The queue ranks samples for a model version; "
+                .orElseThrow(() -> new Invalid("No model yet", "The queue ranks samples for a model version; "
                         + "the project has none")).id;
     }
 }

@@ -1,5 +1,6 @@
 package org.rationale.scheduler;
 
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -14,7 +15,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
-import org.rationale.web.ApiException;
 
 import java.util.List;
 
@@ -45,7 +45,7 @@ public class RoundResource {
     @Operation(summary = "One round")
     public RoundService.Round get(@PathParam("projectId") long projectId, @PathParam("number") int number) {
         access.requireProject(projectId);
-        return rounds.find(projectId, number).orElseThrow(() -> ApiException.notFound("Round " + number));
+        return rounds.find(projectId, number).orElseThrow(() -> NotFound.of("Round " + number));
     }
 
     @POST

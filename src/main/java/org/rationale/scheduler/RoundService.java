@@ -1,5 +1,8 @@
 package org.rationale.scheduler;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.Conflict;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -11,7 +14,6 @@ import org.rationale.model.ModelVersion;
 import org.rationale.model.TrainingRequest;
 import org.rationale.model.TrainingService;
 import org.rationale.security.Caller;
-import org.rationale.web.ApiException;
 import org.rationale.worker.JobService;
 import org.rationale.worker.SaliencyJobRequest;
 
@@ -76,30 +78,30 @@ public class RoundService {
                 .setParameter(1, projectId).getSingleResult();
         Optional<Round> open = open(projectId);
         if (open.isPresent()) {
-            throw new ApiException(409, "Round " + open.get().number() + " is still " + open.get().state(),
+            throw new Conflict("Round " + open.get().number() + " is still " + open.get().state(),
                     "Finish it (retrain after the reviews) before starting another");
         }
         Strategy strategy = r.strategy() == null ? scheduler.settings(projectId).strategy() : Strategy.parse(r.strategy());
         int batch = r.batchSize() == null ? 20 : r.batchSize();
         if (batch < 1 || batch > 1000) {
-            throw ApiException.badRequest("Invalid batchSize " + batch, "A round reviews 1 to 1,000 samples");
+            throw new Invalid("Invalid batchSize " + batch, "A round reviews 1 to 1,000 samples");
         }
         Feedback.Mode feedback = r.feedback() == null ? Feedback.Mode.RRR : Feedback.Mode.parse(r.feedback());
         double lambda = r.lambda() == null ? 1000 : r.lambda();
         if (!(lambda >= 0 && lambda <= 1e7)) {
-            throw ApiException.badRequest("Invalid lambda " + lambda, "lambda must be between 0 and 10,000,000");
+            throw new Invalid("Invalid lambda " + lambda, "lambda must be between 0 and 10,000,000");
         }
         int epochs = r.epochs() == null ? 2 : r.epochs();
         if (epochs < 1 || epochs > 20) {
-            throw ApiException.badRequest("Invalid epochs " + epochs, "A round retrains for 1 to 20 epochs");
+            throw new Invalid("Invalid epochs " + epochs, "A round retrains for 1 to 20 epochs");
         }
         ModelVersion model = r.modelId() != null
                 ? models.find(r.modelId()).filter(m -> m.projectId == projectId)
-                        .orElseThrow(() -> ApiException.badRequest("Unknown model " + r.modelId(), "Not a model of project " + projectId))
+                        .orElseThrow(() -> new Invalid("Unknown model " + r.modelId(), "Not a model of project " + projectId))
                 : models.list(projectId).stream().max(java.util.Comparator.comparing(m -> m.id))
-                        .orElseThrow(() -> ApiException.badRequest("No model yet", "Train or upload a model before a round"));
+                        .orElseThrow(() -> new Invalid("No model yet", "Train or upload a model before a round"));
         if (scheduler.pool(projectId).isEmpty()) {
-            throw ApiException.badRequest("Nothing to review", "The project has no training samples");
+            throw new Invalid("Nothing to review", "The project has no training samples");
         }
         int number = ((Number) em.createNativeQuery("select coalesce(max(number), 0) + 1 from rounds where project_id = ?1")
                 .setParameter(1, projectId).getSingleResult()).intValue();
@@ -127,9 +129,9 @@ public class RoundService {
     public Round retrain(long projectId, int number, Caller caller) {
         em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended('rounds:' || ?1, 0))")
                 .setParameter(1, projectId).getSingleResult();
-        Round round = find(projectId, number).orElseThrow(() -> ApiException.notFound("Round " + number));
+        Round round = find(projectId, number).orElseThrow(() -> NotFound.of("Round " + number));
         if (!round.state().equals("reviewing")) {
-            throw new ApiException(409, "Round " + number + " is " + round.state(),
+            throw new Conflict("Round " + number + " is " + round.state(),
                     "Only a round whose samples are being reviewed can be retrained");
         }
         ModelVersion model = models.find(round.modelId()).orElseThrow();

@@ -1,5 +1,8 @@
 package org.rationale.scheduler;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.Conflict;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +11,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.rationale.saliency.AttributionMethods;
 import org.rationale.saliency.MapEncoding;
-import org.rationale.web.ApiException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,7 +62,7 @@ public class SchedulerService {
         List<Object[]> rows = em.createNativeQuery("select queue_strategy, queue_weights, queue_method, queue_pool "
                 + "from projects where id = ?1").setParameter(1, projectId).getResultList();
         if (rows.isEmpty()) {
-            throw ApiException.notFound("Project " + projectId);
+            throw NotFound.of("Project " + projectId);
         }
         Object[] r = rows.get(0);
         return new Settings(Strategy.parse((String) r[0]), weights((String) r[1]), (String) r[2], ((Number) r[3]).intValue());
@@ -75,7 +77,7 @@ public class SchedulerService {
         String m = method == null ? now.method() : methods.get(method).name();
         int p = pool == null ? now.pool() : pool;
         if (p < 10 || p > 1_000_000) {
-            throw ApiException.badRequest("Invalid pool " + p, "The candidate pool holds 10 to 1,000,000 samples");
+            throw new Invalid("Invalid pool " + p, "The candidate pool holds 10 to 1,000,000 samples");
         }
         em.createNativeQuery("update projects set queue_strategy = ?2, queue_weights = ?3, queue_method = ?4, "
                         + "queue_pool = ?5 where id = ?1").setParameter(1, projectId).setParameter(2, s.value())
@@ -103,7 +105,7 @@ public class SchedulerService {
     @Transactional
     public List<QueueEntry> rerank(long projectId, long modelId, Strategy strategy, Weights weights, int batch, int limit) {
         if (batch < 1 || batch > 1000) {
-            throw ApiException.badRequest("Invalid batchSize " + batch, "Between 1 and 1,000");
+            throw new Invalid("Invalid batchSize " + batch, "Between 1 and 1,000");
         }
         checkLimit(limit);
         Settings settings = settings(projectId);
@@ -160,7 +162,7 @@ public class SchedulerService {
                 .setParameter(1, projectId).setParameter(2, modelId).setParameter(3, strategy.value())
                 .setParameter(4, limit).getResultList();
         if (rows.isEmpty()) {
-            throw new ApiException(409, "No ranking yet", "The " + strategy.value() + " queue of model " + modelId
+            throw new Conflict("No ranking yet", "The " + strategy.value() + " queue of model " + modelId
                     + " has not been ranked: POST /api/projects/" + projectId + "/queue/rerank with {\"strategy\": \""
                     + strategy.value() + "\", \"modelId\": " + modelId + "} (or start a round) ranks it");
         }
@@ -215,7 +217,7 @@ public class SchedulerService {
     ScoreTable table(long projectId, long modelId, String method) {
         List<Long> pool = pool(projectId);
         if (pool.isEmpty()) {
-            throw ApiException.badRequest("Nothing to rank", "Project " + projectId + " has no training samples");
+            throw new Invalid("Nothing to rank", "Project " + projectId + " has no training samples");
         }
         String ids = org.rationale.database.PgArray.ofLongs(pool);
         Map<Long, float[]> probabilities = new HashMap<>();
@@ -321,7 +323,7 @@ public class SchedulerService {
 
     private static void checkLimit(int limit) {
         if (limit < 1 || limit > STORED) {
-            throw ApiException.badRequest("Invalid limit " + limit, "Between 1 and " + STORED);
+            throw new Invalid("Invalid limit " + limit, "Between 1 and " + STORED);
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.rationale.scheduler;
 
-import org.rationale.web.ApiException;
 
+import org.rationale.error.Invalid;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -30,7 +30,7 @@ public enum Strategy {
         try {
             return valueOf(s.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("Unknown strategy '" + s + "'", "Use one of "
+            throw new Invalid("Unknown strategy '" + s + "'", "Use one of "
                     + Arrays.stream(values()).map(Strategy::value).toList());
         }
     }

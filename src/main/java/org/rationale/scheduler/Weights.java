@@ -1,6 +1,7 @@
 package org.rationale.scheduler;
 
-import org.rationale.web.ApiException;
+import org.rationale.error.Invalid;
+
 
 /**
  * Weights of the hybrid score (disagreement, uncertainty, red flag) and how strongly a batch is
@@ -16,11 +17,11 @@ public record Weights(double disagreement, double uncertainty, double redFlag, d
                 or(redFlag, DEFAULT.redFlag), or(diversity, DEFAULT.diversity));
         for (double v : new double[] {w.disagreement, w.uncertainty, w.redFlag, w.diversity}) {
             if (!(v >= 0 && v <= 100)) {
-                throw ApiException.badRequest("Invalid weight " + v, "Weights must be between 0 and 100");
+                throw new Invalid("Invalid weight " + v, "Weights must be between 0 and 100");
             }
         }
         if (w.disagreement + w.uncertainty + w.redFlag <= 0) {
-            throw ApiException.badRequest("All weights are zero", "Give disagreement, uncertainty or redFlag a weight");
+            throw new Invalid("All weights are zero", "Give disagreement, uncertainty or redFlag a weight");
         }
         return w;
     }

@@ -1,12 +1,14 @@
 package org.rationale.security;
 
+import org.rationale.error.NotFound;
+import org.rationale.error.Forbidden;
+import org.rationale.error.NotLoggedIn;
 import io.quarkus.arc.Arc;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.rationale.web.ApiException;
 
 import java.util.List;
 import java.util.Optional;
@@ -51,14 +53,14 @@ public class Access {
 
     /** The caller; 401 when nobody is logged in. */
     public Caller caller() {
-        return current().orElseThrow(() -> new ApiException(401, "Not logged in", "Log in (HTTP Basic for the API)"));
+        return current().orElseThrow(() -> new NotLoggedIn("Not logged in", "Log in (HTTP Basic for the API)"));
     }
 
     /** 403 unless the caller has one of the roles. */
     public Caller requireRole(String... roles) {
         Caller c = caller();
         if (!c.hasAnyRole(roles)) {
-            throw new ApiException(403, "Not allowed", "This needs the role " + String.join(" or ", roles)
+            throw new Forbidden("Not allowed", "This needs the role " + String.join(" or ", roles)
                     + "; '" + c.username() + "' is " + c.role());
         }
         return c;
@@ -73,7 +75,7 @@ public class Access {
     /** 403 unless the caller sees the project (404 when it does not exist is left to the service). */
     public void requireProject(long projectId) {
         if (!sees(projectId)) {
-            throw new ApiException(403, "Not a member", "'" + caller().username() + "' is not a member of project "
+            throw new Forbidden("Not a member", "'" + caller().username() + "' is not a member of project "
                     + projectId);
         }
     }
@@ -106,7 +108,7 @@ public class Access {
     private long require(String table, long id, String what) {
         Long project = projectOf(table, id);
         if (project == null) {
-            throw ApiException.notFound(what + " " + id);
+            throw NotFound.of(what + " " + id);
         }
         requireProject(project);
         return project;

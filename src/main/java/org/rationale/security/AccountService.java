@@ -1,11 +1,13 @@
 package org.rationale.security;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.Conflict;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.rationale.web.ApiException;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -65,13 +67,13 @@ public class AccountService {
         String name = username == null ? "" : username.strip();
         if (!USERNAME.matcher(name).matches()) {
             String shown = name.length() > 40 ? "of " + name.length() + " characters" : "'" + name + "'";
-            throw ApiException.badRequest("Invalid username " + shown,
+            throw new Invalid("Invalid username " + shown,
                     "2 to 40 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         String r = requireRole(role);
         checkPassword(password);
         if (UserAccount.count("username", name) > 0) {
-            throw new ApiException(409, "Username taken", "A user named '" + name + "' exists");
+            throw new Conflict("Username taken", "A user named '" + name + "' exists");
         }
         UserAccount u = new UserAccount();
         u.username = name;
@@ -94,7 +96,7 @@ public class AccountService {
         String r = role == null ? u.role : requireRole(role);
         boolean e = enabled == null ? u.enabled : enabled;
         if (u.role.equals(Role.ADMIN) && u.enabled && !(r.equals(Role.ADMIN) && e) && enabledAdmins() <= 1) {
-            throw new ApiException(409, "Last admin", "'" + u.username + "' is the only enabled admin; make another admin first");
+            throw new Conflict("Last admin", "'" + u.username + "' is the only enabled admin; make another admin first");
         }
         var before = org.rationale.audit.AuditLog.details("previousRole", u.role, "previousEnabled", u.enabled,
                 "previousDisplayName", u.displayName);
@@ -157,7 +159,7 @@ public class AccountService {
     public void addMember(long projectId, long userId) {
         UserAccount u = require(userId);
         if (em.createNativeQuery("select 1 from projects where id = ?1").setParameter(1, projectId).getResultList().isEmpty()) {
-            throw ApiException.notFound("Project " + projectId);
+            throw NotFound.of("Project " + projectId);
         }
         int added = em.createNativeQuery("insert into project_members (project_id, user_id) values (?1, ?2) "
                 + "on conflict do nothing").setParameter(1, projectId).setParameter(2, userId).executeUpdate();
@@ -235,23 +237,23 @@ public class AccountService {
     }
 
     private UserAccount require(long id) {
-        return UserAccount.<UserAccount>findByIdOptional(id).orElseThrow(() -> ApiException.notFound("User " + id));
+        return UserAccount.<UserAccount>findByIdOptional(id).orElseThrow(() -> NotFound.of("User " + id));
     }
 
     private static String requireRole(String role) {
         String r = Role.parse(role);
         if (r == null) {
-            throw ApiException.badRequest("Invalid role '" + role + "'", "Roles: " + String.join(", ", Role.ALL));
+            throw new Invalid("Invalid role '" + role + "'", "Roles: " + String.join(", ", Role.ALL));
         }
         return r;
     }
 
     private static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD) {
-            throw ApiException.badRequest("Password too short", "Use at least " + MIN_PASSWORD + " characters");
+            throw new Invalid("Password too short", "Use at least " + MIN_PASSWORD + " characters");
         }
         if (password.length() > 72) {
-            throw ApiException.badRequest("Password too long", "bcrypt uses at most 72 characters");
+            throw new Invalid("Password too long", "bcrypt uses at most 72 characters");
         }
     }
 

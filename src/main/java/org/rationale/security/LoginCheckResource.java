@@ -1,5 +1,6 @@
 package org.rationale.security;
 
+import org.rationale.error.Invalid;
 import io.quarkus.security.AuthenticationFailedException;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.PermitAll;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.rationale.web.ApiError;
-import org.rationale.web.ApiException;
 
 /**
  * Lets the login page check a password before it posts the form to Quarkus's form authentication:
@@ -44,7 +44,7 @@ public class LoginCheckResource {
                 throw new AuthenticationFailedException("missing");
             }
             CredentialLimitFilter.refusal(body.username(), body.password()).ifPresent(r -> {
-                throw ApiException.badRequest(r.error(), r.detail());
+                throw new Invalid(r.error(), r.detail());
             });
             identities.check(body.username(), body.password(), AccountIdentityProvider.clientAddress(request));
             return Response.noContent().build();

@@ -1,5 +1,6 @@
 package org.rationale.security;
 
+import org.rationale.database.Owns;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.http.Cookie;
@@ -30,6 +31,7 @@ import java.util.Optional;
  * {@code rationale.login.session-lifetime}.
  */
 @ApplicationScoped
+@Owns("login_sessions")
 public class LoginSessions {
 
     /** Name of the cookie that carries the token. */

@@ -1,5 +1,7 @@
 package org.rationale.security;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -13,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.rationale.web.ApiException;
 
 import java.util.List;
 
@@ -55,7 +56,7 @@ public class MemberResource {
     @Operation(summary = "Add a member: {userId}")
     public List<AccountService.Account> add(@PathParam("projectId") long projectId, NewMember body) {
         if (body == null || body.userId() == null) {
-            throw ApiException.badRequest("Missing userId", "Send {\"userId\": …}");
+            throw new Invalid("Missing userId", "Send {\"userId\": …}");
         }
         accounts.addMember(projectId, body.userId());
         return accounts.members(projectId);
@@ -67,7 +68,7 @@ public class MemberResource {
     @Operation(summary = "Remove a member")
     public Response remove(@PathParam("projectId") long projectId, @PathParam("userId") long userId) {
         if (!accounts.removeMember(projectId, userId)) {
-            throw ApiException.notFound("Membership of user " + userId + " in project " + projectId);
+            throw NotFound.of("Membership of user " + userId + " in project " + projectId);
         }
         return Response.noContent().build();
     }

@@ -1,5 +1,7 @@
 package org.rationale.security;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -13,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.rationale.web.ApiException;
 
 import java.net.URI;
 import java.util.List;
@@ -54,7 +55,7 @@ public class UserResource {
     @Operation(summary = "Create a user: {username, displayName, password (10+ characters), role (admin, engineer, expert, auditor)}")
     public Response create(NewUser body) {
         if (body == null) {
-            throw ApiException.badRequest("Missing body", "Send {username, displayName, password, role}");
+            throw new Invalid("Missing body", "Send {username, displayName, password, role}");
         }
         var a = accounts.create(body.username(), body.displayName(), body.password(), body.role());
         return Response.created(URI.create("/api/users/" + a.id())).entity(a).build();
@@ -63,7 +64,7 @@ public class UserResource {
     @GET
     @Path("/{id}")
     public AccountService.Account get(@PathParam("id") long id) {
-        return accounts.find(id).orElseThrow(() -> ApiException.notFound("User " + id));
+        return accounts.find(id).orElseThrow(() -> NotFound.of("User " + id));
     }
 
     @PATCH
@@ -72,7 +73,7 @@ public class UserResource {
     @Operation(summary = "Change a user's role, enabled flag or display name (the last enabled admin stays an admin)")
     public AccountService.Account update(@PathParam("id") long id, UserChange body) {
         if (body == null) {
-            throw ApiException.badRequest("Missing body", "Send {role, enabled, displayName}");
+            throw new Invalid("Missing body", "Send {role, enabled, displayName}");
         }
         return accounts.update(id, body.role(), body.enabled(), body.displayName());
     }

@@ -1,5 +1,6 @@
 package org.rationale.ui;
 
+import org.rationale.error.DomainError;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
@@ -38,7 +39,6 @@ import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.saliency.AttributionMethod;
 import org.rationale.saliency.AttributionMethods;
-import org.rationale.web.ApiException;
 import org.rationale.worker.JobService;
 import org.rationale.worker.SaliencyJobRequest;
 
@@ -149,7 +149,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
             Button cancel = new Button("Cancel", e -> {
                 try {
                     jobs.cancel(j.id());
-                } catch (ApiException ex) {
+                } catch (DomainError ex) {
                     Notification.show(ex.getMessage()).addThemeVariants(NotificationVariant.LUMO_ERROR);
                 }
                 refresh();
@@ -214,8 +214,8 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
                         Map.of("projectId", project.getValue().id, "split", split.getValue()), target.getValue(), 0));
                 Notification.show("Job " + id + " queued").addThemeVariants(NotificationVariant.LUMO_SUCCESS);
                 refresh();
-            } catch (ApiException ex) {
-                Notification.show(ex.getMessage() + (ex.detail() == null ? "" : ": " + ex.detail()), 6000,
+            } catch (DomainError ex) {
+                Notification.show(ex.describe(), 6000,
                         Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_ERROR);
             }
         });

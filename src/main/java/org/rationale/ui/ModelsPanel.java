@@ -1,5 +1,6 @@
 package org.rationale.ui;
 
+import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
@@ -12,7 +13,6 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.saliency.SanityCheck;
 import org.rationale.saliency.SanityService;
-import org.rationale.web.ApiException;
 
 import java.util.List;
 import java.util.Locale;
@@ -90,8 +90,8 @@ public class ModelsPanel extends Div {
                             + (summary.notRun().isEmpty() ? "" : "; not applicable: " + String.join(", ", summary.notRun().keySet())),
                     5000, Notification.Position.BOTTOM_START)
                     .addThemeVariants(summary.flagged() == 0 ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_WARNING);
-        } catch (ApiException e) {
-            Notification.show(e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()), 6000,
+        } catch (DomainError e) {
+            Notification.show(e.describe(), 6000,
                     Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
     }

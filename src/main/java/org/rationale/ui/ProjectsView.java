@@ -1,5 +1,6 @@
 package org.rationale.ui;
 
+import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -32,7 +33,6 @@ import org.rationale.model.ModelService;
 import org.rationale.project.Project;
 import org.rationale.saliency.SanityService;
 import org.rationale.project.ProjectService;
-import org.rationale.web.ApiException;
 
 import java.text.NumberFormat;
 import java.util.List;
@@ -211,7 +211,7 @@ public class ProjectsView extends VerticalLayout {
                 refresh();
                 Notification.show("Project created", 3000, Notification.Position.BOTTOM_START)
                         .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-            } catch (ApiException ex) {
+            } catch (DomainError ex) {
                 name.setInvalid(true);
                 name.setErrorMessage(ex.getMessage());
             }

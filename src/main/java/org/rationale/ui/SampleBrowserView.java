@@ -1,5 +1,6 @@
 package org.rationale.ui;
 
+import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -34,7 +35,6 @@ import org.rationale.saliency.AttributionMethod;
 import org.rationale.saliency.AttributionMethods;
 import org.rationale.saliency.SaliencyMap;
 import org.rationale.saliency.SaliencyService;
-import org.rationale.web.ApiException;
 import org.rationale.project.ProjectService;
 
 import java.text.NumberFormat;
@@ -289,9 +289,9 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
                 problem.setText(m.metrics().containsKey("deletionAuc") ? String.format(java.util.Locale.US,
                         "Deletion AUC %.3f · insertion AUC %.3f", m.metrics().get("deletionAuc"),
                         m.metrics().get("insertionAuc")) : "");
-            } catch (ApiException e) {
+            } catch (DomainError e) {
                 overlay.setVisible(false);
-                problem.setText(e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()));
+                problem.setText(e.describe());
             }
         };
         model.addValueChangeListener(e -> update.run());

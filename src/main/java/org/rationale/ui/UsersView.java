@@ -1,5 +1,6 @@
 package org.rationale.ui;
 
+import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -25,7 +26,6 @@ import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.security.AccountService;
 import org.rationale.security.Role;
-import org.rationale.web.ApiException;
 
 import java.util.HashSet;
 import java.util.List;
@@ -153,8 +153,8 @@ public class UsersView extends VerticalLayout {
                 refresh();
                 Notification.show(creating ? "Created " + username.getValue() : "Saved " + username.getValue())
                         .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-            } catch (ApiException ex) {
-                Notification n = Notification.show(ex.getMessage() + (ex.detail() == null ? "" : ": " + ex.detail()),
+            } catch (DomainError ex) {
+                Notification n = Notification.show(ex.describe(),
                         6000, Notification.Position.MIDDLE);
                 n.addThemeVariants(NotificationVariant.LUMO_ERROR);
             }

@@ -1,5 +1,7 @@
 package org.rationale.web;
 
+import org.rationale.error.DomainError;
+import org.rationale.error.Invalid;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -19,11 +21,25 @@ public class ApiExceptionMapper {
     private static final Logger LOG = Logger.getLogger(ApiExceptionMapper.class);
 
     @ServerExceptionMapper
-    public Response api(ApiException e) {
-        if (e.status() == 401) {
+    public Response api(DomainError e) {
+        if (e.kind() == DomainError.Kind.NOT_LOGGED_IN) {
             return unauthorized(e, null);
         }
-        return respond(e.status(), e.getMessage(), e.detail());
+        return respond(status(e.kind()), e.getMessage(), e.detail());
+    }
+
+    /** The one place where a domain error becomes an HTTP status. */
+    static int status(DomainError.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case NOT_LOGGED_IN -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case UNPROCESSABLE -> 422;
+            case UNAVAILABLE -> 503;
+        };
     }
 
     /**
@@ -81,7 +97,7 @@ public class ApiExceptionMapper {
         if (e instanceof ControlCharacterException c) {
             return api(c.refusal());
         }
-        if (e.getCause() instanceof ApiException api) {
+        if (e.getCause() instanceof DomainError api) {
             return api(api);
         }
         String field = e.getPath().stream()

@@ -1,5 +1,6 @@
 package org.rationale.web;
 
+import org.rationale.error.DomainError;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,7 @@ public class BasicUsernameFilter {
             String auth = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
             if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
                 String username = username(auth.substring(6).strip());
-                ApiException refusal = username == null ? null
+                DomainError refusal = username == null ? null
                         : ControlCharacters.refusal("the", "username", username, false);
                 if (refusal != null) {
                     rc.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -1,5 +1,7 @@
 package org.rationale.web;
 
+import org.rationale.error.DomainError;
+import org.rationale.error.Invalid;
 import java.util.Locale;
 import java.util.Set;
 
@@ -36,7 +38,7 @@ public final class ControlCharacters {
     }
 
     /** A 400 naming the field (a JSON property, a form field or a parameter) and the character, or null when clean. */
-    public static ApiException refusal(String kind, String field, String value, boolean freeText) {
+    public static DomainError refusal(String kind, String field, String value, boolean freeText) {
         int at = firstRefused(value, freeText);
         if (at < 0) {
             return null;
@@ -44,9 +46,9 @@ public final class ControlCharacters {
         return refused(kind, field, value.charAt(at), at, freeText);
     }
 
-    static ApiException refused(String kind, String field, char c, int at, boolean freeText) {
+    static DomainError refused(String kind, String field, char c, int at, boolean freeText) {
         String name = field == null || field.isEmpty() ? kind : kind + " '" + printable(field) + "'";
-        return ApiException.badRequest("Control character in " + name,
+        return new Invalid("Control character in " + name,
                 String.format(Locale.ROOT, "U+%04X at position %d; ", (int) c, at)
                         + (freeText ? "free text may hold tab and line breaks but no other control characters"
                         : "names, parameters and paths may hold no control characters"));

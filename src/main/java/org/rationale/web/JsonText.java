@@ -1,5 +1,6 @@
 package org.rationale.web;
 
+import org.rationale.error.DomainError;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -46,7 +47,7 @@ public class JsonText implements ObjectMapperCustomizer {
         public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             String s = super.deserialize(p, ctxt);
             String field = field(p);
-            ApiException refusal = ControlCharacters.refusal("field", field, s, ControlCharacters.freeText(field));
+            DomainError refusal = ControlCharacters.refusal("field", field, s, ControlCharacters.freeText(field));
             if (refusal != null) {
                 throw new ControlCharacterException(p, refusal);
             }
@@ -58,7 +59,7 @@ public class JsonText implements ObjectMapperCustomizer {
 
         @Override
         public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
-            ApiException refusal = ControlCharacters.refusal("a field name", null, key, false);
+            DomainError refusal = ControlCharacters.refusal("a field name", null, key, false);
             if (refusal != null) {
                 throw new ControlCharacterException(ctxt.getParser(), refusal);
             }

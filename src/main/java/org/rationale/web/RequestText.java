@@ -1,5 +1,6 @@
 package org.rationale.web;
 
+import org.rationale.error.DomainError;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -34,7 +35,7 @@ public class RequestText {
     }
 
     private static void refuse(String kind, String field, String value, boolean freeText) {
-        ApiException e = ControlCharacters.refusal(kind, field, value, freeText);
+        DomainError e = ControlCharacters.refusal(kind, field, value, freeText);
         if (e != null) {
             throw e;
         }

@@ -1,5 +1,7 @@
 package org.rationale.web;
 
+import org.rationale.error.DomainError;
+import org.rationale.error.NotFound;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -50,7 +52,7 @@ public class UnknownApiPathResource {
         throw unknown(path);
     }
 
-    private static ApiException unknown(String path) {
-        return new ApiException(404, "No such API endpoint: /api/" + path, "See /q/openapi for the API");
+    private static DomainError unknown(String path) {
+        return new NotFound("No such API endpoint: /api/" + path, "See /q/openapi for the API");
     }
 }

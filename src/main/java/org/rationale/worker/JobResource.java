@@ -1,5 +1,6 @@
 package org.rationale.worker;
 
+import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.rationale.web.ApiException;
 
 import java.net.URI;
 import java.util.Map;
@@ -59,7 +59,7 @@ public class JobResource {
             + "rate, ETA, failed items with their errors")
     public JobService.JobView job(@PathParam("id") long id) {
         access.requireJob(id);
-        return jobs.job(id).orElseThrow(() -> ApiException.notFound("Job " + id));
+        return jobs.job(id).orElseThrow(() -> NotFound.of("Job " + id));
     }
 
     @POST

@@ -1,5 +1,8 @@
 package org.rationale.worker;
 
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.Conflict;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +15,6 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.saliency.AttributionMethod;
 import org.rationale.saliency.AttributionMethods;
-import org.rationale.web.ApiException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,26 +62,26 @@ public class JobService {
     @Transactional
     public long submit(SaliencyJobRequest r) {
         if (r == null) {
-            throw ApiException.badRequest("Missing body", "Send {type, modelId, methods, samples, target}");
+            throw new Invalid("Missing body", "Send {type, modelId, methods, samples, target}");
         }
         if ("train".equals(r.type())) {
-            throw ApiException.badRequest("Training starts elsewhere", "POST the training request to "
+            throw new Invalid("Training starts elsewhere", "POST the training request to "
                     + "/api/projects/{id}/trainings; it runs as a job of type train");
         }
         if (!"saliency".equals(r.type()) && !"predict".equals(r.type())) {
-            throw ApiException.badRequest("Unknown job type '" + r.type() + "'", "Jobs of type saliency or predict can "
+            throw new Invalid("Unknown job type '" + r.type() + "'", "Jobs of type saliency or predict can "
                     + "be submitted here");
         }
         boolean saliency = "saliency".equals(r.type());
         if (r.modelId() == null) {
-            throw ApiException.badRequest("Missing modelId", "Name the model version whose maps to compute");
+            throw new Invalid("Missing modelId", "Name the model version whose maps to compute");
         }
-        ModelVersion v = models.find(r.modelId()).orElseThrow(() -> ApiException.notFound("Model " + r.modelId()));
+        ModelVersion v = models.find(r.modelId()).orElseThrow(() -> NotFound.of("Model " + r.modelId()));
         if (saliency && (r.methods() == null || r.methods().isEmpty())) {
-            throw ApiException.badRequest("Missing methods", "Give at least one {name, params}");
+            throw new Invalid("Missing methods", "Give at least one {name, params}");
         }
         if (!saliency && r.methods() != null && !r.methods().isEmpty()) {
-            throw ApiException.badRequest("Methods in a predict job", "A predict job computes predictions only; "
+            throw new Invalid("Methods in a predict job", "A predict job computes predictions only; "
                     + "submit a saliency job for maps");
         }
         List<Map<String, Object>> canonical = new ArrayList<>();
@@ -90,7 +92,7 @@ public class JobService {
         }
         String target = r.target() == null || r.target().isBlank() ? "predicted" : r.target().strip();
         if (!target.equals("predicted") && !target.equals("label") && !target.matches("\\d{1,6}")) {
-            throw ApiException.badRequest("Invalid target '" + r.target() + "'", "Use predicted, label or a class index");
+            throw new Invalid("Invalid target '" + r.target() + "'", "Use predicted, label or a class index");
         }
         int priority = r.priority() == null ? 0 : r.priority();
         Map<String, Object> params = new LinkedHashMap<>();
@@ -107,12 +109,12 @@ public class JobService {
         int items;
         if (r.samples() instanceof List<?> ids) {
             if (ids.isEmpty()) {
-                throw ApiException.badRequest("Empty sample selection", "samples lists no ids");
+                throw new Invalid("Empty sample selection", "samples lists no ids");
             }
             List<Long> wanted = new ArrayList<>();
             for (Object o : ids) {
                 if (!(o instanceof Number n)) {
-                    throw ApiException.badRequest("Invalid sample id '" + o + "'", "samples is a list of sample ids");
+                    throw new Invalid("Invalid sample id '" + o + "'", "samples is a list of sample ids");
                 }
                 wanted.add(n.longValue());
             }
@@ -120,13 +122,13 @@ public class JobService {
                             + "where project_id = ?2 and id = any(cast(?3 as bigint[])) order by id")
                     .setParameter(1, id).setParameter(2, v.projectId).setParameter(3, PgArray.ofLongs(wanted)).executeUpdate();
             if (items != wanted.stream().distinct().count()) {
-                throw ApiException.badRequest("Unknown samples", (wanted.stream().distinct().count() - items)
+                throw new Invalid("Unknown samples", (wanted.stream().distinct().count() - items)
                         + " of the ids are not samples of the model's project " + v.projectId);
             }
         } else if (r.samples() instanceof Map<?, ?> sel) {
             Object project = sel.get("projectId");
             if (project != null && (!(project instanceof Number pn) || pn.longValue() != v.projectId)) {
-                throw ApiException.badRequest("Samples of another project", "Model " + v.id + " belongs to project "
+                throw new Invalid("Samples of another project", "Model " + v.id + " belongs to project "
                         + v.projectId);
             }
             Object split = sel.get("split");
@@ -140,10 +142,10 @@ public class JobService {
                         .setParameter(3, Split.parse(String.valueOf(split)).value()).executeUpdate();
             }
             if (items == 0) {
-                throw ApiException.badRequest("Empty sample selection", "No samples match " + sel);
+                throw new Invalid("Empty sample selection", "No samples match " + sel);
             }
         } else {
-            throw ApiException.badRequest("Missing samples", "samples is a list of ids or {\"projectId\": …, \"split\": …}");
+            throw new Invalid("Missing samples", "samples is a list of ids or {\"projectId\": …, \"split\": …}");
         }
         Map<String, Object> details = new LinkedHashMap<>(params);
         details.put("kind", r.type());
@@ -255,10 +257,10 @@ public class JobService {
     /** Cancels a job; 404 when unknown, 409 when it had already ended. */
     public void cancel(long id) {
         if (job(id).isEmpty()) {
-            throw ApiException.notFound("Job " + id);
+            throw NotFound.of("Job " + id);
         }
         if (!queue.cancel(id)) {
-            throw new ApiException(409, "Job already ended", "Job " + id + " is " + job(id).orElseThrow().state());
+            throw new Conflict("Job already ended", "Job " + id + " is " + job(id).orElseThrow().state());
         }
     }
 

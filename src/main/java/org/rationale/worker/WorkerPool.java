@@ -1,5 +1,6 @@
 package org.rationale.worker;
 
+import org.rationale.error.DomainError;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,6 @@ import org.jboss.logging.Logger;
 import org.rationale.model.ComputeDevice;
 import org.rationale.model.TrainingService;
 import org.rationale.saliency.SaliencyService;
-import org.rationale.web.ApiException;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -389,8 +389,8 @@ public class WorkerPool {
             }
             queue.succeed(id, c.itemId());
             items.incrementAndGet();
-        } catch (ApiException e) {
-            queue.fail(id, c.itemId(), e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()), config.maxAttempts());
+        } catch (DomainError e) {
+            queue.fail(id, c.itemId(), e.describe(), config.maxAttempts());
         } catch (RuntimeException e) {
             queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
         }
@@ -402,17 +402,18 @@ public class WorkerPool {
     }
 
     /**
-     * Runs a training item. A request the data cannot satisfy (an {@link ApiException}) fails at
-     * once; anything else (out of memory, the database gone) gets the usual retries.
+     * Runs a training item. A request the data cannot satisfy (a {@link DomainError} other than
+     * {@link DomainError.Kind#UNAVAILABLE}) fails at once; anything else (a passing engine failure,
+     * out of memory, the database gone) gets the usual retries.
      */
     private void train(JobQueue.Claim c) {
         try {
             training.run(c.jobId());
             queue.succeed(id, c.itemId());
             items.incrementAndGet();
-        } catch (ApiException e) {
+        } catch (DomainError e) {
             LOG.warnf("Training job %d failed: %s", c.jobId(), e.getMessage());
-            queue.fail(id, c.itemId(), e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()), 1);
+            queue.fail(id, c.itemId(), e.describe(), e.kind() == DomainError.Kind.UNAVAILABLE ? config.maxAttempts() : 1);
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.error("Training job " + c.jobId() + " failed", e);
             queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());

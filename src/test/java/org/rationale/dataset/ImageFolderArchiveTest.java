@@ -1,5 +1,6 @@
 package org.rationale.dataset;
 
+import org.rationale.error.DomainError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rationale.testing.Fixtures;
@@ -36,7 +37,7 @@ class ImageFolderArchiveTest {
         Path zip = flatImages(20, 2000); // 80 M pixels from about 100 KB
         long t0 = System.nanoTime();
         var e = assertThrows(InvalidDatasetException.class, () -> ImageFolderArchive.open(zip, "bomb.zip", GENEROUS));
-        assertEquals(413, e.status());
+        assertEquals(DomainError.Kind.TOO_LARGE, e.kind());
         assertTrue(e.getMessage().startsWith("Images expand beyond the compression limit: bomb.zip"), e.getMessage());
         assertTrue(e.detail().contains("rationale.import.max-compression-ratio"), e.detail());
         // headers only: decoding 80 M pixels alone would take longer
@@ -48,7 +49,7 @@ class ImageFolderArchiveTest {
         Path zip = flatImages(3, 1000);
         var limits = new ImportLimits(1L << 32, 200, 1000, 40_000_000, 2_500_000);
         var e = assertThrows(InvalidDatasetException.class, () -> ImageFolderArchive.open(zip, "bomb.zip", limits));
-        assertEquals(413, e.status());
+        assertEquals(DomainError.Kind.TOO_LARGE, e.kind());
         assertTrue(e.detail().contains("2500000 decoded pixels per import (rationale.import.max-total-pixels)"), e.detail());
         try (var ok = ImageFolderArchive.open(zip, "bomb.zip", new ImportLimits(1L << 32, 200, 1000, 40_000_000, 3_000_000))) {
             assertEquals(3, ok.expectedCount());

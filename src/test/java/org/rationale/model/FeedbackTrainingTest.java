@@ -20,7 +20,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import org.junit.jupiter.api.Test;
 import org.rationale.dataset.DatasetService;
-import org.rationale.saliency.InputBatch;
+import org.rationale.explain.InputBatch;
 
 import java.util.List;
 import java.util.Random;

@@ -1,12 +1,15 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.UnsupportedMethodException;
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+import org.rationale.error.DomainError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rationale.model.TorchScriptModel;
-import org.rationale.web.ApiException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -246,12 +249,12 @@ class AttributionMethodsTest {
     @Test
     void rejectsUnknownParametersAndOutOfRangeValues() {
         AttributionMethod ig = new AttributionMethods().get("integrated-gradients");
-        var unknown = assertThrows(ApiException.class, () -> ig.parameters().bind(ig.name(), Map.of("stepz", "3")));
-        assertEquals(400, unknown.status());
+        var unknown = assertThrows(DomainError.class, () -> ig.parameters().bind(ig.name(), Map.of("stepz", "3")));
+        assertEquals(DomainError.Kind.INVALID, unknown.kind());
         assertTrue(unknown.detail().contains("steps"));
-        assertThrows(ApiException.class, () -> ig.parameters().bind(ig.name(), Map.of("steps", "0")));
-        assertThrows(ApiException.class, () -> ig.parameters().bind(ig.name(), Map.of("baseline", "white")));
-        assertThrows(ApiException.class, () -> new AttributionMethods().get("lime"));
+        assertThrows(DomainError.class, () -> ig.parameters().bind(ig.name(), Map.of("steps", "0")));
+        assertThrows(DomainError.class, () -> ig.parameters().bind(ig.name(), Map.of("baseline", "white")));
+        assertThrows(DomainError.class, () -> new AttributionMethods().get("lime"));
         assertEquals("baseline=black,seed=0,steps=32", ig.parameters().bind(ig.name(), Map.of()).canonical());
     }
 

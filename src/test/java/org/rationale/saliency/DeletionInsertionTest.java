@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.InputBatch;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.InputBatch;
 import org.rationale.model.TorchScriptModel;
 
 import java.util.Arrays;

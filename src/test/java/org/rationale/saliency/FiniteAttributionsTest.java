@@ -1,6 +1,9 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.InputBatch;
 import org.junit.jupiter.api.Test;
+import org.rationale.error.DomainError;
+import org.rationale.error.Unavailable;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,8 +36,22 @@ class FiniteAttributionsTest {
     }
 
     @Test
-    void twiceNonFiniteIsAnError() {
-        assertThrows(IllegalStateException.class, () -> SaliencyService.finiteOrAgain("broken",
-                () -> Attribution.withoutMetrics(SHAPE, new float[] {Float.POSITIVE_INFINITY, 0})));
+    void aGlitchThreeTimesInARowIsStillRecovered() {
+        AtomicInteger calls = new AtomicInteger();
+        Attribution a = SaliencyService.finiteOrAgain("glitchy", () -> Attribution.withoutMetrics(SHAPE,
+                calls.incrementAndGet() < SaliencyService.FINITE_ATTEMPTS ? new float[] {Float.NaN, 1} : new float[] {2, 1}));
+        assertArrayEquals(new float[] {2, 1}, a.values());
+        assertEquals(SaliencyService.FINITE_ATTEMPTS, calls.get());
+    }
+
+    @Test
+    void alwaysNonFiniteIsAnUnavailableErrorAfterTheLastAttempt() {
+        AtomicInteger calls = new AtomicInteger();
+        Unavailable e = assertThrows(Unavailable.class, () -> SaliencyService.finiteOrAgain("broken", () -> {
+            calls.incrementAndGet();
+            return Attribution.withoutMetrics(SHAPE, new float[] {Float.POSITIVE_INFINITY, 0});
+        }));
+        assertEquals(SaliencyService.FINITE_ATTEMPTS, calls.get());
+        assertEquals(DomainError.Kind.UNAVAILABLE, e.kind());
     }
 }

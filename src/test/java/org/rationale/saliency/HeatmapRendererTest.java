@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.error.DomainError;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -18,7 +19,7 @@ class HeatmapRendererTest {
         var e = assertThrows(OverlayTooLargeException.class,
                 () -> HeatmapRenderer.overlayPng(new byte[0], 1, new float[0], 1, h, w, 0.5, zoom));
         assertTrue(System.nanoTime() - t0 < 500_000_000L, "refusing took too long");
-        assertEquals(400, e.status());
+        assertEquals(DomainError.Kind.INVALID, e.kind());
         assertTrue(e.detail().contains("the limit is 16777216 output pixels"), e.detail());
         return e;
     }

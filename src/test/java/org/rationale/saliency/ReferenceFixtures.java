@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.InputBatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.rationale.model.InputSpec;

@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.InputBatch;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -1,5 +1,7 @@
 package org.rationale.saliency;
 
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
 import org.junit.jupiter.api.Test;
 import org.rationale.model.TorchScriptModel;
 

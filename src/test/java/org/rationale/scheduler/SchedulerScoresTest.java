@@ -1,5 +1,6 @@
 package org.rationale.scheduler;
 
+import org.rationale.error.DomainError;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -160,10 +161,10 @@ class SchedulerScoresTest {
     void rejectsUnknownStrategiesAndBadWeights() {
         assertEquals(Strategy.HYBRID, Strategy.parse(null));
         assertEquals(Strategy.RANDOM, Strategy.parse(" Random "));
-        var e = assertThrows(org.rationale.web.ApiException.class, () -> Strategy.parse("greedy"));
-        assertEquals(400, e.status());
-        assertThrows(org.rationale.web.ApiException.class, () -> Weights.of(-1.0, null, null, null));
-        assertThrows(org.rationale.web.ApiException.class, () -> Weights.of(0.0, 0.0, 0.0, null));
+        var e = assertThrows(DomainError.class, () -> Strategy.parse("greedy"));
+        assertEquals(DomainError.Kind.INVALID, e.kind());
+        assertThrows(DomainError.class, () -> Weights.of(-1.0, null, null, null));
+        assertThrows(DomainError.class, () -> Weights.of(0.0, 0.0, 0.0, null));
     }
 
     private static List<Long> ids(List<QueueRanker.Ranked> r) {

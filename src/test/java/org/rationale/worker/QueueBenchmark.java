@@ -11,7 +11,7 @@ import org.rationale.dataset.Split;
 import org.rationale.model.ModelService;
 import org.rationale.model.PredictionService;
 import org.rationale.saliency.AttributionMethods;
-import org.rationale.saliency.InputBatch;
+import org.rationale.explain.InputBatch;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 

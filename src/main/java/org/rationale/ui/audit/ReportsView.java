@@ -1,5 +1,6 @@
 package org.rationale.ui.audit;
 
+import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.datepicker.DatePicker;
@@ -37,7 +38,6 @@ import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectRoute;
 import org.rationale.ui.ProjectsView;
-import org.rationale.web.ApiException;
 
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
@@ -171,8 +171,8 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
         Instant end = to.getValue() == null ? null : to.getValue().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         try {
             reports.checkScope(project.id, modelId, roundNumber, start, end);
-        } catch (ApiException e) {
-            scopeMessage.setText(e.getMessage() + ": " + e.detail());
+        } catch (DomainError e) {
+            scopeMessage.setText(e.describe());
             return;
         }
         String username = access.caller().username();
@@ -183,8 +183,8 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
                     byte[] bytes = reports.export(project.id, f.value(), modelId, roundNumber, start, end, username).bytes();
                     getUI().ifPresent(ui -> ui.access(this::refreshExports));
                     return new ByteArrayInputStream(bytes);
-                } catch (ApiException e) {
-                    getUI().ifPresent(ui -> ui.access(() -> scopeMessage.setText(e.getMessage() + ": " + e.detail())));
+                } catch (DomainError e) {
+                    getUI().ifPresent(ui -> ui.access(() -> scopeMessage.setText(e.describe())));
                     return new ByteArrayInputStream(new byte[0]);
                 }
             });

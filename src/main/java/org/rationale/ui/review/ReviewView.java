@@ -1,5 +1,6 @@
 package org.rationale.ui.review;
 
+import org.rationale.error.DomainError;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.ClientCallable;
 import com.vaadin.flow.component.button.Button;
@@ -41,7 +42,6 @@ import org.rationale.security.Caller;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectsView;
-import org.rationale.web.ApiException;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -406,7 +406,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
                     currentVersion);
             status.setText("Sample " + current.id + ": " + r.verdict());
             forward();
-        } catch (ApiException e) {
+        } catch (DomainError e) {
             problem(e);
         }
     }
@@ -441,7 +441,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             }
             show(sample, "your verdict was undone");
             status.setText("Undid your verdict (" + undone.get().verdict() + ") on sample " + sample);
-        } catch (ApiException e) {
+        } catch (DomainError e) {
             problem(e);
         }
     }
@@ -490,7 +490,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         current = s;
         try {
             currentMap = saliency.map(s.id, v.id, method.getValue(), "predicted", Map.of(), false);
-        } catch (ApiException e) {
+        } catch (DomainError e) {
             currentMap = null;
             problem(e);
             return;
@@ -509,7 +509,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
                         Base64.getEncoder().encodeToString(MapEncoding.encode(other.values())), shape.get(2), shape.get(1),
                         shape.get(0));
                 compare.setVisible(true);
-            } catch (ApiException e) {
+            } catch (DomainError e) {
                 compare.setVisible(false);
             }
         } else {
@@ -613,7 +613,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
                 maskVersions.put(kind, saved.map(ReviewService.Annotation::version).orElse(0));
             }
             status.setText("Masks saved");
-        } catch (ApiException e) {
+        } catch (DomainError e) {
             problem(e);
         }
     }
@@ -627,8 +627,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         return true;
     }
 
-    private void problem(ApiException e) {
-        String text = e.getMessage() + (e.detail() == null ? "" : ": " + e.detail());
+    private void problem(DomainError e) {
+        String text = e.describe();
         status.setText(text);
         Notification n = Notification.show(text, 6000, Notification.Position.MIDDLE);
         n.addThemeVariants(NotificationVariant.LUMO_ERROR);

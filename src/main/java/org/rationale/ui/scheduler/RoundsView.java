@@ -1,5 +1,7 @@
 package org.rationale.ui.scheduler;
 
+import org.rationale.error.DomainError;
+import org.rationale.error.NotFound;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
@@ -38,7 +40,6 @@ import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectsView;
-import org.rationale.web.ApiException;
 
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
@@ -123,7 +124,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
             retrain.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
             retrain.setId("retrain-button");
             retrain.addClickListener(e -> act(() -> {
-                RoundService.Round open = rounds.open(project.id).orElseThrow(() -> ApiException.notFound("Open round"));
+                RoundService.Round open = rounds.open(project.id).orElseThrow(() -> NotFound.of("Open round"));
                 rounds.retrain(project.id, open.number(), access.caller());
                 Notification.show("Retraining with every shortcut mask so far", 3000, Notification.Position.BOTTOM_START);
             }));
@@ -198,8 +199,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     private void act(Runnable action) {
         try {
             action.run();
-        } catch (ApiException e) {
-            Notification n = Notification.show(e.getMessage() + (e.detail() == null ? "" : ": " + e.detail()), 6000,
+        } catch (DomainError e) {
+            Notification n = Notification.show(e.describe(), 6000,
                     Notification.Position.MIDDLE);
             n.addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
@@ -279,7 +280,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         }
         try {
             queueGrid.setItems(scheduler.queue(project.id, model.get().id, Strategy.parse(queueStrategy.getValue()), 20));
-        } catch (ApiException e) {
+        } catch (DomainError e) {
             queueGrid.setItems(List.of());
         }
     }
@@ -296,8 +297,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         Strategy strategy = Strategy.parse(queueStrategy.getValue());
         try {
             scheduler.queue(project.id, model.get().id, strategy, 1);
-        } catch (ApiException e) {
-            if (e.status() == 409) {
+        } catch (DomainError e) {
+            if (e instanceof org.rationale.error.Conflict) {
                 scheduler.rerank(project.id, model.get().id, strategy, scheduler.settings(project.id).weights(), 20, 20);
             }
         }

@@ -1,4 +1,4 @@
-package org.rationale.saliency;
+package org.rationale.explain;
 
 /**
  * A batch of model inputs, N×C×H×W float32 in row-major order, already preprocessed: the values

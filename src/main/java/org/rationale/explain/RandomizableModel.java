@@ -1,4 +1,4 @@
-package org.rationale.saliency;
+package org.rationale.explain;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.rationale.saliency;
+package org.rationale.explain;
 
 /**
  * A classifier the attribution methods can question: logits, input gradients, and for CAM methods

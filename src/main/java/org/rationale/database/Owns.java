@@ -1,0 +1,22 @@
+package org.rationale.database;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks the one class that holds all the SQL of some tables: only such a class may create a query,
+ * insert into, update or delete from them, and every table of the schema has exactly one owner.
+ * Others ask the owner. {@code ArchitectureTest} enforces this from the compiled classes and the
+ * migrations.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface Owns {
+
+    /** The tables (as named in {@code db/migration}) this class owns. */
+    String[] value();
+}
