@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
  * app as a plain role ({@code quarkus.datasource.username}/{@code password}); see docs/audit.md.
  */
 @ApplicationScoped
+@Owns({})
 class RuntimeRoleCheck {
 
     private static final Logger LOG = Logger.getLogger(RuntimeRoleCheck.class);
