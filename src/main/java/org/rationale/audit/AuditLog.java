@@ -4,6 +4,8 @@ import org.rationale.database.Owns;
 import org.rationale.error.Invalid;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
 import org.rationale.security.Access;
 import org.rationale.security.Caller;
@@ -90,11 +92,11 @@ public class AuditLog {
     public AuditEvent record(String actor, String action, String subject, Long projectId, Map<String, ?> payload) {
         String json = AuditChain.canonical(payload == null ? Map.of() : payload);
         em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, CHAIN_LOCK).getSingleResult();
-        Object[] last = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), "
-                + "coalesce((select hash from audit_events order by seq desc limit 1), ?1) from audit_events")
+        Tuple last = (Tuple) em.createNativeQuery("select coalesce(max(seq), 0) as seq, "
+                + "coalesce((select hash from audit_events order by seq desc limit 1), ?1) as hash from audit_events", Tuple.class)
                 .setParameter(1, AuditChain.GENESIS).getSingleResult();
-        long seq = ((Number) last[0]).longValue() + 1;
-        String prev = last[1].toString();
+        long seq = last.get("seq", Number.class).longValue() + 1;
+        String prev = last.get("hash", String.class);
         Instant at = AuditChain.truncate(Instant.now());
         String hash = AuditChain.hash(seq, at, actor, action, subject, projectId, json, prev);
         String hmac = key.eventHmac(hash);
@@ -154,11 +156,12 @@ public class AuditLog {
         List<ProjectEvents> counts = new ArrayList<>();
         if (!mine.isEmpty()) {
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select p.id, (select count(*) from audit_events e where "
-                    + "e.project_id = p.id) from projects p where p.id = any(cast(?1 as bigint[])) order by p.id")
+            List<Tuple> rows = em.createNativeQuery("select p.id as project, count(e.seq) as events from "
+                    + "unnest(cast(?1 as bigint[])) as p(id) left join audit_events e on e.project_id = p.id "
+                    + "group by p.id order by p.id", Tuple.class)
                     .setParameter(1, mine.toArray(new Long[0])).getResultList();
-            for (Object[] r : rows) {
-                counts.add(new ProjectEvents(((Number) r[0]).longValue(), ((Number) r[1]).longValue()));
+            for (Tuple r : rows) {
+                counts.add(new ProjectEvents(r.get("project", Number.class).longValue(), r.get("events", Number.class).longValue()));
             }
         }
         return new VerifyAnswer("projects", v.valid(), null, null, null, v.headHash(),
@@ -172,9 +175,10 @@ public class AuditLog {
      * anchor must only vouch for committed events. Returns the anchor written, if any.
      */
     public synchronized Optional<AuditAnchor> anchorHead() {
-        Object[] row = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
-            List<?> rows = em.createNativeQuery("select seq, hash from audit_events order by seq desc limit 1")
-                    .getResultList();
+        Tuple row = QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Tuple> rows = em.createNativeQuery("select seq, hash from audit_events order by seq desc limit 1",
+                    Tuple.class).getResultList();
             if (rows.isEmpty()) {
                 return null;
             }
@@ -183,16 +187,16 @@ public class AuditLog {
                         .getSingleResult();
                 hmacFrom = first == null ? null : ((Number) first).longValue();
             }
-            return (Object[]) rows.get(0);
+            return rows.get(0);
         });
         if (row == null) {
             return Optional.empty();
         }
-        long seq = ((Number) row[0]).longValue();
+        long seq = row.get("seq", Number.class).longValue();
         if (seq <= anchoredSeq) {
             return Optional.empty();
         }
-        AuditAnchor anchor = AuditAnchor.signed(key, seq, row[1].toString().strip(), hmacFrom, Instant.now());
+        AuditAnchor anchor = AuditAnchor.signed(key, seq, row.get("hash", String.class).strip(), hmacFrom, Instant.now());
         try {
             anchor.writeTo(settings.anchorDir());
         } catch (java.io.IOException e) {
