@@ -115,7 +115,7 @@ public class QueueResource {
             }
             return modelId;
         }
-        return models.list(projectId).stream().max(Comparator.comparing(m -> m.id))
+        return models.latest(projectId)
                 .orElseThrow(() -> new Invalid("No model yet", "The queue ranks samples for a model version; "
                         + "the project has none")).id;
     }

@@ -273,7 +273,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         if (project == null) {
             return;
         }
-        var model = models.list(project.id).stream().max(Comparator.comparing(m -> m.id));
+        var model = models.latest(project.id);
         if (model.isEmpty()) {
             queueGrid.setItems(List.of());
             return;
@@ -290,7 +290,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
      * audited); the page's own refreshes only read.
      */
     private void rankIfNeverRanked() {
-        var model = models.list(project.id).stream().max(Comparator.comparing(m -> m.id));
+        var model = models.latest(project.id);
         if (model.isEmpty() || !access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false)) {
             return;
         }
