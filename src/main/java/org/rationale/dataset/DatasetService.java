@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 import org.rationale.audit.AuditLog;
 import org.rationale.error.Conflict;
 import org.rationale.error.Invalid;
+import org.rationale.imaging.ImageCodec;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 

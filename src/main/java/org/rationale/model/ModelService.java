@@ -11,6 +11,7 @@ import jakarta.transaction.Transactional;
 import org.rationale.audit.AuditLog;
 import org.rationale.project.ProjectService;
 import org.rationale.explain.InputBatch;
+import org.rationale.web.JsonText;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ModelService {
 
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-            .registerModule(org.rationale.web.JsonText.module());
+            .registerModule(JsonText.module());
     private static final int CACHE = 4;
 
     private final ModelStore store;

@@ -6,7 +6,7 @@ import org.rationale.error.Unprocessable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.rationale.dataset.DatasetService;
-import org.rationale.dataset.ImageCodec;
+import org.rationale.imaging.ImageCodec;
 import org.rationale.dataset.Sample;
 import org.rationale.explain.InputBatch;
 

@@ -2,7 +2,7 @@ package org.rationale.saliency;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.rationale.dataset.DatasetService;
-import org.rationale.dataset.ImageCodec;
+import org.rationale.imaging.ImageCodec;
 import org.rationale.error.NotFound;
 
 import java.util.Optional;

@@ -18,7 +18,6 @@ import org.rationale.model.ModelService;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 
-import java.util.Comparator;
 import java.util.List;
 
 /** The scheduler's ranked review queue of a project, with each sample's score breakdown, and its settings. */

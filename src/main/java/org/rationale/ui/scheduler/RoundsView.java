@@ -43,7 +43,6 @@ import org.rationale.ui.ProjectsView;
 
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
