@@ -1,6 +1,8 @@
 package org.rationale.imaging;
 
 import org.rationale.error.DomainError;
+import org.rationale.error.Invalid;
+import org.rationale.error.TooLarge;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -40,13 +42,13 @@ public final class ImageCodec {
     /**
      * Decodes an image file, refusing images over {@code maxPixels} before their pixels are decoded.
      *
-     * @throws InvalidImageException when the bytes are not a readable image
+     * @throws Invalid when the bytes are not a readable image, {@link TooLarge} when it has too many pixels
      */
     public static Pixels decode(byte[] bytes, String name, long maxPixels) {
         try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
             if (readers == null || !readers.hasNext()) {
-                throw new InvalidImageException("Not an image: " + name,
+                throw new Invalid("Not an image: " + name,
                         "The file is not a PNG, JPEG or other readable image");
             }
             ImageReader reader = readers.next();
@@ -55,10 +57,10 @@ public final class ImageCodec {
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) {
-                    throw new InvalidImageException("Corrupt image: " + name, "Invalid size " + w + " x " + h);
+                    throw new Invalid("Corrupt image: " + name, "Invalid size " + w + " x " + h);
                 }
                 if (w * h > maxPixels) {
-                    throw new InvalidImageException(DomainError.Kind.TOO_LARGE, "Image too large: " + name,
+                    throw new TooLarge("Image too large: " + name,
                             w + " x " + h + " pixels is over the limit of " + maxPixels
                                     + " pixels per image (rationale.import.max-image-pixels)");
                 }
@@ -68,10 +70,10 @@ public final class ImageCodec {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidImageException ide) {
-                throw ide;
+            if (e instanceof DomainError refused) {
+                throw refused;
             }
-            throw new InvalidImageException("Corrupt image: " + name, "It cannot be decoded as a PNG or JPEG image", e);
+            throw new Invalid("Corrupt image: " + name, "It cannot be decoded as a PNG or JPEG image", e);
         }
     }
 
