@@ -21,9 +21,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.rationale.config.RationaleConfig;
+import org.rationale.web.RequestText;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /** Imports datasets into a project: uploaded IDX pairs or ImageFolder zips, or files on the server. */
 @Path("/api/projects/{projectId}/datasets")
@@ -47,12 +50,12 @@ public class DatasetResource {
 
     @GET
     @Operation(summary = "List the datasets of a project")
-    public List<DatasetView> list(@PathParam("projectId") long projectId) {
+    public List<DatasetSummary> list(@PathParam("projectId") long projectId) {
         access.requireProject(projectId);
         if (datasets.projectMissing(projectId)) {
             throw NotFound.of("Project " + projectId);
         }
-        return datasets.datasetsOf(projectId).stream().map(DatasetView::of).toList();
+        return datasets.datasetsOf(projectId).stream().map(DatasetSummary::of).toList();
     }
 
     @POST
@@ -70,17 +73,17 @@ public class DatasetResource {
                            @RestForm("images") FileUpload images,
                            @RestForm("labels") FileUpload labels,
                            @RestForm("archive") FileUpload archive) {
-        org.rationale.web.RequestText.requireFormField("name", name);
-        org.rationale.web.RequestText.requireFormField("split", split);
-        org.rationale.web.RequestText.requireFormField("classNames", classNames);
+        RequestText.requireFormField("name", name);
+        RequestText.requireFormField("split", split);
+        RequestText.requireFormField("classNames", classNames);
         for (FileUpload f : new FileUpload[] {images, labels, archive}) {
             if (f != null) {
                 // the file name becomes the dataset's default name and its recorded origin
-                org.rationale.web.RequestText.requireFormField(f.name() + " file name", f.fileName());
+                RequestText.requireFormField(f.name() + " file name", f.fileName());
             }
         }
         access.requireProject(projectId);
-        long uploaded = java.util.stream.Stream.of(images, labels, archive).filter(java.util.Objects::nonNull)
+        long uploaded = Stream.of(images, labels, archive).filter(Objects::nonNull)
                 .mapToLong(FileUpload::size).sum();
         long limit = config.upload().maxSize().asLongValue();
         if (uploaded > limit) {
@@ -103,7 +106,7 @@ public class DatasetResource {
                             + (images != null ? "; 'labels' is missing" : labels != null ? "; 'images' is missing" : ""));
         }
         return Response.created(URI.create("/api/projects/" + projectId + "/datasets/" + d.id))
-                .entity(DatasetView.of(d)).build();
+                .entity(DatasetSummary.of(d)).build();
     }
 
     /** Body of a server-side import: either {@code images} with {@code labels}, or {@code archive}. */
@@ -138,7 +141,7 @@ public class DatasetResource {
             throw new Invalid("Missing dataset paths", "Give 'images' and 'labels' (IDX) or 'archive' (zip)");
         }
         return Response.created(URI.create("/api/projects/" + projectId + "/datasets/" + d.id))
-                .entity(DatasetView.of(d)).build();
+                .entity(DatasetSummary.of(d)).build();
     }
 
     private static DatasetImporter.NamedFile named(FileUpload f) {

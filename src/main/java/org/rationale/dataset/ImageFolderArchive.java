@@ -2,8 +2,12 @@ package org.rationale.dataset;
 
 import org.rationale.error.DomainError;
 import org.rationale.error.Invalid;
+import org.rationale.imaging.ImageCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -208,7 +212,7 @@ public final class ImageFolderArchive implements SampleSource {
         }
         long stored;
         try {
-            stored = Math.max(1, java.nio.file.Files.size(file));
+            stored = Math.max(1, Files.size(file));
         } catch (IOException ex) {
             throw new InvalidDatasetException("Cannot read " + archiveName, ex.getMessage(), ex);
         }
@@ -251,7 +255,7 @@ public final class ImageFolderArchive implements SampleSource {
     }
 
     /** An entry's stream that refuses to expand past what one image file may hold, or past the ratio. */
-    private final class BoundedEntry extends java.io.FilterInputStream {
+    private final class BoundedEntry extends FilterInputStream {
         private final ZipEntry entry;
         private long read;
 
@@ -346,7 +350,7 @@ public final class ImageFolderArchive implements SampleSource {
     /** Reads one entry, counting what it really expands to (declared sizes can lie). */
     private byte[] readBounded(ZipEntry e) {
         try (InputStream in = zip.getInputStream(e)) {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(
+            ByteArrayOutputStream out = new ByteArrayOutputStream(
                     (int) Math.min(Math.max(e.getSize(), 8192), 1 << 24));
             byte[] buf = new byte[1 << 16];
             long n = 0;

@@ -3,10 +3,8 @@ package org.rationale.dataset;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import org.rationale.security.Access;
-import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,7 +39,7 @@ public class ProjectSampleResource {
     }
 
     /** One page of samples. */
-    public record Page(long total, int offset, int limit, List<SampleView> items) {
+    public record Page(long total, int offset, int limit, List<SampleSummary> items) {
     }
 
     @GET
@@ -56,7 +54,7 @@ public class ProjectSampleResource {
         int off = offset == null || offset.isBlank() ? 0 : parseInt("offset", offset, 0, Integer.MAX_VALUE);
         int lim = limit == null || limit.isBlank() ? 50 : parseInt("limit", limit, 1, MAX_LIMIT);
         var page = datasets.samples(projectId, s, l, off, lim);
-        return new Page(page.total(), off, lim, page.items().stream().map(x -> SampleView.of(x, SampleResource.className(p, x.label))).toList());
+        return new Page(page.total(), off, lim, page.items().stream().map(x -> SampleSummary.of(x, SampleResource.className(p, x.label))).toList());
     }
 
     private static int parseInt(String name, String text, int min, int max) {

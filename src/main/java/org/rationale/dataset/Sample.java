@@ -8,7 +8,7 @@ import jakarta.persistence.Table;
 
 /**
  * One labelled image. Its pixels live in the same row as PNG but are not mapped here: the
- * {@link DatasetService} streams them, so listing samples never loads images.
+ * {@link SampleStore} reads them apart, so listing samples never loads images.
  */
 @Entity
 @Table(name = "samples")

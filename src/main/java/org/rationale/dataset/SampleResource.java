@@ -2,10 +2,8 @@ package org.rationale.dataset;
 
 import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import org.rationale.security.Access;
-import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -40,11 +38,11 @@ public class SampleResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "One sample, with where it came from and its known shortcut region")
-    public SampleView get(@PathParam("id") long id) {
+    public SampleSummary get(@PathParam("id") long id) {
         access.requireSample(id);
         Sample s = datasets.sample(id).orElseThrow(() -> NotFound.of("Sample " + id));
         Project p = projects.find(s.projectId).orElseThrow();
-        return SampleView.of(s, className(p, s.label));
+        return SampleSummary.of(s, className(p, s.label));
     }
 
     @GET

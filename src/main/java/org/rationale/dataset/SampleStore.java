@@ -1,15 +1,294 @@
 package org.rationale.dataset;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
+import jakarta.transaction.Transactional;
 import org.rationale.database.Owns;
+import org.rationale.database.PgArray;
 
-/** All the SQL of datasets and their samples (bulk inserts, image bytes, pages of samples); returns records. */
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * All the SQL of the tables {@code datasets} (one imported batch of a project, in one split) and
+ * {@code samples} (one labelled image each, its pixels as PNG in {@code image_png}, which the
+ * {@link Sample} entity leaves unmapped): the bulk insert of an import, pages of samples, counts by
+ * split and the image bytes. Returns entities and records.
+ */
 @ApplicationScoped
 @Owns({"datasets", "samples"})
 public class SampleStore {
 
+    private static final int BATCH = 500;
+    private static final String INSERT = "insert into samples (dataset_id, project_id, split, label, source, width, "
+            + "height, channels, shortcut_x, shortcut_y, shortcut_width, shortcut_height, image_png) "
+            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     @Inject
     EntityManager em;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** A sample's label and stored PNG. */
+    public record LabelledPng(long sampleId, int label, byte[] png) {
+    }
+
+    /** Whether the project has a dataset of this name, ignoring case. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean datasetNameTaken(long projectId, String name) {
+        return Dataset.count("projectId = ?1 and lower(name) = lower(?2)", projectId, name) > 0;
+    }
+
+    /** Stores a new dataset so that it has an id. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void insert(Dataset d) {
+        d.persist();
+        em.flush();
+    }
+
+    /**
+     * Opens a writer of the samples of a dataset: JDBC batches of {@value #BATCH} rows on the
+     * transaction's connection. {@link SampleWriter#finish} writes the last batch; closing without it
+     * writes nothing more (the failed import rolls back).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public SampleWriter writer(Dataset d) {
+        try {
+            Connection c = dataSource.getConnection();
+            try {
+                return new SampleWriter(d, c, c.prepareStatement(INSERT));
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Writes the samples of one dataset in JDBC batches. */
+    public static final class SampleWriter implements AutoCloseable {
+        private final Dataset dataset;
+        private final Connection connection;
+        private final PreparedStatement ps;
+        private int pending;
+
+        private SampleWriter(Dataset dataset, Connection connection, PreparedStatement ps) {
+            this.dataset = dataset;
+            this.connection = connection;
+            this.ps = ps;
+        }
+
+        /** Adds one sample with its label in the project's label space and its image as PNG. */
+        public void add(int label, LabelledImage img, byte[] png) {
+            try {
+                ps.setLong(1, dataset.id);
+                ps.setLong(2, dataset.projectId);
+                ps.setString(3, dataset.split);
+                ps.setInt(4, label);
+                ps.setString(5, img.source());
+                ps.setInt(6, img.width());
+                ps.setInt(7, img.height());
+                ps.setShort(8, (short) img.channels());
+                LabelledImage.Box b = img.shortcut();
+                setNullableInt(ps, 9, b == null ? null : b.x());
+                setNullableInt(ps, 10, b == null ? null : b.y());
+                setNullableInt(ps, 11, b == null ? null : b.width());
+                setNullableInt(ps, 12, b == null ? null : b.height());
+                ps.setBytes(13, png);
+                ps.addBatch();
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+        }
+
+        /** Writes the rows still pending. */
+        public void finish() {
+            try {
+                if (pending > 0) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try (connection; ps) {
+                pending = 0;
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+        }
+    }
+
+    private static IllegalStateException failed(SQLException e) {
+        return new IllegalStateException("Storing samples failed: " + e.getMessage(), e);
+    }
+
+    private static void setNullableInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, v);
+        }
+    }
+
+    /** The datasets of a project, by id. */
+    @Transactional
+    public List<Dataset> datasets(long projectId) {
+        return Dataset.list("projectId = ?1 order by id", projectId);
+    }
+
+    @Transactional
+    public Optional<Dataset> dataset(long id) {
+        return Dataset.findByIdOptional(id);
+    }
+
+    /** How many samples the project's datasets hold, by split; splits without samples are left out. */
+    @Transactional
+    public Map<String, Long> sampleCountsBySplit(long projectId) {
+        List<Tuple> rows = em.createQuery("select d.split as split, sum(d.sampleCount) as samples from Dataset d "
+                        + "where d.projectId = ?1 group by d.split", Tuple.class)
+                .setParameter(1, projectId).getResultList();
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Tuple t : rows) {
+            out.put(t.get("split", String.class), t.get("samples", Long.class));
+        }
+        return out;
+    }
+
+    /** How many samples of the project match the split and label (each when given). */
+    @Transactional
+    public long count(long projectId, Split split, Integer label) {
+        Filter f = new Filter(projectId, split, label);
+        return Sample.count(f.where(), f.params());
+    }
+
+    /** One page of the project's samples matching the split and label (each when given), in import order. */
+    @Transactional
+    public List<Sample> page(long projectId, Split split, Integer label, int offset, int limit) {
+        Filter f = new Filter(projectId, split, label);
+        return Sample.<Sample>find(f.where() + " order by id", f.params()).range(offset, offset + limit - 1).list();
+    }
+
+    private record Filter(long projectId, Split split, Integer label) {
+        String where() {
+            return "projectId = :project" + (split == null ? "" : " and split = :split")
+                    + (label == null ? "" : " and label = :label");
+        }
+
+        Map<String, Object> params() {
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("project", projectId);
+            if (split != null) {
+                params.put("split", split.value());
+            }
+            if (label != null) {
+                params.put("label", label);
+            }
+            return params;
+        }
+    }
+
+    @Transactional
+    public Optional<Sample> sample(long id) {
+        return Sample.findByIdOptional(id);
+    }
+
+    /**
+     * The samples with these ids that exist, in id order, not managed: one array-parameter query
+     * instead of an entity query whose SQL changes with every list size.
+     */
+    @Transactional
+    public List<Sample> samples(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select id, dataset_id, project_id, split, label, source, width, height, "
+                        + "channels, shortcut_x, shortcut_y, shortcut_width, shortcut_height from samples "
+                        + "where id = any(cast(?1 as bigint[])) order by id", Tuple.class)
+                .setParameter(1, PgArray.ofLongs(ids)).getResultList();
+        List<Sample> out = new ArrayList<>(rows.size());
+        for (Tuple t : rows) {
+            out.add(sample(t));
+        }
+        return out;
+    }
+
+    private static Sample sample(Tuple t) {
+        Sample s = new Sample();
+        s.id = t.get("id", Long.class);
+        s.datasetId = t.get("dataset_id", Long.class);
+        s.projectId = t.get("project_id", Long.class);
+        s.split = t.get("split", String.class);
+        s.label = t.get("label", Integer.class);
+        s.source = t.get("source", String.class);
+        s.width = t.get("width", Integer.class);
+        s.height = t.get("height", Integer.class);
+        s.channels = t.get("channels", Short.class);
+        s.shortcutX = t.get("shortcut_x", Integer.class);
+        s.shortcutY = t.get("shortcut_y", Integer.class);
+        s.shortcutWidth = t.get("shortcut_width", Integer.class);
+        s.shortcutHeight = t.get("shortcut_height", Integer.class);
+        return s;
+    }
+
+    /** The label and PNG of every sample of a project's split, in id order. */
+    @Transactional
+    public List<LabelledPng> pngs(long projectId, Split split) {
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select id, label, image_png from samples where project_id = ?1 "
+                        + "and split = ?2 order by id", Tuple.class)
+                .setParameter(1, projectId).setParameter(2, split.value()).getResultList();
+        List<LabelledPng> out = new ArrayList<>(rows.size());
+        for (Tuple t : rows) {
+            out.add(new LabelledPng(t.get("id", Long.class), t.get("label", Integer.class),
+                    t.get("image_png", byte[].class)));
+        }
+        return out;
+    }
+
+    /** The stored PNGs of many samples, by id, in one query. */
+    @Transactional
+    public Map<Long, byte[]> pngs(Collection<Long> ids) {
+        Map<Long, byte[]> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select id, image_png from samples where id = any(cast(?1 as bigint[]))",
+                        Tuple.class)
+                .setParameter(1, PgArray.ofLongs(ids)).getResultList();
+        rows.forEach(t -> out.put(t.get("id", Long.class), t.get("image_png", byte[].class)));
+        return out;
+    }
+
+    /** The stored PNG of a sample. */
+    @Transactional
+    public Optional<byte[]> png(long sampleId) {
+        List<?> rows = em.createNativeQuery("select image_png from samples where id = ?1")
+                .setParameter(1, sampleId).getResultList();
+        return rows.isEmpty() ? Optional.empty() : Optional.of((byte[]) rows.get(0));
+    }
 }

@@ -2,10 +2,8 @@ package org.rationale.model;
 
 import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import org.rationale.security.Access;
-import org.rationale.security.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -33,9 +31,9 @@ public class ModelResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "One model version")
-    public ModelView get(@PathParam("id") long id) {
+    public ModelSummary get(@PathParam("id") long id) {
         access.requireModel(id);
-        return models.find(id).map(ModelView::of).orElseThrow(() -> NotFound.of("Model " + id));
+        return models.find(id).map(ModelSummary::of).orElseThrow(() -> NotFound.of("Model " + id));
     }
 
 }

@@ -6,18 +6,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.rationale.audit.AuditLog;
 import org.rationale.project.ProjectService;
 import org.rationale.explain.InputBatch;
+import org.rationale.web.JsonText;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The model registry: checks an uploaded TorchScript model by running it before anything is stored,
@@ -27,19 +34,19 @@ import java.util.Optional;
 public class ModelService {
 
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-            .registerModule(org.rationale.web.JsonText.module());
+            .registerModule(JsonText.module());
     private static final int CACHE = 4;
 
-    private final EntityManager em;
+    private final ModelStore store;
     private final ProjectService projects;
     private final Map<Long, BlockModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
     private final ComputeDevice device;
 
-    @jakarta.inject.Inject
-    org.rationale.audit.AuditLog audit;
+    @Inject
+    AuditLog audit;
 
-    ModelService(EntityManager em, ProjectService projects, ComputeDevice device) {
-        this.em = em;
+    ModelService(ModelStore store, ProjectService projects, ComputeDevice device) {
+        this.store = store;
         this.projects = projects;
         this.device = device;
     }
@@ -101,7 +108,7 @@ public class ModelService {
                                      Long trainingJobId) {
         projects.lock(projectId);
         if (trainingJobId != null) {
-            var existing = ModelVersion.<ModelVersion>find("trainingJobId", trainingJobId).firstResultOptional();
+            var existing = store.byTrainingJob(trainingJobId);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -127,30 +134,24 @@ public class ModelService {
 
     /** The next version number of a model name in a project; callers hold the project lock. */
     private int nextVersion(long projectId, String name) {
-        Integer last = em.createQuery("select max(m.version) from ModelVersion m where m.projectId = ?1 and m.name = ?2",
-                Integer.class).setParameter(1, projectId).setParameter(2, name).getSingleResult();
-        return last == null ? 1 : last + 1;
+        return store.lastVersion(projectId, name) + 1;
     }
 
     private void store(ModelVersion v, Map<String, byte[]> parts) {
         StringBuilder hashes = new StringBuilder();
-        for (var e : parts.entrySet()) {
-            hashes.append(sha256(e.getValue()));
-        }
-        v.sha256 = sha256(hashes.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        v.persist();
-        em.flush();
-        for (var e : parts.entrySet()) {
-            em.createNativeQuery("insert into model_artifacts (model_version_id, part, sha256, bytes) values (?1, ?2, ?3, ?4)")
-                    .setParameter(1, v.id).setParameter(2, e.getKey()).setParameter(3, sha256(e.getValue()))
-                    .setParameter(4, e.getValue()).executeUpdate();
-        }
-        em.refresh(v);
+        List<ModelStore.Artifact> artifacts = new ArrayList<>();
         Map<String, String> partHashes = new LinkedHashMap<>();
-        parts.forEach((part, bytes) -> partHashes.put(part, sha256(bytes)));
+        for (var e : parts.entrySet()) {
+            String hash = sha256(e.getValue());
+            hashes.append(hash);
+            artifacts.add(new ModelStore.Artifact(e.getKey(), hash, e.getValue()));
+            partHashes.put(e.getKey(), hash);
+        }
+        v.sha256 = sha256(hashes.toString().getBytes(StandardCharsets.US_ASCII));
+        store.insert(v, artifacts);
         try {
             audit.record(v.origin.equals("trained") ? "model.trained" : "model.upload", "model:" + v.id, v.projectId,
-                    org.rationale.audit.AuditLog.details("name", v.name, "version", v.version, "kind", v.kind,
+                    AuditLog.details("name", v.name, "version", v.version, "kind", v.kind,
                             "origin", v.origin, "sha256", v.sha256, "parts", partHashes, "parentId", v.parentId,
                             "trainingJobId", v.trainingJobId, "spec", JSON.readTree(v.spec),
                             "training", v.training == null ? null : JSON.readTree(v.training)));
@@ -164,7 +165,7 @@ public class ModelService {
         int hw = spec.height() * spec.width();
         for (int i = 0; i < 2; i++) {
             for (int c = 0; c < spec.channels(); c++) {
-                java.util.Arrays.fill(black, (i * spec.channels() + c) * hw, (i * spec.channels() + c + 1) * hw,
+                Arrays.fill(black, (i * spec.channels() + c) * hw, (i * spec.channels() + c + 1) * hw,
                         spec.normalise(c, 0));
             }
         }
@@ -203,18 +204,22 @@ public class ModelService {
         }
     }
 
-    @Transactional
+    /** The versions of a project, oldest first. */
     public List<ModelVersion> list(long projectId) {
-        return ModelVersion.list("projectId = ?1 order by id", projectId);
+        return store.list(projectId);
     }
 
-    @Transactional
+    /** The project's latest version: the one stored last. */
+    public Optional<ModelVersion> latest(long projectId) {
+        return store.latest(projectId);
+    }
+
     public Optional<ModelVersion> find(long id) {
-        return ModelVersion.findByIdOptional(id);
+        return store.find(id);
     }
 
-    private final Map<Long, ModelVersion> versions = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Long, InputSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, ModelVersion> versions = new ConcurrentHashMap<>();
+    private final Map<Long, InputSpec> specs = new ConcurrentHashMap<>();
 
     /**
      * A version for computing, from a cache: a stored version never changes (a new one is stored
@@ -223,7 +228,7 @@ public class ModelService {
     public Optional<ModelVersion> version(long id) {
         ModelVersion v = versions.get(id);
         if (v == null) {
-            v = self.find(id).orElse(null);
+            v = store.find(id).orElse(null);
             if (v != null) {
                 versions.put(id, v);
             }
@@ -235,9 +240,6 @@ public class ModelService {
     public InputSpec spec(ModelVersion v) {
         return specs.computeIfAbsent(v.id, id -> specOf(v));
     }
-
-    @jakarta.inject.Inject
-    ModelService self;
 
     /** Accuracy by split recorded when the platform trained the version; empty for uploads. */
     @SuppressWarnings("unchecked")
@@ -292,7 +294,7 @@ public class ModelService {
         }
     }
 
-    private final Map<BlockModel, Integer> lent = new java.util.IdentityHashMap<>();
+    private final Map<BlockModel, Integer> lent = new IdentityHashMap<>();
 
     /** Lends the loaded model of a version (loading it on first use). */
     public synchronized Lease lease(ModelVersion v) {
@@ -324,24 +326,12 @@ public class ModelService {
 
     /** A newly loaded copy of a version that the caller owns and closes (e.g. to randomise it). */
     public BlockModel fresh(ModelVersion v) {
-        Map<String, byte[]> parts = artifacts(v.id);
+        Map<String, byte[]> parts = store.artifacts(v.id);
         if (SmallCnn.ARCHITECTURE.equals(v.kind)) {
             return TrainedCnnModel.load(specOf(v), parts.get("parameters"), device.device());
         }
         return TorchScriptModel.load(specOf(v), parts.get("model"), parts.get("features"), parts.get("classifier"),
                 device.device());
-    }
-
-    @Transactional
-    Map<String, byte[]> artifacts(long versionId) {
-        Map<String, byte[]> parts = new LinkedHashMap<>();
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select part, bytes from model_artifacts where model_version_id = ?1")
-                .setParameter(1, versionId).getResultList();
-        for (Object[] r : rows) {
-            parts.put((String) r[0], (byte[]) r[1]);
-        }
-        return parts;
     }
 
     static String sha256(byte[] data) {

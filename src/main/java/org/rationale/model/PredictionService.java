@@ -4,13 +4,18 @@ import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import org.rationale.error.Unprocessable;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.rationale.dataset.DatasetService;
-import org.rationale.dataset.ImageCodec;
+import org.rationale.imaging.ImageCodec;
 import org.rationale.dataset.Sample;
-import java.util.List;
 import org.rationale.explain.InputBatch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs a model version on a sample: the preprocessed input, the prediction, stored once per
@@ -19,12 +24,12 @@ import org.rationale.explain.InputBatch;
 @ApplicationScoped
 public class PredictionService {
 
-    private final EntityManager em;
+    private final PredictionStore store;
     private final ModelService models;
     private final DatasetService datasets;
 
-    PredictionService(EntityManager em, ModelService models, DatasetService datasets) {
-        this.em = em;
+    PredictionService(PredictionStore store, ModelService models, DatasetService datasets) {
+        this.store = store;
         this.models = models;
         this.datasets = datasets;
     }
@@ -56,67 +61,29 @@ public class PredictionService {
             int step = m.maxBatch();
             for (int start = 0; start < inputs.size(); start += step) {
                 int n = Math.min(step, inputs.size() - start);
-                float[] chunk = java.util.Arrays.copyOfRange(all, start * size, (start + n) * size);
+                float[] chunk = Arrays.copyOfRange(all, start * size, (start + n) * size);
                 float[] l = m.logits(inputs.get(0).with(n, chunk));
                 System.arraycopy(l, 0, logits, start * m.classes(), l.length);
             }
         }
         int k = spec.classes().size();
-        List<Prediction> out = new java.util.ArrayList<>();
+        List<Prediction> out = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
-            out.add(Prediction.of(samples.get(i).id, v.id, java.util.Arrays.copyOfRange(logits, i * k, (i + 1) * k),
+            out.add(Prediction.of(samples.get(i).id, v.id, Arrays.copyOfRange(logits, i * k, (i + 1) * k),
                     spec.classes()));
         }
-        self.storeAll(out);
+        store.insert(out);
         return out;
-    }
-
-    @jakarta.inject.Inject
-    PredictionService self;
-
-    @jakarta.inject.Inject
-    io.agroal.api.AgroalDataSource dataSource;
-
-    /** One JDBC batch in one transaction. */
-    @Transactional
-    void storeAll(List<Prediction> predictions) {
-        try (java.sql.Connection c = dataSource.getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement("insert into predictions (sample_id, model_version_id, "
-                     + "predicted_label, confidence, probabilities, entropy, margin) values (?, ?, ?, ?, cast(? as real[]), "
-                     + "?, ?) on conflict do nothing")) {
-            for (Prediction p : predictions) {
-                ps.setLong(1, p.sampleId());
-                ps.setLong(2, p.modelId());
-                ps.setInt(3, p.predictedLabel());
-                ps.setFloat(4, (float) p.confidence());
-                ps.setString(5, org.rationale.database.PgArray.ofFloats(p.probabilities()));
-                ps.setFloat(6, (float) p.entropy());
-                ps.setFloat(7, (float) p.margin());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("Storing predictions failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void store(Prediction p) {
-        String probs = org.rationale.database.PgArray.ofFloats(p.probabilities());
-        em.createNativeQuery("insert into predictions (sample_id, model_version_id, predicted_label, confidence, "
-                        + "probabilities, entropy, margin) values (?1, ?2, ?3, ?4, cast(?5 as real[]), ?6, ?7) on conflict do nothing")
-                .setParameter(1, p.sampleId()).setParameter(2, p.modelId()).setParameter(3, p.predictedLabel())
-                .setParameter(4, (float) p.confidence()).setParameter(5, probs)
-                .setParameter(6, (float) p.entropy()).setParameter(7, (float) p.margin()).executeUpdate();
     }
 
     /**
      * Model inputs of many samples with one query for their images; a sample that does not fit the
      * model is refused with the reason.
      */
-    public java.util.Map<Long, PreparedInput> inputs(List<Sample> samples, ModelVersion v) {
+    public Map<Long, PreparedInput> inputs(List<Sample> samples, ModelVersion v) {
         InputSpec spec = models.spec(v);
-        java.util.Map<Long, byte[]> pngs = datasets.imagePngs(samples.stream().map(x -> x.id).toList());
-        java.util.Map<Long, PreparedInput> out = new java.util.LinkedHashMap<>();
+        Map<Long, byte[]> pngs = datasets.imagePngs(samples.stream().map(x -> x.id).toList());
+        Map<Long, PreparedInput> out = new LinkedHashMap<>();
         for (Sample s : samples) {
             if (s.width != spec.width() || s.height != spec.height()) {
                 out.put(s.id, new PreparedInput.Refused(new Unprocessable("Sample does not fit the model", "Sample " + s.id + " is " + s.width
@@ -135,15 +102,13 @@ public class PredictionService {
     @Transactional
     public Prediction predict(Sample s, ModelVersion v) {
         Prediction p = compute(s, v);
-        store(p);
+        store.insert(List.of(p));
         return p;
     }
 
     /** The class the stored prediction of a sample by a model version names, if one is stored. */
-    public java.util.Optional<Integer> storedLabel(long sampleId, long modelId) {
-        List<?> rows = em.createNativeQuery("select predicted_label from predictions where sample_id = ?1 "
-                + "and model_version_id = ?2").setParameter(1, sampleId).setParameter(2, modelId).getResultList();
-        return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(((Number) rows.get(0)).intValue());
+    public Optional<Integer> storedLabel(long sampleId, long modelId) {
+        return store.storedLabel(sampleId, modelId);
     }
 
     /** The prediction computed now and not stored (for reads, which never write). */

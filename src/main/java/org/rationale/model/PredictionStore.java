@@ -1,15 +1,66 @@
 package org.rationale.model;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 import org.rationale.database.Owns;
+import org.rationale.database.PgArray;
 
-/** All the SQL of stored predictions (one per sample and model version). */
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * All the SQL of the table {@code predictions}: what a model version predicted for a sample (class,
+ * confidence, the {@code real[]} probabilities, entropy and margin), stored once per (sample, model
+ * version).
+ */
 @ApplicationScoped
 @Owns({"predictions"})
 public class PredictionStore {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /**
+     * Stores the predictions in one JDBC batch, in the caller's transaction or a new one; a
+     * prediction stored before is kept as it is.
+     */
+    @Transactional
+    public void insert(List<Prediction> predictions) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into predictions (sample_id, model_version_id, "
+                     + "predicted_label, confidence, probabilities, entropy, margin) values (?, ?, ?, ?, cast(? as real[]), "
+                     + "?, ?) on conflict do nothing")) {
+            for (Prediction p : predictions) {
+                ps.setLong(1, p.sampleId());
+                ps.setLong(2, p.modelId());
+                ps.setInt(3, p.predictedLabel());
+                ps.setFloat(4, (float) p.confidence());
+                ps.setString(5, PgArray.ofFloats(p.probabilities()));
+                ps.setFloat(6, (float) p.entropy());
+                ps.setFloat(7, (float) p.margin());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Storing predictions failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The class the stored prediction of a sample by a model version names, if one is stored. */
+    @Transactional
+    public Optional<Integer> storedLabel(long sampleId, long modelId) {
+        List<Integer> rows = em.createNativeQuery("select predicted_label from predictions where sample_id = ?1 "
+                        + "and model_version_id = ?2", Integer.class)
+                .setParameter(1, sampleId).setParameter(2, modelId).getResultList();
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
 }

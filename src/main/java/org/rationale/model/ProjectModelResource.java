@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.rationale.project.ProjectService;
+import org.rationale.web.RequestText;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +56,7 @@ public class ProjectModelResource {
     public Response upload(@PathParam("projectId") long projectId, @RestForm String spec,
                            @RestForm("model") FileUpload model, @RestForm("features") FileUpload features,
                            @RestForm("classifier") FileUpload classifier) {
-        org.rationale.web.RequestText.requireFormField("spec", spec);
+        RequestText.requireFormField("spec", spec);
         access.requireProject(projectId);
         if (model == null) {
             throw new Invalid("Missing model file", "Send the TorchScript file as the multipart part 'model'");
@@ -63,15 +64,15 @@ public class ProjectModelResource {
         projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         InputSpec s = ModelService.parseSpec(spec);
         ModelVersion v = models.upload(projectId, s, read(model), read(features), read(classifier));
-        return Response.created(URI.create("/api/models/" + v.id)).entity(ModelView.of(v)).build();
+        return Response.created(URI.create("/api/models/" + v.id)).entity(ModelSummary.of(v)).build();
     }
 
     @GET
     @Operation(summary = "List the model versions of a project")
-    public List<ModelView> list(@PathParam("projectId") long projectId) {
+    public List<ModelSummary> list(@PathParam("projectId") long projectId) {
         access.requireProject(projectId);
         projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
-        return models.list(projectId).stream().map(ModelView::of).toList();
+        return models.list(projectId).stream().map(ModelSummary::of).toList();
     }
 
     private static byte[] read(FileUpload f) {

@@ -4,9 +4,11 @@ import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import org.rationale.error.Conflict;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.rationale.audit.AuditLog;
+import org.rationale.security.Caller;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +18,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class ProjectService {
 
-    private final EntityManager em;
-    private final org.rationale.audit.AuditLog audit;
+    private final ProjectStore store;
+    private final AuditLog audit;
 
-    ProjectService(EntityManager em, org.rationale.audit.AuditLog audit) {
-        this.em = em;
+    ProjectService(ProjectStore store, AuditLog audit) {
+        this.store = store;
         this.audit = audit;
     }
 
@@ -39,67 +41,50 @@ public class ProjectService {
         if (trimmed.length() > 200) {
             throw new Invalid("Project name is too long", "At most 200 characters, got " + trimmed.length());
         }
-        if (Project.count("lower(name) = lower(?1)", trimmed) > 0) {
+        if (store.nameTaken(trimmed)) {
             throw new Conflict("Project name already taken", "A project named '" + trimmed + "' exists");
         }
         Project p = new Project();
         p.name = trimmed;
         p.description = description == null || description.isBlank() ? null : description.strip();
-        p.persist();
-        em.flush();
-        em.refresh(p);
-        audit.record("project.create", "project:" + p.id, p.id, org.rationale.audit.AuditLog.details(
+        store.insert(p);
+        audit.record("project.create", "project:" + p.id, p.id, AuditLog.details(
                 "name", p.name, "description", p.description));
         if (memberUsername != null) {
-            @SuppressWarnings("unchecked")
-            List<Object[]> added = em.createNativeQuery("insert into project_members (project_id, user_id) select ?1, id "
-                    + "from users where username = ?2 returning user_id, (select role from users where username = ?2)")
-                    .setParameter(1, p.id).setParameter(2, memberUsername).getResultList();
-            for (Object[] a : added) {
-                audit.record("membership.add", "user:" + a[0], p.id, org.rationale.audit.AuditLog.details(
-                        "username", memberUsername, "role", a[1]));
+            for (ProjectStore.Member a : store.addMember(p.id, memberUsername)) {
+                audit.record("membership.add", "user:" + a.userId(), p.id, AuditLog.details(
+                        "username", memberUsername, "role", a.role()));
             }
         }
         return p;
     }
 
-    @Transactional
     public Optional<Project> find(long id) {
-        return Project.findByIdOptional(id);
+        return store.find(id);
     }
 
-    @Transactional
     public Optional<Project> findByName(String name) {
-        return Project.find("name", name).firstResultOptional();
+        return store.findByName(name);
     }
 
-    @Transactional
     public List<Project> list() {
-        return Project.list("order by id");
+        return store.list();
     }
 
     /** The projects a user sees: every project for an admin, else the ones they are a member of. */
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public List<Project> visibleTo(org.rationale.security.Caller caller) {
-        if (caller.isAdmin()) {
-            return list();
-        }
-        return em.createNativeQuery("select p.* from projects p join project_members m on m.project_id = p.id "
-                + "join users u on u.id = m.user_id where u.username = ?1 order by p.id", Project.class)
-                .setParameter(1, caller.username()).getResultList();
+    public List<Project> visibleTo(Caller caller) {
+        return caller.isAdmin() ? list() : store.memberOf(caller.username());
     }
 
     /** The projects with these ids, by id. */
-    @Transactional
-    public List<Project> list(java.util.Collection<Long> ids) {
-        return ids.isEmpty() ? List.of() : Project.list("id in ?1 order by id", new java.util.ArrayList<>(ids));
+    public List<Project> list(Collection<Long> ids) {
+        return store.list(ids);
     }
 
     /** The project, locked for the rest of the transaction (imports into one project run one at a time). */
     @Transactional(Transactional.TxType.MANDATORY)
     public Project lock(long id) {
-        Project p = em.find(Project.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        Project p = store.lock(id);
         if (p == null) {
             throw NotFound.of("Project " + id);
         }

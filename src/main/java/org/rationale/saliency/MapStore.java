@@ -1,15 +1,201 @@
 package org.rationale.saliency;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.persistence.Tuple;
+import jakarta.transaction.Transactional;
 import org.rationale.database.Owns;
+import org.rationale.database.PgArray;
 
-/** All the SQL of stored saliency maps and sanity-check results. */
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * All the SQL of the tables {@code saliency_maps} (one stored map per sample, model version,
+ * method, canonical parameters and target class: its float16 values, shape, min/max/sum and metrics
+ * as JSON) and {@code sanity_checks} (one randomisation check per model version, method and
+ * parameters, its result as JSON): the bulk insert of computed maps, reads by key or id, and the
+ * quality summary of the reports. Returns records.
+ */
 @ApplicationScoped
 @Owns({"saliency_maps", "sanity_checks"})
 public class MapStore {
 
+    private static final String KEY = "sample_id = ?1 and model_version_id = ?2 and method = ?3 and parameters = ?4 "
+            + "and target_label = ?5";
+
     @Inject
     EntityManager em;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** A stored map as read: its id, encoded values, shape, stored size and metrics JSON. */
+    record StoredValues(long id, long sampleId, String encoding, byte[] data, int channels, int height, int width,
+                        int storedBytes, String metrics) {
+    }
+
+    /** A sample and target class that have a stored map. */
+    record SampleTarget(long sampleId, int target) {
+    }
+
+    /**
+     * Stores the maps in one JDBC batch, in the caller's transaction or a new one; a map stored
+     * meanwhile (by another worker or request) is kept as it is.
+     */
+    @Transactional
+    void insert(List<NewMap> maps) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into saliency_maps (sample_id, model_version_id, "
+                     + "method, parameters, target_label, width, height, channels, encoding, data, min_value, max_value, "
+                     + "sum_value, metrics) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
+            for (NewMap m : maps) {
+                MapKey k = m.key();
+                ps.setLong(1, k.sampleId());
+                ps.setLong(2, k.modelId());
+                ps.setString(3, k.method());
+                ps.setString(4, k.parameters());
+                ps.setInt(5, k.target());
+                ps.setInt(6, m.width());
+                ps.setInt(7, m.height());
+                ps.setInt(8, m.channels());
+                ps.setString(9, MapEncoding.NAME);
+                ps.setBytes(10, m.data());
+                ps.setFloat(11, (float) m.min());
+                ps.setFloat(12, (float) m.max());
+                ps.setDouble(13, m.sum());
+                ps.setString(14, m.metrics());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Storing maps failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores the map unless a concurrent request stored it first; either way returns the stored id. */
+    @Transactional
+    long insert(NewMap map) {
+        insert(List.of(map));
+        MapKey k = map.key();
+        return (Long) bind(em.createNativeQuery("select id from saliency_maps where " + KEY, Long.class), k)
+                .getSingleResult();
+    }
+
+    /** The stored map with this key, if there is one. */
+    @Transactional
+    Optional<StoredValues> find(MapKey k) {
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = bind(em.createNativeQuery("select id, sample_id, encoding, data, channels, height, width, "
+                + "length(data) as stored_bytes, metrics from saliency_maps where " + KEY, Tuple.class), k)
+                .getResultList();
+        return rows.stream().findFirst().map(MapStore::values);
+    }
+
+    /** The stored map with this id, if there is one. */
+    @Transactional
+    Optional<StoredValues> find(long mapId) {
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select id, sample_id, encoding, data, channels, height, width, "
+                        + "length(data) as stored_bytes, metrics from saliency_maps where id = ?1", Tuple.class)
+                .setParameter(1, mapId).getResultList();
+        return rows.stream().findFirst().map(MapStore::values);
+    }
+
+    private static StoredValues values(Tuple t) {
+        return new StoredValues(t.get("id", Long.class), t.get("sample_id", Long.class), t.get("encoding", String.class),
+                t.get("data", byte[].class), t.get("channels", Integer.class), t.get("height", Integer.class),
+                t.get("width", Integer.class), t.get("stored_bytes", Integer.class), t.get("metrics", String.class));
+    }
+
+    private static <Q extends Query> Q bind(Q q, MapKey k) {
+        q.setParameter(1, k.sampleId()).setParameter(2, k.modelId()).setParameter(3, k.method())
+                .setParameter(4, k.parameters()).setParameter(5, k.target());
+        return q;
+    }
+
+    /** Which of these samples have a stored map of the method with these parameters, and for which target. */
+    @Transactional
+    Set<SampleTarget> storedTargets(Collection<Long> sampleIds, long modelId, String method, String parameters) {
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select sample_id, target_label from saliency_maps where "
+                        + "model_version_id = ?1 and method = ?2 and parameters = ?3 and sample_id = any(cast(?4 as bigint[]))",
+                        Tuple.class)
+                .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters)
+                .setParameter(4, PgArray.ofLongs(sampleIds)).getResultList();
+        Set<SampleTarget> out = new HashSet<>();
+        rows.forEach(t -> out.add(new SampleTarget(t.get("sample_id", Long.class), t.get("target_label", Integer.class))));
+        return out;
+    }
+
+    /** Replaces the metrics of a stored map (the deletion/insertion curves are added on first view). */
+    @Transactional
+    void updateMetrics(long mapId, String metrics) {
+        em.createNativeQuery("update saliency_maps set metrics = ?2 where id = ?1").setParameter(1, mapId)
+                .setParameter(2, metrics).executeUpdate();
+    }
+
+    /** How the stored maps of every method (with its parameters) under the given model versions fare on the quality metrics. */
+    @Transactional
+    List<SaliencyService.MethodQuality> quality(Collection<Long> modelIds) {
+        if (modelIds.isEmpty()) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select model_version_id, method, parameters, count(*) as maps, "
+                        + "avg(abs(cast(cast(metrics as jsonb) ->> 'completenessGap' as double precision))) as mean_gap, "
+                        + "max(abs(cast(cast(metrics as jsonb) ->> 'completenessGap' as double precision))) as max_gap, "
+                        + "count(cast(metrics as jsonb) ->> 'deletionAuc') as with_curves, "
+                        + "avg(cast(cast(metrics as jsonb) ->> 'deletionAuc' as double precision)) as deletion_auc, "
+                        + "avg(cast(cast(metrics as jsonb) ->> 'insertionAuc' as double precision)) as insertion_auc "
+                        + "from saliency_maps where model_version_id = any(cast(?1 as bigint[])) "
+                        + "group by model_version_id, method, parameters order by model_version_id, method, parameters",
+                        Tuple.class)
+                .setParameter(1, PgArray.ofLongs(modelIds)).getResultList();
+        List<SaliencyService.MethodQuality> out = new ArrayList<>(rows.size());
+        for (Tuple t : rows) {
+            out.add(new SaliencyService.MethodQuality(t.get("model_version_id", Long.class), t.get("method", String.class),
+                    t.get("parameters", String.class), t.get("maps", Long.class), t.get("mean_gap", Double.class),
+                    t.get("max_gap", Double.class), t.get("with_curves", Long.class), t.get("deletion_auc", Double.class),
+                    t.get("insertion_auc", Double.class)));
+        }
+        return out;
+    }
+
+    /** The stored sanity check (its result as JSON) of a method with these canonical parameters. */
+    @Transactional
+    Optional<String> sanityResult(long modelId, String method, String parameters) {
+        List<String> rows = em.createNativeQuery("select result from sanity_checks where model_version_id = ?1 "
+                        + "and method = ?2 and parameters = ?3", String.class)
+                .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters).getResultList();
+        return rows.stream().findFirst();
+    }
+
+    /** Every stored sanity check of a model version (results as JSON), oldest first. */
+    @Transactional
+    List<String> sanityResults(long modelId) {
+        return em.createNativeQuery("select result from sanity_checks where model_version_id = ?1 order by id",
+                String.class).setParameter(1, modelId).getResultList();
+    }
+
+    /** Stores a sanity check unless one is stored already; whether this one was stored. */
+    @Transactional
+    boolean insertSanity(long modelId, String method, String parameters, boolean passed, double finalSimilarity,
+                         String result) {
+        return em.createNativeQuery("insert into sanity_checks (model_version_id, method, parameters, passed, final_similarity, "
+                        + "result) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict do nothing")
+                .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters)
+                .setParameter(4, passed).setParameter(5, finalSimilarity).setParameter(6, result)
+                .executeUpdate() > 0;
+    }
 }

@@ -4,10 +4,9 @@ import org.rationale.error.DomainError;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import org.rationale.security.Access;
-import org.rationale.security.Role;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -42,14 +42,16 @@ public class SaliencyResource {
     private static final Set<String> RESERVED = Set.of("modelId", "method", "target", "curves");
 
     private final SaliencyService saliency;
+    private final MapOverlays overlays;
     private final PredictionService predictions;
     private final ModelService models;
     private final DatasetService datasets;
     private final AttributionMethods methods;
 
-    SaliencyResource(SaliencyService saliency, PredictionService predictions, ModelService models,
+    SaliencyResource(SaliencyService saliency, MapOverlays overlays, PredictionService predictions, ModelService models,
                      DatasetService datasets, AttributionMethods methods) {
         this.saliency = saliency;
+        this.overlays = overlays;
         this.predictions = predictions;
         this.models = models;
         this.datasets = datasets;
@@ -91,7 +93,7 @@ public class SaliencyResource {
                     + "when the map has none yet.")
     public SaliencyMap compute(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                                @QueryParam("method") String method, @QueryParam("target") String target,
-                               @QueryParam("curves") @jakarta.ws.rs.DefaultValue("true") boolean curves,
+                               @QueryParam("curves") @DefaultValue("true") boolean curves,
                                @Context UriInfo uri) {
         access.requireSample(id);
         ModelVersion v = model(modelId);
@@ -112,7 +114,7 @@ public class SaliencyResource {
             description = "Same query as /saliency, plus opacity (0 to 1, default 0.6) and zoom (1 to 16, default 8). "
                     + "Draws the stored map (404 when none is stored: POST /saliency computes it). "
                     + "Signed maps use a diverging colormap, non-negative maps a sequential one.")
-    public jakarta.ws.rs.core.Response overlay(@PathParam("id") long id, @QueryParam("modelId") String modelId,
+    public Response overlay(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                                                @QueryParam("method") String method, @QueryParam("target") String target,
                                                @QueryParam("opacity") String opacity, @QueryParam("zoom") String zoom,
                                                @Context UriInfo uri) {
@@ -125,11 +127,7 @@ public class SaliencyResource {
         ModelVersion v = model(modelId);
         Map<String, String> params = methodParams(uri, Set.of("opacity", "zoom"));
         SaliencyMap m = saliency.stored(id, v.id, requireMethod(method), target, params).orElseThrow(() -> notStored(id));
-        var png = datasets.imagePng(id).orElseThrow(() -> NotFound.of("Sample " + id));
-        var px = org.rationale.dataset.ImageCodec.decodePng(png);
-        byte[] out = HeatmapRenderer.overlayPng(px.data(), px.channels(), m.values(), m.shape().get(0), m.shape().get(1),
-                m.shape().get(2), a, z);
-        return jakarta.ws.rs.core.Response.ok(out, "image/png").build();
+        return Response.ok(overlays.overlayPng(m, a, z), "image/png").build();
     }
 
     private static double parse(String name, String text, double min, double max) {

@@ -7,8 +7,9 @@ import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.rationale.audit.AuditLog;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.Split;
@@ -18,8 +19,10 @@ import org.rationale.model.ModelVersion;
 import org.rationale.model.PredictionService;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs and keeps the model-parameter randomisation check per (model version, method, parameters):
@@ -32,19 +35,19 @@ public class SanityService {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final int DEFAULT_SAMPLES = 8;
 
-    @jakarta.inject.Inject
-    org.rationale.audit.AuditLog audit;
-    private final EntityManager em;
+    @Inject
+    AuditLog audit;
+    @Inject
+    SanityService self;
+    private final MapStore store;
     private final AttributionMethods methods;
     private final ModelService models;
     private final PredictionService predictions;
     private final DatasetService datasets;
-    @jakarta.inject.Inject
-    SanityService self;
 
-    SanityService(EntityManager em, AttributionMethods methods, ModelService models, PredictionService predictions,
+    SanityService(MapStore store, AttributionMethods methods, ModelService models, PredictionService predictions,
                   DatasetService datasets) {
-        this.em = em;
+        this.store = store;
         this.methods = methods;
         this.models = models;
         this.predictions = predictions;
@@ -59,9 +62,9 @@ public class SanityService {
         ModelVersion v = models.find(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
         MethodParameters params = method.parameters().bind(method.name(), given);
-        SanityCheck.Result earlier = self.stored(v.id, method.name(), params.canonical());
-        if (earlier != null) {
-            return earlier;
+        Optional<SanityCheck.Result> earlier = stored(v.id, method.name(), params.canonical());
+        if (earlier.isPresent()) {
+            return earlier.get();
         }
         List<Sample> samples = datasets.samples(v.projectId, Split.TEST, null, 0, DEFAULT_SAMPLES).items();
         if (samples.isEmpty()) {
@@ -88,37 +91,27 @@ public class SanityService {
         try (BlockModel copy = models.fresh(v); ModelService.Lease trained = models.lease(v)) {
             result = SanityCheck.run(method, params, trained.model(), copy, batch, targets, 42);
         }
-        self.save(v.id, method.name(), params.canonical(), result);
+        self.save(v, method.name(), params.canonical(), result);
         return result;
     }
 
     /** The stored check of a method with these parameters, without running anything. */
-    public java.util.Optional<SanityCheck.Result> stored(long modelId, String methodName, Map<String, String> given) {
+    public Optional<SanityCheck.Result> stored(long modelId, String methodName, Map<String, String> given) {
         ModelVersion v = models.find(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
         MethodParameters params = method.parameters().bind(method.name(), given);
-        return java.util.Optional.ofNullable(self.stored(v.id, method.name(), params.canonical()));
+        return stored(v.id, method.name(), params.canonical());
     }
 
-    @Transactional
-    SanityCheck.Result stored(long modelId, String method, String parameters) {
-        List<?> rows = em.createNativeQuery("select result from sanity_checks where model_version_id = ?1 "
-                        + "and method = ?2 and parameters = ?3")
-                .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters).getResultList();
-        return rows.isEmpty() ? null : read((String) rows.get(0));
+    private Optional<SanityCheck.Result> stored(long modelId, String method, String parameters) {
+        return store.sanityResult(modelId, method, parameters).map(SanityService::read);
     }
 
+    /** Stores the check and records it in the audit trail, in one transaction, unless one was stored meanwhile. */
     @Transactional
-    void save(long modelId, String method, String parameters, SanityCheck.Result result) {
-        int n = em.createNativeQuery("insert into sanity_checks (model_version_id, method, parameters, passed, final_similarity, "
-                        + "result) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict do nothing")
-                .setParameter(1, modelId).setParameter(2, method).setParameter(3, parameters)
-                .setParameter(4, result.passed()).setParameter(5, result.finalSimilarity()).setParameter(6, write(result))
-                .executeUpdate();
-        if (n > 0) {
-            Number project = (Number) em.createNativeQuery("select project_id from model_versions where id = ?1")
-                    .setParameter(1, modelId).getSingleResult();
-            audit.record("sanity.check", "model:" + modelId, project.longValue(), org.rationale.audit.AuditLog.details(
+    void save(ModelVersion v, String method, String parameters, SanityCheck.Result result) {
+        if (store.insertSanity(v.id, method, parameters, result.passed(), result.finalSimilarity(), write(result))) {
+            audit.record("sanity.check", "model:" + v.id, v.projectId, AuditLog.details(
                     "method", method, "parameters", parameters, "passed", result.passed(),
                     "finalSimilarity", result.finalSimilarity(), "threshold", result.threshold(), "samples", result.samples()));
         }
@@ -136,7 +129,7 @@ public class SanityService {
     public Summary checkAll(long modelId) {
         int checked = 0;
         int flagged = 0;
-        Map<String, String> notRun = new java.util.LinkedHashMap<>();
+        Map<String, String> notRun = new LinkedHashMap<>();
         for (AttributionMethod m : methods.all()) {
             try {
                 if (!check(modelId, m.name(), Map.of()).passed()) {
@@ -151,12 +144,8 @@ public class SanityService {
     }
 
     /** Every stored check of a model version. */
-    @Transactional
-    @SuppressWarnings("unchecked")
     public List<SanityCheck.Result> stored(long modelId) {
-        List<String> rows = em.createNativeQuery("select result from sanity_checks where model_version_id = ?1 order by id")
-                .setParameter(1, modelId).getResultList();
-        return rows.stream().map(SanityService::read).toList();
+        return store.sanityResults(modelId).stream().map(SanityService::read).toList();
     }
 
     private static SanityCheck.Result read(String json) {

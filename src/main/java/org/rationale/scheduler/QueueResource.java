@@ -18,7 +18,6 @@ import org.rationale.model.ModelService;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 
-import java.util.Comparator;
 import java.util.List;
 
 /** The scheduler's ranked review queue of a project, with each sample's score breakdown, and its settings. */
@@ -115,7 +114,7 @@ public class QueueResource {
             }
             return modelId;
         }
-        return models.list(projectId).stream().max(Comparator.comparing(m -> m.id))
+        return models.latest(projectId)
                 .orElseThrow(() -> new Invalid("No model yet", "The queue ranks samples for a model version; "
                         + "the project has none")).id;
     }

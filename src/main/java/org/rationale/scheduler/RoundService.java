@@ -98,7 +98,7 @@ public class RoundService {
         ModelVersion model = r.modelId() != null
                 ? models.find(r.modelId()).filter(m -> m.projectId == projectId)
                         .orElseThrow(() -> new Invalid("Unknown model " + r.modelId(), "Not a model of project " + projectId))
-                : models.list(projectId).stream().max(java.util.Comparator.comparing(m -> m.id))
+                : models.latest(projectId)
                         .orElseThrow(() -> new Invalid("No model yet", "Train or upload a model before a round"));
         if (scheduler.pool(projectId).isEmpty()) {
             throw new Invalid("Nothing to review", "The project has no training samples");

@@ -15,6 +15,7 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.saliency.AttributionMethod;
 import org.rationale.saliency.AttributionMethods;
+import org.rationale.saliency.Targets;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,10 +91,7 @@ public class JobService {
             var bound = method.parameters().bind(method.name(), m.params() == null ? Map.of() : m.params());
             canonical.add(Map.of("name", method.name(), "params", bound.asMap()));
         }
-        String target = r.target() == null || r.target().isBlank() ? "predicted" : r.target().strip();
-        if (!target.equals("predicted") && !target.equals("label") && !target.matches("\\d{1,6}")) {
-            throw new Invalid("Invalid target '" + r.target() + "'", "Use predicted, label or a class index");
-        }
+        String target = Targets.rule(r.target());
         int priority = r.priority() == null ? 0 : r.priority();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("modelId", v.id);

@@ -8,7 +8,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.rationale.model.ComputeDevice;
 import org.rationale.model.TrainingService;
-import org.rationale.saliency.SaliencyService;
+import org.rationale.saliency.MapBatches;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public class WorkerPool {
 
     private final JobQueue queue;
     private final JobService jobs;
-    private final SaliencyService saliency;
+    private final MapBatches saliency;
     private final TrainingService training;
     private final ComputeDevice device;
     private final WorkerConfig config;
@@ -55,7 +55,7 @@ public class WorkerPool {
     private ScheduledExecutorService heartbeat;
     private volatile boolean running;
 
-    WorkerPool(JobQueue queue, JobService jobs, SaliencyService saliency, TrainingService training, ComputeDevice device,
+    WorkerPool(JobQueue queue, JobService jobs, MapBatches saliency, TrainingService training, ComputeDevice device,
                WorkerConfig config) {
         this.queue = queue;
         this.jobs = jobs;
@@ -319,7 +319,7 @@ public class WorkerPool {
     }
 
     /** A computed batch of one job waiting for its store stage. */
-    private record Computed(long jobId, List<JobQueue.Claim> claims, SaliencyService.MapBatch maps,
+    private record Computed(long jobId, List<JobQueue.Claim> claims, MapBatches.MapBatch maps,
                             Map<Long, String> failed) {
     }
 
@@ -335,7 +335,7 @@ public class WorkerPool {
             if (predictOnly) {
                 return new Computed(jobId, claims, null, saliency.predictAll(samples, spec.modelId()));
             }
-            SaliencyService.MapBatch maps = saliency.computeMaps(samples, spec.modelId(), calls(spec), spec.target());
+            MapBatches.MapBatch maps = saliency.computeMaps(samples, spec.modelId(), calls(spec), spec.target());
             return new Computed(jobId, claims, maps, maps.failed());
         } catch (RuntimeException e) {
             LOG.warnf("Batch of job %d failed (%s); trying its %d items one by one", jobId, e.getMessage(), claims.size());
@@ -345,8 +345,8 @@ public class WorkerPool {
         }
     }
 
-    private static List<SaliencyService.MethodCall> calls(JobService.SaliencySpec spec) {
-        return spec.methods().stream().map(m -> new SaliencyService.MethodCall(m.name(), m.params())).toList();
+    private static List<MapBatches.MethodCall> calls(JobService.SaliencySpec spec) {
+        return spec.methods().stream().map(m -> new MapBatches.MethodCall(m.name(), m.params())).toList();
     }
 
     /** The store stage: maps written, items marked done or failed, the job closed when nothing is left. */
@@ -396,7 +396,7 @@ public class WorkerPool {
         }
     }
 
-    private Map<Long, String> storedNow(SaliencyService.MapBatch maps) {
+    private Map<Long, String> storedNow(MapBatches.MapBatch maps) {
         saliency.store(maps);
         return maps.failed();
     }

@@ -6,6 +6,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
+import org.rationale.imaging.ImageCodec;
 import org.rationale.testing.Api;
 import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;

@@ -3,6 +3,7 @@ package org.rationale.dataset;
 import org.rationale.error.DomainError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rationale.imaging.ImageCodec;
 import org.rationale.testing.Fixtures;
 
 import java.nio.file.Files;

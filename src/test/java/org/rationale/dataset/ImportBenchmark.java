@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.rationale.imaging.ImageCodec;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 

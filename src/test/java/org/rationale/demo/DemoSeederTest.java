@@ -5,7 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rationale.dataset.DatasetService;
-import org.rationale.dataset.ImageCodec;
+import org.rationale.imaging.ImageCodec;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.Split;
 import org.rationale.project.Project;

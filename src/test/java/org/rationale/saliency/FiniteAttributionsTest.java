@@ -19,7 +19,7 @@ class FiniteAttributionsTest {
     @Test
     void aNonFiniteAnswerIsComputedAgain() {
         AtomicInteger calls = new AtomicInteger();
-        Attribution a = SaliencyService.finiteOrAgain("glitchy", () -> Attribution.withoutMetrics(SHAPE,
+        Attribution a = FiniteAttributions.finiteOrAgain("glitchy", () -> Attribution.withoutMetrics(SHAPE,
                 calls.incrementAndGet() == 1 ? new float[] {Float.NaN, 1} : new float[] {0.5f, 1}));
         assertArrayEquals(new float[] {0.5f, 1}, a.values());
         assertEquals(2, calls.get());
@@ -28,7 +28,7 @@ class FiniteAttributionsTest {
     @Test
     void aFiniteAnswerIsComputedOnce() {
         AtomicInteger calls = new AtomicInteger();
-        SaliencyService.finiteOrAgain("steady", () -> {
+        FiniteAttributions.finiteOrAgain("steady", () -> {
             calls.incrementAndGet();
             return Attribution.withoutMetrics(SHAPE, new float[] {0.25f, -1});
         });
@@ -38,20 +38,20 @@ class FiniteAttributionsTest {
     @Test
     void aGlitchThreeTimesInARowIsStillRecovered() {
         AtomicInteger calls = new AtomicInteger();
-        Attribution a = SaliencyService.finiteOrAgain("glitchy", () -> Attribution.withoutMetrics(SHAPE,
-                calls.incrementAndGet() < SaliencyService.FINITE_ATTEMPTS ? new float[] {Float.NaN, 1} : new float[] {2, 1}));
+        Attribution a = FiniteAttributions.finiteOrAgain("glitchy", () -> Attribution.withoutMetrics(SHAPE,
+                calls.incrementAndGet() < FiniteAttributions.FINITE_ATTEMPTS ? new float[] {Float.NaN, 1} : new float[] {2, 1}));
         assertArrayEquals(new float[] {2, 1}, a.values());
-        assertEquals(SaliencyService.FINITE_ATTEMPTS, calls.get());
+        assertEquals(FiniteAttributions.FINITE_ATTEMPTS, calls.get());
     }
 
     @Test
     void alwaysNonFiniteIsAnUnavailableErrorAfterTheLastAttempt() {
         AtomicInteger calls = new AtomicInteger();
-        Unavailable e = assertThrows(Unavailable.class, () -> SaliencyService.finiteOrAgain("broken", () -> {
+        Unavailable e = assertThrows(Unavailable.class, () -> FiniteAttributions.finiteOrAgain("broken", () -> {
             calls.incrementAndGet();
             return Attribution.withoutMetrics(SHAPE, new float[] {Float.POSITIVE_INFINITY, 0});
         }));
-        assertEquals(SaliencyService.FINITE_ATTEMPTS, calls.get());
+        assertEquals(FiniteAttributions.FINITE_ATTEMPTS, calls.get());
         assertEquals(DomainError.Kind.UNAVAILABLE, e.kind());
     }
 }

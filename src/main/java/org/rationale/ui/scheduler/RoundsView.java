@@ -43,7 +43,6 @@ import org.rationale.ui.ProjectsView;
 
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -273,7 +272,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         if (project == null) {
             return;
         }
-        var model = models.list(project.id).stream().max(Comparator.comparing(m -> m.id));
+        var model = models.latest(project.id);
         if (model.isEmpty()) {
             queueGrid.setItems(List.of());
             return;
@@ -290,7 +289,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
      * audited); the page's own refreshes only read.
      */
     private void rankIfNeverRanked() {
-        var model = models.list(project.id).stream().max(Comparator.comparing(m -> m.id));
+        var model = models.latest(project.id);
         if (model.isEmpty() || !access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false)) {
             return;
         }

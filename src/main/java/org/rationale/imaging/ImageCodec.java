@@ -1,19 +1,27 @@
-package org.rationale.dataset;
+package org.rationale.imaging;
 
 import org.rationale.error.DomainError;
 import org.rationale.error.Invalid;
+import org.rationale.error.TooLarge;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * Lossless image storage: decodes uploaded images (PNG, JPEG, and what else ImageIO reads) to 8-bit
@@ -34,13 +42,13 @@ public final class ImageCodec {
     /**
      * Decodes an image file, refusing images over {@code maxPixels} before their pixels are decoded.
      *
-     * @throws InvalidDatasetException when the bytes are not a readable image
+     * @throws Invalid when the bytes are not a readable image, {@link TooLarge} when it has too many pixels
      */
     public static Pixels decode(byte[] bytes, String name, long maxPixels) {
         try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
             if (readers == null || !readers.hasNext()) {
-                throw new InvalidDatasetException("Not an image: " + name,
+                throw new Invalid("Not an image: " + name,
                         "The file is not a PNG, JPEG or other readable image");
             }
             ImageReader reader = readers.next();
@@ -49,10 +57,10 @@ public final class ImageCodec {
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) {
-                    throw new InvalidDatasetException("Corrupt image: " + name, "Invalid size " + w + " x " + h);
+                    throw new Invalid("Corrupt image: " + name, "Invalid size " + w + " x " + h);
                 }
                 if (w * h > maxPixels) {
-                    throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Image too large: " + name,
+                    throw new TooLarge("Image too large: " + name,
                             w + " x " + h + " pixels is over the limit of " + maxPixels
                                     + " pixels per image (rationale.import.max-image-pixels)");
                 }
@@ -62,10 +70,10 @@ public final class ImageCodec {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidDatasetException ide) {
-                throw ide;
+            if (e instanceof DomainError refused) {
+                throw refused;
             }
-            throw new InvalidDatasetException("Corrupt image: " + name, "It cannot be decoded as a PNG or JPEG image", e);
+            throw new Invalid("Corrupt image: " + name, "It cannot be decoded as a PNG or JPEG image", e);
         }
     }
 
@@ -74,8 +82,8 @@ public final class ImageCodec {
         int w = img.getWidth();
         int h = img.getHeight();
         var cm = img.getColorModel();
-        boolean gray = cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
-                && !(cm instanceof java.awt.image.IndexColorModel);
+        boolean gray = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && !(cm instanceof IndexColorModel);
         if (gray) {
             Raster r = img.getRaster();
             int bits = cm.getComponentSize(0);
@@ -169,7 +177,7 @@ public final class ImageCodec {
      * row filters); null for anything else, which ImageIO then decodes.
      */
     static Pixels decodeSimplePng(byte[] png) {
-        if (png.length < 33 || !java.util.Arrays.equals(java.util.Arrays.copyOf(png, 8), SIGNATURE)) {
+        if (png.length < 33 || !Arrays.equals(Arrays.copyOf(png, 8), SIGNATURE)) {
             return null;
         }
         ByteBuffer b = ByteBuffer.wrap(png);
@@ -177,12 +185,12 @@ public final class ImageCodec {
         int width = 0;
         int height = 0;
         int channels = 0;
-        java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream(png.length);
+        ByteArrayOutputStream idat = new ByteArrayOutputStream(png.length);
         while (b.remaining() >= 12) {
             int len = b.getInt();
             byte[] type = new byte[4];
             b.get(type);
-            String t = new String(type, java.nio.charset.StandardCharsets.US_ASCII);
+            String t = new String(type, StandardCharsets.US_ASCII);
             if (len < 0 || len > b.remaining() - 4) {
                 return null;
             }
@@ -216,7 +224,7 @@ public final class ImageCodec {
         }
         int stride = width * channels;
         byte[] raw = new byte[(stride + 1) * height];
-        java.util.zip.Inflater inf = new java.util.zip.Inflater();
+        Inflater inf = new Inflater();
         try {
             inf.setInput(idat.toByteArray());
             int n = 0;
@@ -230,7 +238,7 @@ public final class ImageCodec {
             if (n != raw.length) {
                 return null;
             }
-        } catch (java.util.zip.DataFormatException e) {
+        } catch (DataFormatException e) {
             return null;
         } finally {
             inf.end();
@@ -271,7 +279,7 @@ public final class ImageCodec {
     }
 
     private static void chunk(ByteBuffer out, String type, byte[] data) {
-        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
         out.putInt(data.length);
         out.put(t);
         out.put(data);

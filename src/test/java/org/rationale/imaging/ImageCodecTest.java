@@ -1,6 +1,8 @@
-package org.rationale.dataset;
+package org.rationale.imaging;
 
 import org.junit.jupiter.api.Test;
+import org.rationale.error.Invalid;
+import org.rationale.error.TooLarge;
 import org.rationale.testing.Fixtures;
 
 import java.awt.image.BufferedImage;
@@ -58,13 +60,13 @@ class ImageCodecTest {
     @Test
     void refusesImageOverPixelLimitBeforeDecoding() {
         byte[] png = ImageCodec.encodePng(100, 100, 1, new byte[10_000]);
-        var e = assertThrows(InvalidDatasetException.class, () -> ImageCodec.decode(png, "big.png", 9_999));
+        var e = assertThrows(TooLarge.class, () -> ImageCodec.decode(png, "big.png", 9_999));
         assertTrue(e.getMessage().contains("too large"), e.getMessage());
     }
 
     @Test
     void refusesBytesThatAreNotAnImage() {
-        var e = assertThrows(InvalidDatasetException.class,
+        var e = assertThrows(Invalid.class,
                 () -> ImageCodec.decode("hello".getBytes(), "notes.txt", 1000));
         assertTrue(e.getMessage().startsWith("Not an image"), e.getMessage());
     }

@@ -1,7 +1,7 @@
-package org.rationale.project;
+package org.rationale.dataset;
 
-import org.rationale.error.Invalid;
-import org.rationale.error.NotFound;
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -12,19 +12,21 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.rationale.dataset.DatasetService;
-import org.rationale.dataset.DatasetView;
-import io.quarkus.security.Authenticated;
-import jakarta.annotation.security.RolesAllowed;
+import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 
 import java.net.URI;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-/** Projects: list with sample counts, create, and one project with its datasets. */
+/**
+ * Projects: list with sample counts, create, and one project with its datasets. It lives with the
+ * datasets because every answer shows them: the project package knows nothing of datasets.
+ */
 @Path("/api/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Projects")
@@ -45,16 +47,10 @@ public class ProjectResource {
     public record NewProject(String name, String description) {
     }
 
-    /** A project with its class names, datasets and sample counts by split. */
-    public record ProjectView(long id, String name, String description, OffsetDateTime createdAt,
-                              List<String> classNames, long sampleCount, Map<String, Long> samplesBySplit,
-                              List<DatasetView> datasets) {
-    }
-
     @GET
     @Operation(summary = "List the projects the caller sees (admins: all) with their datasets and sample counts")
-    public List<ProjectView> list() {
-        return projects.visibleTo(access.caller()).stream().map(this::view).toList();
+    public List<ProjectSummary> list() {
+        return projects.visibleTo(access.caller()).stream().map(this::summary).toList();
     }
 
     @POST
@@ -66,21 +62,21 @@ public class ProjectResource {
             throw new Invalid("Missing body", "Send {\"name\": \"...\", \"description\": \"...\"}");
         }
         Project p = projects.create(body.name(), body.description(), access.caller().username());
-        return Response.created(URI.create("/api/projects/" + p.id)).entity(view(p)).build();
+        return Response.created(URI.create("/api/projects/" + p.id)).entity(summary(p)).build();
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One project with its datasets and sample counts")
-    public ProjectView get(@PathParam("id") long id) {
+    public ProjectSummary get(@PathParam("id") long id) {
         access.requireProject(id);
-        return projects.find(id).map(this::view).orElseThrow(() -> NotFound.of("Project " + id));
+        return projects.find(id).map(this::summary).orElseThrow(() -> NotFound.of("Project " + id));
     }
 
-    private ProjectView view(Project p) {
+    private ProjectSummary summary(Project p) {
         Map<String, Long> bySplit = datasets.countsBySplit(p.id);
         long total = bySplit.values().stream().mapToLong(Long::longValue).sum();
-        return new ProjectView(p.id, p.name, p.description, p.createdAt, List.copyOf(p.classNames), total, bySplit,
-                datasets.datasetsOf(p.id).stream().map(DatasetView::of).toList());
+        return new ProjectSummary(p.id, p.name, p.description, p.createdAt, List.copyOf(p.classNames), total, bySplit,
+                datasets.datasetsOf(p.id).stream().map(DatasetSummary::of).toList());
     }
 }

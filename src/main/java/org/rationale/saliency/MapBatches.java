@@ -1,0 +1,198 @@
+package org.rationale.saliency;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.Sample;
+import org.rationale.error.DomainError;
+import org.rationale.error.NotFound;
+import org.rationale.explain.InputBatch;
+import org.rationale.model.InputSpec;
+import org.rationale.model.ModelService;
+import org.rationale.model.ModelVersion;
+import org.rationale.model.Prediction;
+import org.rationale.model.PredictionService;
+import org.rationale.model.PreparedInput;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Predictions and maps of many samples as a job computes them: one batched prediction (stored), then
+ * per method one batched attribution of the maps not stored yet, stored in one batch while the next
+ * batch is computed. A sample that cannot be computed fails alone, with the reason.
+ */
+@ApplicationScoped
+public class MapBatches {
+
+    private final AttributionMethods methods;
+    private final ModelService models;
+    private final PredictionService predictions;
+    private final DatasetService datasets;
+    private final MapStore store;
+
+    MapBatches(AttributionMethods methods, ModelService models, PredictionService predictions, DatasetService datasets,
+               MapStore store) {
+        this.methods = methods;
+        this.models = models;
+        this.predictions = predictions;
+        this.datasets = datasets;
+        this.store = store;
+    }
+
+    /** One method of a job with its parameters by name. */
+    public record MethodCall(String name, Map<String, String> params) {
+    }
+
+    /**
+     * Maps computed for a batch of samples and not stored yet: a worker computes the next batch
+     * while this one is stored ({@link #store}).
+     */
+    public static final class MapBatch {
+        private final Map<Long, String> failed;
+        private final List<MapKey> keys = new ArrayList<>();
+        private final List<float[]> values = new ArrayList<>();
+        private final List<Map<String, Double>> metrics = new ArrayList<>();
+        private InputBatch shape;
+
+        MapBatch(Map<Long, String> failed) {
+            this.failed = failed;
+        }
+
+        /** Error message by sample id, for the samples that failed. */
+        public Map<Long, String> failed() {
+            return failed;
+        }
+
+        /** Maps to store. */
+        public int size() {
+            return keys.size();
+        }
+    }
+
+    /**
+     * Predictions of many samples for one model, as a predict job computes them: one batched
+     * forward pass, stored in one JDBC batch (a prediction stored before is kept). A sample that
+     * cannot be predicted (missing, of another project, wrong size) fails alone.
+     *
+     * @return error message by sample id, for the samples that failed
+     */
+    public Map<Long, String> predictAll(List<Long> sampleIds, long modelId) {
+        ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
+        Map<Long, String> failed = new LinkedHashMap<>();
+        predictAll(sampleIds, v, failed);
+        return failed;
+    }
+
+    /** The samples that could be predicted, their inputs and predictions, in the same order. */
+    private record Predicted(List<Sample> samples, List<InputBatch> inputs, List<Prediction> predictions) {
+    }
+
+    private Predicted predictAll(List<Long> sampleIds, ModelVersion v, Map<Long, String> failed) {
+        List<Sample> found = datasets.samples(sampleIds);
+        Set<Long> present = new HashSet<>();
+        found.forEach(x -> present.add(x.id));
+        sampleIds.stream().filter(id -> !present.contains(id)).forEach(id -> failed.put(id, "Sample " + id + " not found"));
+        List<Sample> ok = new ArrayList<>();
+        List<InputBatch> inputs = new ArrayList<>();
+        List<Sample> sameProject = new ArrayList<>();
+        for (Sample x : found) {
+            if (x.projectId.equals(v.projectId)) {
+                sameProject.add(x);
+            } else {
+                failed.put(x.id, "Model of another project: sample " + x.id + " is not in project " + v.projectId);
+            }
+        }
+        Map<Long, PreparedInput> prepared = predictions.inputs(sameProject, v);
+        for (Sample x : sameProject) {
+            PreparedInput in = prepared.get(x.id);
+            if (in instanceof PreparedInput.Ready r) {
+                inputs.add(r.batch());
+                ok.add(x);
+            } else if (in instanceof PreparedInput.Refused r) {
+                failed.put(x.id, r.why().describe());
+            }
+        }
+        List<Prediction> preds = ok.isEmpty() ? List.of() : predictions.predictAll(ok, inputs, v);
+        return new Predicted(ok, inputs, preds);
+    }
+
+    /**
+     * Maps of many samples for one model, several methods and a target rule, as a job computes
+     * them: one batched prediction (stored), then per method one batched attribution of the maps not
+     * stored yet. Deletion/insertion curves are left for the first view. A sample that cannot be
+     * computed (missing, wrong size, bad target) fails alone; an engine failure of a whole batch
+     * throws, and the caller tries the samples one by one.
+     */
+    public MapBatch computeMaps(List<Long> sampleIds, long modelId, List<MethodCall> calls, String target) {
+        ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
+        InputSpec spec = models.spec(v);
+        MapBatch out = new MapBatch(new LinkedHashMap<>());
+        Predicted predicted = predictAll(sampleIds, v, out.failed);
+        List<Sample> ok = new ArrayList<>();
+        List<InputBatch> inputs = new ArrayList<>();
+        List<Integer> targets = new ArrayList<>();
+        for (int i = 0; i < predicted.samples().size(); i++) {
+            Sample x = predicted.samples().get(i);
+            Prediction p = predicted.predictions().get(i);
+            try {
+                targets.add(Targets.resolve(target, x.label, p::predictedLabel, spec.classes().size()));
+                ok.add(x);
+                inputs.add(predicted.inputs().get(i));
+            } catch (DomainError e) {
+                out.failed.put(x.id, e.describe());
+            }
+        }
+        if (ok.isEmpty()) {
+            return out;
+        }
+        out.shape = inputs.get(0);
+        for (MethodCall call : calls) {
+            AttributionMethod method = methods.get(call.name());
+            MethodParameters params = method.parameters().bind(method.name(), call.params() == null ? Map.of() : call.params());
+            Set<MapStore.SampleTarget> stored = store.storedTargets(ok.stream().map(x -> x.id).toList(), v.id,
+                    method.name(), params.canonical());
+            List<Integer> todo = new ArrayList<>();
+            for (int i = 0; i < ok.size(); i++) {
+                if (!stored.contains(new MapStore.SampleTarget(ok.get(i).id, targets.get(i)))) {
+                    todo.add(i);
+                }
+            }
+            if (todo.isEmpty()) {
+                continue;
+            }
+            int size = out.shape.sampleSize();
+            float[] all = new float[todo.size() * size];
+            int[] t = new int[todo.size()];
+            for (int j = 0; j < todo.size(); j++) {
+                System.arraycopy(inputs.get(todo.get(j)).values(), 0, all, j * size, size);
+                t[j] = targets.get(todo.get(j));
+            }
+            Attribution a;
+            try (ModelService.Lease lease = models.lease(v)) {
+                a = FiniteAttributions.attribute(method, lease.model(), out.shape.with(todo.size(), all), t, params);
+            }
+            for (int j = 0; j < todo.size(); j++) {
+                out.keys.add(new MapKey(ok.get(todo.get(j)).id, v.id, method.name(), params.canonical(), t[j]));
+                out.values.add(a.sample(j));
+                out.metrics.add(a.metrics().get(j));
+            }
+        }
+        return out;
+    }
+
+    /** Encodes the maps of a batch and stores them in one JDBC batch (a map stored meanwhile is kept). */
+    public void store(MapBatch batch) {
+        if (batch.keys.isEmpty()) {
+            return;
+        }
+        List<NewMap> maps = new ArrayList<>(batch.keys.size());
+        for (int i = 0; i < batch.keys.size(); i++) {
+            maps.add(NewMap.of(batch.keys.get(i), batch.shape, batch.values.get(i), batch.metrics.get(i)));
+        }
+        store.insert(maps);
+    }
+}

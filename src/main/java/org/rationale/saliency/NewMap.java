@@ -1,0 +1,58 @@
+package org.rationale.saliency;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.rationale.explain.InputBatch;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A computed map ready to store: its float16 encoding, the values as stored (rounded to float16),
+ * their minimum, maximum and sum, and its metrics as JSON.
+ */
+record NewMap(MapKey key, int channels, int height, int width, byte[] data, float[] kept, double min, double max,
+              double sum, String metrics) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Encodes the values of a map of the given shape and adds the stored values' min, max and sum to its metrics. */
+    static NewMap of(MapKey key, InputBatch shape, float[] values, Map<String, Double> metrics) {
+        byte[] data = MapEncoding.encode(values);
+        float[] kept = MapEncoding.rounded(values);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (float f : kept) {
+            min = Math.min(min, f);
+            max = Math.max(max, f);
+            sum += f;
+        }
+        Map<String, Double> all = new TreeMap<>(metrics);
+        all.putAll(Map.of("min", min, "max", max, "sum", sum));
+        return new NewMap(key, shape.channels(), shape.height(), shape.width(), data, kept, all.get("min"),
+                all.get("max"), all.get("sum"), writeMetrics(all));
+    }
+
+    /** Metrics as stored: JSON, sorted by name, a non-finite value as null. */
+    static String writeMetrics(Map<String, Double> m) {
+        try {
+            Map<String, Double> finite = new TreeMap<>();
+            m.forEach((k, v) -> finite.put(k, Double.isFinite(v) ? v : null));
+            return JSON.writeValueAsString(finite);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stored metrics read back. */
+    static Map<String, Double> readMetrics(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Double>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
