@@ -316,14 +316,14 @@ public class ReportService {
             SchedulerService.Reason why = reasons.getOrDefault(v.modelId(), Map.of()).get(v.sampleId());
             verdicts.add(new Report.Verdict(v.id(), v.updatedAt().toInstant(), v.reviewer(), r.reviewerRole(), v.sampleId(),
                     r.split(), r.label(), name(names, r.label()), r.predicted(), r.predicted() == null ? null
-                    : name(names, r.predicted()), r.confidence(), v.saliencyMapId(), v.method(), v.modelId(), v.verdict(),
+                    : name(names, r.predicted()), r.confidence(), v.saliencyMapId(), v.method(), v.modelId(), v.verdict().value(),
                     v.comment(), v.version(), why == null ? null : new Report.Choice(why.strategy(), why.position(),
                     why.score(), why.components())));
             long[] c = perReviewer.computeIfAbsent(v.reviewer(), k -> new long[4]);
             c[0]++;
             c[switch (v.verdict()) {
-                case "accept" -> 1;
-                case "reject" -> 2;
+                case ACCEPT -> 1;
+                case REJECT -> 2;
                 default -> 3;
             }]++;
             roles.put(v.reviewer(), r.reviewerRole());
@@ -374,7 +374,7 @@ public class ReportService {
     private static ReviewService.AgreementReport agreementOf(List<ReviewService.VerdictRecord> records) {
         List<org.rationale.review.Agreement.Rating> ratings = records.stream()
                 .map(r -> new org.rationale.review.Agreement.Rating("map " + r.review().saliencyMapId(), r.review().reviewer(),
-                        r.review().verdict())).toList();
+                        r.review().verdict().value())).toList();
         var alpha = org.rationale.review.Agreement.krippendorffsAlpha(ratings);
         var fleiss = org.rationale.review.Agreement.fleissKappa(ratings);
         return new ReviewService.AgreementReport(ratings.size(), org.rationale.review.Agreement.pairwise(ratings),

@@ -1,5 +1,11 @@
 package org.rationale.model;
 
+import org.hibernate.Session;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -62,5 +68,33 @@ public class PredictionStore {
                         + "and model_version_id = ?2", Integer.class)
                 .setParameter(1, sampleId).setParameter(2, modelId).getResultList();
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /**
+     * The class probabilities predicted under a model for each of the samples that has a
+     * prediction, read as arrays (real[]), by sample id.
+     */
+    public Map<Long, float[]> probabilities(long modelId, Collection<Long> sampleIds) {
+        Map<Long, float[]> out = new HashMap<>();
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select sample_id, probabilities from predictions "
+                    + "where model_version_id = ? and sample_id = any(?)")) {
+                ps.setLong(1, modelId);
+                ps.setArray(2, c.createArrayOf("bigint", sampleIds.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Array array = rs.getArray("probabilities");
+                        Float[] values = (Float[]) array.getArray();
+                        float[] p = new float[values.length];
+                        for (int i = 0; i < values.length; i++) {
+                            p[i] = values[i];
+                        }
+                        array.free();
+                        out.put(rs.getLong("sample_id"), p);
+                    }
+                }
+            }
+        });
+        return out;
     }
 }

@@ -4,8 +4,10 @@ import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -14,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.rationale.dataset.Split;
 import org.rationale.saliency.AttributionMethods;
 import org.rationale.saliency.SaliencyService;
 import org.rationale.security.Access;
@@ -31,12 +34,15 @@ import java.util.Optional;
 public class ProjectReviewResource {
 
     private final ReviewService reviews;
+    private final ReviewQueue queue;
     private final Access access;
     private final SaliencyService saliency;
     private final AttributionMethods methods;
 
-    ProjectReviewResource(ReviewService reviews, Access access, SaliencyService saliency, AttributionMethods methods) {
+    ProjectReviewResource(ReviewService reviews, ReviewQueue queue, Access access, SaliencyService saliency,
+                          AttributionMethods methods) {
         this.reviews = reviews;
+        this.queue = queue;
         this.access = access;
         this.saliency = saliency;
         this.methods = methods;
@@ -63,14 +69,14 @@ public class ProjectReviewResource {
             throw new Invalid("Model of another project", "Model " + modelId + " is not a model of project "
                     + projectId);
         }
-        String s = org.rationale.dataset.Split.parse(split == null ? "test" : split).value();
+        String s = Split.parse(split == null ? "test" : split).value();
         String m = methods.get(method == null || method.isBlank() ? "vanilla-gradient" : method.strip()).name();
-        Optional<Long> sample = reviews.next(projectId, access.caller(), modelId, s, List.of());
+        Optional<Long> sample = queue.next(projectId, access.caller(), modelId, s, List.of());
         if (sample.isEmpty()) {
             return Response.noContent().build();
         }
         long mapId = saliency.map(sample.get(), modelId, m, "predicted", Map.of(), false).id();
-        reviews.handOut(access.caller(), sample.get(), mapId);
+        queue.handOut(access.caller(), sample.get(), mapId);
         return Response.ok(new HandedSample(sample.get(), mapId, modelId, m)).build();
     }
 
@@ -91,22 +97,22 @@ public class ProjectReviewResource {
     @GET
     @Path("/settings")
     @Operation(summary = "Reviewers a sample (overlap) and how long a reservation holds")
-    public ReviewService.Settings settings(@PathParam("projectId") long projectId) {
+    public ReviewQueue.Settings settings(@PathParam("projectId") long projectId) {
         access.requireProject(projectId);
-        return reviews.settingsOf(projectId);
+        return queue.settingsOf(projectId);
     }
 
-    @jakarta.ws.rs.PUT
+    @PUT
     @Path("/settings")
-    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Role.ADMIN, Role.ENGINEER})
     @Operation(summary = "Change the review settings: {overlap: 1-10, reservationMinutes: 1-1440}")
-    public ReviewService.Settings configure(@PathParam("projectId") long projectId, SettingsChange body) {
+    public ReviewQueue.Settings configure(@PathParam("projectId") long projectId, SettingsChange body) {
         access.requireProject(projectId);
         if (body == null) {
             throw new Invalid("Missing body", "Send {overlap, reservationMinutes}");
         }
-        return reviews.configure(projectId, body.overlap(), body.reservationMinutes());
+        return queue.configure(projectId, body.overlap(), body.reservationMinutes());
     }
 
     @GET

@@ -3,13 +3,288 @@ package org.rationale.review;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import org.rationale.database.Owns;
+import org.rationale.database.PgArray;
+import org.rationale.database.PgTime;
 
-/** All the SQL of verdicts, annotation masks, reservations and hand-outs of a review session. */
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * All the SQL of verdicts, annotation masks, reservations and hand-outs of a review session.
+ * Users are named by id here; the services resolve callers to ids.
+ */
 @ApplicationScoped
 @Owns({"annotations", "reviews", "review_handouts", "review_reservations"})
 public class ReviewStore {
 
+    private static final String REVIEW_COLUMNS = "select r.id, r.sample_id, r.saliency_map_id, r.model_version_id, "
+            + "m.method, u.username, r.verdict, r.comment, r.version, r.updated_at";
+    private static final String REVIEW_JOINS = " from reviews r join users u on u.id = r.user_id "
+            + "join saliency_maps m on m.id = r.saliency_map_id where ";
+
     @Inject
     EntityManager em;
+
+    /** A verdict as the store keeps it before the change that replaces it. */
+    public record StoredVerdict(long id, int version, Verdict verdict, String comment) {
+    }
+
+    /** The version of a sample's mask of one kind and who saved it last. */
+    public record MaskVersion(int version, String author) {
+    }
+
+    /** A painted (non-empty) mask of a sample, as the scheduler reads it. */
+    public record PaintedMask(long sampleId, String kind, byte[] mask) {
+    }
+
+    // ---- reservations and hand-outs
+
+    /** Serialises hand-outs in a project until the transaction ends. */
+    public void lockQueue(long projectId) {
+        em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended('review-queue:' || ?1, 0))")
+                .setParameter(1, projectId).getSingleResult();
+    }
+
+    /** Serialises verdicts and mask saves on a sample until the transaction ends. */
+    public void lockSample(long sampleId) {
+        em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, sampleId).getSingleResult();
+    }
+
+    /** A sample of the split the user holds (and has not judged under the model), not among {@code skip}. */
+    public Optional<Long> heldSample(long projectId, String split, long user, long modelId, Collection<Long> skip) {
+        List<Long> ids = em.createNativeQuery("select x.sample_id from review_reservations x join samples s on s.id = x.sample_id "
+                        + "where x.user_id = ?3 and x.project_id = ?1 and s.split = ?2 and x.reserved_until > now() "
+                        + "and not (x.sample_id = any(cast(?5 as bigint[]))) and not exists (select 1 from reviews r "
+                        + "where r.sample_id = x.sample_id and r.user_id = ?3 and r.model_version_id = ?4) "
+                        + "order by x.sample_id limit 1", Long.class)
+                .setParameter(1, projectId).setParameter(2, split).setParameter(3, user).setParameter(4, modelId)
+                .setParameter(5, PgArray.ofLongs(skip)).getResultList();
+        return ids.stream().findFirst();
+    }
+
+    /** Reserves a sample for a user for some minutes (renewing a reservation they hold). */
+    public void reserve(long projectId, long sampleId, long user, int minutes) {
+        em.createNativeQuery("insert into review_reservations (sample_id, user_id, project_id, reserved_until) "
+                        + "values (?1, ?2, ?3, now() + make_interval(mins => ?4)) on conflict (sample_id, user_id) "
+                        + "do update set reserved_until = excluded.reserved_until")
+                .setParameter(1, sampleId).setParameter(2, user).setParameter(3, projectId).setParameter(4, minutes)
+                .executeUpdate();
+    }
+
+    /** Ends every reservation in a project; returns how many ended. */
+    public int releaseAll(long projectId) {
+        return em.createNativeQuery("delete from review_reservations where project_id = ?1").setParameter(1, projectId)
+                .executeUpdate();
+    }
+
+    /** Ends a user's reservation of a sample. */
+    public void release(long sampleId, long user) {
+        em.createNativeQuery("delete from review_reservations where sample_id = ?1 and user_id = ?2")
+                .setParameter(1, sampleId).setParameter(2, user).executeUpdate();
+    }
+
+    /** Whether the user holds the sample now. */
+    public boolean holds(long sampleId, long user) {
+        return !em.createNativeQuery("select 1 from review_reservations where sample_id = ?1 and user_id = ?2 "
+                + "and reserved_until > now()").setParameter(1, sampleId).setParameter(2, user).getResultList().isEmpty();
+    }
+
+    /**
+     * The other reviewers who hold the sample now or judged it (under the model; null: under any),
+     * by name in order.
+     */
+    public List<String> othersOn(long sampleId, long user, Long modelId) {
+        return em.createNativeQuery("select u.username from (select x.user_id from review_reservations x "
+                        + "where x.sample_id = ?1 and x.reserved_until > now() union select r.user_id from reviews r "
+                        + "where r.sample_id = ?1 and (cast(?3 as bigint) is null or r.model_version_id = ?3)) t "
+                        + "join users u on u.id = t.user_id where u.id <> ?2 order by u.username", String.class)
+                .setParameter(1, sampleId).setParameter(2, user).setParameter(3, modelId).getResultList();
+    }
+
+    /** Records that a map was handed to a user; handing it again changes nothing. */
+    public void handOut(long mapId, long user) {
+        em.createNativeQuery("insert into review_handouts (saliency_map_id, user_id) values (?1, ?2) on conflict do nothing")
+                .setParameter(1, mapId).setParameter(2, user).executeUpdate();
+    }
+
+    /** When the map was handed to the user; empty when never. */
+    public Optional<OffsetDateTime> handedAt(long mapId, long user) {
+        List<?> rows = em.createNativeQuery("select handed_at from review_handouts where saliency_map_id = ?1 "
+                + "and user_id = ?2").setParameter(1, mapId).setParameter(2, user).getResultList();
+        return rows.stream().findFirst().map(PgTime::of);
+    }
+
+    // ---- verdicts
+
+    /** The user's verdict on a map as stored, if any. */
+    public Optional<StoredVerdict> storedVerdict(long mapId, long user) {
+        List<Tuple> rows = em.createNativeQuery("select id, version, verdict, comment from reviews where "
+                + "saliency_map_id = ?1 and user_id = ?2", Tuple.class).setParameter(1, mapId).setParameter(2, user)
+                .getResultList();
+        return rows.stream().findFirst().map(t -> new StoredVerdict(t.get("id", Number.class).longValue(),
+                t.get("version", Number.class).intValue(), Verdict.parse(t.get("verdict", String.class)),
+                t.get("comment", String.class)));
+    }
+
+    /** Stores a first verdict of a user on a map (version 1). */
+    public void insertVerdict(long mapId, long user, Verdict verdict, String comment, long sampleId, long modelId,
+                              long projectId) {
+        em.createNativeQuery("insert into reviews (saliency_map_id, user_id, verdict, comment, sample_id, "
+                        + "model_version_id, project_id, version) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)")
+                .setParameter(1, mapId).setParameter(2, user).setParameter(3, verdict.value()).setParameter(4, comment)
+                .setParameter(5, sampleId).setParameter(6, modelId).setParameter(7, projectId).executeUpdate();
+    }
+
+    /** Changes a stored verdict, one version on. */
+    public void updateVerdict(long id, Verdict verdict, String comment) {
+        em.createNativeQuery("update reviews set verdict = ?2, comment = ?3, version = version + 1, updated_at = now() "
+                + "where id = ?1").setParameter(1, id).setParameter(2, verdict.value()).setParameter(3, comment)
+                .executeUpdate();
+    }
+
+    /** Removes a verdict. */
+    public void deleteVerdict(long id) {
+        em.createNativeQuery("delete from reviews where id = ?1").setParameter(1, id).executeUpdate();
+    }
+
+    /** The user's verdict on a map, if any. */
+    public Optional<ReviewService.Review> verdictOn(long mapId, long user) {
+        return reviews("r.saliency_map_id = ?1 and r.user_id = ?2", mapId, user).stream().findFirst();
+    }
+
+    /** The user's most recent verdict in a project, if any. */
+    public Optional<ReviewService.Review> lastVerdictOf(long projectId, long user) {
+        return reviews("r.project_id = ?1 and r.user_id = ?2 order by r.updated_at desc, r.id desc limit 1", projectId, user)
+                .stream().findFirst();
+    }
+
+    /** Every verdict on a sample, newest first. */
+    public List<ReviewService.Review> verdictsOnSample(long sampleId) {
+        return reviews("r.sample_id = ?1 order by r.updated_at desc, r.id desc", sampleId);
+    }
+
+    /** Every verdict in a project on a model version (null: all versions), oldest first. */
+    public List<ReviewService.Review> verdictsInProject(long projectId, Long modelId) {
+        return modelId == null ? reviews("r.project_id = ?1 order by r.id", projectId)
+                : reviews("r.project_id = ?1 and r.model_version_id = ?2 order by r.id", projectId, modelId);
+    }
+
+    /**
+     * The verdicts of a project as an audit report lists them, oldest first: on one model version
+     * (null: all) and last changed in {@code [from, to)} (either end null: open).
+     */
+    public List<ReviewService.VerdictRecord> verdictRecords(long projectId, Long modelId, Instant from, Instant to) {
+        List<Tuple> rows = em.createNativeQuery(REVIEW_COLUMNS + ", u.role, s.label, p.predicted_label, p.confidence, "
+                        + "s.split from reviews r join users u on u.id = r.user_id "
+                        + "join saliency_maps m on m.id = r.saliency_map_id join samples s on s.id = r.sample_id "
+                        + "left join predictions p on p.sample_id = r.sample_id and p.model_version_id = r.model_version_id "
+                        + "where r.project_id = ?1 and (cast(?2 as bigint) is null or r.model_version_id = ?2) "
+                        + "and (cast(?3 as timestamptz) is null or r.updated_at >= ?3) "
+                        + "and (cast(?4 as timestamptz) is null or r.updated_at < ?4) order by r.updated_at, r.id", Tuple.class)
+                .setParameter(1, projectId).setParameter(2, modelId)
+                .setParameter(3, from == null ? null : OffsetDateTime.ofInstant(from, ZoneOffset.UTC))
+                .setParameter(4, to == null ? null : OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
+                .getResultList();
+        return rows.stream().map(t -> {
+            Number predicted = t.get("predicted_label", Number.class);
+            Number confidence = t.get("confidence", Number.class);
+            return new ReviewService.VerdictRecord(review(t), t.get("role", String.class),
+                    t.get("label", Number.class).intValue(), predicted == null ? null : predicted.intValue(),
+                    confidence == null ? null : confidence.doubleValue(), t.get("split", String.class));
+        }).toList();
+    }
+
+    /** How many samples of a project have at least one verdict. */
+    public int reviewedSamples(long projectId) {
+        return ((Long) em.createNativeQuery("select count(distinct sample_id) from reviews where project_id = ?1", Long.class)
+                .setParameter(1, projectId).getSingleResult()).intValue();
+    }
+
+    /** Counts for the progress line of the review page. */
+    public ReviewService.Progress progress(long projectId, long user, long modelId, String split) {
+        Tuple t = (Tuple) em.createNativeQuery("select (select count(distinct sample_id) from reviews where project_id = ?1 "
+                        + "and model_version_id = ?2 and user_id = ?3) as mine, (select count(distinct sample_id) from reviews "
+                        + "where project_id = ?1 and model_version_id = ?2) as anyone, (select count(*) from reviews "
+                        + "where project_id = ?1 and model_version_id = ?2) as verdicts, (select count(*) from "
+                        + "review_reservations where project_id = ?1 and reserved_until > now()) as reserved, "
+                        + "(select count(*) from samples where project_id = ?1 and split = ?4) as samples", Tuple.class)
+                .setParameter(1, projectId).setParameter(2, modelId).setParameter(3, user).setParameter(4, split)
+                .getSingleResult();
+        return new ReviewService.Progress(t.get("samples", Long.class), t.get("mine", Long.class),
+                t.get("anyone", Long.class), t.get("verdicts", Long.class), t.get("reserved", Long.class));
+    }
+
+    private List<ReviewService.Review> reviews(String where, Object... params) {
+        var q = em.createNativeQuery(REVIEW_COLUMNS + REVIEW_JOINS + where, Tuple.class);
+        for (int i = 0; i < params.length; i++) {
+            q.setParameter(i + 1, params[i]);
+        }
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = q.getResultList();
+        return rows.stream().map(ReviewStore::review).toList();
+    }
+
+    private static ReviewService.Review review(Tuple t) {
+        return new ReviewService.Review(t.get("id", Number.class).longValue(), t.get("sample_id", Number.class).longValue(),
+                t.get("saliency_map_id", Number.class).longValue(), t.get("model_version_id", Number.class).longValue(),
+                t.get("method", String.class), t.get("username", String.class), Verdict.parse(t.get("verdict", String.class)),
+                t.get("comment", String.class), t.get("version", Number.class).intValue(), PgTime.of(t.get("updated_at")));
+    }
+
+    // ---- annotation masks
+
+    /** The stored version of a sample's mask of one kind and its last author; empty when there is none. */
+    public Optional<MaskVersion> maskVersion(long sampleId, String kind) {
+        List<Tuple> rows = em.createNativeQuery("select a.version, u.username from annotations a left join users u "
+                        + "on u.id = a.user_id where a.sample_id = ?1 and a.kind = ?2", Tuple.class)
+                .setParameter(1, sampleId).setParameter(2, kind).getResultList();
+        return rows.stream().findFirst().map(t -> new MaskVersion(t.get("version", Number.class).intValue(),
+                t.get("username", String.class)));
+    }
+
+    /**
+     * Saves a mask of a sample, one version on (a cleared mask keeps its row with 0 pixels, so its
+     * version keeps growing and a save from before the clear stays stale).
+     */
+    public void saveMask(long sampleId, long user, String kind, byte[] mask, int width, int height, int pixels) {
+        em.createNativeQuery("insert into annotations (sample_id, user_id, kind, mask, version, width, height, pixels) "
+                        + "values (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7) on conflict (sample_id, kind) do update set "
+                        + "user_id = excluded.user_id, mask = excluded.mask, version = annotations.version + 1, "
+                        + "width = excluded.width, height = excluded.height, pixels = excluded.pixels, updated_at = now()")
+                .setParameter(1, sampleId).setParameter(2, user).setParameter(3, kind).setParameter(4, mask)
+                .setParameter(5, width).setParameter(6, height).setParameter(7, pixels).executeUpdate();
+    }
+
+    /** The masks of a sample by kind, cleared ones (0 pixels) included. */
+    public List<ReviewService.Annotation> annotations(long sampleId) {
+        List<Tuple> rows = em.createNativeQuery("select a.id, a.kind, a.width, a.height, a.pixels, a.mask, a.version, "
+                + "u.username, a.updated_at from annotations a left join users u on u.id = a.user_id where a.sample_id = ?1 "
+                + "order by a.kind", Tuple.class).setParameter(1, sampleId).getResultList();
+        return rows.stream().map(t -> new ReviewService.Annotation(t.get("id", Number.class).longValue(), sampleId,
+                t.get("kind", String.class), t.get("width", Number.class).intValue(), t.get("height", Number.class).intValue(),
+                t.get("pixels", Number.class).intValue(), t.get("mask", byte[].class), t.get("version", Number.class).intValue(),
+                t.get("username", String.class), PgTime.of(t.get("updated_at")))).toList();
+    }
+
+    /** The painted masks of a project's samples. */
+    public List<PaintedMask> paintedMasks(long projectId) {
+        List<Tuple> rows = em.createNativeQuery("select a.sample_id, a.kind, a.mask from annotations a "
+                        + "join samples s on s.id = a.sample_id where s.project_id = ?1 and a.pixels > 0", Tuple.class)
+                .setParameter(1, projectId).getResultList();
+        return rows.stream().map(t -> new PaintedMask(t.get("sample_id", Number.class).longValue(), t.get("kind", String.class),
+                t.get("mask", byte[].class))).toList();
+    }
+
+    /** How many samples of a project have a painted shortcut mask. */
+    public int shortcutMasks(long projectId) {
+        return ((Long) em.createNativeQuery("select count(*) from annotations a join samples s on s.id = a.sample_id "
+                        + "where s.project_id = ?1 and a.kind = 'shortcut' and a.pixels > 0", Long.class)
+                .setParameter(1, projectId).getSingleResult()).intValue();
+    }
 }

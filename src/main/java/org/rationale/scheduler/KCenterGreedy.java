@@ -1,5 +1,7 @@
 package org.rationale.scheduler;
 
+import java.util.Arrays;
+
 /**
  * Picks a batch that is both high-scoring and spread out (Sener & Savarese 2018, weighted by
  * score): the best candidate first, then each time the candidate whose score times its distance to
@@ -30,7 +32,7 @@ public final class KCenterGreedy {
             return new Selection(order, distance);
         }
         double[] nearest = new double[n];
-        java.util.Arrays.fill(nearest, Double.MAX_VALUE);
+        Arrays.fill(nearest, Double.MAX_VALUE);
         boolean[] taken = new boolean[n];
         int first = 0;
         for (int i = 1; i < n; i++) {

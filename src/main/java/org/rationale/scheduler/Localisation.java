@@ -1,5 +1,7 @@
 package org.rationale.scheduler;
 
+import java.util.Arrays;
+
 /**
  * How well a saliency map agrees with a mask an expert painted (the localisation metrics of
  * Quantus: relevance mass accuracy, pointing game, top-k intersection). Maps are one value per
@@ -93,7 +95,7 @@ public final class Localisation {
         if (total <= 0) {
             return 0;
         }
-        java.util.Arrays.sort(positive);
+        Arrays.sort(positive);
         double top = 0;
         for (int i = positive.length - 1; i >= positive.length - k; i--) {
             top += positive[i];
@@ -119,7 +121,7 @@ public final class Localisation {
 
     private static float kthLargest(float[] map, int k) {
         float[] sorted = map.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return sorted[sorted.length - Math.min(k, sorted.length)];
     }
 

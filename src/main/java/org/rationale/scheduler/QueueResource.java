@@ -19,6 +19,7 @@ import org.rationale.security.Access;
 import org.rationale.security.Role;
 
 import java.util.List;
+import java.util.Map;
 
 /** The scheduler's ranked review queue of a project, with each sample's score breakdown, and its settings. */
 @Path("/api/projects/{projectId}/queue")
@@ -38,7 +39,7 @@ public class QueueResource {
     }
 
     /** One place of the queue. */
-    public record Entry(long sampleId, int position, double score, java.util.Map<String, Double> components) {
+    public record Entry(long sampleId, int position, double score, Map<String, Double> components) {
     }
 
     @GET

@@ -7,12 +7,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.rationale.audit.AuditLog;
+import org.rationale.dataset.SampleStore;
+import org.rationale.model.PredictionStore;
+import org.rationale.project.ProjectStore;
+import org.rationale.review.ReviewStore;
 import org.rationale.saliency.AttributionMethods;
 import org.rationale.saliency.MapEncoding;
+import org.rationale.saliency.MapStore;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,15 +39,25 @@ public class SchedulerService {
     /** Places stored per ranking: the review queue beyond them falls back to id order. */
     public static final int STORED = 5000;
 
-    private final EntityManager em;
+    private final RoundStore store;
     private final AttributionMethods methods;
+    private final AuditLog audit;
+    private final ProjectStore projects;
+    private final SampleStore samples;
+    private final PredictionStore predictions;
+    private final MapStore maps;
+    private final ReviewStore reviews;
 
-    @jakarta.inject.Inject
-    org.rationale.audit.AuditLog audit;
-
-    SchedulerService(EntityManager em, AttributionMethods methods) {
-        this.em = em;
+    SchedulerService(RoundStore store, AttributionMethods methods, AuditLog audit, ProjectStore projects,
+                     SampleStore samples, PredictionStore predictions, MapStore maps, ReviewStore reviews) {
+        this.store = store;
         this.methods = methods;
+        this.audit = audit;
+        this.projects = projects;
+        this.samples = samples;
+        this.predictions = predictions;
+        this.maps = maps;
+        this.reviews = reviews;
     }
 
     /** How a project's queue is ordered. */
@@ -58,14 +74,9 @@ public class SchedulerService {
 
     @Transactional
     public Settings settings(long projectId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select queue_strategy, queue_weights, queue_method, queue_pool "
-                + "from projects where id = ?1").setParameter(1, projectId).getResultList();
-        if (rows.isEmpty()) {
-            throw NotFound.of("Project " + projectId);
-        }
-        Object[] r = rows.get(0);
-        return new Settings(Strategy.parse((String) r[0]), weights((String) r[1]), (String) r[2], ((Number) r[3]).intValue());
+        ProjectStore.ReviewSettings r = projects.reviewSettings(projectId)
+                .orElseThrow(() -> NotFound.of("Project " + projectId));
+        return new Settings(Strategy.parse(r.queueStrategy()), weights(r.queueWeights()), r.queueMethod(), r.queuePool());
     }
 
     /** Changes the queue settings (null keeps a value); the weights are checked, the method must exist. */
@@ -79,23 +90,17 @@ public class SchedulerService {
         if (p < 10 || p > 1_000_000) {
             throw new Invalid("Invalid pool " + p, "The candidate pool holds 10 to 1,000,000 samples");
         }
-        em.createNativeQuery("update projects set queue_strategy = ?2, queue_weights = ?3, queue_method = ?4, "
-                        + "queue_pool = ?5 where id = ?1").setParameter(1, projectId).setParameter(2, s.value())
-                .setParameter(3, json(w)).setParameter(4, m).setParameter(5, p).executeUpdate();
+        projects.setQueue(projectId, s.value(), json(w), m, p);
         Settings changed = new Settings(s, w, m, p);
-        audit.record("queue.settings", "project:" + projectId, projectId, org.rationale.audit.AuditLog.details(
+        audit.record("queue.settings", "project:" + projectId, projectId, AuditLog.details(
                 "settings", changed, "previous", now));
         return changed;
     }
 
     /** The candidate pool: the project's training samples in a fixed pseudo-random order, the first {@code pool} of them. */
     @Transactional
-    @SuppressWarnings("unchecked")
     public List<Long> pool(long projectId) {
-        int size = settings(projectId).pool();
-        return ((List<Number>) em.createNativeQuery("select id from samples where project_id = ?1 and split = 'train' "
-                        + "order by hashtextextended(id::text, 7), id limit ?2")
-                .setParameter(1, projectId).setParameter(2, size).getResultList()).stream().map(Number::longValue).toList();
+        return samples.trainingPool(projectId, settings(projectId).pool());
     }
 
     /**
@@ -112,39 +117,20 @@ public class SchedulerService {
         ScoreTable table = table(projectId, modelId, settings.method());
         List<QueueRanker.Ranked> ranked = QueueRanker.rank(table, strategy, weights, batch, modelId * 7919L,
                 Math.min(STORED, table.size()));
-        em.createNativeQuery("delete from review_queue where project_id = ?1 and model_version_id = ?2 and strategy = ?3")
-                .setParameter(1, projectId).setParameter(2, modelId).setParameter(3, strategy.value()).executeUpdate();
+        List<RoundStore.QueueRow> rows = new ArrayList<>(ranked.size());
         List<QueueEntry> out = new ArrayList<>();
-        var session = em.unwrap(org.hibernate.Session.class);
-        session.doWork(c -> {
-            try (var ps = c.prepareStatement("insert into review_queue (project_id, model_version_id, strategy, position, "
-                    + "sample_id, score, components) values (?, ?, ?, ?, ?, ?, ?)")) {
-                int position = 0;
-                for (QueueRanker.Ranked r : ranked) {
-                    ps.setLong(1, projectId);
-                    ps.setLong(2, modelId);
-                    ps.setString(3, strategy.value());
-                    ps.setInt(4, position);
-                    ps.setLong(5, r.sampleId());
-                    ps.setFloat(6, (float) r.score());
-                    ps.setString(7, json(r.components()));
-                    ps.addBatch();
-                    if (position < limit) {
-                        out.add(new QueueEntry(r.sampleId(), position, r.score(), r.components()));
-                    }
-                    position++;
-                }
-                ps.executeBatch();
+        for (QueueRanker.Ranked r : ranked) {
+            int position = rows.size();
+            rows.add(new RoundStore.QueueRow(r.sampleId(), position, r.score(), json(r.components())));
+            if (position < limit) {
+                out.add(new QueueEntry(r.sampleId(), position, r.score(), r.components()));
             }
-            // fresh statistics after a bulk insert, so the review session's queue walk is planned right
-            try (var st = c.createStatement()) {
-                st.execute("analyze review_queue");
-            }
-        });
-        audit.record("queue.rank", "project:" + projectId, projectId, org.rationale.audit.AuditLog.details(
+        }
+        store.replaceQueue(projectId, modelId, strategy.value(), rows);
+        audit.record("queue.rank", "project:" + projectId, projectId, AuditLog.details(
                 "modelId", modelId, "strategy", strategy.value(), "weights", weights, "batchSize", batch,
                 "candidates", table.size(), "stored", ranked.size(), "first", ranked.stream().limit(batch)
-                        .map(r -> org.rationale.audit.AuditLog.details("sampleId", r.sampleId(), "score", r.score()))
+                        .map(r -> AuditLog.details("sampleId", r.sampleId(), "score", r.score()))
                         .toList()));
         return out;
     }
@@ -154,37 +140,23 @@ public class SchedulerService {
      * there is none (reading never ranks: ranking stores and audits).
      */
     @Transactional
-    @SuppressWarnings("unchecked")
     public List<QueueEntry> queue(long projectId, long modelId, Strategy strategy, int limit) {
         checkLimit(limit);
-        List<Object[]> rows = em.createNativeQuery("select sample_id, position, score, components from review_queue "
-                        + "where project_id = ?1 and model_version_id = ?2 and strategy = ?3 order by position limit ?4")
-                .setParameter(1, projectId).setParameter(2, modelId).setParameter(3, strategy.value())
-                .setParameter(4, limit).getResultList();
+        List<RoundStore.QueueRow> rows = store.queue(projectId, modelId, strategy.value(), limit);
         if (rows.isEmpty()) {
             throw new Conflict("No ranking yet", "The " + strategy.value() + " queue of model " + modelId
                     + " has not been ranked: POST /api/projects/" + projectId + "/queue/rerank with {\"strategy\": \""
                     + strategy.value() + "\", \"modelId\": " + modelId + "} (or start a round) ranks it");
         }
-        List<QueueEntry> out = new ArrayList<>();
-        for (Object[] r : rows) {
-            out.add(new QueueEntry(((Number) r[0]).longValue(), ((Number) r[1]).intValue(), ((Number) r[2]).doubleValue(),
-                    components((String) r[3])));
-        }
-        return out;
+        return rows.stream().map(r -> new QueueEntry(r.sampleId(), r.position(), r.score(), components(r.components())))
+                .toList();
     }
 
     /** Why a sample stands where it does in the project's current queue for a model, if it is in it. */
     @Transactional
-    @SuppressWarnings("unchecked")
     public Optional<Reason> why(long projectId, long modelId, long sampleId) {
         String strategy = settings(projectId).strategy().value();
-        List<Object[]> rows = em.createNativeQuery("select position, score, components from review_queue where "
-                        + "project_id = ?1 and model_version_id = ?2 and strategy = ?3 and sample_id = ?4")
-                .setParameter(1, projectId).setParameter(2, modelId).setParameter(3, strategy).setParameter(4, sampleId)
-                .getResultList();
-        return rows.stream().findFirst().map(r -> new Reason(strategy, ((Number) r[0]).intValue(),
-                ((Number) r[1]).doubleValue(), components((String) r[2])));
+        return store.placeOf(projectId, modelId, strategy, sampleId).map(r -> reason(strategy, r));
     }
 
     /**
@@ -192,59 +164,42 @@ public class SchedulerService {
      * a strategy (null: the project's) under each model version. Keyed by model id, then sample id.
      */
     @Transactional
-    @SuppressWarnings("unchecked")
-    public Map<Long, Map<Long, Reason>> reasons(long projectId, String strategy, Map<Long, ? extends java.util.Collection<Long>>
+    public Map<Long, Map<Long, Reason>> reasons(long projectId, String strategy, Map<Long, ? extends Collection<Long>>
             samplesByModel) {
         String st = strategy == null ? settings(projectId).strategy().value() : Strategy.parse(strategy).value();
         Map<Long, Map<Long, Reason>> out = new HashMap<>();
         for (var e : samplesByModel.entrySet()) {
             Map<Long, Reason> bySample = new HashMap<>();
-            for (Object[] r : (List<Object[]>) em.createNativeQuery("select sample_id, position, score, components "
-                            + "from review_queue where project_id = ?1 and model_version_id = ?2 and strategy = ?3 "
-                            + "and sample_id = any(cast(?4 as bigint[]))").setParameter(1, projectId)
-                    .setParameter(2, e.getKey()).setParameter(3, st)
-                    .setParameter(4, org.rationale.database.PgArray.ofLongs(e.getValue())).getResultList()) {
-                bySample.put(((Number) r[0]).longValue(), new Reason(st, ((Number) r[1]).intValue(),
-                        ((Number) r[2]).doubleValue(), components((String) r[3])));
+            for (RoundStore.QueueRow r : store.placesOf(projectId, e.getKey(), st, e.getValue())) {
+                bySample.put(r.sampleId(), reason(st, r));
             }
             out.put(e.getKey(), bySample);
         }
         return out;
     }
 
+    private static Reason reason(String strategy, RoundStore.QueueRow r) {
+        return new Reason(strategy, r.position(), r.score(), components(r.components()));
+    }
+
     /** The evidence of the pool under a model: predictions, |map| per pixel of the queue method, masks. */
-    @SuppressWarnings("unchecked")
     ScoreTable table(long projectId, long modelId, String method) {
         List<Long> pool = pool(projectId);
         if (pool.isEmpty()) {
             throw new Invalid("Nothing to rank", "Project " + projectId + " has no training samples");
         }
-        String ids = org.rationale.database.PgArray.ofLongs(pool);
-        Map<Long, float[]> probabilities = new HashMap<>();
-        for (Object[] r : (List<Object[]>) em.createNativeQuery("select sample_id, cast(probabilities as text) from predictions "
-                        + "where model_version_id = ?1 and sample_id = any(cast(?2 as bigint[]))")
-                .setParameter(1, modelId).setParameter(2, ids).getResultList()) {
-            probabilities.put(((Number) r[0]).longValue(), floats(r[1]));
-        }
+        Map<Long, float[]> probabilities = predictions.probabilities(modelId, pool);
         Map<Long, float[]> maps = new HashMap<>();
         int[] size = {0, 0};
-        for (Object[] r : (List<Object[]>) em.createNativeQuery("select distinct on (sample_id) sample_id, width, height, "
-                        + "channels, encoding, data from saliency_maps where model_version_id = ?1 and method = ?2 "
-                        + "and sample_id = any(cast(?3 as bigint[])) order by sample_id, created_at desc, id desc")
-                .setParameter(1, modelId).setParameter(2, method).setParameter(3, ids).getResultList()) {
-            int w = ((Number) r[1]).intValue();
-            int h = ((Number) r[2]).intValue();
-            int c = ((Number) r[3]).intValue();
-            maps.put(((Number) r[0]).longValue(), magnitude((String) r[4], (byte[]) r[5], w, h, c));
-            size[0] = w;
-            size[1] = h;
+        for (MapStore.EncodedMap m : this.maps.latestMaps(modelId, method, pool)) {
+            maps.put(m.sampleId(), magnitude(m.encoding(), m.data(), m.width(), m.height(), m.channels()));
+            size[0] = m.width();
+            size[1] = m.height();
         }
         Map<Long, byte[][]> masks = new HashMap<>();
-        for (Object[] r : (List<Object[]>) em.createNativeQuery("select a.sample_id, a.kind, a.mask from annotations a "
-                        + "join samples s on s.id = a.sample_id where s.project_id = ?1 and a.pixels > 0")
-                .setParameter(1, projectId).getResultList()) {
-            byte[][] m = masks.computeIfAbsent(((Number) r[0]).longValue(), k -> new byte[2][]);
-            m["relevant".equals(r[1]) ? 0 : 1] = (byte[]) r[2];
+        for (ReviewStore.PaintedMask a : reviews.paintedMasks(projectId)) {
+            byte[][] m = masks.computeIfAbsent(a.sampleId(), k -> new byte[2][]);
+            m["relevant".equals(a.kind()) ? 0 : 1] = a.mask();
         }
         List<SampleEvidence> evidence = new ArrayList<>(pool.size());
         for (long id : pool) {
@@ -277,20 +232,6 @@ public class SchedulerService {
             }
         }
         return magnitude;
-    }
-
-    /** A real[] as text, {@code {0.1,0.9}}. */
-    static float[] floats(Object o) {
-        String text = String.valueOf(o).replace("{", "").replace("}", "").strip();
-        if (text.isEmpty()) {
-            return new float[0];
-        }
-        String[] parts = text.split(",");
-        float[] out = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            out[i] = Float.parseFloat(parts[i].strip());
-        }
-        return out;
     }
 
     private static Weights weights(String json) {

@@ -1,7 +1,9 @@
 package org.rationale.scheduler;
 
-
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import org.rationale.error.Invalid;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -16,13 +18,13 @@ public enum Strategy {
     /** A weighted sum of disagreement, uncertainty and red flags; a batch is kept diverse. */
     HYBRID;
 
-    @com.fasterxml.jackson.annotation.JsonValue
+    @JsonValue
     public String value() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses a strategy from the API; unknown names are a 400 that lists the valid ones. */
-    @com.fasterxml.jackson.annotation.JsonCreator
+    @JsonCreator
     public static Strategy parse(String s) {
         if (s == null || s.isBlank()) {
             return HYBRID;

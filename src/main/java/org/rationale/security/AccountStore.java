@@ -12,4 +12,10 @@ public class AccountStore {
 
     @Inject
     EntityManager em;
+
+    /** The id of an account by its username (the account must exist). */
+    public long idOf(String username) {
+        return (Long) em.createNativeQuery("select id from users where username = ?1", Long.class).setParameter(1, username)
+                .getSingleResult();
+    }
 }
