@@ -6,16 +6,14 @@
  * - The image and the coloured map are composed on a canvas at image resolution that CSS scales up to
  *   `displaySize` (longer side, CSS pixels) with `image-rendering: pixelated`; the masks are drawn on a
  *   second canvas at display resolution above it, so their outlines stay crisp.
- * - `mapData` is base64 of little-endian IEEE half floats, channels × height × width. Channels are
- *   summed per pixel. The decoded map is cached until mapData or its dimensions change.
- * - Normalisation: the shown magnitude is max(v,0) (`positive`), max(-v,0) (`negative`) or |v|
- *   (`absolute`, `signed`). It is divided by the 99th percentile of that magnitude over all pixels
- *   (the maximum where that percentile is 0, so sparse maps still show) and clamped to [0, 1]; signed
- *   values keep their sign and land in [-1, 1]. The top 1% saturate instead of squashing the rest.
- * - Colour: a sequential colormap (inferno, viridis) maps [0, 1] over its whole range; `signed` maps
- *   [-1, 1] onto it. coolwarm is diverging: `signed` maps [-1, 1] from blue through grey to red,
- *   `positive`/`absolute` use its grey→red half and `negative` its grey→blue half.
- *   Alpha is opacity × normalised magnitude, so a zero shows the bare image.
+ * - `mapData` is base64 of little-endian IEEE half floats, channels × height × width, decoded by
+ *   ../saliency/half-float.js and summed per pixel. The decoded map is cached until mapData or its
+ *   dimensions change.
+ * - Normalisation (../saliency/normalise.js) and colour (../saliency/painter.js, colormap.js) follow
+ *   ../saliency/map-rendering.json, which the server reads too, so PNG overlays and report thumbnails
+ *   show a map as the expert saw it here: the shown magnitude (max(v,0), max(-v,0) or |v|) divided by
+ *   its 99th percentile over all pixels and clamped; alpha is opacity × normalised magnitude, so a zero
+ *   shows the bare image.
  *
  * Masks are one byte per image pixel (0/1), relevant and shortcut, exclusive per pixel. They travel as
  * base64 of those bytes. Setting a different `sampleKey` clears them (synchronously, so a following
@@ -27,6 +25,13 @@
  */
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { paintMap } from '../saliency/painter.js';
+import { decodeHalves } from '../saliency/half-float.js';
+import { normalise, sumChannels } from '../saliency/normalise.js';
+import { base64ToBytes, bytesToBase64 } from './base64.js';
+
+export { decodeHalves } from '../saliency/half-float.js';
+export { normalise } from '../saliency/normalise.js';
 
 export type Colormap = 'inferno' | 'viridis' | 'coolwarm';
 export type SignMode = 'positive' | 'negative' | 'absolute' | 'signed';
@@ -42,156 +47,6 @@ export interface MasksChangedDetail {
 
 export interface RenderedDetail {
   sampleKey: string;
-}
-
-/** Polynomial fits of matplotlib's inferno and viridis (Matt Zucker, CC0): c0 + c1 t + … + c6 t^6. */
-const POLYNOMIALS: Record<'inferno' | 'viridis', number[][]> = {
-  inferno: [
-    [0.0002189403691192265, 0.001651004631001012, -0.01948089843709184],
-    [0.1065134194856116, 0.5639564367884091, 3.932712388889277],
-    [11.60249308247187, -3.972853965665698, -15.9423941062914],
-    [-41.70399613139459, 17.43639888205313, 44.35414519872813],
-    [77.162935699427, -33.40235894210092, -81.80730925738993],
-    [-71.31942824499214, 32.62606426397723, 73.20951985803202],
-    [25.13112622477341, -12.24266895238567, -23.07032500287172],
-  ],
-  viridis: [
-    [0.2777273272234177, 0.005407344544966578, 0.3340998053353061],
-    [0.1050930431085774, 1.404613529898575, 1.384590162594685],
-    [-0.3308618287255563, 0.214847559468213, 0.09509516302823659],
-    [-4.634230498983486, -5.799100973351585, -19.33244095627987],
-    [6.228269936347081, 14.17993336680509, 56.69055260068105],
-    [4.776384997670288, -13.74514537774601, -65.35303263337234],
-    [-5.435455855934631, 4.645852612178535, 26.3124352495832],
-  ],
-};
-
-/** Moreland's cool-warm diverging map, 33 evenly spaced stops (RGB 0..255). */
-const COOLWARM_STOPS = [
-  [59, 76, 192], [68, 90, 204], [77, 104, 215], [87, 117, 225], [98, 130, 234], [108, 142, 241],
-  [119, 154, 247], [130, 165, 251], [141, 176, 254], [152, 185, 255], [163, 194, 255], [174, 201, 253],
-  [184, 208, 249], [194, 213, 244], [204, 217, 238], [213, 219, 230], [221, 221, 221], [229, 216, 209],
-  [236, 211, 197], [241, 204, 185], [245, 196, 173], [247, 187, 160], [247, 177, 148], [247, 166, 135],
-  [244, 154, 123], [241, 141, 111], [236, 127, 99], [229, 112, 88], [222, 96, 77], [213, 80, 66],
-  [203, 62, 56], [192, 40, 47], [180, 4, 38],
-];
-
-const LUT_SIZE = 256;
-const luts = new Map<Colormap, Uint8ClampedArray>();
-
-/** 256 RGB entries of a colormap, built once. */
-function lut(name: Colormap): Uint8ClampedArray {
-  let table = luts.get(name);
-  if (table) {
-    return table;
-  }
-  table = new Uint8ClampedArray(LUT_SIZE * 3);
-  for (let i = 0; i < LUT_SIZE; i++) {
-    const t = i / (LUT_SIZE - 1);
-    for (let c = 0; c < 3; c++) {
-      let v: number;
-      if (name === 'coolwarm') {
-        const x = t * (COOLWARM_STOPS.length - 1);
-        const lo = Math.min(Math.floor(x), COOLWARM_STOPS.length - 2);
-        const f = x - lo;
-        v = (COOLWARM_STOPS[lo][c] * (1 - f) + COOLWARM_STOPS[lo + 1][c] * f) / 255;
-      } else {
-        const k = POLYNOMIALS[name];
-        v = k[6][c];
-        for (let j = 5; j >= 0; j--) {
-          v = v * t + k[j][c];
-        }
-      }
-      table[i * 3 + c] = Math.round(Math.min(1, Math.max(0, v)) * 255);
-    }
-  }
-  luts.set(name, table);
-  return table;
-}
-
-function base64ToBytes(b64: string): Uint8Array {
-  if (!b64) {
-    return new Uint8Array(0);
-  }
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) {
-    out[i] = bin.charCodeAt(i);
-  }
-  return out;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let bin = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    bin += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + chunk)));
-  }
-  return btoa(bin);
-}
-
-const HALF_SUBNORMAL = 2 ** -24;
-
-/**
- * Little-endian half floats to single floats by moving the bits: sign, exponent rebiased from 15 to
- * 127, mantissa shifted left by 13; subnormal halves are mantissa × 2^-24; Inf/NaN keep their class.
- */
-export function decodeHalves(bytes: Uint8Array, count: number): Float32Array {
-  const out = new Float32Array(count);
-  const bits = new Uint32Array(out.buffer);
-  for (let i = 0; i < count; i++) {
-    const h = bytes[2 * i] | (bytes[2 * i + 1] << 8);
-    const sign = (h & 0x8000) << 16;
-    const exp = (h >> 10) & 0x1f;
-    const mant = h & 0x3ff;
-    if (exp === 0) {
-      out[i] = (sign ? -mant : mant) * HALF_SUBNORMAL;
-    } else if (exp === 0x1f) {
-      bits[i] = (sign | 0x7f800000 | (mant << 13)) >>> 0;
-    } else {
-      bits[i] = (sign | ((exp + 112) << 23) | (mant << 13)) >>> 0;
-    }
-  }
-  return out;
-}
-
-/** The map summed over channels, one value a pixel; non-finite values count as 0. */
-function reduceChannels(values: Float32Array, pixels: number, channels: number): Float32Array {
-  const out = new Float32Array(pixels);
-  for (let c = 0; c < channels; c++) {
-    const base = c * pixels;
-    for (let i = 0; i < pixels; i++) {
-      const v = values[base + i];
-      if (Number.isFinite(v)) {
-        out[i] += v;
-      }
-    }
-  }
-  return out;
-}
-
-/** The shown values of a map under a sign mode, in [0, 1] ([-1, 1] for `signed`); see the file comment. */
-export function normalise(map: Float32Array, sign: SignMode): Float32Array {
-  const n = map.length;
-  const shown = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = map[i];
-    shown[i] = sign === 'positive' ? Math.max(v, 0) : sign === 'negative' ? Math.max(-v, 0) : Math.abs(v);
-  }
-  const sorted = shown.slice().sort();
-  let scale = n > 0 ? sorted[Math.min(n - 1, Math.floor(0.99 * (n - 1)))] : 0;
-  if (!(scale > 0)) {
-    scale = n > 0 ? sorted[n - 1] : 0;
-  }
-  const out = new Float32Array(n);
-  if (!(scale > 0)) {
-    return out;
-  }
-  for (let i = 0; i < n; i++) {
-    const m = Math.min(shown[i] / scale, 1);
-    out[i] = sign === 'signed' && map[i] < 0 ? -m : m;
-  }
-  return out;
 }
 
 interface PaintPoint {
@@ -433,7 +288,7 @@ export class RationaleReviewCanvas extends LitElement {
       if (bytes.length !== count * 2) {
         throw new Error(`map has ${bytes.length / 2} values, expected ${count}`);
       }
-      this.summed = reduceChannels(decodeHalves(bytes, count), w * h, channels);
+      this.summed = sumChannels(decodeHalves(bytes, count), w * h, channels);
     } catch (e) {
       this.mapError = true;
       console.warn('rationale-review-canvas: cannot read the map', e);
@@ -509,29 +364,8 @@ export class RationaleReviewCanvas extends LitElement {
     if (!ctx) {
       return;
     }
-    const table = lut(this.colormap);
-    const diverging = this.colormap === 'coolwarm';
-    const opacity = Math.min(1, Math.max(0, Number.isFinite(this.opacity) ? this.opacity : 0.6));
     const pixels = ctx.createImageData(w, h);
-    const data = pixels.data;
-    const top = LUT_SIZE - 1;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      let t: number;
-      if (this.sign === 'signed') {
-        t = (v + 1) / 2;
-      } else if (diverging) {
-        t = this.sign === 'negative' ? 0.5 - v / 2 : 0.5 + v / 2;
-      } else {
-        t = v;
-      }
-      const k = Math.round(t * top) * 3;
-      const o = i * 4;
-      data[o] = table[k];
-      data[o + 1] = table[k + 1];
-      data[o + 2] = table[k + 2];
-      data[o + 3] = Math.round(opacity * Math.abs(v) * 255);
-    }
+    paintMap(values, this.colormap, this.sign, this.opacity, pixels.data);
     ctx.putImageData(pixels, 0, 0);
     this.mapLayer = layer;
   }
