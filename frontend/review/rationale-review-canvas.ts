@@ -25,16 +25,18 @@
  */
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import type { ColormapName } from '../saliency/colormap.js';
 import { paintMap } from '../saliency/painter.js';
 import { decodeHalves } from '../saliency/half-float.js';
-import { normalise, sumChannels } from '../saliency/normalise.js';
+import { normalise, sumChannels, type SignMode } from '../saliency/normalise.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 
 export { decodeHalves } from '../saliency/half-float.js';
 export { normalise } from '../saliency/normalise.js';
 
-export type Colormap = 'inferno' | 'viridis' | 'coolwarm';
-export type SignMode = 'positive' | 'negative' | 'absolute' | 'signed';
+export type { SignMode } from '../saliency/normalise.js';
+/** The colormaps of map-rendering.json. */
+export type Colormap = ColormapName;
 export type Tool = 'none' | 'brush' | 'box' | 'erase';
 export type MaskKind = 'relevant' | 'shortcut';
 
