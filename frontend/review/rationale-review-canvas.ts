@@ -15,8 +15,8 @@
  *   its 99th percentile over all pixels and clamped; alpha is opacity × normalised magnitude, so a zero
  *   shows the bare image.
  *
- * Masks are one byte per image pixel (0/1), relevant and shortcut, exclusive per pixel. They travel as
- * base64 of those bytes. Setting a different `sampleKey` clears them (synchronously, so a following
+ * Masks are one byte per image pixel (0/1), relevant and shortcut, exclusive per pixel (what the tools
+ * do to them and their outlines: ./masks.js). They travel as base64 of those bytes (./base64.js). Setting a different `sampleKey` clears them (synchronously, so a following
  * setMasks() call for the new sample is kept).
  *
  * Events: `masks-changed` after a stroke, box or erase that changed something and after clearMasks();
@@ -30,6 +30,7 @@ import { paintMap } from '../saliency/painter.js';
 import { decodeHalves } from '../saliency/half-float.js';
 import { normalise, sumChannels, type SignMode } from '../saliency/normalise.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
+import { box, disc, exclusiveMasks, outline, paintPixel } from './masks.js';
 
 export { decodeHalves } from '../saliency/half-float.js';
 export { normalise } from '../saliency/normalise.js';
@@ -224,13 +225,7 @@ export class RationaleReviewCanvas extends LitElement {
         console.warn(`rationale-review-canvas: ${name} mask has ${m.length} pixels, the image ${n}; ignored`);
       }
     }
-    const relevant = new Uint8Array(n);
-    const shortcut = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const isShortcut = s.length === n && s[i] !== 0;
-      shortcut[i] = isShortcut ? 1 : 0;
-      relevant[i] = !isShortcut && r.length === n && r[i] !== 0 ? 1 : 0;
-    }
+    const { relevant, shortcut } = exclusiveMasks(r, s, n);
     this.relevant = relevant;
     this.shortcut = shortcut;
     this.drawMasks();
@@ -444,8 +439,8 @@ export class RationaleReviewCanvas extends LitElement {
     if (this.showMasks) {
       this.drawMaskFills(ctx, w, h, bw, bh);
       ctx.lineWidth = Math.max(1, Math.round(1.5 * dpr));
-      this.outline(ctx, this.relevant, w, h, sx, sy, 'rgba(40, 220, 90, 0.95)');
-      this.outline(ctx, this.shortcut, w, h, sx, sy, 'rgba(255, 40, 120, 0.95)');
+      this.strokeOutline(ctx, this.relevant, w, h, sx, sy, 'rgba(40, 220, 90, 0.95)');
+      this.strokeOutline(ctx, this.shortcut, w, h, sx, sy, 'rgba(255, 40, 120, 0.95)');
     }
     if (this.boxStart && this.boxEnd) {
       const x0 = Math.min(this.boxStart.x, this.boxEnd.x);
@@ -500,7 +495,7 @@ export class RationaleReviewCanvas extends LitElement {
   }
 
   /** The boundary of a mask: every pixel edge between a set pixel and an unset one (or the border). */
-  private outline(
+  private strokeOutline(
     ctx: CanvasRenderingContext2D,
     mask: Uint8Array,
     w: number,
@@ -510,35 +505,7 @@ export class RationaleReviewCanvas extends LitElement {
     colour: string,
   ): void {
     ctx.beginPath();
-    let any = false;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        if (!mask[y * w + x]) {
-          continue;
-        }
-        any = true;
-        const left = x * sx;
-        const right = (x + 1) * sx;
-        const top = y * sy;
-        const bottom = (y + 1) * sy;
-        if (y === 0 || !mask[(y - 1) * w + x]) {
-          ctx.moveTo(left, top);
-          ctx.lineTo(right, top);
-        }
-        if (y === h - 1 || !mask[(y + 1) * w + x]) {
-          ctx.moveTo(left, bottom);
-          ctx.lineTo(right, bottom);
-        }
-        if (x === 0 || !mask[y * w + x - 1]) {
-          ctx.moveTo(left, top);
-          ctx.lineTo(left, bottom);
-        }
-        if (x === w - 1 || !mask[y * w + x + 1]) {
-          ctx.moveTo(right, top);
-          ctx.lineTo(right, bottom);
-        }
-      }
-    }
+    const any = outline(ctx, mask, w, h, sx, sy);
     if (any) {
       ctx.strokeStyle = colour;
       ctx.stroke();
@@ -641,44 +608,17 @@ export class RationaleReviewCanvas extends LitElement {
   /** Paints (or erases) a disc of radius brushSize around the pixel that holds p. */
   private stamp(p: PaintPoint): void {
     const [w, h] = this.gridSize();
-    const cx = Math.floor(p.x);
-    const cy = Math.floor(p.y);
     const r = Math.max(0, Number.isFinite(this.brushSize) ? this.brushSize : 2);
-    const reach = Math.floor(r);
-    const r2 = r * r;
-    for (let y = Math.max(0, cy - reach); y <= Math.min(h - 1, cy + reach); y++) {
-      for (let x = Math.max(0, cx - reach); x <= Math.min(w - 1, cx + reach); x++) {
-        const dx = x - cx;
-        const dy = y - cy;
-        if (dx * dx + dy * dy <= r2) {
-          this.paintPixel(y * w + x);
-        }
-      }
-    }
+    disc(w, h, p.x, p.y, r, (i) => this.paintPixel(i));
   }
 
   private fillBox(a: PaintPoint, b: PaintPoint): void {
     const [w] = this.gridSize();
-    for (let y = Math.min(a.y, b.y); y <= Math.max(a.y, b.y); y++) {
-      for (let x = Math.min(a.x, b.x); x <= Math.max(a.x, b.x); x++) {
-        this.paintPixel(y * w + x);
-      }
-    }
+    box(a, b, w, (i) => this.paintPixel(i));
   }
 
   private paintPixel(i: number): void {
-    if (this.tool === 'erase') {
-      if (this.relevant[i] || this.shortcut[i]) {
-        this.relevant[i] = 0;
-        this.shortcut[i] = 0;
-        this.strokeChanged = true;
-      }
-      return;
-    }
-    const [on, off] = this.maskKind === 'shortcut' ? [this.shortcut, this.relevant] : [this.relevant, this.shortcut];
-    if (!on[i] || off[i]) {
-      on[i] = 1;
-      off[i] = 0;
+    if (paintPixel(this.tool, this.maskKind, this.relevant, this.shortcut, i)) {
       this.strokeChanged = true;
     }
   }
