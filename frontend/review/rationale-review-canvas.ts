@@ -6,19 +6,17 @@
  * - The image and the coloured map are composed on a canvas at image resolution that CSS scales up to
  *   `displaySize` (longer side, CSS pixels) with `image-rendering: pixelated`; the masks are drawn on a
  *   second canvas at display resolution above it, so their outlines stay crisp.
- * - `mapData` is base64 of little-endian IEEE half floats, channels × height × width. Channels are
- *   summed per pixel. The decoded map is cached until mapData or its dimensions change.
- * - Normalisation: the shown magnitude is max(v,0) (`positive`), max(-v,0) (`negative`) or |v|
- *   (`absolute`, `signed`). It is divided by the 99th percentile of that magnitude over all pixels
- *   (the maximum where that percentile is 0, so sparse maps still show) and clamped to [0, 1]; signed
- *   values keep their sign and land in [-1, 1]. The top 1% saturate instead of squashing the rest.
- * - Colour: a sequential colormap (inferno, viridis) maps [0, 1] over its whole range; `signed` maps
- *   [-1, 1] onto it. coolwarm is diverging: `signed` maps [-1, 1] from blue through grey to red,
- *   `positive`/`absolute` use its grey→red half and `negative` its grey→blue half.
- *   Alpha is opacity × normalised magnitude, so a zero shows the bare image.
+ * - `mapData` is base64 of little-endian IEEE half floats, channels × height × width, decoded by
+ *   ../saliency/half-float.js and summed per pixel. The decoded map is cached until mapData or its
+ *   dimensions change.
+ * - Normalisation (../saliency/normalise.js) and colour (../saliency/painter.js, colormap.js) follow
+ *   ../saliency/map-rendering.json, which the server reads too, so PNG overlays and report thumbnails
+ *   show a map as the expert saw it here: the shown magnitude (max(v,0), max(-v,0) or |v|) divided by
+ *   its 99th percentile over all pixels and clamped; alpha is opacity × normalised magnitude, so a zero
+ *   shows the bare image.
  *
- * Masks are one byte per image pixel (0/1), relevant and shortcut, exclusive per pixel. They travel as
- * base64 of those bytes. Setting a different `sampleKey` clears them (synchronously, so a following
+ * Masks are one byte per image pixel (0/1), relevant and shortcut, exclusive per pixel (what the tools
+ * do to them and their outlines: ./masks.js). They travel as base64 of those bytes (./base64.js). Setting a different `sampleKey` clears them (synchronously, so a following
  * setMasks() call for the new sample is kept).
  *
  * Events: `masks-changed` after a stroke, box or erase that changed something and after clearMasks();
@@ -27,9 +25,19 @@
  */
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import type { ColormapName } from '../saliency/colormap.js';
+import { paintMap } from '../saliency/painter.js';
+import { decodeHalves } from '../saliency/half-float.js';
+import { normalise, sumChannels, type SignMode } from '../saliency/normalise.js';
+import { base64ToBytes, bytesToBase64 } from './base64.js';
+import { box, disc, exclusiveMasks, outline, paintPixel } from './masks.js';
 
-export type Colormap = 'inferno' | 'viridis' | 'coolwarm';
-export type SignMode = 'positive' | 'negative' | 'absolute' | 'signed';
+export { decodeHalves } from '../saliency/half-float.js';
+export { normalise } from '../saliency/normalise.js';
+
+export type { SignMode } from '../saliency/normalise.js';
+/** The colormaps of map-rendering.json. */
+export type Colormap = ColormapName;
 export type Tool = 'none' | 'brush' | 'box' | 'erase';
 export type MaskKind = 'relevant' | 'shortcut';
 
@@ -42,156 +50,6 @@ export interface MasksChangedDetail {
 
 export interface RenderedDetail {
   sampleKey: string;
-}
-
-/** Polynomial fits of matplotlib's inferno and viridis (Matt Zucker, CC0): c0 + c1 t + … + c6 t^6. */
-const POLYNOMIALS: Record<'inferno' | 'viridis', number[][]> = {
-  inferno: [
-    [0.0002189403691192265, 0.001651004631001012, -0.01948089843709184],
-    [0.1065134194856116, 0.5639564367884091, 3.932712388889277],
-    [11.60249308247187, -3.972853965665698, -15.9423941062914],
-    [-41.70399613139459, 17.43639888205313, 44.35414519872813],
-    [77.162935699427, -33.40235894210092, -81.80730925738993],
-    [-71.31942824499214, 32.62606426397723, 73.20951985803202],
-    [25.13112622477341, -12.24266895238567, -23.07032500287172],
-  ],
-  viridis: [
-    [0.2777273272234177, 0.005407344544966578, 0.3340998053353061],
-    [0.1050930431085774, 1.404613529898575, 1.384590162594685],
-    [-0.3308618287255563, 0.214847559468213, 0.09509516302823659],
-    [-4.634230498983486, -5.799100973351585, -19.33244095627987],
-    [6.228269936347081, 14.17993336680509, 56.69055260068105],
-    [4.776384997670288, -13.74514537774601, -65.35303263337234],
-    [-5.435455855934631, 4.645852612178535, 26.3124352495832],
-  ],
-};
-
-/** Moreland's cool-warm diverging map, 33 evenly spaced stops (RGB 0..255). */
-const COOLWARM_STOPS = [
-  [59, 76, 192], [68, 90, 204], [77, 104, 215], [87, 117, 225], [98, 130, 234], [108, 142, 241],
-  [119, 154, 247], [130, 165, 251], [141, 176, 254], [152, 185, 255], [163, 194, 255], [174, 201, 253],
-  [184, 208, 249], [194, 213, 244], [204, 217, 238], [213, 219, 230], [221, 221, 221], [229, 216, 209],
-  [236, 211, 197], [241, 204, 185], [245, 196, 173], [247, 187, 160], [247, 177, 148], [247, 166, 135],
-  [244, 154, 123], [241, 141, 111], [236, 127, 99], [229, 112, 88], [222, 96, 77], [213, 80, 66],
-  [203, 62, 56], [192, 40, 47], [180, 4, 38],
-];
-
-const LUT_SIZE = 256;
-const luts = new Map<Colormap, Uint8ClampedArray>();
-
-/** 256 RGB entries of a colormap, built once. */
-function lut(name: Colormap): Uint8ClampedArray {
-  let table = luts.get(name);
-  if (table) {
-    return table;
-  }
-  table = new Uint8ClampedArray(LUT_SIZE * 3);
-  for (let i = 0; i < LUT_SIZE; i++) {
-    const t = i / (LUT_SIZE - 1);
-    for (let c = 0; c < 3; c++) {
-      let v: number;
-      if (name === 'coolwarm') {
-        const x = t * (COOLWARM_STOPS.length - 1);
-        const lo = Math.min(Math.floor(x), COOLWARM_STOPS.length - 2);
-        const f = x - lo;
-        v = (COOLWARM_STOPS[lo][c] * (1 - f) + COOLWARM_STOPS[lo + 1][c] * f) / 255;
-      } else {
-        const k = POLYNOMIALS[name];
-        v = k[6][c];
-        for (let j = 5; j >= 0; j--) {
-          v = v * t + k[j][c];
-        }
-      }
-      table[i * 3 + c] = Math.round(Math.min(1, Math.max(0, v)) * 255);
-    }
-  }
-  luts.set(name, table);
-  return table;
-}
-
-function base64ToBytes(b64: string): Uint8Array {
-  if (!b64) {
-    return new Uint8Array(0);
-  }
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) {
-    out[i] = bin.charCodeAt(i);
-  }
-  return out;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let bin = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    bin += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + chunk)));
-  }
-  return btoa(bin);
-}
-
-const HALF_SUBNORMAL = 2 ** -24;
-
-/**
- * Little-endian half floats to single floats by moving the bits: sign, exponent rebiased from 15 to
- * 127, mantissa shifted left by 13; subnormal halves are mantissa × 2^-24; Inf/NaN keep their class.
- */
-export function decodeHalves(bytes: Uint8Array, count: number): Float32Array {
-  const out = new Float32Array(count);
-  const bits = new Uint32Array(out.buffer);
-  for (let i = 0; i < count; i++) {
-    const h = bytes[2 * i] | (bytes[2 * i + 1] << 8);
-    const sign = (h & 0x8000) << 16;
-    const exp = (h >> 10) & 0x1f;
-    const mant = h & 0x3ff;
-    if (exp === 0) {
-      out[i] = (sign ? -mant : mant) * HALF_SUBNORMAL;
-    } else if (exp === 0x1f) {
-      bits[i] = (sign | 0x7f800000 | (mant << 13)) >>> 0;
-    } else {
-      bits[i] = (sign | ((exp + 112) << 23) | (mant << 13)) >>> 0;
-    }
-  }
-  return out;
-}
-
-/** The map summed over channels, one value a pixel; non-finite values count as 0. */
-function reduceChannels(values: Float32Array, pixels: number, channels: number): Float32Array {
-  const out = new Float32Array(pixels);
-  for (let c = 0; c < channels; c++) {
-    const base = c * pixels;
-    for (let i = 0; i < pixels; i++) {
-      const v = values[base + i];
-      if (Number.isFinite(v)) {
-        out[i] += v;
-      }
-    }
-  }
-  return out;
-}
-
-/** The shown values of a map under a sign mode, in [0, 1] ([-1, 1] for `signed`); see the file comment. */
-export function normalise(map: Float32Array, sign: SignMode): Float32Array {
-  const n = map.length;
-  const shown = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = map[i];
-    shown[i] = sign === 'positive' ? Math.max(v, 0) : sign === 'negative' ? Math.max(-v, 0) : Math.abs(v);
-  }
-  const sorted = shown.slice().sort();
-  let scale = n > 0 ? sorted[Math.min(n - 1, Math.floor(0.99 * (n - 1)))] : 0;
-  if (!(scale > 0)) {
-    scale = n > 0 ? sorted[n - 1] : 0;
-  }
-  const out = new Float32Array(n);
-  if (!(scale > 0)) {
-    return out;
-  }
-  for (let i = 0; i < n; i++) {
-    const m = Math.min(shown[i] / scale, 1);
-    out[i] = sign === 'signed' && map[i] < 0 ? -m : m;
-  }
-  return out;
 }
 
 interface PaintPoint {
@@ -367,13 +225,7 @@ export class RationaleReviewCanvas extends LitElement {
         console.warn(`rationale-review-canvas: ${name} mask has ${m.length} pixels, the image ${n}; ignored`);
       }
     }
-    const relevant = new Uint8Array(n);
-    const shortcut = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const isShortcut = s.length === n && s[i] !== 0;
-      shortcut[i] = isShortcut ? 1 : 0;
-      relevant[i] = !isShortcut && r.length === n && r[i] !== 0 ? 1 : 0;
-    }
+    const { relevant, shortcut } = exclusiveMasks(r, s, n);
     this.relevant = relevant;
     this.shortcut = shortcut;
     this.drawMasks();
@@ -433,7 +285,7 @@ export class RationaleReviewCanvas extends LitElement {
       if (bytes.length !== count * 2) {
         throw new Error(`map has ${bytes.length / 2} values, expected ${count}`);
       }
-      this.summed = reduceChannels(decodeHalves(bytes, count), w * h, channels);
+      this.summed = sumChannels(decodeHalves(bytes, count), w * h, channels);
     } catch (e) {
       this.mapError = true;
       console.warn('rationale-review-canvas: cannot read the map', e);
@@ -509,29 +361,8 @@ export class RationaleReviewCanvas extends LitElement {
     if (!ctx) {
       return;
     }
-    const table = lut(this.colormap);
-    const diverging = this.colormap === 'coolwarm';
-    const opacity = Math.min(1, Math.max(0, Number.isFinite(this.opacity) ? this.opacity : 0.6));
     const pixels = ctx.createImageData(w, h);
-    const data = pixels.data;
-    const top = LUT_SIZE - 1;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      let t: number;
-      if (this.sign === 'signed') {
-        t = (v + 1) / 2;
-      } else if (diverging) {
-        t = this.sign === 'negative' ? 0.5 - v / 2 : 0.5 + v / 2;
-      } else {
-        t = v;
-      }
-      const k = Math.round(t * top) * 3;
-      const o = i * 4;
-      data[o] = table[k];
-      data[o + 1] = table[k + 1];
-      data[o + 2] = table[k + 2];
-      data[o + 3] = Math.round(opacity * Math.abs(v) * 255);
-    }
+    paintMap(values, this.colormap, this.sign, this.opacity, pixels.data);
     ctx.putImageData(pixels, 0, 0);
     this.mapLayer = layer;
   }
@@ -608,8 +439,8 @@ export class RationaleReviewCanvas extends LitElement {
     if (this.showMasks) {
       this.drawMaskFills(ctx, w, h, bw, bh);
       ctx.lineWidth = Math.max(1, Math.round(1.5 * dpr));
-      this.outline(ctx, this.relevant, w, h, sx, sy, 'rgba(40, 220, 90, 0.95)');
-      this.outline(ctx, this.shortcut, w, h, sx, sy, 'rgba(255, 40, 120, 0.95)');
+      this.strokeOutline(ctx, this.relevant, w, h, sx, sy, 'rgba(40, 220, 90, 0.95)');
+      this.strokeOutline(ctx, this.shortcut, w, h, sx, sy, 'rgba(255, 40, 120, 0.95)');
     }
     if (this.boxStart && this.boxEnd) {
       const x0 = Math.min(this.boxStart.x, this.boxEnd.x);
@@ -664,7 +495,7 @@ export class RationaleReviewCanvas extends LitElement {
   }
 
   /** The boundary of a mask: every pixel edge between a set pixel and an unset one (or the border). */
-  private outline(
+  private strokeOutline(
     ctx: CanvasRenderingContext2D,
     mask: Uint8Array,
     w: number,
@@ -674,35 +505,7 @@ export class RationaleReviewCanvas extends LitElement {
     colour: string,
   ): void {
     ctx.beginPath();
-    let any = false;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        if (!mask[y * w + x]) {
-          continue;
-        }
-        any = true;
-        const left = x * sx;
-        const right = (x + 1) * sx;
-        const top = y * sy;
-        const bottom = (y + 1) * sy;
-        if (y === 0 || !mask[(y - 1) * w + x]) {
-          ctx.moveTo(left, top);
-          ctx.lineTo(right, top);
-        }
-        if (y === h - 1 || !mask[(y + 1) * w + x]) {
-          ctx.moveTo(left, bottom);
-          ctx.lineTo(right, bottom);
-        }
-        if (x === 0 || !mask[y * w + x - 1]) {
-          ctx.moveTo(left, top);
-          ctx.lineTo(left, bottom);
-        }
-        if (x === w - 1 || !mask[y * w + x + 1]) {
-          ctx.moveTo(right, top);
-          ctx.lineTo(right, bottom);
-        }
-      }
-    }
+    const any = outline(ctx, mask, w, h, sx, sy);
     if (any) {
       ctx.strokeStyle = colour;
       ctx.stroke();
@@ -805,44 +608,17 @@ export class RationaleReviewCanvas extends LitElement {
   /** Paints (or erases) a disc of radius brushSize around the pixel that holds p. */
   private stamp(p: PaintPoint): void {
     const [w, h] = this.gridSize();
-    const cx = Math.floor(p.x);
-    const cy = Math.floor(p.y);
     const r = Math.max(0, Number.isFinite(this.brushSize) ? this.brushSize : 2);
-    const reach = Math.floor(r);
-    const r2 = r * r;
-    for (let y = Math.max(0, cy - reach); y <= Math.min(h - 1, cy + reach); y++) {
-      for (let x = Math.max(0, cx - reach); x <= Math.min(w - 1, cx + reach); x++) {
-        const dx = x - cx;
-        const dy = y - cy;
-        if (dx * dx + dy * dy <= r2) {
-          this.paintPixel(y * w + x);
-        }
-      }
-    }
+    disc(w, h, p.x, p.y, r, (i) => this.paintPixel(i));
   }
 
   private fillBox(a: PaintPoint, b: PaintPoint): void {
     const [w] = this.gridSize();
-    for (let y = Math.min(a.y, b.y); y <= Math.max(a.y, b.y); y++) {
-      for (let x = Math.min(a.x, b.x); x <= Math.max(a.x, b.x); x++) {
-        this.paintPixel(y * w + x);
-      }
-    }
+    box(a, b, w, (i) => this.paintPixel(i));
   }
 
   private paintPixel(i: number): void {
-    if (this.tool === 'erase') {
-      if (this.relevant[i] || this.shortcut[i]) {
-        this.relevant[i] = 0;
-        this.shortcut[i] = 0;
-        this.strokeChanged = true;
-      }
-      return;
-    }
-    const [on, off] = this.maskKind === 'shortcut' ? [this.shortcut, this.relevant] : [this.relevant, this.shortcut];
-    if (!on[i] || off[i]) {
-      on[i] = 1;
-      off[i] = 0;
+    if (paintPixel(this.tool, this.maskKind, this.relevant, this.shortcut, i)) {
       this.strokeChanged = true;
     }
   }

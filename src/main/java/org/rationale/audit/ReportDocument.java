@@ -1,5 +1,7 @@
 package org.rationale.audit;
 
+import org.rationale.saliency.MapRendering;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +133,7 @@ public final class ReportDocument {
                         o.from(), or(o.to()))).toList(), "No verdict was changed or undone.");
 
         d.heading(2, "A sample of the decisions");
+        d.para(MapRendering.REVIEW.description());
         List<Figure> maps = new ArrayList<>();
         for (Report.Verdict v : ReportService.sampleOfDecisions(r.verdicts(), thumbnails.size())) {
             byte[] png = thumbnails.get(v.saliencyMapId());

@@ -13,6 +13,7 @@ import org.rationale.model.ModelVersion;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.review.ReviewService;
+import org.rationale.saliency.MapRendering;
 import org.rationale.saliency.SaliencyService;
 import org.rationale.saliency.SanityCheck;
 import org.rationale.saliency.SanityService;
@@ -501,9 +502,9 @@ public class ReportService {
         }
     }
 
-    /** A thumbnail of a judged map over its image, for the PDF and HTML. */
+    /** A thumbnail of a judged map over its image, for the PDF and HTML, drawn as the review shows it. */
     public java.util.Optional<byte[]> thumbnail(long mapId) {
-        return saliency.overlayPng(mapId, 0.55, 4);
+        return saliency.overlayPng(mapId, MapRendering.REVIEW.opacity(), 4);
     }
 
     /** The decisions shown as thumbnails: up to {@code n}, rejections first, the rest spread over time. */

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Draws a map over its image. Signed maps use a diverging colormap (blue for negative, red for
- * positive, scaled by the largest magnitude); maps without negative values a sequential one (black
- * to yellow through red). Normalisation happens here and only here: stored maps stay raw.
+ * Draws a map over its image as the review canvas shows it ({@link MapRendering}: by default |value|
+ * scaled to its 99th percentile, colormap inferno), each input pixel a zoom × zoom square.
+ * Normalisation happens when drawing, here and in the canvas: stored maps stay raw.
  */
 public final class HeatmapRenderer {
 
@@ -36,6 +36,16 @@ public final class HeatmapRenderer {
         return (int) z;
     }
 
+    /** Refuses an overlay of no pixels, or of more than {@link #MAX_OUTPUT_PIXELS}. */
+    private static void checkSize(int h, int w, int zoom) {
+        if (h <= 0 || w <= 0 || zoom <= 0) {
+            throw new IllegalArgumentException("Invalid overlay size " + w + " x " + h + " at zoom " + zoom);
+        }
+        if (outputPixels(h, w, zoom) > MAX_OUTPUT_PIXELS) {
+            throw new OverlayTooLargeException(h, w, zoom);
+        }
+    }
+
     /** (h·zoom) × (w·zoom), saturating at Long.MAX_VALUE instead of overflowing. */
     private static long outputPixels(long h, long w, long zoom) {
         long pixels = h * w; // both below 2^31: fits in a long
@@ -43,53 +53,42 @@ public final class HeatmapRenderer {
     }
 
     /**
+     * The map drawn as the review shows it by default ({@link MapRendering#REVIEW}) at an opacity.
+     *
      * @param image   8-bit pixels of the sample (H×W×channels, interleaved), channels 1 or 3
      * @param map     C×H×W attributions; channels are summed
-     * @param opacity 0 (image only) to 1 (map only)
+     * @param opacity 0 (image only) to 1 (map only) where the normalised value is 1
      * @param zoom    pixels per input pixel
      * @throws OverlayTooLargeException when the overlay would have more than {@link #MAX_OUTPUT_PIXELS}
      *                                  pixels; checked before anything is allocated
      */
     public static byte[] overlayPng(byte[] image, int channels, float[] map, int mapChannels, int h, int w,
                                     double opacity, int zoom) {
-        if (h <= 0 || w <= 0 || zoom <= 0) {
-            throw new IllegalArgumentException("Invalid overlay size " + w + " x " + h + " at zoom " + zoom);
-        }
-        if (outputPixels(h, w, zoom) > MAX_OUTPUT_PIXELS) {
-            throw new OverlayTooLargeException(h, w, zoom);
-        }
+        checkSize(h, w, zoom); // before the rendering file is read: a refusal costs nothing
+        return overlayPng(image, channels, map, mapChannels, h, w, MapRendering.REVIEW.withOpacity(opacity), zoom);
+    }
+
+    /** As {@link #overlayPng(byte[], int, float[], int, int, int, double, int)}, in any style. */
+    public static byte[] overlayPng(byte[] image, int channels, float[] map, int mapChannels, int h, int w,
+                                    MapRendering.Style style, int zoom) {
+        checkSize(h, w, zoom);
         int hw = h * w;
         if ((long) map.length < (long) hw * mapChannels || image.length < hw * channels) {
             throw new IllegalArgumentException("The map or the image is smaller than " + w + " x " + h);
         }
-        double lo = 0;
-        double hi = 0;
-        for (int p = 0; p < hw; p++) {
-            double d = sum(map, mapChannels, hw, p);
-            lo = Math.min(lo, d);
-            hi = Math.max(hi, d);
-        }
-        boolean signed = lo < 0;
-        double scale = signed ? Math.max(-lo, hi) : hi;
+        int[] layer = MapRendering.layer(map, mapChannels, hw, style);
         BufferedImage out = new BufferedImage(w * zoom, h * zoom, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int p = y * w + x;
-                int r;
-                int g;
-                int b;
+                int base;
                 if (channels == 1) {
-                    r = g = b = image[p] & 0xff;
+                    int g = image[p] & 0xff;
+                    base = g << 16 | g << 8 | g;
                 } else {
-                    r = image[p * 3] & 0xff;
-                    g = image[p * 3 + 1] & 0xff;
-                    b = image[p * 3 + 2] & 0xff;
+                    base = (image[p * 3] & 0xff) << 16 | (image[p * 3 + 1] & 0xff) << 8 | image[p * 3 + 2] & 0xff;
                 }
-                double t = scale == 0 ? 0 : sum(map, mapChannels, hw, p) / scale;
-                int[] col = signed ? diverging(t) : sequential(t);
-                // weak attributions stay see-through, so the image shows where the map has nothing to say
-                double a = opacity * Math.min(1, Math.abs(t) * 2);
-                int rgb = mix(r, col[0], a) << 16 | mix(g, col[1], a) << 8 | mix(b, col[2], a);
+                int rgb = MapRendering.over(base, layer[p]);
                 for (int dy = 0; dy < zoom; dy++) {
                     for (int dx = 0; dx < zoom; dx++) {
                         out.setRGB(x * zoom + dx, y * zoom + dy, rgb);
@@ -104,33 +103,5 @@ public final class HeatmapRenderer {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
-    }
-
-    /** The map at pixel p, summed over its channels (summed again when drawing: no second H x W array). */
-    private static double sum(float[] map, int mapChannels, int hw, int p) {
-        double d = 0;
-        for (int c = 0; c < mapChannels; c++) {
-            d += map[c * hw + p];
-        }
-        return d;
-    }
-
-    private static int mix(int base, int color, double a) {
-        return (int) Math.round(base * (1 - a) + color * a);
-    }
-
-    /** t in [-1, 1]: blue, white, red (zero is transparent in the overlay). */
-    static int[] diverging(double t) {
-        t = Math.max(-1, Math.min(1, t));
-        if (t >= 0) {
-            return new int[] {255, (int) (255 * (1 - t)), (int) (255 * (1 - t))};
-        }
-        return new int[] {(int) (255 * (1 + t)), (int) (255 * (1 + t)), 255};
-    }
-
-    /** t in [0, 1]: black, red, yellow. */
-    static int[] sequential(double t) {
-        t = Math.max(0, Math.min(1, t));
-        return t < 0.5 ? new int[] {(int) (510 * t), 0, 0} : new int[] {255, (int) (510 * (t - 0.5)), 0};
     }
 }

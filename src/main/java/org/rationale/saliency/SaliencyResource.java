@@ -113,7 +113,7 @@ public class SaliencyResource {
     @Operation(summary = "The saliency map drawn over the image",
             description = "Same query as /saliency, plus opacity (0 to 1, default 0.6) and zoom (1 to 16, default 8). "
                     + "Draws the stored map (404 when none is stored: POST /saliency computes it). "
-                    + "Signed maps use a diverging colormap, non-negative maps a sequential one.")
+                    + "Drawn as the review canvas shows it by default: |value| scaled to its 99th percentile, colormap inferno.")
     public Response overlay(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                                                @QueryParam("method") String method, @QueryParam("target") String target,
                                                @QueryParam("opacity") String opacity, @QueryParam("zoom") String zoom,

@@ -10,6 +10,7 @@ import com.vaadin.flow.component.HasStyle;
 import com.vaadin.flow.component.Tag;
 import com.vaadin.flow.component.dependency.JsModule;
 import com.vaadin.flow.shared.Registration;
+import org.rationale.saliency.MapRendering;
 
 import java.util.Base64;
 import java.util.Locale;
@@ -18,8 +19,8 @@ import java.util.Locale;
  * The review canvas: one sample with its saliency map laid over it, on which an expert judges the map
  * and paints the pixels that should matter for the decision (relevant) and those that must not
  * (shortcut). Server side of {@code <rationale-review-canvas>}: the browser colours and normalises the
- * map and keeps the masks while painting, and reports them after each stroke, so painting costs no
- * round trip per pointer move.
+ * map (as {@link MapRendering} describes, from the same file) and keeps the masks while painting, and
+ * reports them after each stroke, so painting costs no round trip per pointer move.
  *
  * <p>Masks are one byte per image pixel, 0 or 1, row by row, sent as base64 ({@link #encodeMask},
  * {@link #decodeMask}). A new sample key clears them on the client; call {@link #setMasks} after
@@ -41,10 +42,11 @@ public class ReviewCanvas extends Component implements HasSize, HasStyle {
     /** What painting writes: pixels that should matter, or pixels that must not. */
     public enum MaskKind { RELEVANT, SHORTCUT }
 
+    /** Starts as PNG overlays and report thumbnails draw a map ({@link MapRendering#REVIEW}). */
     public ReviewCanvas() {
-        setOpacity(0.6);
-        setColormap(Colormap.INFERNO);
-        setSign(Sign.ABSOLUTE);
+        setOpacity(MapRendering.REVIEW.opacity());
+        setColormap(Colormap.valueOf(MapRendering.REVIEW.colormap().name()));
+        setSign(Sign.valueOf(MapRendering.REVIEW.sign().name()));
         setTool(Tool.NONE);
         setBrushSize(2);
         setMaskKind(MaskKind.RELEVANT);
