@@ -542,4 +542,13 @@ public class SaliencyService {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Every registered attribution method in the registry's order, each with why it cannot run on
+     * the model version (e.g. the CAM methods on a model uploaded whole), without running it.
+     */
+    public List<MethodAvailability> methods(ModelVersion v) {
+        return methods.all().stream().map(m -> new MethodAvailability(m.name(),
+                m.refusal(v.supportsCam).orElse(null))).toList();
+    }
 }
