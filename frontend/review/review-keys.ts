@@ -39,7 +39,7 @@ function drawnIn(canvas: Canvas | null): string {
 
 let listener: ((e: KeyboardEvent) => void) | undefined;
 
-function listen(view: ReviewView): void {
+export function listen(view: ReviewView): void {
   if (listener) {
     document.removeEventListener('keydown', listener);
   }
@@ -69,7 +69,7 @@ function listen(view: ReviewView): void {
   document.addEventListener('keydown', listener);
 }
 
-function drawn(): string {
+export function drawn(): string {
   return drawnIn(document.getElementById(CANVAS) as Canvas | null);
 }
 

@@ -136,7 +136,7 @@ class ReviewSessionTest {
 
     @Test
     void aVerdictNamingAnotherMapThanTheOneDrawnIsDropped() {
-        Project p = project("session verdicts", 6);
+        Project p = project("session verdicts", 10);
         Caller who = expert("rs-verdicts", p.id);
         Page page = new Page();
         ReviewSession s = session(p, who, page, null);
@@ -167,7 +167,7 @@ class ReviewSessionTest {
 
     @Test
     void keysPressedWhileTheNextSampleLoadsAreDropped() {
-        Project p = project("session keys", 6);
+        Project p = project("session keys", 10);
         Caller who = expert("rs-keys", p.id);
         Page page = new Page();
         ReviewSession s = session(p, who, page, null);
@@ -205,7 +205,7 @@ class ReviewSessionTest {
 
     @Test
     void aConflictFromTheServiceBecomesAMessageAPersonReads() {
-        Project p = project("session conflict", 4);
+        Project p = project("session conflict", 10);
         Caller holder = expert("rs-holder", p.id);
         Caller other = expert("rs-other", p.id);
         Page first = new Page();
@@ -235,7 +235,7 @@ class ReviewSessionTest {
 
     @Test
     void everyRegisteredMethodIsOfferedAndThoseThatCannotRunSayWhy() {
-        Project p = project("session methods", 2);
+        Project p = project("session methods", 10);
         Caller who = expert("rs-methods", p.id);
         ReviewSession s = session(p, who, new Page(), null);
         List<MethodAvailability> offered = s.methods();
