@@ -2,7 +2,6 @@ package org.rationale.ui.review;
 
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.ClientCallable;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
@@ -54,7 +53,7 @@ import java.util.stream.Collectors;
 @Route(value = "projects/:projectId/review", layout = MainLayout.class)
 @RolesAllowed({Role.EXPERT, Role.ADMIN})
 @JsModule("./review/review-keys.ts")
-public class ReviewView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle, ReviewSession.Screen {
+public class ReviewView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     /** The route of the project list (the page goes back there by path, not by importing it). */
     private static final String PROJECTS = "";
@@ -89,6 +88,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         this.session = session;
         addClassName("review-view");
         setId("review-view");
+        addAttachListener(this::attached);
+        addDetachListener(e -> session.stopListening());
     }
 
     @Override
@@ -105,7 +106,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             session.stopListening();
             return;
         }
-        List<ModelVersion> versions = session.begin(project, access.caller(), this);
+        List<ModelVersion> versions = session.begin(project, access.caller(), new Page());
         if (versions.isEmpty()) {
             add(projectsLink(), new H2(project.name), new Span("This project has no model yet: nothing to review."));
             return;
@@ -284,18 +285,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         return b;
     }
 
-    @Override
-    protected void onAttach(AttachEvent event) {
+    /** Listeners, not overridden hooks: the view is a secured bean, and a page also detaches when its session ends. */
+    private void attached(AttachEvent event) {
         ui = event.getUI();
         if (project != null) {
             session.listen();
         }
         getElement().executeJs("window.rationaleReview.listen(this)");
-    }
-
-    @Override
-    protected void onDetach(DetachEvent event) {
-        session.stopListening();
     }
 
     /** A key from the browser, with the key of the sample and map the canvas showed when it was pressed. */
@@ -304,91 +300,98 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         session.key(action, drawn, comment.getValue());
     }
 
-    @Override
-    public void picture(ReviewSession.Picture p) {
-        canvas.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
-    }
+    /**
+     * The page as the session sees it. Not the view itself: the view is a secured bean, and work that the
+     * session finishes in the background reaches the page without the expert's identity.
+     */
+    private final class Page implements ReviewSession.Screen {
 
-    @Override
-    public void comparison(ReviewSession.Picture p) {
-        if (p != null) {
-            compare.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
+        @Override
+        public void picture(ReviewSession.Picture p) {
+            canvas.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
         }
-        compare.setVisible(p != null);
-    }
 
-    @Override
-    public void masks(byte[] relevant, byte[] shortcut) {
-        canvas.setMasks(relevant, shortcut);
-    }
-
-    @Override
-    public void done(String text) {
-        canvas.setSample(ReviewSession.DONE, "", "", 0, 0, 1);
-        facts.setText(text);
-    }
-
-    @Override
-    public void facts(String text) {
-        facts.setText(text);
-    }
-
-    @Override
-    public void prediction(List<String> top) {
-        prediction.removeAll();
-        for (int i = 0; i < top.size(); i++) {
-            Span line = new Span(top.get(i));
-            line.addClassName(i == 0 ? "top-class" : "other-class");
-            prediction.add(new Div(line));
+        @Override
+        public void comparison(ReviewSession.Picture p) {
+            if (p != null) {
+                compare.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
+            }
+            compare.setVisible(p != null);
         }
-    }
 
-    @Override
-    public void quality(String deletion, String sanity) {
-        quality.removeAll();
-        Span auc = new Span(deletion);
-        auc.setId("review-deletion-auc");
-        quality.add(new Div(auc), new Div(new Span(sanity)));
-    }
-
-    @Override
-    public void why(String text) {
-        why.setText(text);
-    }
-
-    @Override
-    public void verdict(String mine, String text) {
-        myVerdict.setText(mine);
-        comment.setValue(text);
-    }
-
-    @Override
-    public void progress(String text) {
-        progress.setText(text);
-    }
-
-    @Override
-    public void status(String text) {
-        status.setText(text);
-    }
-
-    @Override
-    public void problem(String text) {
-        status.setText(text);
-        Notification n = Notification.show(text, 6000, Notification.Position.MIDDLE);
-        n.addThemeVariants(NotificationVariant.LUMO_ERROR);
-    }
-
-    @Override
-    public void access(Runnable change) {
-        UI page = ui;
-        if (page == null) {
-            return;
+        @Override
+        public void masks(byte[] relevant, byte[] shortcut) {
+            canvas.setMasks(relevant, shortcut);
         }
-        try {
-            page.access(change::run);
-        } catch (UIDetachedException e) {
-            // the page closed meanwhile: nothing to show it on
+
+        @Override
+        public void done(String text) {
+            canvas.setSample(ReviewSession.DONE, "", "", 0, 0, 1);
+            facts.setText(text);
+        }
+
+        @Override
+        public void facts(String text) {
+            facts.setText(text);
+        }
+
+        @Override
+        public void prediction(List<String> top) {
+            prediction.removeAll();
+            for (int i = 0; i < top.size(); i++) {
+                Span line = new Span(top.get(i));
+                line.addClassName(i == 0 ? "top-class" : "other-class");
+                prediction.add(new Div(line));
+            }
+        }
+
+        @Override
+        public void quality(String deletion, String sanity) {
+            quality.removeAll();
+            Span auc = new Span(deletion);
+            auc.setId("review-deletion-auc");
+            quality.add(new Div(auc), new Div(new Span(sanity)));
+        }
+
+        @Override
+        public void why(String text) {
+            why.setText(text);
+        }
+
+        @Override
+        public void verdict(String mine, String text) {
+            myVerdict.setText(mine);
+            comment.setValue(text);
+        }
+
+        @Override
+        public void progress(String text) {
+            progress.setText(text);
+        }
+
+        @Override
+        public void status(String text) {
+            status.setText(text);
+        }
+
+        @Override
+        public void problem(String text) {
+            status.setText(text);
+            Notification n = Notification.show(text, 6000, Notification.Position.MIDDLE);
+            n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
+
+        @Override
+        public void access(Runnable change) {
+            UI page = ui;
+            if (page == null) {
+                return;
+            }
+            try {
+                page.access(change::run);
+            } catch (UIDetachedException e) {
+                // the page closed meanwhile: nothing to show it on
+            }
         }
     }
 }
