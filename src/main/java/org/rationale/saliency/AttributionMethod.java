@@ -3,6 +3,8 @@ package org.rationale.saliency;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 
+import java.util.Optional;
+
 /**
  * One attribution method, in the manner of Captum's {@code attribute(inputs, target, params)}:
  * attributions with the inputs' N×C×H×W shape, for the given target class of each sample, raw
@@ -19,6 +21,14 @@ public interface AttributionMethod {
     /** True when the attributions sum to f(x) − f(baseline) (up to a numerical gap). */
     default boolean satisfiesCompleteness() {
         return false;
+    }
+
+    /**
+     * Why this method cannot run on a model, known before running it ({@code supportsCam}: the model
+     * was uploaded as features and classifier); empty when it can.
+     */
+    default Optional<String> refusal(boolean supportsCam) {
+        return Optional.empty();
     }
 
     Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params);

@@ -4,6 +4,8 @@ import org.rationale.explain.UnsupportedMethodException;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 
+import java.util.Optional;
+
 /**
  * Grad-CAM (Selvaraju et al. 2017) and Grad-CAM++ (Chattopadhyay et al. 2018) on the model's
  * features/classifier split: a weighted sum of the feature maps, ReLU, bilinearly upsampled to the
@@ -36,10 +38,15 @@ public final class GradCam implements AttributionMethod {
     }
 
     @Override
+    public Optional<String> refusal(boolean supportsCam) {
+        return supportsCam ? Optional.empty() : Optional.of(name() + " needs the model uploaded as two traced parts "
+                + "(features and classifier); this model has only the whole network");
+    }
+
+    @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
         if (!model.supportsCam()) {
-            throw new UnsupportedMethodException(name() + " needs the model uploaded as two traced parts "
-                    + "(features and classifier); this model has only the whole network");
+            throw new UnsupportedMethodException(refusal(false).orElseThrow());
         }
         int n = inputs.n();
         float[] out = new float[inputs.values().length];

@@ -156,4 +156,13 @@ public class SaliencyService {
                 MapEncoding.decode(r.encoding(), r.data(), r.channels() * r.height() * r.width()),
                 NewMap.readMetrics(r.metrics()), r.storedBytes()));
     }
+
+    /**
+     * Every registered attribution method in the registry's order, each with why it cannot run on
+     * the model version (e.g. the CAM methods on a model uploaded whole), without running it.
+     */
+    public List<MethodAvailability> methods(ModelVersion v) {
+        return methods.all().stream().map(m -> new MethodAvailability(m.name(),
+                m.refusal(v.supportsCam).orElse(null))).toList();
+    }
 }

@@ -1,10 +1,13 @@
 package org.rationale.ui.review;
 
-import org.rationale.error.DomainError;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.ClientCallable;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dependency.JsModule;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Input;
@@ -21,64 +24,45 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import org.rationale.dataset.DatasetService;
-import org.rationale.dataset.Sample;
-import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
-import org.rationale.model.Prediction;
-import org.rationale.model.PredictionService;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
-import org.rationale.review.ReviewService;
-import org.rationale.saliency.MapEncoding;
-import org.rationale.saliency.SaliencyMap;
-import org.rationale.saliency.SaliencyService;
-import org.rationale.saliency.SanityService;
+import org.rationale.saliency.MethodAvailability;
 import org.rationale.security.Access;
-import org.rationale.security.Caller;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
-import org.rationale.ui.ProjectsView;
+import org.rationale.ui.ProjectRoute;
 
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The review session: one sample at a time, large, with its saliency map on a canvas; the expert
  * accepts (A), rejects (R) or is unsure (U) about the rationale, undoes the last verdict (Z), moves
  * with the arrow keys, and paints what should matter or must not. Every verdict judges the map shown
  * (model version and method); conflicts with other reviewers come back as a message, never as a
- * silent overwrite.
+ * silent overwrite. The page lays out and binds; {@link ReviewSession} holds the session and its rules.
  */
 @Route(value = "projects/:projectId/review", layout = MainLayout.class)
 @RolesAllowed({Role.EXPERT, Role.ADMIN})
+@JsModule("./review/review-keys.ts")
 public class ReviewView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
-    static final List<String> METHODS = List.of("vanilla-gradient", "gradient-x-input", "integrated-gradients",
-            "smoothgrad", "grad-cam", "occlusion");
+    /** The route of the project list (the page goes back there by path, not by importing it). */
+    private static final String PROJECTS = "";
+    /** What the page reports as drawn when a verdict button is clicked: see frontend/review/review-keys.ts. */
+    private static final String DRAWN = "window.rationaleReview.drawn()";
 
     private final ProjectService projects;
-    private final DatasetService datasets;
-    private final ModelService models;
-    private final PredictionService predictions;
-    private final SaliencyService saliency;
-    private final SanityService sanity;
-    private final ReviewService reviews;
     private final Access access;
-    private final org.rationale.review.ReviewBroadcaster broadcaster;
-    private final org.rationale.scheduler.SchedulerService scheduler;
-    private final org.rationale.scheduler.RoundService rounds;
-    /** The split under review: test by default, train while a feedback round asks for reviews. */
-    private String split = "test";
-    private Runnable unregister;
+    private final ReviewSession session;
 
     private final ReviewCanvas canvas = new ReviewCanvas();
     private final ReviewCanvas compare = new ReviewCanvas();
@@ -95,32 +79,17 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     private final Span status = new Span();
 
     private Project project;
-    private Caller caller;
-    private Sample current;
-    private SaliencyMap currentMap;
-    private Integer currentVersion;
-    private final Map<String, Integer> maskVersions = new java.util.HashMap<>();
-    private final List<Long> history = new ArrayList<>();
-    private int position = -1;
+    private UI ui;
 
     @Inject
-    public ReviewView(ProjectService projects, DatasetService datasets, ModelService models, PredictionService predictions,
-                      SaliencyService saliency, SanityService sanity, ReviewService reviews, Access access,
-                      org.rationale.review.ReviewBroadcaster broadcaster,
-                      org.rationale.scheduler.SchedulerService scheduler, org.rationale.scheduler.RoundService rounds) {
-        this.broadcaster = broadcaster;
-        this.scheduler = scheduler;
-        this.rounds = rounds;
+    public ReviewView(ProjectService projects, Access access, ReviewSession session) {
         this.projects = projects;
-        this.datasets = datasets;
-        this.models = models;
-        this.predictions = predictions;
-        this.saliency = saliency;
-        this.sanity = sanity;
-        this.reviews = reviews;
         this.access = access;
+        this.session = session;
         addClassName("review-view");
         setId("review-view");
+        addAttachListener(this::attached);
+        addDetachListener(e -> session.stopListening());
     }
 
     @Override
@@ -131,70 +100,56 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         removeAll();
-        caller = access.caller();
-        project = org.rationale.ui.ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        ui = event.getUI();
+        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
         if (project == null) {
+            session.stopListening();
             return;
         }
-        List<ModelVersion> versions = models.list(project.id);
+        List<ModelVersion> versions = session.begin(project, access.caller(), new Page());
         if (versions.isEmpty()) {
-            add(new RouterLink("← Projects", ProjectsView.class), new H2(project.name),
-                    new Span("This project has no model yet: nothing to review."));
+            add(projectsLink(), new H2(project.name), new Span("This project has no model yet: nothing to review."));
             return;
         }
         build(versions);
-        getUI().ifPresent(this::listenForChanges);
+        if (isAttached()) {
+            session.listen();
+        }
         List<String> wanted = event.getLocation().getQueryParameters().getParameters().get("sample");
-        Long start = null;
-        if (wanted != null && !wanted.isEmpty()) {
-            try {
-                start = Long.parseLong(wanted.get(0));
-            } catch (NumberFormatException ignored) {
-                start = null;
-            }
-        }
-        if (start != null && datasets.sample(start).filter(s -> s.projectId.equals(project.id)).isPresent()) {
-            open(start, "opened by address");
-        } else {
-            nextFromQueue();
-        }
+        session.start(wanted == null || wanted.isEmpty() ? null : wanted.get(0));
+    }
+
+    private static Anchor projectsLink() {
+        Anchor back = new Anchor(PROJECTS, "← Projects");
+        back.getElement().setAttribute("router-link", true);
+        return back;
     }
 
     private void build(List<ModelVersion> versions) {
         model.setLabel("Model");
         model.setItems(versions);
         model.setItemLabelGenerator(v -> v.name + " v" + v.version);
-        model.setValue(versions.stream().max(Comparator.comparing(v -> v.id)).orElseThrow());
-        // a feedback round asking for reviews: its model's training samples, in the scheduler's order
-        rounds.open(project.id).filter(r -> r.state().equals("reviewing")).ifPresent(r -> {
-            split = "train";
-            versions.stream().filter(v -> v.id == r.modelId()).findFirst().ifPresent(model::setValue);
-        });
+        model.setValue(session.model());
         model.addValueChangeListener(e -> {
             if (e.isFromClient()) {
-                history.clear();
-                position = -1;
-                nextFromQueue();
+                session.chooseModel(e.getValue());
+                offerMethods();
             }
         });
         method.setLabel("Method");
-        method.setItems(METHODS);
-        method.setValue("vanilla-gradient");
         method.setId("review-method");
+        second.setLabel("Side by side");
+        offerMethods();
+        method.setValue(session.method());
         method.addValueChangeListener(e -> {
-            if (e.isFromClient() && current != null) {
-                show(current.id, why.getText());
+            if (e.isFromClient()) {
+                session.chooseMethod(e.getValue());
             }
         });
-        second.setLabel("Side by side");
-        List<String> none = new ArrayList<>();
-        none.add("none");
-        none.addAll(METHODS);
-        second.setItems(none);
-        second.setValue("none");
+        second.setValue(session.second());
         second.addValueChangeListener(e -> {
-            if (e.isFromClient() && current != null) {
-                show(current.id, why.getText());
+            if (e.isFromClient()) {
+                session.chooseSecond(e.getValue());
             }
         });
 
@@ -243,7 +198,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         Button clear = new Button("Clear masks", e -> canvas.clearMasks());
         clear.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         canvas.setId("review-canvas");
-        canvas.addMasksChangedListener(e -> saveMasks(e.getRelevantMask(), e.getShortcutMask()));
+        canvas.addMasksChangedListener(e -> session.saveMasks(e.getRelevantMask(), e.getShortcutMask()));
         compare.setId("review-compare");
         compare.setVisible(false);
         compare.setDisplaySize(448);
@@ -251,15 +206,14 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         Button accept = verdictButton("Accept (A)", "accept", ButtonVariant.LUMO_SUCCESS);
         Button reject = verdictButton("Reject (R)", "reject", ButtonVariant.LUMO_ERROR);
         Button unsure = verdictButton("Unsure (U)", "unsure", ButtonVariant.LUMO_CONTRAST);
-        Button undo = new Button("Undo (Z)", e -> undo());
-        Button prev = new Button("← Previous", e -> previous());
-        Button next = new Button("Next →", e -> forward());
+        Button undo = new Button("Undo (Z)", e -> session.undo());
+        Button prev = new Button("← Previous", e -> session.previous());
+        Button next = new Button("Next →", e -> session.forward());
         comment.setWidthFull();
         comment.setId("review-comment");
         comment.setMaxLength(4000);
 
-        HorizontalLayout head = new HorizontalLayout(new RouterLink("← Projects", ProjectsView.class),
-                new H2("Review · " + project.name), progress);
+        HorizontalLayout head = new HorizontalLayout(projectsLink(), new H2("Review · " + project.name), progress);
         head.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         progress.setId("review-progress");
         HorizontalLayout options = new HorizontalLayout(model, method, second, colormap, sign, opacity);
@@ -287,356 +241,157 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         add(head, options, body);
     }
 
-    private void both(java.util.function.Consumer<ReviewCanvas> change) {
+    /**
+     * Every registered method in both method lists; one that cannot run on the chosen model stays
+     * listed, greyed out and marked "not available", with the reason in the list's tooltip.
+     */
+    private void offerMethods() {
+        Map<String, MethodAvailability> offered = new LinkedHashMap<>();
+        for (MethodAvailability m : session.methods()) {
+            offered.put(m.method(), m);
+        }
+        List<String> names = new ArrayList<>(offered.keySet());
+        List<String> withNone = new ArrayList<>();
+        withNone.add(ReviewSession.NO_COMPARISON);
+        withNone.addAll(names);
+        String refused = offered.values().stream().filter(m -> !m.available())
+                .map(m -> m.method() + ": " + m.refusal()).collect(Collectors.joining("\n"));
+        for (Select<String> list : List.of(method, second)) {
+            String chosen = list.getValue();
+            list.setItems(list == method ? names : withNone);
+            list.setItemEnabledProvider(n -> !offered.containsKey(n) || offered.get(n).available());
+            list.setItemLabelGenerator(n -> !offered.containsKey(n) || offered.get(n).available() ? n
+                    : n + " (not available)");
+            list.setTooltipText(refused.isEmpty() ? null : "Not available for this model:\n" + refused);
+            if (chosen != null) {
+                list.setValue(chosen);
+            }
+        }
+    }
+
+    private void both(Consumer<ReviewCanvas> change) {
         change.accept(canvas);
         change.accept(compare);
     }
 
-    /** What the page reports as drawn: the main canvas's key once it rendered that sample and map, else empty. */
-    private static final String DRAWN = "(c => c && c.getAttribute('data-rendered-key') === c.sampleKey ? c.sampleKey : '')"
-            + "(document.getElementById('review-canvas'))";
-
     private Button verdictButton(String label, String verdict, ButtonVariant variant) {
         Button b = new Button(label);
         // the click names the map the page had drawn: a second click that arrives after the next sample was sent is dropped
-        b.getElement().addEventListener("click", e -> verdict(verdict, e.getEventData().getString(DRAWN)))
+        b.getElement().addEventListener("click",
+                        e -> session.verdict(verdict, e.getEventData().getString(DRAWN), comment.getValue()))
                 .addEventData(DRAWN);
         b.addThemeVariants(variant);
         b.setId("verdict-" + verdict);
         return b;
     }
 
-    @Override
-    protected void onDetach(com.vaadin.flow.component.DetachEvent event) {
-        if (unregister != null) {
-            unregister.run();
-            unregister = null;
-        }
-    }
-
-    /** Counts follow everyone's verdicts live (pushed when any reviewer of the project acts). */
-    private void listenForChanges(com.vaadin.flow.component.UI ui) {
-        if (unregister != null) {
-            unregister.run();
-        }
-        long projectId = project.id;
-        // coalesced: with many reviewers, changes arrive faster than a page should redraw its counts
-        java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean();
-        unregister = broadcaster.register(projectId, change -> {
-            if (pending.compareAndSet(false, true)) {
-                LIVE.schedule(() -> {
-                    pending.set(false);
-                    ui.access(() -> {
-                        if (project != null && project.id == projectId && model.getValue() != null) {
-                            refreshProgress();
-                        }
-                    });
-                }, 1, java.util.concurrent.TimeUnit.SECONDS);
-            }
-        });
-    }
-
-    private static final java.util.concurrent.ScheduledExecutorService LIVE =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "review-live-counts");
-                t.setDaemon(true);
-                return t;
-            });
-
-    @Override
-    protected void onAttach(AttachEvent event) {
+    /** Listeners, not overridden hooks: the view is a secured bean, and a page also detaches when its session ends. */
+    private void attached(AttachEvent event) {
+        ui = event.getUI();
         if (project != null) {
-            listenForChanges(event.getUI());
+            session.listen();
         }
-        // keys go to the server unless the person is typing in a field; auto-repeat is ignored, one key is on its
-        // way at a time, and a key counts only while the canvas shows what the server last sent (keys pressed
-        // while the next sample loads are dropped): each key names the map that was drawn when it was pressed
-        getElement().executeJs("""
-                const view = this;
-                if (window.__rationaleReviewKeys) { document.removeEventListener('keydown', window.__rationaleReviewKeys); }
-                window.__rationaleReviewKeys = e => {
-                  if (!view.isConnected || e.ctrlKey || e.metaKey || e.altKey || e.repeat || !e.key) { return; }
-                  const t = e.composedPath()[0];
-                  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) { return; }
-                  const keys = {a: 'accept', r: 'reject', u: 'unsure', z: 'undo', ArrowLeft: 'previous', ArrowRight: 'next'};
-                  const k = keys[e.key.length === 1 ? e.key.toLowerCase() : e.key];
-                  if (!k) { return; }
-                  e.preventDefault();
-                  const c = view.querySelector('#review-canvas');
-                  const drawn = c ? c.getAttribute('data-rendered-key') : null;
-                  if (!drawn || drawn !== c.sampleKey || Date.now() - (view.__rationaleKeySent || 0) < 10000) { return; }
-                  view.__rationaleKeySent = Date.now();
-                  const done = () => { view.__rationaleKeySent = 0; };
-                  view.$server.key(k, drawn).then(done, done);
-                };
-                document.addEventListener('keydown', window.__rationaleReviewKeys);""");
+        getElement().executeJs("window.rationaleReview.listen(this)");
     }
 
     /** A key from the browser, with the key of the sample and map the canvas showed when it was pressed. */
     @ClientCallable
     void key(String action, String drawn) {
-        if (project == null || action == null) {
-            return;
-        }
-        switch (action) {
-            case "accept", "reject", "unsure" -> verdict(action, drawn);
-            case "undo" -> undo();
-            case "previous" -> previous();
-            case "next" -> forward();
-            default -> { }
-        }
+        session.key(action, drawn, comment.getValue());
     }
 
     /**
-     * Judges the map shown, named by the key the page reported drawn ({@code s<sample>-m<map>}): a verdict
-     * whose key names another map than the current one (sent before the page drew the sample now current)
-     * is dropped, never moved onto a sample the expert did not see.
+     * The page as the session sees it. Not the view itself: the view is a secured bean, and work that the
+     * session finishes in the background reaches the page without the expert's identity.
      */
-    private void verdict(String verdict, String drawn) {
-        if (current == null || currentMap == null) {
-            return;
-        }
-        long shown = mapOf(drawn);
-        if (shown != currentMap.id()) {
-            status.setText("Not recorded: sample " + current.id + " was not drawn yet when the verdict was given");
-            return;
-        }
-        try {
-            ReviewService.Review r = reviews.verdict(caller, current.id, shown, verdict, comment.getValue(),
-                    currentVersion);
-            status.setText("Sample " + current.id + ": " + r.verdict());
-            forward();
-        } catch (DomainError e) {
-            problem(e);
-        }
-    }
+    private final class Page implements ReviewSession.Screen {
 
-    /** The map id of a canvas key {@code s<sample>-m<map>}; -1 when the key names none. */
-    static long mapOf(String key) {
-        int at = key == null ? -1 : key.lastIndexOf("-m");
-        if (at < 0 || !key.startsWith("s")) {
-            return -1;
+        @Override
+        public void picture(ReviewSession.Picture p) {
+            canvas.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
         }
-        try {
-            return Long.parseLong(key.substring(at + 2));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 
-    private void undo() {
-        try {
-            Optional<ReviewService.Review> undone = reviews.undoLast(caller, project.id);
-            if (undone.isEmpty()) {
-                status.setText("No verdict of yours to undo");
+        @Override
+        public void comparison(ReviewSession.Picture p) {
+            if (p != null) {
+                compare.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
+            }
+            compare.setVisible(p != null);
+        }
+
+        @Override
+        public void masks(byte[] relevant, byte[] shortcut) {
+            canvas.setMasks(relevant, shortcut);
+        }
+
+        @Override
+        public void done(String text) {
+            canvas.setSample(ReviewSession.DONE, "", "", 0, 0, 1);
+            facts.setText(text);
+        }
+
+        @Override
+        public void facts(String text) {
+            facts.setText(text);
+        }
+
+        @Override
+        public void prediction(List<String> top) {
+            prediction.removeAll();
+            for (int i = 0; i < top.size(); i++) {
+                Span line = new Span(top.get(i));
+                line.addClassName(i == 0 ? "top-class" : "other-class");
+                prediction.add(new Div(line));
+            }
+        }
+
+        @Override
+        public void quality(String deletion, String sanity) {
+            quality.removeAll();
+            Span auc = new Span(deletion);
+            auc.setId("review-deletion-auc");
+            quality.add(new Div(auc), new Div(new Span(sanity)));
+        }
+
+        @Override
+        public void why(String text) {
+            why.setText(text);
+        }
+
+        @Override
+        public void verdict(String mine, String text) {
+            myVerdict.setText(mine);
+            comment.setValue(text);
+        }
+
+        @Override
+        public void progress(String text) {
+            progress.setText(text);
+        }
+
+        @Override
+        public void status(String text) {
+            status.setText(text);
+        }
+
+        @Override
+        public void problem(String text) {
+            status.setText(text);
+            Notification n = Notification.show(text, 6000, Notification.Position.MIDDLE);
+            n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
+
+        @Override
+        public void access(Runnable change) {
+            UI page = ui;
+            if (page == null) {
                 return;
             }
-            long sample = undone.get().sampleId();
-            int at = history.lastIndexOf(sample);
-            if (at >= 0) {
-                position = at;
-            } else {
-                history.add(sample);
-                position = history.size() - 1;
-            }
-            show(sample, "your verdict was undone");
-            status.setText("Undid your verdict (" + undone.get().verdict() + ") on sample " + sample);
-        } catch (DomainError e) {
-            problem(e);
-        }
-    }
-
-    private void previous() {
-        if (position > 0) {
-            position--;
-            show(history.get(position), "seen before in this session");
-        }
-    }
-
-    private void forward() {
-        if (position >= 0 && position < history.size() - 1) {
-            position++;
-            show(history.get(position), "seen before in this session");
-        } else {
-            nextFromQueue();
-        }
-    }
-
-    private void nextFromQueue() {
-        // skip every sample of this session: pressing Next without a verdict moves on instead of cycling
-        Optional<Long> next = reviews.next(project.id, caller, model.getValue().id, split, List.copyOf(history));
-        if (next.isEmpty()) {
-            current = null;
-            currentMap = null;
-            canvas.setSample("done", "", "", 0, 0, 1);
-            facts.setText("Nothing left to review for this model: every " + split + " sample has its verdicts.");
-            refreshProgress();
-            return;
-        }
-        history.add(next.get());
-        position = history.size() - 1;
-        show(next.get(), "next in the queue (by id: the scheduler has not ranked this model's samples)");
-    }
-
-    private void open(long sampleId, String reason) {
-        history.add(sampleId);
-        position = history.size() - 1;
-        show(sampleId, reason);
-    }
-
-    private void show(long sampleId, String reason) {
-        ModelVersion v = model.getValue();
-        Sample s = datasets.sample(sampleId).orElseThrow();
-        current = s;
-        try {
-            currentMap = saliency.map(s.id, v.id, method.getValue(), "predicted", Map.of(), false);
-        } catch (DomainError e) {
-            currentMap = null;
-            problem(e);
-            return;
-        }
-        // the map is handed to the expert: a verdict may judge it, and no map the page never had
-        reviews.handOut(caller, s.id, currentMap.id());
-        String image = "data:image/png;base64," + Base64.getEncoder().encodeToString(datasets.imagePng(s.id).orElseThrow());
-        List<Integer> shape = currentMap.shape();
-        canvas.setSample("s" + s.id + "-m" + currentMap.id(), image,
-                Base64.getEncoder().encodeToString(MapEncoding.encode(currentMap.values())), shape.get(2), shape.get(1),
-                shape.get(0));
-        if (!"none".equals(second.getValue())) {
             try {
-                SaliencyMap other = saliency.map(s.id, v.id, second.getValue(), "predicted", Map.of(), false);
-                compare.setSample("s" + s.id + "-m" + other.id(), image,
-                        Base64.getEncoder().encodeToString(MapEncoding.encode(other.values())), shape.get(2), shape.get(1),
-                        shape.get(0));
-                compare.setVisible(true);
-            } catch (DomainError e) {
-                compare.setVisible(false);
-            }
-        } else {
-            compare.setVisible(false);
-        }
-        byte[] relevant = null;
-        byte[] shortcut = null;
-        maskVersions.clear();
-        for (ReviewService.Annotation a : reviews.annotations(s.id)) {
-            maskVersions.put(a.kind(), a.version());
-            if (a.kind().equals("relevant")) {
-                relevant = a.mask();
-            } else {
-                shortcut = a.mask();
+                page.access(change::run);
+            } catch (UIDetachedException e) {
+                // the page closed meanwhile: nothing to show it on
             }
         }
-        canvas.setMasks(relevant == null ? new byte[0] : relevant, shortcut == null ? new byte[0] : shortcut);
-
-        String label = s.label >= 0 && s.label < project.classNames.size() ? project.classNames.get(s.label) : "?";
-        facts.setText("Sample " + s.id + " · label " + label + " · " + s.split);
-        Prediction p = predictions.predict(s, v);
-        prediction.removeAll();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < p.probabilities().size(); i++) {
-            order.add(i);
-        }
-        order.sort(Comparator.comparing((Integer i) -> p.probabilities().get(i)).reversed());
-        for (int i = 0; i < Math.min(3, order.size()); i++) {
-            int c = order.get(i);
-            Span line = new Span(String.format(Locale.US, "%s %.1f %%", project.classNames.get(c),
-                    100 * p.probabilities().get(c)));
-            line.addClassName(i == 0 ? "top-class" : "other-class");
-            prediction.add(new Div(line));
-        }
-        renderQuality(v);
-        if (!currentMap.metrics().containsKey("deletionAuc")) {
-            curvesLater(s.id, v, currentMap.method(), currentMap.id());
-        }
-        why.setText("Why this sample: " + scheduler.why(project.id, v.id, s.id)
-                .map(r -> String.format(Locale.US, "#%d of the %s queue, score %.3f: %s", r.position() + 1, r.strategy(),
-                        r.score(), org.rationale.ui.scheduler.RoundsView.breakdown(r.components())))
-                .orElse(reason));
-        Optional<ReviewService.Review> mine = reviews.mine(caller, currentMap.id());
-        currentVersion = mine.map(ReviewService.Review::version).orElse(null);
-        myVerdict.setText(mine.map(r -> "Your verdict: " + r.verdict() + " (v" + r.version() + ")").orElse("No verdict yet"));
-        comment.setValue(mine.map(r -> r.comment() == null ? "" : r.comment()).orElse(""));
-        refreshProgress();
-    }
-
-    private void renderQuality(ModelVersion v) {
-        quality.removeAll();
-        Double deletion = currentMap.metrics().get("deletionAuc");
-        Span auc = new Span(deletion == null ? "deletion AUC: computing…"
-                : String.format(Locale.US, "deletion AUC %.3f (lower: the map finds what the model uses)", deletion));
-        auc.setId("review-deletion-auc");
-        quality.add(new Div(auc));
-        sanity.stored(v.id).stream().filter(r -> r.method().equals(currentMap.method())).findFirst()
-                .ifPresentOrElse(r -> quality.add(new Div(new Span(r.passed() ? "sanity check passed"
-                                : "sanity check FAILED: the map barely changes when the model is randomised"))),
-                        () -> quality.add(new Div(new Span("sanity check not run for this method"))));
-    }
-
-    /** The deletion/insertion curves cost 58 forward passes: the map shows first, the numbers follow by push. */
-    private void curvesLater(long sampleId, ModelVersion v, String methodName, long mapId) {
-        com.vaadin.flow.component.UI ui = com.vaadin.flow.component.UI.getCurrent();
-        CURVES.execute(() -> {
-            try {
-                SaliencyMap full = saliency.map(sampleId, v.id, methodName, "predicted", Map.of(), true);
-                ui.access(() -> {
-                    if (currentMap != null && currentMap.id() == mapId) {
-                        currentMap = full;
-                        renderQuality(v);
-                    }
-                });
-            } catch (RuntimeException e) {
-                // the map stays without its curves; the next view tries again
-            }
-        });
-    }
-
-    private static final java.util.concurrent.ExecutorService CURVES = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "review-curves");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private void saveMasks(byte[] relevant, byte[] shortcut) {
-        if (current == null) {
-            return;
-        }
-        try {
-            for (String kind : ReviewService.KINDS) {
-                byte[] mask = kind.equals("relevant") ? relevant : shortcut;
-                int had = maskVersions.getOrDefault(kind, 0);
-                boolean empty = mask.length == 0 || allZero(mask);
-                if (empty && had == 0) {
-                    continue;
-                }
-                byte[] full = mask.length == 0 ? new byte[current.width * current.height] : mask;
-                Optional<ReviewService.Annotation> saved = reviews.annotate(caller, current.id, kind, full, had);
-                maskVersions.put(kind, saved.map(ReviewService.Annotation::version).orElse(0));
-            }
-            status.setText("Masks saved");
-        } catch (DomainError e) {
-            problem(e);
-        }
-    }
-
-    private static boolean allZero(byte[] mask) {
-        for (byte b : mask) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void problem(DomainError e) {
-        String text = e.describe();
-        status.setText(text);
-        Notification n = Notification.show(text, 6000, Notification.Position.MIDDLE);
-        n.addThemeVariants(NotificationVariant.LUMO_ERROR);
-    }
-
-    private void refreshProgress() {
-        ReviewService.Progress pr = reviews.progress(project.id, caller, model.getValue().id, split);
-        progress.setText(String.format(Locale.US, "you %,d · everyone %,d of %,d %s samples · %,d verdicts · %d reserved now",
-                pr.reviewedByMe(), pr.reviewedByAnyone(), pr.samples(), split, pr.verdicts(), pr.reservedNow()));
     }
 }

@@ -40,13 +40,13 @@ import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectsView;
+import org.rationale.ui.ScoreBreakdown;
 
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The feedback loop of a project: the scheduler's queue with each sample's score breakdown, the
@@ -305,9 +305,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
 
     /** The parts of a score, largest first: "disagreement 0.42 · concentration 0.42 · entropy 0.10". */
     public static String breakdown(Map<String, Double> components) {
-        return components.entrySet().stream().filter(e -> e.getValue() != null)
-                .map(e -> e.getKey() + " " + String.format(Locale.US, "%.2f", e.getValue()))
-                .collect(Collectors.joining(" · "));
+        return ScoreBreakdown.of(components);
     }
 
     @Override

@@ -1,0 +1,592 @@
+package org.rationale.ui.review;
+
+import jakarta.enterprise.context.Dependent;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.Sample;
+import org.rationale.error.DomainError;
+import org.rationale.model.ModelService;
+import org.rationale.model.ModelVersion;
+import org.rationale.model.Prediction;
+import org.rationale.model.PredictionService;
+import org.rationale.project.Project;
+import org.rationale.review.ReviewBroadcaster;
+import org.rationale.review.ReviewService;
+import org.rationale.saliency.MapEncoding;
+import org.rationale.saliency.MethodAvailability;
+import org.rationale.saliency.SaliencyMap;
+import org.rationale.saliency.SaliencyService;
+import org.rationale.saliency.SanityService;
+import org.rationale.scheduler.RoundService;
+import org.rationale.scheduler.SchedulerService;
+import org.rationale.security.Caller;
+import org.rationale.ui.ScoreBreakdown;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One expert's review session on one project, without a browser: which sample and map are shown, where
+ * the session is in its history, which map the page was last sent, the versions of the verdict and
+ * masks the expert saw. It turns the page's commands (verdict, undo, previous, next, masks) into service
+ * calls, drops those that name a map other than the one shown, and turns the services' refusals into
+ * messages for the expert. What it shows goes to a {@link Screen}.
+ */
+@Dependent
+public class ReviewSession {
+
+    /** The canvas key of the page when nothing is left to review. */
+    static final String DONE = "done";
+    static final String NO_COMPARISON = "none";
+    /**
+     * The order in which the review page always offered these methods; every other registered method
+     * follows the one it follows in the registry.
+     */
+    private static final List<String> FAMILIAR = List.of("vanilla-gradient", "gradient-x-input",
+            "integrated-gradients", "smoothgrad", "grad-cam", "occlusion");
+    private static final Duration COALESCE = Duration.ofSeconds(1);
+
+    /** A sample and one map of it as the canvas draws them; {@code key} is {@code s<sample>-m<map>}. */
+    public record Picture(String key, String image, String map, int width, int height, int channels) {
+    }
+
+    /**
+     * What the session shows. Calls come on the page's thread, except that work finished in the
+     * background is handed to {@link #access}, which runs it there.
+     */
+    public interface Screen {
+
+        void picture(Picture main);
+
+        /** The second map side by side; null hides it. */
+        void comparison(Picture other);
+
+        void masks(byte[] relevant, byte[] shortcut);
+
+        /** Nothing left to review: the canvas empties and the facts say why. */
+        void done(String facts);
+
+        void facts(String text);
+
+        /** The top classes with their probabilities, the predicted class first. */
+        void prediction(List<String> top);
+
+        void quality(String deletion, String sanity);
+
+        void why(String text);
+
+        void verdict(String mine, String comment);
+
+        void progress(String text);
+
+        void status(String text);
+
+        /** A refusal the expert must notice. */
+        void problem(String text);
+
+        /** Runs the change on the page's thread (and pushes it), or drops it when the page is gone. */
+        void access(Runnable change);
+    }
+
+    private final DatasetService datasets;
+    private final ModelService models;
+    private final PredictionService predictions;
+    private final SaliencyService saliency;
+    private final SanityService sanity;
+    private final ReviewService reviews;
+    private final SchedulerService scheduler;
+    private final RoundService rounds;
+    private final ReviewBroadcaster broadcaster;
+    private final ReviewBackground background;
+
+    private Screen screen;
+    private Project project;
+    private Caller caller;
+    private ModelVersion model;
+    /** The split under review: test by default, train while a feedback round asks for reviews. */
+    private String split = "test";
+    private String method = "vanilla-gradient";
+    private String second = NO_COMPARISON;
+    private Sample current;
+    private SaliencyMap currentMap;
+    private Integer currentVersion;
+    private String reason = "";
+    /** The canvas key last sent to the page: navigation keys naming another are dropped. */
+    private String sentKey;
+    private final Map<String, Integer> maskVersions = new HashMap<>();
+    private final List<Long> history = new ArrayList<>();
+    private int position = -1;
+    private Runnable unregister;
+
+    ReviewSession(DatasetService datasets, ModelService models, PredictionService predictions, SaliencyService saliency,
+                  SanityService sanity, ReviewService reviews, SchedulerService scheduler, RoundService rounds,
+                  ReviewBroadcaster broadcaster, ReviewBackground background) {
+        this.datasets = datasets;
+        this.models = models;
+        this.predictions = predictions;
+        this.saliency = saliency;
+        this.sanity = sanity;
+        this.reviews = reviews;
+        this.scheduler = scheduler;
+        this.rounds = rounds;
+        this.broadcaster = broadcaster;
+        this.background = background;
+    }
+
+    /**
+     * Starts a session of the caller on the project: its model versions (empty: nothing to review),
+     * the newest chosen, or the model of a feedback round that asks for reviews, whose training
+     * samples are then reviewed.
+     */
+    public List<ModelVersion> begin(Project project, Caller caller, Screen screen) {
+        stopListening();
+        this.project = project;
+        this.caller = caller;
+        this.screen = screen;
+        split = "test";
+        List<ModelVersion> versions = models.list(project.id);
+        if (versions.isEmpty()) {
+            model = null;
+            return versions;
+        }
+        model = versions.stream().max(Comparator.comparing(v -> v.id)).orElseThrow();
+        rounds.open(project.id).filter(r -> r.state().equals("reviewing")).ifPresent(r -> {
+            split = "train";
+            versions.stream().filter(v -> v.id == r.modelId()).findFirst().ifPresent(v -> model = v);
+        });
+        return versions;
+    }
+
+    /** Shows the sample the address asks for (a sample id of this project), else the next in the queue. */
+    public void start(String wanted) {
+        Long start = null;
+        if (wanted != null) {
+            try {
+                start = Long.parseLong(wanted);
+            } catch (NumberFormatException ignored) {
+                start = null;
+            }
+        }
+        if (start != null && datasets.sample(start).filter(s -> s.projectId.equals(project.id)).isPresent()) {
+            open(start, "opened by address");
+        } else {
+            nextFromQueue();
+        }
+    }
+
+    public ModelVersion model() {
+        return model;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String second() {
+        return second;
+    }
+
+    public String split() {
+        return split;
+    }
+
+    /** The current sample's id, or null when none is shown. */
+    public Long sampleId() {
+        return current == null ? null : current.id;
+    }
+
+    /** The canvas key the page was last sent. */
+    public String sentKey() {
+        return sentKey;
+    }
+
+    /**
+     * The attribution methods for the chosen model, each with why it cannot run on it: every registered
+     * method, the familiar six in their review-page order and the others next to their registry neighbour.
+     */
+    public List<MethodAvailability> methods() {
+        return reviewOrder(saliency.methods(model));
+    }
+
+    static List<MethodAvailability> reviewOrder(List<MethodAvailability> registry) {
+        List<MethodAvailability> out = new ArrayList<>();
+        for (String name : FAMILIAR) {
+            registry.stream().filter(m -> m.method().equals(name)).findFirst().ifPresent(out::add);
+        }
+        for (int i = 0; i < registry.size(); i++) {
+            MethodAvailability m = registry.get(i);
+            if (FAMILIAR.contains(m.method())) {
+                continue;
+            }
+            int at = out.size();
+            if (i > 0) {
+                String before = registry.get(i - 1).method();
+                for (int j = 0; j < out.size(); j++) {
+                    if (out.get(j).method().equals(before)) {
+                        at = j + 1;
+                    }
+                }
+            }
+            out.add(at, m);
+        }
+        return out;
+    }
+
+    /** Another model version: the session starts over in its queue. */
+    public void chooseModel(ModelVersion v) {
+        model = v;
+        history.clear();
+        position = -1;
+        nextFromQueue();
+    }
+
+    /** Another method: the current sample is shown again with its map. */
+    public void chooseMethod(String name) {
+        method = name;
+        again();
+    }
+
+    /** Another map side by side ({@code none}: no second map). */
+    public void chooseSecond(String name) {
+        second = name == null ? NO_COMPARISON : name;
+        again();
+    }
+
+    private void again() {
+        if (current != null) {
+            show(current.id, reason);
+        }
+    }
+
+    /**
+     * A key from the page, with the canvas key it had drawn when the key was pressed: a verdict judges
+     * that map (see {@link #verdict}); undo, previous and next count only while the page shows what it
+     * was last sent, so a key pressed while the next sample loads is dropped.
+     */
+    public void key(String action, String drawn, String comment) {
+        if (project == null || action == null) {
+            return;
+        }
+        switch (action) {
+            case "accept", "reject", "unsure" -> verdict(action, drawn, comment);
+            case "undo", "previous", "next" -> {
+                if (sentKey == null || !sentKey.equals(drawn)) {
+                    return;
+                }
+                if (action.equals("undo")) {
+                    undo();
+                } else if (action.equals("previous")) {
+                    previous();
+                } else {
+                    forward();
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * Judges the map shown, named by the key the page reported drawn ({@code s<sample>-m<map>}): a verdict
+     * whose key names another map than the current one (sent before the page drew the sample now current)
+     * is dropped, never moved onto a sample the expert did not see.
+     */
+    public void verdict(String verdict, String drawn, String comment) {
+        if (current == null || currentMap == null) {
+            return;
+        }
+        long shown = mapOf(drawn);
+        if (shown != currentMap.id()) {
+            screen.status("Not recorded: sample " + current.id + " was not drawn yet when the verdict was given");
+            return;
+        }
+        try {
+            ReviewService.Review r = reviews.verdict(caller, current.id, shown, verdict, comment, currentVersion);
+            screen.status("Sample " + current.id + ": " + r.verdict());
+            forward();
+        } catch (DomainError e) {
+            problem(e);
+        }
+    }
+
+    /** The map id of a canvas key {@code s<sample>-m<map>}; -1 when the key names none. */
+    static long mapOf(String key) {
+        int at = key == null ? -1 : key.lastIndexOf("-m");
+        if (at < 0 || !key.startsWith("s")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(key.substring(at + 2));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Undoes the caller's last verdict in the project and shows that sample again. */
+    public void undo() {
+        try {
+            Optional<ReviewService.Review> undone = reviews.undoLast(caller, project.id);
+            if (undone.isEmpty()) {
+                screen.status("No verdict of yours to undo");
+                return;
+            }
+            long sample = undone.get().sampleId();
+            int at = history.lastIndexOf(sample);
+            if (at >= 0) {
+                position = at;
+            } else {
+                history.add(sample);
+                position = history.size() - 1;
+            }
+            show(sample, "your verdict was undone");
+            screen.status("Undid your verdict (" + undone.get().verdict() + ") on sample " + sample);
+        } catch (DomainError e) {
+            problem(e);
+        }
+    }
+
+    public void previous() {
+        if (position > 0) {
+            position--;
+            show(history.get(position), "seen before in this session");
+        }
+    }
+
+    /** The next sample of this session's history, or else of the queue. */
+    public void forward() {
+        if (position >= 0 && position < history.size() - 1) {
+            position++;
+            show(history.get(position), "seen before in this session");
+        } else {
+            nextFromQueue();
+        }
+    }
+
+    private void nextFromQueue() {
+        // skip every sample of this session: pressing Next without a verdict moves on instead of cycling
+        Optional<Long> next = reviews.next(project.id, caller, model.id, split, List.copyOf(history));
+        if (next.isEmpty()) {
+            current = null;
+            currentMap = null;
+            sentKey = DONE;
+            screen.done("Nothing left to review for this model: every " + split + " sample has its verdicts.");
+            refreshProgress();
+            return;
+        }
+        open(next.get(), "next in the queue (by id: the scheduler has not ranked this model's samples)");
+    }
+
+    private void open(long sampleId, String why) {
+        history.add(sampleId);
+        position = history.size() - 1;
+        show(sampleId, why);
+    }
+
+    private void show(long sampleId, String why) {
+        reason = why;
+        ModelVersion v = model;
+        Sample s = datasets.sample(sampleId).orElseThrow();
+        current = s;
+        try {
+            currentMap = saliency.map(s.id, v.id, method, "predicted", Map.of(), false);
+        } catch (DomainError e) {
+            currentMap = null;
+            problem(e);
+            return;
+        }
+        // the map is handed to the expert: a verdict may judge it, and no map the page never had
+        reviews.handOut(caller, s.id, currentMap.id());
+        String image = "data:image/png;base64," + Base64.getEncoder().encodeToString(datasets.imagePng(s.id).orElseThrow());
+        List<Integer> shape = currentMap.shape();
+        Picture main = picture(s, currentMap, image, shape);
+        sentKey = main.key();
+        screen.picture(main);
+        Picture other = null;
+        if (!NO_COMPARISON.equals(second)) {
+            try {
+                other = picture(s, saliency.map(s.id, v.id, second, "predicted", Map.of(), false), image, shape);
+            } catch (DomainError e) {
+                other = null;
+            }
+        }
+        screen.comparison(other);
+        showMasks(s);
+
+        String label = s.label >= 0 && s.label < project.classNames.size() ? project.classNames.get(s.label) : "?";
+        screen.facts("Sample " + s.id + " · label " + label + " · " + s.split);
+        screen.prediction(top(predictions.predict(s, v), 3));
+        renderQuality(v, false);
+        if (!currentMap.metrics().containsKey("deletionAuc")) {
+            curvesLater(s.id, v, currentMap.method(), currentMap.id());
+        }
+        screen.why("Why this sample: " + scheduler.why(project.id, v.id, s.id)
+                .map(r -> String.format(Locale.US, "#%d of the %s queue, score %.3f: %s", r.position() + 1, r.strategy(),
+                        r.score(), ScoreBreakdown.of(r.components())))
+                .orElse(why));
+        Optional<ReviewService.Review> mine = reviews.mine(caller, currentMap.id());
+        currentVersion = mine.map(ReviewService.Review::version).orElse(null);
+        screen.verdict(mine.map(r -> "Your verdict: " + r.verdict() + " (v" + r.version() + ")").orElse("No verdict yet"),
+                mine.map(r -> r.comment() == null ? "" : r.comment()).orElse(""));
+        refreshProgress();
+    }
+
+    /** The map's picture, in the main map's shape (the maps of one sample and model share it). */
+    private static Picture picture(Sample s, SaliencyMap m, String image, List<Integer> shape) {
+        return new Picture("s" + s.id + "-m" + m.id(), image,
+                Base64.getEncoder().encodeToString(MapEncoding.encode(m.values())), shape.get(2), shape.get(1),
+                shape.get(0));
+    }
+
+    private void showMasks(Sample s) {
+        byte[] relevant = null;
+        byte[] shortcut = null;
+        maskVersions.clear();
+        for (ReviewService.Annotation a : reviews.annotations(s.id)) {
+            maskVersions.put(a.kind(), a.version());
+            if (a.kind().equals("relevant")) {
+                relevant = a.mask();
+            } else {
+                shortcut = a.mask();
+            }
+        }
+        screen.masks(relevant == null ? new byte[0] : relevant, shortcut == null ? new byte[0] : shortcut);
+    }
+
+    private List<String> top(Prediction p, int n) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < p.probabilities().size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparing((Integer i) -> p.probabilities().get(i)).reversed());
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, order.size()); i++) {
+            int c = order.get(i);
+            lines.add(String.format(Locale.US, "%s %.1f %%", project.classNames.get(c), 100 * p.probabilities().get(c)));
+        }
+        return lines;
+    }
+
+    private void renderQuality(ModelVersion v, boolean busy) {
+        Double deletion = currentMap.metrics().get("deletionAuc");
+        String auc = deletion != null
+                ? String.format(Locale.US, "deletion AUC %.3f (lower: the map finds what the model uses)", deletion)
+                : busy ? "deletion AUC: not computed now (the server is busy); it is when the sample is shown again"
+                : "deletion AUC: computing…";
+        String check = sanity.stored(v.id).stream().filter(r -> r.method().equals(currentMap.method())).findFirst()
+                .map(r -> r.passed() ? "sanity check passed"
+                        : "sanity check FAILED: the map barely changes when the model is randomised")
+                .orElse("sanity check not run for this method");
+        screen.quality(auc, check);
+    }
+
+    /** The deletion/insertion curves cost 58 forward passes: the map shows first, the numbers follow by push. */
+    private void curvesLater(long sampleId, ModelVersion v, String methodName, long mapId) {
+        boolean queued = background.run(() -> {
+            try {
+                SaliencyMap full = saliency.map(sampleId, v.id, methodName, "predicted", Map.of(), true);
+                screen.access(() -> {
+                    if (currentMap != null && currentMap.id() == mapId) {
+                        currentMap = full;
+                        renderQuality(v, false);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // the map stays without its curves; the next view tries again
+            }
+        });
+        if (!queued) {
+            renderQuality(v, true);
+        }
+    }
+
+    /** Saves the painted masks of the current sample, each against the version the expert loaded. */
+    public void saveMasks(byte[] relevant, byte[] shortcut) {
+        if (current == null) {
+            return;
+        }
+        try {
+            for (String kind : ReviewService.KINDS) {
+                byte[] mask = kind.equals("relevant") ? relevant : shortcut;
+                int had = maskVersions.getOrDefault(kind, 0);
+                boolean empty = mask.length == 0 || allZero(mask);
+                if (empty && had == 0) {
+                    continue;
+                }
+                byte[] full = mask.length == 0 ? new byte[current.width * current.height] : mask;
+                Optional<ReviewService.Annotation> saved = reviews.annotate(caller, current.id, kind, full, had);
+                maskVersions.put(kind, saved.map(ReviewService.Annotation::version).orElse(0));
+            }
+            screen.status("Masks saved");
+        } catch (DomainError e) {
+            problem(e);
+        }
+    }
+
+    private static boolean allZero(byte[] mask) {
+        for (byte b : mask) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A refusal as the expert reads it: what was refused and why, in the services' words ("Sample taken:
+     * Sample 12 is being reviewed by ana (...); take the next one"), never a status code or class name.
+     */
+    static String readable(DomainError e) {
+        String text = e.describe();
+        return text == null || text.isBlank() ? "The request was refused" : text;
+    }
+
+    private void problem(DomainError e) {
+        screen.problem(readable(e));
+    }
+
+    /** The counts of the project's review under the chosen model. */
+    public void refreshProgress() {
+        ReviewService.Progress pr = reviews.progress(project.id, caller, model.id, split);
+        screen.progress(String.format(Locale.US, "you %,d · everyone %,d of %,d %s samples · %,d verdicts · %d reserved now",
+                pr.reviewedByMe(), pr.reviewedByAnyone(), pr.samples(), split, pr.verdicts(), pr.reservedNow()));
+    }
+
+    /**
+     * Follows everyone's verdicts on the project: the counts refresh at most once a second (coalesced: with
+     * many reviewers, changes arrive faster than a page should redraw its counts).
+     */
+    public void listen() {
+        stopListening();
+        if (project == null || model == null) {
+            return;
+        }
+        long projectId = project.id;
+        AtomicBoolean pending = new AtomicBoolean();
+        unregister = broadcaster.register(projectId, change -> {
+            if (pending.compareAndSet(false, true)) {
+                background.after(COALESCE, () -> {
+                    pending.set(false);
+                    screen.access(() -> {
+                        if (project != null && project.id == projectId && model != null) {
+                            refreshProgress();
+                        }
+                    });
+                }, () -> pending.set(false));
+            }
+        });
+    }
+
+    /** Stops following the project's verdicts (the page closed). */
+    public void stopListening() {
+        if (unregister != null) {
+            unregister.run();
+            unregister = null;
+        }
+    }
+}
