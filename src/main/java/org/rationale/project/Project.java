@@ -40,4 +40,9 @@ public class Project extends PanacheEntityBase {
     @OrderColumn(name = "label")
     @Column(name = "name", nullable = false)
     public List<String> classNames = new ArrayList<>();
+
+    /** The name of a class label, or "class N" for a label the project has no name for (a model with more outputs). */
+    public String className(int label) {
+        return label >= 0 && label < classNames.size() ? classNames.get(label) : "class " + label;
+    }
 }

@@ -467,7 +467,7 @@ public class ReviewSession {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < Math.min(n, order.size()); i++) {
             int c = order.get(i);
-            lines.add(String.format(Locale.US, "%s %.1f %%", project.classNames.get(c), 100 * p.probabilities().get(c)));
+            lines.add(String.format(Locale.US, "%s %.1f %%", project.className(c), 100 * p.probabilities().get(c)));
         }
         return lines;
     }
