@@ -4,9 +4,8 @@ import org.rationale.database.Owns;
 import org.rationale.error.Invalid;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
-import org.rationale.security.Access;
-import org.rationale.security.Caller;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,9 +14,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -41,15 +42,15 @@ public class AuditLog {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
 
     private final EntityManager em;
-    private final Access access;
+    private final AuditCaller caller;
     private final AuditSettings settings;
     private final AuditKey key;
     private volatile Long hmacFrom;
     private volatile long anchoredSeq;
 
-    AuditLog(EntityManager em, Access access) {
+    AuditLog(EntityManager em, AuditCaller caller) {
         this.em = em;
-        this.access = access;
+        this.caller = caller;
         org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         this.settings = AuditSettings.from(name -> config.getOptionalValue(name, String.class));
         try {
@@ -81,7 +82,7 @@ public class AuditLog {
     /** Appends an event for the logged-in caller (or {@link #SYSTEM}) in the current transaction. */
     @Transactional
     public AuditEvent record(String action, String subject, Long projectId, Map<String, ?> payload) {
-        String actor = access.current().map(Caller::username).orElse(SYSTEM);
+        String actor = caller.username().orElse(SYSTEM);
         return record(actor, action, subject, projectId, payload);
     }
 
@@ -90,11 +91,12 @@ public class AuditLog {
     public AuditEvent record(String actor, String action, String subject, Long projectId, Map<String, ?> payload) {
         String json = AuditChain.canonical(payload == null ? Map.of() : payload);
         em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, CHAIN_LOCK).getSingleResult();
-        Object[] last = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), "
-                + "coalesce((select hash from audit_events order by seq desc limit 1), ?1) from audit_events")
+        Tuple last = (Tuple) em.createNativeQuery("select coalesce(max(seq), 0) as seq, "
+                + "coalesce((select hash from audit_events order by seq desc limit 1), ?1) as hash from audit_events",
+                        Tuple.class)
                 .setParameter(1, AuditChain.GENESIS).getSingleResult();
-        long seq = ((Number) last[0]).longValue() + 1;
-        String prev = last[1].toString();
+        long seq = last.get("seq", Number.class).longValue() + 1;
+        String prev = last.get("hash", String.class);
         Instant at = AuditChain.truncate(Instant.now());
         String hash = AuditChain.hash(seq, at, actor, action, subject, projectId, json, prev);
         String hmac = key.eventHmac(hash);
@@ -145,20 +147,23 @@ public class AuditLog {
     @Transactional
     public VerifyAnswer verifyForCaller() {
         AuditChain.Verification v = verify();
-        Caller caller = access.caller();
-        if (caller.isAdmin()) {
+        if (caller.readsEverything()) {
             return new VerifyAnswer("global", v.valid(), v.events(), v.firstBrokenSeq(), v.headSeq(), v.headHash(),
                     v.problem(), v.problems(), v.hmacFromSeq(), v.anchor(), null);
         }
-        List<Long> mine = access.memberProjects();
         List<ProjectEvents> counts = new ArrayList<>();
+        TreeSet<Long> mine = new TreeSet<>(caller.projects());
         if (!mine.isEmpty()) {
+            Map<Long, Long> events = new HashMap<>();
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select p.id, (select count(*) from audit_events e where "
-                    + "e.project_id = p.id) from projects p where p.id = any(cast(?1 as bigint[])) order by p.id")
+            List<Tuple> rows = em.createNativeQuery("select project_id, count(*) as events from audit_events "
+                    + "where project_id = any(cast(?1 as bigint[])) group by project_id", Tuple.class)
                     .setParameter(1, mine.toArray(new Long[0])).getResultList();
-            for (Object[] r : rows) {
-                counts.add(new ProjectEvents(((Number) r[0]).longValue(), ((Number) r[1]).longValue()));
+            for (Tuple r : rows) {
+                events.put(r.get("project_id", Number.class).longValue(), r.get("events", Number.class).longValue());
+            }
+            for (long id : mine) {
+                counts.add(new ProjectEvents(id, events.getOrDefault(id, 0L)));
             }
         }
         return new VerifyAnswer("projects", v.valid(), null, null, null, v.headHash(),
@@ -172,9 +177,10 @@ public class AuditLog {
      * anchor must only vouch for committed events. Returns the anchor written, if any.
      */
     public synchronized Optional<AuditAnchor> anchorHead() {
-        Object[] row = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
-            List<?> rows = em.createNativeQuery("select seq, hash from audit_events order by seq desc limit 1")
-                    .getResultList();
+        Tuple row = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Tuple> rows = em.createNativeQuery("select seq, hash from audit_events order by seq desc limit 1",
+                    Tuple.class).getResultList();
             if (rows.isEmpty()) {
                 return null;
             }
@@ -183,16 +189,16 @@ public class AuditLog {
                         .getSingleResult();
                 hmacFrom = first == null ? null : ((Number) first).longValue();
             }
-            return (Object[]) rows.get(0);
+            return rows.get(0);
         });
         if (row == null) {
             return Optional.empty();
         }
-        long seq = ((Number) row[0]).longValue();
+        long seq = row.get("seq", Number.class).longValue();
         if (seq <= anchoredSeq) {
             return Optional.empty();
         }
-        AuditAnchor anchor = AuditAnchor.signed(key, seq, row[1].toString().strip(), hmacFrom, Instant.now());
+        AuditAnchor anchor = AuditAnchor.signed(key, seq, row.get("hash", String.class).strip(), hmacFrom, Instant.now());
         try {
             anchor.writeTo(settings.anchorDir());
         } catch (java.io.IOException e) {

@@ -26,8 +26,9 @@ import jakarta.inject.Inject;
 import org.rationale.audit.AuditChain;
 import org.rationale.audit.AuditEvent;
 import org.rationale.audit.AuditLog;
-import org.rationale.audit.ReportService;
 import org.rationale.model.ModelService;
+import org.rationale.report.ReportFormat;
+import org.rationale.report.ReportService;
 import org.rationale.model.ModelVersion;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
@@ -176,7 +177,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
             return;
         }
         String username = access.caller().username();
-        for (ReportService.Format f : ReportService.Format.values()) {
+        for (ReportFormat f : ReportFormat.values()) {
             String name = ReportService.filename(project.id, modelId, roundNumber, start, end, f);
             StreamResource resource = new StreamResource(name, () -> {
                 try {
@@ -192,7 +193,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
             Anchor a = new Anchor(resource, "");
             a.getElement().setAttribute("download", true);
             Button b = new Button(f.name(), VaadinIcon.DOWNLOAD.create());
-            b.addThemeVariants(f == ReportService.Format.PDF ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
+            b.addThemeVariants(f == ReportFormat.PDF ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
             a.add(b);
             a.setId("download-" + f.value());
             downloads.add(a);

@@ -32,7 +32,7 @@ import jakarta.inject.Inject;
 import org.rationale.model.ModelService;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
-import org.rationale.scheduler.LearningCurvePlot;
+import org.rationale.report.LearningCurves;
 import org.rationale.scheduler.RoundService;
 import org.rationale.scheduler.SchedulerService;
 import org.rationale.scheduler.Strategy;
@@ -64,6 +64,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     private final RoundService rounds;
     private final SchedulerService scheduler;
     private final ModelService models;
+    private final LearningCurves curves;
     private final Access access;
     private Project project;
     private final Grid<RoundService.Round> roundGrid = new Grid<>();
@@ -78,11 +79,12 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
 
     @Inject
     public RoundsView(ProjectService projects, RoundService rounds, SchedulerService scheduler, ModelService models,
-                      Access access) {
+                      LearningCurves curves, Access access) {
         this.projects = projects;
         this.rounds = rounds;
         this.scheduler = scheduler;
         this.models = models;
+        this.curves = curves;
         this.access = access;
         addClassName("rounds-view");
     }
@@ -227,30 +229,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         retrain.setEnabled(open != null && open.state().equals("reviewing"));
         start.setEnabled(open == null);
         plots.removeAll();
-        List<RoundService.Round> done = all.stream().filter(r -> r.testAccuracy() != null).toList();
-        if (!done.isEmpty()) {
-            // the curve starts at the model the first round reviewed, when the platform trained it
-            RoundService.Round first = done.get(0);
-            Double base = models.find(first.modelId()).map(ModelService::trainingAccuracy).map(a -> a.get("test"))
-                    .orElse(null);
-            int offset = base == null ? 0 : 1;
-            double[] x = new double[done.size() + offset];
-            double[] y = new double[done.size() + offset];
-            if (base != null) {
-                x[0] = first.reviewedBefore();
-                y[0] = 100 * base;
-            }
-            for (int i = 0; i < done.size(); i++) {
-                x[i + offset] = done.get(i).reviewed() == null ? 0 : done.get(i).reviewed();
-                y[i + offset] = 100 * done.get(i).testAccuracy();
-            }
-            plots.add(plot("accuracy", "Test accuracy against reviewed samples", "test accuracy %", x, y));
-            List<RoundService.Round> massed = done.stream().filter(r -> r.shortcutMass() != null).toList();
-            if (massed.size() >= 2) { // one point is no curve: the table holds it
-                plots.add(plot("shortcut", "Attribution on known shortcuts", "share of |attribution|",
-                        massed.stream().mapToDouble(r -> r.reviewed() == null ? 0 : r.reviewed()).toArray(),
-                        massed.stream().mapToDouble(RoundService.Round::shortcutMass).toArray()));
-            }
+        for (LearningCurves.Curve c : curves.of(all)) {
+            plots.add(plot(c));
         }
         String state = open == null ? "closed" : open.state();
         if (!state.equals(lastState)) {
@@ -260,12 +240,11 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         getUI().ifPresent(ui -> ui.setPollInterval(open == null || open.state().equals("reviewing") ? -1 : 2000));
     }
 
-    private Image plot(String name, String title, String yLabel, double[] x, double[] y) {
-        byte[] png = LearningCurvePlot.png(title, "reviewed samples", yLabel,
-                List.of(new LearningCurvePlot.Series(project.name, x, y, false)), 520, 300);
-        Image img = new Image(new StreamResource(name + "-" + System.nanoTime() + ".png", () -> new ByteArrayInputStream(png)),
-                title);
-        img.setId("plot-" + name);
+    private Image plot(LearningCurves.Curve curve) {
+        byte[] png = curve.png(project.name, 520, 300);
+        Image img = new Image(new StreamResource(curve.id() + "-" + System.nanoTime() + ".png",
+                () -> new ByteArrayInputStream(png)), curve.title());
+        img.setId("plot-" + curve.id());
         return img;
     }
 

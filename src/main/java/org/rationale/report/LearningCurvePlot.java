@@ -1,4 +1,4 @@
-package org.rationale.scheduler;
+package org.rationale.report;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;

@@ -1,5 +1,6 @@
-package org.rationale.audit;
+package org.rationale.report;
 
+import org.rationale.audit.AuditChain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,9 +76,9 @@ public final class ReportDocument {
             if (m.training() == null) {
                 rows.add(row("Training", "uploaded: trained elsewhere"));
             } else {
-                readable("training.", ReportService.JSON.valueToTree(m.training()), rows);
+                readable("training.", ModelFacts.JSON.valueToTree(m.training()), rows);
             }
-            readable("input.", ReportService.JSON.valueToTree(m.spec()), rows);
+            readable("input.", ModelFacts.JSON.valueToTree(m.spec()), rows);
             d.table(List.of("Field", "Value"), rows);
         }
 
@@ -106,7 +107,7 @@ public final class ReportDocument {
         d.table(List.of("Round", "State", "Strategy", "Batch", "Feedback", "λ", "Epochs", "Model → trained", "Reviewed",
                 "Masks", "Test accuracy", "Shortcut mass", "Started by", "Started", "Finished"), r.rounds().stream()
                 .map(x -> row(x.number(), x.state(), x.strategy(), x.batchSize(), x.feedback(),
-                        value(ReportService.JSON.valueToTree(x.lambda())),
+                        value(ModelFacts.JSON.valueToTree(x.lambda())),
                         x.epochs(), x.modelId() + " → " + or(x.trainedModelId()), or(x.reviewed()), or(x.masks()),
                         pct(x.testAccuracy()), num(x.shortcutMass()), x.startedBy(), time(x.startedAt()),
                         time(x.finishedAt()))).toList());
@@ -132,7 +133,7 @@ public final class ReportDocument {
 
         d.heading(2, "A sample of the decisions");
         List<Figure> maps = new ArrayList<>();
-        for (Report.Verdict v : ReportService.sampleOfDecisions(r.verdicts(), thumbnails.size())) {
+        for (Report.Verdict v : ReportThumbnails.sampleOfDecisions(r.verdicts(), thumbnails.size())) {
             byte[] png = thumbnails.get(v.saliencyMapId());
             if (png != null) {
                 maps.add(new Figure(png, v.verdict() + " by " + v.reviewer() + ": sample " + v.sampleId() + " ("
@@ -181,7 +182,7 @@ public final class ReportDocument {
         if (m.training() == null) {
             return " (uploaded)";
         }
-        com.fasterxml.jackson.databind.JsonNode test = ReportService.JSON.valueToTree(m.training()).path("accuracy").path("test");
+        com.fasterxml.jackson.databind.JsonNode test = ModelFacts.JSON.valueToTree(m.training()).path("accuracy").path("test");
         return test.isNumber() ? " (test accuracy " + pct(test.asDouble()) + ")" : "";
     }
 

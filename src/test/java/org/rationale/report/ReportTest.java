@@ -1,5 +1,6 @@
-package org.rationale.audit;
+package org.rationale.report;
 
+import org.rationale.audit.AuditChain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
