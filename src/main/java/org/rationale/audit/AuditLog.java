@@ -1,20 +1,29 @@
 package org.rationale.audit;
 
-import org.rationale.database.Owns;
-import org.rationale.error.Invalid;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.hibernate.Session;
+import org.jboss.logging.Logger;
+import org.rationale.database.Owns;
+import org.rationale.error.Invalid;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +48,7 @@ public class AuditLog {
     /** The columns {@link #read} expects, in its order. */
     static final String COLUMNS = "seq, at, actor, action, subject, project_id, payload, prev_hash, hash, hmac";
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
+    private static final Logger LOG = Logger.getLogger(AuditLog.class);
 
     private final EntityManager em;
     private final AuditCaller caller;
@@ -51,12 +60,12 @@ public class AuditLog {
     AuditLog(EntityManager em, AuditCaller caller) {
         this.em = em;
         this.caller = caller;
-        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        Config config = ConfigProvider.getConfig();
         this.settings = AuditSettings.from(name -> config.getOptionalValue(name, String.class));
         try {
             this.key = AuditKey.load(settings, true);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot read or create the audit key: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create the audit key: " + e.getMessage(), e);
         }
     }
 
@@ -72,7 +81,7 @@ public class AuditLog {
 
     /** A payload from alternating keys and values (nulls allowed), in the order given. */
     public static Map<String, Object> details(Object... keysAndValues) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
             m.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
@@ -102,7 +111,7 @@ public class AuditLog {
         String hmac = key.eventHmac(hash);
         em.createNativeQuery("insert into audit_events (seq, at, actor, action, subject, project_id, payload, prev_hash, "
                         + "hash, hmac) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-                .setParameter(1, seq).setParameter(2, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC))
+                .setParameter(1, seq).setParameter(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                 .setParameter(3, actor).setParameter(4, action).setParameter(5, subject).setParameter(6, projectId)
                 .setParameter(7, json).setParameter(8, prev).setParameter(9, hash).setParameter(10, hmac).executeUpdate();
         return new AuditEvent(seq, at, actor, action, subject, projectId, json, prev, hash, hmac);
@@ -123,8 +132,8 @@ public class AuditLog {
     private AuditAnchor.Folder anchors() {
         try {
             return AuditAnchor.read(settings.anchorDir(), key);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot read the audit anchors in " + settings.anchorDir(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the audit anchors in " + settings.anchorDir(), e);
         }
     }
 
@@ -177,7 +186,7 @@ public class AuditLog {
      * anchor must only vouch for committed events. Returns the anchor written, if any.
      */
     public synchronized Optional<AuditAnchor> anchorHead() {
-        Tuple row = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+        Tuple row = QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Tuple> rows = em.createNativeQuery("select seq, hash from audit_events order by seq desc limit 1",
                     Tuple.class).getResultList();
@@ -201,7 +210,7 @@ public class AuditLog {
         AuditAnchor anchor = AuditAnchor.signed(key, seq, row.get("hash", String.class).strip(), hmacFrom, Instant.now());
         try {
             anchor.writeTo(settings.anchorDir());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.errorf("Could not write the audit anchor %s to %s: %s", anchor.file(), settings.anchorDir(), e.getMessage());
             return Optional.empty();
         }
@@ -272,7 +281,7 @@ public class AuditLog {
     }
 
     private static OffsetDateTime ts(Instant t) {
-        return t == null ? null : OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
+        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
     private interface Binder {
@@ -280,7 +289,7 @@ public class AuditLog {
     }
 
     private void stream(String sql, Binder binder, Consumer<AuditEvent> sink) {
-        em.unwrap(org.hibernate.Session.class).doWork(c -> {
+        em.unwrap(Session.class).doWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(5000);
                 binder.bind(ps);

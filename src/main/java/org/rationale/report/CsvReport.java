@@ -1,6 +1,7 @@
 package org.rationale.report;
 
 import org.rationale.audit.AuditChain;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;

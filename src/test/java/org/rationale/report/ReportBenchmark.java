@@ -1,6 +1,5 @@
 package org.rationale.report;
 
-import org.rationale.audit.AuditLog;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -8,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.rationale.audit.AuditLog;
 import org.rationale.saliency.MapEncoding;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;

@@ -1,6 +1,5 @@
 package org.rationale.report;
 
-import org.rationale.audit.AuditChain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -19,6 +18,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rationale.audit.AuditChain;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 

@@ -1,7 +1,5 @@
 package org.rationale.ui.scheduler;
 
-import org.rationale.error.DomainError;
-import org.rationale.error.NotFound;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
@@ -27,8 +25,12 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.StreamResource;
+import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
+import org.rationale.error.Conflict;
+import org.rationale.error.DomainError;
+import org.rationale.error.NotFound;
 import org.rationale.model.ModelService;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
@@ -39,7 +41,9 @@ import org.rationale.scheduler.Strategy;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
+import org.rationale.ui.ProjectRoute;
 import org.rationale.ui.ProjectsView;
+import org.rationale.ui.Routes;
 
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
@@ -55,7 +59,7 @@ import java.util.stream.Collectors;
  * against reviewed samples), and the buttons that start the next round and retrain after the
  * reviews. Refreshes itself while a round is open.
  */
-@Route(value = "projects/:projectId/rounds", layout = MainLayout.class)
+@Route(value = Routes.ROUNDS, layout = MainLayout.class)
 @PageTitle("Rounds · Rationale")
 @PermitAll
 public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
@@ -75,7 +79,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     private final Button retrain = new Button("Retrain with the feedback", VaadinIcon.REFRESH.create());
     private final Button start = new Button("Start next round", VaadinIcon.PLAY.create());
     private String lastState = "";
-    private com.vaadin.flow.shared.Registration polling;
+    private Registration polling;
 
     @Inject
     public RoundsView(ProjectService projects, RoundService rounds, SchedulerService scheduler, ModelService models,
@@ -92,7 +96,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         removeAll();
-        project = org.rationale.ui.ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
         if (project == null) {
             return;
         }
@@ -277,7 +281,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         try {
             scheduler.queue(project.id, model.get().id, strategy, 1);
         } catch (DomainError e) {
-            if (e instanceof org.rationale.error.Conflict) {
+            if (e instanceof Conflict) {
                 scheduler.rerank(project.id, model.get().id, strategy, scheduler.settings(project.id).weights(), 20, 20);
             }
         }
