@@ -14,6 +14,7 @@ import org.rationale.error.Invalid;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -300,6 +301,21 @@ public class AuditLog {
                 }
             }
         });
+    }
+
+    /**
+     * Streams the whole trail in sequence order through a plain connection: the audit-verify
+     * command reads it without starting the app.
+     */
+    static void readAll(Connection c, Consumer<AuditEvent> sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from audit_events order by seq")) {
+            ps.setFetchSize(5000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(read(rs));
+                }
+            }
+        }
     }
 
     static AuditEvent read(ResultSet rs) throws SQLException {
