@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes the signed head of the chain to the anchor folder: at start, every
- * {@code rationale.audit.anchor-interval} when the head moved, at every report export (see
- * {@link ReportService}) and at shutdown. Only the server role anchors; every role signs the
- * events it appends, so every process that writes to one database must hold the same key.
+ * {@code rationale.audit.anchor-interval} when the head moved, at every report export (the report
+ * package calls {@link AuditLog#anchorHead()}) and at shutdown. Only the server role anchors; every
+ * role signs the events it appends, so every process that writes to one database must hold the
+ * same key.
  */
 @ApplicationScoped
 public class AnchorSchedule {

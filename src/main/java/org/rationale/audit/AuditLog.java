@@ -1,25 +1,34 @@
 package org.rationale.audit;
 
-import org.rationale.database.Owns;
-import org.rationale.error.Invalid;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Tuple;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
-import org.rationale.security.Access;
-import org.rationale.security.Caller;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.hibernate.Session;
+import org.jboss.logging.Logger;
+import org.rationale.database.Owns;
+import org.rationale.error.Invalid;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -40,24 +49,24 @@ public class AuditLog {
     /** The columns {@link #read} expects, in its order. */
     static final String COLUMNS = "seq, at, actor, action, subject, project_id, payload, prev_hash, hash, hmac";
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditLog.class);
+    private static final Logger LOG = Logger.getLogger(AuditLog.class);
 
     private final EntityManager em;
-    private final Access access;
+    private final AuditCaller caller;
     private final AuditSettings settings;
     private final AuditKey key;
     private volatile Long hmacFrom;
     private volatile long anchoredSeq;
 
-    AuditLog(EntityManager em, Access access) {
+    AuditLog(EntityManager em, AuditCaller caller) {
         this.em = em;
-        this.access = access;
-        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        this.caller = caller;
+        Config config = ConfigProvider.getConfig();
         this.settings = AuditSettings.from(name -> config.getOptionalValue(name, String.class));
         try {
             this.key = AuditKey.load(settings, true);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot read or create the audit key: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create the audit key: " + e.getMessage(), e);
         }
     }
 
@@ -73,7 +82,7 @@ public class AuditLog {
 
     /** A payload from alternating keys and values (nulls allowed), in the order given. */
     public static Map<String, Object> details(Object... keysAndValues) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
             m.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
@@ -83,7 +92,7 @@ public class AuditLog {
     /** Appends an event for the logged-in caller (or {@link #SYSTEM}) in the current transaction. */
     @Transactional
     public AuditEvent record(String action, String subject, Long projectId, Map<String, ?> payload) {
-        String actor = access.current().map(Caller::username).orElse(SYSTEM);
+        String actor = caller.username().orElse(SYSTEM);
         return record(actor, action, subject, projectId, payload);
     }
 
@@ -93,7 +102,8 @@ public class AuditLog {
         String json = AuditChain.canonical(payload == null ? Map.of() : payload);
         em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, CHAIN_LOCK).getSingleResult();
         Tuple last = (Tuple) em.createNativeQuery("select coalesce(max(seq), 0) as seq, "
-                + "coalesce((select hash from audit_events order by seq desc limit 1), ?1) as hash from audit_events", Tuple.class)
+                + "coalesce((select hash from audit_events order by seq desc limit 1), ?1) as hash from audit_events",
+                        Tuple.class)
                 .setParameter(1, AuditChain.GENESIS).getSingleResult();
         long seq = last.get("seq", Number.class).longValue() + 1;
         String prev = last.get("hash", String.class);
@@ -102,7 +112,7 @@ public class AuditLog {
         String hmac = key.eventHmac(hash);
         em.createNativeQuery("insert into audit_events (seq, at, actor, action, subject, project_id, payload, prev_hash, "
                         + "hash, hmac) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-                .setParameter(1, seq).setParameter(2, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC))
+                .setParameter(1, seq).setParameter(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                 .setParameter(3, actor).setParameter(4, action).setParameter(5, subject).setParameter(6, projectId)
                 .setParameter(7, json).setParameter(8, prev).setParameter(9, hash).setParameter(10, hmac).executeUpdate();
         return new AuditEvent(seq, at, actor, action, subject, projectId, json, prev, hash, hmac);
@@ -123,8 +133,8 @@ public class AuditLog {
     private AuditAnchor.Folder anchors() {
         try {
             return AuditAnchor.read(settings.anchorDir(), key);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot read the audit anchors in " + settings.anchorDir(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the audit anchors in " + settings.anchorDir(), e);
         }
     }
 
@@ -147,21 +157,23 @@ public class AuditLog {
     @Transactional
     public VerifyAnswer verifyForCaller() {
         AuditChain.Verification v = verify();
-        Caller caller = access.caller();
-        if (caller.isAdmin()) {
+        if (caller.readsEverything()) {
             return new VerifyAnswer("global", v.valid(), v.events(), v.firstBrokenSeq(), v.headSeq(), v.headHash(),
                     v.problem(), v.problems(), v.hmacFromSeq(), v.anchor(), null);
         }
-        List<Long> mine = access.memberProjects();
         List<ProjectEvents> counts = new ArrayList<>();
+        TreeSet<Long> mine = new TreeSet<>(caller.projects());
         if (!mine.isEmpty()) {
+            Map<Long, Long> events = new HashMap<>();
             @SuppressWarnings("unchecked")
-            List<Tuple> rows = em.createNativeQuery("select p.id as project, count(e.seq) as events from "
-                    + "unnest(cast(?1 as bigint[])) as p(id) left join audit_events e on e.project_id = p.id "
-                    + "group by p.id order by p.id", Tuple.class)
+            List<Tuple> rows = em.createNativeQuery("select project_id, count(*) as events from audit_events "
+                    + "where project_id = any(cast(?1 as bigint[])) group by project_id", Tuple.class)
                     .setParameter(1, mine.toArray(new Long[0])).getResultList();
             for (Tuple r : rows) {
-                counts.add(new ProjectEvents(r.get("project", Number.class).longValue(), r.get("events", Number.class).longValue()));
+                events.put(r.get("project_id", Number.class).longValue(), r.get("events", Number.class).longValue());
+            }
+            for (long id : mine) {
+                counts.add(new ProjectEvents(id, events.getOrDefault(id, 0L)));
             }
         }
         return new VerifyAnswer("projects", v.valid(), null, null, null, v.headHash(),
@@ -199,7 +211,7 @@ public class AuditLog {
         AuditAnchor anchor = AuditAnchor.signed(key, seq, row.get("hash", String.class).strip(), hmacFrom, Instant.now());
         try {
             anchor.writeTo(settings.anchorDir());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.errorf("Could not write the audit anchor %s to %s: %s", anchor.file(), settings.anchorDir(), e.getMessage());
             return Optional.empty();
         }
@@ -270,7 +282,7 @@ public class AuditLog {
     }
 
     private static OffsetDateTime ts(Instant t) {
-        return t == null ? null : OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
+        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
     private interface Binder {
@@ -278,7 +290,7 @@ public class AuditLog {
     }
 
     private void stream(String sql, Binder binder, Consumer<AuditEvent> sink) {
-        em.unwrap(org.hibernate.Session.class).doWork(c -> {
+        em.unwrap(Session.class).doWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(5000);
                 binder.bind(ps);
@@ -289,6 +301,21 @@ public class AuditLog {
                 }
             }
         });
+    }
+
+    /**
+     * Streams the whole trail in sequence order through a plain connection: the audit-verify
+     * command reads it without starting the app.
+     */
+    static void readAll(Connection c, Consumer<AuditEvent> sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from audit_events order by seq")) {
+            ps.setFetchSize(5000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(read(rs));
+                }
+            }
+        }
     }
 
     static AuditEvent read(ResultSet rs) throws SQLException {

@@ -246,7 +246,12 @@ public class ReviewService {
     /** Agreement over the verdicts of a project on a model version (null: all), by map. */
     @Transactional
     public AgreementReport agreement(long projectId, Long modelId) {
-        List<Agreement.Rating> ratings = reviewsInProject(projectId, modelId).stream()
+        return agreementOf(reviewsInProject(projectId, modelId));
+    }
+
+    /** Agreement over the given verdicts, by map (the audit report passes the verdicts in its scope). */
+    public static AgreementReport agreementOf(List<Review> verdicts) {
+        List<Agreement.Rating> ratings = verdicts.stream()
                 .map(r -> new Agreement.Rating("map " + r.saliencyMapId(), r.reviewer(), r.verdict().value())).toList();
         return new AgreementReport(ratings.size(), Agreement.pairwise(ratings), nullable(Agreement.krippendorffsAlpha(ratings)),
                 nullable(Agreement.fleissKappa(ratings)), Agreement.disagreements(ratings));

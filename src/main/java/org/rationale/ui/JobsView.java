@@ -50,7 +50,7 @@ import java.util.Map;
  * Jobs: start a saliency job over a split, follow every job's progress (rate, ETA; pushed by the
  * server each second), cancel, read the errors of failed items, and see the workers.
  */
-@Route(value = "jobs", layout = MainLayout.class)
+@Route(value = Routes.JOBS, layout = MainLayout.class)
 @PageTitle("Jobs · Rationale")
 @PermitAll
 public class JobsView extends VerticalLayout implements BeforeEnterObserver {

@@ -18,7 +18,7 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
  * and moves on to the projects; a wrong password reloads the page with {@code ?error}, which shows
  * the message. (A failed post to {@code j_security_check} itself would leave the browser waiting.)
  */
-@Route("login")
+@Route(Routes.LOGIN)
 @PageTitle("Log in · Rationale")
 @AnonymousAllowed
 public class LoginView extends VerticalLayout implements BeforeEnterObserver {

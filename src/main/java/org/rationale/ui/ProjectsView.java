@@ -1,9 +1,9 @@
 package org.rationale.ui;
 
-import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.ColumnTextAlign;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
@@ -21,18 +21,18 @@ import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouteParameters;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
+import org.rationale.dataset.Dataset;
+import org.rationale.dataset.DatasetService;
+import org.rationale.error.DomainError;
+import org.rationale.model.ModelService;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
+import org.rationale.saliency.SanityService;
 import org.rationale.security.Access;
 import org.rationale.security.Caller;
 import org.rationale.security.Role;
-import org.rationale.dataset.Dataset;
-import org.rationale.dataset.DatasetService;
-import org.rationale.model.ModelService;
-import org.rationale.project.Project;
-import org.rationale.saliency.SanityService;
-import org.rationale.project.ProjectService;
 
 import java.text.NumberFormat;
 import java.util.List;
@@ -40,7 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Start page: every project with its datasets and sample counts, and a way to create one. */
-@Route(value = "", layout = MainLayout.class)
+@Route(value = Routes.PROJECTS, layout = MainLayout.class)
 @PageTitle("Projects · Rationale")
 @PermitAll
 public class ProjectsView extends VerticalLayout {
@@ -145,7 +145,7 @@ public class ProjectsView extends VerticalLayout {
             grid.addColumn(d -> d.width == null ? "mixed" : d.width + "×" + d.height + (d.channels == 3 ? " RGB" : " gray"))
                     .setHeader("Images").setAutoWidth(true);
             grid.addColumn(d -> COUNT.format(d.sampleCount)).setHeader("Samples").setTextAlign(
-                    com.vaadin.flow.component.grid.ColumnTextAlign.END);
+                    ColumnTextAlign.END);
             grid.setItems(ds);
             grid.setAllRowsVisible(true);
             grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_NO_BORDER, GridVariant.LUMO_ROW_STRIPES);
@@ -154,38 +154,31 @@ public class ProjectsView extends VerticalLayout {
         }
         card.add(new ModelsPanel(models, sanity, p.id, caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)));
         Button browse = new Button("Browse samples", VaadinIcon.GRID_SMALL.create(),
-                e -> getUI().ifPresent(ui -> ui.navigate(SampleBrowserView.class,
-                        new RouteParameters("projectId", p.id.toString()))));
+                e -> getUI().ifPresent(ui -> ui.navigate(Routes.of(Routes.SAMPLES, p.id))));
         browse.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
         browse.setEnabled(total > 0);
         browse.addClassName("browse-button");
         HorizontalLayout actions = new HorizontalLayout(browse);
         if (caller.hasAnyRole(Role.EXPERT, Role.ADMIN)) {
             Button review = new Button("Review rationales", VaadinIcon.EYE.create(),
-                    e -> getUI().ifPresent(ui -> ui.navigate(org.rationale.ui.review.ReviewView.class,
-                            new RouteParameters("projectId", p.id.toString()))));
+                    e -> getUI().ifPresent(ui -> ui.navigate(Routes.of(Routes.REVIEW, p.id))));
             review.addThemeVariants(ButtonVariant.LUMO_SMALL);
             review.setEnabled(total > 0 && !models.list(p.id).isEmpty());
             review.addClassName("review-button");
             actions.add(review);
         }
-        actions.add(pageButton("Agreement", VaadinIcon.CONNECT, org.rationale.ui.review.AgreementView.class, p,
-                "agreement-button"));
-        actions.add(pageButton("Rounds", VaadinIcon.CHART, org.rationale.ui.scheduler.RoundsView.class, p,
-                "rounds-button"));
+        actions.add(pageButton("Agreement", VaadinIcon.CONNECT, Routes.AGREEMENT, p, "agreement-button"));
+        actions.add(pageButton("Rounds", VaadinIcon.CHART, Routes.ROUNDS, p, "rounds-button"));
         if (caller.hasAnyRole(Role.ADMIN, Role.AUDITOR, Role.ENGINEER)) {
-            actions.add(pageButton("Audit report", VaadinIcon.FILE_TEXT_O, org.rationale.ui.audit.ReportsView.class, p,
-                    "report-button"));
+            actions.add(pageButton("Audit report", VaadinIcon.FILE_TEXT_O, Routes.REPORTS, p, "report-button"));
         }
         card.add(actions);
         return card;
     }
 
-    /** A small button to one of the project's pages ({@code projects/:projectId/...}). */
-    private Button pageButton(String label, VaadinIcon icon, Class<? extends com.vaadin.flow.component.Component> view,
-                              Project p, String className) {
-        Button b = new Button(label, icon.create(), e -> getUI().ifPresent(ui -> ui.navigate(view,
-                new RouteParameters("projectId", p.id.toString()))));
+    /** A small button to one of the project's pages ({@code projects/:projectId/...}, a {@link Routes} template). */
+    private Button pageButton(String label, VaadinIcon icon, String route, Project p, String className) {
+        Button b = new Button(label, icon.create(), e -> getUI().ifPresent(ui -> ui.navigate(Routes.of(route, p.id))));
         b.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
         b.addClassName(className);
         return b;

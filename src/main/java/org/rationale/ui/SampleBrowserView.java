@@ -48,7 +48,7 @@ import java.util.Map;
  * detail dialog showing the image large, its provenance and its known shortcut region. Filters and
  * page live in the URL, so a view can be shared.
  */
-@Route(value = "projects/:projectId/samples", layout = MainLayout.class)
+@Route(value = Routes.SAMPLES, layout = MainLayout.class)
 @jakarta.annotation.security.PermitAll
 public class SampleBrowserView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 

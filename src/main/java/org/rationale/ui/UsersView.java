@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  * Users and memberships, for admins: create users with a role, change roles, disable accounts,
  * set passwords, and choose which projects each user belongs to.
  */
-@Route(value = "users", layout = MainLayout.class)
+@Route(value = Routes.USERS, layout = MainLayout.class)
 @PageTitle("Users · Rationale")
 @RolesAllowed(Role.ADMIN)
 public class UsersView extends VerticalLayout {

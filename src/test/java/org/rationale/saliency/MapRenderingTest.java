@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One rendering of a map: the server ({@link MapRendering}, {@link HeatmapRenderer}) colours every pixel
  * as the review canvas's JS modules do, for every colormap and sign mode, from the same file.
  */
-class MapRenderingTest {
+public class MapRenderingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,7 +60,7 @@ class MapRenderingTest {
     }
 
     /** The canvas's RGBA layer of each case, as 0xAARRGGBB per pixel (src/test/frontend/render-map.mjs). */
-    static List<int[]> canvasLayers(List<float[]> maps, List<Integer> channels, List<MapRendering.Style> styles)
+    public static List<int[]> canvasLayers(List<float[]> maps, List<Integer> channels, List<MapRendering.Style> styles)
             throws IOException {
         List<Map<String, Object>> cases = new ArrayList<>();
         for (int i = 0; i < maps.size(); i++) {

@@ -14,6 +14,7 @@ import org.rationale.model.InputSpec;
 import org.rationale.model.ModelTrainer;
 import org.rationale.model.TrainedCnnModel;
 import org.rationale.model.TrainingRequest;
+import org.rationale.report.LearningCurvePlot;
 import org.rationale.explain.InputBatch;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package org.rationale.ui.audit;
 
-import org.rationale.error.DomainError;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.datepicker.DatePicker;
@@ -26,11 +26,13 @@ import jakarta.inject.Inject;
 import org.rationale.audit.AuditChain;
 import org.rationale.audit.AuditEvent;
 import org.rationale.audit.AuditLog;
-import org.rationale.audit.ReportService;
+import org.rationale.error.DomainError;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
+import org.rationale.report.ReportFormat;
+import org.rationale.report.ReportService;
 import org.rationale.scheduler.RoundService;
 import org.rationale.security.Access;
 import org.rationale.security.Caller;
@@ -38,8 +40,10 @@ import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectRoute;
 import org.rationale.ui.ProjectsView;
+import org.rationale.ui.Routes;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -49,12 +53,12 @@ import java.util.List;
  * range), download it as PDF, HTML, JSON or CSV, verify the audit chain, and see earlier downloads
  * with their hashes.
  */
-@Route(value = "projects/:projectId/reports", layout = MainLayout.class)
+@Route(value = Routes.REPORTS, layout = MainLayout.class)
 @PageTitle("Audit report · Rationale")
 @RolesAllowed({Role.ADMIN, Role.AUDITOR, Role.ENGINEER})
 public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final ProjectService projects;
     private final ModelService models;
     private final RoundService rounds;
@@ -153,7 +157,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
     private static String field(AuditEvent e, String name) {
         try {
             return JSON.readTree(e.payload()).path(name).asText("");
-        } catch (java.io.IOException x) {
+        } catch (IOException x) {
             return "";
         }
     }
@@ -176,7 +180,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
             return;
         }
         String username = access.caller().username();
-        for (ReportService.Format f : ReportService.Format.values()) {
+        for (ReportFormat f : ReportFormat.values()) {
             String name = ReportService.filename(project.id, modelId, roundNumber, start, end, f);
             StreamResource resource = new StreamResource(name, () -> {
                 try {
@@ -192,7 +196,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
             Anchor a = new Anchor(resource, "");
             a.getElement().setAttribute("download", true);
             Button b = new Button(f.name(), VaadinIcon.DOWNLOAD.create());
-            b.addThemeVariants(f == ReportService.Format.PDF ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
+            b.addThemeVariants(f == ReportFormat.PDF ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
             a.add(b);
             a.setId("download-" + f.value());
             downloads.add(a);

@@ -19,7 +19,9 @@ import org.rationale.review.Agreement;
 import org.rationale.review.ReviewService;
 import org.rationale.security.Access;
 import org.rationale.ui.MainLayout;
+import org.rationale.ui.ProjectRoute;
 import org.rationale.ui.ProjectsView;
+import org.rationale.ui.Routes;
 
 import java.util.Locale;
 
@@ -27,7 +29,7 @@ import java.util.Locale;
  * How far reviewers agree on a project's verdicts: Cohen's κ for every pair with common maps,
  * Krippendorff's α and Fleiss' κ over all, and the maps on which they disagree.
  */
-@Route(value = "projects/:projectId/agreement", layout = MainLayout.class)
+@Route(value = Routes.AGREEMENT, layout = MainLayout.class)
 @PageTitle("Agreement · Rationale")
 @PermitAll
 public class AgreementView extends VerticalLayout implements BeforeEnterObserver {
@@ -47,7 +49,7 @@ public class AgreementView extends VerticalLayout implements BeforeEnterObserver
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         removeAll();
-        Project p = org.rationale.ui.ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        Project p = ProjectRoute.resolve(event, projects, access, this).orElse(null);
         if (p == null) {
             return;
         }

@@ -1,7 +1,5 @@
 package org.rationale.ui.scheduler;
 
-import org.rationale.error.DomainError;
-import org.rationale.error.NotFound;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
@@ -27,20 +25,26 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.StreamResource;
+import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
+import org.rationale.error.Conflict;
+import org.rationale.error.DomainError;
+import org.rationale.error.NotFound;
 import org.rationale.model.ModelService;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
-import org.rationale.scheduler.LearningCurvePlot;
+import org.rationale.report.LearningCurves;
 import org.rationale.scheduler.RoundService;
 import org.rationale.scheduler.SchedulerService;
 import org.rationale.scheduler.Strategy;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
+import org.rationale.ui.ProjectRoute;
 import org.rationale.ui.ProjectsView;
 import org.rationale.ui.ScoreBreakdown;
+import org.rationale.ui.Routes;
 
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
@@ -54,7 +58,7 @@ import java.util.Map;
  * against reviewed samples), and the buttons that start the next round and retrain after the
  * reviews. Refreshes itself while a round is open.
  */
-@Route(value = "projects/:projectId/rounds", layout = MainLayout.class)
+@Route(value = Routes.ROUNDS, layout = MainLayout.class)
 @PageTitle("Rounds · Rationale")
 @PermitAll
 public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
@@ -63,6 +67,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     private final RoundService rounds;
     private final SchedulerService scheduler;
     private final ModelService models;
+    private final LearningCurves curves;
     private final Access access;
     private Project project;
     private final Grid<RoundService.Round> roundGrid = new Grid<>();
@@ -73,15 +78,16 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     private final Button retrain = new Button("Retrain with the feedback", VaadinIcon.REFRESH.create());
     private final Button start = new Button("Start next round", VaadinIcon.PLAY.create());
     private String lastState = "";
-    private com.vaadin.flow.shared.Registration polling;
+    private Registration polling;
 
     @Inject
     public RoundsView(ProjectService projects, RoundService rounds, SchedulerService scheduler, ModelService models,
-                      Access access) {
+                      LearningCurves curves, Access access) {
         this.projects = projects;
         this.rounds = rounds;
         this.scheduler = scheduler;
         this.models = models;
+        this.curves = curves;
         this.access = access;
         addClassName("rounds-view");
     }
@@ -89,7 +95,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         removeAll();
-        project = org.rationale.ui.ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
         if (project == null) {
             return;
         }
@@ -226,30 +232,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         retrain.setEnabled(open != null && open.state().equals("reviewing"));
         start.setEnabled(open == null);
         plots.removeAll();
-        List<RoundService.Round> done = all.stream().filter(r -> r.testAccuracy() != null).toList();
-        if (!done.isEmpty()) {
-            // the curve starts at the model the first round reviewed, when the platform trained it
-            RoundService.Round first = done.get(0);
-            Double base = models.find(first.modelId()).map(ModelService::trainingAccuracy).map(a -> a.get("test"))
-                    .orElse(null);
-            int offset = base == null ? 0 : 1;
-            double[] x = new double[done.size() + offset];
-            double[] y = new double[done.size() + offset];
-            if (base != null) {
-                x[0] = first.reviewedBefore();
-                y[0] = 100 * base;
-            }
-            for (int i = 0; i < done.size(); i++) {
-                x[i + offset] = done.get(i).reviewed() == null ? 0 : done.get(i).reviewed();
-                y[i + offset] = 100 * done.get(i).testAccuracy();
-            }
-            plots.add(plot("accuracy", "Test accuracy against reviewed samples", "test accuracy %", x, y));
-            List<RoundService.Round> massed = done.stream().filter(r -> r.shortcutMass() != null).toList();
-            if (massed.size() >= 2) { // one point is no curve: the table holds it
-                plots.add(plot("shortcut", "Attribution on known shortcuts", "share of |attribution|",
-                        massed.stream().mapToDouble(r -> r.reviewed() == null ? 0 : r.reviewed()).toArray(),
-                        massed.stream().mapToDouble(RoundService.Round::shortcutMass).toArray()));
-            }
+        for (LearningCurves.Curve c : curves.of(all)) {
+            plots.add(plot(c));
         }
         String state = open == null ? "closed" : open.state();
         if (!state.equals(lastState)) {
@@ -259,12 +243,11 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         getUI().ifPresent(ui -> ui.setPollInterval(open == null || open.state().equals("reviewing") ? -1 : 2000));
     }
 
-    private Image plot(String name, String title, String yLabel, double[] x, double[] y) {
-        byte[] png = LearningCurvePlot.png(title, "reviewed samples", yLabel,
-                List.of(new LearningCurvePlot.Series(project.name, x, y, false)), 520, 300);
-        Image img = new Image(new StreamResource(name + "-" + System.nanoTime() + ".png", () -> new ByteArrayInputStream(png)),
-                title);
-        img.setId("plot-" + name);
+    private Image plot(LearningCurves.Curve curve) {
+        byte[] png = curve.png(project.name, 520, 300);
+        Image img = new Image(new StreamResource(curve.id() + "-" + System.nanoTime() + ".png",
+                () -> new ByteArrayInputStream(png)), curve.title());
+        img.setId("plot-" + curve.id());
         return img;
     }
 
@@ -297,7 +280,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         try {
             scheduler.queue(project.id, model.get().id, strategy, 1);
         } catch (DomainError e) {
-            if (e instanceof org.rationale.error.Conflict) {
+            if (e instanceof Conflict) {
                 scheduler.rerank(project.id, model.get().id, strategy, scheduler.settings(project.id).weights(), 20, 20);
             }
         }

@@ -1,4 +1,4 @@
-package org.rationale.audit;
+package org.rationale.report;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.rationale.audit.AuditLog;
 import org.rationale.saliency.MapEncoding;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
@@ -34,6 +35,9 @@ class ReportBenchmark {
 
     @Inject
     ReportService reports;
+
+    @Inject
+    ReportFacts facts;
 
     @Inject
     AuditLog audit;
@@ -91,11 +95,11 @@ class ReportBenchmark {
         });
         System.out.printf("setup: %,d verdicts with their audit events in %.1f s%n", verdicts, (System.nanoTime() - t0) / 1e9);
 
-        Map<ReportService.Format, Double> seconds = new java.util.LinkedHashMap<>();
-        Map<ReportService.Format, Integer> sizes = new java.util.LinkedHashMap<>();
+        Map<ReportFormat, Double> seconds = new java.util.LinkedHashMap<>();
+        Map<ReportFormat, Integer> sizes = new java.util.LinkedHashMap<>();
         for (int run = 0; run < 2; run++) {
-            for (ReportService.Format f : List.of(ReportService.Format.JSON, ReportService.Format.CSV,
-                    ReportService.Format.HTML, ReportService.Format.PDF)) {
+            for (ReportFormat f : List.of(ReportFormat.JSON, ReportFormat.CSV,
+                    ReportFormat.HTML, ReportFormat.PDF)) {
                 long s = System.nanoTime();
                 ReportService.Export e = reports.export(p, f.value(), null, null, null, null, "admin");
                 double sec = (System.nanoTime() - s) / 1e9;
@@ -106,13 +110,13 @@ class ReportBenchmark {
             }
         }
         long s = System.nanoTime();
-        Report r = reports.build(p, null, null, null, null, "admin");
+        Report r = facts.build(p, null, null, null, null, "admin");
         double gather = (System.nanoTime() - s) / 1e9;
         assertEquals(verdicts, r.verdicts().size());
         System.out.printf("report of %,d verdicts (second run of each; gathering alone %.2f s):%n", verdicts, gather);
-        double json = seconds.get(ReportService.Format.JSON);
+        double json = seconds.get(ReportFormat.JSON);
         seconds.forEach((f, sec) -> System.out.printf("  %-4s %6.2f s  %,11d bytes  %.1f× the JSON export%n",
                 f.value(), sec, sizes.get(f), sec / json));
-        System.out.printf("goal: PDF ≤ 30 s — %s%n", seconds.get(ReportService.Format.PDF) <= 30 ? "met" : "NOT met");
+        System.out.printf("goal: PDF ≤ 30 s — %s%n", seconds.get(ReportFormat.PDF) <= 30 ? "met" : "NOT met");
     }
 }

@@ -1,11 +1,12 @@
-package org.rationale.saliency;
+package org.rationale.report;
 
+import org.rationale.saliency.MapRendering;
+import org.rationale.saliency.MapRenderingTest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import org.rationale.audit.ReportService;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReportThumbnailTest {
 
     @Inject
-    ReportService reports;
+    ReportThumbnails reports;
 
     @Test
     void aReportThumbnailHasThePixelsOfTheReviewCanvas() throws IOException {

@@ -1,4 +1,4 @@
-package org.rationale.audit;
+package org.rationale.report;
 
 import com.lowagie.text.Chunk;
 import com.lowagie.text.Document;

@@ -1,10 +1,18 @@
-package org.rationale.audit;
+package org.rationale.report;
 
 import org.rationale.saliency.MapRendering;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.rationale.audit.AuditChain;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The report laid out once as headings, paragraphs, tables and figures, in reading order; the HTML
@@ -73,13 +81,13 @@ public final class ReportDocument {
             List<List<Object>> rows = new ArrayList<>(List.of(
                     row("SHA-256", or(m.sha256())), row("Kind / origin", m.kind() + " / " + m.origin()),
                     row("Created", time(m.createdAt())), row("Lineage (oldest first)", m.lineage().stream()
-                            .map(id -> "model " + id).collect(java.util.stream.Collectors.joining(" → ")))));
+                            .map(id -> "model " + id).collect(Collectors.joining(" → ")))));
             if (m.training() == null) {
                 rows.add(row("Training", "uploaded: trained elsewhere"));
             } else {
-                readable("training.", ReportService.JSON.valueToTree(m.training()), rows);
+                readable("training.", ModelFacts.JSON.valueToTree(m.training()), rows);
             }
-            readable("input.", ReportService.JSON.valueToTree(m.spec()), rows);
+            readable("input.", ModelFacts.JSON.valueToTree(m.spec()), rows);
             d.table(List.of("Field", "Value"), rows);
         }
 
@@ -108,7 +116,7 @@ public final class ReportDocument {
         d.table(List.of("Round", "State", "Strategy", "Batch", "Feedback", "λ", "Epochs", "Model → trained", "Reviewed",
                 "Masks", "Test accuracy", "Shortcut mass", "Started by", "Started", "Finished"), r.rounds().stream()
                 .map(x -> row(x.number(), x.state(), x.strategy(), x.batchSize(), x.feedback(),
-                        value(ReportService.JSON.valueToTree(x.lambda())),
+                        value(ModelFacts.JSON.valueToTree(x.lambda())),
                         x.epochs(), x.modelId() + " → " + or(x.trainedModelId()), or(x.reviewed()), or(x.masks()),
                         pct(x.testAccuracy()), num(x.shortcutMass()), x.startedBy(), time(x.startedAt()),
                         time(x.finishedAt()))).toList());
@@ -135,7 +143,7 @@ public final class ReportDocument {
         d.heading(2, "A sample of the decisions");
         d.para(MapRendering.REVIEW.description());
         List<Figure> maps = new ArrayList<>();
-        for (Report.Verdict v : ReportService.sampleOfDecisions(r.verdicts(), thumbnails.size())) {
+        for (Report.Verdict v : ReportThumbnails.sampleOfDecisions(r.verdicts(), thumbnails.size())) {
             byte[] png = thumbnails.get(v.saliencyMapId());
             if (png != null) {
                 maps.add(new Figure(png, v.verdict() + " by " + v.reviewer() + ": sample " + v.sampleId() + " ("
@@ -163,7 +171,7 @@ public final class ReportDocument {
         List<List<Object>> rows = new ArrayList<>();
         rows.add(row("Scope", r.scope().description()));
         rows.add(row("Models", r.models().isEmpty() ? "none" : r.models().stream().map(m -> m.name() + " v" + m.version()
-                + accuracy(m)).collect(java.util.stream.Collectors.joining(", "))));
+                + accuracy(m)).collect(Collectors.joining(", "))));
         long accepted = r.verdicts().stream().filter(v -> v.verdict().equals("accept")).count();
         long rejected = r.verdicts().stream().filter(v -> v.verdict().equals("reject")).count();
         rows.add(row("Verdicts", r.verdicts().size() + " (" + accepted + " accepted, " + rejected + " rejected, "
@@ -184,12 +192,12 @@ public final class ReportDocument {
         if (m.training() == null) {
             return " (uploaded)";
         }
-        com.fasterxml.jackson.databind.JsonNode test = ReportService.JSON.valueToTree(m.training()).path("accuracy").path("test");
+        JsonNode test = ModelFacts.JSON.valueToTree(m.training()).path("accuracy").path("test");
         return test.isNumber() ? " (test accuracy " + pct(test.asDouble()) + ")" : "";
     }
 
     /** A JSON object as rows a person reads: dotted keys, numbers to four digits, long lists cut. */
-    private static void readable(String prefix, com.fasterxml.jackson.databind.JsonNode node, List<List<Object>> rows) {
+    private static void readable(String prefix, JsonNode node, List<List<Object>> rows) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> readable(prefix + e.getKey() + ".", e.getValue(), rows));
             return;
@@ -197,7 +205,7 @@ public final class ReportDocument {
         String key = prefix.substring(0, prefix.length() - 1);
         if (node.isArray()) {
             List<String> items = new ArrayList<>();
-            for (com.fasterxml.jackson.databind.JsonNode item : node) {
+            for (JsonNode item : node) {
                 if (item.isContainerNode()) {
                     items.add(item.toString());
                 } else {
@@ -211,12 +219,12 @@ public final class ReportDocument {
         }
     }
 
-    private static String value(com.fasterxml.jackson.databind.JsonNode v) {
+    private static String value(JsonNode v) {
         if (v.isIntegralNumber()) {
             return v.asText();
         }
         if (v.isNumber()) {
-            return new java.math.BigDecimal(v.asDouble()).round(new java.math.MathContext(4)).stripTrailingZeros()
+            return new BigDecimal(v.asDouble()).round(new MathContext(4)).stripTrailingZeros()
                     .toPlainString();
         }
         return v.isNull() ? "–" : v.asText();
@@ -256,24 +264,24 @@ public final class ReportDocument {
     }
 
     /** Times in tables: UTC (the report says so once), to the second. */
-    static String time(java.time.Instant t) {
+    static String time(Instant t) {
         return t == null ? "" : AuditChain.time(t).substring(0, 19).replace('T', ' ');
     }
 
     static String num(Double d) {
-        return d == null ? "–" : String.format(java.util.Locale.ROOT, "%.3f", d);
+        return d == null ? "–" : String.format(Locale.ROOT, "%.3f", d);
     }
 
     static String num(double d) {
-        return String.format(java.util.Locale.ROOT, "%.3f", d);
+        return String.format(Locale.ROOT, "%.3f", d);
     }
 
     static String pct(Double d) {
-        return d == null ? "–" : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * d);
+        return d == null ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * d);
     }
 
     static List<Object> row(Object... cells) {
-        return java.util.Arrays.asList(cells);
+        return Arrays.asList(cells);
     }
 
     static Object or(Object o) {

@@ -1,4 +1,4 @@
-package org.rationale.audit;
+package org.rationale.report;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;

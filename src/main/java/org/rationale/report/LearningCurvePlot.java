@@ -1,6 +1,5 @@
-package org.rationale.scheduler;
+package org.rationale.report;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -12,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /**
  * A line chart as PNG, drawn with Java2D (headless): one line per series of (x, y) points, axes

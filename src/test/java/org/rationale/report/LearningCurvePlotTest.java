@@ -1,4 +1,4 @@
-package org.rationale.scheduler;
+package org.rationale.report;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.rationale.audit;
+package org.rationale.report;
 
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record Report(int reportVersion, Instant generatedAt, String generatedBy, Scope scope, ProjectInfo project,
                      List<Model> models, List<Method> methods, List<Reviewer> reviewers, List<Verdict> verdicts,
-                     List<Override> overrides, Agreement agreement, Scheduler scheduler, List<Round> rounds,
+                     List<VerdictOverride> overrides, Agreement agreement, Scheduler scheduler, List<Round> rounds,
                      List<Limit> limits, List<Regulation> regulation, AuditStatus audit) {
 
     /** What the report covers: every field null means the whole project. */
@@ -54,7 +54,7 @@ public record Report(int reportVersion, Instant generatedAt, String generatedBy,
     }
 
     /** A verdict changed or undone after it was first given (from the audit trail). */
-    public record Override(long seq, Instant at, String reviewer, String action, long sampleId, long saliencyMapId,
+    public record VerdictOverride(long seq, Instant at, String reviewer, String action, long sampleId, long saliencyMapId,
                            String from, String to) {
     }
 

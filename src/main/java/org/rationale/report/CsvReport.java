@@ -1,4 +1,6 @@
-package org.rationale.audit;
+package org.rationale.report;
+
+import org.rationale.audit.AuditChain;
 
 import java.io.IOException;
 import java.io.Writer;

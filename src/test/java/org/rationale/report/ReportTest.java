@@ -1,4 +1,4 @@
-package org.rationale.audit;
+package org.rationale.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +18,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rationale.audit.AuditChain;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 

@@ -1,4 +1,4 @@
-package org.rationale.audit;
+package org.rationale.report;
 
 import java.io.IOException;
 import java.io.Writer;

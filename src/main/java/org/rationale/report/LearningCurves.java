@@ -1,0 +1,94 @@
+package org.rationale.report;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.rationale.model.ModelService;
+import org.rationale.scheduler.RoundService;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The learning curves of a project's finished rounds: test accuracy, and attribution on known
+ * shortcuts, against reviewed samples. One computation for the rounds page and the audit report.
+ */
+@ApplicationScoped
+public class LearningCurves {
+
+    private final ModelService models;
+
+    LearningCurves(ModelService models) {
+        this.models = models;
+    }
+
+    /**
+     * A round as the curves need it: the samples reviewed before and by its end, its results, and
+     * the test accuracy of the model it reviewed (null when the platform did not train it).
+     */
+    public record Point(int reviewedBefore, Integer reviewed, Double testAccuracy, Double shortcutMass,
+                        Double startTestAccuracy) {
+    }
+
+    /** One curve: a short id (for page elements), its title, what its y axis shows, and its points. */
+    public record Curve(String id, String title, String yLabel, double[] x, double[] y) {
+
+        /** The curve as a PNG line chart with one series named {@code seriesName}. */
+        public byte[] png(String seriesName, int width, int height) {
+            return LearningCurvePlot.png(title, "reviewed samples", yLabel,
+                    List.of(new LearningCurvePlot.Series(seriesName, x, y, false)), width, height);
+        }
+    }
+
+    /** The curves of a project's rounds as the rounds page lists them. */
+    public List<Curve> of(List<RoundService.Round> rounds) {
+        List<Point> points = new ArrayList<>(rounds.size());
+        boolean first = true;
+        for (RoundService.Round r : rounds) {
+            Double start = null;
+            if (first && r.testAccuracy() != null) {
+                // only the first finished round's start is drawn: ask for no other model
+                start = models.find(r.modelId()).map(ModelService::trainingAccuracy).map(a -> a.get("test")).orElse(null);
+                first = false;
+            }
+            points.add(new Point(r.reviewedBefore(), r.reviewed(), r.testAccuracy(), r.shortcutMass(), start));
+        }
+        return curves(points);
+    }
+
+    /**
+     * The curves of finished rounds (those with a test accuracy), empty without one. The accuracy
+     * curve starts at the model the first round reviewed, when the platform trained it; the
+     * shortcut curve needs two rounds that measured it (one point is no curve: the rounds table
+     * holds it).
+     */
+    public static List<Curve> curves(List<Point> rounds) {
+        List<Point> done = rounds.stream().filter(p -> p.testAccuracy() != null).toList();
+        if (done.isEmpty()) {
+            return List.of();
+        }
+        Point first = done.get(0);
+        int offset = first.startTestAccuracy() == null ? 0 : 1;
+        double[] x = new double[done.size() + offset];
+        double[] y = new double[done.size() + offset];
+        if (offset == 1) {
+            x[0] = first.reviewedBefore();
+            y[0] = 100 * first.startTestAccuracy();
+        }
+        for (int i = 0; i < done.size(); i++) {
+            x[i + offset] = reviewed(done.get(i));
+            y[i + offset] = 100 * done.get(i).testAccuracy();
+        }
+        List<Curve> out = new ArrayList<>();
+        out.add(new Curve("accuracy", "Test accuracy against reviewed samples", "test accuracy %", x, y));
+        List<Point> massed = done.stream().filter(p -> p.shortcutMass() != null).toList();
+        if (massed.size() >= 2) {
+            out.add(new Curve("shortcut", "Attribution on known shortcuts", "share of |attribution|",
+                    massed.stream().mapToDouble(LearningCurves::reviewed).toArray(),
+                    massed.stream().mapToDouble(Point::shortcutMass).toArray()));
+        }
+        return out;
+    }
+
+    private static double reviewed(Point p) {
+        return p.reviewed() == null ? 0 : p.reviewed();
+    }
+}

@@ -1,0 +1,124 @@
+package org.rationale.report;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The report's prose that is not layout: the EU AI Act mapping, the known limits of saliency and
+ * the scheduler's explanation, read once from {@code src/main/resources/report/*.properties} and
+ * filled in with the report's numbers ({@code {name}} placeholders).
+ */
+public final class ReportProse {
+
+    private static final Properties EU_AI_ACT = load("report/eu-ai-act.properties");
+    private static final Properties LIMITS = load("report/limits.properties");
+    private static final Properties SCHEDULER = load("report/scheduler.properties");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+
+    private ReportProse() {
+    }
+
+    /** How the scheduler chose the samples, in words. */
+    public static String schedulerExplanation() {
+        return text(SCHEDULER, "explanation", Map.of());
+    }
+
+    /** The known limits of saliency, each with what this report's models and methods show of it. */
+    public static List<Report.Limit> limits(List<Report.Model> models, List<Report.Method> methods) {
+        List<String> checked = new ArrayList<>();
+        int passed = 0;
+        int total = 0;
+        for (Report.Model m : models) {
+            for (Report.SanityOutcome s : m.sanityChecks()) {
+                total++;
+                if (s.passed()) {
+                    passed++;
+                }
+                checked.add(text(LIMITS, "randomisation.check", Map.of("method", s.method(), "model", m.id(),
+                        "outcome", s.passed() ? "passed" : "FAILED",
+                        "similarity", String.format("%.2f", s.finalSimilarity()),
+                        "threshold", String.format("%.2f", s.threshold()))));
+            }
+        }
+        boolean igMeasured = methods.stream().anyMatch(m -> m.meanCompletenessGap() != null);
+        String gaps = methods.stream().filter(m -> m.meanCompletenessGap() != null)
+                .map(m -> text(LIMITS, "saturation.gap", Map.of("method", m.method(), "model", m.modelId(),
+                        "gap", String.format("%.4g", m.meanCompletenessGap()))))
+                .collect(Collectors.joining("; "));
+        boolean baselines = methods.stream().anyMatch(m -> m.parameters().contains("baseline"));
+        return List.of(
+                limit("causal", false, "causal.evidence", Map.of()),
+                limit("baseline", false, baselines ? "baseline.evidence.listed" : "baseline.evidence.none", Map.of()),
+                limit("saturation", igMeasured, igMeasured ? "saturation.evidence.measured" : "saturation.evidence.none",
+                        Map.of("gaps", gaps)),
+                limit("randomisation", total > 0, total == 0 ? "randomisation.evidence.none" : "randomisation.evidence.run",
+                        Map.of("passed", passed, "total", total, "checks", String.join("; ", checked))));
+    }
+
+    private static Report.Limit limit(String key, boolean tested, String evidence, Map<String, ?> values) {
+        return new Report.Limit(text(LIMITS, key + ".limit", Map.of()), text(LIMITS, key + ".explanation", Map.of()),
+                tested, text(LIMITS, evidence, values));
+    }
+
+    /** How the report answers each article of the EU AI Act, with this report's numbers. */
+    public static List<Report.Regulation> regulation(Report.AuditStatus status, int verdicts, int overrides,
+                                                     int reviewers) {
+        Map<String, ?> values = Map.of(
+                "events", status.events(),
+                "chain", status.valid() ? text(EU_AI_ACT, "chain.intact", Map.of())
+                        : text(EU_AI_ACT, "chain.broken", Map.of("firstBrokenSeq", String.valueOf(status.firstBrokenSeq()))),
+                "head", status.headHash(),
+                "reviewers", text(EU_AI_ACT, reviewers == 1 ? "reviewer" : "reviewers", Map.of("count", reviewers)),
+                "verdicts", verdicts,
+                "overrides", overrides);
+        List<Report.Regulation> out = new ArrayList<>();
+        for (String a : Arrays.stream(EU_AI_ACT.getProperty("articles").split(",")).map(String::strip).toList()) {
+            out.add(new Report.Regulation(text(EU_AI_ACT, a + ".article", values), text(EU_AI_ACT, a + ".title", values),
+                    text(EU_AI_ACT, a + ".requirement", values), text(EU_AI_ACT, a + ".evidence", values)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A text of a prose file with its placeholders filled; a missing key or value is a programming error. */
+    private static String text(Properties prose, String key, Map<String, ?> values) {
+        String template = prose.getProperty(key);
+        if (template == null) {
+            throw new IllegalStateException("Report prose '" + key + "' is missing");
+        }
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            Object value = values.get(m.group(1));
+            if (value == null && !values.containsKey(m.group(1))) {
+                throw new IllegalStateException("Report prose '" + key + "' names {" + m.group(1) + "}, which is not given");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(String.valueOf(value)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static Properties load(String resource) {
+        try (InputStream in = ReportProse.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Report prose " + resource + " is missing from the classpath");
+            }
+            Properties p = new Properties();
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + resource, e);
+        }
+    }
+}

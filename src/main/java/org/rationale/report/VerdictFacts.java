@@ -1,0 +1,103 @@
+package org.rationale.report;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.rationale.review.ReviewService;
+import org.rationale.scheduler.SchedulerService;
+import org.rationale.security.AccountService;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The report's human oversight: every verdict in scope with the map it judged and why the
+ * scheduler chose its sample, the reviewers with their counts, their agreement, and the
+ * scheduler's settings.
+ */
+@ApplicationScoped
+public class VerdictFacts {
+
+    private final ReviewService reviews;
+    private final SchedulerService scheduler;
+    private final AccountService accounts;
+
+    VerdictFacts(ReviewService reviews, SchedulerService scheduler, AccountService accounts) {
+        this.reviews = reviews;
+        this.scheduler = scheduler;
+        this.accounts = accounts;
+    }
+
+    /** The verdicts of a scope, who gave them, and how far the reviewers agree. */
+    public record Section(List<Report.Verdict> verdicts, List<Report.Reviewer> reviewers, Report.Agreement agreement) {
+    }
+
+    /** The verdicts in scope (with the class names of the project), their reviewers and agreement. */
+    public Section of(ReportScope.Resolved scope) {
+        long projectId = scope.project().id;
+        List<ReviewService.VerdictRecord> records = reviews.verdictRecords(projectId, scope.verdictModel(),
+                scope.verdictsFrom(), scope.verdictsTo());
+        Map<Long, List<Long>> samplesByModel = new HashMap<>();
+        for (ReviewService.VerdictRecord r : records) {
+            samplesByModel.computeIfAbsent(r.review().modelId(), k -> new ArrayList<>()).add(r.review().sampleId());
+        }
+        Map<Long, Map<Long, SchedulerService.Reason>> reasons = scheduler.reasons(projectId,
+                scope.round() == null ? null : scope.round().strategy(), samplesByModel);
+        List<String> names = scope.project().classNames;
+        List<Report.Verdict> verdicts = new ArrayList<>(records.size());
+        Map<String, long[]> perReviewer = new TreeMap<>();
+        Map<String, String> roles = new HashMap<>();
+        for (ReviewService.VerdictRecord r : records) {
+            ReviewService.Review v = r.review();
+            SchedulerService.Reason why = reasons.getOrDefault(v.modelId(), Map.of()).get(v.sampleId());
+            verdicts.add(new Report.Verdict(v.id(), v.updatedAt().toInstant(), v.reviewer(), r.reviewerRole(), v.sampleId(),
+                    r.split(), r.label(), name(names, r.label()), r.predicted(), r.predicted() == null ? null
+                    : name(names, r.predicted()), r.confidence(), v.saliencyMapId(), v.method(), v.modelId(), v.verdict().value(),
+                    v.comment(), v.version(), why == null ? null : new Report.Choice(why.strategy(), why.position(),
+                    why.score(), why.components())));
+            long[] c = perReviewer.computeIfAbsent(v.reviewer(), k -> new long[4]);
+            c[0]++;
+            c[switch (v.verdict()) {
+                case ACCEPT -> 1;
+                case REJECT -> 2;
+                default -> 3;
+            }]++;
+            roles.put(v.reviewer(), r.reviewerRole());
+        }
+        List<Report.Reviewer> reviewers = new ArrayList<>();
+        for (AccountService.Account a : accounts.members(projectId)) {
+            long[] c = perReviewer.getOrDefault(a.username(), new long[4]);
+            reviewers.add(new Report.Reviewer(a.username(), a.role(), c[0], c[1], c[2], c[3]));
+            perReviewer.remove(a.username());
+        }
+        perReviewer.forEach((u, c) -> reviewers.add(new Report.Reviewer(u, roles.get(u) + " (no longer a member)",
+                c[0], c[1], c[2], c[3])));
+        ReviewService.AgreementReport agreement = ReviewService.agreementOf(
+                records.stream().map(ReviewService.VerdictRecord::review).toList());
+        return new Section(verdicts, reviewers, agreement(agreement));
+    }
+
+    /** The scheduler's settings of the project and how it chooses samples. */
+    public Report.Scheduler scheduler(long projectId) {
+        SchedulerService.Settings settings = scheduler.settings(projectId);
+        Map<String, Double> weights = new LinkedHashMap<>();
+        weights.put("disagreement", settings.weights().disagreement());
+        weights.put("uncertainty", settings.weights().uncertainty());
+        weights.put("redFlag", settings.weights().redFlag());
+        weights.put("diversity", settings.weights().diversity());
+        return new Report.Scheduler(settings.strategy().value(), weights, settings.method(), settings.pool(),
+                ReportProse.schedulerExplanation());
+    }
+
+    private static Report.Agreement agreement(ReviewService.AgreementReport a) {
+        return new Report.Agreement(a.verdicts(), a.pairs().stream().map(p -> new Report.Pair(p.raterA(), p.raterB(),
+                p.commonItems(), p.observedAgreement(), p.kappa().isPresent() ? p.kappa().getAsDouble() : null)).toList(),
+                a.krippendorffsAlpha(), a.fleissKappa(), a.disagreements());
+    }
+
+    private static String name(List<String> names, int label) {
+        return label >= 0 && label < names.size() ? names.get(label) : String.valueOf(label);
+    }
+}
