@@ -15,7 +15,9 @@ import org.rationale.model.TrainingRequest;
 import org.rationale.model.TrainingService;
 import org.rationale.security.Caller;
 import org.rationale.worker.JobService;
-import org.rationale.worker.SaliencyJobRequest;
+import org.rationale.worker.JobRequest;
+import org.rationale.worker.JobState;
+import org.rationale.worker.SampleSelection;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -174,8 +176,8 @@ public class RoundService {
         long projectId = ((Number) row[0]).longValue();
         String state = (String) row[2];
         if (state.equals("training")) {
-            JobService.JobView job = jobs.job(((Number) row[3]).longValue()).orElseThrow();
-            if (job.state().equals("succeeded")) {
+            JobService.JobSummary job = jobs.job(((Number) row[3]).longValue()).orElseThrow();
+            if (job.state() == JobState.SUCCEEDED) {
                 long trained = ((Number) job.result().get("modelId")).longValue();
                 long recompute = recompute(projectId, trained);
                 em.createNativeQuery("update rounds set state = 'recomputing', trained_model_id = ?2, recompute_job_id = ?3, "
@@ -183,13 +185,13 @@ public class RoundService {
                         .setParameter(3, recompute).setParameter(4, testAccuracy(job.result())).executeUpdate();
                 audit.record("round.trained", "round:" + id, projectId, org.rationale.audit.AuditLog.details("number", row[1], "trainedModelId", trained,
                         "testAccuracy", testAccuracy(job.result()), "recomputeJobId", recompute));
-            } else if (ended(job.state())) {
-                throw new IllegalStateException("training job " + job.id() + " " + job.state()
+            } else if (job.state().ended()) {
+                throw new IllegalStateException("training job " + job.id() + " " + job.state().value()
                         + (job.error() == null ? "" : ": " + job.error()));
             }
         } else if (state.equals("recomputing")) {
-            JobService.JobView job = jobs.job(((Number) row[4]).longValue()).orElseThrow();
-            if (!ended(job.state())) {
+            JobService.JobSummary job = jobs.job(((Number) row[4]).longValue()).orElseThrow();
+            if (!job.state().ended()) {
                 return;
             }
             if (job.itemsDone() == 0) {
@@ -235,10 +237,6 @@ public class RoundService {
         }
     }
 
-    private static boolean ended(String state) {
-        return state.equals("succeeded") || state.equals("failed") || state.equals("cancelled");
-    }
-
     private static Double testAccuracy(Map<String, Object> result) {
         if (result != null && result.get("accuracy") instanceof Map<?, ?> acc && acc.get("test") instanceof Number n) {
             return n.doubleValue();
@@ -249,9 +247,8 @@ public class RoundService {
     /** Queues predictions and maps of the project's queue method for the pool under a model. */
     private long recompute(long projectId, long modelId) {
         SchedulerService.Settings s = scheduler.settings(projectId);
-        return jobs.submit(new SaliencyJobRequest("saliency", modelId,
-                List.of(new SaliencyJobRequest.MethodRequest(s.method(), Map.of())), scheduler.pool(projectId),
-                "predicted", 5));
+        return jobs.submit(JobRequest.saliency(modelId, List.of(new JobRequest.MethodRequest(s.method(), Map.of())),
+                new SampleSelection.Ids(scheduler.pool(projectId)), "predicted", 5));
     }
 
     private int reviewedSamples(long projectId) {

@@ -317,11 +317,11 @@ class JobQueueTest {
                 .post("/api/projects/" + pm[0] + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
         List<JobQueue.Claim> first = queue.claim("w", 64, Duration.ofMinutes(1), 3);
         assertEquals(10, first.size(), "the higher-priority saliency job comes first");
-        assertTrue(first.stream().allMatch(c -> c.jobId() == saliency && c.kind().equals("saliency")));
+        assertTrue(first.stream().allMatch(c -> c.jobId() == saliency && c.kind() == JobKind.SALIENCY));
         List<JobQueue.Claim> second = queue.claim("w", 64, Duration.ofMinutes(1), 3);
         assertEquals(1, second.size());
         assertEquals(train, second.get(0).jobId());
-        assertEquals("train", second.get(0).kind());
+        assertEquals(JobKind.TRAIN, second.get(0).kind());
         queue.cancel(saliency);
         queue.cancel(train);
     }
