@@ -24,4 +24,12 @@ public class ModelStore {
                 + "where r.id = ?1").setParameter(1, roundId).getResultList();
         return ids.stream().findFirst().map(id -> ((Number) id).longValue());
     }
+
+    /** The project of a model version, if it exists. */
+    @Transactional
+    public Optional<Long> projectOf(long modelId) {
+        List<?> ids = em.createNativeQuery("select project_id from model_versions where id = ?1").setParameter(1, modelId)
+                .getResultList();
+        return ids.stream().findFirst().map(id -> ((Number) id).longValue());
+    }
 }
