@@ -8,6 +8,7 @@ import jakarta.transaction.Transactional;
 import org.rationale.security.Access;
 import org.rationale.security.Caller;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -274,17 +275,35 @@ public class AuditLog {
     }
 
     private void stream(String sql, Binder binder, Consumer<AuditEvent> sink) {
-        em.unwrap(org.hibernate.Session.class).doWork(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setFetchSize(5000);
-                binder.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(read(rs));
-                    }
+        em.unwrap(org.hibernate.Session.class).doWork(c -> stream(c, sql, binder, sink));
+    }
+
+    /**
+     * Streams every event, oldest first, through a plain connection: for the {@code audit-verify}
+     * command, which reads the database without the app. The read runs in a transaction (rolled
+     * back) so that the fetch size streams the rows instead of loading them all.
+     */
+    static void streamAll(Connection c, Consumer<AuditEvent> sink) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            stream(c, "select " + COLUMNS + " from audit_events order by seq", ps -> { }, sink);
+        } finally {
+            c.rollback();
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private static void stream(Connection c, String sql, Binder binder, Consumer<AuditEvent> sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(5000);
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(read(rs));
                 }
             }
-        });
+        }
     }
 
     static AuditEvent read(ResultSet rs) throws SQLException {

@@ -2,9 +2,12 @@ package org.rationale.audit;
 
 import org.rationale.database.EmbeddedDatabase;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * {@code java -jar quarkus-run.jar audit-verify}: recomputes the audit chain straight from the
@@ -30,25 +33,13 @@ public final class AuditVerifyCommand {
     }
 
     /** Verifies the trail read through a connection, prints the JSON result; 0 intact, 1 broken. */
-    public static int run(Connection c, AuditKey key, AuditSettings settings, java.io.PrintStream out)
-            throws java.sql.SQLException, java.io.IOException {
+    public static int run(Connection c, AuditKey key, AuditSettings settings, PrintStream out)
+            throws SQLException, IOException {
         AuditAnchor.Folder anchors = AuditAnchor.read(settings.anchorDir(), key);
         AuditChain.Verifier v = new AuditChain.Verifier(key, anchors.genuine(), anchors.forged());
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement("select " + AuditLog.COLUMNS + " from audit_events order by seq")) {
-            ps.setFetchSize(5000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    v.accept(AuditLog.read(rs));
-                }
-            }
-        } finally {
-            c.rollback();
-            c.setAutoCommit(auto);
-        }
+        AuditLog.streamAll(c, v::accept);
         AuditChain.Verification r = v.result();
-        var result = new java.util.LinkedHashMap<String, Object>();
+        Map<String, Object> result = new LinkedHashMap<>();
         result.put("valid", r.valid());
         result.put("events", r.events());
         result.put("firstBrokenSeq", r.firstBrokenSeq());
