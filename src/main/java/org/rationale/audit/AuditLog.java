@@ -4,6 +4,7 @@ import org.rationale.database.Owns;
 import org.rationale.error.Invalid;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 import org.rationale.security.Access;
 import org.rationale.security.Caller;
@@ -16,6 +17,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,11 +93,11 @@ public class AuditLog {
     public AuditEvent record(String actor, String action, String subject, Long projectId, Map<String, ?> payload) {
         String json = AuditChain.canonical(payload == null ? Map.of() : payload);
         em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, CHAIN_LOCK).getSingleResult();
-        Object[] last = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), "
-                + "coalesce((select hash from audit_events order by seq desc limit 1), ?1) from audit_events")
-                .setParameter(1, AuditChain.GENESIS).getSingleResult();
-        long seq = ((Number) last[0]).longValue() + 1;
-        String prev = last[1].toString();
+        Tuple last = (Tuple) em.createNativeQuery("select coalesce(max(seq), 0) as seq, "
+                + "coalesce((select hash from audit_events order by seq desc limit 1), ?1) as hash from audit_events",
+                        Tuple.class).setParameter(1, AuditChain.GENESIS).getSingleResult();
+        long seq = last.get("seq", Number.class).longValue() + 1;
+        String prev = last.get("hash").toString();
         Instant at = AuditChain.truncate(Instant.now());
         String hash = AuditChain.hash(seq, at, actor, action, subject, projectId, json, prev);
         String hmac = key.eventHmac(hash);
@@ -154,13 +156,14 @@ public class AuditLog {
         List<Long> mine = access.memberProjects();
         List<ProjectEvents> counts = new ArrayList<>();
         if (!mine.isEmpty()) {
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select p.id, (select count(*) from audit_events e where "
-                    + "e.project_id = p.id) from projects p where p.id = any(cast(?1 as bigint[])) order by p.id")
-                    .setParameter(1, mine.toArray(new Long[0])).getResultList();
-            for (Object[] r : rows) {
-                counts.add(new ProjectEvents(((Number) r[0]).longValue(), ((Number) r[1]).longValue()));
+            Map<Long, Long> events = new HashMap<>();
+            for (Object row : em.createNativeQuery("select project_id, count(*) as events from audit_events "
+                    + "where project_id = any(cast(?1 as bigint[])) group by project_id", Tuple.class)
+                    .setParameter(1, mine.toArray(new Long[0])).getResultList()) {
+                Tuple t = (Tuple) row;
+                events.put(t.get("project_id", Number.class).longValue(), t.get("events", Number.class).longValue());
             }
+            mine.stream().distinct().sorted().forEach(p -> counts.add(new ProjectEvents(p, events.getOrDefault(p, 0L))));
         }
         return new VerifyAnswer("projects", v.valid(), null, null, null, v.headHash(),
                 v.valid() ? null : "The audit trail is broken or incomplete; an administrator sees where",
@@ -173,8 +176,8 @@ public class AuditLog {
      * anchor must only vouch for committed events. Returns the anchor written, if any.
      */
     public synchronized Optional<AuditAnchor> anchorHead() {
-        Object[] row = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
-            List<?> rows = em.createNativeQuery("select seq, hash from audit_events order by seq desc limit 1")
+        Tuple row = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            List<?> rows = em.createNativeQuery("select seq, hash from audit_events order by seq desc limit 1", Tuple.class)
                     .getResultList();
             if (rows.isEmpty()) {
                 return null;
@@ -184,16 +187,16 @@ public class AuditLog {
                         .getSingleResult();
                 hmacFrom = first == null ? null : ((Number) first).longValue();
             }
-            return (Object[]) rows.get(0);
+            return (Tuple) rows.get(0);
         });
         if (row == null) {
             return Optional.empty();
         }
-        long seq = ((Number) row[0]).longValue();
+        long seq = row.get("seq", Number.class).longValue();
         if (seq <= anchoredSeq) {
             return Optional.empty();
         }
-        AuditAnchor anchor = AuditAnchor.signed(key, seq, row[1].toString().strip(), hmacFrom, Instant.now());
+        AuditAnchor anchor = AuditAnchor.signed(key, seq, row.get("hash").toString().strip(), hmacFrom, Instant.now());
         try {
             anchor.writeTo(settings.anchorDir());
         } catch (java.io.IOException e) {
