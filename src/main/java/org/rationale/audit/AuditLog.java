@@ -2,6 +2,7 @@ package org.rationale.audit;
 
 import org.rationale.database.Owns;
 import org.rationale.error.Invalid;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Tuple;
@@ -176,7 +177,7 @@ public class AuditLog {
      * anchor must only vouch for committed events. Returns the anchor written, if any.
      */
     public synchronized Optional<AuditAnchor> anchorHead() {
-        Tuple row = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+        Tuple row = QuarkusTransaction.requiringNew().call(() -> {
             List<?> rows = em.createNativeQuery("select seq, hash from audit_events order by seq desc limit 1", Tuple.class)
                     .getResultList();
             if (rows.isEmpty()) {
