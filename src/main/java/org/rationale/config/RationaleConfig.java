@@ -40,8 +40,8 @@ public interface RationaleConfig {
     Audit audit();
 
     /**
-     * The audit trail's anchor outside the database (read through {@link org.rationale.audit.AuditSettings},
-     * the same way as the {@code audit-verify} command reads them).
+     * The audit trail's key and its anchor outside the database (the audit package reads them the
+     * same way as the {@code audit-verify} command does).
      */
     interface Audit {
         /** The HMAC key itself (32+ characters); when absent the key file is used. */

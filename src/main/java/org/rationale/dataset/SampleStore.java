@@ -360,4 +360,20 @@ public class SampleStore {
                         + "order by hashtextextended(id::text, 7), id limit ?2", Long.class)
                 .setParameter(1, projectId).setParameter(2, size).getResultList();
     }
+
+    /** The project of a sample, if it exists. */
+    @Transactional
+    public Optional<Long> projectOfSample(long sampleId) {
+        List<?> ids = em.createNativeQuery("select project_id from samples where id = ?1").setParameter(1, sampleId)
+                .getResultList();
+        return ids.stream().findFirst().map(id -> ((Number) id).longValue());
+    }
+
+    /** The project of a dataset, if it exists. */
+    @Transactional
+    public Optional<Long> projectOfDataset(long datasetId) {
+        List<?> ids = em.createNativeQuery("select project_id from datasets where id = ?1").setParameter(1, datasetId)
+                .getResultList();
+        return ids.stream().findFirst().map(id -> ((Number) id).longValue());
+    }
 }

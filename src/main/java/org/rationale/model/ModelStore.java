@@ -86,4 +86,20 @@ public class ModelStore {
         }
         return parts;
     }
+
+    /** The model version a feedback round retrains (the parent of the version it trains), if the round exists. */
+    @Transactional
+    public Optional<Long> retrainedBy(long roundId) {
+        List<?> ids = em.createNativeQuery("select m.id from model_versions m join rounds r on r.model_version_id = m.id "
+                + "where r.id = ?1").setParameter(1, roundId).getResultList();
+        return ids.stream().findFirst().map(id -> ((Number) id).longValue());
+    }
+
+    /** The project of a model version, if it exists. */
+    @Transactional
+    public Optional<Long> projectOf(long modelId) {
+        List<?> ids = em.createNativeQuery("select project_id from model_versions where id = ?1").setParameter(1, modelId)
+                .getResultList();
+        return ids.stream().findFirst().map(id -> ((Number) id).longValue());
+    }
 }

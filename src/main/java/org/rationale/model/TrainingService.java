@@ -5,14 +5,17 @@ import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
+import org.rationale.audit.AuditLog;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Split;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,8 @@ import java.util.Map;
  * Training as a job of the queue: the request is checked and recorded as a job with one item, a
  * worker (of this process or any other) claims it and calls {@link #run}, progress and the result
  * (the new model version and its accuracies per split) are written back to the job. A worker that
- * dies mid-training lets its lease expire, and another worker trains again from the start.
+ * dies mid-training lets its lease expire, and another worker trains again from the start. The
+ * jobs are stored through {@link TrainingJobs}, the feedback masks read through {@link ShortcutMasks}.
  */
 @ApplicationScoped
 public class TrainingService {
@@ -29,21 +33,25 @@ public class TrainingService {
     private static final Logger LOG = Logger.getLogger(TrainingService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @jakarta.inject.Inject
-    org.rationale.audit.AuditLog audit;
-    private final EntityManager em;
+    private final AuditLog audit;
     private final ProjectService projects;
     private final DatasetService datasets;
     private final ModelService models;
     private final ComputeDevice device;
+    private final TrainingJobs jobs;
+    private final ModelStore store;
+    private final ShortcutMasks masks;
 
-    TrainingService(EntityManager em, ProjectService projects, DatasetService datasets, ModelService models,
-                    ComputeDevice device) {
-        this.em = em;
+    TrainingService(AuditLog audit, ProjectService projects, DatasetService datasets, ModelService models,
+                    ComputeDevice device, TrainingJobs jobs, ModelStore store, ShortcutMasks masks) {
+        this.audit = audit;
         this.projects = projects;
         this.datasets = datasets;
         this.models = models;
         this.device = device;
+        this.jobs = jobs;
+        this.store = store;
+        this.masks = masks;
     }
 
     /** Checks the request and queues the training; returns the job id. */
@@ -68,13 +76,9 @@ public class TrainingService {
 
     @Transactional
     long insertJob(long projectId, TrainingRequest r) {
-        Number id = (Number) em.createNativeQuery("insert into jobs (project_id, kind, state, parameters) "
-                        + "values (?1, 'train', 'queued', ?2) returning id")
-                .setParameter(1, projectId).setParameter(2, json(r)).getSingleResult();
-        em.createNativeQuery("insert into job_items (job_id) values (?1)").setParameter(1, id.longValue()).executeUpdate();
-        audit.record("job.submit", "job:" + id.longValue(), projectId, org.rationale.audit.AuditLog.details(
-                "kind", "train", "items", 1, "request", r));
-        return id.longValue();
+        long id = jobs.queue(projectId, json(r));
+        audit.record("job.submit", "job:" + id, projectId, AuditLog.details("kind", "train", "items", 1, "request", r));
+        return id;
     }
 
     /**
@@ -83,21 +87,15 @@ public class TrainingService {
      * the caller, the worker, which fails or retries the item.
      */
     public void run(long jobId) {
-        Object[] row = jobRow(jobId);
-        long projectId = ((Number) row[0]).longValue();
+        TrainingJobs.Queued job = jobs.training(jobId)
+                .orElseThrow(() -> new IllegalStateException("Job " + jobId + " is not a training"));
         TrainingRequest r;
         try {
-            r = JSON.readValue((String) row[1], TrainingRequest.class);
+            r = JSON.readValue(job.request(), TrainingRequest.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Job " + jobId + " has unreadable parameters: " + e.getMessage(), e);
         }
-        run(jobId, projectId, r, Split.parse(r.split()));
-    }
-
-    @Transactional
-    Object[] jobRow(long jobId) {
-        return (Object[]) em.createNativeQuery("select project_id, parameters from jobs where id = ?1 and kind = 'train'")
-                .setParameter(1, jobId).getSingleResult();
+        run(jobId, job.projectId(), r, Split.parse(r.split()));
     }
 
     private void run(long jobId, long projectId, TrainingRequest r, Split split) {
@@ -107,7 +105,7 @@ public class TrainingService {
         List<DatasetService.LabelledPixels> train = datasets.pixels(projectId, split);
         var first = train.get(0);
         InputSpec spec = new InputSpec(r.name(), first.channels(), first.height(), first.width(), 1.0 / 255,
-                java.util.Collections.nCopies(first.channels(), 0.0), java.util.Collections.nCopies(first.channels(), 1.0),
+                Collections.nCopies(first.channels(), 0.0), Collections.nCopies(first.channels(), 1.0),
                 List.copyOf(p.classNames));
         long[] lastWrite = {0};
         Feedback feedback = feedback(projectId, split, r, train);
@@ -151,49 +149,34 @@ public class TrainingService {
      * The experts' feedback for a training: every non-empty {@code shortcut} mask on the split's
      * samples, with the sample's pixels; none when the request asks for none.
      */
-    @Transactional
-    @SuppressWarnings("unchecked")
     Feedback feedback(long projectId, Split split, TrainingRequest r, List<DatasetService.LabelledPixels> data) {
         Feedback.Mode mode = r.feedbackMode();
         if (mode == Feedback.Mode.NONE) {
             return Feedback.NONE;
         }
-        List<Object[]> rows = em.createNativeQuery("select a.sample_id, a.mask from annotations a join samples s "
-                        + "on s.id = a.sample_id where s.project_id = ?1 and s.split = ?2 and a.kind = 'shortcut' "
-                        + "and a.pixels > 0 order by a.sample_id")
-                .setParameter(1, projectId).setParameter(2, split.value()).getResultList();
-        Map<Long, DatasetService.LabelledPixels> byId = new java.util.HashMap<>();
+        Map<Long, DatasetService.LabelledPixels> byId = new HashMap<>();
         for (DatasetService.LabelledPixels p : data) {
             byId.put(p.sampleId(), p);
         }
-        List<Feedback.Example> examples = new java.util.ArrayList<>();
-        for (Object[] row : rows) {
-            DatasetService.LabelledPixels p = byId.get(((Number) row[0]).longValue());
-            byte[] mask = (byte[]) row[1];
-            if (p != null && mask.length == p.width() * p.height()) {
-                examples.add(new Feedback.Example(p, mask));
+        List<Feedback.Example> examples = new ArrayList<>();
+        for (ShortcutMasks.Mask m : masks.of(projectId, split)) {
+            DatasetService.LabelledPixels p = byId.get(m.sampleId());
+            if (p != null && m.mask().length == p.width() * p.height()) {
+                examples.add(new Feedback.Example(p, m.mask()));
             }
         }
         return new Feedback(mode, r.lambda() == null ? 1000 : r.lambda(), TrainingRequest.FEEDBACK_PER_BATCH, examples);
     }
 
     /** The model a round retrains, as the new version's parent. */
-    @Transactional
-    @SuppressWarnings("unchecked")
     Long parentOf(TrainingRequest r) {
-        if (r.roundId() == null) {
-            return null;
-        }
-        List<Number> ids = em.createNativeQuery("select model_version_id from rounds where id = ?1")
-                .setParameter(1, r.roundId()).getResultList();
-        return ids.isEmpty() ? null : ids.get(0).longValue();
+        return r.roundId() == null ? null : store.retrainedBy(r.roundId()).orElse(null);
     }
 
     /** Progress and, at the end, the result; the queue owns the job's state. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     void update(long jobId, double progress, String result) {
-        em.createNativeQuery("update jobs set progress = ?2, result = coalesce(?3, result) where id = ?1")
-                .setParameter(1, jobId).setParameter(2, (float) progress).setParameter(3, result).executeUpdate();
+        jobs.progress(jobId, progress, result);
     }
 
     private static String json(Object o) {

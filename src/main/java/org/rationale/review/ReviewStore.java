@@ -1,5 +1,9 @@
 package org.rationale.review;
 
+import jakarta.transaction.Transactional;
+import org.rationale.dataset.Split;
+import org.rationale.model.ShortcutMasks;
+import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -286,5 +290,16 @@ public class ReviewStore {
         return ((Long) em.createNativeQuery("select count(*) from annotations a join samples s on s.id = a.sample_id "
                         + "where s.project_id = ?1 and a.kind = 'shortcut' and a.pixels > 0", Long.class)
                 .setParameter(1, projectId).getSingleResult()).intValue();
+    }
+
+    /** Every non-empty shortcut mask on the samples of a split of the project, by sample id (training feedback). */
+    @Transactional
+    public List<ShortcutMasks.Mask> shortcutMasks(long projectId, Split split) {
+        List<?> rows = em.createNativeQuery("select a.sample_id, a.mask from annotations a join samples s "
+                        + "on s.id = a.sample_id where s.project_id = ?1 and s.split = ?2 and a.kind = 'shortcut' "
+                        + "and a.pixels > 0 order by a.sample_id", Tuple.class)
+                .setParameter(1, projectId).setParameter(2, split.value()).getResultList();
+        return rows.stream().map(Tuple.class::cast).map(t -> new ShortcutMasks.Mask(
+                t.get("sample_id", Number.class).longValue(), t.get("mask", byte[].class))).toList();
     }
 }

@@ -18,7 +18,9 @@ import org.rationale.review.ReviewStore;
 import org.rationale.saliency.MapStore;
 import org.rationale.security.Caller;
 import org.rationale.worker.JobService;
-import org.rationale.worker.SaliencyJobRequest;
+import org.rationale.worker.JobRequest;
+import org.rationale.worker.JobState;
+import org.rationale.worker.SampleSelection;
 
 import java.time.OffsetDateTime;
 import java.util.Comparator;
@@ -166,20 +168,20 @@ public class RoundService {
         Round round = store.lockRound(id);
         long projectId = round.projectId();
         if (round.state().equals("training")) {
-            JobService.JobView job = jobs.job(round.trainingJobId()).orElseThrow();
-            if (job.state().equals("succeeded")) {
+            JobService.JobSummary job = jobs.job(round.trainingJobId()).orElseThrow();
+            if (job.state() == JobState.SUCCEEDED) {
                 long trained = ((Number) job.result().get("modelId")).longValue();
                 long recompute = recompute(projectId, trained);
                 store.trained(id, trained, recompute, testAccuracy(job.result()));
                 audit.record("round.trained", "round:" + id, projectId, AuditLog.details("number", round.number(),
                         "trainedModelId", trained, "testAccuracy", testAccuracy(job.result()), "recomputeJobId", recompute));
-            } else if (ended(job.state())) {
-                throw new IllegalStateException("training job " + job.id() + " " + job.state()
+            } else if (job.state().ended()) {
+                throw new IllegalStateException("training job " + job.id() + " " + job.state().value()
                         + (job.error() == null ? "" : ": " + job.error()));
             }
         } else if (round.state().equals("recomputing")) {
-            JobService.JobView job = jobs.job(round.recomputeJobId()).orElseThrow();
-            if (!ended(job.state())) {
+            JobService.JobSummary job = jobs.job(round.recomputeJobId()).orElseThrow();
+            if (!job.state().ended()) {
                 return;
             }
             if (job.itemsDone() == 0) {
@@ -219,9 +221,6 @@ public class RoundService {
         }
     }
 
-    private static boolean ended(String state) {
-        return state.equals("succeeded") || state.equals("failed") || state.equals("cancelled");
-    }
 
     private static Double testAccuracy(Map<String, Object> result) {
         if (result != null && result.get("accuracy") instanceof Map<?, ?> acc && acc.get("test") instanceof Number n) {
@@ -233,9 +232,8 @@ public class RoundService {
     /** Queues predictions and maps of the project's queue method for the pool under a model. */
     private long recompute(long projectId, long modelId) {
         SchedulerService.Settings s = scheduler.settings(projectId);
-        return jobs.submit(new SaliencyJobRequest("saliency", modelId,
-                List.of(new SaliencyJobRequest.MethodRequest(s.method(), Map.of())), scheduler.pool(projectId),
-                "predicted", 5));
+        return jobs.submit(JobRequest.saliency(modelId, List.of(new JobRequest.MethodRequest(s.method(), Map.of())),
+                new SampleSelection.Ids(scheduler.pool(projectId)), "predicted", 5));
     }
 
     /**

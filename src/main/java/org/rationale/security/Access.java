@@ -7,8 +7,7 @@ import io.quarkus.arc.Arc;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
+import jakarta.enterprise.inject.Instance;
 
 import java.util.List;
 import java.util.Optional;
@@ -16,26 +15,26 @@ import java.util.Optional;
 /**
  * Who may see what, checked at the edges (REST resources and views): an admin sees every project,
  * anyone else only the projects they are a member of. Samples, models, maps and jobs belong to a
- * project and are checked through it. Workers and other internal callers do not pass through here.
+ * project and are checked through it (the packages owning them say which, see {@link ProjectScoped}).
+ * Workers and other internal callers do not pass through here.
  */
 @ApplicationScoped
 public class Access {
 
-    /** The VaadinSession attribute holding the {@link Caller} of a UI session. */
-    public static final String SESSION_CALLER = "rationale.caller";
-
-    private final EntityManager em;
     private final AccountService accounts;
+    private final Instance<CallerSource> sources;
+    private final Instance<ProjectScoped> scopes;
 
-    Access(EntityManager em, AccountService accounts) {
-        this.em = em;
+    Access(AccountService accounts, Instance<CallerSource> sources, Instance<ProjectScoped> scopes) {
         this.accounts = accounts;
+        this.sources = sources;
+        this.scopes = scopes;
     }
 
     /**
      * The caller of this request or UI session, if someone is logged in: the identity of the HTTP
-     * request when it has one (its role as it is now), else the user the UI session belongs to
-     * (server push carries no HTTP identity).
+     * request when it has one (its role as it is now), else the first {@link CallerSource} that knows
+     * one, such as the user the UI session belongs to (server push carries no HTTP identity).
      */
     public Optional<Caller> current() {
         if (Arc.container() != null && Arc.container().requestContext().isActive()) {
@@ -44,9 +43,11 @@ public class Access {
                 return Optional.of(new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse("")));
             }
         }
-        var session = com.vaadin.flow.server.VaadinSession.getCurrent();
-        if (session != null && session.getAttribute(SESSION_CALLER) instanceof Caller c) {
-            return Optional.of(c);
+        for (CallerSource source : sources) {
+            Optional<Caller> c = source.current();
+            if (c.isPresent()) {
+                return c;
+            }
         }
         return Optional.empty();
     }
@@ -87,38 +88,29 @@ public class Access {
 
     /** The project of a sample, checked; 404 when the sample does not exist. */
     public long requireSample(long sampleId) {
-        return require("samples", sampleId, "Sample");
+        return require(ProjectScoped.Thing.SAMPLE, sampleId);
     }
 
     /** The project of a model version, checked; 404 when it does not exist. */
     public long requireModel(long modelId) {
-        return require("model_versions", modelId, "Model");
+        return require(ProjectScoped.Thing.MODEL, modelId);
     }
 
     /** The project of a job, checked; 404 when it does not exist. */
     public long requireJob(long jobId) {
-        return require("jobs", jobId, "Job");
+        return require(ProjectScoped.Thing.JOB, jobId);
     }
 
     /** The project of a dataset, checked; 404 when it does not exist. */
     public long requireDataset(long datasetId) {
-        return require("datasets", datasetId, "Dataset");
+        return require(ProjectScoped.Thing.DATASET, datasetId);
     }
 
-    private long require(String table, long id, String what) {
-        Long project = projectOf(table, id);
-        if (project == null) {
-            throw NotFound.of(what + " " + id);
-        }
+    private long require(ProjectScoped.Thing thing, long id) {
+        ProjectScoped scope = scopes.stream().filter(s -> s.thing() == thing).findFirst()
+                .orElseThrow(() -> new IllegalStateException("Nothing finds the project of a " + thing.label()));
+        long project = scope.projectOf(id).orElseThrow(() -> NotFound.of(thing.label() + " " + id));
         requireProject(project);
         return project;
-    }
-
-    @Transactional
-    @SuppressWarnings("unchecked")
-    Long projectOf(String table, long id) {
-        List<Number> rows = em.createNativeQuery("select project_id from " + table + " where id = ?1").setParameter(1, id)
-                .getResultList();
-        return rows.isEmpty() ? null : rows.get(0).longValue();
     }
 }

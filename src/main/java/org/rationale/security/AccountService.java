@@ -5,9 +5,12 @@ import org.rationale.error.NotFound;
 import org.rationale.error.Conflict;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.rationale.audit.AuditLog;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -26,24 +29,25 @@ public class AccountService {
     static final int MIN_PASSWORD = 10;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final EntityManager em;
+    private final AccountStore store;
+    private final ProjectMembers memberships;
 
     @Inject
     AccountIdentityProvider identities;
     @Inject
-    jakarta.enterprise.event.Event<AccountChanged> changes;
+    Event<AccountChanged> changes;
     @Inject
-    org.rationale.audit.AuditLog audit;
+    AuditLog audit;
     @Inject
     LoginSessions sessions;
 
-    AccountService(EntityManager em) {
-        this.em = em;
+    AccountService(AccountStore store, ProjectMembers memberships) {
+        this.store = store;
+        this.memberships = memberships;
     }
 
     /** Forgets remembered logins only once the change is committed (else a login in between re-caches the old row). */
-    void forgetAfterCommit(@jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
-                           AccountChanged change) {
+    void forgetAfterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) AccountChanged change) {
         identities.forget(change.username());
     }
 
@@ -72,7 +76,7 @@ public class AccountService {
         }
         String r = requireRole(role);
         checkPassword(password);
-        if (UserAccount.count("username", name) > 0) {
+        if (store.exists(name)) {
             throw new Conflict("Username taken", "A user named '" + name + "' exists");
         }
         UserAccount u = new UserAccount();
@@ -82,7 +86,7 @@ public class AccountService {
         u.role = r;
         u.enabled = true;
         u.persist();
-        audit.record("user.create", "user:" + u.id, null, org.rationale.audit.AuditLog.details(
+        audit.record("user.create", "user:" + u.id, null, AuditLog.details(
                 "username", u.username, "displayName", u.displayName, "role", u.role));
         return view(u);
     }
@@ -92,20 +96,20 @@ public class AccountService {
     public Account update(long id, String role, Boolean enabled, String displayName) {
         UserAccount u = require(id);
         // admins are counted under a lock: two admins demoting each other at once must not leave none
-        em.createNativeQuery("select id from users where role = 'admin' and enabled for update").getResultList();
+        store.lockEnabledAdmins();
         String r = role == null ? u.role : requireRole(role);
         boolean e = enabled == null ? u.enabled : enabled;
         if (u.role.equals(Role.ADMIN) && u.enabled && !(r.equals(Role.ADMIN) && e) && enabledAdmins() <= 1) {
             throw new Conflict("Last admin", "'" + u.username + "' is the only enabled admin; make another admin first");
         }
-        var before = org.rationale.audit.AuditLog.details("previousRole", u.role, "previousEnabled", u.enabled,
+        var before = AuditLog.details("previousRole", u.role, "previousEnabled", u.enabled,
                 "previousDisplayName", u.displayName);
         u.role = r;
         u.enabled = e;
         if (displayName != null && !displayName.isBlank()) {
             u.displayName = displayName.strip();
         }
-        var details = org.rationale.audit.AuditLog.details("username", u.username, "role", u.role, "enabled", u.enabled,
+        var details = AuditLog.details("username", u.username, "role", u.role, "enabled", u.enabled,
                 "displayName", u.displayName);
         details.putAll(before);
         audit.record("user.update", "user:" + u.id, null, details);
@@ -124,13 +128,13 @@ public class AccountService {
         u.passwordHash = BcryptUtil.bcryptHash(password);
         // logins made with the old password end (a saved login cookie no longer opens anything)
         sessions.closeAll(u.username);
-        audit.record("user.password", "user:" + u.id, null, org.rationale.audit.AuditLog.details("username", u.username));
+        audit.record("user.password", "user:" + u.id, null, AuditLog.details("username", u.username));
         changes.fire(new AccountChanged(u.username));
     }
 
     @Transactional
     public List<Account> list() {
-        List<UserAccount> users = UserAccount.list("order by username");
+        List<UserAccount> users = store.all();
         List<Account> out = new ArrayList<>();
         for (UserAccount u : users) {
             out.add(view(u));
@@ -140,17 +144,17 @@ public class AccountService {
 
     @Transactional
     public Optional<Account> find(long id) {
-        return UserAccount.<UserAccount>findByIdOptional(id).map(this::view);
+        return store.find(id).map(this::view);
     }
 
     @Transactional
     public Optional<Account> byUsername(String username) {
-        return UserAccount.<UserAccount>find("username", username).firstResultOptional().map(this::view);
+        return store.byUsername(username).map(this::view);
     }
 
     @Transactional
     Optional<Credentials> credentials(String username) {
-        return UserAccount.<UserAccount>find("username", username).firstResultOptional()
+        return store.byUsername(username)
                 .map(u -> new Credentials(u.username, u.passwordHash, u.role, u.enabled));
     }
 
@@ -158,13 +162,11 @@ public class AccountService {
     @Transactional
     public void addMember(long projectId, long userId) {
         UserAccount u = require(userId);
-        if (em.createNativeQuery("select 1 from projects where id = ?1").setParameter(1, projectId).getResultList().isEmpty()) {
+        if (!memberships.exists(projectId)) {
             throw NotFound.of("Project " + projectId);
         }
-        int added = em.createNativeQuery("insert into project_members (project_id, user_id) values (?1, ?2) "
-                + "on conflict do nothing").setParameter(1, projectId).setParameter(2, userId).executeUpdate();
-        if (added > 0) {
-            audit.record("membership.add", "user:" + userId, projectId, org.rationale.audit.AuditLog.details(
+        if (memberships.add(projectId, userId)) {
+            audit.record("membership.add", "user:" + userId, projectId, AuditLog.details(
                     "username", u.username, "role", u.role));
         }
     }
@@ -172,11 +174,10 @@ public class AccountService {
     /** Ends a membership; false when there was none. */
     @Transactional
     public boolean removeMember(long projectId, long userId) {
-        boolean removed = em.createNativeQuery("delete from project_members where project_id = ?1 and user_id = ?2")
-                .setParameter(1, projectId).setParameter(2, userId).executeUpdate() > 0;
+        boolean removed = memberships.remove(projectId, userId);
         if (removed) {
-            UserAccount u = UserAccount.findById(userId);
-            audit.record("membership.remove", "user:" + userId, projectId, org.rationale.audit.AuditLog.details(
+            UserAccount u = store.find(userId).orElse(null);
+            audit.record("membership.remove", "user:" + userId, projectId, AuditLog.details(
                     "username", u == null ? null : u.username, "role", u == null ? null : u.role));
         }
         return removed;
@@ -184,28 +185,20 @@ public class AccountService {
 
     /** Members of a project, by username. */
     @Transactional
-    @SuppressWarnings("unchecked")
     public List<Account> members(long projectId) {
-        List<UserAccount> users = em.createNativeQuery("select u.* from users u join project_members m on m.user_id = u.id "
-                + "where m.project_id = ?1 order by u.username", UserAccount.class).setParameter(1, projectId).getResultList();
-        return users.stream().map(this::view).toList();
+        return store.members(projectId).stream().map(this::view).toList();
     }
 
     /** Ids of the projects a user belongs to. */
     @Transactional
-    @SuppressWarnings("unchecked")
     public List<Long> projectIdsOf(String username) {
-        List<Number> ids = em.createNativeQuery("select m.project_id from project_members m join users u on u.id = m.user_id "
-                + "where u.username = ?1 order by m.project_id").setParameter(1, username).getResultList();
-        return ids.stream().map(Number::longValue).toList();
+        return store.projectIdsOf(username);
     }
 
     /** Whether a user belongs to a project. */
     @Transactional
     public boolean isMember(String username, long projectId) {
-        return !em.createNativeQuery("select 1 from project_members m join users u on u.id = m.user_id "
-                        + "where u.username = ?1 and m.project_id = ?2").setParameter(1, username)
-                .setParameter(2, projectId).getResultList().isEmpty();
+        return store.isMember(username, projectId);
     }
 
     /**
@@ -214,7 +207,7 @@ public class AccountService {
      */
     @Transactional
     public String ensure(String username, String role, String password) {
-        if (UserAccount.count("username", username) > 0) {
+        if (store.exists(username)) {
             return null;
         }
         String pw = password == null || password.isBlank() ? generatedPassword() : password;
@@ -224,7 +217,7 @@ public class AccountService {
 
     @Transactional
     long enabledAdmins() {
-        return UserAccount.count("role = ?1 and enabled = true", Role.ADMIN);
+        return store.enabledAdmins();
     }
 
     static String generatedPassword() {
@@ -237,7 +230,7 @@ public class AccountService {
     }
 
     private UserAccount require(long id) {
-        return UserAccount.<UserAccount>findByIdOptional(id).orElseThrow(() -> NotFound.of("User " + id));
+        return store.find(id).orElseThrow(() -> NotFound.of("User " + id));
     }
 
     private static String requireRole(String role) {
@@ -257,10 +250,7 @@ public class AccountService {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private Account view(UserAccount u) {
-        List<Number> ids = em.createNativeQuery("select project_id from project_members where user_id = ?1 order by project_id")
-                .setParameter(1, u.id).getResultList();
-        return new Account(u.id, u.username, u.displayName, u.role, u.enabled, ids.stream().map(Number::longValue).toList());
+        return new Account(u.id, u.username, u.displayName, u.role, u.enabled, store.projectIdsOf(u.id));
     }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 import org.rationale.config.RationaleConfig;
 
@@ -82,7 +83,6 @@ public class LoginSessions {
 
     /** The enabled user whose login the token is; empty for an unknown, ended or expired login. */
     @Transactional
-    @SuppressWarnings("unchecked")
     public Optional<Holder> holder(String token) {
         if (token == null || token.isEmpty() || token.length() > LONGEST_TOKEN) {
             return Optional.empty();
@@ -92,13 +92,14 @@ public class LoginSessions {
         if (known != null) {
             return Optional.of(known);
         }
-        List<Object[]> rows = em.createNativeQuery("select u.username, u.role, u.enabled from login_sessions s "
-                        + "join users u on u.id = s.user_id where s.token_hash = ?1 and s.created_at >= ?2")
+        List<?> rows = em.createNativeQuery("select u.username, u.role, u.enabled from login_sessions s "
+                        + "join users u on u.id = s.user_id where s.token_hash = ?1 and s.created_at >= ?2", Tuple.class)
                 .setParameter(1, hash).setParameter(2, OffsetDateTime.now().minus(lifetime)).getResultList();
-        if (rows.isEmpty() || !Boolean.TRUE.equals(rows.get(0)[2])) {
+        Tuple row = rows.isEmpty() ? null : (Tuple) rows.get(0);
+        if (row == null || !Boolean.TRUE.equals(row.get("enabled"))) {
             return Optional.empty();
         }
-        Holder h = new Holder((String) rows.get(0)[0], (String) rows.get(0)[1]);
+        Holder h = new Holder(row.get("username", String.class), row.get("role", String.class));
         recent.put(hash, h);
         return Optional.of(h);
     }

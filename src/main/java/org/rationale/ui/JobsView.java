@@ -40,7 +40,8 @@ import org.rationale.project.ProjectService;
 import org.rationale.saliency.AttributionMethod;
 import org.rationale.saliency.AttributionMethods;
 import org.rationale.worker.JobService;
-import org.rationale.worker.SaliencyJobRequest;
+import org.rationale.worker.JobRequest;
+import org.rationale.worker.SampleSelection;
 
 import java.util.List;
 import java.util.Locale;
@@ -56,10 +57,10 @@ import java.util.Map;
 public class JobsView extends VerticalLayout implements BeforeEnterObserver {
 
     private final JobService jobs;
-    private final Grid<JobService.JobView> grid = new Grid<>();
+    private final Grid<JobService.JobSummary> grid = new Grid<>();
     private final Select<Project> projectSelect = new Select<>();
     private ScheduledExecutorService ticker;
-    private final Grid<JobService.WorkerView> workers = new Grid<>();
+    private final Grid<JobService.WorkerStatus> workers = new Grid<>();
 
     private final Caller caller;
     private final java.util.Set<Long> visible = new java.util.HashSet<>();
@@ -76,8 +77,8 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         }
 
         grid.addColumn(j -> j.id()).setHeader("Job").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(j -> j.kind()).setHeader("Kind").setAutoWidth(true);
-        grid.addColumn(j -> j.state()).setHeader("State").setAutoWidth(true);
+        grid.addColumn(j -> j.kind().value()).setHeader("Kind").setAutoWidth(true);
+        grid.addColumn(j -> j.state().value()).setHeader("State").setAutoWidth(true);
         grid.addComponentColumn(j -> {
             ProgressBar bar = new ProgressBar(0, 1, Math.max(0, Math.min(1, j.progress())));
             bar.setWidth("10rem");
@@ -87,7 +88,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
                 + (j.itemsFailed() > 0 ? " (" + j.itemsFailed() + " failed)" : "")).setHeader("Items").setAutoWidth(true);
         grid.addColumn(j -> j.itemsPerSecond() == null ? "" : String.format(Locale.US, "%.1f/s", j.itemsPerSecond()))
                 .setHeader("Rate").setAutoWidth(true);
-        grid.addColumn(j -> j.etaSeconds() == null || !List.of("queued", "running").contains(j.state()) ? ""
+        grid.addColumn(j -> j.etaSeconds() == null || j.state().ended() ? ""
                 : String.format(Locale.US, "%.0f s", j.etaSeconds())).setHeader("ETA").setAutoWidth(true);
         grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
@@ -95,13 +96,13 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         grid.setAllRowsVisible(true);
         add(grid);
 
-        workers.addColumn(JobService.WorkerView::host).setHeader("Worker host").setAutoWidth(true);
-        workers.addColumn(JobService.WorkerView::device).setHeader("Device").setAutoWidth(true);
-        workers.addColumn(JobService.WorkerView::threads).setHeader("Threads").setAutoWidth(true);
-        workers.addColumn(JobService.WorkerView::batchesDone).setHeader("Batches").setAutoWidth(true);
-        workers.addColumn(JobService.WorkerView::itemsDone).setHeader("Items").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerStatus::host).setHeader("Worker host").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerStatus::device).setHeader("Device").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerStatus::threads).setHeader("Threads").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerStatus::batchesDone).setHeader("Batches").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerStatus::itemsDone).setHeader("Items").setAutoWidth(true);
         workers.addColumn(w -> w.alive() ? "alive" : "silent").setHeader("Heartbeat").setAutoWidth(true);
-        workers.addColumn(JobService.WorkerView::id).setHeader("Id").setAutoWidth(true);
+        workers.addColumn(JobService.WorkerStatus::id).setHeader("Id").setAutoWidth(true);
         workers.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         workers.setAllRowsVisible(true);
         workers.setId("workers-grid");
@@ -143,9 +144,9 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         workers.setItems(jobs.workers());
     }
 
-    private HorizontalLayout actions(JobService.JobView j) {
+    private HorizontalLayout actions(JobService.JobSummary j) {
         HorizontalLayout h = new HorizontalLayout();
-        if (List.of("queued", "running").contains(j.state()) && caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)) {
+        if (!j.state().ended() && caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)) {
             Button cancel = new Button("Cancel", e -> {
                 try {
                     jobs.cancel(j.id());
@@ -165,7 +166,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         return h;
     }
 
-    private void showErrors(JobService.JobView j) {
+    private void showErrors(JobService.JobSummary j) {
         Dialog d = new Dialog();
         d.setHeaderTitle("Job " + j.id() + ": failed items");
         Div list = new Div();
@@ -209,9 +210,9 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
                 return;
             }
             try {
-                long id = jobs.submit(new SaliencyJobRequest("saliency", model.getValue().id,
-                        chosen.getValue().stream().sorted().map(n -> new SaliencyJobRequest.MethodRequest(n, Map.of())).toList(),
-                        Map.of("projectId", project.getValue().id, "split", split.getValue()), target.getValue(), 0));
+                long id = jobs.submit(JobRequest.saliency(model.getValue().id,
+                        chosen.getValue().stream().sorted().map(n -> new JobRequest.MethodRequest(n, Map.of())).toList(),
+                        new SampleSelection.Subset(project.getValue().id, split.getValue()), target.getValue(), 0));
                 Notification.show("Job " + id + " queued").addThemeVariants(NotificationVariant.LUMO_SUCCESS);
                 refresh();
             } catch (DomainError ex) {

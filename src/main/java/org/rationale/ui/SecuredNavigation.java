@@ -9,7 +9,6 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.rationale.security.Access;
 import org.rationale.security.Caller;
 
 import java.security.Principal;
@@ -39,7 +38,7 @@ public class SecuredNavigation {
         }
         for (VaadinSession s : sessions) {
             s.access(() -> {
-                s.setAttribute(Access.SESSION_CALLER, null);
+                s.setAttribute(SessionCaller.ATTRIBUTE, null);
                 s.getUIs().forEach(ui -> ui.getPage().reload());
             });
         }
@@ -62,10 +61,10 @@ public class SecuredNavigation {
             id = Arc.container().instance(CurrentIdentityAssociation.class).get().getIdentity();
         }
         if (id == null || id.isAnonymous()) {
-            session.setAttribute(Access.SESSION_CALLER, null);
+            session.setAttribute(SessionCaller.ATTRIBUTE, null);
         } else {
             Caller c = new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse(""));
-            session.setAttribute(Access.SESSION_CALLER, c);
+            session.setAttribute(SessionCaller.ATTRIBUTE, c);
             SESSIONS.computeIfAbsent(c.username(), u -> java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()))
                     .add(session);
         }
@@ -87,7 +86,7 @@ public class SecuredNavigation {
 
         private static Caller caller() {
             VaadinSession s = VaadinSession.getCurrent();
-            return s == null ? null : (Caller) s.getAttribute(Access.SESSION_CALLER);
+            return s == null ? null : (Caller) s.getAttribute(SessionCaller.ATTRIBUTE);
         }
     }
 }

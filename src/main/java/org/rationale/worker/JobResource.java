@@ -45,7 +45,7 @@ public class JobResource {
                     + "{\"type\":\"predict\",\"modelId\":1,\"samples\":…} stores predictions only. Training jobs start at "
                     + "/api/projects/{id}/trainings.")
     @RolesAllowed({Role.ADMIN, Role.ENGINEER})
-    public Response submit(SaliencyJobRequest body) {
+    public Response submit(JobRequest body) {
         if (body != null && body.modelId() != null) {
             access.requireModel(body.modelId());
         }
@@ -57,7 +57,7 @@ public class JobResource {
     @Path("/{id}")
     @Operation(summary = "A job: state (queued, running, succeeded, failed, cancelled), items done / failed / total, "
             + "rate, ETA, failed items with their errors")
-    public JobService.JobView job(@PathParam("id") long id) {
+    public JobService.JobSummary job(@PathParam("id") long id) {
         access.requireJob(id);
         return jobs.job(id).orElseThrow(() -> NotFound.of("Job " + id));
     }
@@ -66,7 +66,7 @@ public class JobResource {
     @Path("/{id}/cancel")
     @Operation(summary = "Cancel a job: nothing more is claimed; items in progress finish")
     @RolesAllowed({Role.ADMIN, Role.ENGINEER})
-    public JobService.JobView cancel(@PathParam("id") long id) {
+    public JobService.JobSummary cancel(@PathParam("id") long id) {
         access.requireJob(id);
         jobs.cancel(id);
         return jobs.job(id).orElseThrow();

@@ -261,14 +261,14 @@ public class WorkerPool {
                     claims.forEach(c -> byJob.computeIfAbsent(c.jobId(), j -> new ArrayList<>()).add(c));
                     for (var e : byJob.entrySet()) {
                         List<JobQueue.Claim> group = e.getValue();
-                        if (group.get(0).kind().equals("train")) {
+                        if (group.get(0).kind() == JobKind.TRAIN) {
                             awaitStored(pending);
                             pending = null;
                             group.forEach(this::train);
                             finish(e.getKey(), group);
                             continue;
                         }
-                        Computed done = compute(e.getKey(), group, group.get(0).kind().equals("predict"));
+                        Computed done = compute(e.getKey(), group, group.get(0).kind() == JobKind.PREDICT);
                         awaitStored(pending);
                         pending = done == null ? null : storer.submit(() -> store(done));
                     }

@@ -271,6 +271,18 @@ class JobQueueTest {
         given().contentType(ContentType.JSON).body(Map.of("type", "predict", "modelId", pm[1],
                 "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", List.of(1)))
                 .post(url).then().statusCode(400).body("error", equalTo("Methods in a predict job"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", List.of("x")))
+                .post(url).then().statusCode(400).body("error", equalTo("Invalid sample id 'x'"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", "all"))
+                .post(url).then().statusCode(400).body("error", equalTo("Missing samples"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "vanilla-gradient")))).post(url).then().statusCode(400)
+                .body("error", equalTo("Missing samples"));
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", pm[1],
+                "methods", List.of(Map.of("name", "vanilla-gradient")), "samples", Map.of("projectId", pm[0] + 1000)))
+                .post(url).then().statusCode(400).body("error", equalTo("Samples of another project"));
         given().contentType(ContentType.JSON).body(Map.of("type", "train", "modelId", pm[1]))
                 .post(url).then().statusCode(400).body("error", equalTo("Training starts elsewhere"));
         given().get("/api/jobs/987654321").then().statusCode(404);
@@ -317,11 +329,11 @@ class JobQueueTest {
                 .post("/api/projects/" + pm[0] + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
         List<JobQueue.Claim> first = queue.claim("w", 64, Duration.ofMinutes(1), 3);
         assertEquals(10, first.size(), "the higher-priority saliency job comes first");
-        assertTrue(first.stream().allMatch(c -> c.jobId() == saliency && c.kind().equals("saliency")));
+        assertTrue(first.stream().allMatch(c -> c.jobId() == saliency && c.kind() == JobKind.SALIENCY));
         List<JobQueue.Claim> second = queue.claim("w", 64, Duration.ofMinutes(1), 3);
         assertEquals(1, second.size());
         assertEquals(train, second.get(0).jobId());
-        assertEquals("train", second.get(0).kind());
+        assertEquals(JobKind.TRAIN, second.get(0).kind());
         queue.cancel(saliency);
         queue.cancel(train);
     }
