@@ -37,6 +37,7 @@ import java.util.logging.Logger;
  * {@code postmaster.pid} left by a killed run is recovered: a dead pid's lock is removed, an
  * orphaned server still running on the folder is stopped first.
  */
+@Owns({})
 public final class EmbeddedPostgres implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class.getName());
