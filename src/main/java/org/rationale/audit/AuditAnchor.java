@@ -1,5 +1,8 @@
 package org.rationale.audit;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import org.rationale.config.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -25,13 +28,13 @@ import java.util.regex.Pattern;
 public record AuditAnchor(long seq, String hash, Long hmacFrom, String at, String keyId, String signature, String file) {
 
     private static final Pattern NAME = Pattern.compile("anchor-(\\d{19})\\.json");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Most anchor files, newest first, that a verification reads. */
     static final int READ_AT_MOST = 200;
 
     /** An anchor for a head, signed with the key. */
-    public static AuditAnchor signed(AuditKey key, long seq, String hash, Long hmacFrom, java.time.Instant at) {
+    public static AuditAnchor signed(AuditKey key, long seq, String hash, Long hmacFrom, Instant at) {
         String time = AuditChain.time(at);
         return new AuditAnchor(seq, hash, hmacFrom, time, key.id(), key.sign(signedText(seq, hash, hmacFrom, time)),
                 fileName(seq));
@@ -53,7 +56,7 @@ public record AuditAnchor(long seq, String hash, Long hmacFrom, String at, Strin
 
     /** The file's JSON. */
     public String json() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("seq", seq);
         m.put("hash", hash);
         m.put("hmacFrom", hmacFrom);

@@ -1,10 +1,14 @@
 package org.rationale.audit;
 
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import org.rationale.config.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 
@@ -38,11 +42,9 @@ public final class AuditChain {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
 
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+    private static final ObjectMapper CANONICAL = Json.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .findAndAddModules()
             .build();
 
     private AuditChain() {
@@ -125,9 +127,9 @@ public final class AuditChain {
     public static final class Verifier {
         private final AuditKey key;
         private final List<AuditAnchor> anchors;
-        private final java.util.Set<String> forged;
-        private final Map<Long, AuditAnchor> anchorAt = new java.util.HashMap<>();
-        private final Map<Long, Boolean> anchorMatches = new java.util.HashMap<>();
+        private final Set<String> forged;
+        private final Map<Long, AuditAnchor> anchorAt = new HashMap<>();
+        private final Map<Long, Boolean> anchorMatches = new HashMap<>();
         private final Long hmacRequiredFrom;
         private Long hmacFrom;
         private long expectedSeq = 1;
@@ -149,11 +151,11 @@ public final class AuditChain {
         public Verifier(AuditKey key, List<AuditAnchor> anchors, List<String> forged) {
             this.key = key;
             this.anchors = List.copyOf(anchors);
-            this.forged = new java.util.LinkedHashSet<>(forged);
+            this.forged = new LinkedHashSet<>(forged);
             for (AuditAnchor a : anchors) {
                 anchorAt.put(a.seq(), a);
             }
-            this.hmacRequiredFrom = anchors.stream().map(AuditAnchor::hmacFrom).filter(java.util.Objects::nonNull)
+            this.hmacRequiredFrom = anchors.stream().map(AuditAnchor::hmacFrom).filter(Objects::nonNull)
                     .min(Long::compare).orElse(null);
         }
 

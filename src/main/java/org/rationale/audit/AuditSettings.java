@@ -1,5 +1,7 @@
 package org.rationale.audit;
 
+import io.quarkus.runtime.configuration.DurationConverter;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,7 +21,7 @@ public record AuditSettings(Optional<String> key, Path keyFile, Path anchorDir, 
         return new AuditSettings(setting.apply("rationale.audit.key"),
                 setting.apply("rationale.audit.key-file").map(Path::of).orElse(dataDir.resolve("audit-key")),
                 setting.apply("rationale.audit.anchor-dir").map(Path::of).orElse(dataDir.resolve("audit-anchors")),
-                setting.apply("rationale.audit.anchor-interval").map(io.quarkus.runtime.configuration.DurationConverter::parseDuration).orElse(Duration.ofMinutes(1)));
+                setting.apply("rationale.audit.anchor-interval").map(DurationConverter::parseDuration).orElse(Duration.ofMinutes(1)));
     }
 
     /** Settings from system properties, then environment variables ({@code RATIONALE_AUDIT_KEY_FILE} and so on). */
@@ -27,7 +29,7 @@ public record AuditSettings(Optional<String> key, Path keyFile, Path anchorDir, 
         return from(property -> {
             String v = System.getProperty(property);
             if (v == null || v.isBlank()) {
-                v = System.getenv(property.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+                v = System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
             }
             return Optional.ofNullable(v).filter(s -> !s.isBlank());
         });

@@ -1,5 +1,8 @@
 package org.rationale.config;
 
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
@@ -18,11 +21,11 @@ public interface RationaleConfig {
      * {@code server} (UI, API and an in-process worker pool) or {@code worker} (only the worker pool,
      * health and metrics over HTTP).
      */
-    @io.smallrye.config.WithDefault("server")
+    @WithDefault("server")
     String role();
 
     /** {@code auto} (a CUDA GPU when DJL finds one, else the CPU), {@code cpu} or {@code gpu}. */
-    @io.smallrye.config.WithDefault("auto")
+    @WithDefault("auto")
     String device();
 
     Upload upload();
@@ -33,7 +36,7 @@ public interface RationaleConfig {
     Demo demo();
 
     /** Password of the first admin; when absent one is generated and printed once. */
-    java.util.Optional<String> adminPassword();
+    Optional<String> adminPassword();
 
     Login login();
 
@@ -45,17 +48,17 @@ public interface RationaleConfig {
      */
     interface Audit {
         /** The HMAC key itself (32+ characters); when absent the key file is used. */
-        java.util.Optional<String> key();
+        Optional<String> key();
 
         /** The key file, generated once when missing; default {@code <data-dir>/audit-key}. */
-        java.util.Optional<Path> keyFile();
+        Optional<Path> keyFile();
 
         /** The folder of signed heads; default {@code <data-dir>/audit-anchors}. Best on other storage. */
-        java.util.Optional<Path> anchorDir();
+        Optional<Path> anchorDir();
 
         /** How often the server anchors the head when it moved. */
-        @io.smallrye.config.WithDefault("PT1M")
-        java.time.Duration anchorInterval();
+        @WithDefault("PT1M")
+        Duration anchorInterval();
     }
 
     /**
@@ -63,19 +66,19 @@ public interface RationaleConfig {
      * address may not try the username for a while (other addresses still may).
      */
     interface Login {
-        @io.smallrye.config.WithDefault("5")
+        @WithDefault("5")
         int maxFailures();
 
-        @io.smallrye.config.WithDefault("PT30S")
-        java.time.Duration lockout();
+        @WithDefault("PT30S")
+        Duration lockout();
 
         /** Most (username, address) pairs whose failures are remembered at once; the least used are forgotten first. */
-        @io.smallrye.config.WithDefault("10000")
+        @WithDefault("10000")
         int maxTrackedFailures();
 
         /** A login through the form ends at the latest this long after it began, even while it is in use. */
-        @io.smallrye.config.WithDefault("P7D")
-        java.time.Duration sessionLifetime();
+        @WithDefault("P7D")
+        Duration sessionLifetime();
     }
 
     /** Limits on one HTTP upload. */
@@ -125,6 +128,6 @@ public interface RationaleConfig {
         int trainEpochs();
 
         /** Password of the demo users; when absent one is generated and printed once. */
-        java.util.Optional<String> usersPassword();
+        Optional<String> usersPassword();
     }
 }

@@ -1,5 +1,12 @@
 package org.rationale.database;
 
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -61,18 +68,18 @@ public final class EmbeddedDatabase {
      * database when one is configured; else the embedded one, through the running app's server when
      * it holds the data folder, or started for the command (and stopped when the connection closes).
      */
-    public static java.sql.Connection connectForCommand() throws java.sql.SQLException, java.io.IOException {
+    public static Connection connectForCommand() throws SQLException, IOException {
         Optional<String> url = setting("quarkus.datasource.jdbc.url");
         if (url.isPresent()) {
-            return java.sql.DriverManager.getConnection(url.get(), setting("quarkus.datasource.username").orElse(null),
+            return DriverManager.getConnection(url.get(), setting("quarkus.datasource.username").orElse(null),
                     setting("quarkus.datasource.password").orElse(null));
         }
         Path root = Path.of(setting("rationale.data-dir").orElse("data")).toAbsolutePath().normalize();
-        if (!java.nio.file.Files.exists(root.resolve("pgdata").resolve("PG_VERSION"))) {
+        if (!Files.exists(root.resolve("pgdata").resolve("PG_VERSION"))) {
             throw new IllegalStateException("No database in " + root + ": start the app once, or set "
                     + "QUARKUS_DATASOURCE_JDBC_URL (and _USERNAME, _PASSWORD) for an external one");
         }
-        String password = java.nio.file.Files.readString(root.resolve("db-password")).strip();
+        String password = Files.readString(root.resolve("db-password")).strip();
         Path pid = root.resolve("pgdata").resolve("postmaster.pid");
         EmbeddedPostgres own = null;
         int port;
@@ -81,19 +88,19 @@ public final class EmbeddedDatabase {
             port = own.port();
         } catch (IllegalStateException inUse) {
             // the running app holds the folder: its server's port is line 4 of postmaster.pid
-            port = Integer.parseInt(java.nio.file.Files.readAllLines(pid).get(3).strip());
+            port = Integer.parseInt(Files.readAllLines(pid).get(3).strip());
         }
-        java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/"
+        Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/"
                 + EmbeddedPostgres.DATABASE, EmbeddedPostgres.USER, password);
         if (own == null) {
             return c;
         }
         EmbeddedPostgres server = own;
-        return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(EmbeddedDatabase.class.getClassLoader(),
-                new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+        return (Connection) Proxy.newProxyInstance(EmbeddedDatabase.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     try {
                         return method.invoke(c, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     } finally {
                         if (method.getName().equals("close")) {

@@ -1,5 +1,14 @@
 package org.rationale.database;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.StandardOpenOption;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Comparator;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
@@ -59,8 +68,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final String password;
     private String appPassword;
     private volatile boolean running;
-    private java.nio.channels.FileChannel lockChannel;
-    private java.nio.channels.FileLock lock;
+    private FileChannel lockChannel;
+    private FileLock lock;
 
     private EmbeddedPostgres(Path binDir, Path dataDir, boolean durable, int port, String password) {
         this.binDir = binDir;
@@ -109,11 +118,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * folder, and a postgres still running without it is an orphan of a killed run.
      */
     private void lockFolder(Path root) throws IOException {
-        lockChannel = java.nio.channels.FileChannel.open(root.resolve("rationale.lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        lockChannel = FileChannel.open(root.resolve("rationale.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             lock = lockChannel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             lock = null;
         }
         if (lock == null) {
@@ -192,7 +201,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         Files.move(staging, dataDir, StandardCopyOption.ATOMIC_MOVE);
         Files.writeString(dataDir.resolve("postgresql.auto.conf"),
                 "listen_addresses = 'localhost'\nunix_socket_directories = ''\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
     }
 
     /**
@@ -235,20 +244,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private void createDatabaseIfNeeded() throws IOException {
         String url = "jdbc:postgresql://localhost:" + port + "/postgres";
-        try (var conn = java.sql.DriverManager.getConnection(url, USER, password);
+        try (var conn = DriverManager.getConnection(url, USER, password);
              var st = conn.createStatement();
              var rs = st.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
             if (!rs.next()) {
                 st.execute("create database " + DATABASE);
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IOException("Embedded PostgreSQL started but does not accept connections: " + e.getMessage(), e);
         }
     }
 
     /** Creates the runtime role, or resets its password and its lack of privileges, so that it matches its file. */
     private void createAppRoleIfNeeded() throws IOException {
-        try (var conn = java.sql.DriverManager.getConnection(jdbcUrl(), USER, password);
+        try (var conn = DriverManager.getConnection(jdbcUrl(), USER, password);
              var st = conn.createStatement()) {
             boolean exists;
             try (var rs = st.executeQuery("select 1 from pg_roles where rolname = '" + APP_USER + "'")) {
@@ -258,7 +267,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             st.execute((exists ? "alter" : "create") + " role " + APP_USER + " with login nosuperuser nocreatedb "
                     + "nocreaterole noreplication nobypassrls password '" + appPassword + "'");
             st.execute("grant connect on database " + DATABASE + " to " + APP_USER);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IOException("Could not create the database role " + APP_USER + ": " + e.getMessage(), e);
         }
     }
@@ -420,8 +429,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
             Files.writeString(staging.resolve(".complete"), "ok");
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException
-                     | java.nio.file.DirectoryNotEmptyException e) {
+            } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException
+                     | DirectoryNotEmptyException e) {
                 if (!Files.exists(marker)) {
                     throw e;
                 }
@@ -439,7 +448,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

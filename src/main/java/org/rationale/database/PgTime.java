@@ -1,5 +1,6 @@
 package org.rationale.database;
 
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,7 +19,7 @@ public final class PgTime {
         if (value instanceof Instant i) {
             return i.atOffset(ZoneOffset.UTC);
         }
-        if (value instanceof java.sql.Timestamp t) {
+        if (value instanceof Timestamp t) {
             return t.toInstant().atOffset(ZoneOffset.UTC);
         }
         return null;

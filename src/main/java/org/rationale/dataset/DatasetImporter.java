@@ -1,5 +1,7 @@
 package org.rationale.dataset;
 
+import java.nio.file.InvalidPathException;
+import java.util.concurrent.Callable;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import org.rationale.error.Forbidden;
@@ -68,7 +70,7 @@ public class DatasetImporter {
         Path p;
         try {
             p = Path.of(path).toAbsolutePath().normalize();
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new Invalid("Invalid path for " + field, e.getMessage());
         }
         Path real;
@@ -101,7 +103,7 @@ public class DatasetImporter {
                         + " (rationale.import.allowed-paths)");
     }
 
-    private static Dataset inTransaction(java.util.concurrent.Callable<Dataset> work) {
+    private static Dataset inTransaction(Callable<Dataset> work) {
         return QuarkusTransaction.requiringNew().timeout(DatasetService.IMPORT_TIMEOUT_SECONDS).call(work);
     }
 

@@ -1,5 +1,6 @@
 package org.rationale.dataset;
 
+import java.io.ByteArrayOutputStream;
 import org.rationale.error.DomainError;
 import org.rationale.error.Invalid;
 import java.io.BufferedInputStream;
@@ -141,7 +142,7 @@ public final class IdxSource implements SampleSource {
                             imagesName + " has " + images + " images but " + name + " has " + n + " labels");
                 }
                 // within the limits, yet still more than the file may hold: read in chunks, as far as the data goes
-                java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream(Math.min(n, 1 << 20));
+                ByteArrayOutputStream read = new ByteArrayOutputStream(Math.min(n, 1 << 20));
                 byte[] buf = new byte[1 << 16];
                 try {
                     while (read.size() < n) {

@@ -1,5 +1,9 @@
 package org.rationale.dataset;
 
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.rationale.error.DomainError;
 import org.rationale.error.Invalid;
 import org.rationale.imaging.ImageCodec;
@@ -227,14 +231,14 @@ public final class ImageFolderArchive implements SampleSource {
     /** Width and height from an image's header; the entry is read only as far as the header goes. */
     private long[] imageSize(ZipEntry e) {
         try (InputStream raw = zip.getInputStream(e);
-             javax.imageio.stream.ImageInputStream iis = new javax.imageio.stream.MemoryCacheImageInputStream(
+             ImageInputStream iis = new MemoryCacheImageInputStream(
                      new BoundedEntry(raw, e))) {
-            Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReaders(iis);
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext()) {
                 throw new InvalidDatasetException("Not an image: " + e.getName(),
                         "The file is not a PNG, JPEG or other readable image");
             }
-            javax.imageio.ImageReader reader = readers.next();
+            ImageReader reader = readers.next();
             try {
                 reader.setInput(iis, true, true);
                 long w = reader.getWidth(0);

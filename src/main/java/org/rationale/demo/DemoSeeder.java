@@ -1,5 +1,6 @@
 package org.rationale.demo;
 
+import org.rationale.dataset.ImportLimits;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -127,7 +128,7 @@ public class DemoSeeder {
         String labels = prefix + "-labels-idx1-ubyte.gz";
         long seed = config.demo().seedValue() * 31 + (training ? 1 : 2);
         try (var decoy = new DecoyFashionMnist(IdxSource.open(dir.resolve(images), images, dir.resolve(labels), labels,
-                org.rationale.dataset.ImportLimits.of(config.importing())), training, seed)) {
+                ImportLimits.of(config.importing())), training, seed)) {
             datasets.importDataset(p.id, "Decoy " + split.value(), split, "demo:" + dir.resolve(images), decoy,
                     DecoyFashionMnist.CLASS_NAMES);
         } catch (IOException e) {

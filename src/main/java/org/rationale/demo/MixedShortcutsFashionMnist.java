@@ -3,7 +3,6 @@ package org.rationale.demo;
 import org.rationale.dataset.LabelledImage;
 import org.rationale.dataset.SampleSource;
 
-import java.util.List;
 import java.util.Random;
 
 /**

@@ -1,5 +1,7 @@
 package org.rationale.model;
 
+import java.util.Arrays;
+import java.util.Collections;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
@@ -191,7 +193,7 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
                 layers.add(layer);
             }
         }
-        java.util.Collections.reverse(layers);
+        Collections.reverse(layers);
         return layers;
     }
 
@@ -218,7 +220,7 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
         boolean positional = parts.size() == all.size();
         for (int i = 0; positional && i < parts.size(); i++) {
             positional = parts.get(i).getShape().equals(all.get(i).getValue().getArray().getShape())
-                    && java.util.Arrays.equals(parts.get(i).toFloatArray(), all.get(i).getValue().getArray().toFloatArray());
+                    && Arrays.equals(parts.get(i).toFloatArray(), all.get(i).getValue().getArray().toFloatArray());
         }
         if (positional) {
             for (int i = 0; i < parts.size(); i++) {
@@ -230,7 +232,7 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
             float[] v = p.getValue().getArray().toFloatArray();
             for (NDArray candidate : parts) {
                 if (candidate.getShape().equals(p.getValue().getArray().getShape())
-                        && java.util.Arrays.equals(candidate.toFloatArray(), v)) {
+                        && Arrays.equals(candidate.toFloatArray(), v)) {
                     twins.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(candidate);
                 }
             }

@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import java.util.Locale;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,7 @@ public class ComputeDevice {
 
     /** Chooses the device for a setting and the number of GPUs found. */
     static Device resolve(String setting, int gpus) {
-        String s = setting == null ? "auto" : setting.strip().toLowerCase(java.util.Locale.ROOT);
+        String s = setting == null ? "auto" : setting.strip().toLowerCase(Locale.ROOT);
         return switch (s) {
             case "cpu" -> Device.cpu();
             case "gpu" -> {

@@ -1,9 +1,9 @@
 package org.rationale.model;
 
+import org.rationale.config.Json;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,8 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ModelService {
 
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-            .registerModule(JsonText.module());
+    static final ObjectMapper JSON = Json.builder().addModule(JsonText.module()).build();
     private static final int CACHE = 4;
 
     private final ModelStore store;

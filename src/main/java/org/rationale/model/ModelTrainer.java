@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import java.util.ArrayList;
 import org.rationale.explain.InputBatch;
 import ai.djl.Device;
 import ai.djl.Model;
@@ -60,8 +61,8 @@ public final class ModelTrainer {
             y[i] = s.label();
         }
         Engine.getEngine("PyTorch").setRandomSeed((int) (long) r.seed());
-        List<Double> losses = new java.util.ArrayList<>();
-        List<Double> accuracies = new java.util.ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        List<Double> accuracies = new ArrayList<>();
         try (Model model = Model.newInstance(SmallCnn.ARCHITECTURE, device, "PyTorch")) {
             SequentialBlock whole = SmallCnn.whole(SmallCnn.features(), SmallCnn.head(spec.classes().size()));
             model.setBlock(whole);
@@ -143,8 +144,8 @@ public final class ModelTrainer {
      * The feedback a batch carries: the next examples in turn, as originals with their masks for
      * the penalty and/or as counterexamples with freshly randomised marked pixels; null without feedback.
      */
-    record FeedbackBatch(org.rationale.explain.InputBatch originals, float[] masks,
-                         org.rationale.explain.InputBatch extraRows, float[] labels) {
+    record FeedbackBatch(InputBatch originals, float[] masks,
+                         InputBatch extraRows, float[] labels) {
     }
 
     static FeedbackBatch feedbackBatch(InputSpec spec, Feedback feedback, int[] next, Random random) {
@@ -182,7 +183,7 @@ public final class ModelTrainer {
                 System.arraycopy(spec.preprocess(randomised, ch), 0, counter, i * size, size);
             }
         }
-        var shape = new org.rationale.explain.InputBatch(k, spec.channels(), spec.height(), spec.width(), originals);
+        var shape = new InputBatch(k, spec.channels(), spec.height(), spec.width(), originals);
         boolean penalty = feedback.mode().penalty();
         // rows added to the batch's cross-entropy: the originals (with the penalty) and the counterexamples
         int rows = (penalty ? k : 0) + (copies ? k : 0);
@@ -217,7 +218,7 @@ public final class ModelTrainer {
                 var s = data.get(from + i);
                 System.arraycopy(spec.preprocess(s.pixels(), s.channels()), 0, bx, i * size, size);
             }
-            float[] logits = model.logits(new org.rationale.explain.InputBatch(m, spec.channels(), spec.height(),
+            float[] logits = model.logits(new InputBatch(m, spec.channels(), spec.height(),
                     spec.width(), bx));
             for (int i = 0; i < m; i++) {
                 int best = 0;

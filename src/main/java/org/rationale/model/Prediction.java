@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** What a model version says about one sample. */
@@ -20,7 +21,7 @@ public record Prediction(long sampleId, long modelId, int predictedLabel, String
         }
         int best = 0;
         double entropy = 0;
-        List<Double> probs = new java.util.ArrayList<>();
+        List<Double> probs = new ArrayList<>();
         for (int i = 0; i < p.length; i++) {
             p[i] /= sum;
             probs.add(p[i]);

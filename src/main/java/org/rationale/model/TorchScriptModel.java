@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import java.util.Comparator;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -80,7 +81,7 @@ public final class TorchScriptModel extends BlockModel {
         } finally {
             if (dir != null) {
                 try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 } catch (IOException ignored) {
                     // a temp folder left behind is harmless
                 }

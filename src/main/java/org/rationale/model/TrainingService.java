@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import org.rationale.config.Json;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -31,7 +32,7 @@ import java.util.Map;
 public class TrainingService {
 
     private static final Logger LOG = Logger.getLogger(TrainingService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final AuditLog audit;
     private final ProjectService projects;

@@ -1,5 +1,6 @@
 package org.rationale.report;
 
+import org.rationale.config.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +20,7 @@ import java.util.Map;
 public class ModelFacts {
 
     /** Reads the JSON the services store (training parameters, input specs, audit payloads). */
-    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     private final SanityService sanity;
     private final SaliencyService saliency;

@@ -1,8 +1,7 @@
 package org.rationale.report;
 
+import org.rationale.config.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.ByteArrayOutputStream;
@@ -19,10 +18,7 @@ import java.util.Map;
 public class ReportWriter {
 
     /** JSON of reports: ISO-8601 times, nulls kept (the schema lists every field). */
-    static final ObjectMapper REPORT_JSON = JsonMapper.builder()
-            .findAndAddModules()
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .build();
+    static final ObjectMapper REPORT_JSON = Json.MAPPER;
 
     private final ReportThumbnails thumbnails;
 

@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import java.util.Collections;
 import org.rationale.explain.InputBatch;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ public record Attribution(InputBatch shape, float[] values, List<Map<String, Dou
 
     /** Attributions of a method that reports nothing about itself. */
     public static Attribution withoutMetrics(InputBatch shape, float[] values) {
-        return new Attribution(shape, values, java.util.Collections.nCopies(shape.n(), Map.of()));
+        return new Attribution(shape, values, Collections.nCopies(shape.n(), Map.of()));
     }
 
     public float[] sample(int i) {

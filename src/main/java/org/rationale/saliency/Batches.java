@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import java.util.Arrays;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 
@@ -58,7 +59,7 @@ final class Batches {
         int hw = x.height() * x.width();
         for (int i = 0; i < x.n(); i++) {
             for (int c = 0; c < x.channels(); c++) {
-                java.util.Arrays.fill(v, (i * x.channels() + c) * hw, (i * x.channels() + c + 1) * hw, perChannel[c]);
+                Arrays.fill(v, (i * x.channels() + c) * hw, (i * x.channels() + c + 1) * hw, perChannel[c]);
             }
         }
         return v;

@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import java.util.Arrays;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class DeletionInsertion {
         for (int p = 0; p < hw; p++) {
             order[p] = p;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+        Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
         float[] black = Batches.constant(x, model.black());
         float[] blurred = Baselines.blur(x, 5.0);
         double deletion = auc(model, x, target, order, steps, x.values(), black);

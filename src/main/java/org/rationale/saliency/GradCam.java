@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import java.util.Arrays;
 import org.rationale.explain.UnsupportedMethodException;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
@@ -53,9 +54,9 @@ public final class GradCam implements AttributionMethod {
         int step = Math.max(1, model.maxBatch());
         for (int start = 0; start < n; start += step) {
             int m = Math.min(step, n - start);
-            InputBatch chunk = inputs.with(m, java.util.Arrays.copyOfRange(inputs.values(),
+            InputBatch chunk = inputs.with(m, Arrays.copyOfRange(inputs.values(),
                     start * inputs.sampleSize(), (start + m) * inputs.sampleSize()));
-            int[] t = java.util.Arrays.copyOfRange(targets, start, start + m);
+            int[] t = Arrays.copyOfRange(targets, start, start + m);
             ExplainableModel.CamResult r = model.camGradient(chunk, t);
             int hw = r.h() * r.w();
             for (int i = 0; i < m; i++) {

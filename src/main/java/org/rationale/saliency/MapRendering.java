@@ -1,7 +1,7 @@
 package org.rationale.saliency;
 
+import org.rationale.config.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +69,7 @@ public final class MapRendering {
                 if (in == null) {
                     throw new IllegalStateException(RESOURCE + " is not on the classpath");
                 }
-                return new ObjectMapper().readTree(in);
+                return Json.MAPPER.readTree(in);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.config.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
 record NewMap(MapKey key, int channels, int height, int width, byte[] data, float[] kept, double min, double max,
               double sum, String metrics) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Encodes the values of a map of the given shape and adds the stored values' min, max and sum to its metrics. */
     static NewMap of(MapKey key, InputBatch shape, float[] values, Map<String, Double> metrics) {

@@ -1,5 +1,7 @@
 package org.rationale.saliency;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 
@@ -102,7 +104,7 @@ public final class Occlusion implements AttributionMethod {
     /** Window origins that cover the whole axis: every stride, plus one flush with the end. */
     static int[] positions(int length, int window, int stride) {
         int last = length - window;
-        java.util.List<Integer> p = new java.util.ArrayList<>();
+        List<Integer> p = new ArrayList<>();
         for (int s = 0; s <= last; s += stride) {
             p.add(s);
         }

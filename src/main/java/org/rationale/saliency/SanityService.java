@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.config.Json;
 import org.rationale.explain.UnsupportedMethodException;
 import org.rationale.explain.InputBatch;
 import org.rationale.error.Invalid;
@@ -32,7 +33,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class SanityService {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     public static final int DEFAULT_SAMPLES = 8;
 
     @Inject

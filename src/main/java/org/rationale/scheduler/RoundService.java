@@ -23,7 +23,6 @@ import org.rationale.worker.JobState;
 import org.rationale.worker.SampleSelection;
 
 import java.time.OffsetDateTime;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

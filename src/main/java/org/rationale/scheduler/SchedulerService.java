@@ -1,5 +1,6 @@
 package org.rationale.scheduler;
 
+import org.rationale.config.Json;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import org.rationale.error.Conflict;
@@ -35,7 +36,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class SchedulerService {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Places stored per ranking: the review queue beyond them falls back to id order. */
     public static final int STORED = 5000;
 

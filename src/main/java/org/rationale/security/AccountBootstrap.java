@@ -1,5 +1,7 @@
 package org.rationale.security;
 
+import jakarta.annotation.Priority;
+import java.util.Collections;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,7 +31,7 @@ public class AccountBootstrap {
         this.config = config;
     }
 
-    void onStart(@Observes @jakarta.annotation.Priority(1) StartupEvent event) {
+    void onStart(@Observes @Priority(1) StartupEvent event) {
         if (!"server".equals(config.role())) {
             return;
         }
@@ -87,6 +89,6 @@ public class AccountBootstrap {
         m.put("expert2", Role.EXPERT);
         m.put("engineer", Role.ENGINEER);
         m.put("auditor", Role.AUDITOR);
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 }

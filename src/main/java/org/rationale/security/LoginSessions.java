@@ -1,5 +1,7 @@
 package org.rationale.security;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.vertx.ext.web.RoutingContext;
 import org.rationale.database.Owns;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -47,10 +49,10 @@ public class LoginSessions {
 
     private final EntityManager em;
     private final Duration lifetime;
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.auth.form.cookie-name",
+    @ConfigProperty(name = "quarkus.http.auth.form.cookie-name",
             defaultValue = "quarkus-credential")
     String loginCookie;
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.auth.form.cookie-path", defaultValue = "/")
+    @ConfigProperty(name = "quarkus.http.auth.form.cookie-path", defaultValue = "/")
     String loginCookiePath;
     /** Tokens looked up in the last seconds (every UI request carries one); forgotten at once on a change. */
     private final Cache<String, Holder> recent = Caffeine.newBuilder().maximumSize(10_000)
@@ -140,7 +142,7 @@ public class LoginSessions {
     }
 
     /** Tells the browser to drop both login cookies (also the one Quarkus may renew while answering). */
-    void forgetInBrowser(io.vertx.ext.web.RoutingContext context) {
+    void forgetInBrowser(RoutingContext context) {
         boolean secure = context.request().isSSL();
         context.response().addCookie(expired(secure));
         context.response().addCookie(Cookie.cookie(loginCookie, "").setPath(loginCookiePath).setMaxAge(0)

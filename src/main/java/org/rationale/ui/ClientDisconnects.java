@@ -1,5 +1,6 @@
 package org.rationale.ui;
 
+import java.io.EOFException;
 import com.vaadin.flow.server.DefaultErrorHandler;
 import com.vaadin.flow.server.ErrorEvent;
 import org.jboss.logging.Logger;
@@ -16,7 +17,7 @@ final class ClientDisconnects extends DefaultErrorHandler {
     public void error(ErrorEvent event) {
         for (Throwable t = event.getThrowable(); t != null; t = t.getCause()) {
             if (t.getClass().getName().equals("io.vertx.core.http.HttpClosedException")
-                    || t instanceof java.io.EOFException) {
+                    || t instanceof EOFException) {
                 LOG.debugf("A browser went away mid-response: %s", t.getMessage());
                 return;
             }

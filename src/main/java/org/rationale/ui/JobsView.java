@@ -1,5 +1,7 @@
 package org.rationale.ui;
 
+import java.util.HashSet;
+import java.util.Set;
 import org.rationale.error.DomainError;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
@@ -63,7 +65,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
     private final Grid<JobService.WorkerStatus> workers = new Grid<>();
 
     private final Caller caller;
-    private final java.util.Set<Long> visible = new java.util.HashSet<>();
+    private final Set<Long> visible = new HashSet<>();
 
     @Inject
     public JobsView(JobService jobs, ProjectService projects, ModelService models, AttributionMethods methods, Access access) {
@@ -198,7 +200,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         });
         MultiSelectComboBox<String> chosen = new MultiSelectComboBox<>("Methods");
         chosen.setItems(methods.all().stream().map(AttributionMethod::name).toList());
-        chosen.setValue(java.util.Set.of("vanilla-gradient"));
+        chosen.setValue(Set.of("vanilla-gradient"));
         chosen.setWidth("22rem");
         Select<String> split = new Select<>("Split", e -> { }, "test", "train", "validation");
         split.setValue("test");

@@ -1,5 +1,6 @@
 package org.rationale.ui;
 
+import jakarta.inject.Inject;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.button.Button;
@@ -19,7 +20,7 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 /** The frame of every page: brand, navigation by role, who is logged in, log out, the API documentation. */
 public class MainLayout extends AppLayout {
 
-    @jakarta.inject.Inject
+    @Inject
     public MainLayout(Access access) {
         Caller caller = access.current().orElse(null);
         Span logo = new Span("◐");

@@ -1,5 +1,8 @@
 package org.rationale.ui;
 
+import jakarta.annotation.security.PermitAll;
+import org.rationale.saliency.OverlayTooLargeException;
+import org.rationale.security.Access;
 import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -49,7 +52,7 @@ import java.util.Map;
  * page live in the URL, so a view can be shared.
  */
 @Route(value = Routes.SAMPLES, layout = MainLayout.class)
-@jakarta.annotation.security.PermitAll
+@PermitAll
 public class SampleBrowserView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final int PAGE_SIZE = 60;
@@ -77,11 +80,11 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     private boolean updating;
 
     @Inject
-    private final org.rationale.security.Access access;
+    private final Access access;
 
     public SampleBrowserView(ProjectService projects, DatasetService datasets, ModelService models,
                              PredictionService predictions, SaliencyService saliency, AttributionMethods methods,
-                             org.rationale.security.Access access) {
+                             Access access) {
         this.access = access;
         this.projects = projects;
         this.datasets = datasets;
@@ -275,18 +278,18 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
             }
             try {
                 Prediction p = predictions.predict(s, v);
-                prediction.setText(String.format(java.util.Locale.US, "Predicts %s · %.1f %% · entropy %.2f",
+                prediction.setText(String.format(Locale.US, "Predicts %s · %.1f %% · entropy %.2f",
                         p.predictedClass(), p.confidence() * 100, p.entropy()));
                 SaliencyMap m = saliency.map(s.id, v.id, method.getValue(), target.getValue(), Map.of());
                 int zoom = saliency.overlayZoom(m.shape().get(1), m.shape().get(2), 10);
                 if (zoom == 0) {
-                    throw new org.rationale.saliency.OverlayTooLargeException(m.shape().get(1), m.shape().get(2), 1);
+                    throw new OverlayTooLargeException(m.shape().get(1), m.shape().get(2), 1);
                 }
                 overlay.setSrc("/api/samples/" + s.id + "/saliency.png?modelId=" + v.id + "&method=" + method.getValue()
                         + "&target=" + target.getValue() + "&zoom=" + zoom);
                 overlay.setAlt(method.getValue() + " for " + m.targetName());
                 overlay.setVisible(true);
-                problem.setText(m.metrics().containsKey("deletionAuc") ? String.format(java.util.Locale.US,
+                problem.setText(m.metrics().containsKey("deletionAuc") ? String.format(Locale.US,
                         "Deletion AUC %.3f · insertion AUC %.3f", m.metrics().get("deletionAuc"),
                         m.metrics().get("insertionAuc")) : "");
             } catch (DomainError e) {

@@ -1,5 +1,12 @@
 package org.rationale.ui;
 
+import jakarta.enterprise.event.TransactionPhase;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.rationale.security.AccountChanged;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinSession;
@@ -24,15 +31,15 @@ import java.util.function.Predicate;
 public class SecuredNavigation {
 
     /** Open UI sessions by user, so a change to an account reaches the sessions of that user at once. */
-    private static final java.util.Map<String, java.util.Set<VaadinSession>> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Set<VaadinSession>> SESSIONS = new ConcurrentHashMap<>();
 
     /**
      * A user's role, password or enabled flag changed: their open sessions forget who they were and
      * reload, so the next page load reads the account as it is now (a disabled user lands on the login page).
      */
-    void onAccountChanged(@Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
-                          org.rationale.security.AccountChanged change) {
-        java.util.Set<VaadinSession> sessions = SESSIONS.remove(change.username());
+    void onAccountChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS)
+                          AccountChanged change) {
+        Set<VaadinSession> sessions = SESSIONS.remove(change.username());
         if (sessions == null) {
             return;
         }
@@ -65,7 +72,7 @@ public class SecuredNavigation {
         } else {
             Caller c = new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse(""));
             session.setAttribute(SessionCaller.ATTRIBUTE, c);
-            SESSIONS.computeIfAbsent(c.username(), u -> java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()))
+            SESSIONS.computeIfAbsent(c.username(), u -> Collections.newSetFromMap(new WeakHashMap<>()))
                     .add(session);
         }
     }

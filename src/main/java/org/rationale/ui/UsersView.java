@@ -1,5 +1,7 @@
 package org.rationale.ui;
 
+import java.util.Objects;
+import org.rationale.security.Access;
 import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -47,10 +49,10 @@ public class UsersView extends VerticalLayout {
     private final ProjectService projects;
     private final Grid<AccountService.Account> grid = new Grid<>();
 
-    private final org.rationale.security.Access access;
+    private final Access access;
 
     @Inject
-    public UsersView(AccountService accounts, ProjectService projects, org.rationale.security.Access access) {
+    public UsersView(AccountService accounts, ProjectService projects, Access access) {
         this.access = access;
         this.accounts = accounts;
         this.projects = projects;
@@ -120,7 +122,7 @@ public class UsersView extends VerticalLayout {
             username.setValue(account.username());
             username.setReadOnly(true);
             display.setValue(account.displayName() == null ? "" : account.displayName());
-            member.setValue(account.projectIds().stream().map(byId::get).filter(java.util.Objects::nonNull)
+            member.setValue(account.projectIds().stream().map(byId::get).filter(Objects::nonNull)
                     .collect(Collectors.toSet()));
         }
         Button save = new Button(creating ? "Create" : "Save", e -> {

@@ -1,5 +1,18 @@
 package org.rationale.web;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.Map;
+import java.util.UUID;
 import org.rationale.error.DomainError;
 import org.rationale.error.Invalid;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -47,12 +60,12 @@ public class ApiExceptionMapper {
      * Basic challenge; requests from the UI's pages (they carry its cookies) do not, or the browser
      * would open its own password dialog over the app when a login expires.
      */
-    @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class, io.quarkus.security.AuthenticationFailedException.class})
-    public Response unauthorized(RuntimeException e, jakarta.ws.rs.core.HttpHeaders headers) {
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e, HttpHeaders headers) {
         Response.ResponseBuilder r = Response.status(401).type(MediaType.APPLICATION_JSON)
                 .entity(new ApiError("Not logged in", "Send a username and password with HTTP Basic; "
                         + "a wrong password or a disabled account is refused"));
-        var cookies = headers == null ? java.util.Map.<String, jakarta.ws.rs.core.Cookie>of() : headers.getCookies();
+        var cookies = headers == null ? Map.<String, Cookie>of() : headers.getCookies();
         if (!cookies.containsKey("JSESSIONID") && !cookies.containsKey("quarkus-credential")) {
             r.header("WWW-Authenticate", "Basic realm=\"Rationale\", charset=\"UTF-8\"");
         }
@@ -60,7 +73,7 @@ public class ApiExceptionMapper {
     }
 
     @ServerExceptionMapper
-    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+    public Response forbidden(ForbiddenException e) {
         return respond(403, "Not allowed", "Your role does not allow this");
     }
 
@@ -78,7 +91,7 @@ public class ApiExceptionMapper {
         if (e instanceof ControlCharacterException c) {
             return api(c.refusal());
         }
-        if (e instanceof JsonMappingException m && !(e instanceof com.fasterxml.jackson.core.JsonParseException)) {
+        if (e instanceof JsonMappingException m && !(e instanceof JsonParseException)) {
             return mapping(m);
         }
         return respond(400, "Malformed JSON", parseProblem(e));
@@ -90,9 +103,9 @@ public class ApiExceptionMapper {
      * for these answer an empty 400, so each Jackson type is mapped here by name.
      */
     @ServerExceptionMapper({MismatchedInputException.class, InvalidFormatException.class,
-            com.fasterxml.jackson.databind.exc.ValueInstantiationException.class,
-            com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException.class,
-            com.fasterxml.jackson.databind.exc.InvalidDefinitionException.class, JsonMappingException.class})
+            ValueInstantiationException.class,
+            UnrecognizedPropertyException.class,
+            InvalidDefinitionException.class, JsonMappingException.class})
     public Response mapping(JsonMappingException e) {
         if (e instanceof ControlCharacterException c) {
             return api(c.refusal());
@@ -103,7 +116,7 @@ public class ApiExceptionMapper {
         String field = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
-        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+        if (e instanceof UnrecognizedPropertyException u) {
             return respond(400, "Unknown field '" + ControlCharacters.printable(String.valueOf(u.getPropertyName())) + "'",
                     "The body has a field this endpoint does not read");
         }
@@ -124,7 +137,7 @@ public class ApiExceptionMapper {
             return "a string";
         }
         if (t == Long.class || t == long.class || t == Integer.class || t == int.class || t == Short.class
-                || t == short.class || t == java.math.BigInteger.class) {
+                || t == short.class || t == BigInteger.class) {
             return "a whole number";
         }
         if (Number.class.isAssignableFrom(t) || t == double.class || t == float.class) {
@@ -133,7 +146,7 @@ public class ApiExceptionMapper {
         if (t == Boolean.class || t == boolean.class) {
             return "true or false";
         }
-        if (t.isArray() || java.util.Collection.class.isAssignableFrom(t)) {
+        if (t.isArray() || Collection.class.isAssignableFrom(t)) {
             return "a list";
         }
         return "an object";
@@ -178,7 +191,7 @@ public class ApiExceptionMapper {
      */
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        String id = java.util.UUID.randomUUID().toString();
+        String id = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error %s", id);
         return respond(500, "Internal error", "Error id " + id + "; the server log has the details");
     }

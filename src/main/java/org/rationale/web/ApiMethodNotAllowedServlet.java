@@ -1,5 +1,6 @@
 package org.rationale.web;
 
+import org.rationale.config.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -17,7 +18,7 @@ import java.io.IOException;
 @WebServlet(urlPatterns = "/api/*")
 public class ApiMethodNotAllowedServlet extends HttpServlet {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -1,5 +1,6 @@
 package org.rationale.web;
 
+import jakarta.annotation.security.PermitAll;
 import org.rationale.error.DomainError;
 import org.rationale.error.NotFound;
 import jakarta.ws.rs.DELETE;
@@ -19,7 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/api/{path: .*}")
 @Produces(MediaType.APPLICATION_JSON)
-@jakarta.annotation.security.PermitAll
+@PermitAll
 public class UnknownApiPathResource {
 
     @GET

@@ -1,5 +1,6 @@
 package org.rationale.web;
 
+import java.util.Locale;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,7 @@ import org.rationale.config.RationaleConfig;
 public class WorkerRoleFilter {
 
     void register(@Observes Filters filters, RationaleConfig config) {
-        String role = config.role().strip().toLowerCase(java.util.Locale.ROOT);
+        String role = config.role().strip().toLowerCase(Locale.ROOT);
         if (!role.equals("server") && !role.equals("worker")) {
             throw new IllegalStateException("rationale.role must be server or worker, not '" + config.role() + "'");
         }

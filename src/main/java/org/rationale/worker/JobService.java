@@ -1,5 +1,6 @@
 package org.rationale.worker;
 
+import org.rationale.config.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class JobService {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     private final JobStore store;
     private final ModelService models;

@@ -1,5 +1,10 @@
 package org.rationale.worker;
 
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.rationale.error.DomainError;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -48,10 +53,10 @@ public class WorkerPool {
     private final Map<Long, Integer> inProgress = new ConcurrentHashMap<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong items = new AtomicLong();
-    private final List<Slot> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Slot> slots = new CopyOnWriteArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
     private volatile String lastDeath;
-    private volatile java.util.function.Consumer<List<JobQueue.Claim>> afterClaim = claims -> { };
+    private volatile Consumer<List<JobQueue.Claim>> afterClaim = claims -> { };
     private ScheduledExecutorService heartbeat;
     private volatile boolean running;
 
@@ -211,7 +216,7 @@ public class WorkerPool {
     }
 
     /** Runs {@code hook} on a worker thread after each claim: a package-private seam through which tests make a thread die. */
-    void afterClaim(java.util.function.Consumer<List<JobQueue.Claim>> hook) {
+    void afterClaim(Consumer<List<JobQueue.Claim>> hook) {
         afterClaim = hook;
     }
 
@@ -257,7 +262,7 @@ public class WorkerPool {
                         slot.deathsInARow = 0;
                         continue;
                     }
-                    Map<Long, List<JobQueue.Claim>> byJob = new java.util.LinkedHashMap<>();
+                    Map<Long, List<JobQueue.Claim>> byJob = new LinkedHashMap<>();
                     claims.forEach(c -> byJob.computeIfAbsent(c.jobId(), j -> new ArrayList<>()).add(c));
                     for (var e : byJob.entrySet()) {
                         List<JobQueue.Claim> group = e.getValue();
@@ -298,7 +303,7 @@ public class WorkerPool {
             // (and computed again) while its maps are being written
             storer.shutdown();
             try {
-                if (!storer.awaitTermination(config.lease().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (!storer.awaitTermination(config.lease().toMillis(), TimeUnit.MILLISECONDS)) {
                     LOG.warn("A batch was still being stored when its worker thread ended");
                 }
             } catch (InterruptedException e) {
@@ -313,7 +318,7 @@ public class WorkerPool {
         }
         try {
             pending.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("Storing a batch failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
@@ -423,7 +428,7 @@ public class WorkerPool {
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "unknown-host";
         }
     }

@@ -1,5 +1,16 @@
 package org.rationale.audit;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Optional;
+import org.hamcrest.Matchers;
+import org.rationale.saliency.ReferenceFixtures;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
@@ -51,7 +62,7 @@ class AuditTrailTest {
 
     /** The stored rows from a sequence number on, as the owner reads them. */
     private List<AuditEvent> rowsFrom(long seq) throws Exception {
-        List<AuditEvent> out = new java.util.ArrayList<>();
+        List<AuditEvent> out = new ArrayList<>();
         try (Connection c = PostgresTestResource.ownerConnection();
              var st = c.prepareStatement("select " + AuditLog.COLUMNS + " from audit_events where seq >= ? order by seq")) {
             st.setLong(1, seq);
@@ -75,7 +86,7 @@ class AuditTrailTest {
                     del.setLong(1, e.seq());
                     del.executeUpdate();
                     ins.setLong(1, e.seq());
-                    ins.setObject(2, java.time.OffsetDateTime.ofInstant(e.at(), java.time.ZoneOffset.UTC));
+                    ins.setObject(2, OffsetDateTime.ofInstant(e.at(), ZoneOffset.UTC));
                     ins.setString(3, e.actor());
                     ins.setString(4, e.action());
                     ins.setString(5, e.subject());
@@ -107,7 +118,7 @@ class AuditTrailTest {
                 .multiPart("split", "test").multiPart("name", "audited images")
                 .post("/api/projects/" + p + "/datasets").then().statusCode(201);
         long model = Api.as("audit-engineer").multiPart("model", "cnn.pt",
-                        org.rationale.saliency.ReferenceFixtures.bytes("cnn.pt"), "application/octet-stream")
+                        ReferenceFixtures.bytes("cnn.pt"), "application/octet-stream")
                 .multiPart("spec", Api.modelSpec("audited-cnn", 28, 10))
                 .post("/api/projects/" + p + "/models").then().statusCode(201).extract().jsonPath().getLong("id");
 
@@ -134,7 +145,7 @@ class AuditTrailTest {
                 assertEquals(all.get(i - 1).get("hash"), e.get("prevHash"));
             }
             Number project = (Number) e.get("projectId");
-            assertEquals(e.get("hash"), AuditChain.hash(seq, java.time.Instant.parse(e.get("at").toString()),
+            assertEquals(e.get("hash"), AuditChain.hash(seq, Instant.parse(e.get("at").toString()),
                     (String) e.get("actor"), (String) e.get("action"), (String) e.get("subject"),
                     project == null ? null : project.longValue(), (String) e.get("payload"), (String) e.get("prevHash")));
         }
@@ -166,7 +177,7 @@ class AuditTrailTest {
                     em.createNativeQuery(sql).executeUpdate()), sql);
             assertTrue(rootMessage(e).contains("permission denied"), sql + ": " + rootMessage(e));
             try (Connection c = PostgresTestResource.ownerConnection(); var st = c.createStatement()) {
-                Exception owner = assertThrows(java.sql.SQLException.class, () -> st.execute(sql), sql);
+                Exception owner = assertThrows(SQLException.class, () -> st.execute(sql), sql);
                 assertTrue(owner.getMessage().contains("append-only"), sql + ": " + owner.getMessage());
             }
         }
@@ -183,7 +194,7 @@ class AuditTrailTest {
             for (String sql : List.of("alter table audit_events disable trigger audit_events_no_update",
                     "alter table audit_events disable trigger all", "set session_replication_role = replica",
                     "drop trigger audit_events_no_update on audit_events", "alter table audit_events drop column hmac")) {
-                java.sql.SQLException e = assertThrows(java.sql.SQLException.class, () -> st.execute(sql), sql);
+                SQLException e = assertThrows(SQLException.class, () -> st.execute(sql), sql);
                 assertTrue(e.getMessage().contains("must be owner") || e.getMessage().contains("permission denied"),
                         sql + ": " + e.getMessage());
             }
@@ -238,9 +249,9 @@ class AuditTrailTest {
     @Test
     void aDeletedEventIsNamedByTheChain() {
         AuditChain.Verifier v = new AuditChain.Verifier();
-        java.time.Instant t = java.time.Instant.parse("2026-11-30T08:00:00.123456Z");
+        Instant t = Instant.parse("2026-11-30T08:00:00.123456Z");
         String prev = AuditChain.GENESIS;
-        List<AuditEvent> chain = new java.util.ArrayList<>();
+        List<AuditEvent> chain = new ArrayList<>();
         for (long seq = 1; seq <= 4; seq++) {
             String payload = AuditChain.canonical(Map.of("n", seq));
             String h = AuditChain.hash(seq, t, "a", "x.y", "s:" + seq, 1L, payload, prev);
@@ -301,7 +312,7 @@ class AuditTrailTest {
         List<AuditEvent> original = rowsFrom(edited);
         // what an attacker with the database's keys but not the audit key writes: the decision changed,
         // every hash from there on recomputed with the public rules, the HMACs left as they were
-        List<AuditEvent> forged = new java.util.ArrayList<>();
+        List<AuditEvent> forged = new ArrayList<>();
         String prev = original.get(0).prevHash();
         for (AuditEvent e : original) {
             String payload = e.seq() == edited ? e.payload().replace("\"expert\"", "\"admin\"") : e.payload();
@@ -336,26 +347,26 @@ class AuditTrailTest {
     void aReplacedAnchorIsNotGenuine() throws Exception {
         Api.newProject("audited anchor");
         AuditAnchor genuine = log.anchorHead().orElseThrow();
-        java.nio.file.Path file = log.settings().anchorDir().resolve(genuine.file());
-        String original = java.nio.file.Files.readString(file);
+        Path file = log.settings().anchorDir().resolve(genuine.file());
+        String original = Files.readString(file);
         // an anchor claiming another head, signed with a key that is not the server's
         AuditKey other = AuditKey.of("not-the-server-key-" + "x".repeat(32));
         AuditAnchor forged = AuditAnchor.signed(other, genuine.seq(), "f".repeat(64), genuine.hmacFrom(),
-                java.time.Instant.now());
+                Instant.now());
         try {
-            java.nio.file.Files.writeString(file, forged.json());
+            Files.writeString(file, forged.json());
             given().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(false))
                     .body("problem", containsString("Anchor " + genuine.file() + " is not genuine"))
-                    .body("anchor.forged", org.hamcrest.Matchers.hasItem(genuine.file()));
+                    .body("anchor.forged", Matchers.hasItem(genuine.file()));
             // the same with the signature copied from the genuine file onto the forged claim
-            java.nio.file.Files.writeString(file, original.replace(genuine.hash(), "f".repeat(64)));
+            Files.writeString(file, original.replace(genuine.hash(), "f".repeat(64)));
             given().get("/api/audit/verify").then().body("valid", equalTo(false))
                     .body("problem", containsString("is not genuine"));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertEquals(1, command(out));
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("is not genuine"), out.toString());
         } finally {
-            java.nio.file.Files.writeString(file, original);
+            Files.writeString(file, original);
         }
         given().get("/api/audit/verify").then().body("valid", equalTo(true));
     }
@@ -363,23 +374,23 @@ class AuditTrailTest {
     @Test
     void anAnchorFileNamedPastTheLargestSequenceIsForgedNotAFailure() throws Exception {
         Api.newProject("audited odd anchor");
-        java.nio.file.Path odd = log.settings().anchorDir().resolve("anchor-9999999999999999999.json");
+        Path odd = log.settings().anchorDir().resolve("anchor-9999999999999999999.json");
         try {
-            java.nio.file.Files.writeString(odd, "{}");
+            Files.writeString(odd, "{}");
             given().get("/api/audit/verify").then().statusCode(200).body("valid", equalTo(false))
-                    .body("anchor.forged", org.hamcrest.Matchers.hasItem("anchor-9999999999999999999.json"));
+                    .body("anchor.forged", Matchers.hasItem("anchor-9999999999999999999.json"));
         } finally {
-            java.nio.file.Files.deleteIfExists(odd);
+            Files.deleteIfExists(odd);
         }
         given().get("/api/audit/verify").then().body("valid", equalTo(true));
     }
 
     @Test
     void anchorIntervalTakesQuarkusDurations() {
-        for (var e : Map.of("5m", java.time.Duration.ofMinutes(5), "PT30S", java.time.Duration.ofSeconds(30),
-                "90", java.time.Duration.ofSeconds(90)).entrySet()) {
+        for (var e : Map.of("5m", Duration.ofMinutes(5), "PT30S", Duration.ofSeconds(30),
+                "90", Duration.ofSeconds(90)).entrySet()) {
             AuditSettings s = AuditSettings.from(k -> k.equals("rationale.audit.anchor-interval")
-                    ? java.util.Optional.of(e.getKey()) : java.util.Optional.empty());
+                    ? Optional.of(e.getKey()) : Optional.empty());
             assertEquals(e.getValue(), s.anchorInterval(), e.getKey());
         }
     }

@@ -1,5 +1,7 @@
 package org.rationale.audit;
 
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 import org.rationale.database.EmbeddedPostgres;
@@ -53,7 +55,7 @@ class AuditVerifyCommandIT {
         }
 
         // the key stayed outside the database, readable by its owner only; the app anchored the head at shutdown
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(data.resolve("audit-key"))));
         long head;
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(data, true, 0);
@@ -91,7 +93,7 @@ class AuditVerifyCommandIT {
         // an anchor that the server did not sign
         Path forged = data.resolve("audit-anchors").resolve(AuditAnchor.fileName(head + 5));
         Files.writeString(forged, AuditAnchor.signed(AuditKey.of("m".repeat(40)), head + 5, "0".repeat(64), 1L,
-                java.time.Instant.now()).json());
+                Instant.now()).json());
         Path replaced = data.resolve("verify-forged-anchor.log");
         assertEquals(1, AppProcess.run(env, replaced, "audit-verify"), Files.readString(replaced));
         assertTrue(Files.readString(replaced).contains("Anchor " + forged.getFileName() + " is not genuine"),

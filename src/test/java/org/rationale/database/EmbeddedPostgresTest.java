@@ -1,5 +1,6 @@
 package org.rationale.database;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class EmbeddedPostgresTest {
     @Test
     void refusesAFolderThatAnotherLiveInstanceUses() throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir, false, 0)) {
-            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            var e = Assertions.assertThrows(IllegalStateException.class,
                     () -> EmbeddedPostgres.start(dir, false, 0));
             assertTrue(e.getMessage().contains("in use by another running Rationale"), e.getMessage());
             exec(pg, "select 1"); // the running server was left alone
@@ -133,7 +134,7 @@ class EmbeddedPostgresTest {
                  var st = c.createStatement(); var rs = st.executeQuery("select current_user")) {
                 assertTrue(rs.next());
                 assertEquals(EmbeddedPostgres.APP_USER, rs.getString(1));
-                var e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                var e = Assertions.assertThrows(SQLException.class,
                         () -> st.execute("set session_replication_role = replica"));
                 assertTrue(e.getMessage().contains("permission denied"), e.getMessage());
             }

@@ -1,5 +1,8 @@
 package org.rationale.dataset;
 
+import java.nio.ByteBuffer;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assertions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -229,7 +232,7 @@ class DatasetImportTest {
     @Test
     void rejectsLabelCountThatTheFileDoesNotHoldWithoutAllocatingIt() {
         long p = Api.newProject("huge count");
-        byte[] labels = java.nio.ByteBuffer.allocate(12).putInt(0x801).putInt(1000).put(new byte[4]).array();
+        byte[] labels = ByteBuffer.allocate(12).putInt(0x801).putInt(1000).put(new byte[4]).array();
         assertRejected(p, idx(Fixtures.idxImages(1000, 2, 2), labels), 400, "Truncated IDX file");
     }
 
@@ -240,11 +243,11 @@ class DatasetImportTest {
     }
 
     private static byte[] labelsHeader(int n) {
-        return java.nio.ByteBuffer.allocate(8).putInt(0x801).putInt(n).array();
+        return ByteBuffer.allocate(8).putInt(0x801).putInt(n).array();
     }
 
     private static byte[] imagesHeader(int n, int rows, int cols) {
-        return java.nio.ByteBuffer.allocate(16).putInt(0x803).putInt(n).putInt(rows).putInt(cols).array();
+        return ByteBuffer.allocate(16).putInt(0x803).putInt(n).putInt(rows).putInt(cols).array();
     }
 
     /** Posts, checks a 413 that names the file and the setting, nothing stored, and an answer within seconds. */
@@ -257,7 +260,7 @@ class DatasetImportTest {
                 .body("error", containsString(file))
                 .body("detail", containsString(setting));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        org.junit.jupiter.api.Assertions.assertTrue(ms < 5_000, "refusing took " + ms + " ms");
+        Assertions.assertTrue(ms < 5_000, "refusing took " + ms + " ms");
         assertEquals(before, Api.sampleCount(project));
         assertEquals(0, Api.datasetCount(project));
     }
@@ -303,7 +306,7 @@ class DatasetImportTest {
                 .body("error", equalTo("Too many samples in bomb-labels-idx1-ubyte.gz"))
                 .body("detail", containsString("2000000000 labels"))
                 .body("detail", containsString("rationale.import.max-entries"));
-        org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+        Assertions.assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
         Path bigImages = Files.write(dir.resolve("bomb2-images-idx3-ubyte.gz"), gzipBomb(imagesHeader(100_000, 28, 28), 1 << 20));
         Path bigLabels = Files.write(dir.resolve("bomb2-labels-idx1-ubyte.gz"), gzipBomb(labelsHeader(100_000), 100_000));
         given().contentType(ContentType.JSON).body(Map.of("split", "train", "images", bigImages.toString(),
@@ -361,7 +364,7 @@ class DatasetImportTest {
                 "Corrupt image: b/broken.png");
         // the reason in words, never a Java class name
         post(archive(Fixtures.zip(Map.of("a/good.png", good, "b/broken.png", broken))), p, "train").statusCode(400)
-                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("Exception")));
+                .body("detail", Matchers.not(Matchers.containsString("Exception")));
     }
 
     @Test

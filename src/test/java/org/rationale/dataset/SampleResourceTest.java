@@ -1,5 +1,6 @@
 package org.rationale.dataset;
 
+import org.junit.jupiter.api.Assertions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -45,7 +46,7 @@ class SampleResourceTest {
                 .body("items.label", everyItem(equalTo(2))).body("items.split", everyItem(equalTo("train")));
         List<Integer> first = given().get(samples() + "?split=train&label=2&limit=4").then().extract().path("items.id");
         List<Integer> second = given().get(samples() + "?split=train&label=2&offset=4&limit=4").then().extract().path("items.id");
-        org.junit.jupiter.api.Assertions.assertTrue(first.get(3) < second.get(0), "pages overlap or are out of order");
+        Assertions.assertTrue(first.get(3) < second.get(0), "pages overlap or are out of order");
         given().get(samples() + "?split=test").then().body("total", equalTo(9));
         given().get(samples()).then().body("total", equalTo(39)).body("limit", equalTo(50));
         given().get(samples() + "?offset=100").then().body("total", equalTo(39)).body("items", hasSize(0));

@@ -1,5 +1,7 @@
 package org.rationale.demo;
 
+import java.io.IOException;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.rationale.dataset.LabelledImage;
 import org.rationale.dataset.SampleSource;
@@ -20,7 +22,7 @@ class DecoyFashionMnistTest {
         List<LabelledImage> images = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             byte[] px = new byte[28 * 28];
-            java.util.Arrays.fill(px, (byte) 7);
+            Arrays.fill(px, (byte) 7);
             images.add(new LabelledImage(28, 28, 1, px, i % 10, "f#" + i, null));
         }
         Iterator<LabelledImage> it = images.iterator();
@@ -52,7 +54,7 @@ class DecoyFashionMnistTest {
                 LabelledImage img = decoy.next();
                 assertOnlyPatchChanged(img, 255 - 25 * img.label());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

@@ -1,5 +1,6 @@
 package org.rationale.deploy;
 
+import java.lang.reflect.Modifier;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class DeploymentFilesTest {
 
     private static void collect(String prefix, Class<?> type, Set<String> out) {
         for (Method m : type.getMethods()) {
-            if (m.getParameterCount() > 0 || m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+            if (m.getParameterCount() > 0 || m.isDefault() || Modifier.isStatic(m.getModifiers())) {
                 continue;
             }
             WithName named = m.getAnnotation(WithName.class);

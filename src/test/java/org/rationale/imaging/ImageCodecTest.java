@@ -1,5 +1,6 @@
 package org.rationale.imaging;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.rationale.error.Invalid;
 import org.rationale.error.TooLarge;
@@ -77,11 +78,11 @@ class ImageCodecTest {
         for (BufferedImage img : new BufferedImage[] {Fixtures.rgbImage(33, 17, 5), Fixtures.grayImage(29, 31, 6)}) {
             byte[] png = Fixtures.encode(img, "png");
             ImageCodec.Pixels fast = ImageCodec.decodeSimplePng(png);
-            org.junit.jupiter.api.Assertions.assertNotNull(fast);
+            Assertions.assertNotNull(fast);
             assertArrayEquals(ImageCodec.toPixels(Fixtures.decode(png)).data(), fast.data());
         }
         byte[] mine = ImageCodec.encodePng(3, 2, 1, new byte[] {1, 2, 3, 4, 5, 6});
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, ImageCodec.decodeSimplePng(mine).data());
-        org.junit.jupiter.api.Assertions.assertNull(ImageCodec.decodeSimplePng("not a png".getBytes()));
+        Assertions.assertNull(ImageCodec.decodeSimplePng("not a png".getBytes()));
     }
 }

@@ -1,17 +1,14 @@
 package org.rationale.model;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -89,7 +86,7 @@ class FeedbackTrainingTest {
     /** Label k: mostly a faint vertical bar at column 8 + 6k; training images carry a patch of shade 255 − 100k, test ones a random shade. */
     private static List<DatasetService.LabelledPixels> shortcutData(int n, boolean training, long seed) {
         Random random = new Random(seed);
-        List<DatasetService.LabelledPixels> out = new java.util.ArrayList<>();
+        List<DatasetService.LabelledPixels> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int label = i % 3;
             byte[] px = new byte[784];
@@ -158,7 +155,7 @@ class FeedbackTrainingTest {
     @Test
     void counterexamplesRandomiseOnlyTheMarkedPixelsAndKeepTheLabel() {
         byte[] px = new byte[784];
-        java.util.Arrays.fill(px, (byte) 100);
+        Arrays.fill(px, (byte) 100);
         byte[] mask = new byte[784];
         for (int i = 0; i < 16; i++) {
             mask[i] = 1;
@@ -180,8 +177,8 @@ class FeedbackTrainingTest {
         }
         assertTrue(changed >= 14, "marked pixels are randomised, " + changed + " of 16 changed");
         ModelTrainer.FeedbackBatch again = ModelTrainer.feedbackBatch(SPEC, f, new int[] {0}, new Random(2));
-        assertNotEquals(java.util.Arrays.toString(java.util.Arrays.copyOf(v, 16)),
-                java.util.Arrays.toString(java.util.Arrays.copyOf(again.extraRows().values(), 16)), "fresh noise each batch");
+        assertNotEquals(Arrays.toString(Arrays.copyOf(v, 16)),
+                Arrays.toString(Arrays.copyOf(again.extraRows().values(), 16)), "fresh noise each batch");
     }
 
     @Test
@@ -205,7 +202,7 @@ class FeedbackTrainingTest {
      */
     private static double penalty(Trainer trainer, InputBatch in, float[] mask) {
         double[] v = {penaltyOnce(trainer, in, mask), penaltyOnce(trainer, in, mask), penaltyOnce(trainer, in, mask)};
-        java.util.Arrays.sort(v);
+        Arrays.sort(v);
         return v[1];
     }
 

@@ -1,5 +1,7 @@
 package org.rationale.model;
 
+import java.util.Arrays;
+import org.hamcrest.Matchers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -109,12 +111,12 @@ class TrainingResourceTest {
             }
         }
         for (int q = 0; q < 3; q++) {
-            assertTrue(quadrant[3] > quadrant[q], "Grad-CAM mass by quadrant " + java.util.Arrays.toString(quadrant));
+            assertTrue(quadrant[3] > quadrant[q], "Grad-CAM mass by quadrant " + Arrays.toString(quadrant));
         }
         // on the trained CNN, Integrated Gradients at 64 steps sums to f(x) - f(black) within 1 %
         given().post("/api/samples/" + sample + "/saliency?modelId=" + model + "&method=integrated-gradients&steps=64")
                 .then().statusCode(200)
-                .body("metrics.completenessGapRelative", org.hamcrest.Matchers.lessThan(0.01f));
+                .body("metrics.completenessGapRelative", Matchers.lessThan(0.01f));
     }
 
     @Transactional

@@ -1,5 +1,7 @@
 package org.rationale.report;
 
+import java.io.ByteArrayInputStream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -23,7 +25,7 @@ class LearningCurvePlotTest {
         for (double[][] xy : List.of(new double[][] {{10}, {81.2}}, new double[][] {{0, 10, 20}, {50, 50, 50}})) {
             byte[] png = LearningCurvePlot.png("t", "reviewed samples", "accuracy %",
                     List.of(new LearningCurvePlot.Series("demo", xy[0], xy[1], false)), 640, 360);
-            var img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+            var img = ImageIO.read(new ByteArrayInputStream(png));
             assertEquals(640, img.getWidth());
             assertTrue(png.length > 1000);
         }

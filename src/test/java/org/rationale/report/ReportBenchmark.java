@@ -1,5 +1,6 @@
 package org.rationale.report;
 
+import java.util.LinkedHashMap;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -95,8 +95,8 @@ class ReportBenchmark {
         });
         System.out.printf("setup: %,d verdicts with their audit events in %.1f s%n", verdicts, (System.nanoTime() - t0) / 1e9);
 
-        Map<ReportFormat, Double> seconds = new java.util.LinkedHashMap<>();
-        Map<ReportFormat, Integer> sizes = new java.util.LinkedHashMap<>();
+        Map<ReportFormat, Double> seconds = new LinkedHashMap<>();
+        Map<ReportFormat, Integer> sizes = new LinkedHashMap<>();
         for (int run = 0; run < 2; run++) {
             for (ReportFormat f : List.of(ReportFormat.JSON, ReportFormat.CSV,
                     ReportFormat.HTML, ReportFormat.PDF)) {

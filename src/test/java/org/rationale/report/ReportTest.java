@@ -1,5 +1,11 @@
 package org.rationale.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.rendering.PDFRenderer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -99,7 +105,7 @@ class ReportTest {
     }
 
     private static void verdict(String who, long sample, long map, String verdict, String comment, Integer version) {
-        Map<String, Object> body = new java.util.HashMap<>();
+        Map<String, Object> body = new HashMap<>();
         body.put("saliencyMapId", map);
         body.put("verdict", verdict);
         if (comment != null) {
@@ -134,18 +140,18 @@ class ReportTest {
                 .header("Content-Disposition", containsString(".pdf"));
         byte[] pdf = r.asByteArray();
         String text;
-        java.nio.file.Path out = java.nio.file.Path.of("target", "reports");
-        java.nio.file.Files.createDirectories(out);
-        java.nio.file.Files.write(out.resolve("report-test.pdf"), pdf);
+        Path out = Path.of("target", "reports");
+        Files.createDirectories(out);
+        Files.write(out.resolve("report-test.pdf"), pdf);
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             assertTrue(doc.getNumberOfPages() >= 2, "pages: " + doc.getNumberOfPages());
             // table cells wrap long values: compare without any whitespace
             text = new PDFTextStripper().getText(doc).replaceAll("\\s+", "");
             // the first page as an image, to look at (and for the README)
-            javax.imageio.ImageIO.write(new org.apache.pdfbox.rendering.PDFRenderer(doc).renderImageWithDPI(0, 80),
+            ImageIO.write(new PDFRenderer(doc).renderImageWithDPI(0, 80),
                     "png", out.resolve("report-test-page-1.png").toFile());
         }
-        java.nio.file.Files.writeString(out.resolve("report-test.txt"), text);
+        Files.writeString(out.resolve("report-test.txt"), text);
         String name = given().get("/api/projects/" + project).then().extract().jsonPath().getString("name");
         assertTrue(text.contains(squeeze("Audit report: " + name)), "title");
         assertTrue(text.contains(modelSha()), "model sha256");
@@ -201,7 +207,7 @@ class ReportTest {
         assertTrue(Set.of("passed", "failed").contains(method.get("sanityCheck").asText()), "the sanity check is reported");
         assertEquals(1, report.get("models").get(0).get("sanityChecks").size());
         // a schema that fails on a wrong report: the same JSON with a verdict missing its reviewer
-        ((com.fasterxml.jackson.databind.node.ObjectNode) report.get("verdicts").get(0)).remove("reviewer");
+        ((ObjectNode) report.get("verdicts").get(0)).remove("reviewer");
         assertFalse(schema.validate(report).isEmpty());
         // the schema is served where the API docs say
         given().get("/schemas/report.schema.json").then().statusCode(200).body("title", equalTo("Rationale audit report"));

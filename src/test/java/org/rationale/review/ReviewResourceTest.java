@@ -1,5 +1,13 @@
 package org.rationale.review;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.rationale.saliency.SaliencyService;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -58,7 +66,7 @@ class ReviewResourceTest {
     }
 
     @Inject
-    org.rationale.saliency.SaliencyService saliency;
+    SaliencyService saliency;
 
     /** A map stored without handing it to anyone. */
     private long storedMap(long sample, long model, String method) {
@@ -135,7 +143,7 @@ class ReviewResourceTest {
         as("rr-e1").get("/api/projects/" + pm[0] + "/review/agreement").then().statusCode(200)
                 .body("verdicts", equalTo(3)).body("pairs[0].raterA", equalTo("rr-e1"))
                 .body("pairs[0].commonItems", equalTo(1)).body("pairs[0].observedAgreement", equalTo(0.0f))
-                .body("disagreements", equalTo(java.util.List.of("map " + m)));
+                .body("disagreements", equalTo(List.of("map " + m)));
     }
 
     @Test
@@ -145,9 +153,9 @@ class ReviewResourceTest {
         for (int i = 0; i < n; i++) {
             user("race-" + i, "expert", pm[0]);
         }
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
-        var start = new java.util.concurrent.CountDownLatch(1);
-        java.util.List<java.util.concurrent.Future<Long>> got = new java.util.ArrayList<>();
+        var pool = Executors.newFixedThreadPool(n);
+        var start = new CountDownLatch(1);
+        List<Future<Long>> got = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String who = "race-" + i;
             got.add(pool.submit(() -> {
@@ -156,7 +164,7 @@ class ReviewResourceTest {
             }));
         }
         start.countDown();
-        java.util.Set<Long> samples = new java.util.HashSet<>();
+        Set<Long> samples = new HashSet<>();
         for (var f : got) {
             samples.add(f.get());
         }
@@ -266,7 +274,7 @@ class ReviewResourceTest {
     void refusesAVerdictOnAMapNeverHandedToTheReviewer() {
         long[] pm = project("review never handed", 3);
         user("nh-e1", "expert", pm[0]);
-        java.util.List<Long> samples = given().get("/api/projects/" + pm[0] + "/samples").then().extract().jsonPath()
+        List<Long> samples = given().get("/api/projects/" + pm[0] + "/samples").then().extract().jsonPath()
                 .getList("items.id", Long.class);
         // a free sample's map, stored but never shown to the expert: judging it blind is refused, and nothing is kept
         long blind = samples.stream().max(Long::compare).orElseThrow();
@@ -304,7 +312,7 @@ class ReviewResourceTest {
                 "mask", Base64.getEncoder().encodeToString(mask), "version", 0)).post(url).then().statusCode(201)
                 .body("version", equalTo(1));
         // with an overlap of one, the other expert clears the mask of the sample the first holds, from the right version
-        for (String kind : java.util.List.of("shortcut", "relevant")) {
+        for (String kind : List.of("shortcut", "relevant")) {
             as("mh-e2").contentType(ContentType.JSON).body(Map.of("kind", kind,
                     "mask", Base64.getEncoder().encodeToString(new byte[784]), "version", kind.equals("shortcut") ? 1 : 0))
                     .post(url).then().statusCode(409).body("error", equalTo("Sample taken"))

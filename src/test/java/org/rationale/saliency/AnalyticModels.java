@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import java.util.Arrays;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 import java.util.Random;
@@ -40,7 +41,7 @@ final class AnalyticModels {
         @Override public int width() { return w; }
         @Override public int classes() { return classes; }
         @Override public float[] black() { return new float[c]; }
-        @Override public float[] white() { float[] v = new float[c]; java.util.Arrays.fill(v, 1f); return v; }
+        @Override public float[] white() { float[] v = new float[c]; Arrays.fill(v, 1f); return v; }
         @Override public int maxBatch() { return 7; } // odd on purpose: chunking must not matter
 
         @Override

@@ -1,5 +1,7 @@
 package org.rationale.saliency;
 
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.rationale.explain.UnsupportedMethodException;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
@@ -30,9 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AttributionMethodsTest {
 
-    @org.junit.jupiter.api.BeforeAll
+    @BeforeAll
     static void engineIsRepeatable() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(EngineRepeatability.repeatable(), EngineRepeatability.REASON);
+        Assumptions.assumeTrue(EngineRepeatability.repeatable(), EngineRepeatability.REASON);
     }
 
     private static final TorchScriptModel CNN = ReferenceFixtures.load("cnn");

@@ -1,5 +1,7 @@
 package org.rationale.saliency;
 
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Assumptions;
 import org.rationale.explain.InputBatch;
 import org.rationale.model.TorchScriptModel;
 
@@ -51,7 +53,7 @@ final class EngineRepeatability {
      * skipped with the reason (the host, not the code, is at fault); a failure the engine repeats is
      * a failure.
      */
-    static void checkOrSkip(Runnable check, java.util.function.Supplier<float[]> sameCall) {
+    static void checkOrSkip(Runnable check, Supplier<float[]> sameCall) {
         try {
             check.run();
         } catch (AssertionError e) {
@@ -59,7 +61,7 @@ final class EngineRepeatability {
             for (int i = 0; i < 50; i++) {
                 if (!Arrays.equals(again, sameCall.get())) {
                     repeatable = false;
-                    org.junit.jupiter.api.Assumptions.abort(REASON + " (seen in this test: " + e.getMessage() + ")");
+                    Assumptions.abort(REASON + " (seen in this test: " + e.getMessage() + ")");
                 }
             }
             throw e;

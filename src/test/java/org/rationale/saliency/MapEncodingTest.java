@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -58,8 +59,8 @@ class MapEncodingTest {
         }
         float[] old = MapEncoding.decode(MapEncoding.DEFLATED, MapEncoding.deflated(v), v.length);
         float[] now = MapEncoding.decode(MapEncoding.NAME, MapEncoding.encode(v), v.length);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(old, now);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(MapEncoding.rounded(v), now);
+        Assertions.assertArrayEquals(old, now);
+        Assertions.assertArrayEquals(MapEncoding.rounded(v), now);
     }
 
     @Test

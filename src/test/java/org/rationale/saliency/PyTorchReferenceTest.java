@@ -1,5 +1,7 @@
 package org.rationale.saliency;
 
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +21,7 @@ class PyTorchReferenceTest {
     @BeforeAll
     static void load() {
         System.setProperty("ai.djl.offline", "true");
-        org.junit.jupiter.api.Assumptions.assumeTrue(EngineRepeatability.repeatable(), EngineRepeatability.REASON);
+        Assumptions.assumeTrue(EngineRepeatability.repeatable(), EngineRepeatability.REASON);
         for (String m : new String[] {"linear", "cnn", "smooth"}) {
             MODELS.put(m, ReferenceFixtures.load(m));
         }
@@ -60,7 +62,7 @@ class PyTorchReferenceTest {
         String method = key.equals("integrated-gradients-16") ? "integrated-gradients" : key;
         AttributionMethod m = new AttributionMethods().get(method);
         Map<String, String> params = method.equals("integrated-gradients") ? Map.of("steps", "16") : Map.of();
-        java.util.function.Supplier<float[]> call = () -> m.attribute(MODELS.get(model), ReferenceFixtures.inputs(),
+        Supplier<float[]> call = () -> m.attribute(MODELS.get(model), ReferenceFixtures.inputs(),
                 ReferenceFixtures.targets(), m.parameters().bind(method, params)).values();
         float[] values = call.get();
         EngineRepeatability.checkOrSkip(() -> assertClose(ReferenceFixtures.map(model, key), values, 1e-4, model + " " + key),

@@ -1,5 +1,7 @@
 package org.rationale.saliency;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import org.rationale.explain.InputBatch;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -62,14 +64,14 @@ class SaliencyBenchmark {
         try (TrainedCnnModel model = TrainedCnnModel.initialised(spec)) {
             model.network().freezeParameters(true);
             Block bare = model.network();
-            Map<String, Map<String, String>> rows = new java.util.LinkedHashMap<>();
+            Map<String, Map<String, String>> rows = new LinkedHashMap<>();
             rows.put("vanilla-gradient", Map.of());
             rows.put("integrated-gradients", Map.of("steps", "32"));
             rows.put("grad-cam", Map.of());
             rows.put("occlusion", Map.of("window", "4", "stride", "4"));
             // bare engine also at 32 (IG at batch 1 runs its 32 steps as one batch of 32)
             int[] bareBatches = {1, 16, 32, 64, 256};
-            Map<Integer, Double> bareRate = new java.util.HashMap<>();
+            Map<Integer, Double> bareRate = new HashMap<>();
             double[][] rates = new double[rows.size()][BATCHES.length];
             // rounds interleave the engine and the methods, so drift of a shared machine hits both; best of rounds
             for (int round = 0; round < ROUNDS; round++) {

@@ -1,5 +1,8 @@
 package org.rationale.saliency;
 
+import jakarta.inject.Inject;
+import java.awt.image.BufferedImage;
+import org.hamcrest.Matchers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -67,9 +70,9 @@ class SaliencyResourceTest {
             }
         }
         given().get(url("method=integrated-gradients&steps=16&target=label")).then()
-                .body("metrics.completenessGap", org.hamcrest.Matchers.notNullValue())
-                .body("metrics.deletionAuc", org.hamcrest.Matchers.notNullValue())
-                .body("metrics.insertionAuc", org.hamcrest.Matchers.notNullValue());
+                .body("metrics.completenessGap", Matchers.notNullValue())
+                .body("metrics.deletionAuc", Matchers.notNullValue())
+                .body("metrics.insertionAuc", Matchers.notNullValue());
     }
 
     @Test
@@ -78,7 +81,7 @@ class SaliencyResourceTest {
         byte[] png = given().get("/api/samples/" + sample + "/saliency.png?modelId=" + model
                 + "&method=vanilla-gradient&opacity=0.5&zoom=4").then().statusCode(200).contentType("image/png")
                 .extract().asByteArray();
-        java.awt.image.BufferedImage img = Fixtures.decode(png);
+        BufferedImage img = Fixtures.decode(png);
         assertEquals(112, img.getWidth());
         assertEquals(112, img.getHeight());
         given().get("/api/samples/" + sample + "/saliency.png?modelId=" + model + "&method=vanilla-gradient&opacity=2")
@@ -95,12 +98,12 @@ class SaliencyResourceTest {
         given().get("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200)
                 .body("method", equalTo("vanilla-gradient")).body("samples", equalTo(3));
         given().get("/api/models/" + model + "/sanity").then().statusCode(200)
-                .body("method", org.hamcrest.Matchers.hasItem("vanilla-gradient"));
+                .body("method", Matchers.hasItem("vanilla-gradient"));
         given().get("/api/models/" + model + "/sanity?method=lime").then().statusCode(400);
         given().get("/api/models/987654321/sanity?method=vanilla-gradient").then().statusCode(404);
     }
 
-    @jakarta.inject.Inject
+    @Inject
     SanityService sanity;
 
     @Test
@@ -141,7 +144,7 @@ class SaliencyResourceTest {
                 .multiPart("spec", Api.modelSpec("linear", 28, 10))
                 .post("/api/projects/" + project + "/models").then().statusCode(201).extract().jsonPath().getLong("id");
         given().post("/api/samples/" + sample + "/saliency?method=grad-cam&modelId=" + wholeOnly).then().statusCode(422)
-                .body("detail", org.hamcrest.Matchers.containsString("two traced parts"));
+                .body("detail", Matchers.containsString("two traced parts"));
 
         given().multiPart("images", "small.idx", Fixtures.idxImages(1, 5, 5), "application/octet-stream")
                 .multiPart("labels", "small-l.idx", Fixtures.idxLabels(1, 2), "application/octet-stream")

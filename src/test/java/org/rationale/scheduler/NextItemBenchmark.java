@@ -1,5 +1,6 @@
 package org.rationale.scheduler;
 
+import java.util.Map;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -14,7 +15,6 @@ import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +61,7 @@ class NextItemBenchmark {
         Api.importIdx(p, 10_000, "train");
         long model = Api.uploadFixtureCnn(p);
         rank(p, model);
-        given().contentType(ContentType.JSON).body(java.util.Map.of("overlap", 1))
+        given().contentType(ContentType.JSON).body(Map.of("overlap", 1))
                 .put("/api/projects/" + p + "/review/settings").then().statusCode(200);
         List<Caller> callers = new ArrayList<>();
         for (int i = 0; i <= REVIEWERS; i++) {

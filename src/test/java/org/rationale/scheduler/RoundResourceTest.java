@@ -1,5 +1,6 @@
 package org.rationale.scheduler;
 
+import org.hamcrest.Matchers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -13,11 +14,9 @@ import org.rationale.testing.DecoyProjects;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.worker.WorkerPool;
 
-import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -118,7 +117,7 @@ class RoundResourceTest {
                     .body("result.modelId", equalTo((int) trained));
             // the new version's queue is ranked and learns from the painted corner
             given().get("/api/projects/" + p + "/queue?limit=5&modelId=" + trained).then().statusCode(200)
-                    .body("", hasSize(5)).body("[0].components.predictedShortcutMass", org.hamcrest.Matchers.notNullValue());
+                    .body("", hasSize(5)).body("[0].components.predictedShortcutMass", Matchers.notNullValue());
             given().get("/api/projects/" + p + "/rounds").then().body("", hasSize(1));
         } finally {
             pool.stop();

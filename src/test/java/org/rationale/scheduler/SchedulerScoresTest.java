@@ -1,5 +1,7 @@
 package org.rationale.scheduler;
 
+import java.util.Arrays;
+import java.util.Random;
 import org.rationale.error.DomainError;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +57,7 @@ class SchedulerScoresTest {
     @Test
     void concentrationIsTheShareOfTheTopPixels() {
         float[] spread = new float[100];
-        java.util.Arrays.fill(spread, 1);
+        Arrays.fill(spread, 1);
         assertEquals(0.02, Localisation.concentration(spread, 0.02), 1e-9);
         float[] peaked = new float[100];
         peaked[7] = 3;
@@ -91,7 +93,7 @@ class SchedulerScoresTest {
         assertEquals(3, s.order()[1], "then the farthest with a good score, not a copy of the first");
         assertEquals(4, s.order()[2]);
         KCenterGreedy.Selection byScore = KCenterGreedy.select(scores, emb, 2, 3, 0);
-        assertEquals(List.of(0, 1, 2), java.util.Arrays.stream(byScore.order()).boxed().toList(),
+        assertEquals(List.of(0, 1, 2), Arrays.stream(byScore.order()).boxed().toList(),
                 "without diversity, score order");
     }
 
@@ -119,7 +121,7 @@ class SchedulerScoresTest {
         List<SampleEvidence> e = new ArrayList<>();
         float[] corner = map(8, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         float[] spread = new float[16];
-        java.util.Arrays.fill(spread, 1);
+        Arrays.fill(spread, 1);
         e.add(new SampleEvidence(10, new float[] {0.98f, 0.02f}, corner, null, null));
         e.add(new SampleEvidence(11, new float[] {0.5f, 0.5f}, spread, null, null));
         e.add(new SampleEvidence(12, new float[] {0.7f, 0.3f}, spread, null, null));
@@ -142,7 +144,7 @@ class SchedulerScoresTest {
 
     @Test
     void topIndicesMatchAFullSort() {
-        java.util.Random r = new java.util.Random(3);
+        Random r = new Random(3);
         float[] scores = new float[10_000];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = r.nextInt(1000) / 1000f;
@@ -153,7 +155,7 @@ class SchedulerScoresTest {
             all.add(i);
         }
         all.sort((a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(a, b));
-        assertEquals(all.subList(0, 100), java.util.Arrays.stream(top).boxed().toList());
+        assertEquals(all.subList(0, 100), Arrays.stream(top).boxed().toList());
         assertNotEquals(0, top.length);
     }
 

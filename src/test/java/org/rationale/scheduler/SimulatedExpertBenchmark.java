@@ -1,5 +1,9 @@
 package org.rationale.scheduler;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.rationale.dataset.ImportLimits;
 import ai.djl.Device;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -74,7 +78,7 @@ class SimulatedExpertBenchmark {
         int poolSize = Integer.getInteger("bench.pool", 5000);
         double share = Double.parseDouble(System.getProperty("bench.share", "0.4"));
         Feedback.Mode mode = Feedback.Mode.parse(System.getProperty("bench.feedback", "rrr"));
-        List<Strategy> strategies = java.util.Arrays.stream(System.getProperty("bench.strategies",
+        List<Strategy> strategies = Arrays.stream(System.getProperty("bench.strategies",
                 "random,uncertainty,disagreement,hybrid").split(",")).map(Strategy::parse).toList();
 
         int trainSize = Integer.getInteger("bench.train", 60_000);
@@ -113,7 +117,7 @@ class SimulatedExpertBenchmark {
             for (int round = 1; round <= rounds; round++) {
                 long r0 = System.nanoTime();
                 Evidence ev = evidence(model, train, pool, masks);
-                java.util.Set<Long> done = new java.util.HashSet<>();
+                Set<Long> done = new HashSet<>();
                 reviewed.forEach(i -> done.add((long) i));
                 List<QueueRanker.Ranked> ranked = QueueRanker.rank(ev.table(), strategy, Weights.DEFAULT, batch,
                         round * 7919L, batch + reviewed.size());
@@ -262,7 +266,7 @@ class SimulatedExpertBenchmark {
         String images = prefix + "-images-idx3-ubyte.gz";
         String labels = prefix + "-labels-idx1-ubyte.gz";
         SampleSource plain = IdxSource.open(FASHION.resolve(images), images, FASHION.resolve(labels), labels,
-                new org.rationale.dataset.ImportLimits(1L << 32, 200, 2_000_000, 1 << 20, 2_000_000_000L));
+                new ImportLimits(1L << 32, 200, 2_000_000, 1 << 20, 2_000_000_000L));
         SampleSource source = switch (dataset) {
             case "decoy" -> new DecoyFashionMnist(plain, training, seed);
             case "mixed" -> new MixedShortcutsFashionMnist(plain, training, share, seed);

@@ -1,5 +1,6 @@
 package org.rationale.security;
 
+import io.restassured.specification.RequestSpecification;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -24,7 +25,7 @@ class AccessTest {
         return Api.newUser(name, role);
     }
 
-    static io.restassured.specification.RequestSpecification as(String name) {
+    static RequestSpecification as(String name) {
         return Api.as(name);
     }
 

@@ -1,5 +1,8 @@
 package org.rationale.security;
 
+import io.restassured.specification.RequestSpecification;
+import java.util.HashMap;
+import org.hamcrest.Matchers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -36,7 +39,7 @@ class LoginSessionTest {
         return cookies;
     }
 
-    static io.restassured.specification.RequestSpecification with(Map<String, String> cookies) {
+    static RequestSpecification with(Map<String, String> cookies) {
         return given().auth().none().redirects().follow(false).cookies(cookies);
     }
 
@@ -60,7 +63,7 @@ class LoginSessionTest {
         Map<String, String> saved = formLogin("stale-cookie", "stale-cookie-password");
         with(saved).post("/logout").then().statusCode(303);
         // a browser that kept only the login cookie (say, from before server-side logins existed)
-        Map<String, String> cookies = new java.util.HashMap<>(Map.of("quarkus-credential", saved.get("quarkus-credential")));
+        Map<String, String> cookies = new HashMap<>(Map.of("quarkus-credential", saved.get("quarkus-credential")));
         int hops = 0;
         String page = "/login";
         Response r = with(cookies).get(page);
@@ -139,10 +142,10 @@ class LoginSessionTest {
     void aUsernameThatCannotExistIsRefusedWithoutALookUp() {
         // a NUL byte once reached the database and came back as a 500 carrying SQL
         given().auth().none().contentType(ContentType.JSON).body(Map.of("username", "ad\u0000min", "password", "whatever-password"))
-                .post("/api/login-check").then().statusCode(org.hamcrest.Matchers.oneOf(400, 401)).contentType(ContentType.JSON)
-                .body(org.hamcrest.Matchers.not(containsString("users")));
+                .post("/api/login-check").then().statusCode(Matchers.oneOf(400, 401)).contentType(ContentType.JSON)
+                .body(Matchers.not(containsString("users")));
         given().auth().preemptive().basic("ad\u0000min", "whatever-password").get("/api/me").then().statusCode(400)
-                .contentType(ContentType.JSON).body(org.hamcrest.Matchers.not(containsString("users")));
+                .contentType(ContentType.JSON).body(Matchers.not(containsString("users")));
     }
 
     @Test
@@ -164,6 +167,6 @@ class LoginSessionTest {
                 .body("error", containsString("too long"));
         given().contentType(ContentType.JSON).body(Map.of("username", longName, "password", "long-enough-pw", "role", "expert"))
                 .post("/api/users").then().statusCode(400).body("error", containsString("Invalid username"))
-                .body("error", org.hamcrest.Matchers.not(containsString(longName)));
+                .body("error", Matchers.not(containsString(longName)));
     }
 }

@@ -1,5 +1,7 @@
 package org.rationale.testing;
 
+import io.restassured.specification.RequestSpecification;
+import org.rationale.saliency.ReferenceFixtures;
 import io.restassured.http.ContentType;
 
 import java.util.Map;
@@ -27,7 +29,7 @@ public final class Api {
     }
 
     /** A request as a user made by {@link #newUser}. */
-    public static io.restassured.specification.RequestSpecification as(String name) {
+    public static RequestSpecification as(String name) {
         return given().auth().preemptive().basic(name, name + "-password");
     }
 
@@ -70,9 +72,9 @@ public final class Api {
     /** Uploads the fixture CNN with its features/classifier split and returns the model id. */
     public static long uploadFixtureCnn(long project) {
         String octets = "application/octet-stream";
-        return given().multiPart("model", "cnn.pt", org.rationale.saliency.ReferenceFixtures.bytes("cnn.pt"), octets)
-                .multiPart("features", "f.pt", org.rationale.saliency.ReferenceFixtures.bytes("cnn-features.pt"), octets)
-                .multiPart("classifier", "c.pt", org.rationale.saliency.ReferenceFixtures.bytes("cnn-classifier.pt"), octets)
+        return given().multiPart("model", "cnn.pt", ReferenceFixtures.bytes("cnn.pt"), octets)
+                .multiPart("features", "f.pt", ReferenceFixtures.bytes("cnn-features.pt"), octets)
+                .multiPart("classifier", "c.pt", ReferenceFixtures.bytes("cnn-classifier.pt"), octets)
                 .multiPart("spec", modelSpec("fixture-cnn", 28, 10))
                 .post("/api/projects/" + project + "/models")
                 .then().statusCode(201).extract().jsonPath().getLong("id");

@@ -1,5 +1,6 @@
 package org.rationale.testing;
 
+import java.io.ByteArrayInputStream;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -104,7 +105,7 @@ public final class Fixtures {
 
     public static BufferedImage decode(byte[] bytes) {
         try {
-            return ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+            return ImageIO.read(new ByteArrayInputStream(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

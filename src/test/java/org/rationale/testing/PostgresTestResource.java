@@ -1,5 +1,12 @@
 package org.rationale.testing;
 
+import io.restassured.RestAssured;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.HashMap;
+import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.rationale.database.EmbeddedPostgres;
 
@@ -24,7 +31,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         // every request of the tests is the admin's unless a test logs in as someone else
-        io.restassured.RestAssured.authentication = io.restassured.RestAssured.preemptive().basic(ADMIN, ADMIN_PASSWORD);
+        RestAssured.authentication = RestAssured.preemptive().basic(ADMIN, ADMIN_PASSWORD);
         try {
             dir = Files.createTempDirectory("rationale-test-db");
         } catch (IOException e) {
@@ -40,7 +47,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         server = EmbeddedPostgres.start(dir, false, 0);
         // as in production: the app runs as the plain role, the migrations (and tests that play an
         // attacker with the database's keys, see ownerConnection) as the owner
-        Map<String, String> config = new java.util.HashMap<>(audit);
+        Map<String, String> config = new HashMap<>(audit);
         config.putAll(Map.of(
                 "quarkus.datasource.jdbc.url", server.jdbcUrl(),
                 "quarkus.datasource.username", server.appUsername(),
@@ -54,14 +61,14 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
      * A connection as the database's owner (a superuser on the embedded server), for tests that
      * act behind the app's back; the datasource user when the test database is external.
      */
-    public static java.sql.Connection ownerConnection() throws java.sql.SQLException {
-        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+    public static Connection ownerConnection() throws SQLException {
+        var config = ConfigProvider.getConfig();
         String url = config.getValue("quarkus.datasource.jdbc.url", String.class);
         String user = config.getOptionalValue("quarkus.flyway.username", String.class)
                 .orElseGet(() -> config.getValue("quarkus.datasource.username", String.class));
         String password = config.getOptionalValue("quarkus.flyway.password", String.class)
                 .orElseGet(() -> config.getValue("quarkus.datasource.password", String.class));
-        return java.sql.DriverManager.getConnection(url, user, password);
+        return DriverManager.getConnection(url, user, password);
     }
 
     @Override
@@ -71,7 +78,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         }
         if (dir != null) {
             try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // a leftover temp folder is harmless
             }

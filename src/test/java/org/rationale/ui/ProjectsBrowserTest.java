@@ -1,5 +1,17 @@
 package org.rationale.ui;
 
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.TimeoutException;
+import org.rationale.testing.Api;
+import org.rationale.testing.BrowserLogin;
+import org.rationale.testing.Chromium;
+import org.rationale.testing.Fixtures;
+import org.rationale.worker.WorkerPool;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -10,9 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.demo.DemoSeeder;
@@ -21,9 +30,7 @@ import org.rationale.testing.PostgresTestResource;
 
 import static io.restassured.RestAssured.given;
 
-import java.io.File;
 import java.net.URL;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -48,7 +55,7 @@ class ProjectsBrowserTest {
 
     @BeforeAll
     static void startBrowser() {
-        browser = org.rationale.testing.Chromium.start();
+        browser = Chromium.start();
     }
 
     @AfterAll
@@ -58,9 +65,9 @@ class ProjectsBrowserTest {
         }
     }
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void logInAsAdmin() {
-        org.rationale.testing.BrowserLogin.logIn(browser, root.toString(), PostgresTestResource.ADMIN,
+        BrowserLogin.logIn(browser, root.toString(), PostgresTestResource.ADMIN,
                 PostgresTestResource.ADMIN_PASSWORD);
     }
 
@@ -83,7 +90,7 @@ class ProjectsBrowserTest {
         assertTrue(card.getText().contains("test · 500"), card.getText());
 
         WebElement browse = card.findElement(By.className("browse-button"));
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", browse);
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", browse);
         waiting().until(ExpectedConditions.elementToBeClickable(browse)).click();
         waitForText("#result-summary", "2,500 samples");
         List<WebElement> thumbs = waiting().until(d -> {
@@ -92,10 +99,10 @@ class ProjectsBrowserTest {
         });
         // the first thumbnail's image really loads
         try {
-            waiting().until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+            waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
                     "const i = document.querySelector('#thumbnails .thumb img'); return i.complete && i.naturalWidth === 28;"));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            Object state = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        } catch (TimeoutException e) {
+            Object state = ((JavascriptExecutor) browser).executeScript(
                     "const i = document.querySelector('#thumbnails .thumb img'); return i.src + ' ' + i.complete + ' ' + i.naturalWidth;");
             throw new AssertionError("thumbnail did not load: " + state, e);
         }
@@ -128,17 +135,17 @@ class ProjectsBrowserTest {
     private String waitForText(String css, String expected) {
         try {
             return waiting().until(d -> {
-                Object t = ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                Object t = ((JavascriptExecutor) d).executeScript(
                         "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
                 return t != null && t.toString().contains(expected) ? t.toString() : null;
             });
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("'" + expected + "' never appeared in " + css + " at " + browser.getCurrentUrl(), e);
         }
     }
 
     private long given3() {
-        return io.restassured.RestAssured.given()
+        return RestAssured.given()
                 .get("/api/projects/" + projects.findByName(DemoSeeder.PROJECT_NAME).orElseThrow().id
                         + "/samples?split=test&label=3&limit=1")
                 .then().extract().jsonPath().getLong("total");
@@ -169,27 +176,27 @@ class ProjectsBrowserTest {
     @Test
     void sampleDialogShowsPredictionAndSaliencyOverlayAndCardRunsSanityChecks() {
         String name = "Browser model " + UUID.randomUUID().toString().substring(0, 8);
-        long project = io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
-                .body(java.util.Map.of("name", name)).post("/api/projects").then().statusCode(201)
+        long project = RestAssured.given().contentType(ContentType.JSON)
+                .body(Map.of("name", name)).post("/api/projects").then().statusCode(201)
                 .extract().jsonPath().getLong("id");
-        io.restassured.RestAssured.given()
-                .multiPart("images", "i.idx", org.rationale.testing.Fixtures.idxImages(4, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", org.rationale.testing.Fixtures.idxLabels(4, 10), "application/octet-stream")
+        RestAssured.given()
+                .multiPart("images", "i.idx", Fixtures.idxImages(4, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(4, 10), "application/octet-stream")
                 .multiPart("split", "test").post("/api/projects/" + project + "/datasets").then().statusCode(201);
-        org.rationale.testing.Api.uploadFixtureCnn(project);
+        Api.uploadFixtureCnn(project);
 
         browser.get(root + "projects/" + project + "/samples");
         waitForText("#result-summary", "4 samples");
         waiting().until(d -> d.findElements(By.cssSelector("#thumbnails .thumb")).size() == 4).booleanValue();
         browser.findElements(By.cssSelector("#thumbnails .thumb")).get(0).click();
         waitForText("#overlay-prediction", "Predicts ");
-        waiting().until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+        waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
                 "const i = document.querySelector('#overlay-image'); return !!i && i.complete && i.naturalWidth === 280;"));
 
         browser.get(root.toString());
         WebElement card = projectCard(name);
         WebElement run = card.findElement(By.className("run-sanity"));
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", run);
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", run);
         waiting().until(ExpectedConditions.elementToBeClickable(run)).click();
         String badges = waitForText(".project-card[data-project='" + name + "'] .sanity-badges", "vanilla-gradient");
         assertTrue(badges.contains("✓ vanilla-gradient"), badges);
@@ -197,18 +204,18 @@ class ProjectsBrowserTest {
     }
 
     @Inject
-    org.rationale.worker.WorkerPool pool;
+    WorkerPool pool;
 
     @Test
     void saliencyJobStartedFromTheJobsPageRunsToTheEnd() {
-        long project = io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
-                .body(java.util.Map.of("name", "Jobs page " + UUID.randomUUID())).post("/api/projects").then()
+        long project = RestAssured.given().contentType(ContentType.JSON)
+                .body(Map.of("name", "Jobs page " + UUID.randomUUID())).post("/api/projects").then()
                 .statusCode(201).extract().jsonPath().getLong("id");
-        io.restassured.RestAssured.given()
-                .multiPart("images", "i.idx", org.rationale.testing.Fixtures.idxImages(12, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", org.rationale.testing.Fixtures.idxLabels(12, 10), "application/octet-stream")
+        RestAssured.given()
+                .multiPart("images", "i.idx", Fixtures.idxImages(12, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(12, 10), "application/octet-stream")
                 .multiPart("split", "test").post("/api/projects/" + project + "/datasets").then().statusCode(201);
-        org.rationale.testing.Api.uploadFixtureCnn(project);
+        Api.uploadFixtureCnn(project);
         pool.start(1);
         try {
             browser.get(root + "jobs?projectId=" + project);
@@ -223,19 +230,19 @@ class ProjectsBrowserTest {
     }
 
     private Object js(String script) {
-        return ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(script);
+        return ((JavascriptExecutor) browser).executeScript(script);
     }
 
     @Test
     void theLoginPageGuardsTheAppAndAnExpertSeesOnlyTheirProjects() {
-        long mine = org.rationale.testing.Api.newProject("expert own project");
-        long other = org.rationale.testing.Api.newProject("someone else project");
+        long mine = Api.newProject("expert own project");
+        long other = Api.newProject("someone else project");
         String mineName = given().get("/api/projects/" + mine).then().extract().jsonPath().getString("name");
         String otherName = given().get("/api/projects/" + other).then().extract().jsonPath().getString("name");
-        long expert = given().contentType(io.restassured.http.ContentType.JSON)
-                .body(java.util.Map.of("username", "browser-expert", "password", "browser-expert-pw", "role", "expert"))
+        long expert = given().contentType(ContentType.JSON)
+                .body(Map.of("username", "browser-expert", "password", "browser-expert-pw", "role", "expert"))
                 .post("/api/users").then().statusCode(201).extract().jsonPath().getLong("id");
-        given().contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("userId", expert))
+        given().contentType(ContentType.JSON).body(Map.of("userId", expert))
                 .post("/api/projects/" + mine + "/members").then().statusCode(200);
 
         // nobody logged in: every page leads to the login form; a wrong password says so
@@ -245,19 +252,19 @@ class ProjectsBrowserTest {
         waiting().until(d -> d.findElement(By.cssSelector("#vaadinLoginUsername input"))).sendKeys("browser-expert");
         var pw = browser.findElement(By.cssSelector("#vaadinLoginPassword input"));
         pw.sendKeys("not-the-password");
-        pw.sendKeys(org.openqa.selenium.Keys.ENTER);
+        pw.sendKeys(Keys.ENTER);
         try {
             waiting().until(d -> Boolean.TRUE.equals(js("const f = document.querySelector('vaadin-login-form'); "
                     + "return f != null && f.error === true;")));
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("no login error shown at " + browser.getCurrentUrl() + ": " + js(
                     "const f = document.querySelector('vaadin-login-form'); return f ? 'error=' + f.error : 'no form';"), e);
         }
 
-        org.rationale.testing.BrowserLogin.logIn(browser, root.toString(), "browser-expert", "browser-expert-pw");
+        BrowserLogin.logIn(browser, root.toString(), "browser-expert", "browser-expert-pw");
         try {
             projectCard(mineName);
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("at " + browser.getCurrentUrl() + ": " + js("return document.body.innerText;"), e);
         }
         assertEquals(0, browser.findElements(By.cssSelector(".project-card[data-project='" + otherName + "']")).size());
@@ -273,7 +280,7 @@ class ProjectsBrowserTest {
         browser.get(root.toString());
         waiting().until(ExpectedConditions.elementToBeClickable(By.id("logout"))).click();
         waiting().until(d -> d.getCurrentUrl().endsWith("/login"));
-        Object status = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript(
                 "const done = arguments[arguments.length - 1]; fetch('/api/projects').then(r => done(r.status));");
         assertEquals(401L, status);
     }

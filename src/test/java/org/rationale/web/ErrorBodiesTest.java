@@ -1,5 +1,7 @@
 package org.rationale.web;
 
+import io.quarkus.test.common.http.TestHTTPResource;
+import org.rationale.testing.Fixtures;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,7 +40,7 @@ class ErrorBodiesTest {
     @Inject
     AgroalDataSource db;
 
-    @io.quarkus.test.common.http.TestHTTPResource("/")
+    @TestHTTPResource("/")
     URI base;
 
     private long count(String sql) throws Exception {
@@ -184,14 +186,14 @@ class ErrorBodiesTest {
                 .body("error", equalTo("Control character in query parameter 'projectId'"));
         long project = Api.newProject("form-nul");
         long datasets = count("select count(*) from datasets");
-        given().multiPart("images", "i.idx", org.rationale.testing.Fixtures.idxImages(3, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", org.rationale.testing.Fixtures.idxLabels(3, 10), "application/octet-stream")
+        given().multiPart("images", "i.idx", Fixtures.idxImages(3, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(3, 10), "application/octet-stream")
                 .multiPart("split", "train").multiPart("name", "evil\u0000set")
                 .post("/api/projects/" + project + "/datasets").then().statusCode(400)
                 .body("error", equalTo("Control character in form field 'name'"));
         // an uploaded file's name becomes the dataset's default name and its origin: the same rule
-        given().multiPart("images", "i\u001b[2J.idx", org.rationale.testing.Fixtures.idxImages(3, 28, 28), "application/octet-stream")
-                .multiPart("labels", "l.idx", org.rationale.testing.Fixtures.idxLabels(3, 10), "application/octet-stream")
+        given().multiPart("images", "i\u001b[2J.idx", Fixtures.idxImages(3, 28, 28), "application/octet-stream")
+                .multiPart("labels", "l.idx", Fixtures.idxLabels(3, 10), "application/octet-stream")
                 .multiPart("split", "train")
                 .post("/api/projects/" + project + "/datasets").then().statusCode(400)
                 .body("error", equalTo("Control character in form field 'images file name'"));

@@ -1,5 +1,6 @@
 package org.rationale.web;
 
+import org.hamcrest.Matchers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -19,7 +20,7 @@ class OperationsEndpointsTest {
         for (String path : new String[] {"/q/metrics", "/q/openapi", "/q/openapi?format=json", "/q/swagger-ui/"}) {
             given().auth().none().redirects().follow(false).get(path).then().statusCode(401).contentType(ContentType.JSON)
                     .body("error", equalTo("Not logged in"))
-                    .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Basic"));
+                    .header("WWW-Authenticate", Matchers.startsWith("Basic"));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.rationale.web;
 
+import java.util.TreeMap;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,7 +53,7 @@ class ReadsWriteNothingTest {
     }
 
     private Map<String, Long> counts() throws Exception {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         for (String t : TABLES) {
             out.put(t, rows(t));
         }

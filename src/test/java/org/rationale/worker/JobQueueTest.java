@@ -1,5 +1,8 @@
 package org.rationale.worker;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hamcrest.Matchers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -91,9 +94,9 @@ class JobQueueTest {
         // jobs skip the deletion/insertion curves; reading the map leaves it as stored, a POST adds them
         long sample = given().get("/api/projects/" + pm[0] + "/samples?limit=1").then().extract().jsonPath().getLong("items[0].id");
         given().get("/api/samples/" + sample + "/saliency?modelId=" + pm[1] + "&method=vanilla-gradient").then()
-                .statusCode(200).body("metrics.deletionAuc", org.hamcrest.Matchers.nullValue());
+                .statusCode(200).body("metrics.deletionAuc", Matchers.nullValue());
         given().post("/api/samples/" + sample + "/saliency?modelId=" + pm[1] + "&method=vanilla-gradient").then()
-                .statusCode(200).body("metrics.deletionAuc", org.hamcrest.Matchers.notNullValue());
+                .statusCode(200).body("metrics.deletionAuc", Matchers.notNullValue());
         assertEquals(60, maps(pm[1]));
         // the same job again computes nothing new: maps are stored once per key
         long again = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient")));
@@ -191,8 +194,8 @@ class JobQueueTest {
 
     @Test
     void aWorkerThreadThatDiesIsReportedDownStartedAgainAndGivesBackItsItems() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean dying = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicInteger deathsWithItems = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicBoolean dying = new AtomicBoolean(true);
+        AtomicInteger deathsWithItems = new AtomicInteger();
         pool.afterClaim(claims -> {
             if (dying.get()) {
                 throw new OutOfMemoryError("test: the heap ran out");

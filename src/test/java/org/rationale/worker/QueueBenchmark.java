@@ -1,5 +1,8 @@
 package org.rationale.worker;
 
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.rationale.model.ModelVersion;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -78,10 +81,10 @@ class QueueBenchmark {
     }
 
     @Inject
-    jakarta.persistence.EntityManager em;
+    EntityManager em;
 
     /** A cheap look at the job's state (the full job view counts items; polling it would load the run). */
-    @jakarta.transaction.Transactional
+    @Transactional
     boolean jobEnded(long job) {
         String state = (String) em.createNativeQuery("select state from jobs where id = ?1").setParameter(1, job)
                 .getSingleResult();
@@ -145,7 +148,7 @@ class QueueBenchmark {
     }
 
     /** Predictions and maps of the inputs in batches, no queue, no database: what a job must at least do. */
-    private double computeAlone(org.rationale.model.ModelVersion v, List<InputBatch> inputs, String name,
+    private double computeAlone(ModelVersion v, List<InputBatch> inputs, String name,
                                 Map<String, String> given, int batch) {
         var method = new AttributionMethods().get(name);
         var params = method.parameters().bind(method.name(), given);

@@ -1,5 +1,6 @@
 package org.rationale.worker;
 
+import org.rationale.testing.Api;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -88,7 +89,7 @@ class WorkerFaultsIT {
         long model = given().multiPart("model", "cnn.pt", ReferenceFixtures.bytes("cnn.pt"), octets)
                 .multiPart("features", "f.pt", ReferenceFixtures.bytes("cnn-features.pt"), octets)
                 .multiPart("classifier", "c.pt", ReferenceFixtures.bytes("cnn-classifier.pt"), octets)
-                .multiPart("spec", org.rationale.testing.Api.modelSpec("fixture-cnn", 28, 10))
+                .multiPart("spec", Api.modelSpec("fixture-cnn", 28, 10))
                 .post("/api/projects/" + p + "/models").then().statusCode(201).extract().jsonPath().getLong("id");
         return new long[] {p, model};
     }

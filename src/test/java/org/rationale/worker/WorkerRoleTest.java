@@ -1,5 +1,8 @@
 package org.rationale.worker;
 
+import jakarta.inject.Inject;
+import org.rationale.security.AccountService;
+import org.rationale.security.Role;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -26,8 +29,8 @@ class WorkerRoleTest {
         }
     }
 
-    @jakarta.inject.Inject
-    org.rationale.security.AccountService accounts;
+    @Inject
+    AccountService accounts;
 
     @Test
     void servesHealthAndMetricsButNotTheApiOrTheUi() {
@@ -35,7 +38,7 @@ class WorkerRoleTest {
         given().auth().none().get("/q/health/ready").then().statusCode(200);
         given().auth().none().get("/q/metrics").then().statusCode(401).body("error", equalTo("Not logged in"));
         if (accounts.byUsername("scraper").isEmpty()) {
-            accounts.create("scraper", null, "scraper-password", org.rationale.security.Role.AUDITOR);
+            accounts.create("scraper", null, "scraper-password", Role.AUDITOR);
         }
         given().auth().preemptive().basic("scraper", "scraper-password").get("/q/metrics").then().statusCode(200);
         given().auth().none().get("/api/projects").then().statusCode(404).body("error", equalTo("Not served by a worker"));

@@ -1,5 +1,6 @@
 package org.rationale.ui.audit;
 
+import org.rationale.config.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -46,7 +47,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 
 /**
  * Where auditors take a project's report away: choose the scope (a model version, a round, a date
@@ -58,7 +58,7 @@ import java.util.List;
 @RolesAllowed({Role.ADMIN, Role.AUDITOR, Role.ENGINEER})
 public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final ProjectService projects;
     private final ModelService models;
     private final RoundService rounds;

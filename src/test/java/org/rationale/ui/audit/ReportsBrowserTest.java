@@ -1,5 +1,6 @@
 package org.rationale.ui.audit;
 
+import org.openqa.selenium.By;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -80,7 +81,7 @@ class ReportsBrowserTest {
         BrowserLogin.logIn(browser, root.toString(), "rpb-auditor", "rpb-auditor-password");
         browser.get(root + "projects/" + p + "/reports");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-        wait.until(d -> !text("report-exports").isEmpty() || d.findElements(org.openqa.selenium.By.id("download-pdf")).size() > 0);
+        wait.until(d -> !text("report-exports").isEmpty() || d.findElements(By.id("download-pdf")).size() > 0);
         Map<String, String> magic = Map.of("pdf", "%PDF-", "html", "<!DOCTYPE html>", "json", "{\"reportVersion\"",
                 "csv", "review_id,time");
         for (String format : List.of("pdf", "html", "json", "csv")) {
@@ -103,14 +104,14 @@ class ReportsBrowserTest {
         Api.addMember(p, Api.newUser("rpb-engineer", "engineer"));
         BrowserLogin.logIn(browser, root.toString(), "rpb-engineer", "rpb-engineer-password");
         browser.get(root + "projects/" + p + "/reports");
-        wait.until(d -> d.findElements(org.openqa.selenium.By.id("download-pdf")).size() > 0);
-        assertTrue(browser.findElements(org.openqa.selenium.By.id("verify-chain")).isEmpty());
+        wait.until(d -> d.findElements(By.id("download-pdf")).size() > 0);
+        assertTrue(browser.findElements(By.id("verify-chain")).isEmpty());
         // an expert is not let in
         BrowserLogin.logIn(browser, root.toString(), "rpb-reviewer", "rpb-reviewer-password");
         browser.get(root + "projects/" + p + "/reports");
         wait.until(d -> String.valueOf(((JavascriptExecutor) d).executeScript("return document.body.innerText;"))
                 .contains("Could not navigate"));
-        assertTrue(browser.findElements(org.openqa.selenium.By.id("download-pdf")).isEmpty(),
+        assertTrue(browser.findElements(By.id("download-pdf")).isEmpty(),
                 "an expert sees no report downloads");
     }
 }

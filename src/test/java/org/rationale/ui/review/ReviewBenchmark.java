@@ -1,5 +1,13 @@
 package org.rationale.ui.review;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.openqa.selenium.TimeoutException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -75,29 +83,29 @@ class ReviewBenchmark {
             String name = "bench-" + i;
             reviewers.submit(() -> {
                 // plain HttpClient + Jackson: RestAssured's Groovy JSON paths would eat the cores the server needs
-                var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-                var json = new com.fasterxml.jackson.databind.ObjectMapper();
-                String auth = "Basic " + java.util.Base64.getEncoder().encodeToString((name + ":" + name + "-password")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                var json = new ObjectMapper();
+                String auth = "Basic " + Base64.getEncoder().encodeToString((name + ":" + name + "-password")
+                        .getBytes(StandardCharsets.UTF_8));
                 String base = root.toString();
                 String[] choices = {"accept", "reject", "unsure"};
                 int n = 0;
                 while (running.get()) {
-                    var next = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/projects/" + p
+                    var next = http.send(HttpRequest.newBuilder(URI.create(base + "api/projects/" + p
                                     + "/review/next?modelId=" + model)).header("Authorization", auth)
-                                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                                    .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (next.statusCode() != 200) {
                         break;
                     }
                     long sample = json.readTree(next.body()).get("sampleId").asLong();
                     long mapId = json.readTree(next.body()).get("saliencyMapId").asLong();
-                    var verdict = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/samples/"
+                    var verdict = http.send(HttpRequest.newBuilder(URI.create(base + "api/samples/"
                                     + sample + "/reviews")).header("Authorization", auth)
                             .header("Content-Type", "application/json")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
                                     Map.of("saliencyMapId", mapId, "verdict", choices[n++ % 3])))).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                            HttpResponse.BodyHandlers.ofString());
                     if (verdict.statusCode() != 201) {
                         throw new IllegalStateException("verdict answered " + verdict.statusCode() + ": " + verdict.body());
                     }
@@ -138,7 +146,7 @@ class ReviewBenchmark {
                         Object now = js.executeScript("return document.getElementById('review-canvas').getAttribute('data-rendered-key');");
                         return now != null && !now.equals(before);
                     });
-                } catch (org.openqa.selenium.TimeoutException e) {
+                } catch (TimeoutException e) {
                     throw new AssertionError("no next sample after key " + i + ": " + js.executeScript(
                             "const s = document.getElementById('review-status'); return s ? s.textContent : 'no status';"), e);
                 }

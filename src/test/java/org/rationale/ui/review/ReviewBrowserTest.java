@@ -1,9 +1,17 @@
 package org.rationale.ui.review;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -23,9 +31,7 @@ import org.rationale.testing.PostgresTestResource;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,7 +118,7 @@ class ReviewBrowserTest {
         WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(30));
         String key = wait.until(d -> renderedKey(d));
         List<String> verdicts = List.of("a", "r", "u", "a", "r");
-        List<Long> judged = new java.util.ArrayList<>();
+        List<Long> judged = new ArrayList<>();
         for (String k : verdicts) {
             judged.add(sampleOf(key));
             key = pressAndWaitForNext(first, k, key);
@@ -136,12 +142,12 @@ class ReviewBrowserTest {
         assertTrue(((Number) mask[0]).intValue() > 5, "painted pixels: " + mask[0]);
         assertEquals("kb-expert", mask[1]);
         try {
-            java.nio.file.Path shot = java.nio.file.Path.of("target", "screenshots", "review-view.png");
-            java.nio.file.Files.createDirectories(shot.getParent());
-            java.nio.file.Files.write(shot, ((org.openqa.selenium.TakesScreenshot) first)
-                    .getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Path shot = Path.of("target", "screenshots", "review-view.png");
+            Files.createDirectories(shot.getParent());
+            Files.write(shot, ((TakesScreenshot) first)
+                    .getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
 
         // Z undoes the last verdict and shows that sample again
@@ -210,7 +216,7 @@ class ReviewBrowserTest {
         @SuppressWarnings("unchecked")
         List<String> log = (List<String>) js(first, "return window.__reviewLog;");
         // a verdict key counts on the sample drawn when it was pressed, once; auto-repeat never counts
-        java.util.Set<Long> judgedOnScreen = new java.util.LinkedHashSet<>();
+        Set<Long> judgedOnScreen = new LinkedHashSet<>();
         String drawn = null;
         for (String e : log) {
             if (e.startsWith("drawn ")) {
@@ -233,7 +239,7 @@ class ReviewBrowserTest {
         });
         Thread.sleep(1500);
         List<Long> after = verdictsOf("burst-expert").stream().map(r -> ((Number) r[0]).longValue()).toList();
-        List<Long> expected = new java.util.ArrayList<>(stored);
+        List<Long> expected = new ArrayList<>(stored);
         expected.add(sampleOf(shown));
         assertEquals(expected, after, "one verdict for a double click, on the sample drawn");
     }

@@ -1,5 +1,7 @@
 package org.rationale.ui.scheduler;
 
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.chromium.ChromiumDriver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.pdfbox.Loader;
@@ -213,7 +215,7 @@ class DemoRoundWalkthrough {
             System.out.println("NOTE: the review opened on a sample held from before, not the round's #1: "
                     + Page.text(expert, "review-facts") + " / " + Page.text(expert, "review-why") + " -> pressing →");
             heldLeftovers++;
-            new Actions(expert).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT).perform();
+            new Actions(expert).sendKeys(Keys.ARROW_RIGHT).perform();
             xw.until(d -> {
                 String now = renderedKey(d);
                 return now != null && !now.equals(held);
@@ -235,7 +237,7 @@ class DemoRoundWalkthrough {
                 // a reload starts with the held sample of the smallest id: move on to the round's #1 again
                 for (int skip = 0; sampleOf(renderedKey(expert)) != first && skip < 5; skip++) {
                     String held = renderedKey(expert);
-                    new Actions(expert).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT).perform();
+                    new Actions(expert).sendKeys(Keys.ARROW_RIGHT).perform();
                     xw.until(d -> {
                         String now = renderedKey(d);
                         return now != null && !now.equals(held);
@@ -662,7 +664,7 @@ class DemoRoundWalkthrough {
         int height = Math.min(4000, ((Number) wh.get(1)).intValue() + 40);
         boolean emulated = false;
         try {
-            if (b instanceof org.openqa.selenium.chromium.ChromiumDriver cdp) {
+            if (b instanceof ChromiumDriver cdp) {
                 cdp.executeCdpCommand("Emulation.setDeviceMetricsOverride",
                         Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
                 emulated = true;
@@ -677,7 +679,7 @@ class DemoRoundWalkthrough {
             Thread.currentThread().interrupt();
         } finally {
             if (emulated) {
-                ((org.openqa.selenium.chromium.ChromiumDriver) b).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+                ((ChromiumDriver) b).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
             }
             b.manage().window().setSize(size);
         }

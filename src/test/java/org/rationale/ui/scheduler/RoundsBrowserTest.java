@@ -1,5 +1,8 @@
 package org.rationale.ui.scheduler;
 
+import io.restassured.http.ContentType;
+import java.util.Map;
+import org.openqa.selenium.TimeoutException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,7 +68,7 @@ class RoundsBrowserTest {
             Api.addMember(p, Api.newUser("rb-engineer", "engineer"));
             Api.addMember(p, Api.newUser("rb-expert", "expert"));
             // the project's strategy is what the start form offers first
-            given().contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("strategy", "disagreement"))
+            given().contentType(ContentType.JSON).body(Map.of("strategy", "disagreement"))
                     .put("/api/projects/" + p + "/queue/settings").then().statusCode(200);
             BrowserLogin.logIn(engineer, root.toString(), "rb-engineer", "rb-engineer-password");
             engineer.get(root + "projects/" + p + "/rounds");
@@ -84,13 +87,13 @@ class RoundsBrowserTest {
             WebDriverWait ew = new WebDriverWait(expert, Duration.ofSeconds(60));
             try {
                 ew.until(d -> Page.text(d, "review-why").contains("#1 of the disagreement queue"));
-            } catch (org.openqa.selenium.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new AssertionError("why: '" + Page.text(expert, "review-why") + "', facts: '" + Page.text(expert, "review-facts")
                         + "', round: " + given().get("/api/projects/" + p + "/rounds/1").asString(), e);
             }
             assertTrue(Page.text(expert, "review-facts").contains("Sample " + first), Page.text(expert, "review-facts"));
             // keys count once the canvas drew the sample
-            ew.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+            ew.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
                     "const c = document.getElementById('review-canvas'); return c.getAttribute('data-rendered-key') === "
                             + "c.sampleKey && c.sampleKey.startsWith('s" + first + "-m');")));
             new Actions(expert).sendKeys("r").perform();
