@@ -1,11 +1,8 @@
 package org.rationale.dataset;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.rationale.error.DomainError;
-import org.rationale.error.Invalid;
 import org.rationale.imaging.ImageCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -233,24 +230,8 @@ public final class ImageFolderArchive implements SampleSource {
         try (InputStream raw = zip.getInputStream(e);
              ImageInputStream iis = new MemoryCacheImageInputStream(
                      new BoundedEntry(raw, e))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
-            if (!readers.hasNext()) {
-                throw new InvalidDatasetException("Not an image: " + e.getName(),
-                        "The file is not a PNG, JPEG or other readable image");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(iis, true, true);
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
-                if (w <= 0 || h <= 0) {
-                    throw new InvalidDatasetException("Corrupt image: " + e.getName(), "Invalid size " + w + " x " + h);
-                }
-                return new long[] {w, h};
-            } finally {
-                reader.dispose();
-            }
-        } catch (InvalidDatasetException ex) {
+            return ImageCodec.size(iis, e.getName());
+        } catch (DomainError ex) {
             throw ex;
         } catch (IOException | RuntimeException ex) {
             throw new InvalidDatasetException("Corrupt image: " + e.getName(),

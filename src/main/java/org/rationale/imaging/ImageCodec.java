@@ -46,34 +46,52 @@ public final class ImageCodec {
      */
     public static Pixels decode(byte[] bytes, String name, long maxPixels) {
         try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
-            if (readers == null || !readers.hasNext()) {
-                throw new Invalid("Not an image: " + name,
-                        "The file is not a PNG, JPEG or other readable image");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(iis, true, true);
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
-                if (w <= 0 || h <= 0) {
-                    throw new Invalid("Corrupt image: " + name, "Invalid size " + w + " x " + h);
-                }
+            return withReader(iis, name, (reader, w, h) -> {
                 if (w * h > maxPixels) {
                     throw new TooLarge("Image too large: " + name,
                             w + " x " + h + " pixels is over the limit of " + maxPixels
                                     + " pixels per image (rationale.import.max-image-pixels)");
                 }
-                BufferedImage img = reader.read(0);
-                return toPixels(img);
-            } finally {
-                reader.dispose();
-            }
+                return toPixels(reader.read(0));
+            });
         } catch (IOException | RuntimeException e) {
             if (e instanceof DomainError refused) {
                 throw refused;
             }
             throw new Invalid("Corrupt image: " + name, "It cannot be decoded as a PNG or JPEG image", e);
+        }
+    }
+
+    /**
+     * Width and height from an image's header, reading the stream only as far as the header goes.
+     *
+     * @throws Invalid when the stream is not a readable image or its size is not positive
+     */
+    public static long[] size(ImageInputStream iis, String name) throws IOException {
+        return withReader(iis, name, (reader, w, h) -> new long[] {w, h});
+    }
+
+    /** What is done with an image once its reader has read a valid size from the header. */
+    private interface ReaderStep<T> {
+        T apply(ImageReader reader, long width, long height) throws IOException;
+    }
+
+    private static <T> T withReader(ImageInputStream iis, String name, ReaderStep<T> step) throws IOException {
+        Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
+        if (readers == null || !readers.hasNext()) {
+            throw new Invalid("Not an image: " + name, "The file is not a PNG, JPEG or other readable image");
+        }
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(iis, true, true);
+            long w = reader.getWidth(0);
+            long h = reader.getHeight(0);
+            if (w <= 0 || h <= 0) {
+                throw new Invalid("Corrupt image: " + name, "Invalid size " + w + " x " + h);
+            }
+            return step.apply(reader, w, h);
+        } finally {
+            reader.dispose();
         }
     }
 
