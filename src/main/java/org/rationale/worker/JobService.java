@@ -128,7 +128,7 @@ public class JobService {
             return items;
         }
         if (samples instanceof SampleSelection.Subset subset) {
-            if (subset.projectId() != null && subset.projectId() != v.projectId) {
+            if (subset.projectId() != null && !subset.projectId().equals(v.projectId)) {
                 throw new Invalid("Samples of another project", "Model " + v.id + " belongs to project " + v.projectId);
             }
             int items = store.insertItems(jobId, v.projectId,

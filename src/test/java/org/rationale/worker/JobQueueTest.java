@@ -299,6 +299,18 @@ class JobQueueTest {
     }
 
     @Test
+    void aProjectSplitIsAcceptedForProjectIdsBeyondTheSmallIntegerCache() {
+        while (Api.newProject("filler") < 128) {
+            // Long.valueOf caches -128..127: only larger ids tell equals from ==
+        }
+        long[] pm = projectWithModel(3);
+        assertTrue(pm[0] > 127, "project id " + pm[0]);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("type", "predict", "modelId", pm[1], "samples", Map.of("projectId", pm[0], "split", "test")))
+                .post("/api/jobs").then().statusCode(202);
+    }
+
+    @Test
     void predictJobStoresOnePredictionPerSampleAndNoMaps() throws Exception {
         long[] pm = projectWithModel(40);
         long job = given().contentType(ContentType.JSON)

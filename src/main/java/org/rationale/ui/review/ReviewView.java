@@ -33,6 +33,7 @@ import org.rationale.saliency.MethodAvailability;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
+import org.rationale.ui.Routes;
 import org.rationale.ui.ProjectRoute;
 
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ import java.util.stream.Collectors;
  * (model version and method); conflicts with other reviewers come back as a message, never as a
  * silent overwrite. The page lays out and binds; {@link ReviewSession} holds the session and its rules.
  */
-@Route(value = "projects/:projectId/review", layout = MainLayout.class)
+@Route(value = Routes.REVIEW, layout = MainLayout.class)
 @RolesAllowed({Role.EXPERT, Role.ADMIN})
 @JsModule("./review/review-keys.ts")
 public class ReviewView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
