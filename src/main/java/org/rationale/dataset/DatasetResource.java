@@ -65,7 +65,7 @@ public class DatasetResource {
                     + "'archive' (a zip of class-named folders of PNG/JPEG images). Form fields: 'name' "
                     + "(default: the file name), 'split' (train, validation or test) and, for IDX, optional "
                     + "'classNames' (comma-separated, by label). All samples are stored, or none.")
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response upload(@PathParam("projectId") long projectId,
                            @RestForm String name,
                            @RestForm String split,
@@ -119,7 +119,7 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Import a dataset from files on the server",
             description = "Paths must lie under rationale.import.allowed-paths.")
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response fromPath(@PathParam("projectId") long projectId, PathImport body) {
         access.requireProject(projectId);
         if (body == null) {

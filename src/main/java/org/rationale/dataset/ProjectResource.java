@@ -56,7 +56,7 @@ public class ProjectResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a project (admin, engineer); its creator becomes a member")
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response create(NewProject body) {
         if (body == null) {
             throw new Invalid("Missing body", "Send {\"name\": \"...\", \"description\": \"...\"}");

@@ -52,7 +52,7 @@ public class ProjectModelResource {
             description = "Parts: 'model' (traced TorchScript), optional 'features' + 'classifier' (the same network "
                     + "traced in two parts, enables CAM methods), and 'spec' (JSON: name, channels, height, width, "
                     + "scale, mean, std, classes). The model is loaded and run before anything is stored.")
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response upload(@PathParam("projectId") long projectId, @RestForm String spec,
                            @RestForm("model") FileUpload model, @RestForm("features") FileUpload features,
                            @RestForm("classifier") FileUpload classifier) {

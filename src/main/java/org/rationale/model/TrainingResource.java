@@ -40,7 +40,7 @@ public class TrainingResource {
     @Operation(summary = "Train the platform's CNN on a split of the project, as a background job",
             description = "Body: {name, split (default train), epochs (3), batchSize (128), learningRate (0.001), seed (0)}. "
                     + "Answers 202 with the job; GET /api/jobs/{id} follows it.")
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response start(@PathParam("projectId") long projectId, TrainingRequest body) {
         access.requireProject(projectId);
         long id = training.start(projectId, body == null ? new TrainingRequest(null, null, null, null, null, null) : body);

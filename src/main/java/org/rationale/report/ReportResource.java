@@ -14,7 +14,7 @@ import org.rationale.security.Role;
 /** Audit reports of a project, in four formats; every download is recorded in the audit trail with its hash. */
 @Path("/api/projects/{projectId}/report")
 @Tag(name = "Audit")
-@RolesAllowed({Role.ADMIN, Role.AUDITOR, Role.ENGINEER})
+@RolesAllowed({Role.Name.ADMIN, Role.Name.AUDITOR, Role.Name.ENGINEER})
 public class ReportResource {
 
     private final ReportService reports;

@@ -69,7 +69,7 @@ public class VerdictFacts {
         List<Report.Reviewer> reviewers = new ArrayList<>();
         for (AccountService.Account a : accounts.members(projectId)) {
             long[] c = perReviewer.getOrDefault(a.username(), new long[4]);
-            reviewers.add(new Report.Reviewer(a.username(), a.role(), c[0], c[1], c[2], c[3]));
+            reviewers.add(new Report.Reviewer(a.username(), a.role().value(), c[0], c[1], c[2], c[3]));
             perReviewer.remove(a.username());
         }
         perReviewer.forEach((u, c) -> reviewers.add(new Report.Reviewer(u, roles.get(u) + " (no longer a member)",

@@ -47,7 +47,7 @@ public class AnnotationResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Role.EXPERT, Role.ADMIN})
+    @RolesAllowed({Role.Name.EXPERT, Role.Name.ADMIN})
     @Operation(summary = "Save a mask: {kind: relevant|shortcut, mask: base64 of width×height bytes 0/1, version}",
             description = "The version is the one you loaded (0 for none); if someone saved the mask since, 409. "
                     + "A sample the project's overlap gave to other reviewers is a 409 naming them. "

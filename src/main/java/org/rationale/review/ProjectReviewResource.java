@@ -54,7 +54,7 @@ public class ProjectReviewResource {
 
     @POST
     @Path("/next")
-    @RolesAllowed({Role.EXPERT, Role.ADMIN})
+    @RolesAllowed({Role.Name.EXPERT, Role.Name.ADMIN})
     @Operation(summary = "Hand me the next sample to review under a model (reserved for me) with its map; 204 when none is left",
             description = "Query: modelId (required), split (test by default), method (vanilla-gradient by default). "
                     + "The answer names the map that a verdict on the sample may judge; a verdict on a map never "
@@ -82,7 +82,7 @@ public class ProjectReviewResource {
 
     @POST
     @Path("/undo")
-    @RolesAllowed({Role.EXPERT, Role.ADMIN})
+    @RolesAllowed({Role.Name.EXPERT, Role.Name.ADMIN})
     @Operation(summary = "Undo my last verdict in the project; 404 when there is none")
     public ReviewService.Review undo(@PathParam("projectId") long projectId) {
         access.requireProject(projectId);
@@ -105,7 +105,7 @@ public class ProjectReviewResource {
     @PUT
     @Path("/settings")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     @Operation(summary = "Change the review settings: {overlap: 1-10, reservationMinutes: 1-1440}")
     public ReviewQueue.Settings configure(@PathParam("projectId") long projectId, SettingsChange body) {
         access.requireProject(projectId);

@@ -46,7 +46,7 @@ public class ReviewResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Role.EXPERT, Role.ADMIN})
+    @RolesAllowed({Role.Name.EXPERT, Role.Name.ADMIN})
     @Operation(summary = "Judge a map of the sample: {saliencyMapId, verdict: accept|reject|unsure, comment, version}",
             description = "One verdict per reviewer and map; sending it again changes it (send the version you saw: "
                     + "a different stored version is a 409). A sample the project's overlap gave to other reviewers is a 409, "

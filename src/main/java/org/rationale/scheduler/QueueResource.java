@@ -63,7 +63,7 @@ public class QueueResource {
     @POST
     @Path("/rerank")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     @Operation(summary = "Rank the candidate pool again (after new masks or with other weights) and store the ranking")
     public List<Entry> rerank(@PathParam("projectId") long projectId, RerankRequest body) {
         access.requireProject(projectId);
@@ -94,7 +94,7 @@ public class QueueResource {
     @PUT
     @Path("/settings")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     @Operation(summary = "Change the strategy, hybrid weights, map method or pool size")
     public SchedulerService.Settings configure(@PathParam("projectId") long projectId, SettingsChange body) {
         access.requireProject(projectId);

@@ -50,7 +50,7 @@ public class RoundResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     @Operation(summary = "Start the next round: {strategy, batchSize, feedback: rrr|counterexamples|both|none, lambda, "
             + "epochs, modelId}; maps are computed for the candidate pool, then the queue is ranked")
     public Response start(@PathParam("projectId") long projectId, RoundService.StartRequest body) {
@@ -61,7 +61,7 @@ public class RoundResource {
 
     @POST
     @Path("/{number}/retrain")
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     @Operation(summary = "Retrain with every shortcut mask so far; the new version's maps are then recomputed")
     public RoundService.Round retrain(@PathParam("projectId") long projectId, @PathParam("number") int number) {
         access.requireProject(projectId);

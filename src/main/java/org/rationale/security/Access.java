@@ -9,8 +9,10 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Who may see what, checked at the edges (REST resources and views): an admin sees every project,
@@ -40,7 +42,8 @@ public class Access {
         if (Arc.container() != null && Arc.container().requestContext().isActive()) {
             SecurityIdentity id = Arc.container().instance(CurrentIdentityAssociation.class).get().getIdentity();
             if (id != null && !id.isAnonymous()) {
-                return Optional.of(new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse("")));
+                return Optional.of(new Caller(id.getPrincipal().getName(),
+                        id.getRoles().stream().findFirst().flatMap(Role::of).orElse(null)));
             }
         }
         for (CallerSource source : sources) {
@@ -58,11 +61,12 @@ public class Access {
     }
 
     /** 403 unless the caller has one of the roles. */
-    public Caller requireRole(String... roles) {
+    public Caller requireRole(Role... roles) {
         Caller c = caller();
         if (!c.hasAnyRole(roles)) {
-            throw new Forbidden("Not allowed", "This needs the role " + String.join(" or ", roles)
-                    + "; '" + c.username() + "' is " + c.role());
+            throw new Forbidden("Not allowed", "This needs the role "
+                    + Arrays.stream(roles).map(Role::value).collect(Collectors.joining(" or "))
+                    + "; '" + c.username() + "' is " + (c.role() == null ? "" : c.role().value()));
         }
         return c;
     }

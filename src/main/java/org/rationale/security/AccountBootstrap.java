@@ -21,7 +21,7 @@ public class AccountBootstrap {
 
     private static final Logger LOG = Logger.getLogger(AccountBootstrap.class);
     /** Demo users and their roles. */
-    public static final Map<String, String> DEMO_USERS = demoUsers();
+    public static final Map<String, Role> DEMO_USERS = demoUsers();
 
     private final AccountService accounts;
     private final RationaleConfig config;
@@ -61,7 +61,7 @@ public class AccountBootstrap {
         for (var e : DEMO_USERS.entrySet()) {
             // only a user created now joins the demo project: an admin's later removal stays removed
             if (accounts.ensure(e.getKey(), e.getValue(), generated) != null) {
-                made.append(made.length() == 0 ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue()).append(')');
+                made.append(made.length() == 0 ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue().value()).append(')');
                 accounts.byUsername(e.getKey()).ifPresent(a -> accounts.addMember(projectId, a.id()));
             }
         }
@@ -83,8 +83,8 @@ public class AccountBootstrap {
         LOG.warn("\n" + line + "\n  " + message + "\n" + line);
     }
 
-    private static Map<String, String> demoUsers() {
-        Map<String, String> m = new LinkedHashMap<>();
+    private static Map<String, Role> demoUsers() {
+        Map<String, Role> m = new LinkedHashMap<>();
         m.put("expert1", Role.EXPERT);
         m.put("expert2", Role.EXPERT);
         m.put("engineer", Role.ENGINEER);

@@ -69,7 +69,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     private record Failures(int count, long lastNanos) {
     }
 
-    private record Verified(String passwordDigest, String role) {
+    private record Verified(String passwordDigest, Role role) {
     }
 
     private Cache<String, Failures> failures;
@@ -99,7 +99,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
         boolean formLogin = rc != null && rc.request().method() == HttpMethod.POST
                 && rc.normalizedPath().endsWith(formPostLocation);
         return context.runBlocking(() -> {
-            String role = check(username, password, address);
+            Role role = check(username, password, address);
             if (formLogin) {
                 rc.response().addCookie(LoginSessions.cookie(sessions.open(username), rc.request().isSSL()));
             }
@@ -111,7 +111,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
      * The user's role when the password is right and the user may log in; else an authentication
      * failure. {@code address} is the client's (see {@link #clientAddress}).
      */
-    String check(String username, String password, String address) {
+    Role check(String username, String password, String address) {
         if (username.length() > LONGEST_USERNAME || password.length() > LONGEST_PASSWORD) {
             throw new AuthenticationFailedException("Username or password too long");
         }
@@ -183,8 +183,9 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
         }
     }
 
-    static SecurityIdentity identity(String username, String role) {
-        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(username)).addRole(role).build();
+    /** The identity of a user; Quarkus security knows the role by its lower-case name. */
+    static SecurityIdentity identity(String username, Role role) {
+        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(username)).addRole(role.value()).build();
     }
 
     private static String digest(String password) {

@@ -14,9 +14,11 @@ import org.rationale.audit.AuditLog;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Users, their roles and their project memberships: the rules (username format, password length,
@@ -57,12 +59,12 @@ public class AccountService {
     }
 
     /** A user as clients see it (never the hash), with the projects they belong to. */
-    public record Account(long id, String username, String displayName, String role, boolean enabled,
+    public record Account(long id, String username, String displayName, Role role, boolean enabled,
                           List<Long> projectIds) {
     }
 
     /** What the identity provider needs to check a login. */
-    record Credentials(String username, String passwordHash, String role, boolean enabled) {
+    record Credentials(String username, String passwordHash, Role role, boolean enabled) {
     }
 
     /** Creates a user; 400 for a bad name, password or role, 409 when the name is taken. */
@@ -74,7 +76,7 @@ public class AccountService {
             throw new Invalid("Invalid username " + shown,
                     "2 to 40 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        String r = requireRole(role);
+        Role r = requireRole(role);
         checkPassword(password);
         if (store.exists(name)) {
             throw new Conflict("Username taken", "A user named '" + name + "' exists");
@@ -87,7 +89,7 @@ public class AccountService {
         u.enabled = true;
         u.persist();
         audit.record("user.create", "user:" + u.id, null, AuditLog.details(
-                "username", u.username, "displayName", u.displayName, "role", u.role));
+                "username", u.username, "displayName", u.displayName, "role", u.role.value()));
         return view(u);
     }
 
@@ -97,19 +99,19 @@ public class AccountService {
         UserAccount u = require(id);
         // admins are counted under a lock: two admins demoting each other at once must not leave none
         store.lockEnabledAdmins();
-        String r = role == null ? u.role : requireRole(role);
+        Role r = role == null ? u.role : requireRole(role);
         boolean e = enabled == null ? u.enabled : enabled;
-        if (u.role.equals(Role.ADMIN) && u.enabled && !(r.equals(Role.ADMIN) && e) && enabledAdmins() <= 1) {
+        if (u.role == Role.ADMIN && u.enabled && !(r == Role.ADMIN && e) && enabledAdmins() <= 1) {
             throw new Conflict("Last admin", "'" + u.username + "' is the only enabled admin; make another admin first");
         }
-        var before = AuditLog.details("previousRole", u.role, "previousEnabled", u.enabled,
+        var before = AuditLog.details("previousRole", u.role.value(), "previousEnabled", u.enabled,
                 "previousDisplayName", u.displayName);
         u.role = r;
         u.enabled = e;
         if (displayName != null && !displayName.isBlank()) {
             u.displayName = displayName.strip();
         }
-        var details = AuditLog.details("username", u.username, "role", u.role, "enabled", u.enabled,
+        var details = AuditLog.details("username", u.username, "role", u.role.value(), "enabled", u.enabled,
                 "displayName", u.displayName);
         details.putAll(before);
         audit.record("user.update", "user:" + u.id, null, details);
@@ -167,7 +169,7 @@ public class AccountService {
         }
         if (memberships.add(projectId, userId)) {
             audit.record("membership.add", "user:" + userId, projectId, AuditLog.details(
-                    "username", u.username, "role", u.role));
+                    "username", u.username, "role", u.role.value()));
         }
     }
 
@@ -178,7 +180,7 @@ public class AccountService {
         if (removed) {
             UserAccount u = store.find(userId).orElse(null);
             audit.record("membership.remove", "user:" + userId, projectId, AuditLog.details(
-                    "username", u == null ? null : u.username, "role", u == null ? null : u.role));
+                    "username", u == null ? null : u.username, "role", u == null ? null : u.role.value()));
         }
         return removed;
     }
@@ -206,12 +208,12 @@ public class AccountService {
      * user existed). A null password gets a generated one.
      */
     @Transactional
-    public String ensure(String username, String role, String password) {
+    public String ensure(String username, Role role, String password) {
         if (store.exists(username)) {
             return null;
         }
         String pw = password == null || password.isBlank() ? generatedPassword() : password;
-        create(username, null, pw, role);
+        create(username, null, pw, role.value());
         return pw;
     }
 
@@ -233,12 +235,9 @@ public class AccountService {
         return store.find(id).orElseThrow(() -> NotFound.of("User " + id));
     }
 
-    private static String requireRole(String role) {
-        String r = Role.parse(role);
-        if (r == null) {
-            throw new Invalid("Invalid role '" + role + "'", "Roles: " + String.join(", ", Role.ALL));
-        }
-        return r;
+    private static Role requireRole(String role) {
+        return Role.of(role).orElseThrow(() -> new Invalid("Invalid role '" + role + "'", "Roles: "
+                + Arrays.stream(Role.values()).map(Role::value).collect(Collectors.joining(", "))));
     }
 
     private static void checkPassword(String password) {

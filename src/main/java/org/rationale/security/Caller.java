@@ -1,16 +1,16 @@
 package org.rationale.security;
 
 /** Who is asking: a logged-in user and their role. */
-public record Caller(String username, String role) {
+public record Caller(String username, Role role) {
 
     public boolean isAdmin() {
-        return Role.ADMIN.equals(role);
+        return role == Role.ADMIN;
     }
 
     /** Whether the caller has one of the roles. */
-    public boolean hasAnyRole(String... roles) {
-        for (String r : roles) {
-            if (r.equals(role)) {
+    public boolean hasAnyRole(Role... roles) {
+        for (Role r : roles) {
+            if (r == role) {
                 return true;
             }
         }

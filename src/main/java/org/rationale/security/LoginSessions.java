@@ -44,7 +44,7 @@ public class LoginSessions {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Whose login a token is, and the user's role. */
-    record Holder(String username, String role) {
+    record Holder(String username, Role role) {
     }
 
     private final EntityManager em;
@@ -101,7 +101,11 @@ public class LoginSessions {
         if (row == null || !Boolean.TRUE.equals(row.get("enabled"))) {
             return Optional.empty();
         }
-        Holder h = new Holder(row.get("username", String.class), row.get("role", String.class));
+        Optional<Role> role = Role.of(row.get("role", String.class));
+        if (role.isEmpty()) {
+            return Optional.empty();
+        }
+        Holder h = new Holder(row.get("username", String.class), role.get());
         recent.put(hash, h);
         return Optional.of(h);
     }

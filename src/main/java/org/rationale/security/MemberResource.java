@@ -52,7 +52,7 @@ public class MemberResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(Role.ADMIN)
+    @RolesAllowed(Role.Name.ADMIN)
     @Operation(summary = "Add a member: {userId}")
     public List<AccountService.Account> add(@PathParam("projectId") long projectId, NewMember body) {
         if (body == null || body.userId() == null) {
@@ -64,7 +64,7 @@ public class MemberResource {
 
     @DELETE
     @Path("/{userId}")
-    @RolesAllowed(Role.ADMIN)
+    @RolesAllowed(Role.Name.ADMIN)
     @Operation(summary = "Remove a member")
     public Response remove(@PathParam("projectId") long projectId, @PathParam("userId") long userId) {
         if (!accounts.removeMember(projectId, userId)) {

@@ -29,8 +29,9 @@ public class UserAccount extends PanacheEntityBase {
     @Column(name = "password_hash")
     public String passwordHash;
 
+    /** Stored as its lower-case name ({@link RoleColumn}). */
     @Column(nullable = false)
-    public String role;
+    public Role role;
 
     @Column(nullable = false)
     public boolean enabled;

@@ -23,7 +23,7 @@ import java.util.List;
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Users")
-@RolesAllowed(Role.ADMIN)
+@RolesAllowed(Role.Name.ADMIN)
 public class UserResource {
 
     private final AccountService accounts;

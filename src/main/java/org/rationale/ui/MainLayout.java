@@ -38,7 +38,7 @@ public class MainLayout extends AppLayout {
         HorizontalLayout right = new HorizontalLayout(api);
         right.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         if (caller != null) {
-            Span who = new Span(caller.username() + " · " + caller.role());
+            Span who = new Span(caller.username() + " · " + (caller.role() == null ? "" : caller.role().value()));
             who.addClassName("header-user");
             who.setId("current-user");
             Button logout = new Button("Log out", VaadinIcon.SIGN_OUT.create(), e -> {

@@ -17,6 +17,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.rationale.security.Caller;
+import org.rationale.security.Role;
 
 import java.security.Principal;
 import java.util.function.Predicate;
@@ -70,7 +71,8 @@ public class SecuredNavigation {
         if (id == null || id.isAnonymous()) {
             session.setAttribute(SessionCaller.ATTRIBUTE, null);
         } else {
-            Caller c = new Caller(id.getPrincipal().getName(), id.getRoles().stream().findFirst().orElse(""));
+            Caller c = new Caller(id.getPrincipal().getName(),
+                    id.getRoles().stream().findFirst().flatMap(Role::of).orElse(null));
             session.setAttribute(SessionCaller.ATTRIBUTE, c);
             SESSIONS.computeIfAbsent(c.username(), u -> Collections.newSetFromMap(new WeakHashMap<>()))
                     .add(session);
@@ -88,7 +90,7 @@ public class SecuredNavigation {
         @Override
         protected Predicate<String> getRolesChecker(VaadinRequest request) {
             Caller c = caller();
-            return role -> c != null && c.role().equals(role);
+            return role -> c != null && c.role() != null && c.role().value().equals(role);
         }
 
         private static Caller caller() {

@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
  */
 @Route(value = Routes.USERS, layout = MainLayout.class)
 @PageTitle("Users · Rationale")
-@RolesAllowed(Role.ADMIN)
+@RolesAllowed(Role.Name.ADMIN)
 public class UsersView extends VerticalLayout {
 
     private final AccountService accounts;
@@ -69,7 +69,7 @@ public class UsersView extends VerticalLayout {
         Map<Long, String> names = projectNames();
         grid.addColumn(AccountService.Account::username).setHeader("Username").setAutoWidth(true);
         grid.addColumn(AccountService.Account::displayName).setHeader("Name").setAutoWidth(true);
-        grid.addColumn(AccountService.Account::role).setHeader("Role").setAutoWidth(true);
+        grid.addColumn(a -> a.role().value()).setHeader("Role").setAutoWidth(true);
         grid.addColumn(a -> a.enabled() ? "yes" : "disabled").setHeader("Enabled").setAutoWidth(true);
         grid.addColumn(a -> a.projectIds().stream().map(id -> names.getOrDefault(id, "#" + id))
                 .collect(Collectors.joining(", "))).setHeader("Projects").setFlexGrow(1);
@@ -102,9 +102,10 @@ public class UsersView extends VerticalLayout {
         username.setHelperText("lower-case letters, digits, '.', '_' or '-'");
         username.setId("user-username");
         TextField display = new TextField("Display name");
-        Select<String> role = new Select<>();
+        Select<Role> role = new Select<>();
         role.setLabel("Role");
-        role.setItems(Role.ALL);
+        role.setItems(Role.values());
+        role.setItemLabelGenerator(Role::value);
         role.setValue(creating ? Role.EXPERT : account.role());
         role.setId("user-role");
         PasswordField password = new PasswordField(creating ? "Password" : "New password (leave empty to keep)");
@@ -131,10 +132,10 @@ public class UsersView extends VerticalLayout {
                 access.requireRole(Role.ADMIN);
                 long id;
                 if (creating) {
-                    id = accounts.create(username.getValue(), display.getValue(), password.getValue(), role.getValue()).id();
+                    id = accounts.create(username.getValue(), display.getValue(), password.getValue(), role.getValue().value()).id();
                 } else {
                     id = account.id();
-                    accounts.update(id, role.getValue(), enabled.getValue(), display.getValue());
+                    accounts.update(id, role.getValue().value(), enabled.getValue(), display.getValue());
                     if (!password.getValue().isEmpty()) {
                         accounts.setPassword(id, password.getValue());
                     }

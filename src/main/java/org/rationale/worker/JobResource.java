@@ -44,7 +44,7 @@ public class JobResource {
                     + "Answers 202 with the job id; workers compute one stored map per (sample, method). "
                     + "{\"type\":\"predict\",\"modelId\":1,\"samples\":…} stores predictions only. Training jobs start at "
                     + "/api/projects/{id}/trainings.")
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response submit(JobRequest body) {
         if (body != null && body.modelId() != null) {
             access.requireModel(body.modelId());
@@ -65,7 +65,7 @@ public class JobResource {
     @POST
     @Path("/{id}/cancel")
     @Operation(summary = "Cancel a job: nothing more is claimed; items in progress finish")
-    @RolesAllowed({Role.ADMIN, Role.ENGINEER})
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public JobService.JobSummary cancel(@PathParam("id") long id) {
         access.requireJob(id);
         jobs.cancel(id);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rationale.review.ReviewService;
 import org.rationale.security.Caller;
+import org.rationale.security.Role;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 
@@ -67,7 +68,7 @@ class NextItemBenchmark {
         for (int i = 0; i <= REVIEWERS; i++) {
             String name = "nb-" + i;
             Api.addMember(p, Api.newUser(name, "expert"));
-            callers.add(new Caller(name, "expert"));
+            callers.add(new Caller(name, Role.EXPERT));
         }
         // baseline: one reviewer alone
         List<Double> alone = new ArrayList<>();

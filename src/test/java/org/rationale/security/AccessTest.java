@@ -114,6 +114,24 @@ class AccessTest {
     }
 
     @Test
+    void rolesAreTheirLowerCaseNamesOverRest() {
+        given().contentType(ContentType.JSON).body(Map.of("username", "bossy", "password", "long-enough-pw", "role", "boss"))
+                .post("/api/users").then().statusCode(400).body("error", equalTo("Invalid role 'boss'"))
+                .body("detail", equalTo("Roles: admin, engineer, expert, auditor"));
+        long id = given().contentType(ContentType.JSON)
+                .body(Map.of("username", "cased-role", "password", "long-enough-pw", "role", " Expert "))
+                .post("/api/users").then().statusCode(201).body("role", equalTo("expert")).extract().jsonPath().getLong("id");
+        given().get("/api/users/" + id).then().statusCode(200).body("role", equalTo("expert"));
+        given().get("/api/users").then().statusCode(200).body("find { it.username == 'cased-role' }.role", equalTo("expert"));
+        given().auth().preemptive().basic("cased-role", "long-enough-pw").get("/api/me").then().statusCode(200)
+                .body("role", equalTo("expert"));
+        // the enabled admins are counted by role: with a second admin, that one may stop being an admin
+        long second = Api.newUser("second-admin", "admin");
+        given().contentType(ContentType.JSON).body(Map.of("role", "auditor")).patch("/api/users/" + second)
+                .then().statusCode(200).body("role", equalTo("auditor"));
+    }
+
+    @Test
     void rejectsBadAccounts() {
         given().contentType(ContentType.JSON).body(Map.of("username", "Bad Name", "password", "long-enough-pw", "role", "expert"))
                 .post("/api/users").then().statusCode(400).body("error", containsString("Invalid username"));

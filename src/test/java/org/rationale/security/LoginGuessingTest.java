@@ -75,7 +75,7 @@ class LoginGuessingTest {
         var locked = assertThrows(AuthenticationFailedException.class,
                 () -> identities.check("locked-here", "locked-here-password", "203.0.113.9"));
         assertTrue(locked.getMessage().startsWith("Too many"), locked.getMessage());
-        assertEquals("expert", identities.check("locked-here", "locked-here-password", "203.0.113.10"));
+        assertEquals(Role.EXPERT, identities.check("locked-here", "locked-here-password", "203.0.113.10"));
     }
 
     @Test

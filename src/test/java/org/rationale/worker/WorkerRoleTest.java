@@ -38,7 +38,7 @@ class WorkerRoleTest {
         given().auth().none().get("/q/health/ready").then().statusCode(200);
         given().auth().none().get("/q/metrics").then().statusCode(401).body("error", equalTo("Not logged in"));
         if (accounts.byUsername("scraper").isEmpty()) {
-            accounts.create("scraper", null, "scraper-password", Role.AUDITOR);
+            accounts.create("scraper", null, "scraper-password", Role.Name.AUDITOR);
         }
         given().auth().preemptive().basic("scraper", "scraper-password").get("/q/metrics").then().statusCode(200);
         given().auth().none().get("/api/projects").then().statusCode(404).body("error", equalTo("Not served by a worker"));

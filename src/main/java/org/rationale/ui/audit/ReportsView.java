@@ -55,7 +55,7 @@ import java.time.ZoneOffset;
  */
 @Route(value = Routes.REPORTS, layout = MainLayout.class)
 @PageTitle("Audit report · Rationale")
-@RolesAllowed({Role.ADMIN, Role.AUDITOR, Role.ENGINEER})
+@RolesAllowed({Role.Name.ADMIN, Role.Name.AUDITOR, Role.Name.ENGINEER})
 public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
 
     private static final ObjectMapper JSON = Json.MAPPER;

@@ -52,7 +52,7 @@ import java.util.stream.Collectors;
  * silent overwrite. The page lays out and binds; {@link ReviewSession} holds the session and its rules.
  */
 @Route(value = Routes.REVIEW, layout = MainLayout.class)
-@RolesAllowed({Role.EXPERT, Role.ADMIN})
+@RolesAllowed({Role.Name.EXPERT, Role.Name.ADMIN})
 @JsModule("./review/review-keys.ts")
 public class ReviewView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 

@@ -112,7 +112,7 @@ class ReviewSessionTest {
     }
 
     private static Caller expert(String name, long project) {
-        Api.addMember(project, Api.newUser(name, Role.EXPERT));
+        Api.addMember(project, Api.newUser(name, Role.Name.EXPERT));
         return new Caller(name, Role.EXPERT);
     }
 
