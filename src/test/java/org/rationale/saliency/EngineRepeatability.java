@@ -82,6 +82,11 @@ final class EngineRepeatability {
         }
     }
 
+    /** Forgets what was seen of the engine (for the test of this class, which fakes a glitch). */
+    static synchronized void forget() {
+        repeatable = null;
+    }
+
     private static void skip(String seen) {
         synchronized (EngineRepeatability.class) {
             repeatable = false;
