@@ -1,5 +1,8 @@
 package org.rationale.dataset;
 
+import org.rationale.security.ProjectScoped;
+import java.util.EnumSet;
+import java.util.Set;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,7 +33,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 @Owns({"datasets", "samples"})
-public class SampleStore {
+public class SampleStore implements ProjectScoped {
 
     private static final int BATCH = 500;
     private static final String INSERT = "insert into samples (dataset_id, project_id, split, label, source, width, "
@@ -372,5 +375,17 @@ public class SampleStore {
         List<?> ids = em.createNativeQuery("select project_id from datasets where id = ?1").setParameter(1, datasetId)
                 .getResultList();
         return ids.stream().findFirst().map(id -> ((Number) id).longValue());
+    }
+
+    @Override
+    public Set<Thing> things() {
+        return EnumSet.of(Thing.SAMPLE, Thing.DATASET);
+    }
+
+    /** The project of a sample or dataset (for access checks). */
+    @Override
+    @Transactional
+    public Optional<Long> projectOf(Thing thing, long id) {
+        return thing == Thing.DATASET ? projectOfDataset(id) : projectOfSample(id);
     }
 }

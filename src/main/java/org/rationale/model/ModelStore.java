@@ -1,5 +1,8 @@
 package org.rationale.model;
 
+import org.rationale.security.ProjectScoped;
+import java.util.EnumSet;
+import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -20,7 +23,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 @Owns({"model_versions", "model_artifacts"})
-public class ModelStore {
+public class ModelStore implements ProjectScoped {
 
     @Inject
     EntityManager em;
@@ -101,5 +104,17 @@ public class ModelStore {
         List<?> ids = em.createNativeQuery("select project_id from model_versions where id = ?1").setParameter(1, modelId)
                 .getResultList();
         return ids.stream().findFirst().map(id -> ((Number) id).longValue());
+    }
+
+    @Override
+    public Set<Thing> things() {
+        return EnumSet.of(Thing.MODEL);
+    }
+
+    /** The project of a model (for access checks). */
+    @Override
+    @Transactional
+    public Optional<Long> projectOf(Thing thing, long id) {
+        return projectOf(id);
     }
 }

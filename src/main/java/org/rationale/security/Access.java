@@ -111,9 +111,9 @@ public class Access {
     }
 
     private long require(ProjectScoped.Thing thing, long id) {
-        ProjectScoped scope = scopes.stream().filter(s -> s.thing() == thing).findFirst()
+        ProjectScoped scope = scopes.stream().filter(s -> s.things().contains(thing)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("Nothing finds the project of a " + thing.label()));
-        long project = scope.projectOf(id).orElseThrow(() -> NotFound.of(thing.label() + " " + id));
+        long project = scope.projectOf(thing, id).orElseThrow(() -> NotFound.of(thing.label() + " " + id));
         requireProject(project);
         return project;
     }

@@ -1,10 +1,11 @@
 package org.rationale.security;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds the project a sample, model, job or dataset belongs to, so that {@link Access} can check
- * membership. The package owning those things provides one per kind (it depends on security, not
+ * membership. The store owning those things implements it (its package depends on security, not
  * the other way round).
  */
 public interface ProjectScoped {
@@ -29,8 +30,8 @@ public interface ProjectScoped {
     }
 
     /** What this finds the project of. */
-    Thing thing();
+    Set<Thing> things();
 
-    /** The project of the thing with this id, if it exists. */
-    Optional<Long> projectOf(long id);
+    /** The project of the thing of this kind (one of {@link #things()}) with this id, if it exists. */
+    Optional<Long> projectOf(Thing thing, long id);
 }

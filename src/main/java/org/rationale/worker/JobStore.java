@@ -1,5 +1,8 @@
 package org.rationale.worker;
 
+import org.rationale.security.ProjectScoped;
+import java.util.EnumSet;
+import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Tuple;
@@ -24,7 +27,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 @Owns({"jobs", "job_items", "workers"})
-public class JobStore {
+public class JobStore implements ProjectScoped {
 
     private final EntityManager em;
 
@@ -321,5 +324,17 @@ public class JobStore {
 
     private static double seconds(Duration d) {
         return (double) d.toMillis() / 1000;
+    }
+
+    @Override
+    public Set<Thing> things() {
+        return EnumSet.of(Thing.JOB);
+    }
+
+    /** The project of a job (for access checks). */
+    @Override
+    @Transactional
+    public Optional<Long> projectOf(Thing thing, long id) {
+        return projectOf(id);
     }
 }
