@@ -15,6 +15,11 @@ public final class Routes {
     public static final String AGREEMENT = "projects/:projectId/agreement";
     public static final String ROUNDS = "projects/:projectId/rounds";
     public static final String REPORTS = "projects/:projectId/reports";
+    public static final String IMPORT = "projects/:projectId/import";
+    public static final String MODEL_UPLOAD = "projects/:projectId/models/new";
+    public static final String TRAINING = "projects/:projectId/train";
+    public static final String SETTINGS = "projects/:projectId/settings";
+    public static final String SANITY = "projects/:projectId/sanity";
 
     private Routes() {
     }
