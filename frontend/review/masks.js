@@ -141,12 +141,18 @@ export function box(a, b, w, visit) {
  * @param {number} h
  * @param {number} sx
  * @param {number} sy
- * @returns {boolean} whether the mask has any pixel set
+ * @param {{ x0: number, y0: number, x1: number, y1: number }} [region] only the pixels [x0, x1) × [y0, y1)
+ *   (those on screen); the whole mask without it
+ * @returns {boolean} whether the region has any pixel set
  */
-export function outline(path, mask, w, h, sx, sy) {
+export function outline(path, mask, w, h, sx, sy, region) {
   let any = false;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+  const x0 = region ? Math.max(0, region.x0) : 0;
+  const y0 = region ? Math.max(0, region.y0) : 0;
+  const x1 = region ? Math.min(w, region.x1) : w;
+  const y1 = region ? Math.min(h, region.y1) : h;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
       if (!mask[y * w + x]) {
         continue;
       }
