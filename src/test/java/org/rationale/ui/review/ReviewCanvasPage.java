@@ -94,9 +94,10 @@ public class ReviewCanvasPage extends Div implements BeforeEnterObserver {
     /** The cat, centre-cropped to the map's 224×224: the map is hot on its eyes and nose. */
     private void showPhotograph() {
         getElement().insertChild(0, new H2("Review canvas: a 451×300 photograph, its 224×224 map on the centre crop").getElement(),
-                new Paragraph("Zoomed in about the eye with the wheel; shortcut painted with the 4-pixel brush. "
-                        + "The map (computed at the model's 224×224) lies over the centre 300×300 of the image, "
-                        + "smoothly resampled; masks are in the image's own pixels.").getElement());
+                new Paragraph("Left: zoomed in about the eye with the wheel; a relevant stroke painted with the "
+                        + "4-pixel brush, the dashed circle is the 6-pixel brush under the pointer. Right: the same "
+                        + "sample at Fit. The map (computed at the model's 224×224) lies over the centre 300×300 "
+                        + "of the image only, smoothly resampled; masks are in the image's own pixels.").getElement());
         float[] values = new float[224 * 224];
         double scale = 224.0 / 300.0;
         double[][] spots = {{170, 115, 1.0}, {320, 135, 0.8}, {262, 245, 0.6}};
@@ -114,9 +115,19 @@ public class ReviewCanvasPage extends Div implements BeforeEnterObserver {
         try {
             String src = "data:image/png;base64,"
                     + Base64.getEncoder().encodeToString(Files.readAllBytes(SKIMAGE_DATA.resolve("chelsea.png")));
+            String map = Base64.getEncoder().encodeToString(MapEncoding.encode(values));
             canvas.setDisplaySize(640);
-            canvas.setSample("chelsea", src, Base64.getEncoder().encodeToString(MapEncoding.encode(values)), 224, 224, 1);
+            canvas.setSample("chelsea", src, map, 224, 224, 1);
             canvas.setMapFrame(75.5, 0, 300, 300);
+            ReviewCanvas overview = new ReviewCanvas();
+            overview.setId("overview");
+            overview.setDisplaySize(540);
+            overview.setControlsVisible(false);
+            overview.setSample("chelsea-overview", src, map, 224, 224, 1);
+            overview.setMapFrame(75.5, 0, 300, 300);
+            overview.getStyle().set("margin-left", "24px").set("vertical-align", "top");
+            canvas.getStyle().set("vertical-align", "top");
+            getElement().insertChild(getElement().indexOfChild(canvas.getElement()) + 1, overview.getElement());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
