@@ -38,6 +38,7 @@ public class ReviewCanvasPage extends Div implements BeforeEnterObserver {
 
     private final ReviewCanvas canvas = new ReviewCanvas();
     private final Span visible = new Span();
+    private final Div testControls = new Div();
 
     /** The canvas with a brush painting shortcuts, and a button that toggles the map from the server. */
     public ReviewCanvasPage() {
@@ -59,7 +60,8 @@ public class ReviewCanvasPage extends Div implements BeforeEnterObserver {
         // the production bundle loads the canvas's module with the review page's chunk; this page is not in it
         getElement().executeJs("return window.Vaadin.Flow.loadOnDemand($0);", BundleUtils.getChunkId(ReviewView.class));
         getStyle().set("padding", "16px");
-        add(canvas, new Div(toggle, visible));
+        testControls.add(toggle, visible);
+        add(canvas, testControls);
     }
 
     @Override
@@ -93,6 +95,7 @@ public class ReviewCanvasPage extends Div implements BeforeEnterObserver {
 
     /** The cat, centre-cropped to the map's 224×224: the map is hot on its eyes and nose. */
     private void showPhotograph() {
+        testControls.setVisible(false);
         getElement().insertChild(0, new H2("Review canvas: a 451×300 photograph, its 224×224 map on the centre crop").getElement(),
                 new Paragraph("Left: zoomed in about the eye with the wheel; a relevant stroke painted with the "
                         + "4-pixel brush, the dashed circle is the 6-pixel brush under the pointer. Right: the same "
