@@ -16,5 +16,14 @@ export function paintPixel(
   i: number,
 ): boolean;
 export function disc(w: number, h: number, x: number, y: number, r: number, visit: (i: number) => void): void;
+export function brush(w: number, h: number, x: number, y: number, size: number, visit: (i: number) => void): void;
 export function box(a: PixelPoint, b: PixelPoint, w: number, visit: (i: number) => void): void;
-export function outline(path: Path, mask: Uint8Array, w: number, h: number, sx: number, sy: number): boolean;
+export function outline(
+  path: Path,
+  mask: Uint8Array,
+  w: number,
+  h: number,
+  sx: number,
+  sy: number,
+  region?: { x0: number; y0: number; x1: number; y1: number },
+): boolean;

@@ -79,6 +79,43 @@ export function disc(w, h, x, y, r, visit) {
 }
 
 /**
+ * The footprint of a brush `size` image pixels across, put down at image point (x, y): the pixels whose
+ * centre lies within size / 2 of the brush's centre, cut at the border. The centre snaps to the grid so
+ * that a footprint is symmetric: for an odd size to the centre of the pixel holding the point, for an even
+ * size to the nearest pixel corner. So size 1 is that one pixel, 2 a 2 × 2 square, 3 a 3 × 3 square, 4 a
+ * 4 × 4 square without its corners (12 pixels), 5 a 5 × 5 square without its corners (21 pixels).
+ * Sizes are rounded to whole pixels, at least 1.
+ *
+ * @param {number} w
+ * @param {number} h
+ * @param {number} x image px, continuous
+ * @param {number} y
+ * @param {number} size diameter in image pixels
+ * @param {(i: number) => void} visit called with each pixel index, row by row
+ */
+export function brush(w, h, x, y, size, visit) {
+  const d = Math.max(1, Math.round(Number.isFinite(size) ? size : 1));
+  const odd = d % 2 === 1;
+  const cx = odd ? Math.floor(x) + 0.5 : Math.round(x);
+  const cy = odd ? Math.floor(y) + 0.5 : Math.round(y);
+  const r = d / 2;
+  const r2 = r * r + 1e-9;
+  const x0 = Math.max(0, Math.floor(cx - r));
+  const x1 = Math.min(w - 1, Math.ceil(cx + r) - 1);
+  const y0 = Math.max(0, Math.floor(cy - r));
+  const y1 = Math.min(h - 1, Math.ceil(cy + r) - 1);
+  for (let py = y0; py <= y1; py++) {
+    for (let px = x0; px <= x1; px++) {
+      const dx = px + 0.5 - cx;
+      const dy = py + 0.5 - cy;
+      if (dx * dx + dy * dy <= r2) {
+        visit(py * w + px);
+      }
+    }
+  }
+}
+
+/**
  * The pixels of the box spanned by two pixel corners (both included), in a grid w wide.
  *
  * @param {{ x: number, y: number }} a
@@ -104,12 +141,18 @@ export function box(a, b, w, visit) {
  * @param {number} h
  * @param {number} sx
  * @param {number} sy
- * @returns {boolean} whether the mask has any pixel set
+ * @param {{ x0: number, y0: number, x1: number, y1: number }} [region] only the pixels [x0, x1) × [y0, y1)
+ *   (those on screen); the whole mask without it
+ * @returns {boolean} whether the region has any pixel set
  */
-export function outline(path, mask, w, h, sx, sy) {
+export function outline(path, mask, w, h, sx, sy, region) {
   let any = false;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+  const x0 = region ? Math.max(0, region.x0) : 0;
+  const y0 = region ? Math.max(0, region.y0) : 0;
+  const x1 = region ? Math.min(w, region.x1) : w;
+  const y1 = region ? Math.min(h, region.y1) : h;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
       if (!mask[y * w + x]) {
         continue;
       }

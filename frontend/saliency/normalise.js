@@ -45,16 +45,8 @@ export function sumChannels(values, pixels, channels) {
  */
 export function normalise(map, sign) {
   const n = map.length;
-  const shown = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = map[i];
-    shown[i] = sign === 'positive' ? Math.max(v, 0) : sign === 'negative' ? Math.max(-v, 0) : Math.abs(v);
-  }
-  const sorted = shown.slice().sort();
-  let scale = n > 0 ? sorted[Math.min(n - 1, Math.floor(PERCENTILE * (n - 1)))] : 0;
-  if (!(scale > 0)) {
-    scale = n > 0 ? sorted[n - 1] : 0;
-  }
+  const shown = shownMagnitudes(map, sign);
+  const scale = scaleOf(shown);
   const out = new Float32Array(n);
   if (!(scale > 0)) {
     return out;
@@ -64,4 +56,60 @@ export function normalise(map, sign) {
     out[i] = sign === 'signed' && map[i] < 0 ? -m : m;
   }
   return out;
+}
+
+/**
+ * The shown magnitude of each value under a sign mode (see normalise()).
+ *
+ * @param {Float32Array} map
+ * @param {SignMode} sign
+ * @returns {Float32Array}
+ */
+function shownMagnitudes(map, sign) {
+  const n = map.length;
+  const shown = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = map[i];
+    shown[i] = sign === 'positive' ? Math.max(v, 0) : sign === 'negative' ? Math.max(-v, 0) : Math.abs(v);
+  }
+  return shown;
+}
+
+/**
+ * The magnitude that normalise() divides by: the one at index floor(PERCENTILE × (n − 1)) of the sorted
+ * magnitudes, the largest where that is 0; 0 when there is no magnitude at all.
+ *
+ * @param {Float32Array} shown
+ * @returns {number}
+ */
+function scaleOf(shown) {
+  const n = shown.length;
+  const sorted = shown.slice().sort();
+  let scale = n > 0 ? sorted[Math.min(n - 1, Math.floor(PERCENTILE * (n - 1)))] : 0;
+  if (!(scale > 0)) {
+    scale = n > 0 ? sorted[n - 1] : 0;
+  }
+  return scale > 0 ? scale : 0;
+}
+
+/**
+ * What a map carries, for the legend and for saying so when it carries nothing: `scale` is the value that
+ * shows as 1 under the sign mode (0 when nothing shows); `constant` is whether every value is the same
+ * (then `value` is that value: 0 for an all-zero map), so the map says nothing about where the model
+ * looked.
+ *
+ * @param {Float32Array} map one value a pixel
+ * @param {SignMode} sign
+ * @returns {{ scale: number, constant: boolean, value: number }}
+ */
+export function mapSignal(map, sign) {
+  let constant = true;
+  const first = map.length > 0 ? map[0] : 0;
+  for (let i = 1; i < map.length; i++) {
+    if (map[i] !== first) {
+      constant = false;
+      break;
+    }
+  }
+  return { scale: scaleOf(shownMagnitudes(map, sign)), constant, value: constant ? first : 0 };
 }

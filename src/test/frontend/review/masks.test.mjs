@@ -1,7 +1,7 @@
 // The masks: made exclusive, painted and erased per pixel, discs and boxes, outlines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { box, disc, exclusiveMasks, outline, paintPixel } from '../../../../frontend/review/masks.js';
+import { box, brush, disc, exclusiveMasks, outline, paintPixel } from '../../../../frontend/review/masks.js';
 
 const u8 = (xs) => Uint8Array.from(xs);
 
@@ -56,4 +56,48 @@ test('the outline of a pixel is its four edges; of two neighbours, six', () => {
   assert.equal(outline(path, u8([1, 1, 0, 0]), 2, 2, 1, 2), true);
   assert.equal(segments.length, 6);
   assert.equal(outline(path, u8([0, 0, 0, 0]), 2, 2, 1, 1), false);
+});
+
+const footprint = (w, h, x, y, size) => {
+  const seen = [];
+  brush(w, h, x, y, size, (i) => seen.push([i % w, Math.floor(i / w)]));
+  return seen;
+};
+
+test('a brush of size 1 paints the pixel under the pointer, 2 a 2 × 2 square about the nearest corner', () => {
+  assert.deepEqual(footprint(8, 8, 3.2, 5.9, 1), [[3, 5]]);
+  // (3.2, 5.9): nearest corner (3, 6), the pixels around it
+  assert.deepEqual(footprint(8, 8, 3.2, 5.9, 2), [[2, 5], [3, 5], [2, 6], [3, 6]]);
+});
+
+test('a brush of size 3 is the 3 × 3 square about the pixel under the pointer', () => {
+  assert.deepEqual(footprint(8, 8, 4.7, 2.1, 3), [
+    [3, 1], [4, 1], [5, 1],
+    [3, 2], [4, 2], [5, 2],
+    [3, 3], [4, 3], [5, 3],
+  ]);
+});
+
+test('the default brush (4) put on the centre of a 4 × 4 patch paints 12 of its pixels and none outside', () => {
+  // a 4 × 4 patch at pixels 12..15 × 12..15 of a 28 × 28 image; its centre is the corner (14, 14)
+  const seen = footprint(28, 28, 14.2, 13.8, 4);
+  assert.deepEqual(seen, [
+    [13, 12], [14, 12],
+    [12, 13], [13, 13], [14, 13], [15, 13],
+    [12, 14], [13, 14], [14, 14], [15, 14],
+    [13, 15], [14, 15],
+  ]);
+});
+
+test('a brush of size 5 is the 5 × 5 square without its corners, cut at the border', () => {
+  assert.equal(footprint(28, 28, 10.5, 10.5, 5).length, 21);
+  // at pixel (0, 0): the quarter of it that lies in the image, without the corner (2, 2)
+  assert.deepEqual(footprint(28, 28, 0.3, 0.6, 5), [[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [2, 1], [0, 2], [1, 2]]);
+});
+
+test('brush sizes are whole pixels, at least one', () => {
+  assert.deepEqual(footprint(4, 4, 1.5, 1.5, 0), [[1, 1]]);
+  assert.deepEqual(footprint(4, 4, 1.5, 1.5, 0.7), [[1, 1]]);
+  assert.deepEqual(footprint(4, 4, 1.5, 1.5, NaN), [[1, 1]]);
+  assert.equal(footprint(28, 28, 10.5, 10.5, 3.4).length, 9);
 });

@@ -63,3 +63,14 @@ test('sumChannels adds the channels per pixel and counts non-finite values as 0'
   assert.deepEqual(Array.from(sumChannels(values, 3, 3)), [11.5, 2, 4]);
   assert.deepEqual(Array.from(sumChannels(f32([1, -1]), 2, 1)), [1, -1]);
 });
+
+test('a map says whether it carries a signal: all zeros and constants are flagged, the scale is what shows as 1', async () => {
+  const { mapSignal } = await import('../../../../frontend/saliency/normalise.js');
+  assert.deepEqual(mapSignal(new Float32Array(16), 'absolute'), { scale: 0, constant: true, value: 0 });
+  assert.deepEqual(mapSignal(Float32Array.from([0.5, 0.5, 0.5, 0.5]), 'absolute'), { scale: 0.5, constant: true, value: 0.5 });
+  const ramp = Float32Array.from({ length: 101 }, (_, i) => i - 50); // -50 .. 50
+  // |v| sorted: 0, 1, 1, …, 50, 50; index floor(0.99 × 100) = 99 holds 50
+  assert.deepEqual(mapSignal(ramp, 'absolute'), { scale: 50, constant: false, value: 0 });
+  // only negatives with sign positive: nothing shows
+  assert.equal(mapSignal(Float32Array.from([-1, -2, -3]), 'positive').scale, 0);
+});

@@ -9,11 +9,13 @@ import com.vaadin.flow.component.HasSize;
 import com.vaadin.flow.component.HasStyle;
 import com.vaadin.flow.component.Tag;
 import com.vaadin.flow.component.dependency.JsModule;
+import com.vaadin.flow.dom.PropertyChangeListener;
 import com.vaadin.flow.shared.Registration;
 import org.rationale.saliency.MapRendering;
 
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The review canvas: one sample with its saliency map laid over it, on which an expert judges the map
@@ -22,9 +24,15 @@ import java.util.Locale;
  * map (as {@link MapRendering} describes, from the same file) and keeps the masks while painting, and
  * reports them after each stroke, so painting costs no round trip per pointer move.
  *
- * <p>Masks are one byte per image pixel, 0 or 1, row by row, sent as base64 ({@link #encodeMask},
- * {@link #decodeMask}). A new sample key clears them on the client; call {@link #setMasks} after
- * {@link #setSample} to show stored ones.
+ * <p>The image keeps its own pixels; the map, computed at the model's resolution, is drawn over its
+ * {@linkplain #setMapFrame map frame} (the whole image unless set). Masks are one byte per image
+ * pixel, 0 or 1, row by row, sent as base64 ({@link #encodeMask}, {@link #decodeMask}). A new sample
+ * key clears them on the client; call {@link #setMasks} after {@link #setSample} to show stored ones.
+ *
+ * <p>The component carries its own controls below the image: zoom (buttons, wheel; pan by dragging
+ * with no tool, with space held or with the middle button), map on/off, opacity, the colormap's legend
+ * with its scale, and the brush size. What the expert changes there (map on/off, opacity, brush size) is
+ * synchronised back, so the getters answer what the browser shows.
  */
 @Tag("rationale-review-canvas")
 @JsModule("./review/rationale-review-canvas.ts")
@@ -36,8 +44,35 @@ public class ReviewCanvas extends Component implements HasSize, HasStyle {
     /** Which part of a signed map is shown: max(v,0), max(-v,0), |v|, or v on a diverging scale. */
     public enum Sign { POSITIVE, NEGATIVE, ABSOLUTE, SIGNED }
 
-    /** What a pointer does on the canvas. */
+    /** What a pointer does on the canvas; with {@code NONE} dragging pans the image (the hand). */
     public enum Tool { NONE, BRUSH, BOX, ERASE }
+
+    /** The brush size the canvas starts with, in image pixels across: about a small patch of a 28×28 image. */
+    public static final int DEFAULT_BRUSH_SIZE = 4;
+
+    /** The largest brush, in image pixels across. */
+    public static final int MAX_BRUSH_SIZE = 128;
+
+    /** The largest viewport side, in CSS pixels. */
+    public static final int MAX_DISPLAY_SIZE = 4096;
+
+    /**
+     * A rectangle in image pixels over which a map's full extent lies (the map's pixel (0, 0) has its
+     * top-left corner at (x, y), its far corner lies at (x + width, y + height)).
+     */
+    public record MapFrame(double x, double y, double width, double height) {
+
+        /** Checks the rectangle: finite, with a positive width and height. */
+        public MapFrame {
+            if (!Double.isFinite(x) || !Double.isFinite(y)) {
+                throw new IllegalArgumentException("map frame corner must be finite, was (" + x + ", " + y + ")");
+            }
+            if (!(width > 0 && height > 0 && Double.isFinite(width) && Double.isFinite(height))) {
+                throw new IllegalArgumentException(
+                        "map frame width and height must be positive, were " + width + " and " + height);
+            }
+        }
+    }
 
     /** What painting writes: pixels that should matter, or pixels that must not. */
     public enum MaskKind { RELEVANT, SHORTCUT }
@@ -48,17 +83,26 @@ public class ReviewCanvas extends Component implements HasSize, HasStyle {
         setColormap(Colormap.valueOf(MapRendering.REVIEW.colormap().name()));
         setSign(Sign.valueOf(MapRendering.REVIEW.sign().name()));
         setTool(Tool.NONE);
-        setBrushSize(2);
+        setBrushSize(DEFAULT_BRUSH_SIZE);
         setMaskKind(MaskKind.RELEVANT);
         setShowMasks(true);
         setDisplaySize(448);
+        setMapVisible(true);
+        resetMapFrame();
+        PropertyChangeListener synced = e -> { };
+        getElement().addPropertyChangeListener("mapVisible", "map-visible-changed", synced);
+        getElement().addPropertyChangeListener("opacity", "opacity-changed", synced);
+        getElement().addPropertyChangeListener("brushSize", "brush-size-changed", synced);
     }
 
     /**
      * Shows a sample: its image, its map (base64 of little-endian half floats, channels × height ×
      * width; null or empty for none) and the key that {@code rendered} reports and that clears the masks.
+     * The map frame goes back to the whole image: call {@link #setMapFrame} afterwards for a map that
+     * covers another rectangle.
      */
     public void setSample(String sampleKey, String imageSrc, String mapBase64, int width, int height, int channels) {
+        resetMapFrame();
         setSampleKey(sampleKey);
         setImageSrc(imageSrc);
         setMapData(mapBase64);
@@ -118,6 +162,65 @@ public class ReviewCanvas extends Component implements HasSize, HasStyle {
         return getElement().getProperty("mapChannels", 1);
     }
 
+    /**
+     * Where the map lies on the image: the rectangle, in image pixels, over which its full extent is
+     * drawn (scaled, smoothly where its pixels are not the image's). Outside the rectangle, and outside
+     * the image, no map is drawn. For a model that centre-crops a 451×300 image to 224×224 this is
+     * (75.5, 0, 300, 300); for one that stretches it, the whole image; for one that pads it,
+     * (0, -75.5, 451, 451).
+     */
+    public void setMapFrame(double x, double y, double width, double height) {
+        MapFrame frame = new MapFrame(x, y, width, height);
+        getElement().setProperty("mapFrameX", frame.x());
+        getElement().setProperty("mapFrameY", frame.y());
+        getElement().setProperty("mapFrameWidth", frame.width());
+        getElement().setProperty("mapFrameHeight", frame.height());
+    }
+
+    /** Lays the map over the whole image again (the default). */
+    public void resetMapFrame() {
+        getElement().setProperty("mapFrameX", 0.0);
+        getElement().setProperty("mapFrameY", 0.0);
+        getElement().setProperty("mapFrameWidth", 0.0);
+        getElement().setProperty("mapFrameHeight", 0.0);
+    }
+
+    /** The map frame set with {@link #setMapFrame}; empty when the map covers the whole image. */
+    public Optional<MapFrame> getMapFrame() {
+        double width = getElement().getProperty("mapFrameWidth", 0.0);
+        double height = getElement().getProperty("mapFrameHeight", 0.0);
+        if (!(width > 0 && height > 0)) {
+            return Optional.empty();
+        }
+        return Optional.of(new MapFrame(getElement().getProperty("mapFrameX", 0.0),
+                getElement().getProperty("mapFrameY", 0.0), width, height));
+    }
+
+    /** Shows or hides the map (the image and masks stay); the canvas's own "Map" box does the same. */
+    public void setMapVisible(boolean visible) {
+        getElement().setProperty("mapVisible", visible);
+    }
+
+    /** Whether the map is shown, as last set here or by the expert on the canvas. */
+    public boolean isMapVisible() {
+        return getElement().getProperty("mapVisible", true);
+    }
+
+    /** Called when the expert shows or hides the map on the canvas itself. */
+    public Registration addMapVisibleChangeListener(PropertyChangeListener listener) {
+        return getElement().addPropertyChangeListener("mapVisible", listener);
+    }
+
+    /** Shows the whole image. */
+    public void zoomToFit() {
+        getElement().callJsFunction("zoomToFit");
+    }
+
+    /** Shows one image pixel per CSS pixel, about the centre. */
+    public void zoomToActualSize() {
+        getElement().callJsFunction("zoomToActualSize");
+    }
+
     /** Opacity of the map where its normalised value is 1, from 0 to 1. */
     public void setOpacity(double opacity) {
         if (!(opacity >= 0 && opacity <= 1)) {
@@ -154,16 +257,18 @@ public class ReviewCanvas extends Component implements HasSize, HasStyle {
         return Tool.valueOf(getElement().getProperty("tool", "none").toUpperCase(Locale.ROOT));
     }
 
-    /** Radius of the brush and the eraser in image pixels. */
-    public void setBrushSize(double radius) {
-        if (!(radius >= 0)) {
-            throw new IllegalArgumentException("brush size must not be negative, was " + radius);
-        }
-        getElement().setProperty("brushSize", radius);
+    /**
+     * Size of the brush and the eraser across, in image pixels (from 1 to {@link #MAX_BRUSH_SIZE}; the
+     * canvas keeps it below half the image's shorter side); sizes outside are taken as the nearest end.
+     * Size 4 paints 12 pixels of a 4×4 patch when put on its centre; it stays in image pixels at every zoom.
+     */
+    public void setBrushSize(int pixels) {
+        getElement().setProperty("brushSize", Math.max(1, Math.min(MAX_BRUSH_SIZE, pixels)));
     }
 
-    public double getBrushSize() {
-        return getElement().getProperty("brushSize", 2.0);
+    /** The brush size across in image pixels, as last set here or by the expert on the canvas. */
+    public int getBrushSize() {
+        return (int) Math.round(getElement().getProperty("brushSize", (double) DEFAULT_BRUSH_SIZE));
     }
 
     public void setMaskKind(MaskKind kind) {
@@ -182,16 +287,29 @@ public class ReviewCanvas extends Component implements HasSize, HasStyle {
         return getElement().getProperty("showMasks", true);
     }
 
-    /** CSS pixels of the image's longer side on screen. */
+    /** CSS pixels of the viewport's longer side on screen (the image at "Fit"; zoom works within it). */
     public void setDisplaySize(int cssPixels) {
-        if (cssPixels <= 0) {
-            throw new IllegalArgumentException("display size must be positive, was " + cssPixels);
+        if (cssPixels <= 0 || cssPixels > MAX_DISPLAY_SIZE) {
+            throw new IllegalArgumentException(
+                    "display size must be 1 to " + MAX_DISPLAY_SIZE + " CSS pixels, was " + cssPixels);
         }
         getElement().setProperty("displaySize", cssPixels);
     }
 
     public int getDisplaySize() {
         return getElement().getProperty("displaySize", 448);
+    }
+
+    /**
+     * Shows or hides the controls below the image (map on/off, opacity, legend, zoom, brush); a second
+     * canvas shown beside the first may do without. Zoom by wheel and panning work either way.
+     */
+    public void setControlsVisible(boolean visible) {
+        getElement().setProperty("showControls", visible);
+    }
+
+    public boolean isControlsVisible() {
+        return getElement().getProperty("showControls", true);
     }
 
     /** Clears both masks in the browser, which then fires a {@link MasksChangedEvent}. */

@@ -2,13 +2,16 @@ package org.rationale.ui.review;
 
 import com.vaadin.flow.component.ComponentUtil;
 import com.vaadin.flow.internal.nodefeature.ElementListenerMap;
+import com.vaadin.flow.shared.JsonConstants;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +74,7 @@ class ReviewCanvasTest {
         canvas.setTool(ReviewCanvas.Tool.BOX);
         canvas.setMaskKind(ReviewCanvas.MaskKind.SHORTCUT);
         canvas.setOpacity(0.25);
-        canvas.setBrushSize(3.5);
+        canvas.setBrushSize(7);
         canvas.setShowMasks(false);
         canvas.setDisplaySize(512);
 
@@ -80,7 +83,7 @@ class ReviewCanvasTest {
         assertEquals("box", canvas.getElement().getProperty("tool"));
         assertEquals("shortcut", canvas.getElement().getProperty("maskKind"));
         assertEquals(0.25, canvas.getElement().getProperty("opacity", 0.0));
-        assertEquals(3.5, canvas.getElement().getProperty("brushSize", 0.0));
+        assertEquals(7, canvas.getBrushSize());
         assertEquals(false, canvas.getElement().getProperty("showMasks", true));
         assertEquals(512, canvas.getElement().getProperty("displaySize", 0));
         assertSame(ReviewCanvas.Colormap.COOLWARM, canvas.getColormap());
@@ -94,8 +97,12 @@ class ReviewCanvasTest {
         ReviewCanvas canvas = new ReviewCanvas();
         assertThrows(IllegalArgumentException.class, () -> canvas.setOpacity(1.5));
         assertThrows(IllegalArgumentException.class, () -> canvas.setOpacity(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> canvas.setBrushSize(-1));
         assertThrows(IllegalArgumentException.class, () -> canvas.setDisplaySize(0));
+        assertThrows(IllegalArgumentException.class, () -> canvas.setDisplaySize(100_000));
+        assertThrows(IllegalArgumentException.class, () -> canvas.setMapFrame(0, 0, 0, 10));
+        assertThrows(IllegalArgumentException.class, () -> canvas.setMapFrame(0, 0, 10, -1));
+        assertThrows(IllegalArgumentException.class, () -> canvas.setMapFrame(Double.NaN, 0, 10, 10));
+        assertThrows(IllegalArgumentException.class, () -> canvas.setMapFrame(0, 0, Double.POSITIVE_INFINITY, 10));
         assertThrows(IllegalArgumentException.class, () -> canvas.setTool(null));
     }
 
@@ -130,5 +137,45 @@ class ReviewCanvasTest {
         ReviewCanvas.MasksChangedEvent event = new ReviewCanvas.MasksChangedEvent(canvas, true, "AQ==", "", 1, 0);
         ComponentUtil.fireEvent(canvas, event);
         assertEquals(List.of(event), heard);
+    }
+
+    @Test
+    void brushSizesAreWholeImagePixelsFromOneToTheLargestAndStartAtFour() {
+        ReviewCanvas canvas = new ReviewCanvas();
+        assertEquals(4, canvas.getBrushSize());
+        canvas.setBrushSize(0);
+        assertEquals(1, canvas.getBrushSize());
+        canvas.setBrushSize(10_000);
+        assertEquals(ReviewCanvas.MAX_BRUSH_SIZE, canvas.getBrushSize());
+    }
+
+    @Test
+    void theMapFrameIsTheWholeImageUntilSetAndAgainForTheNextSample() {
+        ReviewCanvas canvas = new ReviewCanvas();
+        assertEquals(Optional.empty(), canvas.getMapFrame());
+        canvas.setMapFrame(75.5, 0, 300, 300);
+        assertEquals(Optional.of(new ReviewCanvas.MapFrame(75.5, 0, 300, 300)), canvas.getMapFrame());
+        assertEquals(75.5, canvas.getElement().getProperty("mapFrameX", 0.0));
+        assertEquals(300.0, canvas.getElement().getProperty("mapFrameWidth", 0.0));
+
+        canvas.setSample("next", "/img.png", "AAA8", 224, 224, 1);
+        assertEquals(Optional.empty(), canvas.getMapFrame());
+        assertEquals(0.0, canvas.getElement().getProperty("mapFrameWidth", -1.0));
+    }
+
+    @Test
+    void theMapIsShownUntilHiddenAndWhatTheBrowserChangesIsSynchronisedBack() {
+        ReviewCanvas canvas = new ReviewCanvas();
+        assertTrue(canvas.isMapVisible());
+        canvas.setMapVisible(false);
+        assertFalse(canvas.isMapVisible());
+        assertEquals(false, canvas.getElement().getProperty("mapVisible", true));
+
+        ElementListenerMap listeners = canvas.getElement().getNode().getFeature(ElementListenerMap.class);
+        String sync = JsonConstants.SYNCHRONIZE_PROPERTY_TOKEN;
+        assertTrue(listeners.getExpressions("map-visible-changed").contains(sync + "mapVisible"),
+                () -> listeners.getExpressions("map-visible-changed").toString());
+        assertTrue(listeners.getExpressions("opacity-changed").contains(sync + "opacity"));
+        assertTrue(listeners.getExpressions("brush-size-changed").contains(sync + "brushSize"));
     }
 }
