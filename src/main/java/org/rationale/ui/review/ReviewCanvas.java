@@ -182,6 +182,15 @@ public class ReviewCanvas extends Component implements HasSize, HasStyle {
         return getElement().getProperty("showMasks", true);
     }
 
+    /** Shows or hides the saliency map over the image (key H on the review page). */
+    public void setMapVisible(boolean visible) {
+        getElement().setProperty("mapHidden", !visible);
+    }
+
+    public boolean isMapVisible() {
+        return !getElement().getProperty("mapHidden", false);
+    }
+
     /** CSS pixels of the image's longer side on screen. */
     public void setDisplaySize(int cssPixels) {
         if (cssPixels <= 0) {
