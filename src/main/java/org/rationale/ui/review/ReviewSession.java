@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -156,6 +157,8 @@ public class ReviewSession {
     private List<Long> batch = List.of();
     /** What the session says about its model and split when no round is under review (e.g. after a round). */
     private String notice;
+    /** The id of the round that asked for reviews when the session last looked (null: none did). */
+    private Long roundSeen;
 
     ReviewSession(DatasetService datasets, ModelService models, PredictionService predictions, SaliencyService saliency,
                   SanityService sanity, ReviewService reviews, SchedulerService scheduler, RoundService rounds,
@@ -208,7 +211,8 @@ public class ReviewSession {
         ModelVersion before = model;
         String splitBefore = split;
         RoundService.Round was = round;
-        Optional<RoundService.Round> open = rounds.open(project.id).filter(r -> r.state().equals("reviewing"));
+        Optional<RoundService.Round> open = reviewingRound();
+        roundSeen = open.map(RoundService.Round::id).orElse(null);
         ModelVersion newest = versions.stream().max(Comparator.comparing(v -> v.id)).orElseThrow();
         if (open.isPresent()) {
             round = open.get();
@@ -239,6 +243,10 @@ public class ReviewSession {
             screen.status(notice);
         }
         return changed;
+    }
+
+    private Optional<RoundService.Round> reviewingRound() {
+        return rounds.open(project.id).filter(r -> r.state().equals("reviewing"));
     }
 
     private String afterRound(RoundService.Round r, List<ModelVersion> versions) {
@@ -399,6 +407,7 @@ public class ReviewSession {
             batch = List.of();
             split = "test";
         } else if (round == null) {
+            notice = null;
             followRoundOf(v);
         }
         history.clear();
@@ -543,7 +552,11 @@ public class ReviewSession {
     }
 
     private void nextFromQueue() {
-        followRound(models.list(project.id), true);
+        // a round that began or ended since the session last looked moves it (and it says so); a model the
+        // expert chose stays chosen otherwise
+        if (!Objects.equals(roundSeen, reviewingRound().map(RoundService.Round::id).orElse(null))) {
+            followRound(models.list(project.id), true);
+        }
         // skip every sample of this session: pressing Next without a verdict moves on instead of cycling
         Optional<Long> next = reviews.next(project.id, caller, model.id, split, List.copyOf(history));
         if (round != null && !batch.isEmpty() && (next.isEmpty() || !batch.contains(next.get()))) {
@@ -570,7 +583,8 @@ public class ReviewSession {
         sentKey = DONE;
         position = history.size();
         screen.done(text, roundsPage);
-        screen.context(round != null ? "Round " + round.number() + " · " + batch.size() + " of " + batch.size()
+        screen.context(round != null && !batch.isEmpty() ? "Round " + round.number() + " · "
+                + reviews.judgedAmong(model.id, batch).size() + " of " + batch.size() + " reviewed"
                 : notice == null ? label(model) + " · " + split + " split" : notice);
         screen.history(visits());
         screen.address(null);

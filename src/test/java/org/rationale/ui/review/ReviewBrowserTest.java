@@ -314,7 +314,7 @@ class ReviewBrowserTest {
             for (boolean sideBySide : List.of(false, true)) {
                 if (sideBySide) {
                     choose(first, "review-second", "grad-cam");
-                    wait.until(d -> Boolean.TRUE.equals(js(d, "return !document.getElementById('review-compare').hidden;")));
+                    wait.until(d -> Boolean.TRUE.equals(js(d, "const c = document.getElementById('review-compare'); return !!c && !c.hidden;")));
                 }
                 for (int[] size : List.of(new int[] {1280, 800}, new int[] {1920, 1080})) {
                     viewport(first, size[0], size[1]);
