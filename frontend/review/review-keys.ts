@@ -1,5 +1,6 @@
 /**
- * Keyboard shortcuts of the review page (A accept, R reject, U unsure, Z undo, ← previous, → next).
+ * Keyboard shortcuts of the review page (A accept, R reject, U unsure, Z undo, ← previous, → next, H hide or
+ * show the map), and the size of its pictures.
  *
  * A key goes to the server unless the person is typing in a field; auto-repeat is ignored and one key
  * is on its way at a time. A key counts only while the canvas shows what the server last sent (keys
@@ -7,7 +8,12 @@
  * was pressed, so the server can refuse one that arrives after it moved on.
  *
  * The view calls `window.rationaleReview.listen(view)` when it is attached, and names the drawn map in
- * a verdict button's click with `window.rationaleReview.drawn()`.
+ * a verdict button's click with `window.rationaleReview.drawn()`. H is a view setting, not a judgement: it
+ * goes to the server whatever the canvas shows.
+ *
+ * `window.rationaleReview.fit(view)` sizes the pictures to the room the page leaves them (one or two side by
+ * side, beside the verdict column, above the painting tools), again whenever that room changes (window
+ * resized, menu opened or closed): the verdict buttons stay in view and nothing scrolls sideways.
  */
 
 const CANVAS = 'review-canvas';
@@ -22,13 +28,21 @@ const ACTIONS: Record<string, string> = {
   ArrowRight: 'next',
 };
 
+/** The smallest and largest picture (longer side, CSS pixels). */
+const SMALLEST = 160;
+const LARGEST = 1024;
+/** Room kept below the pictures for the painting tools and the canvas's own controls (CSS pixels). */
+const BELOW = 150;
+
 interface ReviewView extends HTMLElement {
-  $server: { key(action: string, drawn: string): Promise<void> };
+  $server: { key(action: string, drawn: string): Promise<void>; mapKey(): Promise<void> };
   rationaleKeySent?: number;
+  rationaleFit?: ResizeObserver;
 }
 
 interface Canvas extends HTMLElement {
   sampleKey: string;
+  displaySize: number;
 }
 
 /** The key of the sample and map the canvas shows, once it drew what the server last sent; else ''. */
@@ -51,7 +65,13 @@ export function listen(view: ReviewView): void {
     if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) {
       return;
     }
-    const action = ACTIONS[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+    const name = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    if (name === 'h') {
+      e.preventDefault();
+      view.$server.mapKey();
+      return;
+    }
+    const action = ACTIONS[name];
     if (!action) {
       return;
     }
@@ -69,14 +89,53 @@ export function listen(view: ReviewView): void {
   document.addEventListener('keydown', listener);
 }
 
+/** The longer side each visible picture gets: the row's width shared, and no taller than the window leaves. */
+function size(view: ReviewView, pictures: HTMLElement): number {
+  const shown = Array.from(pictures.children).filter((c) => !(c as HTMLElement).hidden);
+  const n = Math.max(1, shown.length);
+  const gap = parseFloat(getComputedStyle(pictures).columnGap) || 0;
+  const wide = (pictures.clientWidth - gap * (n - 1)) / n;
+  // from the top of the document, so that a scrolled page gets the same size
+  const top = pictures.getBoundingClientRect().top + window.scrollY;
+  const tall = window.innerHeight - top - BELOW;
+  return Math.floor(Math.max(SMALLEST, Math.min(LARGEST, wide, tall)));
+}
+
+function apply(view: ReviewView): void {
+  const pictures = view.querySelector<HTMLElement>('#review-pictures');
+  if (!pictures || !view.isConnected) {
+    return;
+  }
+  const s = size(view, pictures);
+  for (const c of Array.from(pictures.children) as Canvas[]) {
+    if (c.displaySize !== s) {
+      c.displaySize = s;
+    }
+  }
+}
+
+export function fit(view: ReviewView): void {
+  const pictures = view.querySelector<HTMLElement>('#review-pictures');
+  if (!pictures) {
+    return;
+  }
+  apply(view);
+  if (!view.rationaleFit) {
+    view.rationaleFit = new ResizeObserver(() => requestAnimationFrame(() => apply(view)));
+    window.addEventListener('resize', () => requestAnimationFrame(() => apply(view)));
+  }
+  view.rationaleFit.disconnect();
+  view.rationaleFit.observe(pictures);
+}
+
 export function drawn(): string {
   return drawnIn(document.getElementById(CANVAS) as Canvas | null);
 }
 
 declare global {
   interface Window {
-    rationaleReview: { listen: typeof listen; drawn: typeof drawn };
+    rationaleReview: { listen: typeof listen; drawn: typeof drawn; fit: typeof fit };
   }
 }
 
-window.rationaleReview = { listen, drawn };
+window.rationaleReview = { listen, drawn, fit };

@@ -14,6 +14,7 @@ import org.rationale.security.Caller;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -150,6 +151,40 @@ public class ReviewService {
         queue.reserveAgain(projectId, r.sampleId(), user);
         changes.fire(new ReviewChanged(projectId));
         return Optional.of(r);
+    }
+
+    /** Samples at most in {@link #recent}. */
+    public static final int RECENT = 100;
+
+    /**
+     * The caller's latest verdict on each sample they judged in a project under a model version,
+     * the most recently changed first, at most {@code limit} (1 to {@link #RECENT}) samples.
+     */
+    @Transactional
+    public List<Review> recent(Caller caller, long projectId, long modelId, int limit) {
+        if (limit < 1 || limit > RECENT) {
+            throw new Invalid("Invalid limit " + limit, "Between 1 and " + RECENT + " samples");
+        }
+        return store.recentVerdictsOf(projectId, queue.userId(caller), modelId, limit);
+    }
+
+    /** Which of the given samples (at most 1,000) have at least one verdict under a model version. */
+    @Transactional
+    public List<Long> judgedAmong(long modelId, Collection<Long> sampleIds) {
+        if (sampleIds.size() > 1000) {
+            throw new Invalid("Too many samples", "At most 1,000 samples at a time");
+        }
+        return sampleIds.isEmpty() ? List.of() : store.judgedAmong(modelId, sampleIds);
+    }
+
+    /**
+     * Ends the caller's reservation of a sample without a verdict (the review page handed it out but
+     * will not show it, e.g. past the end of a round's batch).
+     */
+    @Transactional
+    public void release(Caller caller, long sampleId) {
+        store.release(sampleId, queue.userId(caller));
+        samples.frame(sampleId).ifPresent(f -> changes.fire(new ReviewChanged(f.projectId())));
     }
 
     /** Every verdict on a sample, newest first. */

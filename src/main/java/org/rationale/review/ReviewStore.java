@@ -301,4 +301,22 @@ public class ReviewStore {
         return rows.stream().map(Tuple.class::cast).map(t -> new ShortcutMasks.Mask(
                 t.get("sample_id", Number.class).longValue(), t.get("mask", byte[].class))).toList();
     }
+
+    /**
+     * The user's latest verdict on each sample they judged in a project under a model version, the
+     * most recently changed first, at most {@code limit} samples.
+     */
+    public List<ReviewService.Review> recentVerdictsOf(long projectId, long user, long modelId, int limit) {
+        return reviews("r.id in (select distinct on (x.sample_id) x.id from reviews x where x.project_id = ?1 "
+                + "and x.user_id = ?2 and x.model_version_id = ?3 order by x.sample_id, x.updated_at desc, x.id desc) "
+                + "order by r.updated_at desc, r.id desc limit ?4", projectId, user, modelId, limit);
+    }
+
+    /** Which of the given samples have at least one verdict (by anyone) under a model version. */
+    public List<Long> judgedAmong(long modelId, Collection<Long> sampleIds) {
+        List<?> rows = em.createNativeQuery("select distinct sample_id from reviews where model_version_id = ?1 "
+                        + "and sample_id = any(cast(?2 as bigint[]))")
+                .setParameter(1, modelId).setParameter(2, PgArray.ofLongs(sampleIds)).getResultList();
+        return rows.stream().map(r -> ((Number) r).longValue()).toList();
+    }
 }

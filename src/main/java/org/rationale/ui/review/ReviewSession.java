@@ -19,16 +19,19 @@ import org.rationale.saliency.SanityService;
 import org.rationale.scheduler.RoundService;
 import org.rationale.scheduler.SchedulerService;
 import org.rationale.security.Caller;
-import org.rationale.ui.ScoreBreakdown;
+import org.rationale.scheduler.Strategy;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -53,6 +56,9 @@ public class ReviewSession {
             "integrated-gradients", "smoothgrad", "grad-cam", "occlusion");
     private static final Duration COALESCE = Duration.ofSeconds(1);
 
+    /** Samples in the history list: the expert's most recent verdicts. */
+    static final int HISTORY = 20;
+
     /** A sample and one map of it as the canvas draws them; {@code key} is {@code s<sample>-m<map>}. */
     public record Picture(String key, String image, String map, int width, int height, int channels) {
     }
@@ -70,13 +76,28 @@ public class ReviewSession {
 
         void masks(byte[] relevant, byte[] shortcut);
 
-        /** Nothing left to review: the canvas empties and the facts say why. */
-        void done(String facts);
+        /** Nothing left to review: the canvas empties and the facts say why; a round's end links to the rounds page. */
+        void done(String facts, boolean roundsPage);
+
+        /** Where the session stands: the round and the sample's place in its batch, or the model and split shown. */
+        void context(String text);
+
+        /** The session now reviews another model version (after a round): the model list follows. */
+        void switched(ModelVersion model);
+
+        /** The expert's most recent verdicts under the model, newest first. */
+        void history(List<Visit> recent);
+
+        /** The address of the page follows the sample shown (a reload opens it again); null: none shown. */
+        void address(Long sampleId);
 
         void facts(String text);
 
-        /** The top classes with their probabilities, the predicted class first. */
-        void prediction(List<String> top);
+        /**
+         * The top classes with their probabilities, the predicted class first, and when the prediction is
+         * wrong a flag saying so ("Wrong: labelled Coat, predicted Pullover"); null when it is right.
+         */
+        void prediction(List<String> top, String wrong);
 
         void quality(String deletion, String sanity);
 
@@ -93,6 +114,10 @@ public class ReviewSession {
 
         /** Runs the change on the page's thread (and pushes it), or drops it when the page is gone. */
         void access(Runnable change);
+    }
+
+    /** One of the expert's recent verdicts, as the history list shows it. */
+    public record Visit(long sampleId, String verdict, String method, OffsetDateTime at) {
     }
 
     private final DatasetService datasets;
@@ -117,6 +142,8 @@ public class ReviewSession {
     private Sample current;
     private SaliencyMap currentMap;
     private Integer currentVersion;
+    /** The expert's verdict on the map shown, if any (a new one changes it). */
+    private String currentVerdict;
     private String reason = "";
     /** The canvas key last sent to the page: navigation keys naming another are dropped. */
     private String sentKey;
@@ -124,6 +151,14 @@ public class ReviewSession {
     private final List<Long> history = new ArrayList<>();
     private int position = -1;
     private Runnable unregister;
+    /** The feedback round whose batch this session reviews; null when none asks for reviews. */
+    private RoundService.Round round;
+    /** The round's batch in queue order; empty when the round's queue is not ranked. */
+    private List<Long> batch = List.of();
+    /** What the session says about its model and split when no round is under review (e.g. after a round). */
+    private String notice;
+    /** The id of the round that asked for reviews when the session last looked (null: none did). */
+    private Long roundSeen;
 
     ReviewSession(DatasetService datasets, ModelService models, PredictionService predictions, SaliencyService saliency,
                   SanityService sanity, ReviewService reviews, SchedulerService scheduler, RoundService rounds,
@@ -143,7 +178,8 @@ public class ReviewSession {
     /**
      * Starts a session of the caller on the project: its model versions (empty: nothing to review),
      * the newest chosen, or the model of a feedback round that asks for reviews, whose training
-     * samples are then reviewed.
+     * samples are then reviewed. The history (← and the list of recent verdicts) starts with the
+     * expert's verdicts stored under that model, so it survives a reload.
      */
     public List<ModelVersion> begin(Project project, Caller caller, Screen screen) {
         stopListening();
@@ -151,33 +187,155 @@ public class ReviewSession {
         this.caller = caller;
         this.screen = screen;
         split = "test";
+        round = null;
+        batch = List.of();
+        notice = null;
+        history.clear();
+        position = -1;
         List<ModelVersion> versions = models.list(project.id);
         if (versions.isEmpty()) {
             model = null;
             return versions;
         }
-        model = versions.stream().max(Comparator.comparing(v -> v.id)).orElseThrow();
-        rounds.open(project.id).filter(r -> r.state().equals("reviewing")).ifPresent(r -> {
-            split = "train";
-            versions.stream().filter(v -> v.id == r.modelId()).findFirst().ifPresent(v -> model = v);
-        });
+        followRound(versions, false);
+        seedHistory();
         return versions;
     }
 
-    /** Shows the sample the address asks for (a sample id of this project), else the next in the queue. */
+    /**
+     * Puts the session on the round that asks for reviews (its model, the training split, its batch), or
+     * else on the newest model's test split with a word on the last round; says so when this changes what
+     * the session showed. True when the model or split changed.
+     */
+    private boolean followRound(List<ModelVersion> versions, boolean announce) {
+        ModelVersion before = model;
+        String splitBefore = split;
+        RoundService.Round was = round;
+        Optional<RoundService.Round> open = reviewingRound();
+        roundSeen = open.map(RoundService.Round::id).orElse(null);
+        ModelVersion newest = versions.stream().max(Comparator.comparing(v -> v.id)).orElseThrow();
+        if (open.isPresent()) {
+            round = open.get();
+            model = versions.stream().filter(v -> v.id == round.modelId()).findFirst().orElse(newest);
+            split = "train";
+            batch = batchOf(round);
+            notice = null;
+        } else {
+            round = null;
+            batch = List.of();
+            model = newest;
+            split = "test";
+            notice = rounds.list(project.id).stream().max(Comparator.comparing(RoundService.Round::number))
+                    .map(r -> afterRound(r, versions)).orElse(null);
+        }
+        boolean changed = before != null && (before.id != model.id.longValue() || !split.equals(splitBefore));
+        if (announce && changed) {
+            String now = "this session now shows " + label(model) + " on the " + split + " split (it showed "
+                    + label(before) + " on the " + splitBefore + " split)";
+            notice = was != null && round == null
+                    ? "Round " + was.number() + " is " + stateInWords(rounds.find(project.id, was.number())
+                            .map(RoundService.Round::state).orElse("over")) + ": " + now
+                    : round != null ? "Round " + round.number() + " asks for reviews: " + now : capital(now);
+            history.clear();
+            position = -1;
+            seedHistory();
+            screen.switched(model);
+            screen.status(notice);
+        }
+        return changed;
+    }
+
+    private Optional<RoundService.Round> reviewingRound() {
+        return rounds.open(project.id).filter(r -> r.state().equals("reviewing"));
+    }
+
+    private String afterRound(RoundService.Round r, List<ModelVersion> versions) {
+        String shows = "this session shows " + label(model) + " on the test split";
+        if (r.state().equals("done") && r.trainedModelId() != null) {
+            String trained = versions.stream().filter(v -> v.id.equals(r.trainedModelId())).findFirst()
+                    .map(ReviewSession::label).orElse("a new version");
+            return "Round " + r.number() + " is done (it trained " + trained + "): " + shows;
+        }
+        return "Round " + r.number() + " is " + stateInWords(r.state()) + ": " + shows;
+    }
+
+    private static String stateInWords(String state) {
+        return switch (state) {
+            case "training" -> "training a new model";
+            case "recomputing" -> "computing predictions and maps";
+            case "failed" -> "failed";
+            case "done" -> "done";
+            default -> state;
+        };
+    }
+
+    /** A model version as people read it: its name and version number ("fashion-cnn v2"), never its id. */
+    static String label(ModelVersion v) {
+        return v.name + " v" + v.version;
+    }
+
+    private static String capital(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private List<Long> batchOf(RoundService.Round r) {
+        try {
+            return scheduler.queue(project.id, r.modelId(), Strategy.parse(r.strategy()), r.batchSize()).stream()
+                    .map(SchedulerService.QueueEntry::sampleId).toList();
+        } catch (DomainError e) {
+            return List.of();
+        }
+    }
+
+    /** The expert's judged samples under the model, oldest first: ← goes back to the last of them. */
+    private void seedHistory() {
+        List<ReviewService.Review> recent = new ArrayList<>(reviews.recent(caller, project.id, model.id, HISTORY));
+        Collections.reverse(recent);
+        for (ReviewService.Review r : recent) {
+            history.add(r.sampleId());
+        }
+        position = history.size() - 1;
+    }
+
+    /**
+     * Shows the sample the address asks for (a sample id of this project), else the next in the queue; an
+     * address naming no sample of this project says so and goes on with the queue.
+     */
     public void start(String wanted) {
-        Long start = null;
-        if (wanted != null) {
+        if (wanted != null && !wanted.isBlank()) {
+            Long start;
             try {
-                start = Long.parseLong(wanted);
-            } catch (NumberFormatException ignored) {
+                start = Long.parseLong(wanted.strip());
+            } catch (NumberFormatException e) {
                 start = null;
             }
+            String shown = wanted.length() > 40 ? wanted.substring(0, 40) + "…" : wanted;
+            if (start == null) {
+                screen.problem("The address asks for sample \"" + shown + "\", which is not a sample number; showing the "
+                        + "next sample in the queue instead");
+            } else if (datasets.sample(start).filter(s -> s.projectId.equals(project.id)).isEmpty()) {
+                screen.problem("There is no sample " + start + " in this project; showing the next sample in the "
+                        + "queue instead");
+            } else {
+                goTo(start, "opened from its link");
+                return;
+            }
         }
-        if (start != null && datasets.sample(start).filter(s -> s.projectId.equals(project.id)).isPresent()) {
-            open(start, "opened by address");
+        nextFromQueue();
+    }
+
+    /** Shows a sample again (from the history list or a link): the expert may change a verdict or a mask there. */
+    public void goTo(long sampleId) {
+        goTo(sampleId, "reviewed by you earlier");
+    }
+
+    private void goTo(long sampleId, String why) {
+        int at = history.lastIndexOf(sampleId);
+        if (at >= 0) {
+            position = at;
+            show(sampleId, why);
         } else {
-            nextFromQueue();
+            open(sampleId, why);
         }
     }
 
@@ -242,9 +400,30 @@ public class ReviewSession {
     /** Another model version: the session starts over in its queue. */
     public void chooseModel(ModelVersion v) {
         model = v;
+        if (round != null && v.id != round.modelId()) {
+            notice = "Round " + round.number() + " asks for reviews of the training samples under another version; "
+                    + "this session shows " + label(v) + " on the test split (choose that version to go back to the round)";
+            round = null;
+            batch = List.of();
+            split = "test";
+        } else if (round == null) {
+            notice = null;
+            followRoundOf(v);
+        }
         history.clear();
         position = -1;
+        seedHistory();
         nextFromQueue();
+    }
+
+    /** Back on the model of the round that asks for reviews: the session reviews its batch again. */
+    private void followRoundOf(ModelVersion v) {
+        rounds.open(project.id).filter(r -> r.state().equals("reviewing") && r.modelId() == v.id).ifPresent(r -> {
+            round = r;
+            split = "train";
+            batch = batchOf(r);
+            notice = null;
+        });
     }
 
     /** Another method: the current sample is shown again with its map. */
@@ -308,7 +487,8 @@ public class ReviewSession {
         }
         try {
             ReviewService.Review r = reviews.verdict(caller, current.id, shown, verdict, comment, currentVersion);
-            screen.status("Sample " + current.id + ": " + r.verdict());
+            screen.status("Sample " + current.id + ": " + r.verdict().value()
+                    + (currentVerdict == null ? "" : " (changed from " + currentVerdict + ")"));
             forward();
         } catch (DomainError e) {
             problem(e);
@@ -344,17 +524,20 @@ public class ReviewSession {
                 history.add(sample);
                 position = history.size() - 1;
             }
-            show(sample, "your verdict was undone");
+            show(sample, "your verdict on it was undone");
             screen.status("Undid your verdict (" + undone.get().verdict() + ") on sample " + sample);
         } catch (DomainError e) {
             problem(e);
         }
     }
 
+    /** The sample before the one shown in the history (stored verdicts included, so also after a reload). */
     public void previous() {
         if (position > 0) {
             position--;
-            show(history.get(position), "seen before in this session");
+            show(history.get(position), "seen before");
+        } else {
+            screen.status("Nothing before this sample in your history");
         }
     }
 
@@ -362,24 +545,50 @@ public class ReviewSession {
     public void forward() {
         if (position >= 0 && position < history.size() - 1) {
             position++;
-            show(history.get(position), "seen before in this session");
+            show(history.get(position), "seen before");
         } else {
             nextFromQueue();
         }
     }
 
     private void nextFromQueue() {
+        // a round that began or ended since the session last looked moves it (and it says so); a model the
+        // expert chose stays chosen otherwise
+        if (!Objects.equals(roundSeen, reviewingRound().map(RoundService.Round::id).orElse(null))) {
+            followRound(models.list(project.id), true);
+        }
         // skip every sample of this session: pressing Next without a verdict moves on instead of cycling
         Optional<Long> next = reviews.next(project.id, caller, model.id, split, List.copyOf(history));
-        if (next.isEmpty()) {
-            current = null;
-            currentMap = null;
-            sentKey = DONE;
-            screen.done("Nothing left to review for this model: every " + split + " sample has its verdicts.");
-            refreshProgress();
+        if (round != null && !batch.isEmpty() && (next.isEmpty() || !batch.contains(next.get()))) {
+            next.ifPresent(n -> reviews.release(caller, n));
+            int judged = reviews.judgedAmong(model.id, batch).size();
+            finish(judged >= batch.size()
+                    ? "Round " + round.number() + " is reviewed: all " + batch.size() + " samples of its batch have their "
+                    + "verdicts. The session stops here; the round retrains the model on the rounds page."
+                    : "Round " + round.number() + ": nothing left for you in its batch (" + judged + " of " + batch.size()
+                    + " samples have their verdicts; the others are with other reviewers). The session stops here; "
+                    + "see the rounds page.", true);
             return;
         }
-        open(next.get(), "next in the queue (by id: the scheduler has not ranked this model's samples)");
+        if (next.isEmpty()) {
+            finish("Nothing left to review for " + label(model) + ": every " + split + " sample has its verdicts.", false);
+            return;
+        }
+        open(next.get(), "next in the queue (by id: nobody has ranked the samples of " + label(model) + " yet)");
+    }
+
+    private void finish(String text, boolean roundsPage) {
+        current = null;
+        currentMap = null;
+        sentKey = DONE;
+        position = history.size();
+        screen.done(text, roundsPage);
+        screen.context(round != null && !batch.isEmpty() ? "Round " + round.number() + " · "
+                + reviews.judgedAmong(model.id, batch).size() + " of " + batch.size() + " reviewed"
+                : notice == null ? label(model) + " · " + split + " split" : notice);
+        screen.history(visits());
+        screen.address(null);
+        refreshProgress();
     }
 
     private void open(long sampleId, String why) {
@@ -420,20 +629,57 @@ public class ReviewSession {
 
         String label = s.label >= 0 && s.label < project.classNames.size() ? project.classNames.get(s.label) : "?";
         screen.facts("Sample " + s.id + " · label " + label + " · " + s.split);
-        screen.prediction(top(predictions.predict(s, v), 3));
+        Prediction p = predictions.predict(s, v);
+        screen.prediction(top(p, 3), p.predictedLabel() == s.label ? null
+                : "Wrong: labelled " + label + ", predicted " + project.className(p.predictedLabel()));
         renderQuality(v, false);
         if (!currentMap.metrics().containsKey("deletionAuc")) {
             curvesLater(s.id, v, currentMap.method(), currentMap.id());
         }
-        screen.why("Why this sample: " + scheduler.why(project.id, v.id, s.id)
-                .map(r -> String.format(Locale.US, "#%d of the %s queue, score %.3f: %s", r.position() + 1, r.strategy(),
-                        r.score(), ScoreBreakdown.of(r.components())))
-                .orElse(why));
+        screen.context(context(s.id));
+        screen.why(whyText(v, s.id, why));
+        screen.address(s.id);
         Optional<ReviewService.Review> mine = reviews.mine(caller, currentMap.id());
         currentVersion = mine.map(ReviewService.Review::version).orElse(null);
-        screen.verdict(mine.map(r -> "Your verdict: " + r.verdict() + " (v" + r.version() + ")").orElse("No verdict yet"),
+        currentVerdict = mine.map(r -> r.verdict().value()).orElse(null);
+        screen.verdict(mine.map(r -> "Your verdict: " + r.verdict().value() + " (A, R or U changes it)")
+                        .orElse("No verdict yet"),
                 mine.map(r -> r.comment() == null ? "" : r.comment()).orElse(""));
+        screen.history(visits());
         refreshProgress();
+    }
+
+    /**
+     * Why the sample is shown, in words: its place in the ranked queue, or how the expert got here. Built
+     * afresh each time from the unchanging {@code origin}, so showing it again (another method) never repeats it.
+     */
+    private String whyText(ModelVersion v, long sampleId, String origin) {
+        Optional<SchedulerService.Reason> ranked = scheduler.why(project.id, v.id, sampleId);
+        if (ranked.isEmpty()) {
+            return capital(origin) + ".";
+        }
+        String words = WhyThisSample.ranked(ranked.get());
+        return origin.startsWith("next in the queue") ? words : capital(origin) + ". " + words;
+    }
+
+    /** "Round 1 · 9 of 20": the sample's place in the round's batch; outside a round, the model and split shown. */
+    private String context(long sampleId) {
+        if (round == null) {
+            return notice == null ? label(model) + " · " + split + " split" : notice;
+        }
+        int place = batch.indexOf(sampleId);
+        String head = "Round " + round.number() + " · ";
+        if (batch.isEmpty()) {
+            return head + label(model) + " · " + split + " split";
+        }
+        int judged = reviews.judgedAmong(model.id, batch).size();
+        return head + (place >= 0 ? (place + 1) + " of " + batch.size() : "not in the batch of " + batch.size())
+                + " · " + judged + " reviewed";
+    }
+
+    private List<Visit> visits() {
+        return reviews.recent(caller, project.id, model.id, HISTORY).stream()
+                .map(r -> new Visit(r.sampleId(), r.verdict().value(), r.method(), r.updatedAt())).toList();
     }
 
     /** The map's picture, in the main map's shape (the maps of one sample and model share it). */

@@ -6,6 +6,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dependency.CssImport;
 import com.vaadin.flow.component.dependency.JsModule;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
@@ -36,6 +37,8 @@ import org.rationale.ui.MainLayout;
 import org.rationale.ui.Routes;
 import org.rationale.ui.ProjectRoute;
 
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,12 +57,14 @@ import java.util.stream.Collectors;
 @Route(value = Routes.REVIEW, layout = MainLayout.class)
 @RolesAllowed({Role.Name.EXPERT, Role.Name.ADMIN})
 @JsModule("./review/review-keys.ts")
+@CssImport("./review/review-view.css")
 public class ReviewView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     /** The route of the project list (the page goes back there by path, not by importing it). */
     private static final String PROJECTS = "";
     /** What the page reports as drawn when a verdict button is clicked: see frontend/review/review-keys.ts. */
     private static final String DRAWN = "window.rationaleReview.drawn()";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH);
 
     private final ProjectService projects;
     private final Access access;
@@ -74,7 +79,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     private final Span facts = new Span();
     private final Div prediction = new Div();
     private final Div quality = new Div();
-    private final Span why = new Span();
+    private final Div why = new Div();
+    private final Span whyText = new Span();
+    private final Span context = new Span();
+    private final Span wrong = new Span();
+    private final Anchor roundsLink = new Anchor("", "Go to the rounds page");
+    private final Div history = new Div();
+    private final Button mapToggle = new Button("Hide map (H)");
     private final Span myVerdict = new Span();
     private final TextArea comment = new TextArea("Comment");
     private final Span status = new Span();
@@ -129,7 +140,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     private void build(List<ModelVersion> versions) {
         model.setLabel("Model");
         model.setItems(versions);
-        model.setItemLabelGenerator(v -> v.name + " v" + v.version);
+        model.setItemLabelGenerator(ReviewSession::label);
         model.setValue(session.model());
         model.addValueChangeListener(e -> {
             if (e.isFromClient()) {
@@ -140,6 +151,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         method.setLabel("Method");
         method.setId("review-method");
         second.setLabel("Side by side");
+        second.setId("review-second");
         offerMethods();
         method.setValue(session.method());
         method.addValueChangeListener(e -> {
@@ -174,6 +186,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         opacity.setId("review-opacity");
         opacity.getElement().setAttribute("aria-label", "Map opacity");
         opacity.addValueChangeListener(e -> both(c -> c.setOpacity(Integer.parseInt(e.getValue()) / 100.0)));
+        Span opacityLabel = new Span("Map opacity");
+        opacityLabel.addClassName("review-field-label");
+        Div opacityField = new Div(opacityLabel, opacity);
+        opacityField.addClassName("review-opacity-field");
+        mapToggle.setId("review-map-toggle");
+        mapToggle.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        mapToggle.addClickListener(e -> toggleMap());
         Select<ReviewCanvas.Tool> tool = new Select<>();
         tool.setLabel("Tool");
         tool.setItemLabelGenerator(e -> e.name().toLowerCase(Locale.ROOT));
@@ -202,44 +221,99 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         canvas.addMasksChangedListener(e -> session.saveMasks(e.getRelevantMask(), e.getShortcutMask()));
         compare.setId("review-compare");
         compare.setVisible(false);
-        compare.setDisplaySize(448);
+        for (Select<?> narrow : List.of(model, method, second, colormap, sign, tool, kind)) {
+            narrow.setWidth("11rem");
+        }
 
         Button accept = verdictButton("Accept (A)", "accept", ButtonVariant.LUMO_SUCCESS);
         Button reject = verdictButton("Reject (R)", "reject", ButtonVariant.LUMO_ERROR);
         Button unsure = verdictButton("Unsure (U)", "unsure", ButtonVariant.LUMO_CONTRAST);
         Button undo = new Button("Undo (Z)", e -> session.undo());
+        undo.setId("review-undo");
         Button prev = new Button("← Previous", e -> session.previous());
+        prev.setId("review-previous");
         Button next = new Button("Next →", e -> session.forward());
+        next.setId("review-next");
         comment.setWidthFull();
         comment.setId("review-comment");
         comment.setMaxLength(4000);
+        comment.setMaxHeight("7rem");
 
-        HorizontalLayout head = new HorizontalLayout(projectsLink(), new H2("Review · " + project.name), progress);
-        head.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        H2 title = new H2("Review · " + project.name);
+        title.addClassName("review-title");
+        context.setId("review-context");
+        context.addClassName("review-context");
         progress.setId("review-progress");
-        HorizontalLayout options = new HorizontalLayout(model, method, second, colormap, sign, opacity);
+        progress.addClassName("review-progress");
+        HorizontalLayout head = new HorizontalLayout(projectsLink(), title, context, progress);
+        head.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        head.setWrap(true);
+        head.setWidthFull();
+        head.addClassName("review-head");
+        HorizontalLayout options = new HorizontalLayout(model, method, second, colormap, sign, opacityField, mapToggle);
         options.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         options.setWrap(true);
+        options.setWidthFull();
         HorizontalLayout paint = new HorizontalLayout(tool, kind, brush, clear);
         paint.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
-        HorizontalLayout pictures = new HorizontalLayout(canvas, compare);
+        paint.setWrap(true);
+        Div pictures = new Div(canvas, compare);
+        pictures.setId("review-pictures");
+        pictures.addClassName("review-pictures");
         VerticalLayout left = new VerticalLayout(pictures, paint);
         left.setPadding(false);
+        left.addClassName("review-left");
         facts.setId("review-facts");
+        wrong.setId("review-wrong");
+        wrong.addClassName("review-wrong");
+        wrong.setVisible(false);
         prediction.setId("review-prediction");
         quality.setId("review-quality");
+        Span whyLabel = new Span("Why this sample: ");
+        whyLabel.addClassName("review-why-label");
+        whyText.setId("review-why-text");
+        why.add(whyLabel, whyText);
         why.setId("review-why");
         myVerdict.setId("review-verdict");
         status.setId("review-status");
-        HorizontalLayout verdicts = new HorizontalLayout(accept, reject, unsure, undo);
-        HorizontalLayout moves = new HorizontalLayout(prev, next);
-        VerticalLayout right = new VerticalLayout(facts, prediction, quality, why, myVerdict, comment, verdicts, moves,
-                status);
+        status.addClassName("review-status");
+        roundsLink.setId("review-rounds-link");
+        roundsLink.setHref(Routes.of(Routes.ROUNDS, project.id));
+        roundsLink.getElement().setAttribute("router-link", true);
+        roundsLink.setVisible(false);
+        Span keys = new Span("Keys: A accept · R reject · U unsure · Z undo · ← → previous / next · H hide or show the map");
+        keys.setId("review-keys-help");
+        keys.addClassName("review-keys-help");
+        history.setId("review-history");
+        history.addClassName("review-history");
+        HorizontalLayout verdicts = new HorizontalLayout(accept, reject, unsure);
+        verdicts.setWrap(true);
+        verdicts.setId("review-verdict-buttons");
+        HorizontalLayout moves = new HorizontalLayout(prev, next, undo);
+        moves.setWrap(true);
+        VerticalLayout right = new VerticalLayout(facts, wrong, prediction, verdicts, moves, status, roundsLink,
+                myVerdict, comment, why, quality, keys, history);
         right.setPadding(false);
-        right.setWidth("26rem");
+        right.setSpacing(false);
+        right.addClassName("review-right");
         HorizontalLayout body = new HorizontalLayout(left, right);
         body.setWidthFull();
+        body.addClassName("review-body");
         add(head, options, body);
+        getElement().executeJs("if (window.rationaleReview) { window.rationaleReview.fit(this); }");
+    }
+
+    /** Key H and the button: the map over the image goes away and comes back (both pictures). */
+    private void toggleMap() {
+        boolean show = !canvas.isMapVisible();
+        both(c -> c.setMapVisible(show));
+        mapToggle.setText(show ? "Hide map (H)" : "Show map (H)");
+    }
+
+    /** Hides or shows the map from the keyboard (H): a view setting, so it needs no drawn sample. */
+    @ClientCallable
+    void mapKey() {
+        toggleMap();
     }
 
     /**
@@ -292,7 +366,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         if (project != null) {
             session.listen();
         }
-        getElement().executeJs("window.rationaleReview.listen(this)");
+        getElement().executeJs("window.rationaleReview.listen(this); window.rationaleReview.fit(this)");
     }
 
     /** A key from the browser, with the key of the sample and map the canvas showed when it was pressed. */
@@ -317,7 +391,11 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             if (p != null) {
                 compare.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
             }
+            boolean was = compare.isVisible();
             compare.setVisible(p != null);
+            if (was != (p != null)) {
+                getElement().executeJs("window.rationaleReview.fit(this)");
+            }
         }
 
         @Override
@@ -326,18 +404,70 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         }
 
         @Override
-        public void done(String text) {
+        public void done(String text, boolean roundsPage) {
             canvas.setSample(ReviewSession.DONE, "", "", 0, 0, 1);
+            compare.setVisible(false);
             facts.setText(text);
+            wrong.setVisible(false);
+            prediction.removeAll();
+            quality.removeAll();
+            whyText.setText("");
+            myVerdict.setText("");
+            roundsLink.setVisible(roundsPage);
         }
 
         @Override
         public void facts(String text) {
             facts.setText(text);
+            roundsLink.setVisible(false);
         }
 
         @Override
-        public void prediction(List<String> top) {
+        public void context(String text) {
+            context.setText(text);
+        }
+
+        @Override
+        public void switched(ModelVersion now) {
+            model.setValue(now);
+            offerMethods();
+        }
+
+        @Override
+        public void history(List<ReviewSession.Visit> recent) {
+            history.removeAll();
+            Span heading = new Span(recent.isEmpty() ? "Your verdicts on this model will be listed here"
+                    : "Your recent verdicts (newest first; click one to change it)");
+            heading.addClassName("review-history-heading");
+            history.add(heading);
+            Long shown = session.sampleId();
+            for (ReviewSession.Visit v : recent) {
+                Button entry = new Button("Sample " + v.sampleId() + " · " + v.verdict() + " · " + v.method() + " · "
+                        + (v.at() == null ? "" : TIME.format(v.at().atZoneSameInstant(ZoneId.systemDefault()))),
+                        e -> session.goTo(v.sampleId()));
+                entry.addThemeVariants(ButtonVariant.LUMO_TERTIARY_INLINE, ButtonVariant.LUMO_SMALL);
+                entry.addClassName("review-history-entry");
+                entry.getElement().setAttribute("data-sample", Long.toString(v.sampleId()));
+                if (shown != null && shown == v.sampleId()) {
+                    entry.addClassName("current");
+                }
+                history.add(new Div(entry));
+            }
+        }
+
+        @Override
+        public void address(Long sampleId) {
+            UI page = ui;
+            if (page != null) {
+                String path = Routes.of(Routes.REVIEW, project.id) + (sampleId == null ? "" : "?sample=" + sampleId);
+                page.getPage().getHistory().replaceState(null, path);
+            }
+        }
+
+        @Override
+        public void prediction(List<String> top, String wrongText) {
+            wrong.setText(wrongText == null ? "" : wrongText);
+            wrong.setVisible(wrongText != null);
             prediction.removeAll();
             for (int i = 0; i < top.size(); i++) {
                 Span line = new Span(top.get(i));
@@ -356,7 +486,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
 
         @Override
         public void why(String text) {
-            why.setText(text);
+            whyText.setText(text);
         }
 
         @Override

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -31,6 +33,7 @@ import org.rationale.testing.PostgresTestResource;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -242,5 +245,182 @@ class ReviewBrowserTest {
         List<Long> expected = new ArrayList<>(stored);
         expected.add(sampleOf(shown));
         assertEquals(expected, after, "one verdict for a double click, on the sample drawn");
+    }
+
+    /** The viewport at exactly this size (CSS pixels), as a screen of that size shows the page. */
+    private static void viewport(WebDriver b, int width, int height) {
+        ((ChromiumDriver) b).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", false));
+    }
+
+    private static void menu(WebDriver b, boolean open) {
+        js(b, "document.querySelector('vaadin-app-layout').drawerOpened = " + open + ";");
+    }
+
+    /** Picks an item of a Vaadin select by its label. */
+    private static void choose(WebDriver b, String selectId, String label) {
+        js(b, "document.getElementById('" + selectId + "').opened = true;");
+        new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(js(d, """
+                const item = Array.from(document.querySelectorAll('vaadin-select-item'))
+                    .find(i => i.textContent.trim() === '%s');
+                if (!item) { return false; }
+                item.click();
+                return true;""".formatted(label))));
+    }
+
+    /** What is off-screen: verdict buttons outside the viewport, and sideways overflow of the document or the view. */
+    private static String offScreen(WebDriver b) {
+        return (String) js(b, """
+                const problems = [];
+                for (const id of ['verdict-accept', 'verdict-reject', 'verdict-unsure', 'review-undo']) {
+                    const r = document.getElementById(id).getBoundingClientRect();
+                    if (r.width === 0 || r.left < 0 || r.top < 0 || r.right > window.innerWidth || r.bottom > window.innerHeight) {
+                        problems.push(id + ' at ' + JSON.stringify(r) + ' in ' + window.innerWidth + 'x' + window.innerHeight);
+                    }
+                }
+                const doc = document.scrollingElement || document.documentElement;
+                if (doc.scrollWidth > doc.clientWidth) {
+                    problems.push('document ' + doc.scrollWidth + ' wide in ' + doc.clientWidth);
+                }
+                const view = document.getElementById('review-view');
+                if (view.scrollWidth > view.clientWidth) {
+                    problems.push('view ' + view.scrollWidth + ' wide in ' + view.clientWidth);
+                }
+                return problems.join('; ');""");
+    }
+
+    private static void screenshot(WebDriver b, String name) {
+        try {
+            Path shot = Path.of("docs", "images", name);
+            Files.createDirectories(shot.getParent());
+            Files.write(shot, ((TakesScreenshot) b).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theVerdictButtonsStayInViewAtBothScreenSizesWithTheMenuOpenOrClosedAndTwoMapsSideBySide() {
+        long p = Api.newProject("review layout");
+        Api.importIdx(p, 6, "test");
+        Api.uploadFixtureCnn(p);
+        member(p, "layout-expert");
+        BrowserLogin.logIn(first, root.toString(), "layout-expert", "layout-expert-password");
+        try {
+            first.get(root + "projects/" + p + "/review");
+            WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(30));
+            wait.until(d -> renderedKey(d));
+            List<String> problems = new ArrayList<>();
+            for (boolean sideBySide : List.of(false, true)) {
+                if (sideBySide) {
+                    choose(first, "review-second", "grad-cam");
+                    wait.until(d -> Boolean.TRUE.equals(js(d, "const c = document.getElementById('review-compare'); return !!c && !c.hidden;")));
+                }
+                for (int[] size : List.of(new int[] {1280, 800}, new int[] {1920, 1080})) {
+                    viewport(first, size[0], size[1]);
+                    for (boolean open : List.of(true, false)) {
+                        menu(first, open);
+                        // the pictures follow the room left (a resize observer): give it a moment
+                        wait.until(d -> offScreen(d).isEmpty() || Boolean.TRUE.equals(js(d,
+                                "return new Promise(r => setTimeout(() => r(false), 300));")));
+                        String found = offScreen(first);
+                        if (!found.isEmpty()) {
+                            problems.add(size[0] + "x" + size[1] + (open ? " menu open" : " menu closed")
+                                    + (sideBySide ? " side by side" : "") + ": " + found);
+                        }
+                        if (open && sideBySide == (size[0] == 1920)) {
+                            screenshot(first, "review-" + size[0] + "x" + size[1] + ".png");
+                        }
+                    }
+                }
+            }
+            assertEquals(List.of(), problems);
+        } finally {
+            ((ChromiumDriver) first).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    @Test
+    void anExpertReloadsGoesBackWithTheArrowAndFromTheHistoryListAndChangesAVerdict() {
+        long p = Api.newProject("review history");
+        Api.importIdx(p, 10, "test");
+        Api.uploadFixtureCnn(p);
+        member(p, "hist-expert");
+        BrowserLogin.logIn(first, root.toString(), "hist-expert", "hist-expert-password");
+        first.get(root + "projects/" + p + "/review");
+        WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(30));
+        String key = wait.until(d -> renderedKey(d));
+        List<Long> judged = new ArrayList<>();
+        for (String k : List.of("a", "r")) {
+            judged.add(sampleOf(key));
+            key = pressAndWaitForNext(first, k, key);
+        }
+        long third = sampleOf(key);
+        wait.until(d -> Page.text(d, "review-history").contains("Sample " + judged.get(1) + " · reject"));
+        String history = Page.text(first, "review-history");
+        assertTrue(history.indexOf("Sample " + judged.get(1)) < history.indexOf("Sample " + judged.get(0)),
+                "newest first: " + history);
+
+        // the address names the sample shown: a reload opens it again, and ← goes back to the verdicts stored
+        wait.until(d -> d.getCurrentUrl().endsWith("?sample=" + third));
+        first.navigate().refresh();
+        key = wait.until(d -> {
+            String k = renderedKey(d);
+            return k != null && k.startsWith("s" + third + "-") ? k : null;
+        });
+        key = pressAndWaitForNext(first, Keys.ARROW_LEFT.toString(), key);
+        assertEquals((long) judged.get(1), sampleOf(key));
+        wait.until(d -> Page.text(d, "review-verdict").startsWith("Your verdict: reject"));
+
+        // there the verdict changes: the one stored review becomes accept
+        pressAndWaitForNext(first, "a", key);
+        wait.until(d -> verdictsOf("hist-expert").stream().anyMatch(r -> ((Number) r[0]).longValue() == judged.get(1)
+                && "accept".equals(r[1])));
+        assertEquals(2, verdictsOf("hist-expert").size(), "changed, not doubled");
+        wait.until(d -> Page.text(d, "review-status").contains("(changed from reject)"));
+
+        // the history list goes to the first one
+        js(first, "document.querySelector('#review-history [data-sample=\"" + judged.get(0) + "\"]').click();");
+        key = wait.until(d -> {
+            String k = renderedKey(d);
+            return k != null && k.startsWith("s" + judged.get(0) + "-") ? k : null;
+        });
+        wait.until(d -> Page.text(d, "review-verdict").startsWith("Your verdict: accept"));
+
+        // a wrong prediction is flagged with the label and the prediction; H hides the map and shows it again
+        String wrong = (String) js(first, "const w = document.getElementById('review-wrong'); "
+                + "return w.hidden ? '' : w.textContent;");
+        assertTrue(wrong.isEmpty() || wrong.matches("Wrong: labelled \\S+, predicted \\S+"), wrong);
+        new Actions(first).sendKeys("h").perform();
+        wait.until(d -> Boolean.TRUE.equals(js(d, "return document.getElementById('review-canvas').mapHidden === true;")));
+        assertEquals("Show map (H)", Page.text(first, "review-map-toggle"));
+        new Actions(first).sendKeys("h").perform();
+        wait.until(d -> Boolean.FALSE.equals(js(d, "return document.getElementById('review-canvas').mapHidden;")));
+
+        // a link naming another project's sample or no number says so
+        first.get(root + "projects/" + p + "/review?sample=zz9");
+        wait.until(d -> Page.text(d, "review-status").contains("not a sample number"));
+    }
+
+    @Test
+    void theFlagShowsWhenThePredictionIsWrong() {
+        long p = Api.newProject("review wrong flag");
+        Api.importIdx(p, 10, "test");
+        Api.uploadFixtureCnn(p);
+        member(p, "flag-expert");
+        BrowserLogin.logIn(second, root.toString(), "flag-expert", "flag-expert-password");
+        second.get(root + "projects/" + p + "/review");
+        WebDriverWait wait = new WebDriverWait(second, Duration.ofSeconds(30));
+        String key = wait.until(d -> renderedKey(d));
+        String seen = "";
+        for (int i = 0; i < 10 && seen.isEmpty(); i++) {
+            seen = (String) js(second, "const w = document.getElementById('review-wrong'); return w.hidden ? '' : w.textContent;");
+            if (seen.isEmpty()) {
+                key = pressAndWaitForNext(second, Keys.ARROW_RIGHT.toString(), key);
+            }
+        }
+        assertTrue(seen.startsWith("Wrong: labelled "), "a wrong prediction among ten samples is flagged: " + seen);
+        assertTrue((Boolean) js(second, "const r = document.getElementById('review-wrong').getBoundingClientRect(); "
+                + "return r.width > 0 && r.bottom <= window.innerHeight;"), "the flag is in view");
     }
 }

@@ -5,7 +5,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import io.restassured.http.ContentType;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.Sample;
 import org.rationale.error.Conflict;
+import org.rationale.model.Prediction;
+import org.rationale.model.PredictionService;
+import org.rationale.scheduler.SchedulerService;
+import org.rationale.testing.DecoyProjects;
+import org.rationale.worker.WorkerPool;
+import org.rationale.model.ModelVersion;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.review.ReviewService;
@@ -16,7 +25,11 @@ import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,6 +50,15 @@ class ReviewSessionTest {
     @Inject
     ReviewService reviews;
 
+    @Inject
+    DatasetService datasets;
+
+    @Inject
+    PredictionService predictions;
+
+    @Inject
+    WorkerPool pool;
+
     /** A page that keeps what it was shown; work finished in the background waits in {@code later}. */
     static final class Page implements ReviewSession.Screen {
         final List<ReviewSession.Picture> pictures = new ArrayList<>();
@@ -45,6 +67,13 @@ class ReviewSessionTest {
         String status = "";
         String facts = "";
         String progress = "";
+        String context = "";
+        String why = "";
+        String wrong;
+        boolean roundsLink;
+        ModelVersion model;
+        Long address;
+        List<ReviewSession.Visit> history = List.of();
 
         String shown() {
             return pictures.isEmpty() ? null : pictures.get(pictures.size() - 1).key();
@@ -64,8 +93,29 @@ class ReviewSessionTest {
         }
 
         @Override
-        public void done(String text) {
+        public void done(String text, boolean roundsPage) {
             facts = text;
+            roundsLink = roundsPage;
+        }
+
+        @Override
+        public void context(String text) {
+            context = text;
+        }
+
+        @Override
+        public void switched(ModelVersion now) {
+            model = now;
+        }
+
+        @Override
+        public void history(List<ReviewSession.Visit> recent) {
+            history = recent;
+        }
+
+        @Override
+        public void address(Long sampleId) {
+            address = sampleId;
         }
 
         @Override
@@ -74,7 +124,8 @@ class ReviewSessionTest {
         }
 
         @Override
-        public void prediction(List<String> top) {
+        public void prediction(List<String> top, String wrongText) {
+            wrong = wrongText;
         }
 
         @Override
@@ -83,6 +134,7 @@ class ReviewSessionTest {
 
         @Override
         public void why(String text) {
+            why = text;
         }
 
         @Override
@@ -255,5 +307,177 @@ class ReviewSessionTest {
                 new MethodAvailability("grad-cam-plus-plus", "whole network"), new MethodAvailability("new-method", null)));
         assertEquals(List.of("vanilla-gradient", "integrated-gradients", "smoothgrad", "grad-cam", "grad-cam-plus-plus",
                 "new-method"), whole.stream().map(MethodAvailability::method).toList());
+    }
+
+    private long sampleShown(Page page) {
+        return Long.parseLong(page.shown().substring(1, page.shown().indexOf("-m")));
+    }
+
+    @Test
+    void theHistoryListsMyVerdictsNewestFirstAndAfterAReloadIGoBackAndChangeOne() {
+        Project p = project("session history", 10);
+        Caller who = expert("rs-history", p.id);
+        Page page = new Page();
+        ReviewSession s = session(p, who, page, null);
+        List<Long> judged = new ArrayList<>();
+        for (String v : List.of("accept", "reject", "unsure")) {
+            judged.add(s.sampleId());
+            s.verdict(v, page.shown(), "");
+        }
+        assertEquals(List.of(judged.get(2), judged.get(1), judged.get(0)),
+                page.history.stream().map(ReviewSession.Visit::sampleId).toList(), "newest first");
+        assertEquals(List.of("unsure", "reject", "accept"), page.history.stream().map(ReviewSession.Visit::verdict).toList());
+
+        // a reload: a new session on a new page; ← goes back through the stored verdicts
+        Page again = new Page();
+        ReviewSession reloaded = session(p, who, again, null);
+        assertEquals(3, again.history.size(), "the history comes from the database");
+        long fresh = reloaded.sampleId();
+        assertFalse(judged.contains(fresh));
+        reloaded.key("previous", again.shown(), "");
+        assertEquals((long) judged.get(2), sampleShown(again));
+        reloaded.key("previous", again.shown(), "");
+        assertEquals((long) judged.get(1), sampleShown(again));
+
+        // there the verdict changes: the stored review is updated, not doubled
+        reloaded.key("accept", again.shown(), "on second thought");
+        assertEquals("Sample " + judged.get(1) + ": accept (changed from reject)", again.status);
+        List<ReviewService.Review> onIt = reviews.reviewsOf(judged.get(1));
+        assertEquals(1, onIt.size());
+        assertEquals("accept", onIt.get(0).verdict().value());
+        assertEquals(2, onIt.get(0).version());
+        assertEquals("on second thought", onIt.get(0).comment());
+        assertEquals(judged.get(1), again.history.get(0).sampleId(), "the changed verdict is the newest");
+        assertEquals(3, myVerdicts(p, who, reloaded));
+
+        // the list goes to any of them
+        reloaded.goTo(judged.get(0));
+        assertEquals((long) judged.get(0), sampleShown(again));
+        assertEquals(judged.get(0), again.address, "the address follows the sample shown");
+        assertTrue(again.problems.isEmpty(), again.problems.toString());
+    }
+
+    @Test
+    void anAddressNamingNoSampleOfThisProjectSaysSoAndTheQueueGoesOn() {
+        Project other = project("session foreign", 3);
+        Caller stranger = expert("rs-foreign", other.id);
+        long foreign = session(other, stranger, new Page(), null).sampleId();
+        Project p = project("session address", 10);
+        Caller who = expert("rs-address", p.id);
+
+        Page bad = new Page();
+        ReviewSession s = session(p, who, bad, "12abc");
+        assertEquals(List.of("The address asks for sample \"12abc\", which is not a sample number; showing the next "
+                + "sample in the queue instead"), bad.problems);
+        assertTrue(bad.shown().startsWith("s"), "the queue goes on");
+
+        Page elsewhere = new Page();
+        session(p, who, elsewhere, Long.toString(foreign));
+        assertEquals(List.of("There is no sample " + foreign + " in this project; showing the next sample in the queue "
+                + "instead"), elsewhere.problems);
+        assertNotEquals(foreign, sampleShown(elsewhere));
+
+        Page good = new Page();
+        long wanted = s.sampleId() + 2;
+        ReviewSession direct = session(p, who, good, Long.toString(wanted));
+        assertEquals(wanted, direct.sampleId());
+        assertTrue(good.problems.isEmpty(), good.problems.toString());
+        assertEquals("Opened from its link.", good.why);
+    }
+
+    @Test
+    void whyThisSampleIsInWordsAndDoesNotRepeatWhenTheMethodChanges() {
+        Project p = project("session why", 10);
+        Caller who = expert("rs-why", p.id);
+        Page page = new Page();
+        ReviewSession s = session(p, who, page, null);
+        String first = page.why;
+        assertEquals("Next in the queue (by id: nobody has ranked the samples of fixture-cnn v1 yet).", first);
+        s.chooseMethod("gradient-x-input");
+        s.chooseSecond("smoothgrad");
+        s.chooseMethod("vanilla-gradient");
+        s.chooseSecond(ReviewSession.NO_COMPARISON);
+        assertEquals(first, page.why, "the same words after four changes");
+
+        // a ranked sample's reason, from the parts of its score
+        Map<String, Double> parts = new LinkedHashMap<>();
+        parts.put("disagreement", 0.41);
+        parts.put("predictedShortcutMass", 0.41);
+        parts.put("concentration", 0.12);
+        parts.put("entropy", 0.08);
+        parts.put("margin", 0.9);
+        parts.put("confidence", 0.97);
+        parts.put("redFlag", 0.0);
+        assertEquals("#3 of the hybrid queue: the map puts 41 % of its weight where experts marked shortcuts elsewhere; "
+                + "the model is 97 % confident.", WhyThisSample.ranked(new SchedulerService.Reason("hybrid", 2, 0.7, parts)));
+        parts.put("redFlag", 0.4);
+        parts.put("concentration", 0.63);
+        String flagged = WhyThisSample.ranked(new SchedulerService.Reason("disagreement", 0, 0.7, parts));
+        assertTrue(flagged.contains("2 % of its pixels hold 63 % of its weight"), flagged);
+        assertTrue(flagged.contains("a red flag"), flagged);
+        assertFalse(flagged.matches(".*[a-z][A-Z].*"), "no variable names: " + flagged);
+    }
+
+    @Test
+    void aWrongPredictionIsFlaggedWithLabelAndPrediction() {
+        Project p = project("session wrong", 10);
+        Caller who = expert("rs-wrong", p.id);
+        Page page = new Page();
+        ReviewSession s = session(p, who, page, null);
+        int flagged = 0;
+        for (int i = 0; i < 10 && s.sampleId() != null; i++) {
+            Sample sample = datasets.sample(s.sampleId()).orElseThrow();
+            Prediction predicted = predictions.predict(sample, s.model());
+            if (predicted.predictedLabel() == sample.label) {
+                assertEquals(null, page.wrong, "right: no flag");
+            } else {
+                assertEquals("Wrong: labelled " + p.className(sample.label) + ", predicted "
+                        + p.className(predicted.predictedLabel()), page.wrong);
+                flagged++;
+            }
+            s.forward();
+        }
+        assertTrue(flagged > 0, "the fixture CNN gets some of the generated images wrong");
+    }
+
+    @Test
+    void aRoundSaysWhereTheExpertIsInItsBatchStopsAtItsEndAndSaysWhatItShowsAfterwards() throws Exception {
+        long id = Api.newProject("session round");
+        Api.importIdx(id, 12, "train");
+        Api.uploadFixtureCnn(id);
+        Project p = projects.find(id).orElseThrow();
+        Caller who = expert("rs-round", id);
+        pool.start(1);
+        try {
+            given().contentType(ContentType.JSON).body(Map.of("strategy", "uncertainty", "batchSize", 3, "epochs", 1))
+                    .post("/api/projects/" + id + "/rounds").then().statusCode(201);
+            DecoyProjects.await("/api/projects/" + id + "/rounds/1", "state", List.of("reviewing", "failed"));
+            Page page = new Page();
+            ReviewSession s = session(p, who, page, null);
+            assertEquals("train", s.split());
+            assertEquals("Round 1 · 1 of 3 · 0 reviewed", page.context);
+            s.verdict("accept", page.shown(), "");
+            assertEquals("Round 1 · 2 of 3 · 1 reviewed", page.context);
+            s.verdict("reject", page.shown(), "");
+            s.verdict("unsure", page.shown(), "");
+            assertEquals("Round 1 is reviewed: all 3 samples of its batch have their verdicts. The session stops here; "
+                    + "the round retrains the model on the rounds page.", page.facts);
+            assertTrue(page.roundsLink, "the end of a round links to the rounds page");
+            assertEquals(null, s.sampleId());
+            assertEquals(0, reviews.progress(id, who, s.model().id, "train").reservedNow(), "nothing held past the batch");
+
+            // back to the last sample of the round, then the round goes to training: the session says what it shows now
+            s.key("previous", ReviewSession.DONE, "");
+            assertTrue(page.context.startsWith("Round 1 · 3 of 3"), page.context);
+            given().contentType(ContentType.JSON).post("/api/projects/" + id + "/rounds/1/retrain").then().statusCode(200);
+            s.forward();
+            assertTrue(page.status.startsWith("Round 1 is "), page.status);
+            assertTrue(page.status.endsWith(": this session now shows fixture-cnn v1 on the test split (it showed "
+                    + "fixture-cnn v1 on the train split)"), page.status);
+            assertEquals("test", s.split());
+            assertEquals(page.status, page.context);
+        } finally {
+            pool.stop();
+        }
     }
 }
