@@ -10,6 +10,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -136,7 +137,8 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
                 + "and parameters, verdict, comment, reviewer, time), the painted masks as PNG at image resolution and "
                 + "as COCO RLE, Label Studio tasks with the masks as brush labels, and a README with every file's "
                 + "SHA-256. Each download is recorded in the audit trail with the zip's hash.");
-        add(new H3("Download feedback"), feedbackAbout, feedbackDownload, feedbackMessage);
+        add(new H3("Download feedback"), feedbackAbout, feedbackDownload, feedbackMessage,
+                new H4("Earlier feedback downloads"), feedbackExports);
         refreshDownloads();
 
         if (caller.hasAnyRole(Role.ADMIN, Role.AUDITOR)) {
@@ -178,7 +180,6 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
         feedbackExports.addThemeVariants(GridVariant.LUMO_COMPACT);
         feedbackExports.setAllRowsVisible(true);
         feedbackExports.setId("feedback-exports");
-        add(new H3("Earlier feedback downloads"), feedbackExports);
         refreshFeedbackExports();
     }
 

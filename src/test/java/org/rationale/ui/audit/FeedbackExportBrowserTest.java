@@ -8,11 +8,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
@@ -92,7 +92,6 @@ class FeedbackExportBrowserTest {
                 "verdict", "reject", "comment", "looks at the corner patch")).post("/api/samples/" + sample + "/reviews")
                 .then().statusCode(201);
 
-        browser.manage().window().setSize(new Dimension(1280, 800));
         BrowserLogin.logIn(browser, root.toString(), "fxb-auditor", "fxb-auditor-password");
         browser.get(root + "projects/" + p + "/reports");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
@@ -114,8 +113,10 @@ class FeedbackExportBrowserTest {
         // the page lists the download with its hash once it is shown again
         browser.get(root + "projects/" + p + "/reports");
         wait.until(d -> Page.text(d, "feedback-exports").contains(String.valueOf(got.get("sha"))));
+        ((HasCdp) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", 800,
+                "deviceScaleFactor", 1, "mobile", false));
         ((JavascriptExecutor) browser).executeScript(
-                "document.getElementById('download-feedback').scrollIntoView({block: 'center'});");
+                "document.getElementById('feedback-exports').scrollIntoView({block: 'end'});");
         Path shot = Path.of("target", "screenshots", "feedback-export.png");
         Files.createDirectories(shot.getParent());
         Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
