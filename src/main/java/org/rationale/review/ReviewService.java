@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -299,5 +300,42 @@ public class ReviewService {
 
     private static Double nullable(OptionalDouble d) {
         return d.isPresent() ? d.getAsDouble() : null;
+    }
+
+    // ---- feedback export
+
+    /** A verdict with what the feedback export writes beside it: the map's parameters and target, the sample's facts. */
+    public record ExportedVerdict(Review review, String parameters, int target, String split, int label, String source,
+                                  long datasetId) {
+    }
+
+    /** A painted mask of a sample without its pixels: who saved which version when. */
+    public record MaskInfo(long id, long sampleId, String kind, int width, int height, int pixels, int version,
+                           String author, OffsetDateTime updatedAt) {
+    }
+
+    /**
+     * The verdicts of a project as the feedback export writes them, oldest first: on one model
+     * version (null: all) and last changed in {@code [from, to)} (either end null: open).
+     */
+    @Transactional
+    public List<ExportedVerdict> exportedVerdicts(long projectId, Long modelId, Instant from, Instant to) {
+        return store.exportedVerdicts(projectId, modelId, from, to);
+    }
+
+    /**
+     * The painted masks (without pixels) of the named samples of a project and, when {@code window}
+     * is set, also those last saved in {@code [from, to)}.
+     */
+    @Transactional
+    public List<MaskInfo> paintedMaskInfos(long projectId, Collection<Long> sampleIds, boolean window, Instant from,
+                                           Instant to) {
+        return store.paintedMaskInfos(projectId, sampleIds, window, from, to);
+    }
+
+    /** The pixels of masks by id (one byte 0/1 per pixel, row by row); a mask gone meanwhile is absent. */
+    @Transactional
+    public Map<Long, byte[]> maskPixels(Collection<Long> annotationIds) {
+        return store.maskPixels(annotationIds);
     }
 }

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -318,5 +320,62 @@ public class ReviewStore {
                         + "and sample_id = any(cast(?2 as bigint[]))")
                 .setParameter(1, modelId).setParameter(2, PgArray.ofLongs(sampleIds)).getResultList();
         return rows.stream().map(r -> ((Number) r).longValue()).toList();
+    }
+
+    // ---- feedback export
+
+    /**
+     * The verdicts of a project as the feedback export writes them, oldest first: on one model
+     * version (null: all), last changed in {@code [from, to)} (either end null: open), each with the
+     * map's parameters and target and the sample's split, label and source.
+     */
+    public List<ReviewService.ExportedVerdict> exportedVerdicts(long projectId, Long modelId, Instant from, Instant to) {
+        List<Tuple> rows = em.createNativeQuery(REVIEW_COLUMNS + ", m.parameters, m.target_label, s.split, s.label, "
+                        + "s.source, s.dataset_id from reviews r join users u on u.id = r.user_id "
+                        + "join saliency_maps m on m.id = r.saliency_map_id join samples s on s.id = r.sample_id "
+                        + "where r.project_id = ?1 and (cast(?2 as bigint) is null or r.model_version_id = ?2) "
+                        + "and (cast(?3 as timestamptz) is null or r.updated_at >= ?3) "
+                        + "and (cast(?4 as timestamptz) is null or r.updated_at < ?4) order by r.updated_at, r.id", Tuple.class)
+                .setParameter(1, projectId).setParameter(2, modelId)
+                .setParameter(3, from == null ? null : OffsetDateTime.ofInstant(from, ZoneOffset.UTC))
+                .setParameter(4, to == null ? null : OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
+                .getResultList();
+        return rows.stream().map(t -> new ReviewService.ExportedVerdict(review(t), t.get("parameters", String.class),
+                t.get("target_label", Number.class).intValue(), t.get("split", String.class),
+                t.get("label", Number.class).intValue(), t.get("source", String.class),
+                t.get("dataset_id", Number.class).longValue())).toList();
+    }
+
+    /**
+     * The painted masks (without their pixels) of a project's samples named in {@code sampleIds},
+     * and, when {@code window} is set, also those last saved in {@code [from, to)}; by sample and kind.
+     */
+    public List<ReviewService.MaskInfo> paintedMaskInfos(long projectId, Collection<Long> sampleIds, boolean window,
+                                                         Instant from, Instant to) {
+        List<Tuple> rows = em.createNativeQuery("select a.id, a.sample_id, a.kind, a.width, a.height, a.pixels, "
+                        + "a.version, u.username, a.updated_at from annotations a join samples s on s.id = a.sample_id "
+                        + "left join users u on u.id = a.user_id where s.project_id = ?1 and a.pixels > 0 and "
+                        + "(a.sample_id = any(cast(?2 as bigint[])) or (cast(?3 as boolean) "
+                        + "and (cast(?4 as timestamptz) is null or a.updated_at >= ?4) "
+                        + "and (cast(?5 as timestamptz) is null or a.updated_at < ?5))) order by a.sample_id, a.kind", Tuple.class)
+                .setParameter(1, projectId).setParameter(2, PgArray.ofLongs(sampleIds)).setParameter(3, window)
+                .setParameter(4, from == null ? null : OffsetDateTime.ofInstant(from, ZoneOffset.UTC))
+                .setParameter(5, to == null ? null : OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
+                .getResultList();
+        return rows.stream().map(t -> new ReviewService.MaskInfo(t.get("id", Number.class).longValue(),
+                t.get("sample_id", Number.class).longValue(), t.get("kind", String.class),
+                t.get("width", Number.class).intValue(), t.get("height", Number.class).intValue(),
+                t.get("pixels", Number.class).intValue(), t.get("version", Number.class).intValue(),
+                t.get("username", String.class), PgTime.of(t.get("updated_at")))).toList();
+    }
+
+    /** The pixels (one byte 0/1 per pixel, row by row) of the masks with these ids, by id. */
+    public Map<Long, byte[]> maskPixels(Collection<Long> annotationIds) {
+        List<Tuple> rows = em.createNativeQuery("select a.id, a.mask from annotations a "
+                        + "where a.id = any(cast(?1 as bigint[]))", Tuple.class)
+                .setParameter(1, PgArray.ofLongs(annotationIds)).getResultList();
+        Map<Long, byte[]> out = new HashMap<>();
+        rows.forEach(t -> out.put(t.get("id", Number.class).longValue(), t.get("mask", byte[].class)));
+        return out;
     }
 }

@@ -10,6 +10,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -32,6 +33,7 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
+import org.rationale.report.FeedbackExport;
 import org.rationale.report.ReportFormat;
 import org.rationale.report.ReportService;
 import org.rationale.scheduler.RoundService;
@@ -45,12 +47,14 @@ import org.rationale.ui.Routes;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
 /**
  * Where auditors take a project's report away: choose the scope (a model version, a round, a date
- * range), download it as PDF, HTML, JSON or CSV, verify the audit chain, and see earlier downloads
+ * range), download it as PDF, HTML, JSON or CSV, download the experts' feedback (verdicts and masks)
+ * for a team's own pipeline in the same scope, verify the audit chain, and see earlier downloads
  * with their hashes.
  */
 @Route(value = Routes.REPORTS, layout = MainLayout.class)
@@ -63,6 +67,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
     private final ModelService models;
     private final RoundService rounds;
     private final ReportService reports;
+    private final FeedbackExport feedback;
     private final AuditLog audit;
     private final Access access;
     private Project project;
@@ -73,14 +78,18 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
     private final HorizontalLayout downloads = new HorizontalLayout();
     private final Paragraph scopeMessage = new Paragraph();
     private final Grid<AuditEvent> exports = new Grid<>();
+    private final HorizontalLayout feedbackDownload = new HorizontalLayout();
+    private final Paragraph feedbackMessage = new Paragraph();
+    private final Grid<AuditEvent> feedbackExports = new Grid<>();
 
     @Inject
     public ReportsView(ProjectService projects, ModelService models, RoundService rounds, ReportService reports,
-                       AuditLog audit, Access access) {
+                       FeedbackExport feedback, AuditLog audit, Access access) {
         this.projects = projects;
         this.models = models;
         this.rounds = rounds;
         this.reports = reports;
+        this.feedback = feedback;
         this.audit = audit;
         this.access = access;
         addClassName("reports-view");
@@ -103,7 +112,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
         model.setLabel("Model version");
         model.setEmptySelectionAllowed(true);
         model.setEmptySelectionCaption("All versions");
-        model.setItemLabelGenerator(m -> m == null ? "All versions" : m.name + " v" + m.version + " (#" + m.id + ")");
+        model.setItemLabelGenerator(m -> m == null ? "All versions" : m.name + " v" + m.version);
         model.setItems(models.list(project.id));
         model.setId("report-model");
         round.setLabel("Round");
@@ -122,6 +131,14 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
         to.addValueChangeListener(e -> refreshDownloads());
         scopeMessage.setId("report-scope-message");
         add(new H3("Download"), scope, downloads, scopeMessage);
+        feedbackMessage.setId("feedback-message");
+        Paragraph feedbackAbout = new Paragraph("The experts' feedback in the scope above, for retraining in your own "
+                + "pipeline: one zip with the verdicts as JSON lines (sample and source, model version and hash, method "
+                + "and parameters, verdict, comment, reviewer, time), the painted masks as PNG at image resolution and "
+                + "as COCO RLE, Label Studio tasks with the masks as brush labels, and a README with every file's "
+                + "SHA-256. Each download is recorded in the audit trail with the zip's hash.");
+        add(new H3("Download feedback"), feedbackAbout, feedbackDownload, feedbackMessage,
+                new H4("Earlier feedback downloads"), feedbackExports);
         refreshDownloads();
 
         if (caller.hasAnyRole(Role.ADMIN, Role.AUDITOR)) {
@@ -152,6 +169,22 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
         exports.setId("report-exports");
         add(new H3("Earlier downloads"), exports);
         refreshExports();
+
+        feedbackExports.addColumn(e -> AuditChain.time(e.at()).substring(0, 19).replace('T', ' ') + " UTC")
+                .setHeader("When").setAutoWidth(true).setFlexGrow(0);
+        feedbackExports.addColumn(AuditEvent::actor).setHeader("Who").setAutoWidth(true).setFlexGrow(0);
+        feedbackExports.addColumn(e -> field(e, "verdicts")).setHeader("Verdicts").setAutoWidth(true).setFlexGrow(0);
+        feedbackExports.addColumn(e -> field(e, "masks")).setHeader("Masks").setAutoWidth(true).setFlexGrow(0);
+        feedbackExports.addColumn(e -> field(e, "sha256")).setHeader("SHA-256").setFlexGrow(1);
+        feedbackExports.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
+        feedbackExports.addThemeVariants(GridVariant.LUMO_COMPACT);
+        feedbackExports.setAllRowsVisible(true);
+        feedbackExports.setId("feedback-exports");
+        refreshFeedbackExports();
+    }
+
+    private void refreshFeedbackExports() {
+        feedbackExports.setItems(audit.latest(project.id, "feedback.export", 50));
     }
 
     private static String field(AuditEvent e, String name) {
@@ -168,7 +201,9 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
 
     private void refreshDownloads() {
         downloads.removeAll();
+        feedbackDownload.removeAll();
         scopeMessage.setText("");
+        feedbackMessage.setText("");
         Long modelId = model.getValue() == null ? null : model.getValue().id;
         Integer roundNumber = round.getValue();
         Instant start = from.getValue() == null ? null : from.getValue().atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -177,6 +212,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
             reports.checkScope(project.id, modelId, roundNumber, start, end);
         } catch (DomainError e) {
             scopeMessage.setText(e.describe());
+            feedbackMessage.setText("Correct the scope above to download the feedback.");
             return;
         }
         String username = access.caller().username();
@@ -201,5 +237,39 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
             a.setId("download-" + f.value());
             downloads.add(a);
         }
+        feedbackDownload.add(feedbackAnchor(modelId, roundNumber, start, end, username));
+    }
+
+    /** The zip of the feedback in scope, written and recorded when the browser asks for it. */
+    private Anchor feedbackAnchor(Long modelId, Integer roundNumber, Instant start, Instant end, String username) {
+        String name = FeedbackExport.filename(project.id, modelId, roundNumber, start, end);
+        StreamResource resource = new StreamResource(name, () -> {
+            try {
+                FeedbackExport.Export e = feedback.export(project.id, modelId, roundNumber, start, end, username);
+                getUI().ifPresent(ui -> ui.access(() -> {
+                    refreshFeedbackExports();
+                    feedbackMessage.setText("Exported " + e.verdicts() + " verdicts and " + e.masks() + " masks of "
+                            + e.samples() + " samples" + (e.verdicts() == 0 && e.masks() == 0
+                            ? ": nothing in this scope has been reviewed yet, the zip says so" : "")
+                            + ". SHA-256 " + e.sha256());
+                }));
+                return e.open();
+            } catch (DomainError e) {
+                getUI().ifPresent(ui -> ui.access(() -> feedbackMessage.setText(e.describe())));
+                return InputStream.nullInputStream();
+            } catch (IOException e) {
+                getUI().ifPresent(ui -> ui.access(() -> feedbackMessage.setText("The export could not be read back; "
+                        + "try again")));
+                return InputStream.nullInputStream();
+            }
+        });
+        resource.setContentType("application/zip");
+        Anchor a = new Anchor(resource, "");
+        a.getElement().setAttribute("download", true);
+        Button b = new Button("Download feedback (zip)", VaadinIcon.DOWNLOAD.create());
+        b.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        a.add(b);
+        a.setId("download-feedback");
+        return a;
     }
 }
