@@ -161,6 +161,7 @@ public class DatasetService {
     }
 
     /** Whether the project already has a dataset of this name (blank names are never taken). */
+    @Transactional
     public boolean nameTaken(long projectId, String name) {
         return name != null && !name.isBlank() && store.datasetNameTaken(projectId, name.strip());
     }

@@ -122,6 +122,63 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         this.access = access;
         this.maxUploadBytes = config.upload().maxSize().asLongValue();
         addClassName("import-view");
+        kind.setLabel("What are you uploading?");
+        kind.setItems(ZIP, IDX);
+        kind.setItemLabelGenerator(k -> k.equals(ZIP) ? "A zip of class folders" : "An IDX pair (images + labels)");
+        kind.setId("import-kind");
+        kind.setValue(ZIP);
+        kind.addValueChangeListener(e -> {
+            if (project != null) {
+                showUploads();
+            }
+        });
+
+        split.setLabel("Into the split");
+        split.setItems(Split.TRAIN, Split.VALIDATION, Split.TEST);
+        split.setItemLabelGenerator(Split::value);
+        split.setValue(Split.TRAIN);
+        split.setId("import-split");
+        split.addValueChangeListener(e -> updateImportButton());
+        split.setHelperText("Training data teaches the model, validation data tunes it, test data measures it.");
+
+        name.setId("import-name");
+        name.setHelperText("Default: the file name");
+        name.setWidth("22em");
+        name.setMaxLength(200);
+        name.setValueChangeMode(ValueChangeMode.LAZY);
+        name.addValueChangeListener(e -> checkName());
+
+        classNames.setId("import-class-names");
+        classNames.setPlaceholder("T-shirt, Trouser, Pullover, …");
+        classNames.setHelperText("Comma-separated, by label number (label 0 first). Empty: the project's names, "
+                + "or the numbers for labels it does not have yet.");
+        classNames.setWidth("36em");
+        classNames.setValueChangeMode(ValueChangeMode.LAZY);
+        classNames.setValueChangeTimeout(600);
+        classNames.addValueChangeListener(e -> {
+            if (project != null && IDX.equals(kind.getValue())) {
+                checkIdx();
+            }
+        });
+
+        problems.setId("import-problems");
+        problems.addClassName("import-problems");
+        problems.getElement().setAttribute("role", "alert");
+        problems.setVisible(false);
+        progressBar.setId("import-progress");
+        progressBar.setWidth("28em");
+        progressText.setId("import-progress-text");
+        progressText.addClassName("import-progress-text");
+        progressBar.setVisible(false);
+
+        preview.setId("import-preview");
+        preview.addClassName("import-preview");
+        importButton.setId("import-button");
+        importButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        importButton.addClickListener(e -> startImport());
+        importButton.setEnabled(false);
+        result.setId("import-result");
+        result.addClassName("import-result");
     }
 
     @Override
@@ -155,63 +212,14 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         showProjectClasses();
         add(projectClasses);
 
-        kind.setLabel("What are you uploading?");
-        kind.setItems(ZIP, IDX);
-        kind.setItemLabelGenerator(k -> k.equals(ZIP) ? "A zip of class folders" : "An IDX pair (images + labels)");
-        kind.setId("import-kind");
-        kind.setValue(ZIP);
-        kind.addValueChangeListener(e -> showUploads());
-
-        split.setLabel("Into the split");
-        split.setItems(Split.TRAIN, Split.VALIDATION, Split.TEST);
-        split.setItemLabelGenerator(Split::value);
-        split.setValue(Split.TRAIN);
-        split.setId("import-split");
-        split.addValueChangeListener(e -> updateImportButton());
-        split.setHelperText("Training data teaches the model, validation data tunes it, test data measures it.");
-
-        name.setId("import-name");
-        name.setHelperText("Default: the file name");
-        name.setWidth("22em");
-        name.setMaxLength(200);
-        name.setValueChangeMode(ValueChangeMode.LAZY);
-        name.addValueChangeListener(e -> checkName());
-
-        classNames.setId("import-class-names");
-        classNames.setPlaceholder("T-shirt, Trouser, Pullover, …");
-        classNames.setHelperText("Comma-separated, by label number (label 0 first). Empty: the project's names, "
-                + "or the numbers for labels it does not have yet.");
-        classNames.setWidth("36em");
-        classNames.setValueChangeMode(ValueChangeMode.LAZY);
-        classNames.setValueChangeTimeout(600);
-        classNames.addValueChangeListener(e -> checkIdx());
-
         HorizontalLayout form = new HorizontalLayout(kind, split, name);
         form.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.START);
         form.addClassName("import-form");
         uploads.setId("uploads");
         uploads.addClassName("import-uploads");
 
-        problems.setId("import-problems");
-        problems.addClassName("import-problems");
-        problems.getElement().setAttribute("role", "alert");
-        problems.setVisible(false);
-        progressBar.setId("import-progress");
-        progressBar.setWidth("28em");
-        progressText.setId("import-progress-text");
-        progressText.addClassName("import-progress-text");
         Div progress = new Div(progressText, progressBar);
         progress.addClassName("import-progress");
-        progressBar.setVisible(false);
-
-        preview.setId("import-preview");
-        preview.addClassName("import-preview");
-        importButton.setId("import-button");
-        importButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        importButton.addClickListener(e -> startImport());
-        importButton.setEnabled(false);
-        result.setId("import-result");
-        result.addClassName("import-result");
         add(form, uploads, problems, progress, preview, importButton, result);
         showUploads();
     }
@@ -325,8 +333,10 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private void fileArrived(Uploaded u) {
         showProblems(List.of());
         result.removeAll();
-        String suggested = DatasetImporter.defaultName(u.name());
-        if (name.getValue().isBlank() || name.getValue().equals(autoName)) {
+        // an IDX pair is named after its image file, whichever of the two arrives last
+        Uploaded named = ZIP.equals(kind.getValue()) ? u : images;
+        String suggested = named == null ? null : DatasetImporter.defaultName(named.name());
+        if (suggested != null && (name.getValue().isBlank() || name.getValue().equals(autoName))) {
             name.setValue(suggested);
             autoName = suggested;
         }

@@ -11,6 +11,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -216,7 +217,7 @@ class ImportBrowserTest {
                 classes);
         waiting().until(d -> (Boolean) js("return !document.getElementById('import-button').hasAttribute('disabled')"));
         assertEquals("Import 24 samples into train", text("import-button").strip());
-        js("document.getElementById('import-preview').scrollIntoView({block: 'end'})");
+        js("document.getElementById('import-button').scrollIntoView({block: 'end'})");
         screenshot("import.png");
 
         Page.click(browser, "import-button");
@@ -298,7 +299,13 @@ class ImportBrowserTest {
         waiting().until(d -> !d.findElements(By.cssSelector("#import-preview .class-row[data-class='trouser']")).isEmpty());
         waiting().until(d -> (Boolean) js("return !document.getElementById('import-button').hasAttribute('disabled')"));
         Page.click(browser, "import-button");
-        waiting().until(d -> text("import-done").contains("Imported 'train-images-idx3-ubyte': 12 samples into train"));
+        try {
+            waiting().until(d -> text("import-done").contains("Imported 'train-images-idx3-ubyte': 12 samples into train"));
+        } catch (TimeoutException e) {
+            throw new AssertionError("not imported; problems: '" + text("import-problems") + "', progress: '"
+                    + text("import-progress-text") + "', preview: '" + text("import-preview") + "', done: '"
+                    + text("import-done") + "'", e);
+        }
         assertTrue(text("import-counts").contains("trouser: 4"), text("import-counts"));
         assertEquals(12, Api.sampleCount(p));
         assertEquals(List.of("top", "trouser", "pullover"), given().get("/api/projects/" + p).then().statusCode(200)
@@ -310,8 +317,8 @@ class ImportBrowserTest {
     @Test
     void aReviewerIsToldWhyTheyCannotImport() {
         long p = Api.newProject("No import");
-        String name = "imp-reviewer-" + System.nanoTime();
-        Api.addMember(p, Api.newUser(name, "reviewer"));
+        String name = "imp-expert-" + (System.nanoTime() % 100000);
+        Api.addMember(p, Api.newUser(name, "expert"));
         BrowserLogin.logIn(browser, root.toString(), name, name + "-password");
         browser.get(root + "projects/" + p + "/import");
         waiting().until(d -> text("import-not-allowed").contains("Only administrators and engineers can import"));
