@@ -64,7 +64,11 @@ class ImportBrowserTest {
     @BeforeAll
     static void startBrowser() {
         browser = Chromium.start();
+        // a viewport of 1280×800, as the documentation's screenshots are: the window adds its own frame
         browser.manage().window().setSize(new Dimension(1280, 800));
+        Object[] inner = ((List<?>) js("return [window.innerWidth, window.innerHeight]")).toArray();
+        browser.manage().window().setSize(new Dimension(1280 + 1280 - ((Number) inner[0]).intValue(),
+                800 + 800 - ((Number) inner[1]).intValue()));
     }
 
     @AfterAll
