@@ -8,10 +8,13 @@ import org.rationale.error.Forbidden;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.rationale.config.RationaleConfig;
+import org.rationale.project.Project;
+import org.rationale.project.ProjectService;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,10 +27,12 @@ import java.util.List;
 public class DatasetImporter {
 
     private final DatasetService datasets;
+    private final ProjectService projects;
     private final RationaleConfig config;
 
-    DatasetImporter(DatasetService datasets, RationaleConfig config) {
+    DatasetImporter(DatasetService datasets, ProjectService projects, RationaleConfig config) {
         this.datasets = datasets;
+        this.projects = projects;
         this.config = config;
     }
 
@@ -37,26 +42,131 @@ public class DatasetImporter {
 
     public Dataset importIdx(long projectId, String name, String split, NamedFile images, NamedFile labels,
                              String classNames, String origin) {
+        return importIdx(projectId, name, split, images, labels, classNames, origin, ImportProgress.NONE, null);
+    }
+
+    /**
+     * Imports an IDX pair, telling {@code progress} of each sample stored and recording {@code actor}
+     * (null: the logged-in caller) in the audit trail.
+     */
+    public Dataset importIdx(long projectId, String name, String split, NamedFile images, NamedFile labels,
+                             String classNames, String origin, ImportProgress progress, String actor) {
         Split s = Split.parse(split);
         requireProject(projectId);
+        List<String> given = parseClassNames(classNames);
         try (IdxSource source = IdxSource.open(images.path(), images.name(), labels.path(), labels.name(),
                 ImportLimits.of(config.importing()))) {
             return inTransaction(() -> datasets.importDataset(projectId, nameOr(name, images.name()), s, origin,
-                    source, parseClassNames(classNames)));
+                    source, given, progress, actor));
         }
     }
 
     public Dataset importArchive(long projectId, String name, String split, NamedFile archive, String classNames,
                                  String origin) {
+        return importArchive(projectId, name, split, archive, classNames, origin, ImportProgress.NONE, null);
+    }
+
+    /**
+     * Imports a zip of class folders, telling {@code progress} of the headers checked and then of each
+     * sample stored, and recording {@code actor} (null: the logged-in caller) in the audit trail.
+     */
+    public Dataset importArchive(long projectId, String name, String split, NamedFile archive, String classNames,
+                                 String origin, ImportProgress progress, String actor) {
         Split s = Split.parse(split);
         requireProject(projectId);
+        List<String> given = parseClassNames(classNames);
         try (ImageFolderArchive source = ImageFolderArchive.open(archive.path(), archive.name(),
-                ImportLimits.of(config.importing()))) {
+                ImportLimits.of(config.importing()), progress)) {
             return inTransaction(() -> datasets.importDataset(projectId, nameOr(name, archive.name()), s, origin,
-                    source, parseClassNames(classNames)));
+                    source, given, progress, actor));
         } catch (IOException e) {
             throw new IllegalStateException("Closing " + archive.name() + " failed", e);
         }
+    }
+
+    /**
+     * Checks a zip of class folders as an import would (names, layout, every image's header, the
+     * limits) and compares its classes with the project's, storing nothing. Every problem of single
+     * entries is refused at once ({@link InvalidDatasetException#problems()}).
+     */
+    public ImportPreview previewArchive(long projectId, NamedFile archive, ImportProgress progress) {
+        Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        try (ImageFolderArchive source = ImageFolderArchive.open(archive.path(), archive.name(),
+                ImportLimits.of(config.importing()), progress)) {
+            long[] counts = source.countsByClass();
+            List<String> names = source.classNames();
+            List<ImportPreview.ClassMatch> matches = new ArrayList<>();
+            int next = project.classNames.size();
+            for (int i = 0; i < names.size(); i++) {
+                String n = names.get(i);
+                int at = project.classNames.indexOf(n);
+                if (at >= 0) {
+                    matches.add(new ImportPreview.ClassMatch(n, counts[i], at, n, ImportPreview.Match.SAME,
+                            "joins the project's class " + at + " '" + n + "'"));
+                } else {
+                    String similar = project.classNames.stream().filter(p -> p.equalsIgnoreCase(n.strip()))
+                            .findFirst().map(p -> "; the project has '" + p + "', but names must match exactly")
+                            .orElse("");
+                    matches.add(new ImportPreview.ClassMatch(n, counts[i], next, n, ImportPreview.Match.NEW,
+                            "new: added to the project as class " + next + similar));
+                    next++;
+                }
+            }
+            return new ImportPreview(source.format(), source.expectedCount(), matches, projectOnly(project, names),
+                    source.sizes());
+        } catch (IOException e) {
+            throw new IllegalStateException("Closing " + archive.name() + " failed", e);
+        }
+    }
+
+    /**
+     * Checks an IDX pair as an import would (headers, counts, limits) and compares its labels, named
+     * by {@code classNames} (comma-separated, by label; may be blank), with the project's classes,
+     * storing nothing. Labels keep their numbers: a label the project names otherwise is a conflict.
+     */
+    public ImportPreview previewIdx(long projectId, NamedFile images, NamedFile labels, String classNames) {
+        Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        List<String> given = parseClassNames(classNames);
+        try (IdxSource source = IdxSource.open(images.path(), images.name(), labels.path(), labels.name(),
+                ImportLimits.of(config.importing()))) {
+            long[] counts = source.countsByLabel();
+            List<ImportPreview.ClassMatch> matches = new ArrayList<>();
+            List<String> names = new ArrayList<>(project.classNames);
+            for (int label = 0; label < Math.max(counts.length, given.size()); label++) {
+                String g = label < given.size() ? given.get(label) : null;
+                long count = label < counts.length ? counts[label] : 0;
+                if (label < project.classNames.size()) {
+                    String existing = project.classNames.get(label);
+                    if (g != null && !g.equals(existing)) {
+                        matches.add(new ImportPreview.ClassMatch(g, count, label, existing, ImportPreview.Match.CONFLICT,
+                                "the project calls label " + label + " '" + existing + "', the names given say '" + g
+                                        + "': give '" + existing + "' or leave the names empty"));
+                    } else {
+                        matches.add(new ImportPreview.ClassMatch(g == null ? Integer.toString(label) : g, count, label,
+                                existing, ImportPreview.Match.SAME, "label " + label + " is the project's '" + existing + "'"));
+                    }
+                } else {
+                    String n = g == null ? Integer.toString(label) : g;
+                    if (names.contains(n)) {
+                        matches.add(new ImportPreview.ClassMatch(n, count, label, n, ImportPreview.Match.CONFLICT,
+                                "the project already uses the name '" + n + "' for label " + names.indexOf(n)
+                                        + "; give label " + label + " another name"));
+                    } else {
+                        matches.add(new ImportPreview.ClassMatch(n, count, label, n, ImportPreview.Match.NEW,
+                                "new: added to the project as class " + label
+                                        + (g == null ? " named '" + n + "' (give class names to name it)" : "")));
+                    }
+                    names.add(n);
+                }
+            }
+            List<String> sourceNames = matches.stream().map(ImportPreview.ClassMatch::projectName).toList();
+            return new ImportPreview(source.format(), source.expectedCount(), matches,
+                    projectOnly(project, sourceNames), List.of(source.cols() + "×" + source.rows()));
+        }
+    }
+
+    private static List<String> projectOnly(Project project, List<String> uploadNames) {
+        return project.classNames.stream().filter(n -> !uploadNames.contains(n)).toList();
     }
 
     /**
@@ -111,6 +221,11 @@ public class DatasetImporter {
         if (datasets.projectMissing(projectId)) {
             throw NotFound.of("Project " + projectId);
         }
+    }
+
+    /** The dataset name an upload gets when none is given: its file name without .zip, .gz or the IDX suffix. */
+    public static String defaultName(String fileName) {
+        return nameOr(null, fileName);
     }
 
     private static String nameOr(String name, String fileName) {

@@ -52,6 +52,18 @@ public class DatasetService {
     @Transactional
     public Dataset importDataset(long projectId, String name, Split split, String origin, SampleSource source,
                                  List<String> givenClassNames) {
+        return importDataset(projectId, name, split, origin, source, givenClassNames, ImportProgress.NONE, null);
+    }
+
+    /**
+     * As {@link #importDataset(long, String, Split, String, SampleSource, List)}, telling {@code progress}
+     * of each sample stored ({@link ImportProgress.Stage#STORING}, of {@link SampleSource#expectedCount()}),
+     * and recording {@code actor} in the audit trail (null: the logged-in caller), for imports that
+     * run off the request thread.
+     */
+    @Transactional
+    public Dataset importDataset(long projectId, String name, Split split, String origin, SampleSource source,
+                                 List<String> givenClassNames, ImportProgress progress, String actor) {
         long t0 = System.nanoTime();
         Project project = projects.lock(projectId);
         String datasetName = checkName(project, name);
@@ -81,6 +93,8 @@ public class DatasetService {
         Short channels = null;
         boolean uniform = true;
         MessageDigest content = sha256();
+        long expected = source.expectedCount();
+        progress.update(ImportProgress.Stage.STORING, 0, expected);
         try (SampleStore.SampleWriter samples = store.writer(d)) {
             while (source.hasNext()) {
                 LabelledImage img = source.next();
@@ -89,6 +103,7 @@ public class DatasetService {
                 content.update(ByteBuffer.allocate(8).putInt(label).putInt(png.length).array());
                 content.update(png);
                 samples.add(label, img, png);
+                progress.update(ImportProgress.Stage.STORING, count + 1, expected);
                 if (++count == 1) {
                     width = img.width();
                     height = img.height();
@@ -108,10 +123,15 @@ public class DatasetService {
             d.height = height;
             d.channels = channels;
         }
-        audit.record("dataset.import", "dataset:" + d.id, project.id, AuditLog.details(
+        Map<String, ?> details = AuditLog.details(
                 "name", d.name, "split", d.split, "format", d.format, "origin", d.origin, "samples", count,
                 "width", d.width, "height", d.height, "channels", d.channels, "classNames", sourceNames,
-                "contentSha256", HexFormat.of().formatHex(content.digest())));
+                "contentSha256", HexFormat.of().formatHex(content.digest()));
+        if (actor == null) {
+            audit.record("dataset.import", "dataset:" + d.id, project.id, details);
+        } else {
+            audit.record(actor, "dataset.import", "dataset:" + d.id, project.id, details);
+        }
         LOG.infof("Imported %d samples into dataset '%s' of project %d in %d ms", count, d.name, project.id,
                 (System.nanoTime() - t0) / 1_000_000);
         return d;
@@ -138,6 +158,12 @@ public class DatasetService {
                     "Project '" + project.name + "' already has a dataset named '" + n + "'");
         }
         return n;
+    }
+
+    /** Whether the project already has a dataset of this name (blank names are never taken). */
+    @Transactional
+    public boolean nameTaken(long projectId, String name) {
+        return name != null && !name.isBlank() && store.datasetNameTaken(projectId, name.strip());
     }
 
     public boolean projectMissing(long projectId) {
@@ -202,6 +228,31 @@ public class DatasetService {
     /** The stored PNGs of many samples, by id, in one query. */
     public Map<Long, byte[]> imagePngs(Collection<Long> ids) {
         return store.pngs(ids);
+    }
+
+    /** Smallest and largest edge of a thumbnail, in pixels. */
+    public static final int THUMBNAIL_MIN = 16;
+    public static final int THUMBNAIL_MAX = 512;
+
+    /**
+     * A sample's image scaled down (smoothly, keeping its aspect) so that its longer edge is at most
+     * {@code size} pixels; an image that fits already is answered as stored.
+     *
+     * @throws Invalid when {@code size} is outside {@link #THUMBNAIL_MIN}..{@link #THUMBNAIL_MAX}
+     */
+    public Optional<byte[]> thumbnailPng(long sampleId, int size) {
+        if (size < THUMBNAIL_MIN || size > THUMBNAIL_MAX) {
+            throw new Invalid("Invalid thumbnail size " + size,
+                    "size is the longer edge in pixels, from " + THUMBNAIL_MIN + " to " + THUMBNAIL_MAX);
+        }
+        return store.png(sampleId).map(png -> {
+            ImageCodec.Pixels px = ImageCodec.decodePng(png);
+            if (Math.max(px.width(), px.height()) <= size) {
+                return png;
+            }
+            ImageCodec.Pixels small = Thumbnail.fit(px, size);
+            return ImageCodec.encodePng(small.width(), small.height(), small.channels(), small.data());
+        });
     }
 
     /** The stored PNG of a sample. */

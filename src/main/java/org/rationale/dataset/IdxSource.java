@@ -241,6 +241,15 @@ public final class IdxSource implements SampleSource {
         return count;
     }
 
+    /** Samples per label, by label (0 up to the largest label in the file). */
+    public long[] countsByLabel() {
+        long[] counts = new long[maxLabel + 1];
+        for (byte b : labels) {
+            counts[b & 0xff]++;
+        }
+        return counts;
+    }
+
     public int rows() {
         return rows;
     }

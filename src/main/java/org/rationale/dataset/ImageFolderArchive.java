@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
 import java.util.zip.ZipEntry;
@@ -41,6 +43,7 @@ public final class ImageFolderArchive implements SampleSource {
     private final Iterator<Integer> order;
     private long expanded;
     private long decodedPixels;
+    private final Set<String> sizes = new LinkedHashSet<>();
 
     private ImageFolderArchive(ZipFile zip, String archiveName, ImportLimits limits, List<ZipEntry> images,
                                List<String> classes, int[] labelOfEntry) {
@@ -63,6 +66,17 @@ public final class ImageFolderArchive implements SampleSource {
      * decompression bomb is refused before a single image is decoded.
      */
     public static ImageFolderArchive open(Path file, String archiveName, ImportLimits limits) {
+        return open(file, archiveName, limits, ImportProgress.NONE);
+    }
+
+    /**
+     * As {@link #open(Path, String, ImportLimits)}, telling {@code progress} how many image headers
+     * are checked. Problems of single entries (a name that escapes, an image outside a class folder,
+     * a file that is not an image, a corrupt or too large image) are all collected and refused
+     * together; limits of the whole archive (entries, expansion, pixel budget) stop at once.
+     */
+    public static ImageFolderArchive open(Path file, String archiveName, ImportLimits limits,
+                                          ImportProgress progress) {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -77,11 +91,17 @@ public final class ImageFolderArchive implements SampleSource {
                         archiveName + " has " + zip.size() + " entries; the limit is " + limits.maxEntries());
             }
             List<ZipEntry> files = new ArrayList<>();
+            ImportProblems problems = new ImportProblems(archiveName);
             long declared = 0;
             for (Iterator<? extends ZipEntry> it = zip.entries().asIterator(); it.hasNext(); ) {
                 ZipEntry e = it.next();
                 String name = e.getName();
-                checkName(name);
+                try {
+                    checkName(name);
+                } catch (InvalidDatasetException refused) {
+                    problems.add(refused);
+                    continue;
+                }
                 if (e.isDirectory() || skipped(name)) {
                     continue;
                 }
@@ -100,6 +120,7 @@ public final class ImageFolderArchive implements SampleSource {
                                 + limits.maxUncompressedBytes() + " bytes (rationale.import.max-uncompressed-size)");
             }
             if (files.isEmpty()) {
+                problems.throwIfAny();
                 throw new InvalidDatasetException("Archive holds no images",
                         archiveName + " is empty; expected <class>/<image> entries");
             }
@@ -111,8 +132,11 @@ public final class ImageFolderArchive implements SampleSource {
                 String rel = e.getName().substring(strip.length());
                 int slash = rel.indexOf('/');
                 if (slash <= 0) {
-                    throw new InvalidDatasetException("Image outside a class folder: " + e.getName(),
-                            "ImageFolder layout puts every image in a folder named after its class");
+                    problems.add(new InvalidDatasetException("Image outside a class folder: " + e.getName(),
+                            "Put every image in a folder named after its class, such as cat/"
+                                    + rel + "; files at the top level are not allowed"));
+                    classOfFile.add(null);
+                    continue;
                 }
                 String cls = rel.substring(0, slash);
                 classNames.add(cls);
@@ -121,10 +145,11 @@ public final class ImageFolderArchive implements SampleSource {
             List<String> classes = new ArrayList<>(classNames);
             int[] labels = new int[files.size()];
             for (int i = 0; i < files.size(); i++) {
-                labels[i] = classes.indexOf(classOfFile.get(i));
+                labels[i] = classOfFile.get(i) == null ? -1 : classes.indexOf(classOfFile.get(i));
             }
             ImageFolderArchive archive = new ImageFolderArchive(zip, archiveName, limits, files, classes, labels);
-            archive.checkDecodedSize(file);
+            archive.checkDecodedSize(file, problems, progress);
+            problems.throwIfAny();
             return archive;
         } catch (RuntimeException e) {
             try {
@@ -193,15 +218,28 @@ public final class ImageFolderArchive implements SampleSource {
      * checked against the limits on one image, on the whole import, and on pixels per byte of the
      * archive (images that decode to a thousand times their size are a bomb, not a dataset).
      */
-    private void checkDecodedSize(Path file) {
+    private void checkDecodedSize(Path file, ImportProblems problems, ImportProgress progress) {
         long total = 0;
+        int checked = 0;
+        progress.update(ImportProgress.Stage.CHECKING, 0, images.size());
         for (ZipEntry e : images) {
-            long[] size = imageSize(e);
+            progress.update(ImportProgress.Stage.CHECKING, checked++, images.size());
+            long[] size;
+            try {
+                size = imageSize(e);
+            } catch (DomainError refused) {
+                problems.add(refused);
+                continue;
+            }
             long pixels = size[0] * size[1];
+            if (sizes.size() < 8) {
+                sizes.add(size[0] + "×" + size[1]);
+            }
             if (pixels > limits.maxImagePixels()) {
-                throw new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Image too large: " + e.getName(),
+                problems.add(new InvalidDatasetException(DomainError.Kind.TOO_LARGE, "Image too large: " + e.getName(),
                         size[0] + " x " + size[1] + " pixels is over the limit of " + limits.maxImagePixels()
-                                + " pixels per image (rationale.import.max-image-pixels)");
+                                + " pixels per image (rationale.import.max-image-pixels)"));
+                continue;
             }
             total += pixels;
             if (total > limits.maxTotalPixels()) {
@@ -211,6 +249,7 @@ public final class ImageFolderArchive implements SampleSource {
                                 + " decoded pixels per import (rationale.import.max-total-pixels)");
             }
         }
+        progress.update(ImportProgress.Stage.CHECKING, images.size(), images.size());
         long stored;
         try {
             stored = Math.max(1, Files.size(file));
@@ -274,6 +313,20 @@ public final class ImageFolderArchive implements SampleSource {
                 throw entryTooLarge(entry, limits);
             }
         }
+    }
+
+    /** Images per class of this archive, by its own label (the sorted folder names). */
+    public long[] countsByClass() {
+        long[] counts = new long[classes.size()];
+        for (int label : labelOfEntry) {
+            counts[label]++;
+        }
+        return counts;
+    }
+
+    /** The distinct sizes of the images, as read from their headers (at most the first few). */
+    public List<String> sizes() {
+        return List.copyOf(sizes);
     }
 
     @Override

@@ -4,10 +4,12 @@ import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import org.rationale.security.Access;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -52,6 +54,21 @@ public class SampleResource {
     public Response image(@PathParam("id") long id) {
         access.requireSample(id);
         byte[] png = datasets.imagePng(id).orElseThrow(() -> NotFound.of("Sample " + id));
+        CacheControl cc = new CacheControl();
+        cc.setMaxAge(86400);
+        cc.setPrivate(true);
+        return Response.ok(png, "image/png").cacheControl(cc).build();
+    }
+
+    @GET
+    @Path("/{id}/thumbnail.png")
+    @Produces("image/png")
+    @Operation(summary = "The sample's image scaled down to fit a square of 'size' pixels (16 to 512, default 160)",
+            description = "Images that fit already are answered as stored; larger ones are scaled smoothly, "
+                    + "keeping their aspect ratio.")
+    public Response thumbnail(@PathParam("id") long id, @QueryParam("size") @DefaultValue("160") int size) {
+        access.requireSample(id);
+        byte[] png = datasets.thumbnailPng(id, size).orElseThrow(() -> NotFound.of("Sample " + id));
         CacheControl cc = new CacheControl();
         cc.setMaxAge(86400);
         cc.setPrivate(true);

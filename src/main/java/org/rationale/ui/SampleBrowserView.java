@@ -3,6 +3,7 @@ package org.rationale.ui;
 import jakarta.annotation.security.PermitAll;
 import org.rationale.saliency.OverlayTooLargeException;
 import org.rationale.security.Access;
+import org.rationale.security.Role;
 import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -26,6 +27,7 @@ import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import jakarta.inject.Inject;
+import org.rationale.dataset.Dataset;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.Split;
@@ -56,6 +58,12 @@ import java.util.Map;
 public class SampleBrowserView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final int PAGE_SIZE = 60;
+    /** Edge of a thumbnail's box on the page, in CSS pixels. */
+    static final int THUMB_BOX = 84;
+    /** Edge of the thumbnail image fetched: twice the box, for sharp thumbnails on high-density screens. */
+    static final int THUMB_PIXELS = 2 * THUMB_BOX;
+    /** Longest edge of the large preview, in CSS pixels; small images get a smaller frame, scaled up crisply. */
+    static final int PREVIEW_BOX = 520;
     private static final NumberFormat COUNT = NumberFormat.getIntegerInstance(Locale.US);
     private static final String ALL = "all";
 
@@ -75,6 +83,8 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     private final Button previous = new Button(VaadinIcon.ANGLE_LEFT.create());
     private final Button next = new Button(VaadinIcon.ANGLE_RIGHT.create());
     private final Span pageInfo = new Span();
+    private final Anchor importLink = new Anchor("", "Import data");
+    private final Span datasetList = new Span();
     private int page;
     private long total;
     private boolean updating;
@@ -116,6 +126,9 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
 
         RouterLink back = new RouterLink("← Projects", ProjectsView.class);
         back.addClassName("back-link");
+        importLink.setId("import-link");
+        datasetList.addClassName("dataset-list");
+        datasetList.setId("dataset-list");
         HorizontalLayout filters = new HorizontalLayout(split, label, summary);
         filters.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         filters.addClassName("filters");
@@ -124,7 +137,9 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
         pager.addClassName("pager");
         thumbnails.addClassName("thumbnail-grid");
         thumbnails.setId("thumbnails");
-        add(back, title, filters, thumbnails, pager);
+        HorizontalLayout top = new HorizontalLayout(back, importLink);
+        top.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        add(top, title, datasetList, filters, thumbnails, pager);
     }
 
     @Override
@@ -142,6 +157,15 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
             return;
         }
         title.setText(project.name);
+        long stored = datasets.countsBySplit(project.id).values().stream().mapToLong(Long::longValue).sum();
+        boolean engineer = access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false);
+        importLink.setVisible(engineer);
+        importLink.setHref(Routes.of(Routes.IMPORT, project.id));
+        datasetList.setText(datasetLine());
+        if (stored == 0) {
+            showNoData(engineer);
+            return;
+        }
         List<Integer> labels = new ArrayList<>();
         labels.add(-1);
         for (int i = 0; i < project.classNames.size(); i++) {
@@ -200,8 +224,14 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     }
 
     private Div thumbnail(Sample s) {
-        Image img = new Image("/api/samples/" + s.id + "/image.png", className(s.label) + " #" + s.id);
+        Image img = new Image("/api/samples/" + s.id + "/thumbnail.png?size=" + THUMB_PIXELS,
+                className(s.label) + " #" + s.id);
         img.addClassName("thumb-image");
+        if (Math.max(s.width, s.height) > THUMB_BOX) {
+            // a photo scaled down: smooth; small images stay crisp pixels
+            img.addClassName("scaled");
+        }
+        img.getElement().setAttribute("loading", "lazy");
         Span caption = new Span(className(s.label));
         caption.addClassName("thumb-caption");
         Div tile = new Div(img, caption);
@@ -220,6 +250,13 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
         img.addClassName("detail-image");
         Div frame = new Div(img);
         frame.addClassName("detail-frame");
+        // the frame has the image's own aspect, so the shortcut box (in image pixels) lands where it belongs
+        int edge = Math.max(s.width, s.height) < 200 ? 280 : PREVIEW_BOX;
+        double scale = Math.min((double) edge / s.width, (double) edge / s.height);
+        frame.getStyle().set("width", Math.round(s.width * scale) + "px").set("height", Math.round(s.height * scale) + "px");
+        if (Math.max(s.width, s.height) > edge) {
+            frame.addClassName("photo");
+        }
         if (s.shortcutX != null) {
             Div box = new Div();
             box.addClassName("shortcut-box");
@@ -235,9 +272,12 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
                 fact("Known shortcut", s.shortcutX == null ? "none recorded"
                         : s.shortcutWidth + "×" + s.shortcutHeight + " at (" + s.shortcutX + ", " + s.shortcutY + ")"));
         facts.addClassName("facts");
-        Anchor raw = new Anchor("/api/samples/" + s.id + "/image.png", "Open PNG");
+        Anchor raw = new Anchor("/api/samples/" + s.id + "/image.png", "Open PNG (" + s.width + " × " + s.height + ")");
         raw.setTarget("_blank");
-        HorizontalLayout body = new HorizontalLayout(frame, new VerticalLayout(facts, raw));
+        Anchor review = new Anchor(Routes.of(Routes.REVIEW, project.id) + "?sample=" + s.id, "Review this sample");
+        review.addClassName("review-link");
+        review.setId("review-this-sample");
+        HorizontalLayout body = new HorizontalLayout(frame, new VerticalLayout(facts, review, raw));
         List<ModelVersion> available = models.list(project.id);
         if (!available.isEmpty()) {
             body.add(rationalePanel(s, available));
@@ -326,6 +366,37 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
 
     private String className(int l) {
         return l < project.classNames.size() ? project.classNames.get(l) : Integer.toString(l);
+    }
+
+    /** The project's datasets in one line: name, split, samples, and where each came from. */
+    private String datasetLine() {
+        List<String> parts = new ArrayList<>();
+        for (Dataset d : datasets.datasetsOf(project.id)) {
+            parts.add(d.name + " (" + d.split + ", " + COUNT.format(d.sampleCount) + ", " + d.origin + ")");
+        }
+        return parts.isEmpty() ? "" : "Datasets: " + String.join(" · ", parts);
+    }
+
+    /** A project without samples says so, and how to get some. */
+    private void showNoData(boolean engineer) {
+        summary.setText("0 samples");
+        thumbnails.removeAll();
+        Div empty = new Div();
+        empty.addClassName("empty-state");
+        empty.setId("no-data");
+        empty.add(new Paragraph("This project has no samples yet. Samples come from an import: a zip of class "
+                + "folders of PNG or JPEG images (any size), or an IDX pair."));
+        if (engineer) {
+            Anchor go = new Anchor(Routes.of(Routes.IMPORT, project.id), "Import data");
+            go.setId("no-data-import");
+            empty.add(go);
+        } else {
+            empty.add(new Paragraph("Only administrators and engineers can import; ask an engineer of this project."));
+        }
+        thumbnails.add(empty);
+        previous.setEnabled(false);
+        next.setEnabled(false);
+        pageInfo.setText("");
     }
 
     private void showMissing() {
