@@ -107,14 +107,12 @@ public class SanityView extends VerticalLayout implements BeforeEnterObserver {
             return;
         }
         add(new RouterLink("← Projects", ProjectsView.class), new H2("Sanity checks · " + project.name));
-        Paragraph what = new Paragraph("The randomisation check (Adebayo et al. 2018) asks whether a method's maps "
-                + "depend on what the model learned. The layers of a copy of the model are replaced by random weights "
-                + "one after the other, from the output down, and after each step the maps of the first "
-                + SanityService.DEFAULT_SAMPLES + " test samples are compared with the trained model's by rank "
-                + "correlation (Spearman, 1 = the same ranking of pixels, 0 = unrelated). A method passes when the "
-                + "similarity after randomising every layer is at most " + fmt(SanityCheck.THRESHOLD)
-                + "; one that fails shows much the same map for a model that learned nothing, so its maps say little "
-                + "about this model.");
+        Paragraph what = new Paragraph("The randomisation check (Adebayo et al. 2018): the layers of a copy of the "
+                + "model get random weights one after the other, from the output down; after each step the maps of the "
+                + "first " + SanityService.DEFAULT_SAMPLES + " test samples are compared with the trained model's by "
+                + "rank correlation (Spearman: 1 = same ranking of pixels, 0 = unrelated). A method passes when the "
+                + "similarity after the last step is at most " + fmt(SanityCheck.THRESHOLD) + "; one that fails draws "
+                + "much the same map for a model that learned nothing, so its maps say little about this model.");
         what.addClassName("sanity-explained");
         add(what);
         List<ModelVersion> versions = models.list(project.id);
@@ -128,6 +126,7 @@ public class SanityView extends VerticalLayout implements BeforeEnterObserver {
             return;
         }
         model.setLabel("Model");
+        model.setWidth("360px");
         model.setId("sanity-model");
         model.setItems(versions);
         model.setItemLabelGenerator(v -> v.name + " v" + v.version + " · " + v.origin);
@@ -147,6 +146,8 @@ public class SanityView extends VerticalLayout implements BeforeEnterObserver {
             methods.setItemEnabledProvider(MethodAvailability::available);
             unavailable.setId("sanity-unavailable");
             unavailable.addClassName("sanity-unavailable");
+            unavailable.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
+                    .set("margin", "0");
             start.setId("sanity-start");
             start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
             start.addClickListener(e -> startJob());

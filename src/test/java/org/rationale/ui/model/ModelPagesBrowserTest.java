@@ -8,16 +8,17 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.saliency.ReferenceFixtures;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
+import org.rationale.testing.Fixtures;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.worker.WorkerPool;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -59,7 +61,9 @@ class ModelPagesBrowserTest {
     @BeforeAll
     static void startBrowser() {
         browser = Chromium.start();
-        browser.manage().window().setSize(new Dimension(1280, 800));
+        // the page itself 1280×800, as the documentation's pictures show it
+        ((ChromiumDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 1280, "height", 800, "deviceScaleFactor", 1, "mobile", false));
     }
 
     @AfterAll
@@ -73,8 +77,13 @@ class ModelPagesBrowserTest {
             engineer = Api.newUser("mp-engineer", "engineer");
         }
         long p = Api.newProject("model pages");
-        Api.importIdx(p, 40, "train");
-        Api.importIdx(p, 8, "test");
+        for (String split : List.of("train", "test")) {
+            int n = split.equals("train") ? 40 : 8;
+            given().multiPart("images", "i.idx", Fixtures.idxImages(n, 28, 28), "application/octet-stream")
+                    .multiPart("labels", "l.idx", Fixtures.idxLabels(n, 10), "application/octet-stream")
+                    .multiPart("split", split).multiPart("name", "digits " + split)
+                    .post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        }
         Api.addMember(p, engineer);
         BrowserLogin.logIn(browser, root.toString(), "mp-engineer", "mp-engineer-password");
         return p;
@@ -208,8 +217,9 @@ class ModelPagesBrowserTest {
         assertTrue(seen.stream().anyMatch(s -> s.startsWith("Training queued") || s.startsWith("Epoch ")),
                 "progress shown while training: " + seen);
         assertEquals("Training succeeded", Page.text(browser, "training-progress-text"));
-        long rows = (Long) js("return document.getElementById('training-epochs').items.length;");
-        assertEquals(3, rows);
+        long rows = (Long) js("return Array.from(document.querySelectorAll('#training-epochs vaadin-grid-cell-content'))"
+                + ".filter(c => c.textContent.endsWith(' %')).length;");
+        assertEquals(3, rows, "one row per epoch with its accuracy");
         assertEquals(1, models(p));
         js("document.getElementById('training-outcome').scrollIntoView({block: 'center'});");
         screenshot("training.png");
@@ -246,6 +256,7 @@ class ModelPagesBrowserTest {
         assertTrue(results.contains("step 1: "), results);
         given().get("/api/models/" + model + "/sanity").then().statusCode(200)
                 .body("size()", equalTo(8));
+        js("document.getElementById('sanity-results').scrollIntoView({block: 'end'});");
         screenshot("sanity.png");
     }
 }
