@@ -148,13 +148,16 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         add(new H3("Input"));
         add(inputForm());
         add(new H3("Classes"));
-        UnorderedList classes = new UnorderedList();
+        Div classes = new Div();
         classes.setId("upload-classes");
+        classes.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-xs)");
         for (int i = 0; i < project.classNames.size(); i++) {
-            classes.add(new ListItem("output " + i + " → " + project.classNames.get(i)));
+            Span c = new Span("output " + i + " → " + project.classNames.get(i));
+            c.getElement().getThemeList().add("badge contrast");
+            classes.add(c);
         }
-        add(new Paragraph("Output i of the model stands for the project's class i (set when the data was imported):"),
-                classes);
+        add(new Paragraph("Output i of the model stands for the project's class i, as named when the data was "
+                + "imported:"), classes);
         add(new H3("Images of another size"));
         add(sizeForm());
         send.setId("upload-send");

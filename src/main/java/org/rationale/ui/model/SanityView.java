@@ -214,7 +214,7 @@ public class SanityView extends VerticalLayout implements BeforeEnterObserver {
             return s;
         }).setHeader("Verdict").setAutoWidth(true);
         results.addColumn(r -> fmt(r.finalSimilarity()) + (r.passed() ? " ≤ " : " > ") + fmt(r.threshold()))
-                .setHeader("Final similarity vs threshold").setAutoWidth(true).setTextAlign(ColumnTextAlign.END);
+                .setHeader("Final vs threshold").setAutoWidth(true).setTextAlign(ColumnTextAlign.END);
         List<String> layers = SanityCheck.layers(sorted.get(0));
         for (int i = 0; i < layers.size(); i++) {
             String layer = layers.get(i);
@@ -238,7 +238,9 @@ public class SanityView extends VerticalLayout implements BeforeEnterObserver {
             return;
         }
         methods.setInvalid(false);
-        List<JobRequest.MethodRequest> asked = chosen.stream()
+        // in the registry's order, as the checkboxes show them
+        List<JobRequest.MethodRequest> asked = saliency.methods(v).stream()
+                .filter(m -> chosen.stream().anyMatch(c -> c.method().equals(m.method())))
                 .map(m -> new JobRequest.MethodRequest(m.method(), Map.of())).toList();
         try {
             access.requireProject(project.id);
@@ -335,7 +337,9 @@ public class SanityView extends VerticalLayout implements BeforeEnterObserver {
         detachEvent.getUI().setPollInterval(-1);
     }
 
+    /** Two decimals; a value that rounds to zero shows as 0.00, not -0.00. */
     private static String fmt(double d) {
-        return String.format(Locale.US, "%.2f", d);
+        String s = String.format(Locale.US, "%.2f", d);
+        return s.equals("-0.00") ? "0.00" : s;
     }
 }
