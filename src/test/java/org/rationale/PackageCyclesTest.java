@@ -48,7 +48,7 @@ class PackageCyclesTest {
             "report", "org.rationale.report..",
             "demo", "org.rationale.demo..",
             "ui", "org.rationale.ui",
-            "ui pages", "org.rationale.ui.audit..,org.rationale.ui.review..,org.rationale.ui.scheduler..",
+            "ui pages", "org.rationale.ui.audit..,org.rationale.ui.model..,org.rationale.ui.review..,org.rationale.ui.scheduler..",
             "application", "org.rationale");
 
     @Test

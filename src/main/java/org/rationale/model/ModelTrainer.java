@@ -45,9 +45,20 @@ public final class ModelTrainer {
         return train(spec, data, r, Feedback.NONE, device, progress);
     }
 
+    /** Told after each epoch: its number (from 1), the mean training loss and the training accuracy of the epoch. */
+    public interface EpochListener {
+        void epochDone(int epoch, double loss, double accuracy);
+    }
+
     /** Trains with the experts' feedback oversampled into every batch (see {@link Feedback}). */
     public static Result train(InputSpec spec, List<DatasetService.LabelledPixels> data, TrainingRequest r,
                                Feedback feedback, Device device, DoubleConsumer progress) {
+        return train(spec, data, r, feedback, device, progress, (epoch, loss, accuracy) -> { });
+    }
+
+    /** As {@link #train(InputSpec, List, TrainingRequest, Feedback, Device, DoubleConsumer)}, telling {@code epochs} each epoch's figures. */
+    public static Result train(InputSpec spec, List<DatasetService.LabelledPixels> data, TrainingRequest r,
+                               Feedback feedback, Device device, DoubleConsumer progress, EpochListener epochs) {
         int n = data.size();
         int size = spec.channels() * spec.height() * spec.width();
         if ((long) n * size > Integer.MAX_VALUE - 16) {
@@ -128,6 +139,7 @@ public final class ModelTrainer {
                     }
                     losses.add(lossSum / n);
                     accuracies.add(correct / (double) n);
+                    epochs.epochDone(epoch + 1, lossSum / n, correct / (double) n);
                 }
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -110,11 +110,23 @@ public class TrainingService {
                 List.copyOf(p.classNames));
         long[] lastWrite = {0};
         Feedback feedback = feedback(projectId, split, r, train);
+        List<Double> epochLoss = new ArrayList<>();
+        List<Double> epochAccuracy = new ArrayList<>();
         ModelTrainer.Result result = ModelTrainer.train(spec, train, r, feedback, device.device(), progress -> {
             if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
                 lastWrite[0] = System.nanoTime();
                 update(jobId, progress, null);
             }
+        }, (epoch, loss, accuracy) -> {
+            // each finished epoch's figures, so that the job can be followed epoch by epoch
+            epochLoss.add(loss);
+            epochAccuracy.add(accuracy);
+            Map<String, Object> sofar = new LinkedHashMap<>();
+            sofar.put("epoch", epoch);
+            sofar.put("epochs", r.epochs());
+            sofar.put("epochLoss", epochLoss);
+            sofar.put("epochAccuracy", epochAccuracy);
+            update(jobId, epoch / (double) r.epochs(), json(sofar));
         });
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("architecture", SmallCnn.ARCHITECTURE);
@@ -139,6 +151,11 @@ public class TrainingService {
         ModelVersion v = models.storeTrained(projectId, spec, result.parameters(), json(summary), parentOf(r), jobId);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("modelId", v.id);
+        out.put("version", v.version);
+        out.put("epoch", r.epochs());
+        out.put("epochs", r.epochs());
+        out.put("epochLoss", result.epochLoss());
+        out.put("epochAccuracy", result.epochAccuracy());
         out.put("accuracy", accuracy);
         out.put("seconds", summary.get("seconds"));
         update(jobId, 1, json(out));
@@ -167,6 +184,11 @@ public class TrainingService {
             }
         }
         return new Feedback(mode, r.lambda() == null ? 1000 : r.lambda(), TrainingRequest.FEEDBACK_PER_BATCH, examples);
+    }
+
+    /** How many non-empty shortcut masks of the experts a training on this split would use as feedback. */
+    public int feedbackMasks(long projectId, Split split) {
+        return masks.of(projectId, split).size();
     }
 
     /** The model a round retrains, as the new version's parent. */

@@ -1,14 +1,12 @@
 package org.rationale.ui;
 
-import org.rationale.error.DomainError;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.router.QueryParameters;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.saliency.SanityCheck;
@@ -19,9 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The models of a project on its card: how each was made, its accuracy by split, and the verdict of
- * the randomisation sanity check per method (flagged methods stand out), with a button to run the
- * checks that are missing.
+ * The models of a project on its card: how each was made, its accuracy by split, and the result of
+ * the randomisation sanity check per method as numbers (the similarity after randomising every
+ * layer against the threshold; flagged methods stand out), with the way to the sanity-check page,
+ * and for engineers to the upload and training pages.
  */
 public class ModelsPanel extends Div {
 
@@ -29,10 +28,11 @@ public class ModelsPanel extends Div {
     private final SanityService sanity;
     private final long projectId;
 
-    private final boolean mayRunChecks;
+    private final boolean mayChangeModels;
 
-    public ModelsPanel(ModelService models, SanityService sanity, long projectId, boolean mayRunChecks) {
-        this.mayRunChecks = mayRunChecks;
+    /** {@code mayChangeModels}: the viewer may upload, train and run checks (admins and engineers). */
+    public ModelsPanel(ModelService models, SanityService sanity, long projectId, boolean mayChangeModels) {
+        this.mayChangeModels = mayChangeModels;
         this.models = models;
         this.sanity = sanity;
         this.projectId = projectId;
@@ -43,10 +43,19 @@ public class ModelsPanel extends Div {
     private void render() {
         removeAll();
         List<ModelVersion> all = models.list(projectId);
-        if (all.isEmpty()) {
+        if (all.isEmpty() && !mayChangeModels) {
             return;
         }
         add(new H3("Models"));
+        if (mayChangeModels) {
+            Div actions = new Div();
+            actions.addClassName("model-actions");
+            actions.add(link("Upload a model", VaadinIcon.UPLOAD, Routes.of(Routes.MODEL_UPLOAD, projectId),
+                    "upload-model-" + projectId));
+            actions.add(link("Train the CNN", VaadinIcon.CHART_LINE, Routes.of(Routes.TRAINING, projectId),
+                    "train-model-" + projectId));
+            add(actions);
+        }
         for (ModelVersion v : all) {
             Div row = new Div();
             row.addClassName("model-row");
@@ -65,7 +74,8 @@ public class ModelsPanel extends Div {
             Div checks = new Div();
             checks.addClassName("sanity-badges");
             for (SanityCheck.Result r : sanity.stored(v.id)) {
-                Span b = new Span((r.passed() ? "✓ " : "⚠ ") + r.method());
+                Span b = new Span(String.format(Locale.US, "%s %s %.2f", r.passed() ? "✓" : "⚠", r.method(),
+                        r.finalSimilarity()));
                 b.getElement().getThemeList().add("badge small " + (r.passed() ? "success" : "error primary"));
                 b.getElement().setAttribute("title", String.format(Locale.US,
                         "Randomisation check: similarity %.2f after randomising every layer (fails above %.2f)%s",
@@ -73,26 +83,26 @@ public class ModelsPanel extends Div {
                 b.addClassName(r.passed() ? "sanity-passed" : "sanity-flagged");
                 checks.add(b);
             }
-            Button run = new Button("Run sanity checks", VaadinIcon.CHECK_CIRCLE_O.create(), e -> runChecks(v));
-            run.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
-            run.addClassName("run-sanity");
-            run.setVisible(mayRunChecks);
-            row.add(checks, run);
+            Button checksPage = link(mayChangeModels ? "Run sanity checks" : "Sanity checks", VaadinIcon.CHECK_CIRCLE_O,
+                    null, null);
+            checksPage.addClassName("run-sanity");
+            checksPage.addClickListener(e -> getUI().ifPresent(ui -> ui.navigate(Routes.of(Routes.SANITY, projectId),
+                    QueryParameters.of("model", String.valueOf(v.id)))));
+            row.add(checks, checksPage);
             add(row);
         }
     }
 
-    private void runChecks(ModelVersion v) {
-        try {
-            SanityService.Summary summary = sanity.checkAll(v.id);
-            render();
-            Notification.show(summary.checked() + " methods checked, " + summary.flagged() + " flagged"
-                            + (summary.notRun().isEmpty() ? "" : "; not applicable: " + String.join(", ", summary.notRun().keySet())),
-                    5000, Notification.Position.BOTTOM_START)
-                    .addThemeVariants(summary.flagged() == 0 ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_WARNING);
-        } catch (DomainError e) {
-            Notification.show(e.describe(), 6000,
-                    Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_ERROR);
+    /** A button to a page; without a path, the caller adds where it leads. */
+    private Button link(String text, VaadinIcon icon, String path, String id) {
+        Button b = new Button(text, icon.create());
+        if (path != null) {
+            b.addClickListener(e -> getUI().ifPresent(ui -> ui.navigate(path)));
         }
+        b.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        if (id != null) {
+            b.setId(id);
+        }
+        return b;
     }
 }

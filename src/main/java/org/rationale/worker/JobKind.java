@@ -6,13 +6,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a job computes: saliency maps, predictions only, or a new model version. The lower-case
+ * What a job computes: saliency maps, predictions only, a new model version, or sanity checks. The lower-case
  * name is the value of {@code jobs.kind}, of the REST {@code type} and of the JSON {@code kind}.
  */
 public enum JobKind {
     SALIENCY,
     PREDICT,
-    TRAIN;
+    TRAIN,
+    /** Randomisation sanity checks of one model version: one item per method. */
+    SANITY;
 
     /** The name in the database and in JSON. */
     @JsonValue

@@ -34,7 +34,8 @@ public class JobQueue {
     /**
      * Claims up to {@code max} items of queued or running jobs, highest priority first; items whose
      * lease expired count as claimable (their worker is gone), unless they used up their attempts.
-     * A training item is claimed alone: it holds its worker for minutes.
+     * A training item is claimed alone: it holds its worker for minutes; so is a sanity item (one
+     * method's check, seconds to minutes), so that other workers take the job's other methods.
      */
     @Transactional
     public List<Claim> claim(String workerId, int max, Duration lease, int maxAttempts) {
@@ -45,7 +46,7 @@ public class JobQueue {
             if (out.size() >= max) {
                 break;
             }
-            boolean alone = job.kind() == JobKind.TRAIN;
+            boolean alone = job.kind() == JobKind.TRAIN || job.kind() == JobKind.SANITY;
             if (alone && !out.isEmpty()) {
                 continue;
             }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A job request as clients send it: {@code type} = {@code saliency} (maps) or {@code predict}
- * (predictions only); the model; for saliency, methods with their parameters and the target; the
- * samples; a priority (higher first). The type stays text here so that an unknown one gets its own
+ * A job request as clients send it: {@code type} = {@code saliency} (maps), {@code predict}
+ * (predictions only) or {@code sanity} (randomisation checks, one item per method); the model; the
+ * methods with their parameters; for saliency, the target and the samples; a priority (higher first). The type stays text here so that an unknown one gets its own
  * 400 from {@link JobService#submit}.
  */
 public record JobRequest(String type, Long modelId, List<MethodRequest> methods, SampleSelection samples, String target,

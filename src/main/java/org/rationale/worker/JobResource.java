@@ -38,11 +38,15 @@ public class JobResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a saliency or predict job",
+    @Operation(summary = "Submit a saliency, predict or sanity job",
             description = "{\"type\":\"saliency\",\"modelId\":1,\"methods\":[{\"name\":\"vanilla-gradient\",\"params\":{}}],"
                     + "\"samples\":{\"projectId\":1,\"split\":\"test\"} or [ids],\"target\":\"predicted\",\"priority\":0}. "
                     + "Answers 202 with the job id; workers compute one stored map per (sample, method). "
-                    + "{\"type\":\"predict\",\"modelId\":1,\"samples\":…} stores predictions only. Training jobs start at "
+                    + "{\"type\":\"predict\",\"modelId\":1,\"samples\":…} stores predictions only. "
+                    + "{\"type\":\"sanity\",\"modelId\":1,\"methods\":[{\"name\":\"grad-cam\",\"params\":{}}, …]} runs the "
+                    + "randomisation sanity check of each method in the background, one item per method (no samples or "
+                    + "target: it checks on the first test samples); the results are stored as POST /api/models/{id}/sanity "
+                    + "stores them and GET /api/models/{id}/sanity reads them. Training jobs start at "
                     + "/api/projects/{id}/trainings.")
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response submit(JobRequest body) {

@@ -16,6 +16,7 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.saliency.AttributionMethod;
 import org.rationale.saliency.AttributionMethods;
+import org.rationale.saliency.SanityService;
 import org.rationale.saliency.Targets;
 
 import java.time.OffsetDateTime;
@@ -26,7 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Checks and records saliency and predict jobs, and reports on every job (training ones too) with its items. */
+/** Checks and records saliency, predict and sanity jobs, and reports on every job (training ones too) with its items. */
 @ApplicationScoped
 public class JobService {
 
@@ -73,8 +74,11 @@ public class JobService {
                     + "/api/projects/{id}/trainings; it runs as a job of type train");
         }
         if (kind == null) {
-            throw new Invalid("Unknown job type '" + r.type() + "'", "Jobs of type saliency or predict can "
+            throw new Invalid("Unknown job type '" + r.type() + "'", "Jobs of type saliency, predict or sanity can "
                     + "be submitted here");
+        }
+        if (kind == JobKind.SANITY) {
+            return submitSanity(r);
         }
         boolean saliency = kind == JobKind.SALIENCY;
         if (r.modelId() == null) {
@@ -110,6 +114,94 @@ public class JobService {
         details.put("items", items);
         audit.record("job.submit", "job:" + id, v.projectId, details);
         return id;
+    }
+
+    /**
+     * A sanity job: one item per method, in the order given, each running the randomisation check of
+     * that method (with its parameters) on the model version; a method that cannot run on the model,
+     * a repeated method or a sample selection is a 400 and nothing is stored.
+     */
+    private long submitSanity(JobRequest r) {
+        if (r.modelId() == null) {
+            throw new Invalid("Missing modelId", "Name the model version to check");
+        }
+        ModelVersion v = models.find(r.modelId()).orElseThrow(() -> NotFound.of("Model " + r.modelId()));
+        if (r.methods() == null || r.methods().isEmpty()) {
+            throw new Invalid("Missing methods", "Give at least one {name, params} to check");
+        }
+        if (r.methods().size() > methods.all().size()) {
+            throw new Invalid("Too many methods", "A sanity job checks at most " + methods.all().size()
+                    + " methods, one item each");
+        }
+        if (r.samples() != null || r.target() != null) {
+            throw new Invalid("Samples in a sanity job", "A sanity check runs on the first " + SanityService.DEFAULT_SAMPLES
+                    + " test samples of the model's project and targets the predicted class; leave samples and target out");
+        }
+        List<Map<String, Object>> canonical = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (JobRequest.MethodRequest m : r.methods()) {
+            AttributionMethod method = methods.get(m == null ? null : m.name());
+            if (names.contains(method.name())) {
+                throw new Invalid("Method '" + method.name() + "' given twice", "List each method once");
+            }
+            var refusal = method.refusal(v.supportsCam);
+            if (refusal.isPresent()) {
+                throw new Invalid("Method '" + method.name() + "' cannot run on " + v.name + " v" + v.version,
+                        refusal.get());
+            }
+            var bound = method.parameters().bind(method.name(), m.params() == null ? Map.of() : m.params());
+            names.add(method.name());
+            canonical.add(Map.of("name", method.name(), "params", bound.asMap()));
+        }
+        int priority = r.priority() == null ? 0 : r.priority();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("modelId", v.id);
+        params.put("methods", canonical);
+        long id = store.insertJob(v.projectId, JobKind.SANITY, json(params), priority);
+        store.insertSampleFreeItems(id, canonical.size());
+        Map<String, Object> details = new LinkedHashMap<>(params);
+        details.put("kind", JobKind.SANITY.value());
+        details.put("priority", priority);
+        details.put("items", canonical.size());
+        audit.record("job.submit", "job:" + id, v.projectId, details);
+        return id;
+    }
+
+    /** The method (with its parameters) that an item of a sanity job checks, and on which model. */
+    public record SanityItem(long modelId, JobRequest.MethodRequest method) {
+    }
+
+    /** What one item of a sanity job checks: the job's methods in item order. */
+    @Transactional
+    public SanityItem sanityItem(long jobId, long itemId) {
+        SaliencySpec spec = saliencySpec(jobId);
+        int index = store.itemIndex(jobId, itemId);
+        if (index < 0 || index >= spec.methods().size()) {
+            throw new IllegalStateException("Item " + itemId + " is not one of the methods of sanity job " + jobId);
+        }
+        return new SanityItem(spec.modelId(), spec.methods().get(index));
+    }
+
+    /** A method of a sanity job with the state of its item and, when it failed, why. */
+    public record SanityProgress(String method, Map<String, String> params, ItemState state, String error) {
+    }
+
+    /** The methods of a sanity job in order, each with its item's state. */
+    @Transactional
+    public List<SanityProgress> sanityProgress(long jobId) {
+        JobStore.Row row = store.job(jobId).orElseThrow(() -> NotFound.of("Job " + jobId));
+        if (row.kind() != JobKind.SANITY) {
+            throw new Invalid("Not a sanity job", "Job " + jobId + " is a " + row.kind().value() + " job");
+        }
+        List<JobRequest.MethodRequest> methodsOfJob = saliencySpec(jobId).methods();
+        List<JobStore.ItemRow> items = store.itemsInOrder(jobId);
+        List<SanityProgress> out = new ArrayList<>();
+        for (int i = 0; i < methodsOfJob.size() && i < items.size(); i++) {
+            JobRequest.MethodRequest m = methodsOfJob.get(i);
+            out.add(new SanityProgress(m.name(), m.params() == null ? Map.of() : m.params(), items.get(i).state(),
+                    items.get(i).error()));
+        }
+        return out;
     }
 
     /** One item per selected sample of the model's project; a selection that names none is a 400. */

@@ -337,4 +337,33 @@ public class JobStore implements ProjectScoped {
     public Optional<Long> projectOf(Thing thing, long id) {
         return projectOf(id);
     }
+
+    /** {@code n} items of a job that work on no sample (a sanity job's methods), in id order. */
+    @Transactional
+    void insertSampleFreeItems(long jobId, int n) {
+        em.createNativeQuery("insert into job_items (job_id) select ?1 from generate_series(1, ?2)")
+                .setParameter(1, jobId).setParameter(2, n).executeUpdate();
+    }
+
+    /** The position (from 0) of an item among its job's items in id order; -1 when it is not the job's. */
+    @Transactional
+    int itemIndex(long jobId, long itemId) {
+        return tuples(em.createNativeQuery("select (select count(*) from job_items b where b.job_id = i.job_id "
+                        + "and b.id < i.id) as n from job_items i where i.id = ?2 and i.job_id = ?1", Tuple.class)
+                .setParameter(1, jobId).setParameter(2, itemId).getResultList()).stream()
+                .findFirst().map(t -> number(t, "n").intValue()).orElse(-1);
+    }
+
+    /** An item's state and last error. */
+    record ItemRow(long id, ItemState state, String error) {
+    }
+
+    /** The items of a job in id order (a sanity job has one per method; few rows). */
+    @Transactional
+    List<ItemRow> itemsInOrder(long jobId) {
+        return tuples(em.createNativeQuery("select id, state, last_error from job_items where job_id = ?1 order by id "
+                        + "limit 1000", Tuple.class).setParameter(1, jobId).getResultList()).stream()
+                .map(t -> new ItemRow(number(t, "id").longValue(), ItemState.stored(t.get("state", String.class)),
+                        t.get("last_error", String.class))).toList();
+    }
 }

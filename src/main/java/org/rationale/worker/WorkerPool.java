@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import org.rationale.model.ComputeDevice;
 import org.rationale.model.TrainingService;
 import org.rationale.saliency.MapBatches;
+import org.rationale.saliency.SanityService;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The worker threads of this process: each claims a batch of items and works it by the job's kind
  * (saliency: one stored map per item and method; predict: one stored prediction per item; train: a
- * new model version), then marks the items; a heartbeat renews the leases of items in progress.
+ * new model version; sanity: one stored check per item, i.e. per method), then marks the items; a heartbeat renews the leases of items in progress.
  * Any number of processes on any number of machines can run pools against the same PostgreSQL; each
  * computes on its own {@link ComputeDevice} with that device's batch size. A worker thread that dies
  * (of an {@link Error} such as OutOfMemoryError) gives its items back and is started again after a
@@ -46,6 +47,7 @@ public class WorkerPool {
     private final JobService jobs;
     private final MapBatches saliency;
     private final TrainingService training;
+    private final SanityService sanity;
     private final ComputeDevice device;
     private final WorkerConfig config;
     private final String id = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -60,12 +62,13 @@ public class WorkerPool {
     private ScheduledExecutorService heartbeat;
     private volatile boolean running;
 
-    WorkerPool(JobQueue queue, JobService jobs, MapBatches saliency, TrainingService training, ComputeDevice device,
-               WorkerConfig config) {
+    WorkerPool(JobQueue queue, JobService jobs, MapBatches saliency, TrainingService training, SanityService sanity,
+               ComputeDevice device, WorkerConfig config) {
         this.queue = queue;
         this.jobs = jobs;
         this.saliency = saliency;
         this.training = training;
+        this.sanity = sanity;
         this.device = device;
         this.config = config;
     }
@@ -273,6 +276,13 @@ public class WorkerPool {
                             finish(e.getKey(), group);
                             continue;
                         }
+                        if (group.get(0).kind() == JobKind.SANITY) {
+                            awaitStored(pending);
+                            pending = null;
+                            group.forEach(this::checkSanity);
+                            finish(e.getKey(), group);
+                            continue;
+                        }
                         Computed done = compute(e.getKey(), group, group.get(0).kind() == JobKind.PREDICT);
                         awaitStored(pending);
                         pending = done == null ? null : storer.submit(() -> store(done));
@@ -422,6 +432,28 @@ public class WorkerPool {
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.error("Training job " + c.jobId() + " failed", e);
             queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
+        }
+    }
+
+    /**
+     * Runs the sanity check of one method (an item of a sanity job) and stores it; marks the item
+     * done at once, so the job's progress counts methods. A check the model cannot take (a
+     * {@link DomainError} other than {@link DomainError.Kind#UNAVAILABLE}) fails without retries.
+     */
+    private void checkSanity(JobQueue.Claim c) {
+        try {
+            JobService.SanityItem item = jobs.sanityItem(c.jobId(), c.itemId());
+            Map<String, String> params = item.method().params() == null ? Map.of() : item.method().params();
+            sanity.check(item.modelId(), item.method().name(), params);
+            queue.succeed(id, c.itemId());
+            items.incrementAndGet();
+        } catch (DomainError e) {
+            queue.fail(id, c.itemId(), e.describe(), e.kind() == DomainError.Kind.UNAVAILABLE ? config.maxAttempts() : 1);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.error("Sanity job " + c.jobId() + " failed", e);
+            queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
+        } finally {
+            inProgress.remove(c.itemId());
         }
     }
 

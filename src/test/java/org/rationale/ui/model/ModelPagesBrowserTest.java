@@ -1,0 +1,262 @@
+package org.rationale.ui.model;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chromium.ChromiumDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.rationale.saliency.ReferenceFixtures;
+import org.rationale.testing.Api;
+import org.rationale.testing.BrowserLogin;
+import org.rationale.testing.Chromium;
+import org.rationale.testing.Fixtures;
+import org.rationale.testing.Page;
+import org.rationale.testing.PostgresTestResource;
+import org.rationale.worker.WorkerPool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The model pages in a browser, as an engineer: a TorchScript upload that passes its check and
+ * shows predictions, a bad file refused at its field with nothing stored, a training followed to
+ * its new version, and sanity checks run as a job with their numbers. Pictures go to
+ * target/screenshots at 1280×800.
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class ModelPagesBrowserTest {
+
+    private static WebDriver browser;
+    private static Long engineer;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    WorkerPool pool;
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = Chromium.start();
+        // the page itself 1280×800, as the documentation's pictures show it
+        ((ChromiumDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 1280, "height", 800, "deviceScaleFactor", 1, "mobile", false));
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        Chromium.quit(browser);
+    }
+
+    /** A project of 40 training and 8 test 28×28 gray images in 10 classes, the engineer a member, logged in. */
+    private long project() {
+        if (engineer == null) {
+            engineer = Api.newUser("mp-engineer", "engineer");
+        }
+        long p = Api.newProject("model pages");
+        for (String split : List.of("train", "test")) {
+            int n = split.equals("train") ? 40 : 8;
+            given().multiPart("images", "i.idx", Fixtures.idxImages(n, 28, 28), "application/octet-stream")
+                    .multiPart("labels", "l.idx", Fixtures.idxLabels(n, 10), "application/octet-stream")
+                    .multiPart("split", split).multiPart("name", "digits " + split)
+                    .post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        }
+        Api.addMember(p, engineer);
+        BrowserLogin.logIn(browser, root.toString(), "mp-engineer", "mp-engineer-password");
+        return p;
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    /** Adds a file to a vaadin-upload as a user dropping it would, and waits until the server has it. */
+    private static void addFile(String uploadId, String fileName, byte[] content) {
+        js("const u = document.getElementById(arguments[0]);"
+                + "const bytes = Uint8Array.from(atob(arguments[2]), c => c.charCodeAt(0));"
+                + "u._addFiles([new File([bytes], arguments[1], {type: 'application/octet-stream'})]);",
+                uploadId, fileName, Base64.getEncoder().encodeToString(content));
+        wait(30).until(d -> Boolean.TRUE.equals(js("const u = document.getElementById(arguments[0]);"
+                + "return u.files.length === 1 && u.files[0].complete === true;", uploadId)));
+    }
+
+    private static void setValue(String id, String value) {
+        js("const f = document.getElementById(arguments[0]); f.value = arguments[1];"
+                + "f.dispatchEvent(new CustomEvent('change', {bubbles: true}));", id, value);
+    }
+
+    private static boolean invalid(String id) {
+        return Boolean.TRUE.equals(js("return document.getElementById(arguments[0]).invalid === true;", id));
+    }
+
+    private static WebDriverWait wait(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    }
+
+    private static void screenshot(String name) {
+        try {
+            Path shot = Path.of("target", "screenshots", name);
+            Files.createDirectories(shot.getParent());
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int models(long project) {
+        return given().get("/api/projects/" + project + "/models").then().statusCode(200).extract().jsonPath()
+                .getList("$").size();
+    }
+
+    @Test
+    void aTorchScriptModelUploadedThroughTheFormIsCheckedStoredAndPredicts() {
+        long p = project();
+        browser.get(root + "projects/" + p + "/models/new");
+        wait(60).until(d -> !Page.text(d, "upload-classes").isEmpty());
+        // the classes are the project's, shown; the size comes from its images
+        assertTrue(Page.text(browser, "upload-classes").contains("output 9 → "), Page.text(browser, "upload-classes"));
+        assertEquals("28", js("return document.getElementById('upload-height').value;"));
+        addFile("upload-model", "cnn.pt", ReferenceFixtures.bytes("cnn.pt"));
+        addFile("upload-features", "cnn-features.pt", ReferenceFixtures.bytes("cnn-features.pt"));
+        addFile("upload-classifier", "cnn-classifier.pt", ReferenceFixtures.bytes("cnn-classifier.pt"));
+        setValue("upload-name", "browser-cnn");
+        Page.click(browser, "upload-send");
+        wait(60).until(d -> Page.text(d, "upload-accepted").contains("Stored as browser-cnn v1"));
+        String accepted = Page.text(browser, "upload-accepted");
+        assertTrue(accepted.contains("Grad-CAM methods can run"), accepted);
+        long predicted = (Long) js("return document.querySelectorAll('#upload-predictions li').length;");
+        assertEquals(5, predicted, accepted);
+        assertTrue(Page.text(browser, "upload-predictions").contains("predicts "), accepted);
+        JsonPath stored = given().get("/api/projects/" + p + "/models").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("browser-cnn"), stored.getList("name"));
+        assertEquals(List.of(true), stored.getList("supportsCam"));
+        js("document.getElementById('upload-accepted').scrollIntoView({block: 'end'});");
+        screenshot("model-upload.png");
+    }
+
+    @Test
+    void aBadModelFileIsRefusedAtItsFieldWithTheReasonAndNothingIsStored() {
+        long p = project();
+        browser.get(root + "projects/" + p + "/models/new");
+        wait(60).until(d -> !Page.text(d, "upload-classes").isEmpty());
+        // nothing chosen, no name, a broken std: every problem at once, each at its field
+        setValue("upload-name", "");
+        setValue("upload-std-0", "0");
+        Page.click(browser, "upload-send");
+        wait(10).until(d -> Page.text(d, "upload-model-error").contains("Choose the TorchScript file"));
+        assertTrue(invalid("upload-name"), "the name is marked");
+        assertTrue(invalid("upload-std-0"), "the std is marked");
+        // a file that is no TorchScript: the engine's reason at the file, nothing stored
+        setValue("upload-name", "broken");
+        setValue("upload-std-0", "1");
+        addFile("upload-model", "weights.pt", "these bytes are not a TorchScript archive".getBytes());
+        Page.click(browser, "upload-send");
+        wait(60).until(d -> Page.text(d, "upload-model-error").startsWith("Model failed"));
+        assertTrue(Page.text(browser, "upload-form-error").startsWith("Nothing was stored"),
+                Page.text(browser, "upload-form-error"));
+        assertTrue(Page.text(browser, "upload-accepted").isEmpty());
+        assertEquals(0, models(p));
+        // only the features part: the missing classifier part is named
+        addFile("upload-features", "f.pt", ReferenceFixtures.bytes("cnn-features.pt"));
+        Page.click(browser, "upload-send");
+        wait(10).until(d -> Page.text(d, "upload-classifier-error").contains("classifier part is missing"));
+        assertEquals(0, models(p));
+    }
+
+    @Test
+    void trainingFromThePageShowsItsProgressAndTheNewVersion() {
+        long p = project();
+        browser.get(root + "projects/" + p + "/train");
+        wait(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('training-start');")));
+        // out-of-range settings are marked all at once and start nothing
+        setValue("training-epochs-field", "0");
+        setValue("training-rate", "5");
+        Page.click(browser, "training-start");
+        wait(10).until(d -> invalid("training-epochs-field") && invalid("training-rate"));
+        assertTrue(Page.text(browser, "training-progress-text").isEmpty(), "no training started");
+        setValue("training-epochs-field", "3");
+        setValue("training-rate", "0.002");
+        setValue("training-batch", "16");
+        pool.start(1);
+        List<String> seen = new ArrayList<>();
+        try {
+            Page.click(browser, "training-start");
+            wait(240).until(d -> {
+                seen.add(Page.text(d, "training-progress-text"));
+                return Page.text(d, "training-outcome").startsWith("New version");
+            });
+        } finally {
+            pool.stop();
+        }
+        String outcome = Page.text(browser, "training-outcome");
+        assertTrue(outcome.startsWith("New version: small-cnn v1 — train accuracy "), outcome);
+        assertTrue(outcome.contains("test accuracy "), outcome);
+        assertTrue(seen.stream().anyMatch(s -> s.startsWith("Training queued") || s.startsWith("Epoch ")),
+                "progress shown while training: " + seen);
+        assertEquals("Training succeeded", Page.text(browser, "training-progress-text"));
+        long rows = (Long) js("return Array.from(document.querySelectorAll('#training-epochs vaadin-grid-cell-content'))"
+                + ".filter(c => c.textContent.endsWith(' %')).length;");
+        assertEquals(3, rows, "one row per epoch with its accuracy");
+        assertEquals(1, models(p));
+        js("document.getElementById('training-outcome').scrollIntoView({block: 'center'});");
+        screenshot("training.png");
+    }
+
+    @Test
+    void sanityChecksRunAsAJobWithPerMethodProgressAndShowTheirNumbers() {
+        long p = project();
+        long model = Api.uploadFixtureCnn(p);
+        browser.get(root + "projects/" + p + "/sanity?model=" + model);
+        wait(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('sanity-start');")));
+        assertTrue(Page.text(browser, "sanity-no-results").contains("No check of fixture-cnn v1 has run yet"));
+        assertTrue(Page.text(browser, "sanity-unavailable").contains("guided-backprop"),
+                Page.text(browser, "sanity-unavailable"));
+        pool.start(1);
+        List<String> seen = new ArrayList<>();
+        try {
+            Page.click(browser, "sanity-start");
+            wait(300).until(d -> {
+                seen.add(Page.text(d, "sanity-per-method"));
+                return Page.text(d, "sanity-progress-text").endsWith("succeeded");
+            });
+        } finally {
+            pool.stop();
+        }
+        String progress = Page.text(browser, "sanity-progress-text");
+        assertTrue(progress.startsWith("Sanity job: 8 of 8 methods checked"), progress);
+        assertTrue(seen.stream().anyMatch(s -> s.contains("done") && (s.contains("running") || s.contains("waiting"))),
+                "one method at a time: " + seen);
+        String results = (String) js("return Array.from(document.querySelectorAll('#sanity-results vaadin-grid-cell-content'))"
+                + ".map(c => c.textContent).join(' | ');");
+        assertTrue(results.contains("vanilla-gradient"), results);
+        assertTrue(results.contains("≤ 0.50") || results.contains("> 0.50"), results);
+        assertTrue(results.contains("step 1: "), results);
+        given().get("/api/models/" + model + "/sanity").then().statusCode(200)
+                .body("size()", equalTo(8));
+        js("document.getElementById('sanity-results').scrollIntoView({block: 'end'});");
+        screenshot("sanity.png");
+    }
+}
