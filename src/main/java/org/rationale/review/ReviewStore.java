@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -300,5 +302,18 @@ public class ReviewStore {
                 .setParameter(1, projectId).setParameter(2, split.value()).getResultList();
         return rows.stream().map(Tuple.class::cast).map(t -> new ShortcutMasks.Mask(
                 t.get("sample_id", Number.class).longValue(), t.get("mask", byte[].class))).toList();
+    }
+
+    /** Painted pixels of each sample's masks in a project, by sample id and kind (cleared masks left out; for reports). */
+    public Map<Long, Map<String, Integer>> maskAreas(long projectId) {
+        List<Tuple> rows = em.createNativeQuery("select a.sample_id, a.kind, a.pixels from annotations a "
+                        + "join samples s on s.id = a.sample_id where s.project_id = ?1 and a.pixels > 0", Tuple.class)
+                .setParameter(1, projectId).getResultList();
+        Map<Long, Map<String, Integer>> out = new HashMap<>();
+        for (Tuple t : rows) {
+            out.computeIfAbsent(t.get("sample_id", Number.class).longValue(), k -> new HashMap<>())
+                    .put(t.get("kind", String.class), t.get("pixels", Number.class).intValue());
+        }
+        return out;
     }
 }
