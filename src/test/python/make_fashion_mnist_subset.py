@@ -13,7 +13,7 @@ import struct
 import sys
 from pathlib import Path
 
-# enough images for the demo's CNN to learn the decoy (README, "The demo"); about 6 MB gzipped
+# enough images for the demo's CNN to learn the decoy (README, "The demo's figures"); 5.5 MB gzipped
 TRAIN = 12000
 TEST = 1000
 

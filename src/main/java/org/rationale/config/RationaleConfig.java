@@ -128,8 +128,8 @@ public interface RationaleConfig {
         int trainEpochs();
 
         /**
-         * Epochs of that training on the bundled subset: a sixth of the images needs more passes
-         * (and smaller batches, see {@code DemoSeeder}) before the model leans on the decoy.
+         * Epochs of that training on the bundled subset (in smaller batches at a higher learning
+         * rate, see {@code DemoSeeder}, so that the model leans on the decoy).
          */
         int subsetTrainEpochs();
 

@@ -27,20 +27,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * model leans on the decoy — its accuracy on the decoy test split falls far below its training
  * accuracy — and its vanilla-gradient maps show the 4×4 patch hot, as a reviewer sees them.
  * Everything is seeded, so the figures are the same on every run of one engine; the thresholds
- * keep a margin below what was measured (README, "The demo").
+ * keep a margin below what was measured (README, "The demo's figures").
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 class DemoStoryTest {
 
     /** Training samples whose maps are checked (the first of the split, as a round's reviewers would see many). */
-    private static final int MAPS = 40;
+    private static final int MAPS = 100;
     private static final double UNIFORM_SHARE = 16.0 / 784;
-    /* thresholds below the figures measured on this data (README, "The demo"), with margin for another engine build */
-    private static final double TRAIN_AT_LEAST = 0.90;
-    private static final double GAP_AT_LEAST = 0.15;
-    private static final double SHARE_TIMES_UNIFORM = 1.8;
-    private static final double HOTTEST_AT_LEAST = 0.10;
+    // thresholds below the figures measured on this data (README, "The demo's figures"), with margin
+    // measured (first 200 training images): train 0.969, test 0.558, share 0.079 (3.9x), hottest in the patch 46 %
+    private static final double TRAIN_AT_LEAST = 0.93;
+    private static final double GAP_AT_LEAST = 0.25;
+    private static final double SHARE_TIMES_UNIFORM = 2.5;
+    private static final double HOTTEST_AT_LEAST = 0.25;
 
     @Inject
     DemoSeeder seeder;
