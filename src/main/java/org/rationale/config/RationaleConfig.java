@@ -124,8 +124,14 @@ public interface RationaleConfig {
         /** Train the demo's shortcut model after seeding (in the background). */
         boolean train();
 
-        /** Epochs of that training. */
+        /** Epochs of that training on the full Fashion-MNIST. */
         int trainEpochs();
+
+        /**
+         * Epochs of that training on the bundled subset (in smaller batches at a higher learning
+         * rate, see {@code DemoSeeder}, so that the model leans on the decoy).
+         */
+        int subsetTrainEpochs();
 
         /** Password of the demo users; when absent one is generated and printed once. */
         Optional<String> usersPassword();

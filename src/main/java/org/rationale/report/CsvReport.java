@@ -12,7 +12,8 @@ public final class CsvReport {
 
     public static final List<String> COLUMNS = List.of("review_id", "time", "reviewer", "role", "sample_id", "split",
             "label", "label_name", "predicted", "predicted_name", "confidence", "saliency_map_id", "method", "model_id",
-            "verdict", "comment", "version", "queue_strategy", "queue_position", "queue_score");
+            "verdict", "comment", "version", "queue_strategy", "queue_position", "queue_score",
+            "relevant_mask_pixels", "shortcut_mask_pixels");
 
     private CsvReport() {
     }
@@ -42,6 +43,8 @@ public final class CsvReport {
             row.add(v.choice() == null ? null : v.choice().strategy());
             row.add(v.choice() == null ? null : v.choice().position() + 1);
             row.add(v.choice() == null ? null : v.choice().score());
+            row.add(v.masks().relevantPixels());
+            row.add(v.masks().shortcutPixels());
             for (int i = 0; i < row.size(); i++) {
                 if (i > 0) {
                     out.write(',');

@@ -46,7 +46,12 @@ public record Report(int reportVersion, Instant generatedAt, String generatedBy,
     /** One verdict as it stands, with the map it judged and why the scheduler chose the sample. */
     public record Verdict(long reviewId, Instant at, String reviewer, String role, long sampleId, String split, int label,
                           String labelName, Integer predicted, String predictedName, Double confidence, long saliencyMapId,
-                          String method, long modelId, String verdict, String comment, int version, Choice choice) {
+                          String method, long modelId, String verdict, String comment, int version, Choice choice,
+                          MaskAreas masks) {
+    }
+
+    /** Painted pixels of the sample's masks as they stand when the report is made (0: none painted). */
+    public record MaskAreas(int relevantPixels, int shortcutPixels) {
     }
 
     /** Why a sample was in front of the reviewer: its place in the scheduler's stored queue. */

@@ -141,22 +141,23 @@ public final class ReportDocument {
                         o.from(), or(o.to()))).toList(), "No verdict was changed or undone.");
 
         d.heading(2, "A sample of the decisions");
-        d.para(MapRendering.REVIEW.description());
+        d.para(MapRendering.REVIEW.description() + " " + ReportThumbnails.LEGEND);
         List<Figure> maps = new ArrayList<>();
         for (Report.Verdict v : ReportThumbnails.sampleOfDecisions(r.verdicts(), thumbnails.size())) {
             byte[] png = thumbnails.get(v.saliencyMapId());
             if (png != null) {
                 maps.add(new Figure(png, v.verdict() + " by " + v.reviewer() + ": sample " + v.sampleId() + " ("
-                        + v.labelName() + "), predicted " + or(v.predictedName()) + ", " + v.method()));
+                        + v.labelName() + "), predicted " + or(v.predictedName()) + ", " + v.method() + "; masks: "
+                        + masks(v.masks())));
             }
         }
         d.figures(maps, true);
 
         d.heading(2, "Verdicts (" + r.verdicts().size() + ")");
         d.table(List.of("Time", "Reviewer", "Sample", "Label", "Predicted", "Confidence", "Map", "Method", "Model",
-                "Verdict", "Comment", "Why chosen"), r.verdicts().stream().map(v -> row(time(v.at()),
+                "Verdict", "Comment", "Masks", "Why chosen"), r.verdicts().stream().map(v -> row(time(v.at()),
                 v.reviewer() + " (" + v.role() + ")", v.sampleId(), v.labelName(), or(v.predictedName()),
-                num(v.confidence()), v.saliencyMapId(), v.method(), v.modelId(), v.verdict(), or(v.comment()),
+                num(v.confidence()), v.saliencyMapId(), v.method(), v.modelId(), v.verdict(), or(v.comment()), masks(v.masks()),
                 v.choice() == null ? "" : "#" + (v.choice().position() + 1) + " of " + v.choice().strategy() + ", score "
                         + num(v.choice().score()))).toList());
 
@@ -261,6 +262,18 @@ public final class ReportDocument {
         if (!figures.isEmpty()) {
             blocks.add(new Figures(figures, small));
         }
+    }
+
+    /** A sample's painted masks in words: "relevant 120 px, shortcut 16 px", or "none painted". */
+    static String masks(Report.MaskAreas m) {
+        List<String> parts = new ArrayList<>();
+        if (m.relevantPixels() > 0) {
+            parts.add("relevant " + m.relevantPixels() + " px");
+        }
+        if (m.shortcutPixels() > 0) {
+            parts.add("shortcut " + m.shortcutPixels() + " px");
+        }
+        return parts.isEmpty() ? "none painted" : String.join(", ", parts);
     }
 
     /** Times in tables: UTC (the report says so once), to the second. */

@@ -46,6 +46,7 @@ public class VerdictFacts {
         Map<Long, Map<Long, SchedulerService.Reason>> reasons = scheduler.reasons(projectId,
                 scope.round() == null ? null : scope.round().strategy(), samplesByModel);
         List<String> names = scope.project().classNames;
+        Map<Long, Map<String, Integer>> areas = reviews.maskAreas(projectId);
         List<Report.Verdict> verdicts = new ArrayList<>(records.size());
         Map<String, long[]> perReviewer = new TreeMap<>();
         Map<String, String> roles = new HashMap<>();
@@ -56,7 +57,7 @@ public class VerdictFacts {
                     r.split(), r.label(), name(names, r.label()), r.predicted(), r.predicted() == null ? null
                     : name(names, r.predicted()), r.confidence(), v.saliencyMapId(), v.method(), v.modelId(), v.verdict().value(),
                     v.comment(), v.version(), why == null ? null : new Report.Choice(why.strategy(), why.position(),
-                    why.score(), why.components())));
+                    why.score(), why.components()), masks(areas.get(v.sampleId()))));
             long[] c = perReviewer.computeIfAbsent(v.reviewer(), k -> new long[4]);
             c[0]++;
             c[switch (v.verdict()) {
@@ -95,6 +96,11 @@ public class VerdictFacts {
         return new Report.Agreement(a.verdicts(), a.pairs().stream().map(p -> new Report.Pair(p.raterA(), p.raterB(),
                 p.commonItems(), p.observedAgreement(), p.kappa().isPresent() ? p.kappa().getAsDouble() : null)).toList(),
                 a.krippendorffsAlpha(), a.fleissKappa(), a.disagreements());
+    }
+
+    private static Report.MaskAreas masks(Map<String, Integer> painted) {
+        return painted == null ? new Report.MaskAreas(0, 0)
+                : new Report.MaskAreas(painted.getOrDefault("relevant", 0), painted.getOrDefault("shortcut", 0));
     }
 
     private static String name(List<String> names, int label) {

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -265,6 +266,12 @@ public class ReviewService {
                 AuditLog.details("sampleId", sampleId, "kind", k, "pixels", pixels, "width", w, "height", h,
                         "version", saved.map(Annotation::version).orElse(0), "maskSha256", AuditChain.sha256(mask)));
         return saved;
+    }
+
+    /** Painted pixels of each sample's masks in a project, by sample id and kind ({@link #KINDS}); unpainted ones absent. */
+    @Transactional
+    public Map<Long, Map<String, Integer>> maskAreas(long projectId) {
+        return store.maskAreas(projectId);
     }
 
     /** The masks of a sample, cleared ones (0 pixels) included so their versions are known. */

@@ -376,6 +376,18 @@ public class ReviewStore {
                 .setParameter(1, PgArray.ofLongs(annotationIds)).getResultList();
         Map<Long, byte[]> out = new HashMap<>();
         rows.forEach(t -> out.put(t.get("id", Number.class).longValue(), t.get("mask", byte[].class)));
+    }
+
+    /** Painted pixels of each sample's masks in a project, by sample id and kind (cleared masks left out; for reports). */
+    public Map<Long, Map<String, Integer>> maskAreas(long projectId) {
+        List<Tuple> rows = em.createNativeQuery("select a.sample_id, a.kind, a.pixels from annotations a "
+                        + "join samples s on s.id = a.sample_id where s.project_id = ?1 and a.pixels > 0", Tuple.class)
+                .setParameter(1, projectId).getResultList();
+        Map<Long, Map<String, Integer>> out = new HashMap<>();
+        for (Tuple t : rows) {
+            out.computeIfAbsent(t.get("sample_id", Number.class).longValue(), k -> new HashMap<>())
+                    .put(t.get("kind", String.class), t.get("pixels", Number.class).intValue());
+        }
         return out;
     }
 }

@@ -33,10 +33,13 @@ class DemoSeederTest {
         Project demo = projects.findByName(DemoSeeder.PROJECT_NAME).orElseThrow();
         var counts = datasets.countsBySplit(demo.id);
         // the test profile points at a missing folder, so the bundled subset is used
-        assertEquals(2000L, counts.get("train"));
-        assertEquals(500L, counts.get("test"));
+        assertEquals(12000L, counts.get("train"));
+        assertEquals(1000L, counts.get("test"));
         assertEquals(DecoyFashionMnist.CLASS_NAMES, demo.classNames);
         assertEquals(2, datasets.datasetsOf(demo.id).size());
+        // the bundled files pass through a temporary folder, which the recorded origin does not name
+        assertEquals("demo:demo/fashion-mnist-subset/train-images-idx3-ubyte.gz",
+                datasets.datasetsOf(demo.id).stream().filter(d -> d.split.equals("train")).findFirst().orElseThrow().origin);
 
         for (Sample s : datasets.samples(demo.id, Split.TRAIN, null, 0, 50).items()) {
             assertNotNull(s.shortcutX, "training sample without its decoy region");

@@ -3,6 +3,7 @@ package org.rationale.report;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.HashMap;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.rendering.PDFRenderer;
@@ -94,6 +95,26 @@ class ReportTest {
         verdict("rep-bob", samples.get(5), m5, "accept", null, null);
         Api.as("rep-bob").post("/api/projects/" + project + "/review/undo").then().statusCode(200);
         given().post("/api/models/" + model + "/sanity?method=vanilla-gradient").then().statusCode(200);
+        // ann paints a 4x4 shortcut on sample 1 and a 3x5 relevant area on sample 3
+        shortcutSample = samples.get(1);
+        relevantSample = samples.get(3);
+        paint(shortcutSample, "shortcut", 0, 0, 4, 4);
+        paint(relevantSample, "relevant", 10, 12, 3, 5);
+    }
+
+    static long shortcutSample;
+    static long relevantSample;
+
+    private static void paint(long sample, String kind, int x0, int y0, int w, int h) {
+        byte[] mask = new byte[28 * 28];
+        for (int y = y0; y < y0 + h; y++) {
+            for (int x = x0; x < x0 + w; x++) {
+                mask[y * 28 + x] = 1;
+            }
+        }
+        Api.as("rep-ann").contentType(ContentType.JSON).body(Map.of("kind", kind, "mask",
+                Base64.getEncoder().encodeToString(mask), "version", 0)).post("/api/samples/" + sample + "/annotations")
+                .then().statusCode(201);
     }
 
     /** The map of the next sample handed to a reviewer, which must be the sample named (they come in id order). */
@@ -222,6 +243,54 @@ class ReportTest {
         assertEquals(storedVerdicts().size() + 1, rows.size());
         int comment = CsvReport.COLUMNS.indexOf("comment");
         assertTrue(rows.stream().anyMatch(row -> row.get(comment).equals("'" + TRICKY)), "the formula is quoted and defused");
+    }
+
+    @Test
+    void everyFormatGivesTheMaskAreasAndTheDatasetsFileNames() throws Exception {
+        JsonNode report = new ObjectMapper().readTree(download("json", "").then().statusCode(200).extract().asByteArray());
+        int checked = 0;
+        for (JsonNode v : report.get("verdicts")) {
+            long sample = v.get("sampleId").asLong();
+            assertEquals(sample == relevantSample ? 15 : 0, v.get("masks").get("relevantPixels").asInt(), v.toString());
+            assertEquals(sample == shortcutSample ? 16 : 0, v.get("masks").get("shortcutPixels").asInt(), v.toString());
+            checked += sample == relevantSample || sample == shortcutSample ? 1 : 0;
+        }
+        assertEquals(4, checked, "both experts judged both painted samples");
+        // uploaded as i.idx and l.idx (Api.importIdx); stored as "upload:i.idx+l.idx"
+        assertEquals("i.idx + l.idx", report.get("project").get("datasets").get(0).get("origin").asText());
+
+        List<List<String>> rows = parseCsv(new String(download("csv", "").then().statusCode(200).extract().asByteArray(),
+                StandardCharsets.UTF_8));
+        int sampleColumn = CsvReport.COLUMNS.indexOf("sample_id");
+        int relevant = CsvReport.COLUMNS.indexOf("relevant_mask_pixels");
+        int shortcut = CsvReport.COLUMNS.indexOf("shortcut_mask_pixels");
+        for (List<String> row : rows.subList(1, rows.size())) {
+            long sample = Long.parseLong(row.get(sampleColumn));
+            assertEquals(sample == relevantSample ? "15" : "0", row.get(relevant), row.toString());
+            assertEquals(sample == shortcutSample ? "16" : "0", row.get(shortcut), row.toString());
+        }
+
+        String html = download("html", "").then().statusCode(200).extract().asString();
+        assertTrue(html.contains("shortcut 16 px") && html.contains("relevant 15 px"), "mask areas in the HTML");
+        assertTrue(html.contains("i.idx + l.idx") && !html.contains("upload:"), "the origin as file names");
+        assertTrue(html.contains("outlined: relevant (what should matter) in green"), "the outlines explained");
+        try (PDDocument doc = Loader.loadPDF(download("pdf", "").then().statusCode(200).extract().asByteArray())) {
+            String text = new PDFTextStripper().getText(doc).replaceAll("\\s+", "");
+            assertTrue(text.contains("shortcut16px") && text.contains("i.idx+l.idx") && !text.contains("upload:"),
+                    "mask areas and the origin in the PDF");
+        }
+    }
+
+    @Test
+    void aDatasetsOriginIsShownAsItsFileNamesNeverAServerFolder() {
+        assertEquals("photos.zip", TrailFacts.fileNames("upload:photos.zip"));
+        assertEquals("x.zip", TrailFacts.fileNames("path:/srv/data/x.zip"));
+        assertEquals("train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz", TrailFacts.fileNames(
+                "path:/srv/fm/train-images-idx3-ubyte.gz+/srv/fm/train-labels-idx1-ubyte.gz"));
+        assertEquals("t10k-images-idx3-ubyte.gz",
+                TrailFacts.fileNames("demo:/tmp/rationale-demo81726/t10k-images-idx3-ubyte.gz"));
+        assertEquals("scans.zip", TrailFacts.fileNames("path:C:\\data\\scans.zip"));
+        assertEquals("scans.zip", TrailFacts.fileNames("scans.zip"));
     }
 
     @Test
