@@ -376,6 +376,7 @@ public class ReviewStore {
                 .setParameter(1, PgArray.ofLongs(annotationIds)).getResultList();
         Map<Long, byte[]> out = new HashMap<>();
         rows.forEach(t -> out.put(t.get("id", Number.class).longValue(), t.get("mask", byte[].class)));
+        return out;
     }
 
     /** Painted pixels of each sample's masks in a project, by sample id and kind (cleared masks left out; for reports). */
