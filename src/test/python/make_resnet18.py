@@ -23,23 +23,27 @@ import torchvision
 
 
 class Features(nn.Module):
+    """conv1 ... layer4 of the network, sharing its modules (and so its weights)."""
+
     def __init__(self, net):
         super().__init__()
-        self.net = net
+        self.body = nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool, net.layer1, net.layer2, net.layer3,
+                                  net.layer4)
 
     def forward(self, x):
-        n = self.net
-        x = n.maxpool(n.relu(n.bn1(n.conv1(x))))
-        return n.layer4(n.layer3(n.layer2(n.layer1(x))))
+        return self.body(x)
 
 
 class Classifier(nn.Module):
+    """avgpool, flatten and fc of the network."""
+
     def __init__(self, net):
         super().__init__()
-        self.net = net
+        self.avgpool = net.avgpool
+        self.fc = net.fc
 
     def forward(self, a):
-        return self.net.fc(torch.flatten(self.net.avgpool(a), 1))
+        return self.fc(torch.flatten(self.avgpool(a), 1))
 
 
 def main():
