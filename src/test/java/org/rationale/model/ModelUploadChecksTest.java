@@ -4,6 +4,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.path.json.config.JsonPathConfig.NumberReturnType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.Api;
@@ -130,6 +132,12 @@ class ModelUploadChecksTest {
                 .then().statusCode(200).body("params.window", equalTo("28"));
     }
 
+    /** The probabilities of a prediction as the JSON has them, in double precision. */
+    private static List<Double> doubles(String json) {
+        return JsonPath.from(json).using(JsonPathConfig.jsonPathConfig().numberReturnType(NumberReturnType.DOUBLE))
+                .getList("probabilities", Double.class);
+    }
+
     @Test
     void getPredictionsAnswersTheStoredPrediction() {
         long p = Api.newProject("stored prediction");
@@ -138,15 +146,14 @@ class ModelUploadChecksTest {
         long sample = given().get("/api/projects/" + p + "/samples").then().extract().jsonPath().getLong("items[0].id");
         String url = "/api/samples/" + sample + "/predictions?modelId=" + model;
         // nothing stored yet: computed in double precision for the answer (and not stored)
-        List<Double> computed = given().get(url).then().statusCode(200).extract().jsonPath()
-                .getList("probabilities", Double.class);
+        List<Double> computed = doubles(given().get(url).then().statusCode(200).extract().asString());
         assertNotEquals(true, computed.stream().allMatch(v -> v == (double) (float) (double) v),
                 "a fresh softmax in double precision is not float-exact");
         // a map stores the prediction (as real[]); the GET answers that row, float-exact
         given().post("/api/samples/" + sample + "/saliency?method=vanilla-gradient&modelId=" + model).then()
                 .statusCode(200);
-        JsonPath stored = given().get(url).then().statusCode(200).body("probabilities", hasSize(10)).extract().jsonPath();
-        List<Double> probabilities = stored.getList("probabilities", Double.class);
+        List<Double> probabilities = doubles(given().get(url).then().statusCode(200).body("probabilities", hasSize(10))
+                .extract().asString());
         for (int i = 0; i < probabilities.size(); i++) {
             double v = probabilities.get(i);
             assertEquals((double) (float) v, v, "probability " + i + " is the stored real");

@@ -3,7 +3,6 @@ package org.rationale.model;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rationale.saliency.ReferenceFixtures;
 import org.rationale.testing.Api;
@@ -37,8 +36,11 @@ class RealImagesTest {
     private static long project;
     private static List<Map<String, Object>> samples;
 
-    @BeforeAll
-    static void importPhotos() throws IOException {
+    /** Imports the photographs once, in the first test (the application is not up before). */
+    private static synchronized void importPhotos() throws IOException {
+        if (samples != null) {
+            return;
+        }
         project = Api.newProject("photos");
         given().multiPart("archive", "photos.zip", Files.readAllBytes(RealModels.photosZip()), "application/zip")
                 .multiPart("split", "train").post("/api/projects/" + project + "/datasets").then().statusCode(201);
@@ -65,7 +67,8 @@ class RealImagesTest {
     }
 
     @Test
-    void predictionsAndMapsOfPhotosOfOtherSizesSucceedForEveryFit() {
+    void predictionsAndMapsOfPhotosOfOtherSizesSucceedForEveryFit() throws IOException {
+        importPhotos();
         for (String fit : List.of("center-crop", "resize", "pad")) {
             long model = smallCnn(fit);
             for (Map<String, Object> s : samples) {
@@ -85,6 +88,7 @@ class RealImagesTest {
 
     @Test
     void resnet18TracedByAnOutsideUserUploadsAndExplainsAPhoto() throws IOException {
+        importPhotos();
         JsonPath v = given().multiPart("model", "resnet18.pt", Files.readAllBytes(RealModels.resnet18()), OCTETS)
                 .multiPart("features", "f.pt", Files.readAllBytes(RealModels.resnet18Features()), OCTETS)
                 .multiPart("classifier", "c.pt", Files.readAllBytes(RealModels.resnet18Classifier()), OCTETS)
