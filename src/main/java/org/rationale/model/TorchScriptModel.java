@@ -99,7 +99,7 @@ public final class TorchScriptModel extends BlockModel {
      */
     static String notLoadable(String part, String engineMessage) {
         String m = engineMessage == null ? "" : engineMessage;
-        if (m.contains("constants.pkl") || m.contains("code/") || m.contains("PytorchStreamReader failed locating file")) {
+        if (m.contains("constants.pkl") || m.contains("PytorchStreamReader failed locating file")) {
             return "The " + part + " file is a PyTorch file but not TorchScript (a state dict or a model saved "
                     + "with torch.save, such as a .pth file): " + EXPORT_EXAMPLE;
         }

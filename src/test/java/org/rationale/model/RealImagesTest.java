@@ -2,6 +2,8 @@ package org.rationale.model;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.rationale.saliency.ReferenceFixtures;
@@ -30,7 +32,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
+@TestProfile(RealImagesTest.LargeUploads.class)
 class RealImagesTest {
+
+    /** A ResNet-18 with its two parts is about 90 MB: over the tests' usual 8 MB upload limit. */
+    public static class LargeUploads implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("rationale.upload.max-size", "256M");
+        }
+    }
 
     private static final String OCTETS = "application/octet-stream";
     private static long project;
