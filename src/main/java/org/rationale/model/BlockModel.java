@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An {@link ExplainableModel} over DJL blocks: the whole network and, for CAM methods, the same
@@ -120,7 +122,7 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
             return out.toFloatArray();
         } catch (EngineException | IllegalStateException | IllegalArgumentException e) {
             throw new ModelException("The model failed on a " + x.n() + "x" + x.channels() + "x" + x.height() + "x"
-                    + x.width() + " input: " + firstLine(e.getMessage()), e);
+                    + x.width() + " input: " + engineReason(e.getMessage()), e);
         }
     }
 
@@ -129,7 +131,7 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
         try (NDManager m = manager().newSubManager()) {
             return checked(forward(whole(), m, input(m, x)), x.n()).toFloatArray();
         } catch (EngineException e) {
-            throw new ModelException("Forward pass failed: " + firstLine(e.getMessage()), e);
+            throw new ModelException("Forward pass failed: " + engineReason(e.getMessage()), e);
         }
     }
 
@@ -146,7 +148,7 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
             }
             return new GradientResult(out.toFloatArray(), in.getGradient().toFloatArray());
         } catch (EngineException e) {
-            throw new ModelException("Backward pass failed: " + firstLine(e.getMessage()), e);
+            throw new ModelException("Backward pass failed: " + engineReason(e.getMessage()), e);
         } finally {
             EngineLock.GRADIENTS.unlock();
         }
@@ -173,7 +175,7 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
             return new CamResult((int) s[1], (int) s[2], (int) s[3], a.toFloatArray(), a.getGradient().toFloatArray(),
                     out.toFloatArray());
         } catch (EngineException e) {
-            throw new ModelException("Grad-CAM pass failed: " + firstLine(e.getMessage()), e);
+            throw new ModelException("Grad-CAM pass failed: " + engineReason(e.getMessage()), e);
         } finally {
             EngineLock.GRADIENTS.unlock();
         }
@@ -303,11 +305,30 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
         return out;
     }
 
-    static String firstLine(String s) {
-        if (s == null) {
-            return "no message";
+    /** The line of an engine's error that says what went wrong, without the stack or class names. */
+    private static final Pattern REASON = Pattern.compile("^\\s*(?:[A-Za-z_][\\w.]*(?:Error|Exception)): (.+)$");
+
+    /**
+     * What the engine says went wrong, in one line: a TorchScript failure opens with "The following
+     * operation failed in the TorchScript interpreter" and a traceback, and ends with the line that
+     * matters ("RuntimeError: ... expected input[1, 1, 224, 224] to have 3 channels, but got 1
+     * channels instead"); that line's text is taken, without the error's type. Otherwise the first line.
+     */
+    static String engineReason(String s) {
+        if (s == null || s.isBlank()) {
+            return "no reason given";
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String reason = null;
+        for (String line : s.split("\n")) {
+            Matcher m = REASON.matcher(line);
+            if (m.matches()) {
+                reason = m.group(1).strip();
+            }
+        }
+        if (reason == null) {
+            int nl = s.indexOf('\n');
+            reason = (nl < 0 ? s : s.substring(0, nl)).strip();
+        }
+        return reason.length() > 500 ? reason.substring(0, 500) + "…" : reason;
     }
 }

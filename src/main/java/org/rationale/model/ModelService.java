@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.rationale.audit.AuditLog;
+import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.explain.InputBatch;
 import org.rationale.web.JsonText;
@@ -22,8 +23,10 @@ import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -71,7 +74,8 @@ public class ModelService {
         if ((features == null) != (classifier == null)) {
             throw new Invalid("Incomplete model split", "Send both 'features' and 'classifier', or neither");
         }
-        projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        checkClasses(project, spec);
         try (TorchScriptModel m = TorchScriptModel.load(spec, model, features, classifier)) {
             check(m, spec);
         }
@@ -159,6 +163,64 @@ public class ModelService {
         }
     }
 
+    /**
+     * The model's class i must be the project's class i, or its predictions would name the wrong
+     * classes: the spec lists the project's classes in order (and may go on with classes the
+     * project has no samples of yet). A project without classes yet takes any.
+     */
+    static void checkClasses(Project project, InputSpec spec) {
+        List<String> theirs = project.classNames;
+        List<String> ours = spec.classes();
+        if (ours.size() < theirs.size() || !ours.subList(0, theirs.size()).equals(theirs)) {
+            throw new Invalid("Class names differ from the project's",
+                    "The spec's classes are " + ours + " but project '" + project.name + "' has " + theirs
+                            + ": list the project's classes in the order of the model's outputs");
+        }
+    }
+
+    /** Distinct images the upload check runs one by one and as a batch. */
+    private static final int DISTINCT = 3;
+
+    /**
+     * Runs the model on distinct random images one at a time and as one batch; a model whose
+     * outputs depend on the batch (BatchNorm on batch statistics: traced in train mode) is refused.
+     */
+    private static void checkBatchIndependence(TorchScriptModel m, InputSpec spec) {
+        int size = spec.channels() * spec.height() * spec.width();
+        int hw = spec.height() * spec.width();
+        float[] images = new float[DISTINCT * size];
+        Random random = new Random(15);
+        for (int i = 0; i < DISTINCT; i++) {
+            for (int c = 0; c < spec.channels(); c++) {
+                for (int p = 0; p < hw; p++) {
+                    images[i * size + c * hw + p] = spec.normalise(c, random.nextInt(256));
+                }
+            }
+        }
+        InputBatch batch = new InputBatch(DISTINCT, spec.channels(), spec.height(), spec.width(), images);
+        float[] together = m.rawOutput(batch, new long[8]);
+        int k = spec.classes().size();
+        for (int i = 0; i < DISTINCT; i++) {
+            float[] alone;
+            try {
+                alone = m.rawOutput(batch.with(1, Arrays.copyOfRange(images, i * size, (i + 1) * size)), new long[8]);
+            } catch (ModelException e) {
+                throw new ModelException("The model fails on a single image (" + e.detail() + "): " + TRAIN_MODE, e);
+            }
+            for (int j = 0; j < k && j < alone.length; j++) {
+                float t = together[i * k + j];
+                if (Math.abs(alone[j] - t) > 1e-3 * Math.max(1, Math.abs(t))) {
+                    throw new ModelException(String.format(Locale.ROOT, "The model's outputs depend on the other "
+                            + "images in the batch (image %d, class '%s': %.4f alone, %.4f in a batch of %d): %s",
+                            i + 1, spec.classes().get(j), alone[j], t, DISTINCT, TRAIN_MODE));
+                }
+            }
+        }
+    }
+
+    private static final String TRAIN_MODE = "it was most likely traced in train mode, where BatchNorm uses the "
+            + "batch's statistics; call model.eval() before torch.jit.trace";
+
     private static void check(TorchScriptModel m, InputSpec spec) {
         float[] black = new float[2 * spec.channels() * spec.height() * spec.width()];
         int hw = spec.height() * spec.width();
@@ -192,6 +254,7 @@ public class ModelService {
                         + "statistics active): trace it with torch.jit.trace after model.eval()");
             }
         }
+        checkBatchIndependence(m, spec);
         if (m.supportsCam()) {
             float[] split = m.camGradient(x, new int[] {0, 0}).logits();
             for (int i = 0; i < out.length; i++) {

@@ -68,7 +68,7 @@ public final class ModelTrainer {
         float[] y = new float[n];
         for (int i = 0; i < n; i++) {
             DatasetService.LabelledPixels s = data.get(i);
-            System.arraycopy(spec.preprocess(s.pixels(), s.channels()), 0, x, i * size, size);
+            System.arraycopy(spec.input(s.pixels(), s.width(), s.height(), s.channels()), 0, x, i * size, size);
             y[i] = s.label();
         }
         Engine.getEngine("PyTorch").setRandomSeed((int) (long) r.seed());
@@ -175,24 +175,28 @@ public final class ModelTrainer {
         for (int i = 0; i < k; i++) {
             Feedback.Example e = feedback.examples().get(next[0]++ % feedback.examples().size());
             byte[] px = e.image().pixels();
-            System.arraycopy(spec.preprocess(px, e.image().channels()), 0, originals, i * size, size);
+            int iw = e.image().width();
+            int ih = e.image().height();
+            System.arraycopy(spec.input(px, iw, ih, e.image().channels()), 0, originals, i * size, size);
+            // the mask is painted in the image's pixels; the penalty is on the model's grid
+            byte[] onGrid = spec.maskOnGrid(e.shortcut(), iw, ih);
             for (int c = 0; c < spec.channels(); c++) {
                 for (int p = 0; p < hw; p++) {
-                    masks[i * size + c * hw + p] = e.shortcut()[p];
+                    masks[i * size + c * hw + p] = onGrid[p];
                 }
             }
             labels[i] = e.image().label();
             if (copies) {
                 byte[] randomised = px.clone();
                 int ch = e.image().channels();
-                for (int p = 0; p < hw; p++) {
+                for (int p = 0; p < iw * ih; p++) {
                     if (e.shortcut()[p] != 0) {
                         for (int c = 0; c < ch; c++) {
                             randomised[p * ch + c] = (byte) random.nextInt(256);
                         }
                     }
                 }
-                System.arraycopy(spec.preprocess(randomised, ch), 0, counter, i * size, size);
+                System.arraycopy(spec.input(randomised, iw, ih, ch), 0, counter, i * size, size);
             }
         }
         var shape = new InputBatch(k, spec.channels(), spec.height(), spec.width(), originals);
@@ -228,7 +232,7 @@ public final class ModelTrainer {
             float[] bx = new float[m * size];
             for (int i = 0; i < m; i++) {
                 var s = data.get(from + i);
-                System.arraycopy(spec.preprocess(s.pixels(), s.channels()), 0, bx, i * size, size);
+                System.arraycopy(spec.input(s.pixels(), s.width(), s.height(), s.channels()), 0, bx, i * size, size);
             }
             float[] logits = model.logits(new InputBatch(m, spec.channels(), spec.height(),
                     spec.width(), bx));

@@ -19,11 +19,26 @@ public record Prediction(long sampleId, long modelId, int predictedLabel, String
             p[i] = Math.exp(logits[i] - max);
             sum += p[i];
         }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return ofProbabilities(sampleId, modelId, p, classes);
+    }
+
+    /** A prediction from its stored class probabilities, with the same summary numbers. */
+    public static Prediction ofProbabilities(long sampleId, long modelId, float[] probabilities, List<String> classes) {
+        double[] p = new double[probabilities.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = probabilities[i];
+        }
+        return ofProbabilities(sampleId, modelId, p, classes);
+    }
+
+    private static Prediction ofProbabilities(long sampleId, long modelId, double[] p, List<String> classes) {
         int best = 0;
         double entropy = 0;
         List<Double> probs = new ArrayList<>();
         for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
             probs.add(p[i]);
             if (p[i] > p[best]) {
                 best = i;

@@ -34,16 +34,16 @@ public class PredictionService {
         this.datasets = datasets;
     }
 
-    /** The sample as the model's input, or a 422 when its size does not fit the model. */
+    /** The sample as the model's input, fitted to the model's size as its spec says ({@link InputSpec#input}). */
     public InputBatch input(Sample s, ModelVersion v) {
         InputSpec spec = models.spec(v);
-        if (s.width != spec.width() || s.height != spec.height()) {
-            throw new Unprocessable("Sample does not fit the model", "Sample " + s.id + " is " + s.width + "x"
-                    + s.height + "; model " + v.name + " v" + v.version + " takes " + spec.width() + "x" + spec.height());
-        }
         byte[] png = datasets.imagePng(s.id).orElseThrow(() -> NotFound.of("Sample " + s.id));
-        ImageCodec.Pixels px = ImageCodec.decodePng(png);
-        return new InputBatch(1, spec.channels(), spec.height(), spec.width(), spec.preprocess(px.data(), px.channels()));
+        return prepare(spec, ImageCodec.decodePng(png));
+    }
+
+    private static InputBatch prepare(InputSpec spec, ImageCodec.Pixels px) {
+        return new InputBatch(1, spec.channels(), spec.height(), spec.width(),
+                spec.input(px.data(), px.width(), px.height(), px.channels()));
     }
 
     /** Predictions of many samples of one model from one batched forward pass, stored. */
@@ -77,23 +77,25 @@ public class PredictionService {
     }
 
     /**
-     * Model inputs of many samples with one query for their images; a sample that does not fit the
-     * model is refused with the reason.
+     * Model inputs of many samples with one query for their images, each fitted to the model's size;
+     * a sample whose image is missing or unreadable is refused with the reason.
      */
     public Map<Long, PreparedInput> inputs(List<Sample> samples, ModelVersion v) {
         InputSpec spec = models.spec(v);
         Map<Long, byte[]> pngs = datasets.imagePngs(samples.stream().map(x -> x.id).toList());
         Map<Long, PreparedInput> out = new LinkedHashMap<>();
         for (Sample s : samples) {
-            if (s.width != spec.width() || s.height != spec.height()) {
-                out.put(s.id, new PreparedInput.Refused(new Unprocessable("Sample does not fit the model", "Sample " + s.id + " is " + s.width
-                        + "x" + s.height + "; model " + v.name + " v" + v.version + " takes " + spec.width() + "x"
-                        + spec.height())));
+            byte[] png = pngs.get(s.id);
+            if (png == null) {
+                out.put(s.id, new PreparedInput.Refused(NotFound.of("The image of sample " + s.id)));
                 continue;
             }
-            ImageCodec.Pixels px = ImageCodec.decodePng(pngs.get(s.id));
-            out.put(s.id, new PreparedInput.Ready(new InputBatch(1, spec.channels(), spec.height(), spec.width(),
-                    spec.preprocess(px.data(), px.channels()))));
+            try {
+                out.put(s.id, new PreparedInput.Ready(prepare(spec, ImageCodec.decodePng(png))));
+            } catch (IllegalArgumentException e) {
+                out.put(s.id, new PreparedInput.Refused(new Unprocessable("Unreadable image",
+                        "The stored image of sample " + s.id + " cannot be decoded")));
+            }
         }
         return out;
     }
@@ -111,12 +113,27 @@ public class PredictionService {
         return store.storedLabel(sampleId, modelId);
     }
 
-    /** The prediction computed now and not stored (for reads, which never write). */
-    public Prediction compute(Sample s, ModelVersion v) {
+    /**
+     * The stored prediction of a sample by a model version; when none is stored yet, the prediction
+     * computed now and not stored (for reads, which never write).
+     */
+    @Transactional
+    public Prediction storedOrComputed(Sample s, ModelVersion v) {
+        checkSameProject(s, v);
+        float[] stored = store.probabilities(v.id, List.of(s.id)).get(s.id);
+        return stored == null ? compute(s, v) : Prediction.ofProbabilities(s.id, v.id, stored, models.spec(v).classes());
+    }
+
+    private static void checkSameProject(Sample s, ModelVersion v) {
         if (!s.projectId.equals(v.projectId)) {
             throw new Invalid("Model of another project",
                     "Model " + v.id + " belongs to project " + v.projectId + ", sample " + s.id + " to project " + s.projectId);
         }
+    }
+
+    /** The prediction computed now and not stored (for reads, which never write). */
+    public Prediction compute(Sample s, ModelVersion v) {
+        checkSameProject(s, v);
         InputSpec spec = models.spec(v);
         float[] logits;
         try (ModelService.Lease lease = models.lease(v)) {

@@ -51,7 +51,15 @@ public class ProjectModelResource {
     @Operation(summary = "Upload a TorchScript model",
             description = "Parts: 'model' (traced TorchScript), optional 'features' + 'classifier' (the same network "
                     + "traced in two parts, enables CAM methods), and 'spec' (JSON: name, channels, height, width, "
-                    + "scale, mean, std, classes). The model is loaded and run before anything is stored.")
+                    + "scale, mean, std, classes, and optionally fit and interpolation). Images of another size "
+                    + "than height x width reach the model by 'fit': center-crop (default: scaled to cover the "
+                    + "grid, the centre kept), resize (stretched) or pad (scaled to fit inside, the rest the mean "
+                    + "colour); 'interpolation' is bilinear (default) or nearest. A gray image reaches a 3-channel "
+                    + "model as three equal channels, an RGB image a 1-channel model as its luma. 'classes' lists "
+                    + "the project's classes in order (and may go on with more). The model is loaded and run "
+                    + "before anything is stored: a file that is not TorchScript, an input it cannot take, "
+                    + "outputs of the wrong shape, outputs that depend on the batch (traced in train mode) or "
+                    + "a split that is not the same network are a 422 with the reason.")
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response upload(@PathParam("projectId") long projectId, @RestForm String spec,
                            @RestForm("model") FileUpload model, @RestForm("features") FileUpload features,

@@ -73,8 +73,7 @@ public final class TorchScriptModel extends BlockModel {
                 return m;
             } catch (MalformedModelException | IOException | EngineException | IllegalArgumentException e) {
                 m.close();
-                throw new ModelException("The " + part + " file is not a TorchScript model DJL can load: "
-                        + firstLine(e.getMessage()), e);
+                throw new ModelException(notLoadable(part, e.getMessage()), e);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,6 +86,24 @@ public final class TorchScriptModel extends BlockModel {
                 }
             }
         }
+    }
+
+    /** How to export TorchScript, for the refusals of files that are not. */
+    static final String EXPORT_EXAMPLE = "export it with torch.jit.trace or torch.jit.script, e.g.\n"
+            + "    traced = torch.jit.trace(model.eval(), torch.rand(1, 3, 224, 224))\n"
+            + "    traced.save(\"model.pt\")";
+
+    /**
+     * Why a file did not load, in words: a PyTorch zip without TorchScript code (a state dict or a
+     * pickled module saved with torch.save) is named as such, with how to export TorchScript.
+     */
+    static String notLoadable(String part, String engineMessage) {
+        String m = engineMessage == null ? "" : engineMessage;
+        if (m.contains("constants.pkl") || m.contains("PytorchStreamReader failed locating file")) {
+            return "The " + part + " file is a PyTorch file but not TorchScript (a state dict or a model saved "
+                    + "with torch.save, such as a .pth file): " + EXPORT_EXAMPLE;
+        }
+        return "The " + part + " file is not a TorchScript model (" + engineReason(m) + "): " + EXPORT_EXAMPLE;
     }
 
     @Override

@@ -63,12 +63,6 @@ public class TrainingService {
         if (datasets.countsBySplit(projectId).get(split.value()) == 0) {
             throw new Invalid("Nothing to train on", "Project '" + p.name + "' has no " + split.value() + " samples");
         }
-        var shapes = datasets.datasetsOf(projectId).stream().filter(d -> d.split.equals(split.value()))
-                .map(d -> d.width + "x" + d.height + "x" + d.channels).distinct().toList();
-        if (shapes.size() != 1 || shapes.get(0).contains("null")) {
-            throw new Invalid("Images differ in size", "Training needs one image size in the "
-                    + split.value() + " split; found " + shapes);
-        }
         if (p.classNames.size() < 2) {
             throw new Invalid("Too few classes", "Training needs at least two classes");
         }
@@ -104,10 +98,7 @@ public class TrainingService {
         update(jobId, 0, null);
         Project p = projects.find(projectId).orElseThrow();
         List<DatasetService.LabelledPixels> train = datasets.pixels(projectId, split);
-        var first = train.get(0);
-        InputSpec spec = new InputSpec(r.name(), first.channels(), first.height(), first.width(), 1.0 / 255,
-                Collections.nCopies(first.channels(), 0.0), Collections.nCopies(first.channels(), 1.0),
-                List.copyOf(p.classNames));
+        InputSpec spec = trainingSpec(r.name(), train, p.classNames);
         long[] lastWrite = {0};
         Feedback feedback = feedback(projectId, split, r, train);
         List<Double> epochLoss = new ArrayList<>();
@@ -161,6 +152,35 @@ public class TrainingService {
         update(jobId, 1, json(out));
         LOG.infof("Trained %s v%d on %d samples in %.1f s; accuracy %s", v.name, v.version, train.size(),
                 (System.nanoTime() - t0) / 1e9, accuracy);
+    }
+
+    /** Largest side at which the platform's CNN trains on images of one size. */
+    static final int LARGEST_SIDE = 256;
+    /** Largest side of the square the platform's CNN trains on when image sizes differ. */
+    static final int LARGEST_MIXED_SIDE = 128;
+
+    /**
+     * The input of the platform's CNN for these images: their one size when they all have it (up to
+     * {@value #LARGEST_SIDE} pixels a side), else a square of the smallest image side (at most
+     * {@value #LARGEST_MIXED_SIDE}) reached by centre crop, bilinear; 3 channels when any image is
+     * colour; pixels scaled to [0, 1].
+     */
+    static InputSpec trainingSpec(String name, List<DatasetService.LabelledPixels> images, List<String> classes) {
+        var first = images.get(0);
+        boolean oneSize = images.stream().allMatch(i -> i.width() == first.width() && i.height() == first.height());
+        int channels = images.stream().anyMatch(i -> i.channels() == 3) ? 3 : 1;
+        int width;
+        int height;
+        if (oneSize && Math.max(first.width(), first.height()) <= LARGEST_SIDE) {
+            width = first.width();
+            height = first.height();
+        } else {
+            int side = images.stream().mapToInt(i -> Math.min(i.width(), i.height())).min().orElseThrow();
+            width = Math.min(side, LARGEST_MIXED_SIDE);
+            height = width;
+        }
+        return new InputSpec(name, channels, height, width, 1.0 / 255, Collections.nCopies(channels, 0.0),
+                Collections.nCopies(channels, 1.0), List.copyOf(classes), InputSpec.CENTER_CROP, InputSpec.BILINEAR);
     }
 
     /**

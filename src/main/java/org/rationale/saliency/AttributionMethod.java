@@ -3,6 +3,7 @@ package org.rationale.saliency;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,19 @@ public interface AttributionMethod {
      */
     default Optional<String> refusal(boolean supportsCam) {
         return Optional.empty();
+    }
+
+    /**
+     * The parameters as the method uses them on H×W inputs, where it clamps one (an occlusion window
+     * larger than the image is the whole image): what is stored and answered is the value used.
+     */
+    default MethodParameters used(MethodParameters params, int height, int width) {
+        return params;
+    }
+
+    /** Binds given parameters ({@link MethodParameters.Spec#bind}) as used on H×W inputs ({@link #used}). */
+    default MethodParameters bind(Map<String, String> given, int height, int width) {
+        return used(parameters().bind(name(), given), height, width);
     }
 
     Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params);

@@ -152,7 +152,8 @@ public class MapBatches {
         out.shape = inputs.get(0);
         for (MethodCall call : calls) {
             AttributionMethod method = methods.get(call.name());
-            MethodParameters params = method.parameters().bind(method.name(), call.params() == null ? Map.of() : call.params());
+            MethodParameters params = method.bind(call.params() == null ? Map.of() : call.params(), out.shape.height(),
+                    out.shape.width());
             Set<MapStore.SampleTarget> stored = store.storedTargets(ok.stream().map(x -> x.id).toList(), v.id,
                     method.name(), params.canonical());
             List<Integer> todo = new ArrayList<>();

@@ -4,19 +4,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.rationale.dataset.DatasetService;
 import org.rationale.imaging.ImageCodec;
 import org.rationale.error.NotFound;
+import org.rationale.model.InputSpec;
+import org.rationale.model.ModelService;
 
 import java.util.Optional;
 
-/** Maps drawn over their sample's image as PNG, by {@link HeatmapRenderer}, for the API, the UI and the reports. */
+/**
+ * Maps drawn over their sample's image as PNG, by {@link HeatmapRenderer}, for the API, the UI and
+ * the reports. A map is on the model's grid; it is drawn in the image's own pixels through the
+ * model's fit ({@link InputSpec#mapOnImage}), so it lies where the model looked, and the sides a
+ * centre crop cut off stay uncoloured.
+ */
 @ApplicationScoped
 public class MapOverlays {
 
     private final MapStore store;
     private final DatasetService datasets;
+    private final ModelService models;
 
-    MapOverlays(MapStore store, DatasetService datasets) {
+    MapOverlays(MapStore store, DatasetService datasets, ModelService models) {
         this.store = store;
         this.datasets = datasets;
+        this.models = models;
     }
 
     /** The zoom at which the browser draws an h x w map: {@code wanted}, or less when that is too large; 0 when none fits. */
@@ -24,12 +33,14 @@ public class MapOverlays {
         return HeatmapRenderer.fittingZoom(h, w, wanted);
     }
 
-    /** The map drawn over the image of its sample at this opacity and zoom. */
+    /** The map drawn over the image of its sample at this opacity and zoom (pixels per image pixel). */
     public byte[] overlayPng(SaliencyMap m, double opacity, int zoom) {
         byte[] png = datasets.imagePng(m.sampleId()).orElseThrow(() -> NotFound.of("Sample " + m.sampleId()));
         ImageCodec.Pixels px = ImageCodec.decodePng(png);
-        return HeatmapRenderer.overlayPng(px.data(), px.channels(), m.values(), m.shape().get(0), m.shape().get(1),
-                m.shape().get(2), opacity, zoom);
+        int channels = m.shape().get(0);
+        float[] onImage = onImage(m.modelId(), m.values(), channels, px);
+        return HeatmapRenderer.overlayPng(px.data(), px.channels(), onImage, channels, px.height(), px.width(),
+                opacity, zoom);
     }
 
     /**
@@ -39,19 +50,26 @@ public class MapOverlays {
      */
     public Optional<byte[]> overlayPng(long mapId, double opacity, int zoom) {
         Optional<MapStore.StoredValues> found = store.find(mapId);
-        if (found.isEmpty()) {
+        Optional<MapStore.MapOwner> owner = store.ownerOf(mapId);
+        if (found.isEmpty() || owner.isEmpty()) {
             return Optional.empty();
         }
         MapStore.StoredValues r = found.get();
-        int fits = HeatmapRenderer.fittingZoom(r.height(), r.width(), zoom);
-        if (fits == 0) {
-            return Optional.empty();
-        }
-        float[] values = MapEncoding.decode(r.encoding(), r.data(), r.width() * r.height() * r.channels());
-        return datasets.imagePng(r.sampleId()).map(png -> {
+        return datasets.imagePng(r.sampleId()).flatMap(png -> {
             ImageCodec.Pixels px = ImageCodec.decodePng(png);
-            return HeatmapRenderer.overlayPng(px.data(), px.channels(), values, r.channels(), r.height(), r.width(),
-                    opacity, fits);
+            int fits = HeatmapRenderer.fittingZoom(px.height(), px.width(), zoom);
+            if (fits == 0) {
+                return Optional.empty();
+            }
+            float[] values = MapEncoding.decode(r.encoding(), r.data(), r.width() * r.height() * r.channels());
+            float[] onImage = onImage(owner.get().modelId(), values, r.channels(), px);
+            return Optional.of(HeatmapRenderer.overlayPng(px.data(), px.channels(), onImage, r.channels(), px.height(),
+                    px.width(), opacity, fits));
         });
+    }
+
+    private float[] onImage(long modelId, float[] values, int channels, ImageCodec.Pixels px) {
+        InputSpec spec = models.spec(models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId)));
+        return spec.mapOnImage(values, channels, px.width(), px.height());
     }
 }

@@ -116,6 +116,14 @@ public final class MethodParameters {
         return require(name);
     }
 
+    /** The same parameters with one declared parameter set to another (already valid) value. */
+    public MethodParameters with(String name, String value) {
+        require(name);
+        Map<String, String> out = new TreeMap<>(values);
+        out.put(name, value);
+        return new MethodParameters(out);
+    }
+
     public Map<String, String> asMap() {
         return Map.copyOf(values);
     }

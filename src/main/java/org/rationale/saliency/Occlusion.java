@@ -26,6 +26,14 @@ public final class Occlusion implements AttributionMethod {
                 .decimal("baselineValue", 0.0, 0.0, 255.0);
     }
 
+    /** A window larger than the image is the image: stored and answered as the window used. */
+    @Override
+    public MethodParameters used(MethodParameters params, int height, int width) {
+        int window = params.integer("window");
+        int most = Math.min(height, width);
+        return window > most ? params.with("window", Integer.toString(most)) : params;
+    }
+
     @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
         int window = params.integer("window");

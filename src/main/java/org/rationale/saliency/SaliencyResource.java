@@ -61,11 +61,13 @@ public class SaliencyResource {
     @GET
     @Path("/predictions")
     @Operation(summary = "What a model version predicts for the sample: probabilities, class, confidence, entropy, margin",
-            description = "Computed for the answer; a GET stores nothing (prediction jobs store predictions).")
+            description = "The stored prediction (prediction and saliency jobs store them); when none is stored yet, "
+                    + "computed for the answer and not stored: a GET stores nothing. Images of another size than "
+                    + "the model's reach it as the model's spec says (fit, interpolation).")
     public Prediction prediction(@PathParam("id") long id, @QueryParam("modelId") String modelId) {
         access.requireSample(id);
         var s = datasets.sample(id).orElseThrow(() -> NotFound.of("Sample " + id));
-        return predictions.compute(s, model(modelId));
+        return predictions.storedOrComputed(s, model(modelId));
     }
 
     @GET

@@ -88,8 +88,8 @@ public class SaliencyService {
         Sample s = datasets.sample(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
-        MethodParameters params = method.parameters().bind(method.name(), given);
         InputSpec spec = models.spec(v);
+        MethodParameters params = method.bind(given, spec.height(), spec.width());
         Prediction p = predictions.predict(s, v);
         int t = Targets.resolve(target, s.label, p::predictedLabel, spec.classes().size());
         MapKey key = new MapKey(s.id, v.id, method.name(), params.canonical(), t);
@@ -136,8 +136,8 @@ public class SaliencyService {
         Sample s = datasets.sample(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
-        MethodParameters params = method.parameters().bind(method.name(), given);
         InputSpec spec = models.spec(v);
+        MethodParameters params = method.bind(given, spec.height(), spec.width());
         String t = target == null || target.isBlank() ? Targets.PREDICTED : target.strip();
         if (!s.projectId.equals(v.projectId)) {
             throw new Invalid("Model of another project",

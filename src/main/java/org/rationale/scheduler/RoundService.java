@@ -7,7 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 import org.rationale.audit.AuditLog;
+import org.rationale.dataset.Sample;
 import org.rationale.model.Feedback;
+import org.rationale.model.InputSpec;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.TrainingRequest;
@@ -242,26 +244,39 @@ public class RoundService {
     Double shortcutMass(long projectId, long modelId) {
         String method = scheduler.settings(projectId).method();
         List<MapStore.MapOnShortcut> rows = maps.mapsOnShortcuts(modelId, method, scheduler.pool(projectId));
+        // the box and the masks are in the image's pixels, the maps on the model's grid
+        InputSpec spec = scheduler.spec(modelId);
+        Map<Long, Sample> images = scheduler.samplesById(rows.stream().map(r -> r.map().sampleId()).toList());
         double sum = 0;
+        int counted = 0;
         for (MapStore.MapOnShortcut r : rows) {
             MapStore.EncodedMap m = r.map();
-            int w = m.width();
-            int h = m.height();
-            float[] magnitude = SchedulerService.magnitude(m.encoding(), m.data(), w, h, m.channels());
+            Sample image = images.get(m.sampleId());
+            if (image == null) {
+                continue;
+            }
+            int w = image.width;
+            int h = image.height;
             byte[] mask;
             if (r.boxX() != null) {
                 mask = new byte[w * h];
-                for (int y = r.boxY(); y < Math.min(h, r.boxY() + r.boxHeight()); y++) {
-                    for (int x = r.boxX(); x < Math.min(w, r.boxX() + r.boxWidth()); x++) {
+                for (int y = Math.max(0, r.boxY()); y < Math.min(h, r.boxY() + r.boxHeight()); y++) {
+                    for (int x = Math.max(0, r.boxX()); x < Math.min(w, r.boxX() + r.boxWidth()); x++) {
                         mask[y * w + x] = 1;
                     }
                 }
             } else {
                 mask = r.paintedMask();
             }
-            sum += Localisation.massInside(magnitude, mask);
+            byte[] onGrid = SchedulerService.onModelGrid(spec, mask, image);
+            if (onGrid == null || onGrid.length != m.width() * m.height()) {
+                continue;
+            }
+            float[] magnitude = SchedulerService.magnitude(m.encoding(), m.data(), m.width(), m.height(), m.channels());
+            sum += Localisation.massInside(magnitude, onGrid);
+            counted++;
         }
-        return rows.isEmpty() ? null : sum / rows.size();
+        return counted == 0 ? null : sum / counted;
     }
 
     @Transactional

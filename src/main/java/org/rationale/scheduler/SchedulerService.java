@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.rationale.audit.AuditLog;
+import org.rationale.dataset.Sample;
 import org.rationale.dataset.SampleStore;
+import org.rationale.model.InputSpec;
+import org.rationale.model.ModelService;
 import org.rationale.model.PredictionStore;
 import org.rationale.project.ProjectStore;
 import org.rationale.review.ReviewStore;
@@ -48,9 +51,12 @@ public class SchedulerService {
     private final PredictionStore predictions;
     private final MapStore maps;
     private final ReviewStore reviews;
+    private final ModelService models;
 
     SchedulerService(RoundStore store, AttributionMethods methods, AuditLog audit, ProjectStore projects,
-                     SampleStore samples, PredictionStore predictions, MapStore maps, ReviewStore reviews) {
+                     SampleStore samples, PredictionStore predictions, MapStore maps, ReviewStore reviews,
+                     ModelService models) {
+        this.models = models;
         this.store = store;
         this.methods = methods;
         this.audit = audit;
@@ -197,10 +203,17 @@ public class SchedulerService {
             size[0] = m.width();
             size[1] = m.height();
         }
+        // masks are painted in the image's pixels, maps are on the model's grid: masks go to the grid
+        InputSpec spec = spec(modelId);
+        List<ReviewStore.PaintedMask> painted = reviews.paintedMasks(projectId);
+        Map<Long, Sample> images = samplesById(painted.stream().map(ReviewStore.PaintedMask::sampleId).toList());
         Map<Long, byte[][]> masks = new HashMap<>();
-        for (ReviewStore.PaintedMask a : reviews.paintedMasks(projectId)) {
-            byte[][] m = masks.computeIfAbsent(a.sampleId(), k -> new byte[2][]);
-            m["relevant".equals(a.kind()) ? 0 : 1] = a.mask();
+        for (ReviewStore.PaintedMask a : painted) {
+            byte[] onGrid = onModelGrid(spec, a.mask(), images.get(a.sampleId()));
+            if (onGrid != null) {
+                byte[][] m = masks.computeIfAbsent(a.sampleId(), k -> new byte[2][]);
+                m["relevant".equals(a.kind()) ? 0 : 1] = onGrid;
+            }
         }
         List<SampleEvidence> evidence = new ArrayList<>(pool.size());
         for (long id : pool) {
@@ -221,6 +234,31 @@ public class SchedulerService {
             t.set(i, evidence.get(i), prior, size[0], size[1]);
         }
         return t;
+    }
+
+    /** The input spec of a model version. */
+    InputSpec spec(long modelId) {
+        return models.spec(models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId)));
+    }
+
+    /** The samples with these ids that exist, by id (their image sizes place masks on the model's grid). */
+    Map<Long, Sample> samplesById(Collection<Long> ids) {
+        Map<Long, Sample> out = new HashMap<>();
+        for (Sample s : samples.samples(ids.stream().distinct().toList())) {
+            out.put(s.id, s);
+        }
+        return out;
+    }
+
+    /**
+     * A mask in its sample's image pixels on the model's grid, through the model's fit (see
+     * {@link InputSpec#maskOnGrid}); null when the sample is gone or the mask is not of its size.
+     */
+    static byte[] onModelGrid(InputSpec spec, byte[] mask, Sample image) {
+        if (mask == null || image == null || mask.length != image.width * image.height) {
+            return null;
+        }
+        return spec.maskOnGrid(mask, image.width, image.height);
     }
 
     /** A stored map as the scheduler reads it: |attribution| per pixel, summed over channels. */

@@ -52,11 +52,11 @@ public final class Api {
                 .extract().jsonPath().getList("$").size();
     }
 
-    /** A model spec for 1×height×28 inputs scaled to [0, 1] with classes c0, c1, … */
+    /** A model spec for 1×height×28 inputs scaled to [0, 1] with classes 0, 1, … (as an IDX import names them). */
     public static String modelSpec(String name, int height, int classes) {
         StringBuilder c = new StringBuilder();
         for (int i = 0; i < classes; i++) {
-            c.append(i == 0 ? "" : ",").append("\"c").append(i).append('"');
+            c.append(i == 0 ? "" : ",").append('"').append(i).append('"');
         }
         return "{\"name\":\"" + name + "\",\"channels\":1,\"height\":" + height + ",\"width\":28,"
                 + "\"scale\":0.00392156862745098,\"mean\":[0.0],\"std\":[1.0],\"classes\":[" + c + "]}";
