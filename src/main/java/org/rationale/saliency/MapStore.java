@@ -261,4 +261,15 @@ public class MapStore {
         Number n = t.get(alias, Number.class);
         return n == null ? null : n.intValue();
     }
+
+    /** Whether any map is stored under one of these model versions. */
+    @Transactional
+    public boolean anyMapOf(Collection<Long> modelIds) {
+        if (modelIds.isEmpty()) {
+            return false;
+        }
+        return (Boolean) em.createNativeQuery("select exists (select 1 from saliency_maps "
+                        + "where model_version_id = any(cast(?1 as bigint[])))", Boolean.class)
+                .setParameter(1, PgArray.ofLongs(modelIds)).getSingleResult();
+    }
 }
