@@ -272,4 +272,13 @@ public class MapStore {
                         + "where model_version_id = any(cast(?1 as bigint[])))", Boolean.class)
                 .setParameter(1, PgArray.ofLongs(modelIds)).getSingleResult();
     }
+
+    /** How many of these samples have a stored map of one method under a model version. */
+    @Transactional
+    public int countMapped(long modelId, String method, Collection<Long> sampleIds) {
+        return ((Number) em.createNativeQuery("select count(distinct sample_id) from saliency_maps "
+                        + "where model_version_id = ?1 and method = ?2 and sample_id = any(cast(?3 as bigint[]))")
+                .setParameter(1, modelId).setParameter(2, method).setParameter(3, PgArray.ofLongs(sampleIds))
+                .getSingleResult()).intValue();
+    }
 }
