@@ -89,20 +89,21 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         }
 
         grid.addColumn(j -> j.id()).setHeader("Job").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(j -> projectNames.getOrDefault(j.projectId(), "")).setHeader("Project").setAutoWidth(true);
+        grid.addColumn(j -> projectNames.getOrDefault(j.projectId(), "")).setHeader("Project").setWidth("11rem")
+                .setFlexGrow(1);
         grid.addColumn(j -> j.kind().value()).setHeader("Kind").setAutoWidth(true);
         grid.addColumn(JobsView::model).setHeader("Model").setAutoWidth(true);
         grid.addColumn(j -> j.methods().isEmpty() ? "—" : String.join(", ", j.methods())).setHeader("Methods")
-                .setAutoWidth(true);
+                .setWidth("10rem").setFlexGrow(1);
         grid.addColumn(j -> j.split() == null ? j.itemsTotal() + " chosen samples" : j.split()).setHeader("Split")
                 .setAutoWidth(true);
         grid.addColumn(j -> j.startedBy() == null ? "system" : j.startedBy()).setHeader("Started by").setAutoWidth(true);
         grid.addColumn(j -> j.createdAt() == null ? "" : STARTED.format(j.createdAt().atZoneSameInstant(ZoneOffset.UTC)))
-                .setHeader("Submitted (UTC)").setAutoWidth(true);
+                .setHeader("Submitted (UTC)").setWidth("8.5rem").setFlexGrow(0);
         grid.addColumn(j -> j.state().value()).setHeader("State").setAutoWidth(true);
         grid.addComponentColumn(j -> {
             ProgressBar bar = new ProgressBar(0, 1, Math.max(0, Math.min(1, j.progress())));
-            bar.setWidth("10rem");
+            bar.setWidth("6rem");
             return bar;
         }).setHeader("Progress").setAutoWidth(true);
         grid.addColumn(j -> j.itemsTotal() == 0 ? "" : j.itemsDone() + " / " + j.itemsTotal()
@@ -112,7 +113,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(j -> j.etaSeconds() == null || j.state().ended() ? ""
                 : String.format(Locale.US, "%.0f s", j.etaSeconds())).setHeader("ETA").setAutoWidth(true);
         grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
-        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.setId("jobs-grid");
         grid.setEmptyStateText(caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)
                 ? "No jobs yet. A job computes saliency maps (start one above), trains a model, or recomputes a "
@@ -220,7 +221,9 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         Select<Project> project = projectSelect;
         project.setLabel("Project");
         project.setItemLabelGenerator(p -> p.name);
-        project.setItems(projects.visibleTo(caller));
+        List<Project> all = projects.visibleTo(caller);
+        // the same instances as items and as the value, or the select shows no choice
+        project.setItems(all);
         Select<ModelVersion> model = new Select<>();
         model.setLabel("Model");
         model.setItemLabelGenerator(v -> v.name + " v" + v.version);
@@ -290,7 +293,6 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         row.setWrap(true);
         Div form = new Div(new H2("New saliency job"), row, formError);
         form.addClassName("job-form");
-        List<Project> all = projects.visibleTo(caller);
         if (!all.isEmpty()) {
             project.setValue(all.get(0));
         } else {

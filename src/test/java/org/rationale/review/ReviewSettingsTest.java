@@ -25,7 +25,7 @@ class ReviewSettingsTest {
     }
 
     private static void unchanged(long project) {
-        given().get(url(project)).then().statusCode(200).body("overlap", equalTo(1)).body("reservationMinutes", equalTo(30));
+        given().get(url(project)).then().statusCode(200).body("overlap", equalTo(1)).body("reservationMinutes", equalTo(15));
     }
 
     @Test
@@ -51,8 +51,13 @@ class ReviewSettingsTest {
         given().contentType(ContentType.JSON).body(Map.of("reservationMinutes", -5)).put(url(p))
                 .then().statusCode(400).body("detail", containsString("Reservation time -5"));
         given().contentType(ContentType.JSON).body("{\"overlap\": \"two\"}").put(url(p)).then().statusCode(400);
-        given().contentType(ContentType.JSON).body("{\"overlap\": 2.5}").put(url(p)).then().statusCode(400);
-        given().contentType(ContentType.JSON).body("{\"overlap\": 99999999999}").put(url(p)).then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"overlap\": 2.5, \"reservationMinutes\": 1e400}").put(url(p))
+                .then().statusCode(400).body("detail", allOf(containsString("Overlap 2.5 is not a whole number"),
+                        containsString("Reservation time 1E+400 is out of range")));
+        given().contentType(ContentType.JSON).body("{\"overlap\": 99999999999}").put(url(p)).then().statusCode(400)
+                .body("detail", containsString("Overlap 99999999999 is out of range"));
+        given().contentType(ContentType.JSON).body("{\"overlap\": 1" + "0".repeat(400) + "}").put(url(p)).then()
+                .statusCode(400).body("detail", containsString("Overlap of 401 digits is out of range"));
         given().contentType(ContentType.JSON).put(url(p)).then().statusCode(400);
         given().contentType(ContentType.JSON).body("[1, 2]").put(url(p)).then().statusCode(400);
         unchanged(p);
@@ -66,7 +71,7 @@ class ReviewSettingsTest {
         Api.as("rs-settings-expert").contentType(ContentType.JSON).body(Map.of("overlap", 2)).put(url(p))
                 .then().statusCode(403);
         Api.as("rs-settings-outsider").contentType(ContentType.JSON).body(Map.of("overlap", 2)).put(url(p))
-                .then().statusCode(404);
+                .then().statusCode(403);
         given().contentType(ContentType.JSON).body(Map.of("overlap", 2)).put("/api/projects/987654321/review/settings")
                 .then().statusCode(404);
         unchanged(p);

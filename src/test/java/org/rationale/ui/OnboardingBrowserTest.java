@@ -84,7 +84,18 @@ class OnboardingBrowserTest {
         return given().get("/api/projects/" + project).then().statusCode(200).extract().jsonPath().getString("name");
     }
 
+    /** A screenshot of the page at a 1280×800 viewport, in target/screenshots. */
     static void screenshot(WebDriver b, String name) {
+        JavascriptExecutor page = (JavascriptExecutor) b;
+        for (int i = 0; i < 3; i++) {
+            long w = ((Number) page.executeScript("return window.innerWidth;")).longValue();
+            long h = ((Number) page.executeScript("return window.innerHeight;")).longValue();
+            if (w == 1280 && h == 800) {
+                break;
+            }
+            Dimension now = b.manage().window().getSize();
+            b.manage().window().setSize(new Dimension((int) (now.width + 1280 - w), (int) (now.height + 800 - h)));
+        }
         try {
             Path shot = Path.of("target", "screenshots", name);
             Files.createDirectories(shot.getParent());
@@ -168,7 +179,7 @@ class OnboardingBrowserTest {
         screenshot(browser, "settings.png");
         // nothing was stored
         given().get("/api/projects/" + p + "/review/settings").then().body("overlap", equalTo(1))
-                .body("reservationMinutes", equalTo(30));
+                .body("reservationMinutes", equalTo(15));
 
         type("settings-overlap", "");
         Page.click(browser, "settings-save");

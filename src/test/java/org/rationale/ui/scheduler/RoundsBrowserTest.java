@@ -121,7 +121,16 @@ class RoundsBrowserTest {
             String grid = Page.text(engineer, "round-grid");
             assertTrue(grid.contains("v1 → v2"), grid);
             wait.until(d -> !d.findElements(By.id("plot-accuracy")).isEmpty());
-            engineer.manage().window().setSize(new Dimension(1280, 800));
+            // a 1280×800 viewport for the screenshot
+            for (int i = 0; i < 3; i++) {
+                JavascriptExecutor page = (JavascriptExecutor) engineer;
+                long w = ((Number) page.executeScript("return window.innerWidth;")).longValue();
+                long h = ((Number) page.executeScript("return window.innerHeight;")).longValue();
+                Dimension now = engineer.manage().window().getSize();
+                engineer.manage().window().setSize(new Dimension((int) (now.width + 1280 - w), (int) (now.height + 800 - h)));
+            }
+            engineer.navigate().refresh();
+            wait.until(d -> !d.findElements(By.id("plot-accuracy")).isEmpty());
             Path shot = Path.of("target", "screenshots", "rounds.png");
             Files.createDirectories(shot.getParent());
             Files.write(shot, ((TakesScreenshot) engineer).getScreenshotAs(OutputType.BYTES));
