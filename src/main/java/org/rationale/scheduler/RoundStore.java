@@ -127,12 +127,13 @@ public class RoundStore {
     }
 
     private List<RoundService.Round> rounds(String where, Object... params) {
-        var q = em.createNativeQuery("select id, project_id, number, strategy, batch_size, feedback, lambda, epochs, "
-                + "model_version_id, training_job_id, recompute_job_id, trained_model_id, state, reviewed_before, reviewed, "
-                + "masks, test_accuracy, shortcut_mass, error, started_by, created_at, finished_at, "
-                + "(select v.version from model_versions v where v.id = model_version_id) as model_version, "
-                + "(select v.version from model_versions v where v.id = trained_model_id) as trained_model_version "
-                + "from rounds where " + where,
+        // the rounds first, then the version numbers of their models
+        var q = em.createNativeQuery("with r as (select id, project_id, number, strategy, batch_size, feedback, lambda, "
+                + "epochs, model_version_id, training_job_id, recompute_job_id, trained_model_id, state, reviewed_before, "
+                + "reviewed, masks, test_accuracy, shortcut_mass, error, started_by, created_at, finished_at from rounds "
+                + "where " + where + ") select r.*, mv.version as model_version, tv.version as trained_model_version "
+                + "from r left join model_versions mv on mv.id = r.model_version_id "
+                + "left join model_versions tv on tv.id = r.trained_model_id order by r.number",
                 Tuple.class);
         for (int i = 0; i < params.length; i++) {
             q.setParameter(i + 1, params[i]);

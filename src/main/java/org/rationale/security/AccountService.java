@@ -83,7 +83,7 @@ public class AccountService {
                     + "'.', '_' or '-', starting with a letter or digit");
         }
         if (Role.of(role).isEmpty()) {
-            problems.put("role", "Invalid role '" + role + "': " + Arrays.stream(Role.values()).map(Role::value)
+            problems.put("role", "Roles: " + Arrays.stream(Role.values()).map(Role::value)
                     .collect(Collectors.joining(", ")));
         }
         String weak = passwordProblem(password);

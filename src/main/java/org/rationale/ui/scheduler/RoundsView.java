@@ -118,10 +118,10 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         roundGrid.addColumn(RoundService.Round::state).setHeader("State");
         roundGrid.addColumn(r -> version(r.modelVersion()) + (r.trainedModelId() == null ? ""
                 : " → " + version(r.trainedModelVersion()))).setHeader("Model");
-        roundGrid.addColumn(r -> counts(r).reviewed()).setHeader("Reviewed (train)")
+        roundGrid.addColumn(r -> counts(r).reviewed()).setHeader("Reviewed (train)").setAutoWidth(true)
                 .setTooltipGenerator(r -> "Training samples judged under the round's model while it ran; verdicts on "
                         + "test samples and from earlier rounds do not count");
-        roundGrid.addColumn(r -> counts(r).masks()).setHeader("Shortcut masks")
+        roundGrid.addColumn(r -> counts(r).masks()).setHeader("Shortcut masks").setAutoWidth(true)
                 .setTooltipGenerator(r -> "Of the round's reviewed samples, those with a painted shortcut mask");
         roundGrid.addColumn(r -> r.testAccuracy() == null ? "—" : String.format(Locale.US, "%.1f %%", 100 * r.testAccuracy()))
                 .setHeader("Test accuracy");
