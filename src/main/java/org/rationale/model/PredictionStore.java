@@ -97,4 +97,12 @@ public class PredictionStore {
         });
         return out;
     }
+
+    /** How many of these samples have a stored prediction under a model version. */
+    @Transactional
+    public int countPredicted(long modelId, Collection<Long> sampleIds) {
+        return ((Number) em.createNativeQuery("select count(distinct sample_id) from predictions "
+                        + "where model_version_id = ?1 and sample_id = any(cast(?2 as bigint[]))")
+                .setParameter(1, modelId).setParameter(2, PgArray.ofLongs(sampleIds)).getSingleResult()).intValue();
+    }
 }

@@ -21,8 +21,9 @@ public class LearningCurves {
     }
 
     /**
-     * A round as the curves need it: the samples reviewed before and by its end, its results, and
-     * the test accuracy of the model it reviewed (null when the platform did not train it).
+     * A round as the curves need it: the samples earlier rounds reviewed, the samples it reviewed
+     * itself (training samples under its model), its results, and the test accuracy of the model
+     * it reviewed (null when the platform did not train it).
      */
     public record Point(int reviewedBefore, Integer reviewed, Double testAccuracy, Double shortcutMass,
                         Double startTestAccuracy) {
@@ -88,7 +89,8 @@ public class LearningCurves {
         return out;
     }
 
+    /** Where a round ends on the x axis: the samples reviewed by it and by the rounds before it. */
     private static double reviewed(Point p) {
-        return p.reviewed() == null ? 0 : p.reviewed();
+        return p.reviewedBefore() + (p.reviewed() == null ? 0 : p.reviewed());
     }
 }

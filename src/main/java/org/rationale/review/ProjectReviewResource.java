@@ -1,6 +1,7 @@
 package org.rationale.review;
 
 import org.rationale.error.Invalid;
+import org.rationale.error.InvalidFields;
 import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,6 +23,8 @@ import org.rationale.saliency.SaliencyService;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,8 +93,8 @@ public class ProjectReviewResource {
                 .orElseThrow(() -> NotFound.of("Verdict of yours in project " + projectId));
     }
 
-    /** Review settings; absent fields stay as they are. */
-    public record SettingsChange(Integer overlap, Integer reservationMinutes) {
+    /** Review settings; absent fields stay as they are (numbers read exactly, so that 2.5 is refused, not cut to 2). */
+    public record SettingsChange(BigDecimal overlap, BigDecimal reservationMinutes) {
     }
 
     @GET
@@ -112,7 +115,34 @@ public class ProjectReviewResource {
         if (body == null) {
             throw new Invalid("Missing body", "Send {overlap, reservationMinutes}");
         }
-        return queue.configure(projectId, body.overlap(), body.reservationMinutes());
+        Map<String, String> problems = new LinkedHashMap<>();
+        Integer overlap = whole("overlap", "Overlap", body.overlap(), problems);
+        Integer minutes = whole("reservationMinutes", "Reservation time", body.reservationMinutes(), problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidFields("Invalid review settings", problems);
+        }
+        return queue.configure(projectId, overlap, minutes);
+    }
+
+    /** A whole number of a settings field, or null when absent; a fraction or a huge number is a problem of the field. */
+    private static Integer whole(String field, String name, BigDecimal value, Map<String, String> problems) {
+        if (value == null) {
+            return null;
+        }
+        BigDecimal v = value.stripTrailingZeros();
+        // scientific notation, never toPlainString: 1e-100000000 would spell out a hundred million digits
+        String text = value.toString();
+        boolean brief = text.length() <= 20;
+        if (v.scale() > 0) {
+            problems.put(field, name + " " + (brief ? text : "given") + " is not a whole number");
+            return null;
+        }
+        if (v.abs().compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
+            problems.put(field, name + " " + (brief ? text : "of " + (v.precision() - v.scale()) + " digits")
+                    + " is out of range");
+            return null;
+        }
+        return v.intValueExact();
     }
 
     @GET

@@ -7,13 +7,16 @@ import org.rationale.audit.AuditLog;
 import org.rationale.dataset.SampleStore;
 import org.rationale.error.Conflict;
 import org.rationale.error.Invalid;
+import org.rationale.error.InvalidFields;
 import org.rationale.error.NotFound;
 import org.rationale.project.ProjectStore;
 import org.rationale.saliency.MapStore;
 import org.rationale.security.AccountStore;
 import org.rationale.security.Caller;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -109,11 +112,15 @@ public class ReviewQueue {
         Settings now = settingsOf(projectId);
         int o = overlap == null ? now.overlap() : overlap;
         int m = reservationMinutes == null ? now.reservationMinutes() : reservationMinutes;
+        Map<String, String> problems = new LinkedHashMap<>();
         if (o < 1 || o > 10) {
-            throw new Invalid("Invalid overlap " + o, "Between 1 and 10 reviewers a sample");
+            problems.put("overlap", "Overlap " + o + " is out of range: 1 to 10 reviewers a sample");
         }
         if (m < 1 || m > 1440) {
-            throw new Invalid("Invalid reservation time " + m, "Between 1 and 1,440 minutes");
+            problems.put("reservationMinutes", "Reservation time " + m + " is out of range: 1 to 1,440 minutes");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidFields("Invalid review settings", problems);
         }
         projects.setReview(projectId, o, m);
         audit.record("project.review-settings", "project:" + projectId, projectId, AuditLog.details(

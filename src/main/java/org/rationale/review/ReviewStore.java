@@ -391,4 +391,24 @@ public class ReviewStore {
         }
         return out;
     }
+
+    /** What one feedback round's reviews gave: samples of a split judged, and how many of them carry a shortcut mask. */
+    public record SplitReviews(int reviewed, int masks) {
+    }
+
+    /**
+     * The samples of one split of a project that got a verdict under a model version since a
+     * moment (a round's start), and how many of those carry a painted shortcut mask: a round's own
+     * reviews, without verdicts on other splits, models or earlier rounds.
+     */
+    public SplitReviews splitReviews(long projectId, long modelId, Split split, OffsetDateTime since) {
+        Tuple t = (Tuple) em.createNativeQuery("with judged as (select distinct r.sample_id from reviews r "
+                        + "join samples s on s.id = r.sample_id where r.project_id = ?1 and r.model_version_id = ?2 "
+                        + "and s.split = ?3 and r.created_at >= ?4) select (select count(*) from judged) as reviewed, "
+                        + "(select count(*) from annotations a join judged j on j.sample_id = a.sample_id "
+                        + "where a.kind = 'shortcut' and a.pixels > 0) as masks", Tuple.class)
+                .setParameter(1, projectId).setParameter(2, modelId).setParameter(3, split.value())
+                .setParameter(4, since).getSingleResult();
+        return new SplitReviews(t.get("reviewed", Number.class).intValue(), t.get("masks", Number.class).intValue());
+    }
 }

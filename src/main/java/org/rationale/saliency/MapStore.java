@@ -261,4 +261,24 @@ public class MapStore {
         Number n = t.get(alias, Number.class);
         return n == null ? null : n.intValue();
     }
+
+    /** Whether any map is stored under one of these model versions. */
+    @Transactional
+    public boolean anyMapOf(Collection<Long> modelIds) {
+        if (modelIds.isEmpty()) {
+            return false;
+        }
+        return (Boolean) em.createNativeQuery("select exists (select 1 from saliency_maps "
+                        + "where model_version_id = any(cast(?1 as bigint[])))", Boolean.class)
+                .setParameter(1, PgArray.ofLongs(modelIds)).getSingleResult();
+    }
+
+    /** How many of these samples have a stored map of one method under a model version. */
+    @Transactional
+    public int countMapped(long modelId, String method, Collection<Long> sampleIds) {
+        return ((Number) em.createNativeQuery("select count(distinct sample_id) from saliency_maps "
+                        + "where model_version_id = ?1 and method = ?2 and sample_id = any(cast(?3 as bigint[]))")
+                .setParameter(1, modelId).setParameter(2, method).setParameter(3, PgArray.ofLongs(sampleIds))
+                .getSingleResult()).intValue();
+    }
 }

@@ -165,4 +165,9 @@ public class SaliencyService {
         return methods.all().stream().map(m -> new MethodAvailability(m.name(),
                 m.refusal(v.supportsCam).orElse(null))).toList();
     }
+
+    /** Whether any map was computed under one of these model versions (a project's first saliency job has run). */
+    public boolean anyMapOf(Collection<Long> modelIds) {
+        return store.anyMapOf(modelIds);
+    }
 }

@@ -8,6 +8,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 import org.rationale.audit.AuditLog;
 import org.rationale.dataset.Sample;
+import org.rationale.dataset.Split;
 import org.rationale.model.Feedback;
 import org.rationale.model.InputSpec;
 import org.rationale.model.ModelService;
@@ -68,12 +69,23 @@ public class RoundService {
         this.maps = maps;
     }
 
-    /** A round as the API and the rounds page show it. */
+    /**
+     * A round as the API and the rounds page show it. {@code reviewed} and {@code masks} are the
+     * round's own: training samples judged under its model while it ran, and how many of them carry
+     * a shortcut mask (set when retraining starts); {@code reviewedBefore} adds up what the earlier
+     * rounds reviewed. {@code modelVersion} and {@code trainedModelVersion} are the version numbers
+     * ("v2") of {@code modelId} and {@code trainedModelId}.
+     */
     public record Round(long id, long projectId, int number, String strategy, int batchSize, String feedback,
                         double lambda, int epochs, long modelId, Long trainingJobId, Long recomputeJobId,
                         Long trainedModelId, String state, int reviewedBefore, Integer reviewed, Integer masks,
                         Double testAccuracy, Double shortcutMass, String error, String startedBy,
-                        OffsetDateTime createdAt, OffsetDateTime finishedAt) {
+                        OffsetDateTime createdAt, OffsetDateTime finishedAt, Integer modelVersion,
+                        Integer trainedModelVersion) {
+    }
+
+    /** What a round's reviews have given so far: training samples judged under its model, and those with a shortcut mask. */
+    public record Progress(int reviewed, int masks) {
     }
 
     /** What a new round asks for; nulls take defaults (the project's strategy, 20, rrr, λ 1000, 2 epochs, latest model). */
@@ -115,7 +127,7 @@ public class RoundService {
             throw new Invalid("Nothing to review", "The project has no training samples");
         }
         int number = store.nextNumber(projectId);
-        int reviewedBefore = reviews.reviewedSamples(projectId);
+        int reviewedBefore = store.reviewedByRoundsBefore(projectId, number);
         long id = store.insert(new RoundStore.NewRound(projectId, number, strategy.value(), batch, feedback.value(),
                 (float) lambda, epochs, model.id, caller.username(), reviewedBefore));
         projects.setQueueStrategy(projectId, strategy.value());
@@ -139,7 +151,8 @@ public class RoundService {
         ModelVersion model = models.find(round.modelId()).orElseThrow();
         long job = training.start(projectId, new TrainingRequest(model.name, "train", round.epochs(), 128, 1e-3,
                 (long) round.number(), round.feedback(), round.lambda(), round.id()));
-        store.training(round.id(), job, reviews.reviewedSamples(projectId), reviews.shortcutMasks(projectId));
+        Progress own = progress(round);
+        store.training(round.id(), job, own.reviewed(), own.masks());
         Round now = find(projectId, number).orElseThrow();
         audit.record(caller.username(), "round.retrain", "round:" + round.id(), projectId, AuditLog.details("number", number,
                 "trainingJobId", job, "reviewed", now.reviewed(), "masks", now.masks(), "feedback", round.feedback(),
@@ -277,6 +290,17 @@ public class RoundService {
             counted++;
         }
         return counted == 0 ? null : sum / counted;
+    }
+
+    /**
+     * What a round's reviews have given so far: its model's verdicts on training samples since it
+     * started (verdicts on test samples, on other models or from before do not count).
+     */
+    @Transactional
+    public Progress progress(Round round) {
+        ReviewStore.SplitReviews r = reviews.splitReviews(round.projectId(), round.modelId(), Split.TRAIN,
+                round.createdAt());
+        return new Progress(r.reviewed(), r.masks());
     }
 
     @Transactional

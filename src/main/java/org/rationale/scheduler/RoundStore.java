@@ -127,9 +127,13 @@ public class RoundStore {
     }
 
     private List<RoundService.Round> rounds(String where, Object... params) {
-        var q = em.createNativeQuery("select id, project_id, number, strategy, batch_size, feedback, lambda, epochs, "
-                + "model_version_id, training_job_id, recompute_job_id, trained_model_id, state, reviewed_before, reviewed, "
-                + "masks, test_accuracy, shortcut_mass, error, started_by, created_at, finished_at from rounds where " + where,
+        // the rounds first, then the version numbers of their models
+        var q = em.createNativeQuery("with r as (select id, project_id, number, strategy, batch_size, feedback, lambda, "
+                + "epochs, model_version_id, training_job_id, recompute_job_id, trained_model_id, state, reviewed_before, "
+                + "reviewed, masks, test_accuracy, shortcut_mass, error, started_by, created_at, finished_at from rounds "
+                + "where " + where + ") select r.*, mv.version as model_version, tv.version as trained_model_version "
+                + "from r left join model_versions mv on mv.id = r.model_version_id "
+                + "left join model_versions tv on tv.id = r.trained_model_id order by r.number",
                 Tuple.class);
         for (int i = 0; i < params.length; i++) {
             q.setParameter(i + 1, params[i]);
@@ -148,7 +152,8 @@ public class RoundStore {
                 longOrNull(t, "recompute_job_id"), longOrNull(t, "trained_model_id"), t.get("state", String.class),
                 t.get("reviewed_before", Number.class).intValue(), intOrNull(t, "reviewed"), intOrNull(t, "masks"),
                 doubleOrNull(t, "test_accuracy"), doubleOrNull(t, "shortcut_mass"), t.get("error", String.class),
-                t.get("started_by", String.class), PgTime.of(t.get("created_at")), PgTime.of(t.get("finished_at")));
+                t.get("started_by", String.class), PgTime.of(t.get("created_at")), PgTime.of(t.get("finished_at")),
+                intOrNull(t, "model_version"), intOrNull(t, "trained_model_version"));
     }
 
     private static Long longOrNull(Tuple t, String alias) {
@@ -228,5 +233,11 @@ public class RoundStore {
     private static QueueRow queueRow(Tuple t) {
         return new QueueRow(t.get("sample_id", Number.class).longValue(), t.get("position", Number.class).intValue(),
                 t.get("score", Number.class).doubleValue(), t.get("components", String.class));
+    }
+
+    /** The samples the project's rounds before {@code number} reviewed, added up (where a new round's curve starts). */
+    public int reviewedByRoundsBefore(long projectId, int number) {
+        return ((Number) em.createNativeQuery("select coalesce(sum(reviewed), 0) from rounds where project_id = ?1 "
+                + "and number < ?2").setParameter(1, projectId).setParameter(2, number).getSingleResult()).intValue();
     }
 }

@@ -75,6 +75,14 @@ public class SchedulerService {
     public record QueueEntry(long sampleId, int position, double score, Map<String, Double> components) {
     }
 
+    /**
+     * The evidence the scores of a model's queue rest on: the candidates, how many of them have a
+     * prediction and a map of the queue's method under the model, and the shortcut masks experts
+     * painted in the project. Scores are 0 where it is missing.
+     */
+    public record Evidence(String method, int candidates, int predicted, int mapped, int shortcutMasks) {
+    }
+
     /** Why a sample was handed out: the strategy, its place and the score's parts. */
     public record Reason(String strategy, int position, double score, Map<String, Double> components) {
     }
@@ -157,6 +165,18 @@ public class SchedulerService {
         }
         return rows.stream().map(r -> new QueueEntry(r.sampleId(), r.position(), r.score(), components(r.components())))
                 .toList();
+    }
+
+    /** What the scores of a model's queue rest on (counts only; reads, never ranks). */
+    @Transactional
+    public Evidence evidence(long projectId, long modelId) {
+        Settings s = settings(projectId);
+        List<Long> pool = pool(projectId);
+        if (pool.isEmpty()) {
+            return new Evidence(s.method(), 0, 0, 0, reviews.shortcutMasks(projectId));
+        }
+        return new Evidence(s.method(), pool.size(), predictions.countPredicted(modelId, pool),
+                maps.countMapped(modelId, s.method(), pool), reviews.shortcutMasks(projectId));
     }
 
     /** Why a sample stands where it does in the project's current queue for a model, if it is in it. */

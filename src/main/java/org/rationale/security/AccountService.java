@@ -1,6 +1,7 @@
 package org.rationale.security;
 
 import org.rationale.error.Invalid;
+import org.rationale.error.InvalidFields;
 import org.rationale.error.NotFound;
 import org.rationale.error.Conflict;
 import io.quarkus.elytron.security.common.BcryptUtil;
@@ -15,7 +16,9 @@ import org.rationale.audit.AuditLog;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -71,13 +74,35 @@ public class AccountService {
     @Transactional
     public Account create(String username, String displayName, String password, String role) {
         String name = username == null ? "" : username.strip();
+        // every problem at once, by field, so that a form shows each at its field
+        Map<String, String> problems = new LinkedHashMap<>();
         if (!USERNAME.matcher(name).matches()) {
-            String shown = name.length() > 40 ? "of " + name.length() + " characters" : "'" + name + "'";
-            throw new Invalid("Invalid username " + shown,
-                    "2 to 40 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+            String shown = name.isEmpty() ? "is missing" : name.length() > 40 ? "has " + name.length() + " characters"
+                    : "'" + name + "' is not allowed";
+            problems.put("username", "The username " + shown + ": 2 to 40 characters, lower-case letters, digits, "
+                    + "'.', '_' or '-', starting with a letter or digit");
+        }
+        if (Role.of(role).isEmpty()) {
+            problems.put("role", "Roles: " + Arrays.stream(Role.values()).map(Role::value)
+                    .collect(Collectors.joining(", ")));
+        }
+        String weak = passwordProblem(password);
+        if (weak != null) {
+            problems.put("password", weak);
+        }
+        if (problems.size() == 1) {
+            String field = problems.keySet().iterator().next();
+            throw new InvalidFields(switch (field) {
+                case "username" -> "Invalid username";
+                case "role" -> "Invalid role '" + role + "'";
+                default -> password == null || password.length() < MIN_PASSWORD ? "Password too short"
+                        : "Password too long";
+            }, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidFields("Invalid new user", problems);
         }
         Role r = requireRole(role);
-        checkPassword(password);
         if (store.exists(name)) {
             throw new Conflict("Username taken", "A user named '" + name + "' exists");
         }
@@ -241,12 +266,22 @@ public class AccountService {
     }
 
     private static void checkPassword(String password) {
+        String problem = passwordProblem(password);
+        if (problem != null) {
+            throw new InvalidFields(password == null || password.length() < MIN_PASSWORD ? "Password too short"
+                    : "Password too long", Map.of("password", problem));
+        }
+    }
+
+    /** What is wrong with a password, or null when nothing is. */
+    private static String passwordProblem(String password) {
         if (password == null || password.length() < MIN_PASSWORD) {
-            throw new Invalid("Password too short", "Use at least " + MIN_PASSWORD + " characters");
+            return "The password is too short: use at least " + MIN_PASSWORD + " characters";
         }
         if (password.length() > 72) {
-            throw new Invalid("Password too long", "bcrypt uses at most 72 characters");
+            return "The password is too long: bcrypt uses at most 72 characters";
         }
+        return null;
     }
 
     private Account view(UserAccount u) {

@@ -1,5 +1,8 @@
 package org.rationale.ui;
 
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import org.rationale.error.DomainError;
@@ -41,6 +44,7 @@ import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.saliency.AttributionMethod;
 import org.rationale.saliency.AttributionMethods;
+import org.rationale.worker.JobKind;
 import org.rationale.worker.JobService;
 import org.rationale.worker.JobRequest;
 import org.rationale.worker.SampleSelection;
@@ -64,14 +68,20 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
     private ScheduledExecutorService ticker;
     private final Grid<JobService.WorkerStatus> workers = new Grid<>();
 
+    private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.US);
+
     private final Caller caller;
     private final Set<Long> visible = new HashSet<>();
+    private final Map<Long, String> projectNames = new HashMap<>();
 
     @Inject
     public JobsView(JobService jobs, ProjectService projects, ModelService models, AttributionMethods methods, Access access) {
         this.jobs = jobs;
         this.caller = access.caller();
-        projects.visibleTo(caller).forEach(p -> visible.add(p.id));
+        projects.visibleTo(caller).forEach(p -> {
+            visible.add(p.id);
+            projectNames.put(p.id, p.name);
+        });
         addClassName("jobs-view");
         add(new H1("Jobs"));
         if (caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)) {
@@ -79,11 +89,21 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         }
 
         grid.addColumn(j -> j.id()).setHeader("Job").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(j -> projectNames.getOrDefault(j.projectId(), "")).setHeader("Project").setWidth("11rem")
+                .setFlexGrow(1);
         grid.addColumn(j -> j.kind().value()).setHeader("Kind").setAutoWidth(true);
+        grid.addColumn(JobsView::model).setHeader("Model").setAutoWidth(true);
+        grid.addColumn(j -> j.methods().isEmpty() ? "—" : String.join(", ", j.methods())).setHeader("Methods")
+                .setWidth("10rem").setFlexGrow(1);
+        grid.addColumn(j -> j.split() == null ? j.itemsTotal() + " chosen samples" : j.split()).setHeader("Split")
+                .setAutoWidth(true);
+        grid.addColumn(j -> j.startedBy() == null ? "system" : j.startedBy()).setHeader("Started by").setAutoWidth(true);
+        grid.addColumn(j -> j.createdAt() == null ? "" : STARTED.format(j.createdAt().atZoneSameInstant(ZoneOffset.UTC)))
+                .setHeader("Submitted (UTC)").setWidth("8.5rem").setFlexGrow(0);
         grid.addColumn(j -> j.state().value()).setHeader("State").setAutoWidth(true);
         grid.addComponentColumn(j -> {
             ProgressBar bar = new ProgressBar(0, 1, Math.max(0, Math.min(1, j.progress())));
-            bar.setWidth("10rem");
+            bar.setWidth("6rem");
             return bar;
         }).setHeader("Progress").setAutoWidth(true);
         grid.addColumn(j -> j.itemsTotal() == 0 ? "" : j.itemsDone() + " / " + j.itemsTotal()
@@ -93,8 +113,12 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(j -> j.etaSeconds() == null || j.state().ended() ? ""
                 : String.format(Locale.US, "%.0f s", j.etaSeconds())).setHeader("ETA").setAutoWidth(true);
         grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
-        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.setId("jobs-grid");
+        grid.setEmptyStateText(caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)
+                ? "No jobs yet. A job computes saliency maps (start one above), trains a model, or recomputes a "
+                + "feedback round's maps; each shows here with its progress."
+                : "No jobs yet. Engineers start jobs that compute saliency maps or train models; they show here.");
         grid.setAllRowsVisible(true);
         add(grid);
 
@@ -139,6 +163,16 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
             projectSelect.getListDataView().getItems().filter(p -> p.id.toString().equals(wanted.get(0))).findFirst()
                     .ifPresent(projectSelect::setValue);
         }
+    }
+
+    /** The model a job explains ("v3"), or the one a training makes ("→ v4", or its name before it exists). */
+    private static String model(JobService.JobSummary j) {
+        String version = j.modelVersion() == null ? null : "v" + j.modelVersion();
+        if (j.kind() == JobKind.TRAIN) {
+            Object name = j.parameters() == null ? null : j.parameters().get("name");
+            return version != null ? "→ " + version : name == null ? "new version" : "→ new " + name;
+        }
+        return version == null ? "—" : version;
     }
 
     private void refresh() {
@@ -187,13 +221,18 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         Select<Project> project = projectSelect;
         project.setLabel("Project");
         project.setItemLabelGenerator(p -> p.name);
-        project.setItems(projects.visibleTo(caller));
+        List<Project> all = projects.visibleTo(caller);
+        // the same instances as items and as the value, or the select shows no choice
+        project.setItems(all);
         Select<ModelVersion> model = new Select<>();
         model.setLabel("Model");
         model.setItemLabelGenerator(v -> v.name + " v" + v.version);
         project.addValueChangeListener(e -> {
             List<ModelVersion> ms = e.getValue() == null ? List.of() : models.list(e.getValue().id);
+            project.setInvalid(false);
+            model.setInvalid(false);
             model.setItems(ms);
+            model.setHelperText(e.getValue() != null && ms.isEmpty() ? "No model yet: upload or train one first" : null);
             if (!ms.isEmpty()) {
                 model.setValue(ms.get(ms.size() - 1));
             }
@@ -206,9 +245,35 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         split.setValue("test");
         Select<String> target = new Select<>("Explain", e -> { }, "predicted", "label");
         target.setValue("predicted");
+        Span formError = new Span();
+        formError.setId("job-form-error");
+        formError.addClassName("form-error");
+        formError.getStyle().set("color", "var(--lumo-error-text-color)");
         Button start = new Button("Start saliency job", VaadinIcon.PLAY.create(), e -> {
-            if (project.getValue() == null || model.getValue() == null) {
-                Notification.show("Choose a project and one of its models").addThemeVariants(NotificationVariant.LUMO_WARNING);
+            project.setInvalid(false);
+            model.setInvalid(false);
+            chosen.setInvalid(false);
+            formError.setText("");
+            // every missing choice at once, each at its field
+            boolean ok = true;
+            if (project.getValue() == null) {
+                project.setErrorMessage(project.getListDataView().getItemCount() == 0
+                        ? "No project yet: create one on the Projects page first"
+                        : "Choose a project: a job computes the maps of one project's samples");
+                project.setInvalid(true);
+                ok = false;
+            } else if (model.getValue() == null) {
+                model.setErrorMessage("This project has no model yet: upload one or train the platform CNN "
+                        + "(links on the project's card)");
+                model.setInvalid(true);
+                ok = false;
+            }
+            if (chosen.getValue().isEmpty()) {
+                chosen.setErrorMessage("Choose at least one method");
+                chosen.setInvalid(true);
+                ok = false;
+            }
+            if (!ok) {
                 return;
             }
             try {
@@ -218,8 +283,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
                 Notification.show("Job " + id + " queued").addThemeVariants(NotificationVariant.LUMO_SUCCESS);
                 refresh();
             } catch (DomainError ex) {
-                Notification.show(ex.describe(), 6000,
-                        Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_ERROR);
+                formError.setText(ex.describe());
             }
         });
         start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -227,11 +291,12 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         HorizontalLayout row = new HorizontalLayout(project, model, chosen, split, target, start);
         row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         row.setWrap(true);
-        Div form = new Div(new H2("New saliency job"), row);
+        Div form = new Div(new H2("New saliency job"), row, formError);
         form.addClassName("job-form");
-        List<Project> all = projects.visibleTo(caller);
         if (!all.isEmpty()) {
             project.setValue(all.get(0));
+        } else {
+            project.setHelperText("No project yet: create one on the Projects page");
         }
         return form;
     }

@@ -15,8 +15,9 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 /**
  * The login page. A script checks the password ({@code /api/login-check}), then posts it to
  * Quarkus's form authentication ({@code /j_security_check}), which sets an encrypted session cookie,
- * and moves on to the projects; a wrong password reloads the page with {@code ?error}, which shows
- * the message. (A failed post to {@code j_security_check} itself would leave the browser waiting.)
+ * and moves on to the projects; a wrong password shows the message on the page, keeping the username
+ * ({@code ?error} shows it too, for a failed login from elsewhere). (A failed post to
+ * {@code j_security_check} itself would leave the browser waiting.)
  */
 @Route(Routes.LOGIN)
 @PageTitle("Log in · Rationale")
@@ -39,7 +40,17 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
                 const f = this;
                 f.addEventListener('login', e => {
                   const creds = {username: e.detail.username, password: e.detail.password};
-                  const failed = () => { window.location.href = '/login?error'; };
+                  // a wrong password stays on the page: the form shows the message, keeps the username and
+                  // empties the password for the next try
+                  const failed = () => {
+                    f.error = true;
+                    f.disabled = false;
+                    const pw = document.getElementById('vaadinLoginPassword');
+                    if (pw) {
+                      pw.value = '';
+                      pw.focus();
+                    }
+                  };
                   fetch('api/login-check', {method: 'POST', headers: {'Content-Type': 'application/json'},
                       body: JSON.stringify(creds), credentials: 'same-origin'}).then(r => {
                     if (r.status !== 204) {

@@ -20,6 +20,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -29,6 +30,8 @@ import org.rationale.error.DomainError;
 import org.rationale.model.ModelService;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
+import org.rationale.model.ModelVersion;
+import org.rationale.saliency.SaliencyService;
 import org.rationale.saliency.SanityService;
 import org.rationale.security.Access;
 import org.rationale.security.Caller;
@@ -51,13 +54,15 @@ public class ProjectsView extends VerticalLayout {
     private final DatasetService datasets;
     private final ModelService models;
     private final SanityService sanity;
+    private final SaliencyService saliency;
     private final Div cards = new Div();
 
     private final Caller caller;
 
     @Inject
     public ProjectsView(ProjectService projects, DatasetService datasets, ModelService models, SanityService sanity,
-                        Access access) {
+                        SaliencyService saliency, Access access) {
+        this.saliency = saliency;
         this.caller = access.caller();
         this.projects = projects;
         this.datasets = datasets;
@@ -88,9 +93,10 @@ public class ProjectsView extends VerticalLayout {
         cards.removeAll();
         List<Project> all = projects.visibleTo(caller);
         if (all.isEmpty()) {
-            Div empty = new Div(new H2("No projects yet"),
-                    new Paragraph("Create a project, then import a dataset through the API (IDX files or a zip of "
-                            + "class folders). The embedded default seeds a demo project on its first start."));
+            Div empty = new Div(new H2("No projects yet"), new Paragraph(caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)
+                    ? "Create a project with \"New project\"; its card then leads you through the next steps: import "
+                    + "images (a zip of class folders or IDX files), add a model, compute the maps, review."
+                    : "An engineer or an admin creates projects and adds you to them; they appear here then."));
             empty.addClassName("empty-state");
             cards.add(empty);
             return;
@@ -122,8 +128,18 @@ public class ProjectsView extends VerticalLayout {
                 badges.add(b);
             }
         });
-        Span classes = new Span(p.classNames.size() + " classes");
-        classes.getElement().getThemeList().add("badge success");
+        Span classes;
+        if (p.classNames.isEmpty()) {
+            classes = new Span("no classes yet");
+            classes.getElement().getThemeList().add("badge contrast");
+            classes.getElement().setAttribute("title", "The first import names the classes: the folder names of a zip, "
+                    + "or the labels of an IDX pair");
+        } else {
+            classes = new Span(p.classNames.size() + (p.classNames.size() == 1 ? " class" : " classes"));
+            classes.getElement().getThemeList().add("badge success");
+            classes.getElement().setAttribute("title", String.join(", ", p.classNames));
+        }
+        classes.addClassName("class-count");
         badges.add(classes);
 
         Div card = new Div(title);
@@ -153,27 +169,106 @@ public class ProjectsView extends VerticalLayout {
             card.add(grid);
         }
         card.add(new ModelsPanel(models, sanity, p.id, caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)));
-        Button browse = new Button("Browse samples", VaadinIcon.GRID_SMALL.create(),
-                e -> getUI().ifPresent(ui -> ui.navigate(Routes.of(Routes.SAMPLES, p.id))));
-        browse.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
-        browse.setEnabled(total > 0);
-        browse.addClassName("browse-button");
-        HorizontalLayout actions = new HorizontalLayout(browse);
-        if (caller.hasAnyRole(Role.EXPERT, Role.ADMIN)) {
+        List<ModelVersion> versions = models.list(p.id);
+        Stage stage = total == 0 ? Stage.NO_DATA : versions.isEmpty() ? Stage.NO_MODEL
+                : !saliency.anyMapOf(versions.stream().map(v -> v.id).toList()) ? Stage.NO_MAPS : Stage.READY;
+        if (stage != Stage.READY) {
+            card.add(nextStep(p, stage));
+        }
+        HorizontalLayout actions = new HorizontalLayout();
+        actions.setWrap(true);
+        actions.addClassName("project-actions");
+        if (total > 0) {
+            // without samples there is nothing to browse: the next step above says how to import them
+            Button browse = new Button("Browse samples", VaadinIcon.GRID_SMALL.create(),
+                    e -> getUI().ifPresent(ui -> ui.navigate(Routes.of(Routes.SAMPLES, p.id))));
+            browse.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
+            browse.addClassName("browse-button");
+            actions.add(browse);
+        }
+        if (caller.hasAnyRole(Role.EXPERT, Role.ADMIN) && total > 0 && !versions.isEmpty()) {
             Button review = new Button("Review rationales", VaadinIcon.EYE.create(),
                     e -> getUI().ifPresent(ui -> ui.navigate(Routes.of(Routes.REVIEW, p.id))));
             review.addThemeVariants(ButtonVariant.LUMO_SMALL);
-            review.setEnabled(total > 0 && !models.list(p.id).isEmpty());
             review.addClassName("review-button");
             actions.add(review);
         }
         actions.add(pageButton("Agreement", VaadinIcon.CONNECT, Routes.AGREEMENT, p, "agreement-button"));
         actions.add(pageButton("Rounds", VaadinIcon.CHART, Routes.ROUNDS, p, "rounds-button"));
+        if (caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)) {
+            actions.add(pageButton("Sanity checks", VaadinIcon.CHECK_CIRCLE_O, Routes.SANITY, p, "sanity-button"));
+        }
         if (caller.hasAnyRole(Role.ADMIN, Role.AUDITOR, Role.ENGINEER)) {
             actions.add(pageButton("Audit report", VaadinIcon.FILE_TEXT_O, Routes.REPORTS, p, "report-button"));
         }
+        if (caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)) {
+            actions.add(pageButton("Settings", VaadinIcon.COG_O, Routes.SETTINGS, p, "settings-button"));
+        }
         card.add(actions);
         return card;
+    }
+
+    /** How far a project has come on the way to its first review. */
+    private enum Stage { NO_DATA, NO_MODEL, NO_MAPS, READY }
+
+    /**
+     * What to do next on a project that is not ready for review yet, in words, with a link to the
+     * page that does it (for engineers and admins; others read who does it).
+     */
+    private Div nextStep(Project p, Stage stage) {
+        boolean engineer = caller.hasAnyRole(Role.ADMIN, Role.ENGINEER);
+        Span label = new Span("Next step");
+        label.addClassName("next-step-label");
+        Paragraph text = new Paragraph();
+        text.addClassName("next-step-text");
+        HorizontalLayout links = new HorizontalLayout();
+        links.setWrap(true);
+        switch (stage) {
+            case NO_DATA -> {
+                text.setText(engineer ? "This project has no images yet. Import a zip of class folders (one folder per "
+                        + "class) or an IDX pair into the training or test split; the import names the classes."
+                        : "This project has no images yet. An engineer imports them; then a model and its maps follow.");
+                if (engineer) {
+                    links.add(stepButton("Import images", VaadinIcon.UPLOAD, Routes.IMPORT, p, "next-step-import", true));
+                }
+            }
+            case NO_MODEL -> {
+                text.setText(engineer ? "The images are in. Add the model whose decisions experts review: upload a "
+                        + "TorchScript model, or train the platform's small CNN on the training split."
+                        : "The images are in; an engineer adds a model next.");
+                if (engineer) {
+                    links.add(stepButton("Upload a model", VaadinIcon.UPLOAD_ALT, Routes.MODEL_UPLOAD, p,
+                                    "next-step-upload", true),
+                            stepButton("Train the platform CNN", VaadinIcon.COGS, Routes.TRAINING, p, "next-step-train",
+                                    false));
+                }
+            }
+            default -> {
+                text.setText(engineer ? "A model is ready. Compute its saliency maps over a split with a saliency job "
+                        + "(or start a feedback round, which computes the maps of the samples it picks); experts review "
+                        + "them then." : "A model is ready; experts can review now (each map is computed when it is "
+                        + "first shown), or wait until an engineer's saliency job has computed the maps.");
+                if (engineer) {
+                    Button job = new Button("Start a saliency job", VaadinIcon.PLAY.create(),
+                            e -> getUI().ifPresent(ui -> ui.navigate(Routes.JOBS,
+                                    QueryParameters.of("projectId", Long.toString(p.id)))));
+                    job.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
+                    job.addClassName("next-step-job");
+                    links.add(job, stepButton("Start a feedback round", VaadinIcon.CHART, Routes.ROUNDS, p,
+                            "next-step-round", false));
+                }
+            }
+        }
+        Div step = new Div(label, text, links);
+        step.addClassName("next-step");
+        return step;
+    }
+
+    private Button stepButton(String label, VaadinIcon icon, String route, Project p, String className, boolean primary) {
+        Button b = new Button(label, icon.create(), e -> getUI().ifPresent(ui -> ui.navigate(Routes.of(route, p.id))));
+        b.addThemeVariants(ButtonVariant.LUMO_SMALL, primary ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
+        b.addClassName(className);
+        return b;
     }
 
     /** A small button to one of the project's pages ({@code projects/:projectId/...}, a {@link Routes} template). */

@@ -2,7 +2,11 @@ package org.rationale.ui;
 
 import java.util.Objects;
 import org.rationale.security.Access;
+import org.rationale.error.Conflict;
 import org.rationale.error.DomainError;
+import org.rationale.error.InvalidFields;
+import com.vaadin.flow.component.HasValidation;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -93,6 +97,13 @@ public class UsersView extends VerticalLayout {
         grid.setItems(accounts.list());
     }
 
+    private static void show(HasValidation field, String problem) {
+        if (problem != null) {
+            field.setErrorMessage(problem);
+            field.setInvalid(true);
+        }
+    }
+
     /** The create dialog (account null) or the edit dialog of an account. */
     private void edit(AccountService.Account account) {
         boolean creating = account == null;
@@ -126,7 +137,14 @@ public class UsersView extends VerticalLayout {
             member.setValue(account.projectIds().stream().map(byId::get).filter(Objects::nonNull)
                     .collect(Collectors.toSet()));
         }
+        Span formError = new Span();
+        formError.setId("user-form-error");
+        formError.getStyle().set("color", "var(--lumo-error-text-color)");
         Button save = new Button(creating ? "Create" : "Save", e -> {
+            username.setInvalid(false);
+            role.setInvalid(false);
+            password.setInvalid(false);
+            formError.setText("");
             try {
                 // checked on every change, not only when the page opened: a demoted admin's open page must not work
                 access.requireRole(Role.ADMIN);
@@ -156,16 +174,25 @@ public class UsersView extends VerticalLayout {
                 refresh();
                 Notification.show(creating ? "Created " + username.getValue() : "Saved " + username.getValue())
                         .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+            } catch (InvalidFields ex) {
+                // every problem at once, each at its field
+                show(username, ex.problems().get("username"));
+                show(role, ex.problems().get("role"));
+                show(password, ex.problems().get("password"));
+            } catch (Conflict ex) {
+                if (creating) {
+                    show(username, ex.describe());
+                } else {
+                    show(role, ex.describe());
+                }
             } catch (DomainError ex) {
-                Notification n = Notification.show(ex.describe(),
-                        6000, Notification.Position.MIDDLE);
-                n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+                formError.setText(ex.describe());
             }
         });
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         save.setId("user-save");
         Button cancel = new Button("Cancel", e -> d.close());
-        VerticalLayout form = new VerticalLayout(username, display, role, password, member);
+        VerticalLayout form = new VerticalLayout(username, display, role, password, member, formError);
         if (!creating) {
             form.add(enabled);
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.rationale.audit.AuditCaller;
 import org.rationale.audit.AuditLog;
 import org.rationale.dataset.Split;
 import org.rationale.error.Conflict;
@@ -51,11 +52,17 @@ public class JobService {
     public record SaliencySpec(long modelId, List<JobRequest.MethodRequest> methods, String target) {
     }
 
-    /** A job with its item counts, rate and ETA, as REST and the jobs page show it. */
+    /**
+     * A job with its item counts, rate and ETA, as REST and the jobs page show it; with the version
+     * number of its model (the one it explains, or the one a training made; null before that), its
+     * methods, the split it works on (null for samples chosen by id), who started it (null: the
+     * system) and when it was submitted.
+     */
     public record JobSummary(long id, long projectId, JobKind kind, JobState state, double progress, int priority,
                              Map<String, Object> parameters, Map<String, Object> result, String error, long itemsTotal,
                              long itemsDone, long itemsFailed, long itemsCancelled, Double itemsPerSecond,
-                             Double etaSeconds, List<ItemError> failedItems) {
+                             Double etaSeconds, List<ItemError> failedItems, Integer modelVersion, List<String> methods,
+                             String split, String startedBy, OffsetDateTime createdAt) {
     }
 
     /** A failed item and why. */
@@ -82,7 +89,8 @@ public class JobService {
         }
         boolean saliency = kind == JobKind.SALIENCY;
         if (r.modelId() == null) {
-            throw new Invalid("Missing modelId", "Name the model version whose maps to compute");
+            throw new Invalid("Missing modelId", "Name the model version whose maps to compute; a job works on the "
+                    + "samples of that model's project");
         }
         ModelVersion v = models.find(r.modelId()).orElseThrow(() -> NotFound.of("Model " + r.modelId()));
         if (saliency && (r.methods() == null || r.methods().isEmpty())) {
@@ -106,7 +114,10 @@ public class JobService {
             params.put("methods", canonical);
             params.put("target", target);
         }
-        long id = store.insertJob(v.projectId, kind, json(params), priority);
+        if (r.samples() instanceof SampleSelection.Subset subset) {
+            params.put("split", subset.split() == null ? "all" : Split.parse(subset.split()).value());
+        }
+        long id = store.insertJob(v.projectId, kind, json(params), priority, caller.username().orElse(null));
         int items = items(id, v, r.samples());
         Map<String, Object> details = new LinkedHashMap<>(params);
         details.put("kind", kind.value());
@@ -157,7 +168,7 @@ public class JobService {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("modelId", v.id);
         params.put("methods", canonical);
-        long id = store.insertJob(v.projectId, JobKind.SANITY, json(params), priority);
+        long id = store.insertJob(v.projectId, JobKind.SANITY, json(params), priority, caller.username().orElse(null));
         store.insertSampleFreeItems(id, canonical.size());
         Map<String, Object> details = new LinkedHashMap<>(params);
         details.put("kind", JobKind.SANITY.value());
@@ -263,6 +274,9 @@ public class JobService {
     @Inject
     JobService self;
 
+    @Inject
+    AuditCaller caller;
+
     @Transactional
     SaliencySpec readSaliencySpec(long jobId) {
         String p = store.parameters(jobId);
@@ -302,8 +316,37 @@ public class JobService {
             rate = elapsed == null || elapsed <= 0 || total == 0 ? null : (done + failed) / elapsed;
             eta = rate == null || rate == 0 ? null : (total - done - failed - cancelled) / rate;
         }
-        return new JobSummary(r.id(), r.projectId(), r.kind(), r.state(), progress, r.priority(), map(r.parameters()),
-                map(r.result()), r.error(), total, done, failed, cancelled, rate, eta, store.failedItems(r.id(), 50));
+        Map<String, Object> parameters = map(r.parameters());
+        Map<String, Object> result = map(r.result());
+        return new JobSummary(r.id(), r.projectId(), r.kind(), r.state(), progress, r.priority(), parameters,
+                result, r.error(), total, done, failed, cancelled, rate, eta, store.failedItems(r.id(), 50),
+                modelVersion(parameters, result), methodNames(parameters), text(parameters, "split"), r.startedBy(),
+                r.createdAt());
+    }
+
+    /** The version number of the model a job explains, or of the one its training made; null when neither is known. */
+    private Integer modelVersion(Map<String, Object> parameters, Map<String, Object> result) {
+        Object id = parameters == null ? null : parameters.get("modelId");
+        if (!(id instanceof Number) && result != null) {
+            id = result.get("modelId");
+        }
+        return id instanceof Number n ? models.find(n.longValue()).map(v -> v.version).orElse(null) : null;
+    }
+
+    private static List<String> methodNames(Map<String, Object> parameters) {
+        List<String> names = new ArrayList<>();
+        if (parameters != null && parameters.get("methods") instanceof List<?> list) {
+            for (Object m : list) {
+                if (m instanceof Map<?, ?> method && method.get("name") instanceof String name) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    private static String text(Map<String, Object> parameters, String key) {
+        return parameters != null && parameters.get(key) instanceof String s ? s : null;
     }
 
     /** The most recent jobs, newest first. */

@@ -45,18 +45,18 @@ public class JobStore implements ProjectScoped {
 
     /** A job as stored; {@code seconds} ran since it started (null before). */
     record Row(long id, long projectId, JobKind kind, JobState state, double progress, int priority, String parameters,
-               String result, String error, Double seconds) {
+               String result, String error, Double seconds, OffsetDateTime createdAt, String startedBy) {
     }
 
     // ---- jobs and items written
 
-    /** Stores a queued job; returns its id. */
+    /** Stores a queued job started by a user (null: the system); returns its id. */
     @Transactional
-    long insertJob(long projectId, JobKind kind, String parameters, int priority) {
-        return number(em.createNativeQuery("insert into jobs (project_id, kind, state, parameters, priority) "
-                        + "values (?1, ?4, 'queued', ?2, ?3) returning id")
+    long insertJob(long projectId, JobKind kind, String parameters, int priority, String startedBy) {
+        return number(em.createNativeQuery("insert into jobs (project_id, kind, state, parameters, priority, started_by) "
+                        + "values (?1, ?4, 'queued', ?2, ?3, ?5) returning id")
                 .setParameter(1, projectId).setParameter(2, parameters).setParameter(3, priority)
-                .setParameter(4, kind.value()).getSingleResult()).longValue();
+                .setParameter(4, kind.value()).setParameter(5, startedBy).getSingleResult()).longValue();
     }
 
     /** One item per listed sample of the project, in id order; returns how many (unknown ids are left out). */
@@ -235,13 +235,15 @@ public class JobStore implements ProjectScoped {
     @Transactional
     Optional<Row> job(long jobId) {
         return tuples(em.createNativeQuery("select id, project_id, kind, state, progress, parameters, result, error, "
-                        + "priority, extract(epoch from (coalesce(finished_at, now()) - started_at)) as seconds from jobs "
+                        + "priority, extract(epoch from (coalesce(finished_at, now()) - started_at)) as seconds, created_at, "
+                        + "started_by from jobs "
                         + "where id = ?1", Tuple.class).setParameter(1, jobId).getResultList()).stream()
                 .findFirst().map(t -> new Row(number(t, "id").longValue(), number(t, "project_id").longValue(),
                         JobKind.stored(t.get("kind", String.class)), JobState.stored(t.get("state", String.class)),
                         number(t, "progress").doubleValue(), number(t, "priority").intValue(),
                         t.get("parameters", String.class), t.get("result", String.class), t.get("error", String.class),
-                        t.get("seconds") == null ? null : number(t, "seconds").doubleValue()));
+                        t.get("seconds") == null ? null : number(t, "seconds").doubleValue(),
+                        PgTime.of(t.get("created_at")), t.get("started_by", String.class)));
     }
 
     /** How many items of a job are in each state (states without items are left out). */

@@ -1,7 +1,9 @@
 package org.rationale.worker;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.rationale.audit.AuditCaller;
 import org.rationale.model.TrainingJobs;
 
 import java.util.Optional;
@@ -12,6 +14,9 @@ public class TrainingQueue implements TrainingJobs {
 
     private final JobStore store;
 
+    @Inject
+    AuditCaller caller;
+
     TrainingQueue(JobStore store) {
         this.store = store;
     }
@@ -19,7 +24,7 @@ public class TrainingQueue implements TrainingJobs {
     @Override
     @Transactional
     public long queue(long projectId, String request) {
-        long id = store.insertJob(projectId, JobKind.TRAIN, request, 0);
+        long id = store.insertJob(projectId, JobKind.TRAIN, request, 0, caller.username().orElse(null));
         store.insertItem(id);
         return id;
     }

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
@@ -30,8 +31,8 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import org.rationale.error.Conflict;
 import org.rationale.error.DomainError;
-import org.rationale.error.NotFound;
 import org.rationale.model.ModelService;
+import org.rationale.model.ModelVersion;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.report.LearningCurves;
@@ -47,6 +48,7 @@ import org.rationale.ui.ScoreBreakdown;
 import org.rationale.ui.Routes;
 
 import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -77,6 +79,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     private final Select<String> queueStrategy = new Select<>();
     private final Button retrain = new Button("Retrain with the feedback", VaadinIcon.REFRESH.create());
     private final Button start = new Button("Start next round", VaadinIcon.PLAY.create());
+    private final Paragraph retrainNote = new Paragraph();
+    private final Paragraph queueNote = new Paragraph();
     private String lastState = "";
     private Registration polling;
 
@@ -112,10 +116,13 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         roundGrid.addColumn(r -> r.feedback() + (r.feedback().equals("rrr") || r.feedback().equals("both")
                 ? String.format(Locale.US, " λ=%.0f", r.lambda()) : "")).setHeader("Feedback");
         roundGrid.addColumn(RoundService.Round::state).setHeader("State");
-        roundGrid.addColumn(r -> "v" + r.modelId() + (r.trainedModelId() == null ? "" : " → v" + r.trainedModelId()))
-                .setHeader("Model");
-        roundGrid.addColumn(r -> r.reviewed() == null ? "—" : String.valueOf(r.reviewed())).setHeader("Reviewed");
-        roundGrid.addColumn(r -> r.masks() == null ? "—" : String.valueOf(r.masks())).setHeader("Shortcut masks");
+        roundGrid.addColumn(r -> version(r.modelVersion()) + (r.trainedModelId() == null ? ""
+                : " → " + version(r.trainedModelVersion()))).setHeader("Model");
+        roundGrid.addColumn(r -> counts(r).reviewed()).setHeader("Reviewed (train)").setAutoWidth(true)
+                .setTooltipGenerator(r -> "Training samples judged under the round's model while it ran; verdicts on "
+                        + "test samples and from earlier rounds do not count");
+        roundGrid.addColumn(r -> counts(r).masks()).setHeader("Shortcut masks").setAutoWidth(true)
+                .setTooltipGenerator(r -> "Of the round's reviewed samples, those with a painted shortcut mask");
         roundGrid.addColumn(r -> r.testAccuracy() == null ? "—" : String.format(Locale.US, "%.1f %%", 100 * r.testAccuracy()))
                 .setHeader("Test accuracy");
         roundGrid.addColumn(r -> r.shortcutMass() == null ? "—" : String.format(Locale.US, "%.3f", r.shortcutMass()))
@@ -124,16 +131,17 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         roundGrid.setAllRowsVisible(true);
         roundGrid.addThemeVariants(GridVariant.LUMO_COMPACT);
         roundGrid.setId("round-grid");
+        roundGrid.setEmptyStateText("No round yet. A round ranks the training samples by a strategy, experts review "
+                + "the first ones and paint shortcut masks, then the model is retrained with that feedback; each "
+                + "round shows here with its counts and test accuracy.");
         add(roundGrid, plots);
         if (engineer) {
             retrain.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
             retrain.setId("retrain-button");
-            retrain.addClickListener(e -> act(() -> {
-                RoundService.Round open = rounds.open(project.id).orElseThrow(() -> NotFound.of("Open round"));
-                rounds.retrain(project.id, open.number(), access.caller());
-                Notification.show("Retraining with every shortcut mask so far", 3000, Notification.Position.BOTTOM_START);
-            }));
-            add(retrain);
+            retrain.addClickListener(e -> confirmRetrain());
+            retrainNote.setId("retrain-note");
+            retrainNote.addClassName("empty-note");
+            add(retrain, retrainNote);
         }
         add(new H3("Review queue"));
         queueStrategy.setLabel("Order by");
@@ -154,7 +162,9 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         queueGrid.setAllRowsVisible(true);
         queueGrid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         queueGrid.setId("queue-grid");
-        add(queueGrid);
+        queueNote.setId("queue-note");
+        queueNote.addClassName("empty-note");
+        add(queueNote, queueGrid);
         refresh();
         refreshQueue();
     }
@@ -229,7 +239,18 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                             + " samples asked), then retrain.";
                     default -> "Round " + open.number() + ": training the next model version…";
                 });
-        retrain.setEnabled(open != null && open.state().equals("reviewing"));
+        boolean reviewing = open != null && open.state().equals("reviewing");
+        retrain.setEnabled(reviewing);
+        if (reviewing) {
+            RoundService.Progress so = rounds.progress(open);
+            retrainNote.setText("Round " + open.number() + " so far: " + so.reviewed() + " training sample"
+                    + (so.reviewed() == 1 ? "" : "s") + " reviewed, " + so.masks() + " with a shortcut mask. "
+                    + (so.masks() == 0 ? "Without a mask, retraining trains a new version on the same data with no "
+                    + "correction from the experts." : "Retraining penalises the model's attention on the masked areas."));
+        } else {
+            retrainNote.setText(open == null ? "Retraining becomes possible once a round's samples are being reviewed."
+                    : "Round " + open.number() + " is " + open.state() + "; retraining waits for it.");
+        }
         start.setEnabled(open == null);
         plots.removeAll();
         for (LearningCurves.Curve c : curves.of(all)) {
@@ -258,13 +279,57 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         var model = models.latest(project.id);
         if (model.isEmpty()) {
             queueGrid.setItems(List.of());
+            queueGrid.setVisible(false);
+            queueNote.setText("No queue yet: the project has no model. The queue ranks training samples by what a "
+                    + "model predicts and where its maps look; upload or train a model first.");
             return;
         }
+        ModelVersion v = model.get();
+        SchedulerService.Evidence evidence = scheduler.evidence(project.id, v.id);
+        List<SchedulerService.QueueEntry> entries;
         try {
-            queueGrid.setItems(scheduler.queue(project.id, model.get().id, Strategy.parse(queueStrategy.getValue()), 20));
+            entries = scheduler.queue(project.id, v.id, Strategy.parse(queueStrategy.getValue()), 20);
         } catch (DomainError e) {
-            queueGrid.setItems(List.of());
+            entries = List.of();
         }
+        queueGrid.setItems(entries);
+        queueGrid.setVisible(!entries.isEmpty());
+        queueNote.setText(queueNote(v, evidence, entries));
+    }
+
+    /**
+     * Why the queue is empty or what its scores rest on: before the first ranking, which evidence is
+     * missing and what fills it; with scores all 0, that they are 0 for want of it.
+     */
+    static String queueNote(ModelVersion v, SchedulerService.Evidence e, List<SchedulerService.QueueEntry> entries) {
+        if (e.candidates() == 0) {
+            return "No queue: the project has no training samples to rank. Import a training split first.";
+        }
+        List<String> missing = new ArrayList<>();
+        if (e.predicted() == 0) {
+            missing.add("no predictions yet");
+        }
+        if (e.mapped() == 0) {
+            missing.add("no " + e.method() + " maps yet");
+        }
+        if (e.shortcutMasks() == 0) {
+            missing.add("no shortcut masks painted yet");
+        }
+        String have = String.format(Locale.US, "Evidence under %s v%d: %,d candidates, %,d with a prediction, %,d with "
+                + "a %s map; %,d shortcut mask%s painted in the project.", v.name, v.version, e.candidates(),
+                e.predicted(), e.mapped(), e.method(), e.shortcutMasks(), e.shortcutMasks() == 1 ? "" : "s");
+        if (entries.isEmpty()) {
+            return "Not ranked yet. " + have + (missing.isEmpty() ? "" : " Missing: " + String.join(", ", missing) + ".")
+                    + " Starting a round computes the predictions and maps of the candidates, then ranks them; "
+                    + "masks come from the experts' reviews.";
+        }
+        boolean allZero = entries.stream().allMatch(q -> q.score() == 0);
+        if (allZero) {
+            return "Every score is 0 because the evidence they rest on is missing (" + String.join(", ", missing)
+                    + "). " + have + " A round or a saliency job computes predictions and maps; experts paint masks "
+                    + "while reviewing. Until then the order carries no information.";
+        }
+        return have;
     }
 
     /**
@@ -284,6 +349,57 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                 scheduler.rerank(project.id, model.get().id, strategy, scheduler.settings(project.id).weights(), 20, 20);
             }
         }
+    }
+
+    /** Asks before retraining, with what the round's reviews give (and what retraining without a mask means). */
+    private void confirmRetrain() {
+        RoundService.Round open = rounds.open(project.id).orElse(null);
+        if (open == null || !open.state().equals("reviewing")) {
+            refresh();
+            return;
+        }
+        RoundService.Progress so = rounds.progress(open);
+        Dialog d = new Dialog();
+        d.setHeaderTitle("Retrain after round " + open.number() + "?");
+        Paragraph what = new Paragraph("Round " + open.number() + " reviewed " + so.reviewed() + " training sample"
+                + (so.reviewed() == 1 ? "" : "s") + " of model " + version(open.modelVersion()) + "; " + so.masks()
+                + (so.masks() == 1 ? " has" : " have") + " a shortcut mask. A new version is trained for " + open.epochs()
+                + " epoch" + (open.epochs() == 1 ? "" : "s") + " on the training split with feedback \"" + open.feedback()
+                + "\", using every shortcut mask painted so far; then its maps are recomputed.");
+        d.add(what);
+        if (so.masks() == 0) {
+            Paragraph none = new Paragraph("No shortcut mask in this round: retraining now trains a new version on the "
+                    + "same data with no correction from the experts. To teach the model where not to look, have "
+                    + "experts paint shortcut masks on the samples they reject first.");
+            none.setId("retrain-without-feedback");
+            none.getStyle().set("color", "var(--lumo-error-text-color)");
+            d.add(none);
+        }
+        Button go = new Button(so.masks() == 0 ? "Retrain without feedback" : "Retrain", e -> {
+            d.close();
+            act(() -> {
+                rounds.retrain(project.id, open.number(), access.caller());
+                Notification.show("Retraining: round " + open.number() + " goes to training", 3000,
+                        Notification.Position.BOTTOM_START);
+            });
+        });
+        go.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        go.setId("retrain-confirm");
+        Button cancel = new Button("Cancel", e -> d.close());
+        d.getFooter().add(cancel, go);
+        d.open();
+    }
+
+    private static String version(Integer number) {
+        return number == null ? "v?" : "v" + number;
+    }
+
+    /** A round's counts as the table shows them: stored once retraining began, live while it is reviewed. */
+    private RoundService.Progress counts(RoundService.Round r) {
+        if (r.reviewed() != null) {
+            return new RoundService.Progress(r.reviewed(), r.masks() == null ? 0 : r.masks());
+        }
+        return r.state().equals("reviewing") ? rounds.progress(r) : new RoundService.Progress(0, 0);
     }
 
     /** The parts of a score, largest first: "disagreement 0.42 · concentration 0.42 · entropy 0.10". */

@@ -284,6 +284,8 @@ class DemoRoundWalkthrough {
         engineer.navigate().refresh();
         ew.until(d -> !d.findElements(By.id("retrain-button")).isEmpty() && d.findElement(By.id("retrain-button")).isEnabled());
         Page.click(engineer, "retrain-button");
+        ew.until(d -> !d.findElements(By.id("retrain-confirm")).isEmpty());
+        Page.click(engineer, "retrain-confirm");
         JsonNode training = until(Duration.ofSeconds(60), "the round trains", () -> {
             JsonNode r = round(p, number);
             return r.path("state").asText().equals("reviewing") ? null : r;

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -24,7 +27,10 @@ import org.rationale.testing.PostgresTestResource;
 import org.rationale.worker.WorkerPool;
 
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
@@ -58,6 +64,79 @@ class RoundsBrowserTest {
     @AfterAll
     static void stopBrowsers() {
         Chromium.quit(engineer, expert);
+    }
+
+    /** {sample, map} handed to an expert under a model from a split. */
+    private static long[] handed(String expert, long project, long model, String split) {
+        var json = Api.as(expert).post("/api/projects/" + project + "/review/next?modelId=" + model + "&split=" + split)
+                .then().statusCode(200).extract().jsonPath();
+        return new long[] {json.getLong("sampleId"), json.getLong("saliencyMapId")};
+    }
+
+    private static void verdict(String expert, long[] sampleAndMap, String verdict) {
+        Api.as(expert).contentType(ContentType.JSON).body(Map.of("saliencyMapId", sampleAndMap[1], "verdict", verdict))
+                .post("/api/samples/" + sampleAndMap[0] + "/reviews").then().statusCode(201);
+    }
+
+    @Test
+    void aRoundCountsOnlyItsOwnTrainingSplitVerdictsAndShowsVersionNumbers() throws Exception {
+        pool.start(1);
+        try {
+            long p = DecoyProjects.withTrainedModel("rounds by split");
+            long model = given().get("/api/projects/" + p + "/models").then().extract().jsonPath().getLong("[0].id");
+            Api.addMember(p, Api.newUser("rs-engineer", "engineer"));
+            Api.addMember(p, Api.newUser("rs-expert", "expert"));
+            // two test-split verdicts before the round: they are not the round's
+            verdict("rs-expert", handed("rs-expert", p, model, "test"), "accept");
+            verdict("rs-expert", handed("rs-expert", p, model, "test"), "reject");
+            given().contentType(ContentType.JSON).body(Map.of("batchSize", 5, "epochs", 1)).post("/api/projects/" + p + "/rounds")
+                    .then().statusCode(201);
+            DecoyProjects.await("/api/projects/" + p + "/rounds/1", "state", List.of("reviewing", "failed"));
+            // during the round: one more test-split verdict (not counted) and one training sample rejected with a mask
+            verdict("rs-expert", handed("rs-expert", p, model, "test"), "accept");
+            long[] train = handed("rs-expert", p, model, "train");
+            verdict("rs-expert", train, "reject");
+            byte[] mask = new byte[784];
+            mask[0] = 1;
+            mask[1] = 1;
+            Api.as("rs-expert").contentType(ContentType.JSON).body(Map.of("kind", "shortcut", "mask",
+                    Base64.getEncoder().encodeToString(mask), "version", 0))
+                    .post("/api/samples/" + train[0] + "/annotations").then().statusCode(201);
+
+            BrowserLogin.logIn(engineer, root.toString(), "rs-engineer", "rs-engineer-password");
+            engineer.get(root + "projects/" + p + "/rounds");
+            WebDriverWait wait = new WebDriverWait(engineer, Duration.ofSeconds(120));
+            wait.until(d -> Page.text(d, "retrain-note").contains("1 training sample reviewed, 1 with a shortcut mask"));
+            Page.click(engineer, "retrain-button");
+            wait.until(d -> !d.findElements(By.id("retrain-confirm")).isEmpty());
+            assertEquals("", Page.text(engineer, "retrain-without-feedback"));
+            Page.click(engineer, "retrain-confirm");
+            wait.until(d -> Page.text(d, "round-status").contains("is done"));
+            var round = given().get("/api/projects/" + p + "/rounds/1").then().extract().jsonPath();
+            assertEquals(1, round.getInt("reviewed"));
+            assertEquals(1, round.getInt("masks"));
+            assertEquals(0, round.getInt("reviewedBefore"));
+            assertEquals(1, round.getInt("modelVersion"));
+            assertEquals(2, round.getInt("trainedModelVersion"));
+            String grid = Page.text(engineer, "round-grid");
+            assertTrue(grid.contains("v1 → v2"), grid);
+            wait.until(d -> !d.findElements(By.id("plot-accuracy")).isEmpty());
+            // a 1280×800 viewport for the screenshot
+            for (int i = 0; i < 3; i++) {
+                JavascriptExecutor page = (JavascriptExecutor) engineer;
+                long w = ((Number) page.executeScript("return window.innerWidth;")).longValue();
+                long h = ((Number) page.executeScript("return window.innerHeight;")).longValue();
+                Dimension now = engineer.manage().window().getSize();
+                engineer.manage().window().setSize(new Dimension((int) (now.width + 1280 - w), (int) (now.height + 800 - h)));
+            }
+            engineer.navigate().refresh();
+            wait.until(d -> !d.findElements(By.id("plot-accuracy")).isEmpty());
+            Path shot = Path.of("target", "screenshots", "rounds.png");
+            Files.createDirectories(shot.getParent());
+            Files.write(shot, ((TakesScreenshot) engineer).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            pool.stop();
+        }
     }
 
     @Test
@@ -106,6 +185,11 @@ class RoundsBrowserTest {
             engineer.navigate().refresh();
             wait.until(d -> d.findElement(By.id("retrain-button")).isEnabled());
             Page.click(engineer, "retrain-button");
+            // the dialog asks first, and says what retraining without a mask means
+            wait.until(d -> !d.findElements(By.id("retrain-confirm")).isEmpty());
+            assertTrue(Page.text(engineer, "retrain-without-feedback").contains("no correction from the experts"),
+                    Page.text(engineer, "retrain-without-feedback"));
+            Page.click(engineer, "retrain-confirm");
             wait.until(d -> Page.text(d, "round-status").contains("is done"));
             assertTrue(Page.text(engineer, "round-grid").contains("done"), Page.text(engineer, "round-grid"));
             wait.until(d -> !d.findElements(By.id("plot-accuracy")).isEmpty());
