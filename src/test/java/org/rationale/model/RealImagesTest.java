@@ -35,11 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @TestProfile(RealImagesTest.LargeUploads.class)
 class RealImagesTest {
 
-    /** A ResNet-18 with its two parts is about 90 MB: over the tests' usual 8 MB upload limit. */
+    /** A ResNet-18 with its two parts is about 90 MB: over the tests' usual 8 MB upload limit and 16 MB backstop. */
     public static class LargeUploads implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("rationale.upload.max-size", "256M");
+            return Map.of("rationale.upload.max-size", "256M", "rationale.upload.backstop-size", "512M");
         }
     }
 

@@ -263,9 +263,9 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
     private Component sizeForm() {
         fit.setLabel("Fit");
         fit.setId("upload-fit");
-        fit.setItems("center-crop", "resize", "pad");
+        fit.setItems(InputSpec.CENTER_CROP, InputSpec.RESIZE, InputSpec.PAD);
         fit.setItemLabelGenerator(ModelUploadView::fitLabel);
-        fit.setValue("center-crop");
+        fit.setValue(InputSpec.CENTER_CROP);
         fit.setWidth("520px");
         interpolation.setLabel("Interpolation");
         interpolation.setId("upload-interpolation");
@@ -353,7 +353,7 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
             s.add(std.get(c).getValue());
         }
         return new InputSpec(name.getValue().strip(), n, height.getValue(), width.getValue(), scale.getValue(), m, s,
-                List.copyOf(project.classNames));
+                List.copyOf(project.classNames), fit.getValue(), interpolation.getValue());
     }
 
     /** Every problem of the form at once, each at its field; true when there is none. */

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.Dependent;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.error.DomainError;
+import org.rationale.model.InputFrame;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
@@ -60,7 +61,7 @@ public class ReviewSession {
     static final int HISTORY = 20;
 
     /** A sample and one map of it as the canvas draws them; {@code key} is {@code s<sample>-m<map>}. */
-    public record Picture(String key, String image, String map, int width, int height, int channels) {
+    public record Picture(String key, String image, String map, int width, int height, int channels, InputFrame frame) {
     }
 
     /**
@@ -613,13 +614,15 @@ public class ReviewSession {
         reviews.handOut(caller, s.id, currentMap.id());
         String image = "data:image/png;base64," + Base64.getEncoder().encodeToString(datasets.imagePng(s.id).orElseThrow());
         List<Integer> shape = currentMap.shape();
-        Picture main = picture(s, currentMap, image, shape);
+        InputFrame frame = models.spec(v).frameIn(s.width, s.height);
+        Picture main = picture(s, currentMap, image, shape, frame);
         sentKey = main.key();
         screen.picture(main);
         Picture other = null;
         if (!NO_COMPARISON.equals(second)) {
             try {
-                other = picture(s, saliency.map(s.id, v.id, second, "predicted", Map.of(), false), image, shape);
+                other = picture(s, saliency.map(s.id, v.id, second, "predicted", Map.of(), false), image, shape,
+                        frame);
             } catch (DomainError e) {
                 other = null;
             }
@@ -683,10 +686,10 @@ public class ReviewSession {
     }
 
     /** The map's picture, in the main map's shape (the maps of one sample and model share it). */
-    private static Picture picture(Sample s, SaliencyMap m, String image, List<Integer> shape) {
+    private static Picture picture(Sample s, SaliencyMap m, String image, List<Integer> shape, InputFrame frame) {
         return new Picture("s" + s.id + "-m" + m.id(), image,
                 Base64.getEncoder().encodeToString(MapEncoding.encode(m.values())), shape.get(2), shape.get(1),
-                shape.get(0));
+                shape.get(0), frame);
     }
 
     private void showMasks(Sample s) {

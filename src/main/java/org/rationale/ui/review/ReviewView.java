@@ -375,6 +375,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         session.key(action, drawn, comment.getValue());
     }
 
+    /** Lays the map (at the model's resolution) over the part of the image the model saw. */
+    private static void frame(ReviewCanvas c, ReviewSession.Picture p) {
+        if (p.frame() != null) {
+            c.setMapFrame(p.frame().x(), p.frame().y(), p.frame().width(), p.frame().height());
+        }
+    }
+
     /**
      * The page as the session sees it. Not the view itself: the view is a secured bean, and work that the
      * session finishes in the background reaches the page without the expert's identity.
@@ -384,12 +391,14 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         @Override
         public void picture(ReviewSession.Picture p) {
             canvas.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
+            frame(canvas, p);
         }
 
         @Override
         public void comparison(ReviewSession.Picture p) {
             if (p != null) {
                 compare.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
+                frame(compare, p);
             }
             boolean was = compare.isVisible();
             compare.setVisible(p != null);
