@@ -181,14 +181,12 @@ public class ReviewStore {
     }
 
     /**
-     * The verdicts of a project as an audit report lists them, oldest first: on one model version
-     * (null: all) and last changed in {@code [from, to)} (either end null: open).
+     * Reviews of a project ({@code select}: columns and joins on {@code reviews r}) on one model version
+     * (null: all) and last changed in {@code [from, to)} (either end null: open), oldest first.
      */
-    public List<ReviewService.VerdictRecord> verdictRecords(long projectId, Long modelId, Instant from, Instant to) {
-        List<Tuple> rows = em.createNativeQuery(REVIEW_COLUMNS + ", u.role, s.label, p.predicted_label, p.confidence, "
-                        + "s.split from reviews r join users u on u.id = r.user_id "
-                        + "join saliency_maps m on m.id = r.saliency_map_id join samples s on s.id = r.sample_id "
-                        + "left join predictions p on p.sample_id = r.sample_id and p.model_version_id = r.model_version_id "
+    @SuppressWarnings("unchecked")
+    private List<Tuple> inScope(String select, long projectId, Long modelId, Instant from, Instant to) {
+        return em.createNativeQuery(select
                         + "where r.project_id = ?1 and (cast(?2 as bigint) is null or r.model_version_id = ?2) "
                         + "and (cast(?3 as timestamptz) is null or r.updated_at >= ?3) "
                         + "and (cast(?4 as timestamptz) is null or r.updated_at < ?4) order by r.updated_at, r.id", Tuple.class)
@@ -196,6 +194,18 @@ public class ReviewStore {
                 .setParameter(3, from == null ? null : OffsetDateTime.ofInstant(from, ZoneOffset.UTC))
                 .setParameter(4, to == null ? null : OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
                 .getResultList();
+    }
+
+    /**
+     * The verdicts of a project as an audit report lists them, oldest first: on one model version
+     * (null: all) and last changed in {@code [from, to)} (either end null: open).
+     */
+    public List<ReviewService.VerdictRecord> verdictRecords(long projectId, Long modelId, Instant from, Instant to) {
+        List<Tuple> rows = inScope(REVIEW_COLUMNS + ", u.role, s.label, p.predicted_label, p.confidence, "
+                + "s.split from reviews r join users u on u.id = r.user_id "
+                + "join saliency_maps m on m.id = r.saliency_map_id join samples s on s.id = r.sample_id "
+                + "left join predictions p on p.sample_id = r.sample_id and p.model_version_id = r.model_version_id ",
+                projectId, modelId, from, to);
         return rows.stream().map(t -> {
             Number predicted = t.get("predicted_label", Number.class);
             Number confidence = t.get("confidence", Number.class);
@@ -330,16 +340,10 @@ public class ReviewStore {
      * map's parameters and target and the sample's split, label and source.
      */
     public List<ReviewService.ExportedVerdict> exportedVerdicts(long projectId, Long modelId, Instant from, Instant to) {
-        List<Tuple> rows = em.createNativeQuery(REVIEW_COLUMNS + ", m.parameters, m.target_label, s.split, s.label, "
-                        + "s.source, s.dataset_id from reviews r join users u on u.id = r.user_id "
-                        + "join saliency_maps m on m.id = r.saliency_map_id join samples s on s.id = r.sample_id "
-                        + "where r.project_id = ?1 and (cast(?2 as bigint) is null or r.model_version_id = ?2) "
-                        + "and (cast(?3 as timestamptz) is null or r.updated_at >= ?3) "
-                        + "and (cast(?4 as timestamptz) is null or r.updated_at < ?4) order by r.updated_at, r.id", Tuple.class)
-                .setParameter(1, projectId).setParameter(2, modelId)
-                .setParameter(3, from == null ? null : OffsetDateTime.ofInstant(from, ZoneOffset.UTC))
-                .setParameter(4, to == null ? null : OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
-                .getResultList();
+        List<Tuple> rows = inScope(REVIEW_COLUMNS + ", m.parameters, m.target_label, s.split, s.label, "
+                + "s.source, s.dataset_id from reviews r join users u on u.id = r.user_id "
+                + "join saliency_maps m on m.id = r.saliency_map_id join samples s on s.id = r.sample_id ",
+                projectId, modelId, from, to);
         return rows.stream().map(t -> new ReviewService.ExportedVerdict(review(t), t.get("parameters", String.class),
                 t.get("target_label", Number.class).intValue(), t.get("split", String.class),
                 t.get("label", Number.class).intValue(), t.get("source", String.class),
