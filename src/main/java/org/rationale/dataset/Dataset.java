@@ -9,6 +9,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /** One imported batch of samples of a project, all in one split. */
 @Entity
@@ -47,4 +49,23 @@ public class Dataset extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     public OffsetDateTime createdAt;
+
+    /**
+     * A dataset's origin as reports and pages show it: the name of the file(s) it came from, without how
+     * it came ({@code upload:}, {@code path:}, {@code demo:}) or the server's folders, e.g.
+     * {@code path:/srv/data/x.zip} → {@code x.zip}, {@code upload:i.gz+l.gz} → {@code i.gz + l.gz}.
+     */
+    public static String fileNames(String origin) {
+        if (origin == null || origin.isBlank()) {
+            return origin;
+        }
+        String files = origin.matches("[a-z]+:.*") && !origin.matches("[a-z]:[\\\\/].*")
+                ? origin.substring(origin.indexOf(':') + 1) : origin;
+        List<String> names = new ArrayList<>();
+        for (String file : files.split("\\+")) {
+            String f = file.strip();
+            names.add(f.substring(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1));
+        }
+        return String.join(" + ", names);
+    }
 }

@@ -34,10 +34,6 @@ final class ImportProblems {
         }
     }
 
-    boolean isEmpty() {
-        return count == 0;
-    }
-
     /** Throws when anything was recorded: the single problem as it was, or all of them in one refusal. */
     void throwIfAny() {
         if (count == 0) {

@@ -78,11 +78,6 @@ public record InputSpec(String name, int channels, int height, int width, double
                 List.copyOf(classes), fit, interpolation);
     }
 
-    /** The same spec with another fit and interpolation. */
-    public InputSpec withFit(String newFit, String newInterpolation) {
-        return new InputSpec(name, channels, height, width, scale, mean, std, classes, newFit, newInterpolation);
-    }
-
     /**
      * Where this model's input grid lies on an image of this size, in the image's pixels (see
      * {@link InputFrame}): the one place the platform's geometry between images and the model's

@@ -115,9 +115,9 @@ public class PredictionService {
 
     /**
      * The stored prediction of a sample by a model version; when none is stored yet, the prediction
-     * computed now and not stored (for reads, which never write).
+     * computed now and not stored (for reads, which never write). No transaction: a forward pass must
+     * not hold a database connection.
      */
-    @Transactional
     public Prediction storedOrComputed(Sample s, ModelVersion v) {
         checkSameProject(s, v);
         float[] stored = store.probabilities(v.id, List.of(s.id)).get(s.id);

@@ -74,6 +74,7 @@ public class PredictionStore {
      * The class probabilities predicted under a model for each of the samples that has a
      * prediction, read as arrays (real[]), by sample id.
      */
+    @Transactional
     public Map<Long, float[]> probabilities(long modelId, Collection<Long> sampleIds) {
         Map<Long, float[]> out = new HashMap<>();
         em.unwrap(Session.class).doWork(c -> {

@@ -16,4 +16,7 @@ public interface ShortcutMasks {
 
     /** Every non-empty shortcut mask on the samples of a split of the project, by sample id. */
     List<Mask> of(long projectId, Split split);
+
+    /** How many samples of a split of the project have a non-empty shortcut mask. */
+    int count(long projectId, Split split);
 }

@@ -208,7 +208,7 @@ public class TrainingService {
 
     /** How many non-empty shortcut masks of the experts a training on this split would use as feedback. */
     public int feedbackMasks(long projectId, Split split) {
-        return masks.of(projectId, split).size();
+        return masks.count(projectId, split);
     }
 
     /** The model a round retrains, as the new version's parent. */

@@ -64,30 +64,11 @@ public class TrailFacts {
         List<Report.DatasetInfo> datasetInfos = new ArrayList<>();
         for (Dataset d : datasets.datasetsOf(projectId)) {
             JsonNode imp = imports.get(d.id);
-            datasetInfos.add(new Report.DatasetInfo(d.id, d.name, d.split, d.format, d.sampleCount, fileNames(d.origin),
+            datasetInfos.add(new Report.DatasetInfo(d.id, d.name, d.split, d.format, d.sampleCount, Dataset.fileNames(d.origin),
                     d.createdAt == null ? null : d.createdAt.toInstant(),
                     imp == null ? null : imp.path("contentSha256").asText(null)));
         }
         return new Section(datasetInfos, overrides, projectEvents[0]);
-    }
-
-    /**
-     * A dataset's origin as the report shows it: the name of the file(s) it came from, without how
-     * it came ({@code upload:}, {@code path:}, {@code demo:}) or the server's folders, e.g.
-     * {@code path:/srv/data/x.zip} → {@code x.zip}, {@code upload:i.gz+l.gz} → {@code i.gz + l.gz}.
-     */
-    static String fileNames(String origin) {
-        if (origin == null || origin.isBlank()) {
-            return origin;
-        }
-        String files = origin.matches("[a-z]+:.*") && !origin.matches("[a-z]:[\\\\/].*")
-                ? origin.substring(origin.indexOf(':') + 1) : origin;
-        List<String> names = new ArrayList<>();
-        for (String file : files.split("\\+")) {
-            String f = file.strip();
-            names.add(f.substring(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1));
-        }
-        return String.join(" + ", names);
     }
 
     /** The whole chain as verified now, with the count of the project's events. */

@@ -303,6 +303,14 @@ public class ReviewStore {
                 .setParameter(1, projectId).getSingleResult()).intValue();
     }
 
+    /** How many samples of a split of a project have a painted shortcut mask (without reading the masks). */
+    @Transactional
+    public int shortcutMaskCount(long projectId, Split split) {
+        return ((Long) em.createNativeQuery("select count(*) from annotations a join samples s on s.id = a.sample_id "
+                        + "where s.project_id = ?1 and s.split = ?2 and a.kind = 'shortcut' and a.pixels > 0", Long.class)
+                .setParameter(1, projectId).setParameter(2, split.value()).getSingleResult()).intValue();
+    }
+
     /** Every non-empty shortcut mask on the samples of a split of the project, by sample id (training feedback). */
     @Transactional
     public List<ShortcutMasks.Mask> shortcutMasks(long projectId, Split split) {

@@ -20,4 +20,9 @@ public class ReviewedShortcuts implements ShortcutMasks {
     public List<Mask> of(long projectId, Split split) {
         return store.shortcutMasks(projectId, split);
     }
+
+    @Override
+    public int count(long projectId, Split split) {
+        return store.shortcutMaskCount(projectId, split);
+    }
 }

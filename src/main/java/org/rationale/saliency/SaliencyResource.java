@@ -113,7 +113,7 @@ public class SaliencyResource {
     @Path("/saliency.png")
     @Produces("image/png")
     @Operation(summary = "The saliency map drawn over the image",
-            description = "Same query as /saliency, plus opacity (0 to 1, default 0.6) and zoom (1 to 16, default 8). "
+            description = "Same query as /saliency, plus opacity (0 to 1, default 0.6) and zoom (1 to 16; default 8, or less for a large image). "
                     + "Draws the stored map (404 when none is stored: POST /saliency computes it). "
                     + "Drawn as the review canvas shows it by default: |value| scaled to its 99th percentile, colormap inferno.")
     public Response overlay(@PathParam("id") long id, @QueryParam("modelId") String modelId,
@@ -122,8 +122,8 @@ public class SaliencyResource {
                                                @Context UriInfo uri) {
         access.requireSample(id);
         double a = opacity == null ? 0.6 : parse("opacity", opacity, 0, 1);
-        int z = zoom == null ? 8 : (int) parse("zoom", zoom, 1, 16);
-        if (z != (zoom == null ? 8 : Double.parseDouble(zoom.strip()))) {
+        int z = zoom == null ? 0 : (int) parse("zoom", zoom, 1, 16);
+        if (zoom != null && z != Double.parseDouble(zoom.strip())) {
             throw new Invalid("Invalid zoom '" + zoom + "'", "zoom is a whole number from 1 to 16");
         }
         ModelVersion v = model(modelId);

@@ -43,8 +43,8 @@ public class ModelsPanel extends Div {
     private void render() {
         removeAll();
         List<ModelVersion> all = models.list(projectId);
-        if (all.isEmpty() && !mayChangeModels) {
-            return;
+        if (all.isEmpty()) {
+            return; // the card's next step says how a project gets its first model
         }
         add(new H3("Models"));
         if (mayChangeModels) {

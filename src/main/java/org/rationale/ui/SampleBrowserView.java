@@ -321,9 +321,9 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
                 prediction.setText(String.format(Locale.US, "Predicts %s · %.1f %% · entropy %.2f",
                         p.predictedClass(), p.confidence() * 100, p.entropy()));
                 SaliencyMap m = saliency.map(s.id, v.id, method.getValue(), target.getValue(), Map.of());
-                int zoom = saliency.overlayZoom(m.shape().get(1), m.shape().get(2), 10);
+                int zoom = saliency.overlayZoom(s.height, s.width, 10);
                 if (zoom == 0) {
-                    throw new OverlayTooLargeException(m.shape().get(1), m.shape().get(2), 1);
+                    throw new OverlayTooLargeException(s.height, s.width, 1);
                 }
                 overlay.setSrc("/api/samples/" + s.id + "/saliency.png?modelId=" + v.id + "&method=" + method.getValue()
                         + "&target=" + target.getValue() + "&zoom=" + zoom);
@@ -372,7 +372,7 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     private String datasetLine() {
         List<String> parts = new ArrayList<>();
         for (Dataset d : datasets.datasetsOf(project.id)) {
-            parts.add(d.name + " (" + d.split + ", " + COUNT.format(d.sampleCount) + ", " + d.origin + ")");
+            parts.add(d.name + " (" + d.split + ", " + COUNT.format(d.sampleCount) + ", " + Dataset.fileNames(d.origin) + ")");
         }
         return parts.isEmpty() ? "" : "Datasets: " + String.join(" · ", parts);
     }

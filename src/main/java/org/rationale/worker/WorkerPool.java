@@ -407,7 +407,7 @@ public class WorkerPool {
         } catch (DomainError e) {
             queue.fail(id, c.itemId(), e.describe(), config.maxAttempts());
         } catch (RuntimeException e) {
-            queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
+            queue.fail(id, c.itemId(), internalError(c.jobId()), config.maxAttempts());
         }
     }
 
@@ -431,7 +431,7 @@ public class WorkerPool {
             queue.fail(id, c.itemId(), e.describe(), e.kind() == DomainError.Kind.UNAVAILABLE ? config.maxAttempts() : 1);
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.error("Training job " + c.jobId() + " failed", e);
-            queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
+            queue.fail(id, c.itemId(), internalError(c.jobId()), config.maxAttempts());
         }
     }
 
@@ -451,10 +451,15 @@ public class WorkerPool {
             queue.fail(id, c.itemId(), e.describe(), e.kind() == DomainError.Kind.UNAVAILABLE ? config.maxAttempts() : 1);
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.error("Sanity job " + c.jobId() + " failed", e);
-            queue.fail(id, c.itemId(), e.getClass().getSimpleName() + ": " + e.getMessage(), config.maxAttempts());
+            queue.fail(id, c.itemId(), internalError(c.jobId()), config.maxAttempts());
         } finally {
             inProgress.remove(c.itemId());
         }
+    }
+
+    /** What a job item's failure says when the cause is not a domain error: no class names or SQL, the log has them. */
+    static String internalError(long jobId) {
+        return "Internal error: the server's log has the details (job " + jobId + ")";
     }
 
     private static String hostName() {

@@ -1,5 +1,7 @@
 package org.rationale.report;
 
+import org.rationale.dataset.Dataset;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -283,14 +285,14 @@ class ReportTest {
 
     @Test
     void aDatasetsOriginIsShownAsItsFileNamesNeverAServerFolder() {
-        assertEquals("photos.zip", TrailFacts.fileNames("upload:photos.zip"));
-        assertEquals("x.zip", TrailFacts.fileNames("path:/srv/data/x.zip"));
-        assertEquals("train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz", TrailFacts.fileNames(
+        assertEquals("photos.zip", Dataset.fileNames("upload:photos.zip"));
+        assertEquals("x.zip", Dataset.fileNames("path:/srv/data/x.zip"));
+        assertEquals("train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz", Dataset.fileNames(
                 "path:/srv/fm/train-images-idx3-ubyte.gz+/srv/fm/train-labels-idx1-ubyte.gz"));
         assertEquals("t10k-images-idx3-ubyte.gz",
-                TrailFacts.fileNames("demo:/tmp/rationale-demo81726/t10k-images-idx3-ubyte.gz"));
-        assertEquals("scans.zip", TrailFacts.fileNames("path:C:\\data\\scans.zip"));
-        assertEquals("scans.zip", TrailFacts.fileNames("scans.zip"));
+                Dataset.fileNames("demo:/tmp/rationale-demo81726/t10k-images-idx3-ubyte.gz"));
+        assertEquals("scans.zip", Dataset.fileNames("path:C:\\data\\scans.zip"));
+        assertEquals("scans.zip", Dataset.fileNames("scans.zip"));
     }
 
     @Test
