@@ -85,14 +85,14 @@ class ProjectsBrowserTest {
         seeder.seed();
         browser.get(root.toString());
         WebElement card = projectCard(DemoSeeder.PROJECT_NAME);
-        waiting().until(d -> card.findElement(By.className("project-count")).getText().equals("2,500 samples"));
-        assertTrue(card.getText().contains("train · 2,000"), card.getText());
-        assertTrue(card.getText().contains("test · 500"), card.getText());
+        waiting().until(d -> card.findElement(By.className("project-count")).getText().equals("13,000 samples"));
+        assertTrue(card.getText().contains("train · 12,000"), card.getText());
+        assertTrue(card.getText().contains("test · 1,000"), card.getText());
 
         WebElement browse = card.findElement(By.className("browse-button"));
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", browse);
         waiting().until(ExpectedConditions.elementToBeClickable(browse)).click();
-        waitForText("#result-summary", "2,500 samples");
+        waitForText("#result-summary", "13,000 samples");
         List<WebElement> thumbs = waiting().until(d -> {
             List<WebElement> t = d.findElements(By.cssSelector("#thumbnails .thumb"));
             return t.size() == 60 ? t : null;

@@ -392,10 +392,10 @@ class ReviewBrowserTest {
                 + "return w.hidden ? '' : w.textContent;");
         assertTrue(wrong.isEmpty() || wrong.matches("Wrong: labelled \\S+, predicted \\S+"), wrong);
         new Actions(first).sendKeys("h").perform();
-        wait.until(d -> Boolean.TRUE.equals(js(d, "return document.getElementById('review-canvas').mapHidden === true;")));
+        wait.until(d -> Boolean.TRUE.equals(js(d, "return document.getElementById('review-canvas').mapVisible === false;")));
         assertEquals("Show map (H)", Page.text(first, "review-map-toggle"));
         new Actions(first).sendKeys("h").perform();
-        wait.until(d -> Boolean.FALSE.equals(js(d, "return document.getElementById('review-canvas').mapHidden;")));
+        wait.until(d -> Boolean.TRUE.equals(js(d, "return document.getElementById('review-canvas').mapVisible;")));
 
         // a link naming another project's sample or no number says so
         first.get(root + "projects/" + p + "/review?sample=zz9");
