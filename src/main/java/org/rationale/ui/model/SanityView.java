@@ -1,7 +1,5 @@
 package org.rationale.ui.model;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
@@ -15,7 +13,6 @@ import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.BeforeEnterEvent;
@@ -23,7 +20,6 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
-import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
 import org.rationale.error.DomainError;
 import org.rationale.model.ModelService;
@@ -63,7 +59,7 @@ import java.util.Set;
 @Route(value = Routes.SANITY, layout = MainLayout.class)
 @PageTitle("Sanity checks · Rationale")
 @PermitAll
-public class SanityView extends VerticalLayout implements BeforeEnterObserver {
+public class SanityView extends JobFollowingPage implements BeforeEnterObserver {
 
     private final ProjectService projects;
     private final ModelService models;
@@ -84,8 +80,6 @@ public class SanityView extends VerticalLayout implements BeforeEnterObserver {
     private final Div perMethod = new Div();
     private final Grid<SanityCheck.Result> results = new Grid<>();
     private final Paragraph noResults = new Paragraph();
-    private Long jobId;
-    private Registration polling;
 
     public SanityView(ProjectService projects, ModelService models, SaliencyService saliency, SanityService sanity,
                       JobService jobs, Access access) {
@@ -260,7 +254,8 @@ public class SanityView extends VerticalLayout implements BeforeEnterObserver {
                 .map(JobService.JobSummary::id).findFirst();
     }
 
-    private void followJob() {
+    @Override
+    protected void followJob() {
         if (jobId == null) {
             progress.setVisible(false);
             setPolling(false);
@@ -311,30 +306,6 @@ public class SanityView extends VerticalLayout implements BeforeEnterObserver {
             return "failed";
         }
         return "cancelled";
-    }
-
-    private void setPolling(boolean on) {
-        getUI().ifPresent(ui -> ui.setPollInterval(on ? 1000 : -1));
-    }
-
-    @Override
-    protected void onAttach(AttachEvent attachEvent) {
-        polling = attachEvent.getUI().addPollListener(e -> {
-            if (jobId != null) {
-                followJob();
-            }
-        });
-        if (jobId != null) {
-            setPolling(true);
-        }
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detachEvent) {
-        if (polling != null) {
-            polling.remove();
-        }
-        detachEvent.getUI().setPollInterval(-1);
     }
 
     /** Two decimals; a value that rounds to zero shows as 0.00, not -0.00. */

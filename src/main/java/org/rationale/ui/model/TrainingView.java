@@ -1,7 +1,5 @@
 package org.rationale.ui.model;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -14,7 +12,6 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.select.Select;
@@ -26,7 +23,6 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
-import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Split;
@@ -61,7 +57,7 @@ import java.util.Optional;
 @Route(value = Routes.TRAINING, layout = MainLayout.class)
 @PageTitle("Train · Rationale")
 @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
-public class TrainingView extends VerticalLayout implements BeforeEnterObserver {
+public class TrainingView extends JobFollowingPage implements BeforeEnterObserver {
 
     /** The feedback modes with what each means, in the order offered. */
     private static final List<String> FEEDBACK = List.of("none", "rrr", "counterexamples", "both");
@@ -90,8 +86,6 @@ public class TrainingView extends VerticalLayout implements BeforeEnterObserver 
     private final Paragraph outcome = new Paragraph();
     private final Grid<EpochRow> epochGrid = new Grid<>();
     private Map<String, Long> counts = Map.of();
-    private Long jobId;
-    private Registration polling;
 
     /** One finished epoch as the job reports it. */
     record EpochRow(int epoch, double loss, double accuracy) {
@@ -276,7 +270,8 @@ public class TrainingView extends VerticalLayout implements BeforeEnterObserver 
     }
 
     @SuppressWarnings("unchecked")
-    private void followJob() {
+    @Override
+    protected void followJob() {
         if (jobId == null) {
             setPolling(false);
             return;
@@ -352,27 +347,4 @@ public class TrainingView extends VerticalLayout implements BeforeEnterObserver 
         return s.toString();
     }
 
-    private void setPolling(boolean on) {
-        getUI().ifPresent(ui -> ui.setPollInterval(on ? 1000 : -1));
-    }
-
-    @Override
-    protected void onAttach(AttachEvent attachEvent) {
-        polling = attachEvent.getUI().addPollListener(e -> {
-            if (jobId != null) {
-                followJob();
-            }
-        });
-        if (jobId != null) {
-            setPolling(true);
-        }
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detachEvent) {
-        if (polling != null) {
-            polling.remove();
-        }
-        detachEvent.getUI().setPollInterval(-1);
-    }
 }
