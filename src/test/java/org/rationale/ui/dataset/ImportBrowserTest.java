@@ -259,8 +259,9 @@ class ImportBrowserTest {
         // the large preview keeps the photograph's aspect: 1024×768 in a 520×390 frame
         waiting().until(d -> (Boolean) js("const i = document.querySelector('vaadin-dialog-overlay .detail-image');"
                 + " return i && i.complete && i.naturalWidth === 1024;"));
-        Object frame = js("const r = document.querySelector('vaadin-dialog-overlay .detail-frame').getBoundingClientRect();"
-                + " return Math.round(r.width) + 'x' + Math.round(r.height);");
+        // layout size, not getBoundingClientRect: the dialog opens with a scale animation that shrinks the latter
+        Object frame = js("const f = document.querySelector('vaadin-dialog-overlay .detail-frame');"
+                + " return f.offsetWidth + 'x' + f.offsetHeight;");
         assertEquals("520x390", frame);
         screenshot("../../target/screenshots/samples-rgb-detail.png");
     }
