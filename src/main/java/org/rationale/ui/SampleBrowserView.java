@@ -26,7 +26,6 @@ import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
-import jakarta.inject.Inject;
 import org.rationale.dataset.Dataset;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
@@ -89,7 +88,6 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     private long total;
     private boolean updating;
 
-    @Inject
     private final Access access;
 
     public SampleBrowserView(ProjectService projects, DatasetService datasets, ModelService models,
