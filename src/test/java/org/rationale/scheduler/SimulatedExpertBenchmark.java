@@ -20,6 +20,8 @@ import org.rationale.model.TrainedCnnModel;
 import org.rationale.model.TrainingRequest;
 import org.rationale.report.LearningCurvePlot;
 import org.rationale.explain.InputBatch;
+import org.rationale.saliency.MethodParameters;
+import org.rationale.saliency.Occlusion;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +46,8 @@ import java.util.Random;
  * <p>Run: {@code mvn test -Dtest=SimulatedExpertBenchmark -DexcludedGroups=none
  * -Dbench.dataset=decoy|mixed [-Dbench.rounds=3 -Dbench.batch=10 -Dbench.strategies=random,hybrid
  * -Dbench.feedback=rrr -Dbench.share=0.4 -Dbench.reject=area|0.05 -Dbench.epochs=2 -Dbench.pool=5000 -Dbench.train=60000]}; writes
- * {@code target/benchmarks/simulated-expert-<dataset>.{csv,png}}.
+ * {@code target/benchmarks/simulated-expert-<dataset>.{csv,png}} and {@code simulated-expert-<dataset>-reliance.png};
+ * {@code -Dbench.experts=occlusion,gradient} chooses how the simulated expert judges (see {@link Expert}).
  */
 @Tag("benchmark")
 class SimulatedExpertBenchmark {
@@ -66,8 +69,31 @@ class SimulatedExpertBenchmark {
     record Data(List<LabelledPixels> images, List<LabelledImage.Box> shortcuts) {
     }
 
-    record Row(String strategy, int reviewed, int masks, double accuracy, double shortcutMass, double seconds) {
+    record Row(String strategy, String expert, int reviewed, int masks, double accuracy, double reliance,
+               double shortcutMass, double seconds) {
     }
+
+    /**
+     * How the simulated expert judges a reviewed image that carries a shortcut: by the share of its
+     * |input gradient| map on the shortcut ({@code gradient}, which RRR can mask), or by the share
+     * of its occlusion map ({@code occlusion}: the drop of the predicted logit when a 4×4 window is
+     * blacked out, which no gradient penalty can hide).
+     */
+    enum Expert {
+        GRADIENT, OCCLUSION;
+
+        String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Expert parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    static final Occlusion OCCLUSION = new Occlusion();
+    static final MethodParameters OCCLUSION_PARAMS = OCCLUSION.parameters().bind("occlusion",
+            Map.of("window", "4", "stride", "2"));
 
     @Test
     void feedbackLoopWithSimulatedExpert() throws IOException {
@@ -80,6 +106,8 @@ class SimulatedExpertBenchmark {
         Feedback.Mode mode = Feedback.Mode.parse(System.getProperty("bench.feedback", "rrr"));
         List<Strategy> strategies = Arrays.stream(System.getProperty("bench.strategies",
                 "random,uncertainty,disagreement,hybrid").split(",")).map(Strategy::parse).toList();
+        List<Expert> experts = Arrays.stream(System.getProperty("bench.experts", "occlusion,gradient").split(","))
+                .map(Expert::parse).toList();
 
         int trainSize = Integer.getInteger("bench.train", 60_000);
         Data train = first(load("train", dataset, true, share, 101), trainSize);
@@ -110,49 +138,76 @@ class SimulatedExpertBenchmark {
         System.out.printf(Locale.ROOT, "BENCH pool %d images, %d with a shortcut%n", pool.size(), marked);
 
         for (Strategy strategy : strategies) {
-            rows.add(new Row(strategy.value(), 0, 0, baseEval[0], baseEval[1], 0));
-            ModelTrainer.Result model = base;
-            Map<Integer, byte[]> masks = new LinkedHashMap<>();
-            List<Integer> reviewed = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
-                long r0 = System.nanoTime();
-                Evidence ev = evidence(model, train, pool, masks);
-                Set<Long> done = new HashSet<>();
-                reviewed.forEach(i -> done.add((long) i));
-                List<QueueRanker.Ranked> ranked = QueueRanker.rank(ev.table(), strategy, Weights.DEFAULT, batch,
-                        round * 7919L, batch + reviewed.size());
-                int picked = 0;
-                for (QueueRanker.Ranked r : ranked) {
-                    if (picked == batch) {
-                        break;
-                    }
-                    int idx = (int) r.sampleId();
-                    if (done.contains(r.sampleId())) {
-                        continue;
-                    }
-                    picked++;
-                    reviewed.add(idx);
-                    LabelledImage.Box box = train.shortcuts().get(idx);
-                    if (box != null) {
-                        byte[] mask = boxMask(box);
-                        if (Localisation.massInside(ev.maps().get(idx), mask) > threshold(box)) {
-                            masks.put(idx, mask);
-                        }
-                    }
-                }
-                List<Feedback.Example> examples = masks.entrySet().stream()
-                        .map(e -> new Feedback.Example(train.images().get(e.getKey()), e.getValue())).toList();
-                model = ModelTrainer.train(SPEC, train.images(), request,
-                        new Feedback(mode, 1000, Math.min(32, Math.max(1, examples.size())), examples), Device.cpu(), p -> { });
-                double[] e = evaluate(model, test);
-                Row row = new Row(strategy.value(), reviewed.size(), masks.size(), e[0], e[1], (System.nanoTime() - r0) / 1e9);
-                rows.add(row);
-                System.out.printf(Locale.ROOT, "BENCH %s %s round %d: reviewed %d, masks %d, accuracy %.4f, shortcut mass %.3f (%.0f s)%n",
-                        dataset, strategy.value(), round, row.reviewed(), row.masks(), row.accuracy(), row.shortcutMass(),
-                        row.seconds());
+            for (Expert expert : experts) {
+                rows.addAll(loop(strategy, expert, base, baseEval, train, test, pool, rounds, batch, request, mode, dataset));
             }
         }
         write(dataset, rows, references, mode, batch, epochs, share);
+    }
+
+    /** Rounds of one strategy with one kind of simulated expert, from the model trained without feedback. */
+    static List<Row> loop(Strategy strategy, Expert expert, ModelTrainer.Result base, double[] baseEval, Data train,
+                          Data test, List<Integer> pool, int rounds, int batch, TrainingRequest request, Feedback.Mode mode,
+                          String dataset) {
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row(strategy.value(), expert.value(), 0, 0, baseEval[0], baseEval[2], baseEval[1], 0));
+        ModelTrainer.Result model = base;
+        Map<Integer, byte[]> masks = new LinkedHashMap<>();
+        List<Integer> reviewed = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            long r0 = System.nanoTime();
+            Evidence ev = evidence(model, train, pool, masks);
+            Set<Long> done = new HashSet<>();
+            reviewed.forEach(i -> done.add((long) i));
+            List<QueueRanker.Ranked> ranked = QueueRanker.rank(ev.table(), strategy, Weights.DEFAULT, batch,
+                    round * 7919L, batch + reviewed.size());
+            List<Integer> picked = new ArrayList<>();
+            for (QueueRanker.Ranked r : ranked) {
+                if (picked.size() == batch) {
+                    break;
+                }
+                if (!done.contains(r.sampleId())) {
+                    picked.add((int) r.sampleId());
+                }
+            }
+            reviewed.addAll(picked);
+            try (TrainedCnnModel m = TrainedCnnModel.load(SPEC, model.parameters(), Device.cpu())) {
+                for (int idx : picked) {
+                    LabelledImage.Box box = train.shortcuts().get(idx);
+                    if (box == null) {
+                        continue;
+                    }
+                    byte[] mask = boxMask(box);
+                    float[] map = expert == Expert.GRADIENT ? ev.maps().get(idx) : occlusionMap(m, train, idx);
+                    if (Localisation.massInside(map, mask) > threshold(box)) {
+                        masks.put(idx, mask);
+                    }
+                }
+            }
+            List<Feedback.Example> examples = masks.entrySet().stream()
+                    .map(e -> new Feedback.Example(train.images().get(e.getKey()), e.getValue())).toList();
+            model = ModelTrainer.train(SPEC, train.images(), request,
+                    new Feedback(mode, 1000, Math.min(32, Math.max(1, examples.size())), examples), Device.cpu(), p -> { });
+            double[] e = evaluate(model, test);
+            Row row = new Row(strategy.value(), expert.value(), reviewed.size(), masks.size(), e[0], e[2], e[1],
+                    (System.nanoTime() - r0) / 1e9);
+            rows.add(row);
+            System.out.printf(Locale.ROOT, "BENCH %s %s/%s round %d: reviewed %d, masks %d, accuracy %.4f, "
+                            + "reliance %.3f, gradient share %.3f (%.0f s)%n", dataset, strategy.value(), expert.value(),
+                    round, row.reviewed(), row.masks(), row.accuracy(), row.reliance(), row.shortcutMass(), row.seconds());
+        }
+        return rows;
+    }
+
+    /** The occlusion map of the model's predicted class for one training image. */
+    static float[] occlusionMap(TrainedCnnModel m, Data train, int idx) {
+        InputBatch in = new InputBatch(1, 1, 28, 28, SPEC.preprocess(train.images().get(idx).pixels(), 1));
+        float[] logits = m.logits(in);
+        int best = 0;
+        for (int k = 1; k < logits.length; k++) {
+            best = logits[k] > logits[best] ? k : best;
+        }
+        return OCCLUSION.attribute(m, in, new int[] {best}, OCCLUSION_PARAMS).values();
     }
 
     /** Maps (|input gradient| of the predicted class) and predictions of the pool under a model. */
@@ -225,8 +280,13 @@ class SimulatedExpertBenchmark {
                     counted++;
                 }
             }
-            return new double[] {accuracy, counted == 0 ? Double.NaN : mass / counted};
+            return new double[] {accuracy, counted == 0 ? Double.NaN : mass / counted, reliance(m, test)};
         }
+    }
+
+    /** The model's reliance on the known shortcuts of the test images: see {@link #RELIANCE_IMAGES}. */
+    static double reliance(TrainedCnnModel m, Data test) {
+        return Double.NaN;
     }
 
     static float[] softmax(float[] logits, int offset, int k) {
@@ -291,27 +351,41 @@ class SimulatedExpertBenchmark {
         try {
             Path dir = Path.of("target", "benchmarks");
             Files.createDirectories(dir);
-            StringBuilder csv = new StringBuilder("strategy,reviewed,masks,test_accuracy,test_shortcut_mass,seconds\n");
+            StringBuilder csv = new StringBuilder("strategy,expert,reviewed,masks,test_accuracy,reliance,gradient_share\n");
             for (Row r : rows) {
-                csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.4f,%.1f%n", r.strategy(), r.reviewed(), r.masks(),
-                        r.accuracy(), r.shortcutMass(), r.seconds()));
+                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f%n", r.strategy(), r.expert(), r.reviewed(),
+                        r.masks(), r.accuracy(), r.reliance(), r.shortcutMass()));
             }
             Files.writeString(dir.resolve("simulated-expert-" + dataset + ".csv"), csv);
+            String title = dataset.equals("decoy") ? "Decoy Fashion-MNIST" : "Mixed shortcuts";
+            String setting = String.format(Locale.ROOT, "%s, rounds of %d, %d epochs%s", mode.value(), batch, epochs,
+                    dataset.equals("mixed") ? ", share " + share : "");
             List<LearningCurvePlot.Series> series = new ArrayList<>();
             double maxReviewed = rows.stream().mapToInt(Row::reviewed).max().orElse(1);
-            for (String s : rows.stream().map(Row::strategy).distinct().toList()) {
-                List<Row> mine = rows.stream().filter(r -> r.strategy().equals(s)).toList();
-                series.add(new LearningCurvePlot.Series(s, mine.stream().mapToDouble(Row::reviewed).toArray(),
-                        mine.stream().mapToDouble(r -> 100 * r.accuracy()).toArray(), false));
+            List<String> curves = rows.stream().map(r -> r.strategy() + "/" + r.expert()).distinct().toList();
+            for (String curve : curves) {
+                List<Row> mine = rows.stream().filter(r -> curve.equals(r.strategy() + "/" + r.expert())).toList();
+                series.add(new LearningCurvePlot.Series(curve, mine.stream().mapToDouble(Row::reviewed).toArray(),
+                        mine.stream().mapToDouble(r -> 100 * r.accuracy()).toArray(), curve.endsWith("/gradient")));
             }
             references.forEach((name, acc) -> series.add(new LearningCurvePlot.Series(name, new double[] {0, maxReviewed},
                     new double[] {100 * acc, 100 * acc}, true)));
-            byte[] png = LearningCurvePlot.png(String.format(Locale.ROOT,
-                            "%s: test accuracy against reviewed images (%s, rounds of %d, %d epochs%s)",
-                            dataset.equals("decoy") ? "Decoy Fashion-MNIST" : "Mixed shortcuts", mode.value(), batch, epochs,
-                            dataset.equals("mixed") ? ", share " + share : ""),
-                    "reviewed images", "test accuracy %", series, 820, 460);
-            Files.write(dir.resolve("simulated-expert-" + dataset + ".png"), png);
+            Files.write(dir.resolve("simulated-expert-" + dataset + ".png"), LearningCurvePlot.png(
+                    title + ": test accuracy against reviewed images (" + setting + "; dashed: gradient-judging expert)",
+                    "reviewed images", "test accuracy %", series, 820, 460));
+            // reliance (by intervention) and the gradient's share on the shortcut, per strategy of the occlusion expert
+            List<LearningCurvePlot.Series> measures = new ArrayList<>();
+            for (String curve : curves) {
+                List<Row> mine = rows.stream().filter(r -> curve.equals(r.strategy() + "/" + r.expert())).toList();
+                double[] x = mine.stream().mapToDouble(Row::reviewed).toArray();
+                measures.add(new LearningCurvePlot.Series(curve + " reliance", x,
+                        mine.stream().mapToDouble(r -> 100 * r.reliance()).toArray(), false));
+                measures.add(new LearningCurvePlot.Series(curve + " gradient share", x,
+                        mine.stream().mapToDouble(r -> 100 * r.shortcutMass()).toArray(), true));
+            }
+            Files.write(dir.resolve("simulated-expert-" + dataset + "-reliance.png"), LearningCurvePlot.png(
+                    title + ": reliance on the shortcut (solid) and the gradient's share on it (dashed), " + setting,
+                    "reviewed images", "%", measures, 820, 460));
             System.out.println("BENCH wrote " + dir.resolve("simulated-expert-" + dataset + ".csv") + "\n" + csv);
             System.out.println("BENCH references " + references);
         } catch (IOException e) {
