@@ -77,6 +77,7 @@ class ReportsBrowserTest {
                 "csv", "review_id,time");
         Map<String, String> hashes = new HashMap<>();
         String firstHref = null;
+        String lastHref = null;
         for (String format : List.of("pdf", "html", "json", "csv")) {
             BrowserDownload got = BrowserDownload.press(browser, "download-" + format, Duration.ofSeconds(60));
             assertTrue(got.download(), format + " is handed to the browser as a download");
@@ -85,6 +86,7 @@ class ReportsBrowserTest {
             assertTrue(got.disposition().contains("attachment"), format + ": " + got.disposition());
             hashes.put(format, AuditChain.sha256(got.bytes()));
             firstHref = firstHref == null ? got.href() : firstHref;
+            lastHref = got.href();
         }
         // four exports in the audit trail, by the auditor, each with the hash of the file the browser got
         List<Map<String, Object>> events = given().get("/api/audit/events?projectId=" + p).then().extract().jsonPath().getList("");
@@ -95,8 +97,10 @@ class ReportsBrowserTest {
             String payload = e.get("payload").toString();
             assertTrue(hashes.values().stream().anyMatch(h -> payload.contains("\"sha256\":\"" + h + "\"")), payload);
         }
-        // the link the browser fetched served its file once: fetching it again makes and records nothing
-        assertEquals(410, BrowserDownload.statusOf(browser, firstHref));
+        // the link the browser fetched served its file once: fetching it again makes and records nothing;
+        // an earlier format's link is gone once the next file was made
+        assertEquals(410, BrowserDownload.statusOf(browser, lastHref));
+        assertEquals(404, BrowserDownload.statusOf(browser, firstHref));
         assertEquals(events.size(), given().get("/api/audit/events?projectId=" + p).then().extract().jsonPath()
                 .getList("").size(), "a GET of a download link writes no audit event");
 
