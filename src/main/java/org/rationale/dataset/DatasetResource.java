@@ -2,7 +2,6 @@ package org.rationale.dataset;
 
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
-import org.rationale.error.TooLarge;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -20,13 +19,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
-import org.rationale.config.RationaleConfig;
 import org.rationale.web.RequestText;
+import org.rationale.web.UploadLimit;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Objects;
-import java.util.stream.Stream;
 
 /** Imports datasets into a project: uploaded IDX pairs or ImageFolder zips, or files on the server. */
 @Path("/api/projects/{projectId}/datasets")
@@ -40,12 +37,12 @@ public class DatasetResource {
 
     private final DatasetImporter importer;
     private final DatasetService datasets;
-    private final RationaleConfig config;
+    private final UploadLimit uploadLimit;
 
-    DatasetResource(DatasetImporter importer, DatasetService datasets, RationaleConfig config) {
+    DatasetResource(DatasetImporter importer, DatasetService datasets, UploadLimit uploadLimit) {
         this.importer = importer;
         this.datasets = datasets;
-        this.config = config;
+        this.uploadLimit = uploadLimit;
     }
 
     @GET
@@ -64,7 +61,8 @@ public class DatasetResource {
             description = "Either the parts 'images' and 'labels' (IDX files, raw or gzipped) or the part "
                     + "'archive' (a zip of class-named folders of PNG/JPEG images). Form fields: 'name' "
                     + "(default: the file name), 'split' (train, validation or test) and, for IDX, optional "
-                    + "'classNames' (comma-separated, by label). All samples are stored, or none.")
+                    + "'classNames' (comma-separated, by label). All samples are stored, or none. A request "
+                    + "larger than rationale.upload.max-size is a 413 naming the limit, and nothing is stored.")
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response upload(@PathParam("projectId") long projectId,
                            @RestForm String name,
@@ -83,13 +81,7 @@ public class DatasetResource {
             }
         }
         access.requireProject(projectId);
-        long uploaded = Stream.of(images, labels, archive).filter(Objects::nonNull)
-                .mapToLong(FileUpload::size).sum();
-        long limit = config.upload().maxSize().asLongValue();
-        if (uploaded > limit) {
-            throw new TooLarge("Upload too large", "The files have " + uploaded + " bytes; the limit is "
-                    + limit + " bytes (rationale.upload.max-size)");
-        }
+        uploadLimit.require(images, labels, archive);
         Dataset d;
         if (archive != null) {
             if (images != null || labels != null) {

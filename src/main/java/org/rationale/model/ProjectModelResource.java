@@ -21,6 +21,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.rationale.project.ProjectService;
 import org.rationale.web.RequestText;
+import org.rationale.web.UploadLimit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,10 +41,12 @@ public class ProjectModelResource {
 
     private final ModelService models;
     private final ProjectService projects;
+    private final UploadLimit uploadLimit;
 
-    ProjectModelResource(ModelService models, ProjectService projects) {
+    ProjectModelResource(ModelService models, ProjectService projects, UploadLimit uploadLimit) {
         this.models = models;
         this.projects = projects;
+        this.uploadLimit = uploadLimit;
     }
 
     @POST
@@ -59,13 +62,15 @@ public class ProjectModelResource {
                     + "the project's classes in order (and may go on with more). The model is loaded and run "
                     + "before anything is stored: a file that is not TorchScript, an input it cannot take, "
                     + "outputs of the wrong shape, outputs that depend on the batch (traced in train mode) or "
-                    + "a split that is not the same network are a 422 with the reason.")
+                    + "a split that is not the same network are a 422 with the reason. A request larger than "
+                    + "rationale.upload.max-size is a 413 naming the limit, and nothing is stored.")
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response upload(@PathParam("projectId") long projectId, @RestForm String spec,
                            @RestForm("model") FileUpload model, @RestForm("features") FileUpload features,
                            @RestForm("classifier") FileUpload classifier) {
         RequestText.requireFormField("spec", spec);
         access.requireProject(projectId);
+        uploadLimit.require(model, features, classifier);
         if (model == null) {
             throw new Invalid("Missing model file", "Send the TorchScript file as the multipart part 'model'");
         }

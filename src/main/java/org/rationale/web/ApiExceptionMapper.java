@@ -9,6 +9,8 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.inject.Inject;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Collection;
 import java.util.Map;
@@ -32,6 +34,9 @@ import java.util.stream.Collectors;
 public class ApiExceptionMapper {
 
     private static final Logger LOG = Logger.getLogger(ApiExceptionMapper.class);
+
+    @Inject
+    UploadLimit uploadLimit;
 
     @ServerExceptionMapper
     public Response api(DomainError e) {
@@ -181,7 +186,25 @@ public class ApiExceptionMapper {
         if (status >= 500) {
             return unexpected(e);
         }
+        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (status == 405 && allow != null) {
+            // the methods the path does take, as HTTP asks of a 405
+            return Response.fromResponse(respond(status, error, detail)).header(HttpHeaders.ALLOW, allow).build();
+        }
         return respond(status, error, detail);
+    }
+
+    /**
+     * A request body sent without a length that grew past the HTTP layer's backstop while a form was
+     * read is a 413 naming the upload limit (RESTEasy reports it as a plain IOException); any other
+     * failure to read or write is unexpected.
+     */
+    @ServerExceptionMapper
+    public Response io(IOException e) {
+        if (UploadLimit.READ_PAST_BACKSTOP.equals(e.getMessage())) {
+            return api(uploadLimit.passedWhileRead());
+        }
+        return unexpected(e);
     }
 
     /**

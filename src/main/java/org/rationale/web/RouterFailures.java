@@ -33,8 +33,8 @@ public class RouterFailures {
         }
         if (rc.statusCode() == 413) {
             rc.response().putHeader(HttpHeaders.CONNECTION, "close");
-            answer(rc, 413, "Upload too large", "The request body grew over " + backstop
-                    + " bytes, the limit for bodies sent without a length (rationale.upload.backstop-size)");
+            answer(rc, 413, "Upload too large", "The request body grew over " + UploadLimit.describe(backstop)
+                    + ", the limit for bodies sent without a length, set by rationale.upload.backstop-size");
             return;
         }
         if (rc.failure() instanceof Error e) {

@@ -30,8 +30,8 @@ public class UploadLimitFilter {
                     declared = -1;
                 }
                 if (declared > limit) {
-                    refuse(rc, "The request has " + declared + " bytes; the limit is " + limit
-                            + " bytes (rationale.upload.max-size)");
+                    refuse(rc, "The request has " + declared + " bytes; the limit is " + UploadLimit.describe(limit)
+                            + ", set by rationale.upload.max-size");
                     return;
                 }
             } else if (rc.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
@@ -53,8 +53,8 @@ public class UploadLimitFilter {
             } else if (rc.request().bytesRead() > limit) {
                 rc.vertx().cancelTimer(id);
                 if (!rc.response().headWritten()) {
-                    refuse(rc, "The request body, sent without a length, passed the limit of " + limit
-                            + " bytes (rationale.upload.max-size)");
+                    refuse(rc, "The request body, sent without a length, passed the limit of "
+                            + UploadLimit.describe(limit) + ", set by rationale.upload.max-size");
                 }
             }
         });

@@ -142,7 +142,7 @@ class ReportTest {
     }
 
     private Response download(String format, String query) {
-        return Api.as("rep-auditor").get("/api/projects/" + project + "/report?format=" + format + query);
+        return Api.as("rep-auditor").post("/api/projects/" + project + "/report?format=" + format + query);
     }
 
     @SuppressWarnings("unchecked")
@@ -316,6 +316,32 @@ class ReportTest {
         assertTrue(last.get("payload").toString().contains("\"sha256\":\"" + sha + "\""), last.get("payload").toString());
     }
 
+    private static List<Map<String, Object>> events() {
+        return given().get("/api/audit/events?projectId=" + project + "&limit=10000").then().statusCode(200)
+                .extract().jsonPath().getList("");
+    }
+
+    @Test
+    void aGetMakesNoReportAndWritesNothing() {
+        int before = events().size();
+        Api.as("rep-auditor").get("/api/projects/" + project + "/report?format=pdf").then().statusCode(405)
+                .contentType(ContentType.JSON).header("Allow", "POST")
+                .body("error", equalTo("Method not allowed"))
+                .body("detail", containsString("POST /api/projects/" + project + "/report"));
+        Api.as("rep-auditor").get("/api/projects/" + project + "/report?format=csv&round=1").then().statusCode(405);
+        assertEquals(before, events().size(), "a GET adds no audit event");
+    }
+
+    @Test
+    void aPostAddsExactlyOneAuditEvent() {
+        int before = events().size();
+        String sha = download("json", "").then().statusCode(200).extract().header("X-Report-Sha256");
+        List<Map<String, Object>> after = events();
+        assertEquals(before + 1, after.size(), "one export, one event");
+        assertEquals("report.export", after.get(after.size() - 1).get("action"));
+        assertTrue(after.get(after.size() - 1).get("payload").toString().contains(sha));
+    }
+
     @Test
     void narrowsToAModelOrATimeRange() throws Exception {
         JsonNode none = new ObjectMapper().readTree(download("json", "&from=2999-01-01").asByteArray());
@@ -335,9 +361,9 @@ class ReportTest {
         long other = Api.newProject("reported other");
         long otherModel = Api.uploadFixtureCnn(other);
         download("json", "&modelId=" + otherModel).then().statusCode(400).body("error", containsString("Unknown model"));
-        Api.as("rep-ann").get("/api/projects/" + project + "/report?format=pdf").then().statusCode(403);
-        Api.as("rep-outsider").get("/api/projects/" + project + "/report?format=pdf").then().statusCode(403);
-        given().get("/api/projects/987654/report?format=json").then().statusCode(404);
+        Api.as("rep-ann").post("/api/projects/" + project + "/report?format=pdf").then().statusCode(403);
+        Api.as("rep-outsider").post("/api/projects/" + project + "/report?format=pdf").then().statusCode(403);
+        given().post("/api/projects/987654/report?format=json").then().statusCode(404);
     }
 
     /** A small RFC 4180 reader. */

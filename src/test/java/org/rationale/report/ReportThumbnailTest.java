@@ -71,7 +71,7 @@ class ReportThumbnailTest {
             }
         }
         assertTrue(coloured > h * w / 4, "pixels the map colours: " + coloured);
-        String html = given().get("/api/projects/" + project + "/report?format=html").then().statusCode(200).extract().asString();
+        String html = given().post("/api/projects/" + project + "/report?format=html").then().statusCode(200).extract().asString();
         assertTrue(html.contains("(channels summed) divided by its 99th percentile") && html.contains("colormap inferno"),
                 "the report says how its maps are drawn");
     }
@@ -97,7 +97,7 @@ class ReportThumbnailTest {
         paint(sample, "shortcut", 0, 0, 4, 4);
         paint(sample, "relevant", 10, 12, 3, 5);
 
-        String html = given().get("/api/projects/" + project + "/report?format=html").then().statusCode(200)
+        String html = given().post("/api/projects/" + project + "/report?format=html").then().statusCode(200)
                 .extract().asString();
         Matcher figure = Pattern.compile("<figure class=\"small\"><img alt=\"([^\"]*)\" src=\"data:image/png;base64,"
                 + "([^\"]+)\"").matcher(html);

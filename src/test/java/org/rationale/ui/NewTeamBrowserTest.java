@@ -16,6 +16,7 @@ import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
+import org.rationale.testing.BrowserDownload;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
 import org.rationale.testing.Fixtures;
@@ -298,15 +299,9 @@ class NewTeamBrowserTest {
         BrowserLogin.logIn(browser, root.toString(), "nt-auditor", "nt-auditor-password");
         browser.get(root + "projects/" + p + "/reports");
         waiting(60).until(d -> !d.findElements(By.id("download-html")).isEmpty());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> got = (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "const a = document.getElementById('download-html');"
-                        + "fetch(a.href).then(r => r.text().then(t => done({status: r.status, download: a.hasAttribute('download'),"
-                        + " body: t}))).catch(e => done({status: -1, body: String(e)}));");
-        assertEquals(200L, ((Number) got.get("status")).longValue(), String.valueOf(got.get("body")));
-        assertTrue(Boolean.TRUE.equals(got.get("download")), "the HTML report is a download link");
-        String html = (String) got.get("body");
+        BrowserDownload got = BrowserDownload.press(browser, "download-html", Duration.ofSeconds(60));
+        assertTrue(got.download(), "the HTML report is handed to the browser as a download");
+        String html = got.text();
         assertTrue(html.contains("Painted masks are outlined"), "the outline legend is in the report");
         assertTrue(Pattern.compile("sample " + painted + " \\([^)]*\\), predicted [^;<]*; masks: shortcut \\d+ px")
                 .matcher(html).find(), "the painted sample's thumbnail names its mask");

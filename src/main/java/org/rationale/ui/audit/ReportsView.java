@@ -2,12 +2,14 @@ package org.rationale.ui.audit;
 
 import org.rationale.config.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.vaadin.flow.component.ComponentUtil;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.AttachmentType;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.H4;
@@ -22,7 +24,6 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
-import com.vaadin.flow.server.StreamResource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import org.rationale.audit.AuditChain;
@@ -55,7 +56,8 @@ import java.time.ZoneOffset;
  * Where auditors take a project's report away: choose the scope (a model version, a round, a date
  * range), download it as PDF, HTML, JSON or CSV, download the experts' feedback (verdicts and masks)
  * for a team's own pipeline in the same scope, verify the audit chain, and see earlier downloads
- * with their hashes.
+ * with their hashes. A download button makes and records the file on the click; the browser then
+ * fetches the made bytes once, so no GET writes the audit trail.
  */
 @Route(value = Routes.REPORTS, layout = MainLayout.class)
 @PageTitle("Audit report · Rationale")
@@ -81,6 +83,8 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
     private final HorizontalLayout feedbackDownload = new HorizontalLayout();
     private final Paragraph feedbackMessage = new Paragraph();
     private final Grid<AuditEvent> feedbackExports = new Grid<>();
+    private final Anchor reportFile = hiddenLink("report-file");
+    private final Anchor feedbackFile = hiddenLink("feedback-file");
 
     @Inject
     public ReportsView(ProjectService projects, ModelService models, RoundService rounds, ReportService reports,
@@ -215,61 +219,103 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
             feedbackMessage.setText("Correct the scope above to download the feedback.");
             return;
         }
-        String username = access.caller().username();
         for (ReportFormat f : ReportFormat.values()) {
-            String name = ReportService.filename(project.id, modelId, roundNumber, start, end, f);
-            StreamResource resource = new StreamResource(name, () -> {
-                try {
-                    byte[] bytes = reports.export(project.id, f.value(), modelId, roundNumber, start, end, username).bytes();
-                    getUI().ifPresent(ui -> ui.access(this::refreshExports));
-                    return new ByteArrayInputStream(bytes);
-                } catch (DomainError e) {
-                    getUI().ifPresent(ui -> ui.access(() -> scopeMessage.setText(e.describe())));
-                    return new ByteArrayInputStream(new byte[0]);
-                }
-            });
-            resource.setContentType(f.mediaType());
-            Anchor a = new Anchor(resource, "");
-            a.getElement().setAttribute("download", true);
             Button b = new Button(f.name(), VaadinIcon.DOWNLOAD.create());
             b.addThemeVariants(f == ReportFormat.PDF ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
-            a.add(b);
-            a.setId("download-" + f.value());
-            downloads.add(a);
+            b.setId("download-" + f.value());
+            b.setDisableOnClick(true);
+            b.addClickListener(e -> {
+                try {
+                    exportReport(f, modelId, roundNumber, start, end);
+                } finally {
+                    b.setEnabled(true);
+                }
+            });
+            downloads.add(b);
         }
-        feedbackDownload.add(feedbackAnchor(modelId, roundNumber, start, end, username));
-    }
-
-    /** The zip of the feedback in scope, written and recorded when the browser asks for it. */
-    private Anchor feedbackAnchor(Long modelId, Integer roundNumber, Instant start, Instant end, String username) {
-        String name = FeedbackExport.filename(project.id, modelId, roundNumber, start, end);
-        StreamResource resource = new StreamResource(name, () -> {
+        downloads.add(reportFile);
+        Button fb = new Button("Download feedback (zip)", VaadinIcon.DOWNLOAD.create());
+        fb.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        fb.setId("download-feedback");
+        fb.setDisableOnClick(true);
+        fb.addClickListener(e -> {
             try {
-                FeedbackExport.Export e = feedback.export(project.id, modelId, roundNumber, start, end, username);
-                getUI().ifPresent(ui -> ui.access(() -> {
-                    refreshFeedbackExports();
-                    feedbackMessage.setText("Exported " + e.verdicts() + " verdicts and " + e.masks() + " masks of "
-                            + e.samples() + " samples" + (e.verdicts() == 0 && e.masks() == 0
-                            ? ": nothing in this scope has been reviewed yet, the zip says so" : "")
-                            + ". SHA-256 " + e.sha256());
-                }));
-                return e.open();
-            } catch (DomainError e) {
-                getUI().ifPresent(ui -> ui.access(() -> feedbackMessage.setText(e.describe())));
-                return InputStream.nullInputStream();
-            } catch (IOException e) {
-                getUI().ifPresent(ui -> ui.access(() -> feedbackMessage.setText("The export could not be read back; "
-                        + "try again")));
-                return InputStream.nullInputStream();
+                exportFeedback(modelId, roundNumber, start, end);
+            } finally {
+                fb.setEnabled(true);
             }
         });
-        resource.setContentType("application/zip");
-        Anchor a = new Anchor(resource, "");
-        a.getElement().setAttribute("download", true);
-        Button b = new Button("Download feedback (zip)", VaadinIcon.DOWNLOAD.create());
-        b.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        a.add(b);
-        a.setId("download-feedback");
+        feedbackDownload.add(fb, feedbackFile);
+    }
+
+    /**
+     * Makes the report on the click (a POST of the page's connection), which records it in the audit trail,
+     * then has the browser fetch the made bytes from a one-shot link: the download itself writes nothing.
+     */
+    private void exportReport(ReportFormat f, Long modelId, Integer roundNumber, Instant start, Instant end) {
+        ReportService.Export e;
+        try {
+            e = reports.export(project.id, f.value(), modelId, roundNumber, start, end, access.caller().username());
+        } catch (DomainError x) {
+            scopeMessage.setText(x.describe());
+            return;
+        }
+        byte[] bytes = e.bytes();
+        hand(reportFile, new OneShotDownload(() -> new ByteArrayInputStream(bytes), e.filename(), f.mediaType(),
+                bytes.length));
+        scopeMessage.setText(e.filename() + ": " + bytes.length + " bytes, SHA-256 " + e.sha256()
+                + ", recorded in the audit trail. Your browser saves it now.");
+        refreshExports();
+    }
+
+    /** The zip of the feedback in scope, written and recorded on the click, then fetched once by the browser. */
+    private void exportFeedback(Long modelId, Integer roundNumber, Instant start, Instant end) {
+        FeedbackExport.Export e;
+        try {
+            e = feedback.export(project.id, modelId, roundNumber, start, end, access.caller().username());
+        } catch (DomainError x) {
+            feedbackMessage.setText(x.describe());
+            return;
+        }
+        hand(feedbackFile, new OneShotDownload(new OneShotDownload.Content() {
+            @Override
+            public InputStream open() throws IOException {
+                return e.open();
+            }
+
+            @Override
+            public void discard() {
+                e.discard();
+            }
+        }, e.filename(), "application/zip", e.bytes()));
+        refreshFeedbackExports();
+        feedbackMessage.setText("Exported " + e.verdicts() + " verdicts and " + e.masks() + " masks of "
+                + e.samples() + " samples" + (e.verdicts() == 0 && e.masks() == 0
+                ? ": nothing in this scope has been reviewed yet, the zip says so" : "")
+                + ". SHA-256 " + e.sha256() + ", recorded in the audit trail. Your browser saves it now.");
+    }
+
+    /** Points the hidden link at a made file (dropping one the browser never fetched) and follows it. */
+    private void hand(Anchor link, OneShotDownload file) {
+        OneShotDownload previous = (OneShotDownload) ComponentUtil.getData(link, OneShotDownload.class);
+        if (previous != null) {
+            previous.discard();
+        }
+        ComponentUtil.setData(link, OneShotDownload.class, file);
+        link.setHref(file, AttachmentType.DOWNLOAD);
+        link.getElement().executeJs("$0.click()");
+    }
+
+    private static Anchor hiddenLink(String id) {
+        Anchor a = new Anchor();
+        a.setId(id);
+        a.getElement().setAttribute("aria-hidden", "true");
+        a.addDetachListener(e -> {
+            OneShotDownload file = (OneShotDownload) ComponentUtil.getData(a, OneShotDownload.class);
+            if (file != null) {
+                file.discard();
+            }
+        });
         return a;
     }
 }

@@ -14,9 +14,11 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.rationale.audit.AuditChain;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserDownload;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 
@@ -56,19 +58,6 @@ class FeedbackExportBrowserTest {
         Chromium.quit(browser);
     }
 
-    /** Fetches what the download link points at with the page's own login, as clicking it would. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> fetch(String anchorId) {
-        return (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "const a = document.getElementById('" + anchorId + "');"
-                        + "fetch(a.href).then(r => r.arrayBuffer().then(b => crypto.subtle.digest('SHA-256', b)"
-                        + ".then(h => done({status: r.status, size: b.byteLength, type: r.headers.get('content-type'),"
-                        + " download: a.hasAttribute('download'), head: new TextDecoder().decode(new Uint8Array(b).slice(0, 2)),"
-                        + " sha: Array.from(new Uint8Array(h)).map(x => x.toString(16).padStart(2, '0')).join('')}))))"
-                        + ".catch(e => done({status: -1, error: String(e)}));");
-    }
-
     @Test
     void anAuditorDownloadsTheFeedbackZipAndSeesItInTheTrail() throws IOException {
         long p = Api.newProject("feedback in the browser");
@@ -96,11 +85,11 @@ class FeedbackExportBrowserTest {
         browser.get(root + "projects/" + p + "/reports");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         wait.until(d -> d.findElements(By.id("download-feedback")).size() > 0);
-        Map<String, Object> got = fetch("download-feedback");
-        assertEquals(200L, ((Number) got.get("status")).longValue(), got.toString());
-        assertTrue(Boolean.TRUE.equals(got.get("download")), "a download link");
-        assertEquals("PK", got.get("head"), "a zip");
-        assertTrue(String.valueOf(got.get("type")).startsWith("application/zip"), got.toString());
+        BrowserDownload zip = BrowserDownload.press(browser, "download-feedback", Duration.ofSeconds(60));
+        assertTrue(zip.download(), "handed to the browser as a download");
+        assertEquals("PK", zip.text().substring(0, 2), "a zip");
+        assertTrue(zip.type().startsWith("application/zip"), zip.type());
+        Map<String, Object> got = Map.of("sha", AuditChain.sha256(zip.bytes()));
 
         List<Map<String, Object>> events = given().get("/api/audit/events?projectId=" + p).then().extract().jsonPath()
                 .getList("");
@@ -109,6 +98,10 @@ class FeedbackExportBrowserTest {
         assertEquals("fxb-auditor", exports.get(0).get("actor"));
         assertTrue(exports.get(0).get("payload").toString().contains("\"sha256\":\"" + got.get("sha") + "\""),
                 "the trail holds the hash of the bytes the browser got: " + exports.get(0).get("payload"));
+        // the link served its zip once: a second fetch is refused and records nothing
+        assertEquals(410, BrowserDownload.statusOf(browser, zip.href()));
+        assertEquals(events.size(), given().get("/api/audit/events?projectId=" + p).then().extract().jsonPath()
+                .getList("").size(), "a GET of a download link writes no audit event");
 
         // the page lists the download with its hash once it is shown again
         browser.get(root + "projects/" + p + "/reports");

@@ -11,14 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.rationale.audit.AuditChain;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserDownload;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 
 import java.net.URL;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,18 +55,6 @@ class ReportsBrowserTest {
         return Page.text(browser, id);
     }
 
-    /** Fetches what a download link points at with the page's own login, as clicking it would. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> fetch(String anchorId) {
-        return (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "const a = document.getElementById('" + anchorId + "');"
-                        + "fetch(a.href).then(r => r.arrayBuffer().then(b => done({status: r.status, size: b.byteLength,"
-                        + " type: r.headers.get('content-type'), download: a.hasAttribute('download'),"
-                        + " head: new TextDecoder().decode(new Uint8Array(b).slice(0, 16))})))"
-                        + ".catch(e => done({status: -1, error: String(e)}));");
-    }
-
     @Test
     void anAuditorDownloadsEveryFormatAndVerifiesTheChain() {
         long p = Api.newProject("reports in the browser");
@@ -84,18 +75,34 @@ class ReportsBrowserTest {
         wait.until(d -> !text("report-exports").isEmpty() || d.findElements(By.id("download-pdf")).size() > 0);
         Map<String, String> magic = Map.of("pdf", "%PDF-", "html", "<!DOCTYPE html>", "json", "{\"reportVersion\"",
                 "csv", "review_id,time");
+        Map<String, String> hashes = new HashMap<>();
+        String firstHref = null;
+        String lastHref = null;
         for (String format : List.of("pdf", "html", "json", "csv")) {
-            Map<String, Object> got = fetch("download-" + format);
-            assertEquals(200L, ((Number) got.get("status")).longValue(), format + ": " + got);
-            assertTrue(Boolean.TRUE.equals(got.get("download")), format + " is a download link");
-            assertTrue(got.get("head").toString().startsWith(magic.get(format)), format + ": " + got.get("head"));
-            assertTrue(((Number) got.get("size")).longValue() > 100, format + ": " + got);
+            BrowserDownload got = BrowserDownload.press(browser, "download-" + format, Duration.ofSeconds(60));
+            assertTrue(got.download(), format + " is handed to the browser as a download");
+            assertTrue(got.text().startsWith(magic.get(format)), format + ": " + got.text().substring(0, 16));
+            assertTrue(got.bytes().length > 100, format + ": " + got.bytes().length + " bytes");
+            assertTrue(got.disposition().contains("attachment"), format + ": " + got.disposition());
+            hashes.put(format, AuditChain.sha256(got.bytes()));
+            firstHref = firstHref == null ? got.href() : firstHref;
+            lastHref = got.href();
         }
-        // four exports in the audit trail, by the auditor, each with its hash
+        // four exports in the audit trail, by the auditor, each with the hash of the file the browser got
         List<Map<String, Object>> events = given().get("/api/audit/events?projectId=" + p).then().extract().jsonPath().getList("");
         List<Map<String, Object>> exports = events.stream().filter(e -> e.get("action").equals("report.export")).toList();
         assertEquals(4, exports.size());
         assertTrue(exports.stream().allMatch(e -> e.get("actor").equals("rpb-auditor")));
+        for (Map<String, Object> e : exports) {
+            String payload = e.get("payload").toString();
+            assertTrue(hashes.values().stream().anyMatch(h -> payload.contains("\"sha256\":\"" + h + "\"")), payload);
+        }
+        // the link the browser fetched served its file once: fetching it again makes and records nothing;
+        // an earlier format's link is gone once the next file was made
+        assertEquals(410, BrowserDownload.statusOf(browser, lastHref));
+        assertEquals(404, BrowserDownload.statusOf(browser, firstHref));
+        assertEquals(events.size(), given().get("/api/audit/events?projectId=" + p).then().extract().jsonPath()
+                .getList("").size(), "a GET of a download link writes no audit event");
 
         ((JavascriptExecutor) browser).executeScript("document.getElementById('verify-chain').click();");
         wait.until(d -> text("chain-result").startsWith("Intact"));

@@ -19,6 +19,7 @@ import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.rationale.testing.BrowserDownload;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
 import org.rationale.testing.Page;
@@ -399,28 +400,16 @@ class DemoRoundWalkthrough {
         System.out.println("audit events of project " + p + ": " + projectEvents(p).size());
     }
 
-    /** Fetches what a download link points at with the page's own login, as clicking it would. */
-    @SuppressWarnings("unchecked")
+    /** Presses a format's download button and takes the file the page hands the browser. */
     private static byte[] download(WebDriver b, String format) {
-        Map<String, Object> got = (Map<String, Object>) ((JavascriptExecutor) b).executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "const a = document.getElementById('download-" + format + "');"
-                        + "fetch(a.href).then(r => r.blob().then(blob => {"
-                        + "  const reader = new FileReader();"
-                        + "  reader.onload = () => done({status: r.status, type: r.headers.get('content-type'),"
-                        + "    download: a.hasAttribute('download'), name: a.href.substring(a.href.lastIndexOf('/') + 1),"
-                        + "    disposition: r.headers.get('content-disposition'),"
-                        + "    base64: reader.result.substring(reader.result.indexOf(',') + 1)});"
-                        + "  reader.readAsDataURL(blob);"
-                        + "})).catch(e => done({status: -1, error: String(e)}));");
-        assertEquals(200L, ((Number) got.get("status")).longValue(), format + ": " + got.get("error"));
-        assertTrue(Boolean.TRUE.equals(got.get("download")), format + " is a download link");
-        byte[] bytes = Base64.getDecoder().decode(got.get("base64").toString());
+        BrowserDownload got = BrowserDownload.press(b, "download-" + format, Duration.ofMinutes(5));
+        assertTrue(got.download(), format + " is handed to the browser as a download");
+        byte[] bytes = got.bytes();
         String start = new String(bytes, 0, Math.min(bytes.length, 32), StandardCharsets.UTF_8);
         assertTrue(start.startsWith(REPORT_STARTS.get(format)), format + " starts with '" + start + "' ("
-                + got.get("type") + ", " + bytes.length + " bytes)");
-        System.out.println("  " + format + " link " + got.get("name") + ": " + got.get("type") + ", disposition "
-                + got.get("disposition"));
+                + got.type() + ", " + bytes.length + " bytes)");
+        System.out.println("  " + format + " link " + got.name() + ": " + got.type() + ", disposition "
+                + got.disposition());
         return bytes;
     }
 
