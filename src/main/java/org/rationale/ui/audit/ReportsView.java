@@ -8,7 +8,6 @@ import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
@@ -21,7 +20,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.StreamResource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -42,7 +40,6 @@ import org.rationale.security.Caller;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectRoute;
-import org.rationale.ui.ProjectsView;
 import org.rationale.ui.Routes;
 
 import java.io.ByteArrayInputStream;
@@ -97,13 +94,11 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        removeAll();
-        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        project = ProjectRoute.enter(event, projects, access, this, "Audit report").orElse(null);
         if (project == null) {
             return;
         }
         Caller caller = access.caller();
-        add(new RouterLink("← Projects", ProjectsView.class), new H2("Audit report · " + project.name));
         add(new Paragraph("Who decided what, on which model and map: model identity and lineage, methods and their "
                 + "quality, every verdict with its map and comment, agreement, the scheduler's reasons, the rounds, the "
                 + "limits of saliency, the EU AI Act mapping and the audit chain's head. Each download is itself "
