@@ -107,7 +107,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
         model.setLabel("Model version");
         model.setEmptySelectionAllowed(true);
         model.setEmptySelectionCaption("All versions");
-        model.setItemLabelGenerator(m -> m == null ? "All versions" : m.name + " v" + m.version);
+        model.setItemLabelGenerator(m -> m == null ? "All versions" : m.label());
         model.setItems(models.list(project.id));
         model.setId("report-model");
         round.setLabel("Round");

@@ -455,7 +455,7 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
     private void showAccepted(ModelVersion v) {
         Div ok = new Div();
         ok.setId("upload-accepted");
-        ok.add(new H3("Stored as " + v.name + " v" + v.version));
+        ok.add(new H3("Stored as " + v.label()));
         ok.add(new Paragraph("The check passed: the model loaded, answered a batch of two black images with one "
                 + "finite score per class (" + project.classNames.size() + "), gave the same scores again"
                 + (v.supportsCam ? ", and classifier(features(x)) matched the whole model: Grad-CAM methods can run."

@@ -92,7 +92,7 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
         model.setLabel("Model");
         model.setWidth("360px");
         model.setId("sanity-model");
-        model.setItemLabelGenerator(v -> v.name + " v" + v.version + " · " + v.origin);
+        model.setItemLabelGenerator(v -> v.label() + " · " + v.origin);
         model.addValueChangeListener(e -> {
             if (e.getValue() != null && e.isFromClient()) {
                 showModel(e.getValue());
@@ -182,7 +182,7 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
                 .filter(m -> m.available() && !checked.contains(m.method())).toList()));
         List<String> refused = offered.stream().filter(m -> !m.available())
                 .map(m -> m.method() + ": " + m.refusal()).toList();
-        unavailable.setText(refused.isEmpty() ? "" : "Not available for " + v.name + " v" + v.version + " — "
+        unavailable.setText(refused.isEmpty() ? "" : "Not available for " + v.label() + " — "
                 + String.join("; ", refused));
         unavailable.setVisible(!refused.isEmpty());
         showResults(v, stored);
@@ -192,7 +192,7 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
         results.removeAllColumns();
         List<SanityCheck.Result> sorted = new ArrayList<>(stored);
         sorted.sort(Comparator.comparing(SanityCheck.Result::method));
-        noResults.setText(stored.isEmpty() ? "No check of " + v.name + " v" + v.version + " has run yet." : "");
+        noResults.setText(stored.isEmpty() ? "No check of " + v.label() + " has run yet." : "");
         noResults.setVisible(stored.isEmpty());
         results.setVisible(!stored.isEmpty());
         if (stored.isEmpty()) {

@@ -345,7 +345,7 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         if (v.isEmpty()) {
             return "The trained version has been deleted since.";
         }
-        StringBuilder s = new StringBuilder("New version: " + v.get().name + " v" + v.get().version);
+        StringBuilder s = new StringBuilder("New version: " + v.get().label());
         Map<String, Object> accuracy = (Map<String, Object>) result.getOrDefault("accuracy", Map.of());
         List<String> parts = new ArrayList<>();
         accuracy.forEach((splitName, a) -> parts.add(splitName + " accuracy "

@@ -111,8 +111,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         roundGrid.addColumn(r -> r.feedback() + (r.feedback().equals("rrr") || r.feedback().equals("both")
                 ? String.format(Locale.US, " λ=%.0f", r.lambda()) : "")).setHeader("Feedback");
         roundGrid.addColumn(RoundService.Round::state).setHeader("State");
-        roundGrid.addColumn(r -> version(r.modelVersion()) + (r.trainedModelId() == null ? ""
-                : " → " + version(r.trainedModelVersion()))).setHeader("Model");
+        roundGrid.addColumn(r -> label(r.modelId()) + (r.trainedModelId() == null ? ""
+                : " → " + label(r.trainedModelId()))).setHeader("Model");
         roundGrid.addColumn(r -> counts(r).reviewed()).setHeader("Reviewed (train)").setAutoWidth(true)
                 .setTooltipGenerator(r -> "Training samples judged under the round's model while it ran; verdicts on "
                         + "test samples and from earlier rounds do not count");
@@ -357,7 +357,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         Dialog d = new Dialog();
         d.setHeaderTitle("Retrain after round " + open.number() + "?");
         Paragraph what = new Paragraph("Round " + open.number() + " reviewed " + so.reviewed() + " training sample"
-                + (so.reviewed() == 1 ? "" : "s") + " of model " + version(open.modelVersion()) + "; " + so.masks()
+                + (so.reviewed() == 1 ? "" : "s") + " of " + label(open.modelId()) + "; " + so.masks()
                 + (so.masks() == 1 ? " has" : " have") + " a shortcut mask. A new version is trained for " + open.epochs()
                 + " epoch" + (open.epochs() == 1 ? "" : "s") + " on the training split with feedback \"" + open.feedback()
                 + "\", using every shortcut mask painted so far; then its maps are recomputed.");
@@ -385,8 +385,9 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         d.open();
     }
 
-    private static String version(Integer number) {
-        return number == null ? "v?" : "v" + number;
+    /** A model version as people know it, "small-cnn v2", never its database id. */
+    private String label(long modelId) {
+        return models.find(modelId).map(ModelVersion::label).orElse("a removed model");
     }
 
     /** A round's counts as the table shows them: stored once retraining began, live while it is reviewed. */
