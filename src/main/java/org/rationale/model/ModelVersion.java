@@ -58,4 +58,14 @@ public class ModelVersion extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     public OffsetDateTime createdAt;
+
+    /** How people know this version, "small-cnn v2": its model's name and version number, never its database id. */
+    public String label() {
+        return label(name, version);
+    }
+
+    /** The label of version {@code version} of the model named {@code name}, as {@link #label()} writes it. */
+    public static String label(String name, int version) {
+        return name + " v" + version;
+    }
 }

@@ -327,7 +327,7 @@ public class FeedbackExport {
             j.put("reviewer", v.review().reviewer());
             j.put("verdict", v.review().verdict().value());
             j.put("comment", v.review().comment());
-            j.put("model", model == null ? null : model.name + " v" + model.version);
+            j.put("model", model == null ? null : model.label());
             j.put("method", v.review().method());
             judged.add(j);
         }

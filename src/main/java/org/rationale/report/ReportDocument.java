@@ -3,6 +3,7 @@ package org.rationale.report;
 import org.rationale.saliency.MapRendering;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.rationale.audit.AuditChain;
+import org.rationale.model.ModelVersion;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -77,11 +78,11 @@ public final class ReportDocument {
 
         d.heading(2, "Models");
         for (Report.Model m : r.models()) {
-            d.heading(3, m.name() + " v" + m.version() + " (model " + m.id() + ")");
+            d.heading(3, ModelVersion.label(m.name(), m.version()) + " (model " + m.id() + ")");
             List<List<Object>> rows = new ArrayList<>(List.of(
                     row("SHA-256", or(m.sha256())), row("Kind / origin", m.kind() + " / " + m.origin()),
                     row("Created", time(m.createdAt())), row("Lineage (oldest first)", m.lineage().stream()
-                            .map(id -> "model " + id).collect(Collectors.joining(" → ")))));
+                            .map(id -> model(r, id)).collect(Collectors.joining(" → ")))));
             if (m.training() == null) {
                 rows.add(row("Training", "uploaded: trained elsewhere"));
             } else {
@@ -94,7 +95,7 @@ public final class ReportDocument {
         d.heading(2, "Attribution methods and their quality");
         d.table(List.of("Model", "Method", "Parameters", "Maps", "Completeness gap (mean / max)", "Deletion AUC",
                 "Insertion AUC", "Maps with curves", "Sanity check"), r.methods().stream().map(m -> row(
-                m.modelId(), m.method(), m.parameters().isBlank() || m.parameters().equals("{}") ? "defaults"
+                model(r, m.modelId()), m.method(), m.parameters().isBlank() || m.parameters().equals("{}") ? "defaults"
                         : m.parameters(), m.maps(), num(m.meanCompletenessGap()) + " / "
                         + num(m.maxCompletenessGap()), num(m.meanDeletionAuc()), num(m.meanInsertionAuc()),
                 m.mapsWithCurves(), m.sanityCheck())).toList());
@@ -117,7 +118,8 @@ public final class ReportDocument {
                 "Masks", "Test accuracy", "Shortcut mass", "Started by", "Started", "Finished"), r.rounds().stream()
                 .map(x -> row(x.number(), x.state(), x.strategy(), x.batchSize(), x.feedback(),
                         value(ModelFacts.JSON.valueToTree(x.lambda())),
-                        x.epochs(), x.modelId() + " → " + or(x.trainedModelId()), or(x.reviewed()), or(x.masks()),
+                        x.epochs(), x.model() + (x.trainedModel() == null ? "" : " → " + x.trainedModel()),
+                        or(x.reviewed()), or(x.masks()),
                         pct(x.testAccuracy()), num(x.shortcutMass()), x.startedBy(), time(x.startedAt()),
                         time(x.finishedAt()))).toList());
         List<Figure> curves = new ArrayList<>();
@@ -157,7 +159,7 @@ public final class ReportDocument {
         d.table(List.of("Time", "Reviewer", "Sample", "Label", "Predicted", "Confidence", "Map", "Method", "Model",
                 "Verdict", "Comment", "Masks", "Why chosen"), r.verdicts().stream().map(v -> row(time(v.at()),
                 v.reviewer() + " (" + v.role() + ")", v.sampleId(), v.labelName(), or(v.predictedName()),
-                num(v.confidence()), v.saliencyMapId(), v.method(), v.modelId(), v.verdict(), or(v.comment()), masks(v.masks()),
+                num(v.confidence()), v.saliencyMapId(), v.method(), model(r, v.modelId()), v.verdict(), or(v.comment()), masks(v.masks()),
                 v.choice() == null ? "" : "#" + (v.choice().position() + 1) + " of " + v.choice().strategy() + ", score "
                         + num(v.choice().score()))).toList());
 
@@ -167,11 +169,15 @@ public final class ReportDocument {
         return d.blocks;
     }
 
+    private static String model(Report r, long id) {
+        return ReportProse.label(r.models(), id);
+    }
+
     /** The report at a glance: scope, models, verdicts, rounds, chain. */
     private static List<List<Object>> summary(Report r) {
         List<List<Object>> rows = new ArrayList<>();
         rows.add(row("Scope", r.scope().description()));
-        rows.add(row("Models", r.models().isEmpty() ? "none" : r.models().stream().map(m -> m.name() + " v" + m.version()
+        rows.add(row("Models", r.models().isEmpty() ? "none" : r.models().stream().map(m -> ModelVersion.label(m.name(), m.version())
                 + accuracy(m)).collect(Collectors.joining(", "))));
         long accepted = r.verdicts().stream().filter(v -> v.verdict().equals("accept")).count();
         long rejected = r.verdicts().stream().filter(v -> v.verdict().equals("reject")).count();

@@ -70,8 +70,15 @@ public class ReportFacts {
                     r.epochs(), r.modelId(), r.trainedModelId(), r.reviewedBefore(), r.reviewed(), r.masks(),
                     r.testAccuracy(), r.shortcutMass(), r.startedBy(), r.createdAt().toInstant(),
                     r.finishedAt() == null ? null : r.finishedAt().toInstant(),
-                    byId.containsKey(r.modelId()) ? ModelService.trainingAccuracy(byId.get(r.modelId())).get("test") : null));
+                    byId.containsKey(r.modelId()) ? ModelService.trainingAccuracy(byId.get(r.modelId())).get("test") : null,
+                    label(byId, r.modelId()), r.trainedModelId() == null ? null : label(byId, r.trainedModelId())));
         }
         return out;
+    }
+
+    /** A version of the project as people know it ("small-cnn v2"); one no longer stored by its id. */
+    static String label(Map<Long, ModelVersion> byId, long id) {
+        ModelVersion v = byId.get(id);
+        return v == null ? "model #" + id : v.label();
     }
 }

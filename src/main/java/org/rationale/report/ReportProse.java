@@ -1,5 +1,7 @@
 package org.rationale.report;
 
+import org.rationale.model.ModelVersion;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,6 +31,12 @@ public final class ReportProse {
     private ReportProse() {
     }
 
+    /** A version among the report's models as people know it ("small-cnn v2"); another one by its id. */
+    static String label(List<Report.Model> models, long id) {
+        return models.stream().filter(m -> m.id() == id).findFirst()
+                .map(m -> ModelVersion.label(m.name(), m.version())).orElse("model #" + id);
+    }
+
     /** How the scheduler chose the samples, in words. */
     public static String schedulerExplanation() {
         return text(SCHEDULER, "explanation", Map.of());
@@ -45,7 +53,8 @@ public final class ReportProse {
                 if (s.passed()) {
                     passed++;
                 }
-                checked.add(text(LIMITS, "randomisation.check", Map.of("method", s.method(), "model", m.id(),
+                checked.add(text(LIMITS, "randomisation.check", Map.of("method", s.method(),
+                        "model", ModelVersion.label(m.name(), m.version()),
                         "outcome", s.passed() ? "passed" : "FAILED",
                         "similarity", String.format("%.2f", s.finalSimilarity()),
                         "threshold", String.format("%.2f", s.threshold()))));
@@ -53,7 +62,7 @@ public final class ReportProse {
         }
         boolean igMeasured = methods.stream().anyMatch(m -> m.meanCompletenessGap() != null);
         String gaps = methods.stream().filter(m -> m.meanCompletenessGap() != null)
-                .map(m -> text(LIMITS, "saturation.gap", Map.of("method", m.method(), "model", m.modelId(),
+                .map(m -> text(LIMITS, "saturation.gap", Map.of("method", m.method(), "model", label(models, m.modelId()),
                         "gap", String.format("%.4g", m.meanCompletenessGap()))))
                 .collect(Collectors.joining("; "));
         boolean baselines = methods.stream().anyMatch(m -> m.parameters().contains("baseline"));

@@ -55,9 +55,10 @@ public class ReportScope {
         private String description() {
             List<String> parts = new ArrayList<>();
             if (round != null) {
-                parts.add("round " + round.number() + " (verdicts on model " + round.modelId() + " while it ran)");
+                parts.add("round " + round.number() + " (verdicts on " + ReportFacts.label(models, round.modelId())
+                        + " while it ran)");
             } else if (modelId != null) {
-                parts.add("model " + modelId);
+                parts.add(ReportFacts.label(models, modelId));
             }
             if (from != null) {
                 parts.add("from " + from);

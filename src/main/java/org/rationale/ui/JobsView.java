@@ -165,9 +165,9 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         }
     }
 
-    /** The model a job explains ("v3"), or the one a training makes ("→ v4", or its name before it exists). */
+    /** The model a job explains ("small-cnn v3"), or the one a training makes ("→ small-cnn v4", or its name before it exists). */
     private static String model(JobService.JobSummary j) {
-        String version = j.modelVersion() == null ? null : "v" + j.modelVersion();
+        String version = j.model();
         if (j.kind() == JobKind.TRAIN) {
             Object name = j.parameters() == null ? null : j.parameters().get("name");
             return version != null ? "→ " + version : name == null ? "new version" : "→ new " + name;
@@ -226,7 +226,7 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         project.setItems(all);
         Select<ModelVersion> model = new Select<>();
         model.setLabel("Model");
-        model.setItemLabelGenerator(v -> v.name + " v" + v.version);
+        model.setItemLabelGenerator(v -> v.label());
         project.addValueChangeListener(e -> {
             List<ModelVersion> ms = e.getValue() == null ? List.of() : models.list(e.getValue().id);
             project.setInvalid(false);

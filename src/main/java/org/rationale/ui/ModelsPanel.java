@@ -59,8 +59,8 @@ public class ModelsPanel extends Div {
         for (ModelVersion v : all) {
             Div row = new Div();
             row.addClassName("model-row");
-            row.getElement().setAttribute("data-model", v.name + " v" + v.version);
-            Span name = new Span(v.name + " v" + v.version);
+            row.getElement().setAttribute("data-model", v.label());
+            Span name = new Span(v.label());
             name.addClassName("model-name");
             Span how = new Span(v.origin + (v.supportsCam ? " · CAM-ready" : ""));
             how.addClassName("model-origin");

@@ -34,4 +34,16 @@ public final class ProjectRoute {
         }
         return p;
     }
+
+    /**
+     * Clears the view for a new visit and resolves its project, as {@link #resolve} does; when the
+     * project is seen the view starts with the way back and its heading, "{@code title} · project".
+     */
+    public static Optional<Project> enter(BeforeEnterEvent event, ProjectService projects, Access access,
+                                          VerticalLayout view, String title) {
+        view.removeAll();
+        Optional<Project> p = resolve(event, projects, access, view);
+        p.ifPresent(x -> view.add(new RouterLink("← Projects", ProjectsView.class), new H2(title + " · " + x.name)));
+        return p;
+    }
 }

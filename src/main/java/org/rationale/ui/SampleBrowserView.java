@@ -291,7 +291,7 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
         Select<ModelVersion> model = new Select<>();
         model.setLabel("Model");
         model.setItems(available);
-        model.setItemLabelGenerator(v -> v.name + " v" + v.version);
+        model.setItemLabelGenerator(v -> v.label());
         model.setId("overlay-model");
         Select<String> method = new Select<>();
         method.setLabel("Method");

@@ -2,7 +2,6 @@ package org.rationale.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
@@ -13,7 +12,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import org.rationale.error.DomainError;
@@ -54,8 +52,7 @@ public class SettingsView extends VerticalLayout implements BeforeEnterObserver 
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        removeAll();
-        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        project = ProjectRoute.enter(event, projects, access, this, "Review settings").orElse(null);
         if (project == null) {
             return;
         }
@@ -79,7 +76,7 @@ public class SettingsView extends VerticalLayout implements BeforeEnterObserver 
         VerticalLayout form = new VerticalLayout(overlap, reservation);
         form.setPadding(false);
         form.addClassName("settings-form");
-        add(new RouterLink("← Projects", ProjectsView.class), new H2("Review settings · " + project.name), form);
+        add(form);
         if (mayChange) {
             Button save = new Button("Save settings", VaadinIcon.CHECK.create(), e -> save());
             save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);

@@ -54,14 +54,15 @@ public class JobService {
 
     /**
      * A job with its item counts, rate and ETA, as REST and the jobs page show it; with the version
-     * number of its model (the one it explains, or the one a training made; null before that), its
-     * methods, the split it works on (null for samples chosen by id), who started it (null: the
+     * number of its model (the one it explains, or the one a training made; null before that) and
+     * that model's label ("small-cnn v2"), its methods, the split it works on (null for samples chosen by id), who started it (null: the
      * system) and when it was submitted.
      */
     public record JobSummary(long id, long projectId, JobKind kind, JobState state, double progress, int priority,
                              Map<String, Object> parameters, Map<String, Object> result, String error, long itemsTotal,
                              long itemsDone, long itemsFailed, long itemsCancelled, Double itemsPerSecond,
-                             Double etaSeconds, List<ItemError> failedItems, Integer modelVersion, List<String> methods,
+                             Double etaSeconds, List<ItemError> failedItems, Integer modelVersion, String model,
+                             List<String> methods,
                              String split, String startedBy, OffsetDateTime createdAt) {
     }
 
@@ -157,7 +158,7 @@ public class JobService {
             }
             var refusal = method.refusal(v.supportsCam);
             if (refusal.isPresent()) {
-                throw new Invalid("Method '" + method.name() + "' cannot run on " + v.name + " v" + v.version,
+                throw new Invalid("Method '" + method.name() + "' cannot run on " + v.label(),
                         refusal.get());
             }
             var bound = method.parameters().bind(method.name(), m.params() == null ? Map.of() : m.params());
@@ -318,19 +319,21 @@ public class JobService {
         }
         Map<String, Object> parameters = map(r.parameters());
         Map<String, Object> result = map(r.result());
+        Optional<ModelVersion> model = modelOf(parameters, result);
         return new JobSummary(r.id(), r.projectId(), r.kind(), r.state(), progress, r.priority(), parameters,
                 result, r.error(), total, done, failed, cancelled, rate, eta, store.failedItems(r.id(), 50),
-                modelVersion(parameters, result), methodNames(parameters), text(parameters, "split"), r.startedBy(),
+                model.map(v -> v.version).orElse(null), model.map(ModelVersion::label).orElse(null),
+                methodNames(parameters), text(parameters, "split"), r.startedBy(),
                 r.createdAt());
     }
 
-    /** The version number of the model a job explains, or of the one its training made; null when neither is known. */
-    private Integer modelVersion(Map<String, Object> parameters, Map<String, Object> result) {
+    /** The model a job explains, or the one its training made; empty when neither is known. */
+    private Optional<ModelVersion> modelOf(Map<String, Object> parameters, Map<String, Object> result) {
         Object id = parameters == null ? null : parameters.get("modelId");
         if (!(id instanceof Number) && result != null) {
             id = result.get("modelId");
         }
-        return id instanceof Number n ? models.find(n.longValue()).map(v -> v.version).orElse(null) : null;
+        return id instanceof Number n ? models.find(n.longValue()) : Optional.empty();
     }
 
     private static List<String> methodNames(Map<String, Object> parameters) {

@@ -34,8 +34,8 @@ class ReportProseTest {
                 "Plausible maps from random models"), limits.stream().map(Report.Limit::limit).toList());
         assertEquals(List.of(false, false, true, true), limits.stream().map(Report.Limit::tested).toList());
         assertTrue(limits.get(3).evidence().startsWith("Model-parameter randomisation checks: 0 of 1 passed. "
-                + "vanilla-gradient on model 3: FAILED (similarity to the randomised model"));
-        assertTrue(limits.get(2).evidence().contains("integrated-gradients on model 3: mean completeness gap"));
+                + "vanilla-gradient on m v1: FAILED (similarity to the randomised model"));
+        assertTrue(limits.get(2).evidence().contains("integrated-gradients on m v1: mean completeness gap"));
         assertEquals("No model-parameter randomisation check was run on these models.",
                 ReportProse.limits(List.of(), List.of()).get(3).evidence());
         assertTrue(ReportProse.schedulerExplanation().startsWith("Samples reach reviewers in the order of the scheduler's"));

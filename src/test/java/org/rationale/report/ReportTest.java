@@ -349,6 +349,11 @@ class ReportTest {
         JsonNode byModel = new ObjectMapper().readTree(download("json", "&modelId=" + model).asByteArray());
         assertEquals(storedVerdicts().size(), byModel.get("verdicts").size());
         assertEquals(model, byModel.get("scope").get("modelId").asLong());
+        // the scope in words names the version as people know it, not its database id
+        JsonNode version = new ObjectMapper().readTree(given().get("/api/models/" + model).then().statusCode(200)
+                .extract().asByteArray());
+        assertEquals(version.get("name").asText() + " v" + version.get("version").asInt(),
+                byModel.get("scope").get("description").asText());
     }
 
     @Test

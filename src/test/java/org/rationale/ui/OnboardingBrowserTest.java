@@ -219,7 +219,8 @@ class OnboardingBrowserTest {
                         "methods", List.of(Map.of("name", "vanilla-gradient"), Map.of("name", "grad-cam")),
                         "samples", Map.of("projectId", p, "split", "test")))
                 .post("/api/jobs").then().statusCode(202).extract().jsonPath().getLong("jobId");
-        given().get("/api/jobs/" + job).then().body("modelVersion", equalTo(1)).body("split", equalTo("test"))
+        given().get("/api/jobs/" + job).then().body("modelVersion", equalTo(1)).body("model", equalTo("fixture-cnn v1"))
+                .body("split", equalTo("test"))
                 .body("startedBy", equalTo("ob-jobs")).body("methods", equalTo(List.of("vanilla-gradient", "grad-cam")));
         BrowserLogin.logIn(browser, root.toString(), "ob-jobs", "ob-jobs-password");
         browser.get(root + "jobs");
@@ -228,7 +229,7 @@ class OnboardingBrowserTest {
         for (String column : List.of("Model", "Methods", "Split", "Started by", "Submitted (UTC)")) {
             assertTrue(grid.contains(column), column + " in " + grid);
         }
-        assertTrue(grid.contains("v1"), grid);
+        assertTrue(grid.contains("fixture-cnn v1"), grid);
         assertTrue(grid.contains("vanilla-gradient, grad-cam"), grid);
         assertTrue(grid.contains("test"), grid);
         screenshot(browser, "jobs.png");

@@ -10,7 +10,6 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.AttachmentType;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Paragraph;
@@ -23,7 +22,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import org.rationale.audit.AuditChain;
@@ -43,7 +41,6 @@ import org.rationale.security.Caller;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectRoute;
-import org.rationale.ui.ProjectsView;
 import org.rationale.ui.Routes;
 
 import java.io.ByteArrayInputStream;
@@ -101,13 +98,11 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        removeAll();
-        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        project = ProjectRoute.enter(event, projects, access, this, "Audit report").orElse(null);
         if (project == null) {
             return;
         }
         Caller caller = access.caller();
-        add(new RouterLink("← Projects", ProjectsView.class), new H2("Audit report · " + project.name));
         add(new Paragraph("Who decided what, on which model and map: model identity and lineage, methods and their "
                 + "quality, every verdict with its map and comment, agreement, the scheduler's reasons, the rounds, the "
                 + "limits of saliency, the EU AI Act mapping and the audit chain's head. Each download is itself "
@@ -116,7 +111,7 @@ public class ReportsView extends VerticalLayout implements BeforeEnterObserver {
         model.setLabel("Model version");
         model.setEmptySelectionAllowed(true);
         model.setEmptySelectionCaption("All versions");
-        model.setItemLabelGenerator(m -> m == null ? "All versions" : m.name + " v" + m.version);
+        model.setItemLabelGenerator(m -> m == null ? "All versions" : m.label());
         model.setItems(models.list(project.id));
         model.setId("report-model");
         round.setLabel("Round");

@@ -52,12 +52,13 @@ import org.rationale.ui.ProjectsView;
 import org.rationale.ui.Routes;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.text.NumberFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -99,6 +100,9 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private final Button importButton = new Button("Import", VaadinIcon.UPLOAD.create());
     private final Div result = new Div();
     private final Paragraph projectClasses = new Paragraph();
+    private final Span locked = new Span();
+    private final List<Upload> uploadFields = new ArrayList<>();
+    private final UploadedFiles files = new UploadedFiles();
 
     private Uploaded archive;
     private Uploaded images;
@@ -107,7 +111,17 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private ImportPreview checked;
     /** The check an import started from, shown again when the import fails for a reason the person can fix. */
     private ImportPreview retry;
+    /** A check or an import of the current generation runs. */
     private boolean busy;
+    /** An import runs: the form is locked until it ends. */
+    private boolean importing;
+    /**
+     * Counts the checks and imports started and the changes that make them stale (another file, the
+     * other kind, leaving the page): a task's progress and outcome are shown only while its generation
+     * is the current one; a stale check stops at its next progress report. Written on the UI thread,
+     * read by the tasks.
+     */
+    private final AtomicLong generation = new AtomicLong();
 
     /** A file received by an upload: where it lies and the name the person knows it by. */
     private record Uploaded(File file, String name) {
@@ -128,7 +142,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         kind.setId("import-kind");
         kind.setValue(ZIP);
         kind.addValueChangeListener(e -> {
-            if (project != null) {
+            if (project != null && !importing) {
                 showUploads();
             }
         });
@@ -156,7 +170,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         classNames.setValueChangeMode(ValueChangeMode.LAZY);
         classNames.setValueChangeTimeout(600);
         classNames.addValueChangeListener(e -> {
-            if (project != null && IDX.equals(kind.getValue())) {
+            if (project != null && IDX.equals(kind.getValue()) && !importing) {
                 checkIdx();
             }
         });
@@ -179,6 +193,11 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         importButton.setEnabled(false);
         result.setId("import-result");
         result.addClassName("import-result");
+        locked.setId("import-locked");
+        locked.addClassName("import-locked");
+        locked.setText("The form is locked while the import runs: it stores the files, kind and split it was started "
+                + "with. Upload the next file when it has ended.");
+        locked.setVisible(false);
     }
 
     @Override
@@ -220,7 +239,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
 
         Div progress = new Div(progressText, progressBar);
         progress.addClassName("import-progress");
-        add(form, uploads, problems, progress, preview, importButton, result);
+        add(form, locked, uploads, problems, progress, preview, importButton, result);
         showUploads();
     }
 
@@ -263,6 +282,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private void showUploads() {
         discard();
         uploads.removeAll();
+        uploadFields.clear();
         clearChecked();
         showProblems(List.of());
         if (ZIP.equals(kind.getValue())) {
@@ -278,6 +298,15 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private Component upload(String id, String label, Consumer<Uploaded> received,
                              Supplier<Uploaded> current, String... accepted) {
         TemporaryFileUploadHandler handler = new TemporaryFileUploadHandler((meta, file) -> {
+            if (!isAttached() || importing) {
+                // the page was left, or the form is locked (an upload that slipped past the disabled field)
+                files.release(file.toPath());
+                if (importing) {
+                    showProblems(List.of(fileName(meta.fileName()) + " was not kept: an import is running. Upload it "
+                            + "again when the import has ended."));
+                }
+                return;
+            }
             Uploaded previous = current.get();
             if (previous != null) {
                 delete(previous);
@@ -293,6 +322,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         };
         Upload upload = new Upload(handler);
         upload.setId(id);
+        uploadFields.add(upload);
         upload.setMaxFiles(1);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, maxUploadBytes));
         if (accepted.length > 0) {
@@ -304,6 +334,9 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
                 + (e.getReason() == null || e.getReason().getMessage() == null ? "" : ": " + e.getReason().getMessage())
                 + ". Try again; a file over " + megabytes(maxUploadBytes) + " is refused.")));
         upload.addFileRemovedListener(e -> {
+            if (importing) {
+                return;
+            }
             Uploaded u = current.get();
             if (u != null) {
                 delete(u);
@@ -354,7 +387,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         if (a == null) {
             return;
         }
-        runInBackground("Checking " + a.name(), progress -> importer.previewArchive(project.id,
+        runInBackground("Checking " + a.name(), false, List.of(a), progress -> importer.previewArchive(project.id,
                 new DatasetImporter.NamedFile(a.file().toPath(), a.name()), progress), this::showPreview);
     }
 
@@ -370,7 +403,8 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
             return;
         }
         String given = classNames.getValue();
-        runInBackground("Checking " + i.name() + " and " + l.name(), progress -> importer.previewIdx(project.id,
+        runInBackground("Checking " + i.name() + " and " + l.name(), false, List.of(i, l),
+                progress -> importer.previewIdx(project.id,
                 new DatasetImporter.NamedFile(i.file().toPath(), i.name()),
                 new DatasetImporter.NamedFile(l.file().toPath(), l.name()), given), this::showPreview);
     }
@@ -463,7 +497,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         ImportPreview was = checked;
         clearChecked();
         retry = was;
-        runInBackground("Importing into " + into.value(), progress -> zip
+        runInBackground("Importing into " + into.value(), true, zip ? List.of(a) : List.of(i, l), progress -> zip
                 ? importer.importArchive(project.id, datasetName, into.value(),
                         new DatasetImporter.NamedFile(a.file().toPath(), a.name()), null, "upload:" + a.name(),
                         progress, actor)
@@ -475,6 +509,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
 
     private void showImported(Dataset d, ImportPreview was) {
         retry = null;
+        lock(false);
         discard();
         showUploads();
         name.setValue("");
@@ -504,44 +539,78 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         result.add(next);
     }
 
-    /** One piece of work off the UI thread, its progress and its outcome pushed to this page. */
-    private <T> void runInBackground(String what, Work<T> work, Consumer<T> done) {
+    /**
+     * One piece of work off the UI thread, its progress and its outcome pushed to this page while it is
+     * the latest one started. It reads the given uploads; whichever of them the page lets go of
+     * meanwhile (another file, the other kind, leaving the page) it deletes as it ends. An import locks
+     * the form until it ends; a check that became stale stops at its next progress report.
+     */
+    private <T> void runInBackground(String what, boolean isImport, List<Uploaded> reads, Work<T> work,
+                                     Consumer<T> done) {
         UI ui = UI.getCurrent();
+        long mine = generation.incrementAndGet();
         busy = true;
+        lock(isImport);
         updateImportButton();
         showProblems(List.of());
         progressBar.setVisible(true);
         progressBar.setIndeterminate(true);
         progressText.setText(what + " …");
+        List<Path> read = reads.stream().map(u -> u.file().toPath()).toList();
+        files.use(read);
         long[] last = {0};
         ImportProgress progress = (stage, n, total) -> {
+            if (!isImport && generation.get() != mine) {
+                throw new CancellationException("a newer check replaced this one");
+            }
             long now = System.currentTimeMillis();
             if (now - last[0] < PUSH_MILLIS && n != total) {
                 return;
             }
             last[0] = now;
-            push(ui, () -> showProgress(stage, n, total));
+            push(ui, mine, () -> showProgress(stage, n, total));
         };
         boolean started = background.run(() -> {
             try {
                 T outcome = work.run(progress);
-                push(ui, () -> {
+                push(ui, mine, () -> {
                     busy = false;
                     progressBar.setIndeterminate(false);
                     done.accept(outcome);
                 });
+            } catch (CancellationException e) {
+                // a newer check or the page's leaving made this one stale: nobody waits for it
             } catch (DomainError e) {
-                push(ui, () -> failed(e));
+                push(ui, mine, () -> failed(e));
             } catch (RuntimeException e) {
                 LOG.error("Import failed", e);
-                push(ui, () -> failed(null));
+                push(ui, mine, () -> failed(null));
+            } finally {
+                files.done(read);
             }
         });
         if (!started) {
+            files.done(read);
             busy = false;
+            lock(false);
             progressBar.setVisible(false);
             showProblems(List.of("The server is busy with other imports. Try again in a minute."));
+            if (isImport && retry != null) {
+                showPreview(retry);
+            }
+            updateImportButton();
         }
+    }
+
+    /** Locks the form while an import runs (saying why), or opens it again. */
+    private void lock(boolean on) {
+        importing = on;
+        locked.setVisible(on);
+        kind.setEnabled(!on);
+        split.setEnabled(!on);
+        name.setEnabled(!on);
+        classNames.setEnabled(!on);
+        uploadFields.forEach(u -> u.setEnabled(!on));
     }
 
     /** Work that reports its progress. */
@@ -563,6 +632,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
 
     private void failed(DomainError e) {
         busy = false;
+        lock(false);
         progressBar.setVisible(false);
         progressBar.setIndeterminate(false);
         progressText.setText("Nothing was stored.");
@@ -599,7 +669,10 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         }
     }
 
+    /** Forgets the check shown and any check still running: the files it was about have changed. */
     private void clearChecked() {
+        generation.incrementAndGet();
+        busy = false;
         checked = null;
         preview.removeAll();
         progressText.setText("");
@@ -607,9 +680,14 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         updateImportButton();
     }
 
-    private static void push(UI ui, Runnable change) {
+    /** Shows a task's change on the page, unless the task became stale meanwhile. */
+    private void push(UI ui, long task, Runnable change) {
         try {
-            ui.access(change::run);
+            ui.access(() -> {
+                if (generation.get() == task) {
+                    change.run();
+                }
+            });
         } catch (UIDetachedException e) {
             // the page was closed: nobody to tell
         }
@@ -628,6 +706,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         return COUNT.format(bytes >> 20) + " MB";
     }
 
+    /** Lets go of every uploaded file: deleted now, or by the task still reading it as it ends. */
     private void discard() {
         for (Uploaded u : new Uploaded[] {archive, images, labels}) {
             if (u != null) {
@@ -639,16 +718,14 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         labels = null;
     }
 
-    private static void delete(Uploaded u) {
-        try {
-            Files.deleteIfExists(u.file().toPath());
-        } catch (IOException e) {
-            LOG.warnf("Could not delete the uploaded file %s: %s", u.file(), e.getMessage());
-        }
+    private void delete(Uploaded u) {
+        files.release(u.file().toPath());
     }
 
     @Override
     protected void onDetach(DetachEvent event) {
+        // whatever still runs is stale: an import goes on to its end (all or nothing) and deletes its files then
+        generation.incrementAndGet();
         discard();
     }
 }

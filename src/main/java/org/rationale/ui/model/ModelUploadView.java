@@ -7,7 +7,6 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.Paragraph;
@@ -25,7 +24,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.streams.UploadHandler;
 import jakarta.annotation.security.RolesAllowed;
 import org.rationale.config.RationaleConfig;
@@ -44,7 +42,6 @@ import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectRoute;
-import org.rationale.ui.ProjectsView;
 import org.rationale.ui.Routes;
 
 import java.io.File;
@@ -106,6 +103,9 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
     private final Button send = new Button("Upload and check", VaadinIcon.UPLOAD.create());
     private final Div formError = new Div();
     private final Div outcome = new Div();
+    private final List<Component> fileRows = new ArrayList<>();
+    private final Component inputForm;
+    private final Component sizeForm;
     private boolean settingPreset;
 
     public ModelUploadView(ProjectService projects, ModelService models, PredictionService predictions,
@@ -118,16 +118,28 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         this.maxFileSize = (int) Math.min(Integer.MAX_VALUE, config.upload().maxSize().asLongValue());
         addClassName("model-upload-view");
         setMaxWidth("1100px");
+        // the form and its listeners are made once; each visit only loads the project and resets the values
+        fileRows.add(fileRow("model", "TorchScript model (.pt)", "The whole network: input tensor in, class scores out."));
+        fileRows.add(fileRow("features", "Features part (optional)", "The same network traced up to its last "
+                + "convolution block; with the classifier part it enables Grad-CAM and Grad-CAM++."));
+        fileRows.add(fileRow("classifier", "Classifier part (optional)",
+                "The rest of the network: features in, class scores out."));
+        inputForm = inputForm();
+        sizeForm = sizeForm();
+        send.setId("upload-send");
+        send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        send.addClickListener(e -> submit());
+        formError.setId("upload-form-error");
+        formError.getStyle().set("color", "var(--lumo-error-text-color)");
+        outcome.setId("upload-outcome");
     }
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        removeAll();
-        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        project = ProjectRoute.enter(event, projects, access, this, "Upload a model").orElse(null);
         if (project == null) {
             return;
         }
-        add(new RouterLink("← Projects", ProjectsView.class), new H2("Upload a model · " + project.name));
         add(new Paragraph("A TorchScript file made with torch.jit.trace or torch.jit.script after model.eval(). "
                 + "It takes N×C×H×W float32 tensors, each value (pixel · scale − mean) / std of its channel, and "
                 + "returns N scores, one per class of the project in the project's order. Rationale loads and runs "
@@ -140,13 +152,11 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
             add(none);
             return;
         }
+        resetForm();
         add(new H3("Files"));
-        add(fileRow("model", "TorchScript model (.pt)", "The whole network: input tensor in, class scores out."));
-        add(fileRow("features", "Features part (optional)", "The same network traced up to its last convolution "
-                + "block; with the classifier part it enables Grad-CAM and Grad-CAM++."));
-        add(fileRow("classifier", "Classifier part (optional)", "The rest of the network: features in, class scores out."));
+        fileRows.forEach(this::add);
         add(new H3("Input"));
-        add(inputForm());
+        add(inputForm);
         add(new H3("Classes"));
         Div classes = new Div();
         classes.setId("upload-classes");
@@ -159,14 +169,32 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         add(new Paragraph("Output i of the model stands for the project's class i, as named when the data was "
                 + "imported:"), classes);
         add(new H3("Images of another size"));
-        add(sizeForm());
-        send.setId("upload-send");
-        send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        send.addClickListener(e -> submit());
-        formError.setId("upload-form-error");
-        formError.getStyle().set("color", "var(--lumo-error-text-color)");
-        outcome.setId("upload-outcome");
+        add(sizeForm);
         add(send, formError, outcome);
+    }
+
+    /** A new visit starts from an empty form: no files, no outcome, the values the project's images suggest. */
+    private void resetForm() {
+        discardFiles();
+        uploads.values().forEach(Upload::clearFileList);
+        fileErrors.values().forEach(d -> d.setText(""));
+        formError.setText("");
+        outcome.removeAll();
+        name.setValue("uploaded-model");
+        Sample first = firstSample();
+        // the project's images suggest the size and channels; a model may differ and say so here
+        channels.setValue(first == null || first.channels != 3 ? 1 : 3);
+        height.setValue(first == null ? 224 : first.height);
+        width.setValue(first == null ? 224 : first.width);
+        preset.setValue(channels.getValue() == 3 ? PRESET_IMAGENET : PRESET_UNIT);
+        showChannels();
+        fit.setValue(InputSpec.CENTER_CROP);
+        interpolation.setValue("bilinear");
+        for (HasValidation f : List.<HasValidation>of(name, channels, height, width, scale)) {
+            f.setInvalid(false);
+        }
+        mean.forEach(f -> f.setInvalid(false));
+        std.forEach(f -> f.setInvalid(false));
     }
 
     private Component fileRow(String part, String label, String help) {
@@ -242,13 +270,6 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         scale.addValueChangeListener(e -> markCustom());
         channels.addValueChangeListener(e -> showChannels());
         preset.addValueChangeListener(e -> applyPreset(e.getValue()));
-        name.setValue("uploaded-model");
-        Sample first = firstSample();
-        // the project's images suggest the size and channels; a model may differ and say so here
-        channels.setValue(first == null || first.channels != 3 ? 1 : 3);
-        height.setValue(first == null ? 224 : first.height);
-        width.setValue(first == null ? 224 : first.width);
-        preset.setValue(channels.getValue() == 3 ? PRESET_IMAGENET : PRESET_UNIT);
         FormLayout f = new FormLayout(name, channels, height, width, preset, scale);
         f.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 3));
         FormLayout perChannel = new FormLayout();
@@ -265,14 +286,12 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         fit.setId("upload-fit");
         fit.setItems(InputSpec.CENTER_CROP, InputSpec.RESIZE, InputSpec.PAD);
         fit.setItemLabelGenerator(ModelUploadView::fitLabel);
-        fit.setValue(InputSpec.CENTER_CROP);
         fit.setWidth("520px");
         interpolation.setLabel("Interpolation");
         interpolation.setId("upload-interpolation");
         interpolation.setItems("bilinear", "nearest");
         interpolation.setItemLabelGenerator(i -> i.equals("bilinear") ? "Bilinear (smooth; photographs, scans)"
                 : "Nearest neighbour (keeps hard edges; masks, pixel art)");
-        interpolation.setValue("bilinear");
         interpolation.setWidth("420px");
         HorizontalLayout row = new HorizontalLayout(fit, interpolation);
         Paragraph note = new Paragraph("An image whose size differs from the model's is brought to the model's "
@@ -436,7 +455,7 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
     private void showAccepted(ModelVersion v) {
         Div ok = new Div();
         ok.setId("upload-accepted");
-        ok.add(new H3("Stored as " + v.name + " v" + v.version));
+        ok.add(new H3("Stored as " + v.label()));
         ok.add(new Paragraph("The check passed: the model loaded, answered a batch of two black images with one "
                 + "finite score per class (" + project.classNames.size() + "), gave the same scores again"
                 + (v.supportsCam ? ", and classifier(features(x)) matched the whole model: Grad-CAM methods can run."

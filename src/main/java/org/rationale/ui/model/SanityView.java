@@ -8,7 +8,6 @@ import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
@@ -19,7 +18,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.PermitAll;
 import org.rationale.error.DomainError;
 import org.rationale.model.ModelService;
@@ -34,7 +32,6 @@ import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectRoute;
-import org.rationale.ui.ProjectsView;
 import org.rationale.ui.Routes;
 import org.rationale.worker.ItemState;
 import org.rationale.worker.JobKind;
@@ -91,16 +88,47 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
         this.access = access;
         addClassName("sanity-view");
         setMaxWidth("1200px");
+        // the controls and their listeners are made once; each visit loads the project and its models
+        model.setLabel("Model");
+        model.setWidth("360px");
+        model.setId("sanity-model");
+        model.setItemLabelGenerator(v -> v.label() + " · " + v.origin);
+        model.addValueChangeListener(e -> {
+            if (e.getValue() != null && e.isFromClient()) {
+                showModel(e.getValue());
+            }
+        });
+        methods.setLabel("Methods to check");
+        methods.setId("sanity-methods");
+        methods.setItemLabelGenerator(MethodAvailability::method);
+        methods.setItemEnabledProvider(MethodAvailability::available);
+        unavailable.setId("sanity-unavailable");
+        unavailable.addClassName("sanity-unavailable");
+        unavailable.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
+                .set("margin", "0");
+        start.setId("sanity-start");
+        start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        start.addClickListener(e -> startJob());
+        startError.setId("sanity-start-error");
+        startError.addClassName("form-error");
+        startError.getStyle().set("color", "var(--lumo-error-text-color)");
+        progress.setId("sanity-progress");
+        progressText.setId("sanity-progress-text");
+        perMethod.setId("sanity-per-method");
+        bar.setWidth("360px");
+        progress.add(progressText, bar, perMethod);
+        results.setId("sanity-results");
+        results.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+        results.setAllRowsVisible(true);
+        noResults.setId("sanity-no-results");
     }
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        removeAll();
-        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        project = ProjectRoute.enter(event, projects, access, this, "Sanity checks").orElse(null);
         if (project == null) {
             return;
         }
-        add(new RouterLink("← Projects", ProjectsView.class), new H2("Sanity checks · " + project.name));
         Paragraph what = new Paragraph("The randomisation check (Adebayo et al. 2018): the layers of a copy of the "
                 + "model get random weights one after the other, from the output down; after each step the maps of the "
                 + "first " + SanityService.DEFAULT_SAMPLES + " test samples are compared with the trained model's by "
@@ -119,49 +147,18 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
             add(none, upload);
             return;
         }
-        model.setLabel("Model");
-        model.setWidth("360px");
-        model.setId("sanity-model");
         model.setItems(versions);
-        model.setItemLabelGenerator(v -> v.name + " v" + v.version + " · " + v.origin);
         ModelVersion chosen = chosenModel(event, versions);
         model.setValue(chosen);
-        model.addValueChangeListener(e -> {
-            if (e.getValue() != null) {
-                showModel(e.getValue());
-            }
-        });
         add(model);
         boolean engineer = access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false);
         if (engineer) {
-            methods.setLabel("Methods to check");
-            methods.setId("sanity-methods");
-            methods.setItemLabelGenerator(MethodAvailability::method);
-            methods.setItemEnabledProvider(MethodAvailability::available);
-            unavailable.setId("sanity-unavailable");
-            unavailable.addClassName("sanity-unavailable");
-            unavailable.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
-                    .set("margin", "0");
-            start.setId("sanity-start");
-            start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-            start.addClickListener(e -> startJob());
-            startError.setId("sanity-start-error");
-            startError.addClassName("form-error");
-            startError.getStyle().set("color", "var(--lumo-error-text-color)");
+            startError.setText("");
             add(methods, unavailable, start, startError);
         }
-        progress.setId("sanity-progress");
-        progressText.setId("sanity-progress-text");
-        perMethod.setId("sanity-per-method");
-        bar.setWidth("360px");
-        progress.add(progressText, bar, perMethod);
         progress.setVisible(false);
         add(progress);
         add(new H3("Results"));
-        results.setId("sanity-results");
-        results.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
-        results.setAllRowsVisible(true);
-        noResults.setId("sanity-no-results");
         add(noResults, results);
         showModel(chosen);
         jobId = runningJob(chosen).orElse(null);
@@ -185,7 +182,7 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
                 .filter(m -> m.available() && !checked.contains(m.method())).toList()));
         List<String> refused = offered.stream().filter(m -> !m.available())
                 .map(m -> m.method() + ": " + m.refusal()).toList();
-        unavailable.setText(refused.isEmpty() ? "" : "Not available for " + v.name + " v" + v.version + " — "
+        unavailable.setText(refused.isEmpty() ? "" : "Not available for " + v.label() + " — "
                 + String.join("; ", refused));
         unavailable.setVisible(!refused.isEmpty());
         showResults(v, stored);
@@ -195,7 +192,7 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
         results.removeAllColumns();
         List<SanityCheck.Result> sorted = new ArrayList<>(stored);
         sorted.sort(Comparator.comparing(SanityCheck.Result::method));
-        noResults.setText(stored.isEmpty() ? "No check of " + v.name + " v" + v.version + " has run yet." : "");
+        noResults.setText(stored.isEmpty() ? "No check of " + v.label() + " has run yet." : "");
         noResults.setVisible(stored.isEmpty());
         results.setVisible(!stored.isEmpty());
         if (stored.isEmpty()) {

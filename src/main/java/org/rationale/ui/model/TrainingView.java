@@ -8,7 +8,6 @@ import com.vaadin.flow.component.grid.ColumnTextAlign;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
@@ -22,7 +21,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.RolesAllowed;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Split;
@@ -37,7 +35,6 @@ import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectRoute;
-import org.rationale.ui.ProjectsView;
 import org.rationale.ui.Routes;
 import org.rationale.worker.JobKind;
 import org.rationale.worker.JobService;
@@ -85,6 +82,7 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
     private final ProgressBar bar = new ProgressBar();
     private final Paragraph outcome = new Paragraph();
     private final Grid<EpochRow> epochGrid = new Grid<>();
+    private final Div form;
     private Map<String, Long> counts = Map.of();
 
     /** One finished epoch as the job reports it. */
@@ -101,16 +99,30 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         this.access = access;
         addClassName("training-view");
         setMaxWidth("1100px");
+        // the form, the progress and their listeners are made once; each visit loads the project and resets the values
+        form = form();
+        progress.setId("training-progress");
+        progressText.setId("training-progress-text");
+        bar.setWidth("360px");
+        outcome.setId("training-outcome");
+        epochGrid.setId("training-epochs");
+        epochGrid.addColumn(EpochRow::epoch).setHeader("Epoch").setAutoWidth(true);
+        epochGrid.addColumn(r -> String.format(Locale.US, "%.4f", r.loss())).setHeader("Training loss")
+                .setTextAlign(ColumnTextAlign.END).setAutoWidth(true);
+        epochGrid.addColumn(r -> String.format(Locale.US, "%.1f %%", 100 * r.accuracy())).setHeader("Training accuracy")
+                .setTextAlign(ColumnTextAlign.END).setAutoWidth(true);
+        epochGrid.setAllRowsVisible(true);
+        epochGrid.addThemeVariants(GridVariant.LUMO_COMPACT);
+        epochGrid.setWidth("480px");
+        progress.add(progressText, bar, outcome, epochGrid);
     }
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        removeAll();
-        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        project = ProjectRoute.enter(event, projects, access, this, "Train the CNN").orElse(null);
         if (project == null) {
             return;
         }
-        add(new RouterLink("← Projects", ProjectsView.class), new H2("Train the CNN · " + project.name));
         add(new Paragraph("Trains the platform's small convolutional network (two convolution blocks and a linear "
                 + "layer, Adam) from scratch on one split of this project, as a background job. The new version is "
                 + "tested on every split and appears under the project's models; reviews, maps and rounds can use it "
@@ -124,22 +136,8 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
             add(none);
             return;
         }
-        add(form(withSamples));
-        progress.setId("training-progress");
-        progressText.setId("training-progress-text");
-        bar.setWidth("360px");
-        outcome.setId("training-outcome");
-        epochGrid.setId("training-epochs");
-        epochGrid.removeAllColumns();
-        epochGrid.addColumn(EpochRow::epoch).setHeader("Epoch").setAutoWidth(true);
-        epochGrid.addColumn(r -> String.format(Locale.US, "%.4f", r.loss())).setHeader("Training loss")
-                .setTextAlign(ColumnTextAlign.END).setAutoWidth(true);
-        epochGrid.addColumn(r -> String.format(Locale.US, "%.1f %%", 100 * r.accuracy())).setHeader("Training accuracy")
-                .setTextAlign(ColumnTextAlign.END).setAutoWidth(true);
-        epochGrid.setAllRowsVisible(true);
-        epochGrid.addThemeVariants(GridVariant.LUMO_COMPACT);
-        epochGrid.setWidth("480px");
-        progress.add(progressText, bar, outcome, epochGrid);
+        resetForm(withSamples);
+        add(form);
         progress.setVisible(false);
         add(progress);
         jobId = jobs.recent(50).stream()
@@ -148,48 +146,56 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         followJob();
     }
 
-    private Div form(List<String> withSamples) {
+    /** The values a visit starts from: the splits of this project that have samples, the defaults elsewhere. */
+    private void resetForm(List<String> withSamples) {
         name.setValue("small-cnn");
+        split.setItems(withSamples);
+        split.setValue(withSamples.contains("train") ? "train" : withSamples.get(0));
+        epochs.setValue(3);
+        batchSize.setValue(128);
+        learningRate.setValue(0.001);
+        seed.setValue(0);
+        feedback.setValue("none");
+        lambda.setValue(1000.0);
+        for (HasValidation f : List.<HasValidation>of(name, epochs, batchSize, learningRate, seed, lambda)) {
+            f.setInvalid(false);
+        }
+        formError.setText("");
+        describeFeedback();
+    }
+
+    private Div form() {
         name.setId("training-name");
         name.setHelperText("Versions of one name are numbered v1, v2, …");
         split.setLabel("Train on");
         split.setId("training-split");
-        split.setItems(withSamples);
         split.setItemLabelGenerator(s -> s + " (" + counts.get(s) + " samples)");
-        split.setValue(withSamples.contains("train") ? "train" : withSamples.get(0));
         split.addValueChangeListener(e -> describeFeedback());
         epochs.setId("training-epochs-field");
-        epochs.setValue(3);
         epochs.setMin(1);
         epochs.setMax(100);
         epochs.setStepButtonsVisible(true);
         epochs.setHelperText("Passes over the split, 1–100");
         batchSize.setId("training-batch");
-        batchSize.setValue(128);
         batchSize.setMin(1);
         batchSize.setMax(4096);
         batchSize.setHelperText("Images per step, 1–4096");
         learningRate.setId("training-rate");
-        learningRate.setValue(0.001);
         learningRate.setMin(0);
         learningRate.setMax(1);
         learningRate.setStep(0.0001);
         learningRate.setHelperText("Adam's step size, above 0 and at most 1 (0.001 suits most data)");
         seed.setId("training-seed");
-        seed.setValue(0);
         seed.setHelperText("The same seed, data and settings train the same model");
         feedback.setLabel("The experts' feedback");
         feedback.setId("training-feedback");
         feedback.setItems(FEEDBACK);
         feedback.setItemLabelGenerator(TrainingView::feedbackLabel);
-        feedback.setValue("none");
         feedback.addValueChangeListener(e -> describeFeedback());
         lambda.setId("training-lambda");
-        lambda.setValue(1000.0);
         lambda.setMin(0);
         lambda.setMax(1e7);
         lambda.setHelperText("How strongly gradients inside the masks are punished, 0–10,000,000");
-        describeFeedback();
         FormLayout f = new FormLayout(name, split, epochs, batchSize, learningRate, seed);
         f.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("600px", 3));
         start.setId("training-start");
@@ -219,6 +225,9 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
     }
 
     private void describeFeedback() {
+        if (project == null) {
+            return;
+        }
         String s = split.getValue();
         int masks = s == null ? 0 : training.feedbackMasks(project.id, Split.parse(s));
         boolean uses = feedback.getValue() != null && !feedback.getValue().equals("none");
@@ -336,7 +345,7 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         if (v.isEmpty()) {
             return "The trained version has been deleted since.";
         }
-        StringBuilder s = new StringBuilder("New version: " + v.get().name + " v" + v.get().version);
+        StringBuilder s = new StringBuilder("New version: " + v.get().label());
         Map<String, Object> accuracy = (Map<String, Object>) result.getOrDefault("accuracy", Map.of());
         List<String> parts = new ArrayList<>();
         accuracy.forEach((splitName, a) -> parts.add(splitName + " accuracy "

@@ -272,7 +272,7 @@ public class ReviewSession {
 
     /** A model version as people read it: its name and version number ("fashion-cnn v2"), never its id. */
     static String label(ModelVersion v) {
-        return v.name + " v" + v.version;
+        return v.label();
     }
 
     private static String capital(String s) {

@@ -7,7 +7,6 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Paragraph;
@@ -24,7 +23,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.StreamResource;
 import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
@@ -43,7 +41,6 @@ import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
 import org.rationale.ui.ProjectRoute;
-import org.rationale.ui.ProjectsView;
 import org.rationale.ui.ScoreBreakdown;
 import org.rationale.ui.Routes;
 
@@ -98,13 +95,11 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        removeAll();
-        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        project = ProjectRoute.enter(event, projects, access, this, "Feedback rounds").orElse(null);
         if (project == null) {
             return;
         }
         boolean engineer = access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false);
-        add(new RouterLink("← Projects", ProjectsView.class), new H2("Feedback rounds · " + project.name));
         status.setId("round-status");
         add(status);
         if (engineer) {
@@ -116,8 +111,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         roundGrid.addColumn(r -> r.feedback() + (r.feedback().equals("rrr") || r.feedback().equals("both")
                 ? String.format(Locale.US, " λ=%.0f", r.lambda()) : "")).setHeader("Feedback");
         roundGrid.addColumn(RoundService.Round::state).setHeader("State");
-        roundGrid.addColumn(r -> version(r.modelVersion()) + (r.trainedModelId() == null ? ""
-                : " → " + version(r.trainedModelVersion()))).setHeader("Model");
+        roundGrid.addColumn(r -> label(r.modelId()) + (r.trainedModelId() == null ? ""
+                : " → " + label(r.trainedModelId()))).setHeader("Model");
         roundGrid.addColumn(r -> counts(r).reviewed()).setHeader("Reviewed (train)").setAutoWidth(true)
                 .setTooltipGenerator(r -> "Training samples judged under the round's model while it ran; verdicts on "
                         + "test samples and from earlier rounds do not count");
@@ -362,7 +357,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         Dialog d = new Dialog();
         d.setHeaderTitle("Retrain after round " + open.number() + "?");
         Paragraph what = new Paragraph("Round " + open.number() + " reviewed " + so.reviewed() + " training sample"
-                + (so.reviewed() == 1 ? "" : "s") + " of model " + version(open.modelVersion()) + "; " + so.masks()
+                + (so.reviewed() == 1 ? "" : "s") + " of " + label(open.modelId()) + "; " + so.masks()
                 + (so.masks() == 1 ? " has" : " have") + " a shortcut mask. A new version is trained for " + open.epochs()
                 + " epoch" + (open.epochs() == 1 ? "" : "s") + " on the training split with feedback \"" + open.feedback()
                 + "\", using every shortcut mask painted so far; then its maps are recomputed.");
@@ -390,8 +385,9 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         d.open();
     }
 
-    private static String version(Integer number) {
-        return number == null ? "v?" : "v" + number;
+    /** A model version as people know it, "small-cnn v2", never its database id. */
+    private String label(long modelId) {
+        return models.find(modelId).map(ModelVersion::label).orElse("a removed model");
     }
 
     /** A round's counts as the table shows them: stored once retraining began, live while it is reviewed. */

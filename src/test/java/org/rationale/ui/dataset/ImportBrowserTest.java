@@ -206,8 +206,10 @@ class ImportBrowserTest {
         openImport(p);
         assertTrue(text("import-help").contains("class folders"), text("import-help"));
         assertTrue(text("project-classes").contains("no classes yet"), text("project-classes"));
+        // each progress text with whether the form was locked then
         js("window.__progress = []; new MutationObserver(() => window.__progress.push("
-                + "document.getElementById('import-progress-text').textContent))"
+                + "document.getElementById('import-progress-text').textContent"
+                + " + (document.getElementById('import-kind').hasAttribute('disabled') ? ' [locked]' : '')))"
                 + ".observe(document.getElementById('import-progress-text'), {childList: true, characterData: true, subtree: true});");
         choose("archive-upload", shapesZip());
 
@@ -231,8 +233,16 @@ class ImportBrowserTest {
         List<String> seen = (List<String>) js("return window.__progress");
         assertTrue(seen.stream().anyMatch(s -> s.startsWith("Checking shapes.zip")), seen.toString());
         // the import's own progress (pushes may coalesce its first words, "Importing into train …", away)
-        assertTrue(seen.stream().anyMatch(s -> s.startsWith("Importing into train") || s.startsWith("Storing samples: ")),
+        List<String> importing = seen.stream()
+                .filter(s -> s.startsWith("Importing into train") || s.startsWith("Storing samples: ")).toList();
+        assertFalse(importing.isEmpty(), seen.toString());
+        // the kind, split, name and files cannot change under a running import
+        assertTrue(importing.stream().allMatch(s -> s.endsWith(" [locked]")), seen.toString());
+        // the check before it left the form open
+        assertFalse(seen.subList(0, seen.indexOf(importing.get(0))).stream().anyMatch(s -> s.endsWith(" [locked]")),
                 seen.toString());
+        assertFalse((Boolean) js("return document.getElementById('import-kind').hasAttribute('disabled')"),
+                "unlocked after the import");
         assertEquals("Imported 24 samples.", text("import-progress-text"));
         assertEquals(24, Api.sampleCount(p));
         assertEquals("upload:shapes.zip", given().get("/api/projects/" + p + "/datasets").then().statusCode(200)
@@ -264,6 +274,67 @@ class ImportBrowserTest {
                 + " return f.offsetWidth + 'x' + f.offsetHeight;");
         assertEquals("520x390", frame);
         screenshot("../../target/screenshots/samples-rgb-detail.png");
+    }
+
+    /** {@code n} copies of one 16×16 noise image in two class folders: quick to upload, slow enough to check. */
+    private static Path manyImagesZip(int n) {
+        BufferedImage noise = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+        Random r = new Random(7);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                noise.getRaster().setSample(x, y, 0, r.nextInt(256));
+            }
+        }
+        byte[] png = encode(noise, "png");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            entries.put((i % 2 == 0 ? "even" : "odd") + "/" + i + ".png", png);
+        }
+        return write(Fixtures.zip(entries), "many.zip");
+    }
+
+    @Test
+    void aZipChosenWhileTheFirstIsStillCheckedReplacesThatCheck() {
+        logInAsAdmin();
+        long p = Api.newProject("Second upload");
+        openImport(p);
+        Path many = manyImagesZip(8000);
+        Path shapes = shapesZip();
+        // every summary the preview ever shows
+        js("window.__summaries = []; new MutationObserver(() => { const s = document.getElementById('preview-summary');"
+                + " if (s) window.__summaries.push(s.textContent); })"
+                + ".observe(document.getElementById('import-preview'), {childList: true, characterData: true, subtree: true});");
+        choose("archive-upload", many);
+        // "Checking many.zip …", then "Checking images: n of 8,000" (pushes may coalesce the first away)
+        waiting().until(d -> text("import-progress-text").startsWith("Checking"));
+        // the person removes the file still being checked and chooses another; what shows from now on counts
+        js("document.querySelector('#archive-upload vaadin-upload-file').shadowRoot"
+                + ".querySelector('[part=remove-button]').click(); window.__summaries = [];");
+        waiting().until(d -> d.findElements(By.cssSelector("#archive-upload vaadin-upload-file")).isEmpty());
+        choose("archive-upload", shapes);
+        waiting().until(d -> text("preview-summary").startsWith("24 samples in 3 classes"));
+        // the first check, had it been left running, answers within this time: its result never shows
+        long until = System.currentTimeMillis() + 4000;
+        while (System.currentTimeMillis() < until) {
+            assertTrue(text("preview-summary").startsWith("24 samples in 3 classes"), text("preview-summary"));
+            assertEquals("shapes", js("return document.querySelector('#import-name input').value"));
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<String> summaries = (List<String>) js("return window.__summaries");
+        assertFalse(summaries.stream().anyMatch(s -> s.startsWith("8,000 samples")), summaries.toString());
+        assertTrue(text("import-problems").isEmpty(), text("import-problems"));
+        waiting().until(d -> (Boolean) js("return !document.getElementById('import-button').hasAttribute('disabled')"));
+        assertEquals("Import 24 samples into train", text("import-button").strip());
+        Page.click(browser, "import-button");
+        waiting().until(d -> text("import-done").contains("Imported 'shapes': 24 samples into train"));
+        assertEquals(1, Api.datasetCount(p));
+        assertEquals(24, Api.sampleCount(p));
     }
 
     @Test

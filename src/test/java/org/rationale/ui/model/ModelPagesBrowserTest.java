@@ -21,6 +21,8 @@ import org.rationale.testing.Chromium;
 import org.rationale.testing.Fixtures;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.worker.JobKind;
+import org.rationale.worker.JobService;
 import org.rationale.worker.WorkerPool;
 
 import java.io.IOException;
@@ -57,6 +59,9 @@ class ModelPagesBrowserTest {
 
     @Inject
     WorkerPool pool;
+
+    @Inject
+    JobService jobs;
 
     @BeforeAll
     static void startBrowser() {
@@ -191,6 +196,10 @@ class ModelPagesBrowserTest {
         long p = project();
         browser.get(root + "projects/" + p + "/train");
         wait(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('training-start');")));
+        // the page entered again in the same browser tab (the view is reused): the form is reset, its button wired once
+        setValue("training-name", "changed");
+        js("history.pushState({}, '', location.pathname + '?again'); dispatchEvent(new PopStateEvent('popstate'));");
+        wait(30).until(d -> "small-cnn".equals(js("return document.getElementById('training-name').value;")));
         // out-of-range settings are marked all at once and start nothing
         setValue("training-epochs-field", "0");
         setValue("training-rate", "5");
@@ -221,6 +230,8 @@ class ModelPagesBrowserTest {
                 + ".filter(c => c.textContent.endsWith(' %')).length;");
         assertEquals(3, rows, "one row per epoch with its accuracy");
         assertEquals(1, models(p));
+        assertEquals(1, jobs.recent(50).stream().filter(j -> j.projectId() == p && j.kind() == JobKind.TRAIN).count(),
+                "one click, one training");
         js("document.getElementById('training-outcome').scrollIntoView({block: 'center'});");
         screenshot("training.png");
     }

@@ -119,7 +119,9 @@ class RoundsBrowserTest {
             assertEquals(1, round.getInt("modelVersion"));
             assertEquals(2, round.getInt("trainedModelVersion"));
             String grid = Page.text(engineer, "round-grid");
-            assertTrue(grid.contains("v1 → v2"), grid);
+            // versions by their model's name and number, never database ids
+            String name = given().get("/api/projects/" + p + "/models").then().extract().jsonPath().getString("[0].name");
+            assertTrue(grid.contains(name + " v1 → " + name + " v2"), grid);
             wait.until(d -> !d.findElements(By.id("plot-accuracy")).isEmpty());
             // a 1280×800 viewport for the screenshot
             for (int i = 0; i < 3; i++) {
