@@ -34,7 +34,8 @@
  *
  * Events: `masks-changed` after a stroke, box or erase that changed something and after clearMasks();
  * `rendered` (and attribute data-rendered-key) once the image and map of the current sample are drawn;
- * `opacity-changed`, `map-visible-changed`, `brush-size-changed` when the controls here change them.
+ * `opacity-changed`, `map-visible-changed`, `brush-size-changed` when the controls here change them;
+ * `view-changed` after a zoom or pan asked for here (not after a new image's fit, nor after followView()).
  * The element takes no focus and handles no keys but space, held over it to pan.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
@@ -46,6 +47,7 @@ import { mapSignal, normalise, sumChannels, PERCENTILE, type SignMode } from '..
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 import { box, brush, exclusiveMasks, outline, paintPixel } from './masks.js';
 import {
+  carryView,
   fitScale,
   fitView,
   frameOrImage,
@@ -82,6 +84,13 @@ export interface MasksChangedDetail {
 
 export interface RenderedDetail {
   sampleKey: string;
+}
+
+/** A zoom or pan on the canvas: the view and the viewport (CSS px) it applies to. */
+export interface ViewChangedDetail {
+  view: View;
+  width: number;
+  height: number;
 }
 
 interface PaintPoint {
@@ -142,6 +151,16 @@ export class RationaleReviewCanvas extends LitElement {
       background: rgba(20, 20, 28, 0.82);
       color: #fff;
       font-size: 13px;
+      pointer-events: none;
+    }
+    .caption {
+      position: absolute;
+      left: 6px;
+      top: 6px;
+      padding: 2px 6px;
+      border-radius: 3px;
+      background: rgba(20, 20, 28, 0.75);
+      color: #fff;
       pointer-events: none;
     }
     .badge {
@@ -227,6 +246,8 @@ export class RationaleReviewCanvas extends LitElement {
   @property({ type: Number }) displaySize = 448;
   /** Whether the controls below the image are shown (a second canvas beside the first may do without). */
   @property({ type: Boolean }) showControls = true;
+  /** A word over the image's top-left corner saying what it shows (the method, side by side); empty for none. */
+  @property({ type: String }) caption = '';
 
   private currentSampleKey = '';
 
@@ -240,8 +261,9 @@ export class RationaleReviewCanvas extends LitElement {
     const key = value ?? '';
     if (key !== this.currentSampleKey) {
       this.currentSampleKey = key;
-      this.relevant.fill(0);
-      this.shortcut.fill(0);
+      // none until the new image's size is known: a clear before it loads reports empty masks, not the last image's size
+      this.relevant = new Uint8Array(0);
+      this.shortcut = new Uint8Array(0);
       this.fillStale = true;
     }
   }
@@ -332,6 +354,7 @@ export class RationaleReviewCanvas extends LitElement {
           @contextmenu=${this.onContextMenu}
           @auxclick=${this.onAuxClick}
         ></canvas>
+        ${this.caption && !notice ? html`<div class="caption" id="caption">${this.caption}</div>` : nothing}
         ${notice ? html`<div class="notice" part="notice" id="notice">${notice}</div>` : nothing}
         ${hasMap && !this.mapVisible ? html`<div class="badge" id="hidden-badge">Map hidden</div>` : nothing}
       </div>
@@ -465,7 +488,7 @@ export class RationaleReviewCanvas extends LitElement {
     const [gw, gh] = this.gridSize();
     const [vw, vh] = this.cssSize();
     if (gw > 0 && gh > 0) {
-      this.view = fitView(vw, vh, gw, gh);
+      this.changeView(fitView(vw, vh, gw, gh));
     }
   };
 
@@ -484,12 +507,45 @@ export class RationaleReviewCanvas extends LitElement {
     if (!this.view || gw <= 0 || gh <= 0) {
       return;
     }
-    this.view = zoomAt(this.view, scale, px ?? vw / 2, py ?? vh / 2, vw, vh, gw, gh);
+    this.changeView(zoomAt(this.view, scale, px ?? vw / 2, py ?? vh / 2, vw, vh, gw, gh));
   }
 
   /** The current view: image point (u, v) is at viewport point (x + u·scale, y + v·scale), CSS px. */
   getView(): View | null {
     return this.view ? { ...this.view } : null;
+  }
+
+  /** The viewport's width and height in CSS px (the view applies to it). */
+  getViewport(): { width: number; height: number } {
+    const [width, height] = this.cssSize();
+    return { width, height };
+  }
+
+  /**
+   * Shows the image pixels that another canvas of the same image shows with `view` in its viewport of
+   * `width` × `height` CSS px (a picture side by side follows the first one's zoom and pan). Fires no
+   * `view-changed`, so two canvases that follow each other do not echo.
+   */
+  followView(view: View, width: number, height: number): void {
+    const [gw, gh] = this.gridSize();
+    const [vw, vh] = this.cssSize();
+    if (!this.view || gw <= 0 || gh <= 0 || !view) {
+      return;
+    }
+    this.view = carryView(view, width, height, vw, vh, gw, gh);
+  }
+
+  /** A zoom or pan asked for here (buttons, wheel, dragging, the methods): shown, and told as `view-changed`. */
+  private changeView(view: View): void {
+    this.view = view;
+    const [width, height] = this.cssSize();
+    this.dispatchEvent(
+      new CustomEvent<ViewChangedDetail>('view-changed', {
+        detail: { view: { ...view }, width, height },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private zoomIn = (): void => {
@@ -1058,7 +1114,7 @@ export class RationaleReviewCanvas extends LitElement {
       const [gw, gh] = this.gridSize();
       const [vw, vh] = this.cssSize();
       if (at && this.panLast && this.view && gw > 0) {
-        this.view = panBy(this.view, at.x - this.panLast.x, at.y - this.panLast.y, vw, vh, gw, gh);
+        this.changeView(panBy(this.view, at.x - this.panLast.x, at.y - this.panLast.y, vw, vh, gw, gh));
         this.panLast = at;
       }
       return;

@@ -13,7 +13,9 @@
  *
  * `window.rationaleReview.fit(view)` sizes the pictures to the room the page leaves them (one or two side by
  * side, beside the verdict column, above the painting tools), again whenever that room changes (window
- * resized, menu opened or closed): the verdict buttons stay in view and nothing scrolls sideways.
+ * resized, menu opened or closed): the verdict buttons stay in view and nothing scrolls sideways. It also
+ * links the pictures' zoom and pan: zooming or panning one shows the same image pixels in the other, and a
+ * picture drawn anew beside the first (another method) takes the first one's zoom.
  */
 
 const CANVAS = 'review-canvas';
@@ -40,9 +42,28 @@ interface ReviewView extends HTMLElement {
   rationaleFit?: ResizeObserver;
 }
 
+interface View {
+  scale: number;
+  x: number;
+  y: number;
+}
+
 interface Canvas extends HTMLElement {
   sampleKey: string;
   displaySize: number;
+  getView(): View | null;
+  getViewport(): { width: number; height: number };
+  followView(view: View, width: number, height: number): void;
+}
+
+interface Pictures extends HTMLElement {
+  rationaleLinked?: boolean;
+}
+
+interface ViewChanged {
+  view: View;
+  width: number;
+  height: number;
 }
 
 /** The key of the sample and map the canvas shows, once it drew what the server last sent; else ''. */
@@ -89,16 +110,23 @@ export function listen(view: ReviewView): void {
   document.addEventListener('keydown', listener);
 }
 
-/** The longer side each visible picture gets: the row's width shared, and no taller than the window leaves. */
+/**
+ * The longer side each visible picture gets: the row's width shared, and no taller than the window leaves,
+ * for the shape of the image shown (a landscape photograph may take more width than the height left).
+ */
 function size(view: ReviewView, pictures: HTMLElement): number {
-  const shown = Array.from(pictures.children).filter((c) => !(c as HTMLElement).hidden);
+  const shown = Array.from(pictures.children).filter((c) => !(c as HTMLElement).hidden) as Canvas[];
   const n = Math.max(1, shown.length);
   const gap = parseFloat(getComputedStyle(pictures).columnGap) || 0;
   const wide = (pictures.clientWidth - gap * (n - 1)) / n;
   // from the top of the document, so that a scrolled page gets the same size
   const top = pictures.getBoundingClientRect().top + window.scrollY;
   const tall = window.innerHeight - top - BELOW;
-  return Math.floor(Math.max(SMALLEST, Math.min(LARGEST, wide, tall)));
+  // the viewport has the image's shape: width / height of the first picture's (square before an image is there)
+  const port = shown.length > 0 && typeof shown[0].getViewport === 'function' ? shown[0].getViewport() : null;
+  const aspect = port && port.width > 0 && port.height > 0 ? port.width / port.height : 1;
+  const longest = Math.min(wide / Math.min(1, aspect), tall / Math.min(1, 1 / aspect));
+  return Math.floor(Math.max(SMALLEST, Math.min(LARGEST, longest)));
 }
 
 function apply(view: ReviewView): void {
@@ -114,11 +142,53 @@ function apply(view: ReviewView): void {
   }
 }
 
+/** The sample of a canvas key "s<sample>-m<map>" ("s12-"), or '' for none. */
+function sampleOf(key: string | null): string {
+  const at = key ? key.indexOf('-m') : -1;
+  return key && key.startsWith('s') && at > 0 ? key.substring(0, at + 1) : '';
+}
+
+/** Zooming or panning one picture shows the same image pixels in the others; a picture drawn anew follows the first. */
+function link(pictures: Pictures): void {
+  if (pictures.rationaleLinked) {
+    return;
+  }
+  pictures.rationaleLinked = true;
+  const others = (from: Element) =>
+    (Array.from(pictures.children) as Canvas[]).filter((c) => c !== from && !c.hidden && typeof c.followView === 'function');
+  pictures.addEventListener('view-changed', (e) => {
+    const d = (e as CustomEvent<ViewChanged>).detail;
+    for (const c of others(e.target as Element)) {
+      c.followView(d.view, d.width, d.height);
+    }
+  });
+  pictures.addEventListener('rendered', (e) => {
+    // an image of another shape may take another size
+    const view = pictures.closest('#review-view') as ReviewView | null;
+    if (view) {
+      apply(view);
+    }
+    const drawnCanvas = e.target as Canvas;
+    const first = pictures.querySelector<Canvas>('#' + CANVAS);
+    if (!first || drawnCanvas === first || typeof drawnCanvas.followView !== 'function') {
+      return;
+    }
+    // only the first picture's view of the same image: while it still loads a new sample, it has none to give
+    const shown = sampleOf(drawnCanvas.getAttribute('data-rendered-key'));
+    const firstView = first.getView();
+    if (firstView && shown && shown === sampleOf(first.getAttribute('data-rendered-key'))) {
+      const { width, height } = first.getViewport();
+      drawnCanvas.followView(firstView, width, height);
+    }
+  });
+}
+
 export function fit(view: ReviewView): void {
   const pictures = view.querySelector<HTMLElement>('#review-pictures');
   if (!pictures) {
     return;
   }
+  link(pictures);
   apply(view);
   if (!view.rationaleFit) {
     view.rationaleFit = new ResizeObserver(() => requestAnimationFrame(() => apply(view)));

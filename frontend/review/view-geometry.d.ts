@@ -21,6 +21,7 @@ export function scaleLimits(vw: number, vh: number, w: number, h: number): { min
 export function clampView(view: View, vw: number, vh: number, w: number, h: number): View;
 export function fitView(vw: number, vh: number, w: number, h: number): View;
 export function zoomAt(view: View, scale: number, px: number, py: number, vw: number, vh: number, w: number, h: number): View;
+export function carryView(view: View, fromVw: number, fromVh: number, vw: number, vh: number, w: number, h: number): View;
 export function panBy(view: View, dx: number, dy: number, vw: number, vh: number, w: number, h: number): View;
 export function screenToImage(view: View, px: number, py: number): Point;
 export function imageToScreen(view: View, u: number, v: number): Point;

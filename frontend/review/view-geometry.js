@@ -90,6 +90,19 @@ export function zoomAt(view, scale, px, py, vw, vh, w, h) {
 }
 
 /**
+ * The view of another viewport that shows the same image pixels: a view of a (fromVw × fromVh) viewport
+ * carried to a (vw × vh) one of the same image (a second picture side by side follows the first's zoom and
+ * pan, also while the two differ in size), then clamped.
+ *
+ * @param {{ scale: number, x: number, y: number }} view
+ * @returns {{ scale: number, x: number, y: number }}
+ */
+export function carryView(view, fromVw, fromVh, vw, vh, w, h) {
+  const k = fromVw > 0 && fromVh > 0 ? Math.min(vw / fromVw, vh / fromVh) : 1;
+  return clampView({ scale: view.scale * k, x: view.x * k, y: view.y * k }, vw, vh, w, h);
+}
+
+/**
  * The view moved by (dx, dy) CSS px, then clamped.
  *
  * @returns {{ scale: number, x: number, y: number }}

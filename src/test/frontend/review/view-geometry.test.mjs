@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  carryView,
   clampView,
   fitView,
   frameOrImage,
@@ -89,4 +90,19 @@ test('a map is drawn pixel for pixel only when its pixels are the image pixels',
   assert.equal(mapOnPixelGrid({ x: 0, y: 0, width: 28, height: 28 }, 28, 28), true);
   assert.equal(mapOnPixelGrid({ x: 64, y: 0, width: 384, height: 384 }, 224, 224), false);
   assert.equal(mapOnPixelGrid({ x: 0.5, y: 0, width: 28, height: 28 }, 28, 28), false);
+});
+
+test('a view carried to a second viewport of the same image shows the same image pixels', () => {
+  // zoomed to 3 CSS px a pixel about the centre of the 448 × 336 viewport
+  const z = zoomAt(fitView(VW, VH, W, H), 3, 224, 168, VW, VH, W, H);
+  // the same size: the same view
+  assert.deepEqual(carryView(z, VW, VH, VW, VH, W, H), z);
+  // a viewport half as large: half the scale, the same image point (256, 192) at its centre
+  const half = carryView(z, VW, VH, 224, 168, W, H);
+  assert.equal(half.scale, 1.5);
+  assert.deepEqual(screenToImage(half, 112, 84), { x: 256, y: 192 });
+  // the corners show the same image points
+  assert.deepEqual(screenToImage(half, 0, 0), screenToImage(z, 0, 0));
+  // the fit stays the fit
+  assert.deepEqual(carryView(fitView(VW, VH, W, H), VW, VH, 224, 168, W, H), fitView(224, 168, W, H));
 });

@@ -312,6 +312,15 @@ public class ReviewCanvas extends Component implements HasSize, HasStyle {
         return getElement().getProperty("showControls", true);
     }
 
+    /** A word over the image's top-left corner saying what it shows (the method, side by side); null or empty for none. */
+    public void setCaption(String caption) {
+        getElement().setProperty("caption", orEmpty(caption));
+    }
+
+    public String getCaption() {
+        return getElement().getProperty("caption", "");
+    }
+
     /** Clears both masks in the browser, which then fires a {@link MasksChangedEvent}. */
     public void clearMasks() {
         getElement().callJsFunction("clearMasks");

@@ -754,7 +754,12 @@ public class ReviewSession {
         }
     }
 
-    /** Saves the painted masks of the current sample, each against the version the expert loaded. */
+    /**
+     * Saves the painted masks of the current sample, each against the version the expert loaded. A mask
+     * with nothing set (cleared) is stored at the image's own size, whatever size the page sent it at (the
+     * page may still hold the map's grid or the last image's while the image loads); one never painted is
+     * not stored.
+     */
     public void saveMasks(byte[] relevant, byte[] shortcut) {
         if (current == null) {
             return;
@@ -763,11 +768,11 @@ public class ReviewSession {
             for (String kind : ReviewService.KINDS) {
                 byte[] mask = kind.equals("relevant") ? relevant : shortcut;
                 int had = maskVersions.getOrDefault(kind, 0);
-                boolean empty = mask.length == 0 || allZero(mask);
+                boolean empty = mask == null || allZero(mask);
                 if (empty && had == 0) {
                     continue;
                 }
-                byte[] full = mask.length == 0 ? new byte[current.width * current.height] : mask;
+                byte[] full = empty ? new byte[current.width * current.height] : mask;
                 Optional<ReviewService.Annotation> saved = reviews.annotate(caller, current.id, kind, full, had);
                 maskVersions.put(kind, saved.map(ReviewService.Annotation::version).orElse(0));
             }

@@ -11,7 +11,6 @@ import com.vaadin.flow.component.dependency.JsModule;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Input;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
@@ -19,7 +18,6 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
-import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
@@ -85,7 +83,6 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     private final Span wrong = new Span();
     private final Anchor roundsLink = new Anchor("", "Go to the rounds page");
     private final Div history = new Div();
-    private final Button mapToggle = new Button("Hide map (H)");
     private final Span myVerdict = new Span();
     private final TextArea comment = new TextArea("Comment");
     private final Span status = new Span();
@@ -178,21 +175,6 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         sign.setItems(ReviewCanvas.Sign.values());
         sign.setValue(ReviewCanvas.Sign.ABSOLUTE);
         sign.addValueChangeListener(e -> both(c -> c.setSign(e.getValue())));
-        Input opacity = new Input();
-        opacity.setType("range");
-        opacity.getElement().setAttribute("min", "0");
-        opacity.getElement().setAttribute("max", "100");
-        opacity.setValue("60");
-        opacity.setId("review-opacity");
-        opacity.getElement().setAttribute("aria-label", "Map opacity");
-        opacity.addValueChangeListener(e -> both(c -> c.setOpacity(Integer.parseInt(e.getValue()) / 100.0)));
-        Span opacityLabel = new Span("Map opacity");
-        opacityLabel.addClassName("review-field-label");
-        Div opacityField = new Div(opacityLabel, opacity);
-        opacityField.addClassName("review-opacity-field");
-        mapToggle.setId("review-map-toggle");
-        mapToggle.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        mapToggle.addClickListener(e -> toggleMap());
         Select<ReviewCanvas.Tool> tool = new Select<>();
         tool.setLabel("Tool");
         tool.setItemLabelGenerator(e -> e.name().toLowerCase(Locale.ROOT));
@@ -208,19 +190,16 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         kind.setId("review-kind");
         kind.addValueChangeListener(e -> canvas.setMaskKind(e.getValue()));
         canvas.setMaskKind(ReviewCanvas.MaskKind.SHORTCUT);
-        IntegerField brush = new IntegerField("Brush");
-        brush.setMin(0);
-        brush.setMax(20);
-        brush.setValue(2);
-        brush.setStepButtonsVisible(true);
-        brush.setWidth("7rem");
-        brush.addValueChangeListener(e -> canvas.setBrushSize(e.getValue() == null ? 2 : e.getValue()));
         Button clear = new Button("Clear masks", e -> canvas.clearMasks());
         clear.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         canvas.setId("review-canvas");
         canvas.addMasksChangedListener(e -> session.saveMasks(e.getRelevantMask(), e.getShortcutMask()));
         compare.setId("review-compare");
         compare.setVisible(false);
+        // the first picture's controls (map on/off, opacity, legend, zoom, brush) serve both: the second follows
+        compare.setControlsVisible(false);
+        canvas.addMapVisibleChangeListener(e -> compare.setMapVisible(canvas.isMapVisible()));
+        canvas.getElement().addPropertyChangeListener("opacity", e -> compare.setOpacity(canvas.getOpacity()));
         for (Select<?> narrow : List.of(model, method, second, colormap, sign, tool, kind)) {
             narrow.setWidth("11rem");
         }
@@ -250,11 +229,11 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         head.setWrap(true);
         head.setWidthFull();
         head.addClassName("review-head");
-        HorizontalLayout options = new HorizontalLayout(model, method, second, colormap, sign, opacityField, mapToggle);
+        HorizontalLayout options = new HorizontalLayout(model, method, second, colormap, sign);
         options.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         options.setWrap(true);
         options.setWidthFull();
-        HorizontalLayout paint = new HorizontalLayout(tool, kind, brush, clear);
+        HorizontalLayout paint = new HorizontalLayout(tool, kind, clear);
         paint.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         paint.setWrap(true);
         Div pictures = new Div(canvas, compare);
@@ -303,17 +282,14 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         getElement().executeJs("if (window.rationaleReview) { window.rationaleReview.fit(this); }");
     }
 
-    /** Key H and the button: the map over the image goes away and comes back (both pictures). */
-    private void toggleMap() {
-        boolean show = !canvas.isMapVisible();
-        both(c -> c.setMapVisible(show));
-        mapToggle.setText(show ? "Hide map (H)" : "Show map (H)");
-    }
-
-    /** Hides or shows the map from the keyboard (H): a view setting, so it needs no drawn sample. */
+    /**
+     * Hides or shows the map from the keyboard (H) on both pictures, as the canvas's "Map (H)" box does: a
+     * view setting, so it needs no drawn sample.
+     */
     @ClientCallable
     void mapKey() {
-        toggleMap();
+        boolean show = !canvas.isMapVisible();
+        both(c -> c.setMapVisible(show));
     }
 
     /**
@@ -400,6 +376,9 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
                 compare.setSample(p.key(), p.image(), p.map(), p.width(), p.height(), p.channels());
                 frame(compare, p);
             }
+            // side by side, each picture names its method
+            canvas.setCaption(p == null ? "" : session.method());
+            compare.setCaption(p == null ? "" : session.second());
             boolean was = compare.isVisible();
             compare.setVisible(p != null);
             if (was != (p != null)) {
@@ -415,6 +394,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         @Override
         public void done(String text, boolean roundsPage) {
             canvas.setSample(ReviewSession.DONE, "", "", 0, 0, 1);
+            canvas.setCaption("");
             compare.setVisible(false);
             facts.setText(text);
             wrong.setVisible(false);

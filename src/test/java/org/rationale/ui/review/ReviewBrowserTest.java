@@ -5,8 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import io.quarkus.test.common.WithTestResource;
@@ -27,14 +31,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
+import org.rationale.testing.Fixtures;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.RealModels;
 
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -299,22 +306,117 @@ class ReviewBrowserTest {
         }
     }
 
+    /** The ten outputs of fixtures/models/rgb.pt (3×28×28 input), as the photographs' class folders. */
+    private static final List<String> CLASSES = List.of("ant", "bee", "cat", "cow", "dog", "eel", "fox", "gnu", "hen",
+            "owl");
+
+    /**
+     * A project of photographs (scikit-image's, 400 to 640 pixels, RGB, gray, RGBA and palette) in the ten class
+     * folders of the RGB fixture CNN, which sees them centre-cropped to 28×28; returns the project.
+     */
+    private static long photoProject(String name) {
+        Map<String, byte[]> photos = new LinkedHashMap<>();
+        try (ZipInputStream z = new ZipInputStream(Files.newInputStream(RealModels.photosZip()))) {
+            for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                photos.put(e.getName().substring(e.getName().indexOf('/') + 1), z.readAllBytes());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> order = List.of("hubble.jpg", "coffee.png", "chelsea.jpg", "horse.png", "astronaut.png",
+                "logo-palette.png");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 0; i < CLASSES.size(); i++) {
+            String photo = order.get(i % order.size());
+            entries.put(CLASSES.get(i) + "/" + photo, photos.get(photo));
+        }
+        long p = Api.newProject(name);
+        given().multiPart("archive", "photos.zip", Fixtures.zip(entries), "application/zip").multiPart("split", "test")
+                .post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        String classes = CLASSES.stream().map(c -> '"' + c + '"').collect(Collectors.joining(","));
+        given().multiPart("model", "rgb.pt", rgbCnn(), "application/octet-stream")
+                .multiPart("spec", "{\"name\":\"photo-cnn\",\"channels\":3,\"height\":28,\"width\":28,"
+                        + "\"scale\":0.00392156862745098,\"mean\":[0,0,0],\"std\":[1,1,1],\"classes\":[" + classes + "]}")
+                .post("/api/projects/" + p + "/models").then().statusCode(201);
+        return p;
+    }
+
+    private static byte[] rgbCnn() {
+        try {
+            return Files.readAllBytes(Path.of("src/test/resources/fixtures/models/rgb.pt"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long sampleFrom(long project, String source) {
+        return given().get("/api/projects/" + project + "/samples?limit=100").then().statusCode(200).extract().jsonPath()
+                .getLong("items.find { it.source == '" + source + "' }.id");
+    }
+
+    /** How many visible controls, on the page and in the pictures' own, carry an ARIA label starting so. */
+    private static long visibleControls(WebDriver b, String labelStart) {
+        return (Long) js(b, """
+                const roots = [document, ...Array.from(document.querySelectorAll('rationale-review-canvas'))
+                    .map(c => c.shadowRoot)];
+                return roots.flatMap(r => Array.from(r.querySelectorAll('[aria-label^="%s"]')))
+                    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; }).length;"""
+                .formatted(labelStart));
+    }
+
+    private static String viewOf(WebDriver b, String id) {
+        return (String) js(b, "const v = document.getElementById('" + id + "').getView(); "
+                + "return v ? [v.scale, v.x, v.y].map(n => n.toFixed(3)).join(' ') : '';");
+    }
+
     @Test
     void theVerdictButtonsStayInViewAtBothScreenSizesWithTheMenuOpenOrClosedAndTwoMapsSideBySide() {
-        long p = Api.newProject("review layout");
-        Api.importIdx(p, 6, "test");
-        Api.uploadFixtureCnn(p);
+        long p = photoProject("review layout");
+        long cat = sampleFrom(p, "cat/chelsea.jpg");
         member(p, "layout-expert");
         BrowserLogin.logIn(first, root.toString(), "layout-expert", "layout-expert-password");
         try {
-            first.get(root + "projects/" + p + "/review");
-            WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(30));
-            wait.until(d -> renderedKey(d));
+            viewport(first, 1280, 800);
+            first.get(root + "projects/" + p + "/review?sample=" + cat);
+            WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(60));
+            wait.until(d -> {
+                String k = renderedKey(d);
+                return k != null && k.startsWith("s" + cat + "-");
+            });
+            // the 451×300 photograph is centre-cropped for the model: its map lies over the middle 300×300
+            assertEquals("75.5 0.0 300.0 300.0", js(first, "const c = document.getElementById('review-canvas'); "
+                    + "return [c.mapFrameX, c.mapFrameY, c.mapFrameWidth, c.mapFrameHeight].map(n => n.toFixed(1)).join(' ');"));
+            assertEquals(1L, visibleControls(first, "Map opacity"), "one opacity control");
+            assertEquals(1L, visibleControls(first, "Brush size"), "one brush size control");
+
+            // a shortcut painted over the cat's face, for the README's picture of the page
+            menu(first, false);
+            choose(first, "review-tool", "brush");
+            wait.until(d -> Boolean.TRUE.equals(js(d, "return document.getElementById('review-canvas').tool === 'brush';")));
+            js(first, "const c = document.getElementById('review-canvas'); c.brushSize = 14; "
+                    + "c.dispatchEvent(new CustomEvent('brush-size-changed'));");
+            js(first, """
+                    const c = document.getElementById('review-canvas').shadowRoot.querySelector('canvas.masks');
+                    const r = c.getBoundingClientRect();
+                    const at = (type, x, y) => c.dispatchEvent(new PointerEvent(type, {clientX: r.left + x * r.width,
+                        clientY: r.top + y * r.height, pointerId: 1, button: 0, buttons: type === 'pointerup' ? 0 : 1,
+                        bubbles: true, composed: true}));
+                    at('pointerdown', 0.30, 0.42); at('pointermove', 0.38, 0.40); at('pointermove', 0.46, 0.42);
+                    at('pointerup', 0.46, 0.42);""");
+            wait.until(d -> Page.text(d, "review-status").contains("Masks saved"));
+            screenshot(first, "review-view.png");
+
             List<String> problems = new ArrayList<>();
             for (boolean sideBySide : List.of(false, true)) {
                 if (sideBySide) {
-                    choose(first, "review-second", "grad-cam");
-                    wait.until(d -> Boolean.TRUE.equals(js(d, "const c = document.getElementById('review-compare'); return !!c && !c.hidden;")));
+                    choose(first, "review-second", "smoothgrad");
+                    wait.until(d -> Boolean.TRUE.equals(js(d, "const c = document.getElementById('review-compare'); "
+                            + "return !!c && !c.hidden && (c.getAttribute('data-rendered-key') || '').startsWith('s');")));
+                    assertEquals("vanilla-gradient smoothgrad", js(first, "return ['review-canvas', 'review-compare']"
+                            + ".map(i => document.getElementById(i).shadowRoot.getElementById('caption').textContent)"
+                            + ".join(' ');"), "each picture names its method");
+                    assertEquals(1L, visibleControls(first, "Map opacity"), "one opacity control for both pictures");
+                    assertEquals(1L, visibleControls(first, "Brush size"), "one brush size control for both pictures");
                 }
                 for (int[] size : List.of(new int[] {1280, 800}, new int[] {1920, 1080})) {
                     viewport(first, size[0], size[1]);
@@ -335,6 +437,23 @@ class ReviewBrowserTest {
                 }
             }
             assertEquals(List.of(), problems);
+
+            // zooming the first picture zooms the second to the same image pixels, and panning the second pans the first
+            String fitted = viewOf(first, "review-canvas");
+            assertEquals(fitted, viewOf(first, "review-compare"), "both fitted alike");
+            js(first, "const z = document.getElementById('review-canvas').shadowRoot.getElementById('zoom-in'); "
+                    + "z.click(); z.click(); z.click();");
+            wait.until(d -> !viewOf(d, "review-canvas").equals(fitted));
+            String zoomed = viewOf(first, "review-canvas");
+            assertEquals(zoomed, viewOf(first, "review-compare"), "zoomed together");
+            js(first, """
+                    const s = document.getElementById('review-compare').shadowRoot.querySelector('canvas.masks');
+                    const r = s.getBoundingClientRect();
+                    const at = (type, x) => s.dispatchEvent(new PointerEvent(type, {clientX: r.left + x, clientY: r.top + 100,
+                        pointerId: 7, button: 0, buttons: type === 'pointerup' ? 0 : 1, bubbles: true, composed: true}));
+                    at('pointerdown', 200); at('pointermove', 260); at('pointerup', 260);""");
+            wait.until(d -> !viewOf(d, "review-canvas").equals(zoomed));
+            assertEquals(viewOf(first, "review-compare"), viewOf(first, "review-canvas"), "panned together");
         } finally {
             ((ChromiumDriver) first).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
@@ -393,7 +512,8 @@ class ReviewBrowserTest {
         assertTrue(wrong.isEmpty() || wrong.matches("Wrong: labelled \\S+, predicted \\S+"), wrong);
         new Actions(first).sendKeys("h").perform();
         wait.until(d -> Boolean.TRUE.equals(js(d, "return document.getElementById('review-canvas').mapVisible === false;")));
-        assertEquals("Show map (H)", Page.text(first, "review-map-toggle"));
+        assertEquals(Boolean.FALSE, js(first, "return document.getElementById('review-canvas').shadowRoot"
+                + ".getElementById('map-visible').checked;"), "the canvas's own Map (H) box follows the key");
         new Actions(first).sendKeys("h").perform();
         wait.until(d -> Boolean.TRUE.equals(js(d, "return document.getElementById('review-canvas').mapVisible;")));
 

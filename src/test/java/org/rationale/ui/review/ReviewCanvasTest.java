@@ -30,6 +30,16 @@ class ReviewCanvasTest {
     }
 
     @Test
+    void aCaptionNamesWhatThePictureShowsAndNoneIsEmpty() {
+        ReviewCanvas canvas = new ReviewCanvas();
+        assertEquals("", canvas.getCaption());
+        canvas.setCaption("smoothgrad");
+        assertEquals("smoothgrad", canvas.getElement().getProperty("caption"));
+        canvas.setCaption(null);
+        assertEquals("", canvas.getCaption());
+    }
+
+    @Test
     void emptyMasksAreEmptyStrings() {
         assertEquals("", ReviewCanvas.encodeMask(null));
         assertEquals("", ReviewCanvas.encodeMask(new byte[0]));

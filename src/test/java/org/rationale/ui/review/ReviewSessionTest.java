@@ -22,6 +22,7 @@ import org.rationale.saliency.MethodAvailability;
 import org.rationale.security.Caller;
 import org.rationale.security.Role;
 import org.rationale.testing.Api;
+import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.ArrayList;
@@ -416,6 +417,54 @@ class ReviewSessionTest {
         assertTrue(flagged.contains("2 % of its pixels hold 63 % of its weight"), flagged);
         assertTrue(flagged.contains("a red flag"), flagged);
         assertFalse(flagged.matches(".*[a-z][A-Z].*"), "no variable names: " + flagged);
+    }
+
+    @Test
+    void clearedMasksAreStoredAtTheImagesOwnSizeWhateverSizeThePageSentThemAt() {
+        // ten 28×28 samples give the project the fixture CNN's classes; one 40×30 image the model sees centre-cropped
+        Project p = project("session mask size", 10);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("3/wide.png", Fixtures.encode(Fixtures.grayImage(40, 30, 7), "png"));
+        given().multiPart("archive", "wide.zip", Fixtures.zip(entries), "application/zip").multiPart("split", "test")
+                .post("/api/projects/" + p.id + "/datasets").then().statusCode(201);
+        long wide = given().get("/api/projects/" + p.id + "/samples?split=test&limit=100").then().statusCode(200)
+                .extract().jsonPath().getLong("items.find { it.source == '3/wide.png' }.id");
+        Caller who = expert("rs-mask-size", p.id);
+        Page page = new Page();
+        ReviewSession s = session(p, who, page, Long.toString(wide));
+        assertEquals(wide, s.sampleId());
+        assertEquals(28, page.pictures.get(0).width(), "the map is at the model's size");
+
+        // a shortcut painted at the image's size is stored
+        byte[] painted = new byte[40 * 30];
+        painted[15 * 40 + 20] = 1;
+        painted[15 * 40 + 21] = 1;
+        s.saveMasks(new byte[0], painted);
+        assertEquals("Masks saved", page.status);
+        ReviewService.Annotation first = shortcutOf(wide);
+        assertEquals(2, first.pixels());
+
+        // all cleared, the masks come back empty at another size (the map's 28×28): stored as an empty 40×30 mask
+        s.saveMasks(new byte[28 * 28], new byte[28 * 28]);
+        assertTrue(page.problems.isEmpty(), page.problems.toString());
+        assertEquals("Masks saved", page.status);
+        ReviewService.Annotation cleared = shortcutOf(wide);
+        assertEquals(List.of(40, 30, 0, 1200, 2), List.of(cleared.width(), cleared.height(), cleared.pixels(),
+                cleared.mask().length, cleared.version()));
+        assertEquals(List.of("shortcut"), reviews.annotations(wide).stream().map(ReviewService.Annotation::kind).toList(),
+                "no empty relevant mask stored where none was painted");
+
+        // a painted mask of another size than the image is refused in words, and nothing changes
+        byte[] misfit = new byte[28 * 28];
+        misfit[3] = 1;
+        s.saveMasks(new byte[0], misfit);
+        assertEquals(List.of("Mask does not fit the image: Sample " + wide + " is 40x30: the mask needs 1200 bytes "
+                + "(one per pixel), got 784"), page.problems);
+        assertEquals(2, shortcutOf(wide).version());
+    }
+
+    private ReviewService.Annotation shortcutOf(long sample) {
+        return reviews.annotations(sample).stream().filter(a -> a.kind().equals("shortcut")).findFirst().orElseThrow();
     }
 
     @Test
