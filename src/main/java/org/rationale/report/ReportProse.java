@@ -1,5 +1,6 @@
 package org.rationale.report;
 
+import org.rationale.saliency.SanityCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -44,6 +45,11 @@ public final class ReportProse {
                 total++;
                 if (s.passed()) {
                     passed++;
+                }
+                if (SanityCheck.INCONCLUSIVE.equals(s.verdict())) {
+                    checked.add(text(LIMITS, "randomisation.inconclusive", Map.of("method", s.method(), "model", m.id(),
+                            "why", s.noSignal() == null ? "its maps had no signal" : s.noSignal())));
+                    continue;
                 }
                 checked.add(text(LIMITS, "randomisation.check", Map.of("method", s.method(), "model", m.id(),
                         "outcome", s.passed() ? "passed" : "FAILED",

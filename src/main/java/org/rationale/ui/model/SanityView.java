@@ -203,11 +203,16 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
         }
         results.addColumn(SanityCheck.Result::method).setHeader("Method").setAutoWidth(true).setFrozen(true);
         results.addComponentColumn(r -> {
-            Span s = new Span(r.passed() ? "✓ passed" : "⚠ failed");
-            s.getElement().getThemeList().add("badge small " + (r.passed() ? "success" : "error primary"));
+            Span s = new Span(r.inconclusive() ? "? inconclusive" : r.passed() ? "✓ passed" : "⚠ failed");
+            s.getElement().getThemeList().add("badge small " + (r.inconclusive() ? "contrast"
+                    : r.passed() ? "success" : "error primary"));
+            if (r.inconclusive()) {
+                s.getElement().setAttribute("title", r.noSignal() + ". Judge by another method");
+            }
             return s;
         }).setHeader("Verdict").setAutoWidth(true);
-        results.addColumn(r -> fmt(r.finalSimilarity()) + (r.passed() ? " ≤ " : " > ") + fmt(r.threshold()))
+        results.addColumn(r -> r.inconclusive() ? "no signal: " + r.noSignal()
+                        : fmt(r.finalSimilarity()) + (r.passed() ? " ≤ " : " > ") + fmt(r.threshold()))
                 .setHeader("Final vs threshold").setAutoWidth(true).setTextAlign(ColumnTextAlign.END);
         List<String> layers = SanityCheck.layers(sorted.get(0));
         for (int i = 0; i < layers.size(); i++) {

@@ -129,7 +129,7 @@ class ReviewSessionTest {
         }
 
         @Override
-        public void quality(String deletion, String sanity) {
+        public void quality(String deletion, String sanity, String warning) {
         }
 
         @Override
