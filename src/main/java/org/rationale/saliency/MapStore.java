@@ -291,4 +291,22 @@ public class MapStore {
                 .setParameter(1, modelId).setParameter(2, method).setParameter(3, PgArray.ofLongs(sampleIds))
                 .getSingleResult()).intValue();
     }
+
+    /**
+     * Per method (with its parameters) of a model version: its stored maps, how many have no signal
+     * ({@link MapSignal}) and how many a worker flagged when its self-check failed. Reads only the
+     * stored extremes and flags, no map data.
+     */
+    @Transactional
+    List<SaliencyService.MapSignals> signals(long modelId) {
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select method, parameters, count(*) as maps, count(*) filter (where "
+                        + NO_SIGNAL + ") as without_signal, count(*) filter (where self_check is not null) as flagged "
+                        + "from saliency_maps where model_version_id = ?1 group by method, parameters "
+                        + "order by method, parameters", Tuple.class)
+                .setParameter(1, modelId).getResultList();
+        return rows.stream().map(t -> new SaliencyService.MapSignals(t.get("method", String.class),
+                t.get("parameters", String.class), t.get("maps", Number.class).longValue(),
+                t.get("without_signal", Number.class).longValue(), t.get("flagged", Number.class).longValue())).toList();
+    }
 }

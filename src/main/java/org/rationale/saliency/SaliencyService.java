@@ -56,6 +56,15 @@ public class SaliencyService {
                                 Double meanInsertionAuc, long withoutSignal, long selfCheckFlagged) {
     }
 
+    /** Of one method's stored maps under a model version: how many there are, without signal, and flagged by a self-check. */
+    public record MapSignals(String method, String parameters, long maps, long withoutSignal, long selfCheckFlagged) {
+    }
+
+    /** Per method and parameters of a model version, its stored maps without signal and those flagged by a self-check. */
+    public List<MapSignals> signals(long modelId) {
+        return store.signals(modelId);
+    }
+
     /** The quality of every method's stored maps under the given model versions (for the reports). */
     public List<MethodQuality> quality(Collection<Long> modelIds) {
         return store.quality(modelIds);
