@@ -55,15 +55,16 @@ public class ModelFacts {
             modelInfos.add(new Report.Model(v.id, v.name, v.version, v.kind, v.origin, v.sha256, v.parentId, lineage,
                     v.createdAt == null ? null : v.createdAt.toInstant(), v.training == null ? null : tree(v.training),
                     tree(v.spec), checks.stream().map(r -> new Report.SanityOutcome(r.method(), r.passed(),
-                    r.finalSimilarity(), r.threshold(), r.samples())).toList()));
+                    r.finalSimilarity(), r.threshold(), r.samples(), r.verdict(), r.noSignal())).toList()));
         }
         List<Report.Method> methods = new ArrayList<>();
         for (SaliencyService.MethodQuality q : saliency.quality(scope.scopedModels())) {
             List<SanityCheck.Result> checks = sanityByModelMethod.getOrDefault(q.modelId() + "/" + q.method(), List.of());
             String check = checks.isEmpty() ? "not run" : checks.stream().allMatch(SanityCheck.Result::passed)
-                    ? "passed" : "failed";
+                    ? "passed" : checks.stream().anyMatch(r -> !r.passed() && !r.inconclusive()) ? "failed" : "inconclusive";
             methods.add(new Report.Method(q.modelId(), q.method(), q.parameters(), q.maps(), q.meanCompletenessGap(),
-                    q.maxCompletenessGap(), q.mapsWithCurves(), q.meanDeletionAuc(), q.meanInsertionAuc(), check));
+                    q.maxCompletenessGap(), q.mapsWithCurves(), q.meanDeletionAuc(), q.meanInsertionAuc(), check,
+                    q.withoutSignal(), q.selfCheckFlagged()));
         }
         return new Section(modelInfos, methods);
     }

@@ -31,13 +31,21 @@ public record Report(int reportVersion, Instant generatedAt, String generatedBy,
                         List<Long> lineage, Instant createdAt, Object training, Object spec, List<SanityOutcome> sanityChecks) {
     }
 
-    public record SanityOutcome(String method, boolean passed, double finalSimilarity, double threshold, int samples) {
+    /**
+     * A randomisation check: {@code verdict} passed, failed or inconclusive (maps without signal, as
+     * {@code noSignal} says; null otherwise).
+     */
+    public record SanityOutcome(String method, boolean passed, double finalSimilarity, double threshold, int samples,
+                                String verdict, String noSignal) {
     }
 
-    /** A method with its parameters and the quality of its maps under one model version. */
+    /**
+     * A method with its parameters and the quality of its maps under one model version: how many maps
+     * have no signal (all zero or constant) and how many a worker flagged when its self-check failed.
+     */
     public record Method(long modelId, String method, String parameters, long maps, Double meanCompletenessGap,
                          Double maxCompletenessGap, long mapsWithCurves, Double meanDeletionAuc, Double meanInsertionAuc,
-                         String sanityCheck) {
+                         String sanityCheck, long mapsWithoutSignal, long mapsSelfCheckFlagged) {
     }
 
     public record Reviewer(String username, String role, long verdicts, long accepted, long rejected, long unsure) {

@@ -94,11 +94,12 @@ public final class ReportDocument {
 
         d.heading(2, "Attribution methods and their quality");
         d.table(List.of("Model", "Method", "Parameters", "Maps", "Completeness gap (mean / max)", "Deletion AUC",
-                "Insertion AUC", "Maps with curves", "Sanity check"), r.methods().stream().map(m -> row(
+                "Insertion AUC", "Maps with curves", "Sanity check", "Maps without signal", "Self-check flagged"),
+                r.methods().stream().map(m -> row(
                 model(r, m.modelId()), m.method(), m.parameters().isBlank() || m.parameters().equals("{}") ? "defaults"
                         : m.parameters(), m.maps(), num(m.meanCompletenessGap()) + " / "
                         + num(m.maxCompletenessGap()), num(m.meanDeletionAuc()), num(m.meanInsertionAuc()),
-                m.mapsWithCurves(), m.sanityCheck())).toList());
+                m.mapsWithCurves(), m.sanityCheck(), m.mapsWithoutSignal(), m.mapsSelfCheckFlagged())).toList());
 
         d.heading(2, "Known limits of saliency");
         d.table(List.of("Limit", "What it means", "Tested here", "Evidence"), r.limits().stream().map(l -> row(

@@ -1,6 +1,7 @@
 package org.rationale.report;
 
 import org.rationale.model.ModelVersion;
+import org.rationale.saliency.SanityCheck;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,8 +54,13 @@ public final class ReportProse {
                 if (s.passed()) {
                     passed++;
                 }
-                checked.add(text(LIMITS, "randomisation.check", Map.of("method", s.method(),
-                        "model", ModelVersion.label(m.name(), m.version()),
+                String model = ModelVersion.label(m.name(), m.version());
+                if (SanityCheck.INCONCLUSIVE.equals(s.verdict())) {
+                    checked.add(text(LIMITS, "randomisation.inconclusive", Map.of("method", s.method(), "model", model,
+                            "why", s.noSignal() == null ? "its maps had no signal" : s.noSignal())));
+                    continue;
+                }
+                checked.add(text(LIMITS, "randomisation.check", Map.of("method", s.method(), "model", model,
                         "outcome", s.passed() ? "passed" : "FAILED",
                         "similarity", String.format("%.2f", s.finalSimilarity()),
                         "threshold", String.format("%.2f", s.threshold()))));

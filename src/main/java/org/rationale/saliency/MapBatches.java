@@ -5,6 +5,7 @@ import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.error.DomainError;
 import org.rationale.error.NotFound;
+import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 import org.rationale.model.InputSpec;
 import org.rationale.model.ModelService;
@@ -57,9 +58,24 @@ public class MapBatches {
         private final List<float[]> values = new ArrayList<>();
         private final List<Map<String, Double>> metrics = new ArrayList<>();
         private InputBatch shape;
+        private int checked;
+        private String mismatch;
 
         MapBatch(Map<Long, String> failed) {
             this.failed = failed;
+        }
+
+        /** Maps of this batch computed a second time by the self-check. */
+        public int checked() {
+            return checked;
+        }
+
+        /**
+         * When a map computed again differed beyond float16 rounding: which one and by how much, in
+         * words (every map of the batch is then stored flagged with it); null when all agreed.
+         */
+        public String mismatch() {
+            return mismatch;
         }
 
         /** Error message by sample id, for the samples that failed. */
@@ -128,6 +144,15 @@ public class MapBatches {
      * throws, and the caller tries the samples one by one.
      */
     public MapBatch computeMaps(List<Long> sampleIds, long modelId, List<MethodCall> calls, String target) {
+        return computeMaps(sampleIds, modelId, calls, target, SelfCheck.off());
+    }
+
+    /**
+     * The same, computing a random share of the maps a second time ({@link SelfCheck}); a
+     * disagreement is in {@link MapBatch#mismatch()} and flags every map of the batch when stored.
+     */
+    public MapBatch computeMaps(List<Long> sampleIds, long modelId, List<MethodCall> calls, String target,
+                                SelfCheck check) {
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         InputSpec spec = models.spec(v);
         MapBatch out = new MapBatch(new LinkedHashMap<>());
@@ -174,7 +199,9 @@ public class MapBatches {
             }
             Attribution a;
             try (ModelService.Lease lease = models.lease(v)) {
-                a = FiniteAttributions.attribute(method, lease.model(), out.shape.with(todo.size(), all), t, params);
+                ExplainableModel model = check.model().apply(lease.model());
+                a = FiniteAttributions.attribute(method, model, out.shape.with(todo.size(), all), t, params);
+                selfCheck(check, method, params, model, a, all, t, ok, todo, out);
             }
             for (int j = 0; j < todo.size(); j++) {
                 out.keys.add(new MapKey(ok.get(todo.get(j)).id, v.id, method.name(), params.canonical(), t[j]));
@@ -185,6 +212,37 @@ public class MapBatches {
         return out;
     }
 
+    /** Computes the maps the self-check picks again, one call for all of them, and compares. */
+    private static void selfCheck(SelfCheck check, AttributionMethod method, MethodParameters params,
+                                  ExplainableModel model, Attribution first, float[] inputs, int[] targets,
+                                  List<Sample> ok, List<Integer> todo, MapBatch out) {
+        List<Integer> picked = new ArrayList<>();
+        for (int j = 0; j < todo.size(); j++) {
+            if (check.picks()) {
+                picked.add(j);
+            }
+        }
+        if (picked.isEmpty()) {
+            return;
+        }
+        int size = out.shape.sampleSize();
+        float[] again = new float[picked.size() * size];
+        int[] t = new int[picked.size()];
+        for (int r = 0; r < picked.size(); r++) {
+            System.arraycopy(inputs, picked.get(r) * size, again, r * size, size);
+            t[r] = targets[picked.get(r)];
+        }
+        Attribution second = FiniteAttributions.attribute(method, model, out.shape.with(picked.size(), again), t, params);
+        out.checked += picked.size();
+        for (int r = 0; r < picked.size() && out.mismatch == null; r++) {
+            int j = picked.get(r);
+            long sampleId = ok.get(todo.get(j)).id;
+            SelfCheck.disagreement(first.sample(j), second.sample(r)).ifPresent(why -> out.mismatch =
+                    "computed twice by one worker, the " + method.name() + " map of sample " + sampleId
+                    + " (in the same batch as this one) came out different: " + why);
+        }
+    }
+
     /** Encodes the maps of a batch and stores them in one JDBC batch (a map stored meanwhile is kept). */
     public void store(MapBatch batch) {
         if (batch.keys.isEmpty()) {
@@ -192,7 +250,8 @@ public class MapBatches {
         }
         List<NewMap> maps = new ArrayList<>(batch.keys.size());
         for (int i = 0; i < batch.keys.size(); i++) {
-            maps.add(NewMap.of(batch.keys.get(i), batch.shape, batch.values.get(i), batch.metrics.get(i)));
+            NewMap m = NewMap.of(batch.keys.get(i), batch.shape, batch.values.get(i), batch.metrics.get(i));
+            maps.add(batch.mismatch == null ? m : m.flagged(batch.mismatch));
         }
         store.insert(maps);
     }

@@ -35,6 +35,10 @@ public class MapStore {
     private static final String KEY = "sample_id = ?1 and model_version_id = ?2 and method = ?3 and parameters = ?4 "
             + "and target_label = ?5";
 
+    /** SQL of {@link MapSignal}: all zero, or a spread within float16 rounding of the largest magnitude. */
+    static final String NO_SIGNAL = "(min_value = 0 and max_value = 0) or (max_value - min_value <= "
+            + MapSignal.CONSTANT_SPREAD + " * greatest(abs(min_value), abs(max_value)))";
+
     @Inject
     EntityManager em;
 
@@ -43,7 +47,7 @@ public class MapStore {
 
     /** A stored map as read: its id, encoded values, shape, stored size and metrics JSON. */
     record StoredValues(long id, long sampleId, String encoding, byte[] data, int channels, int height, int width,
-                        int storedBytes, String metrics) {
+                        int storedBytes, String metrics, double min, double max, String selfCheck) {
     }
 
     /** A sample and target class that have a stored map. */
@@ -59,7 +63,7 @@ public class MapStore {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("insert into saliency_maps (sample_id, model_version_id, "
                      + "method, parameters, target_label, width, height, channels, encoding, data, min_value, max_value, "
-                     + "sum_value, metrics) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
+                     + "sum_value, metrics, self_check) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
             for (NewMap m : maps) {
                 MapKey k = m.key();
                 ps.setLong(1, k.sampleId());
@@ -76,6 +80,7 @@ public class MapStore {
                 ps.setFloat(12, (float) m.max());
                 ps.setDouble(13, m.sum());
                 ps.setString(14, m.metrics());
+                ps.setString(15, m.selfCheck());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -98,7 +103,7 @@ public class MapStore {
     Optional<StoredValues> find(MapKey k) {
         @SuppressWarnings("unchecked")
         List<Tuple> rows = bind(em.createNativeQuery("select id, sample_id, encoding, data, channels, height, width, "
-                + "length(data) as stored_bytes, metrics from saliency_maps where " + KEY, Tuple.class), k)
+                + "length(data) as stored_bytes, metrics, min_value, max_value, self_check from saliency_maps where " + KEY, Tuple.class), k)
                 .getResultList();
         return rows.stream().findFirst().map(MapStore::values);
     }
@@ -108,7 +113,7 @@ public class MapStore {
     Optional<StoredValues> find(long mapId) {
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("select id, sample_id, encoding, data, channels, height, width, "
-                        + "length(data) as stored_bytes, metrics from saliency_maps where id = ?1", Tuple.class)
+                        + "length(data) as stored_bytes, metrics, min_value, max_value, self_check from saliency_maps where id = ?1", Tuple.class)
                 .setParameter(1, mapId).getResultList();
         return rows.stream().findFirst().map(MapStore::values);
     }
@@ -116,7 +121,9 @@ public class MapStore {
     private static StoredValues values(Tuple t) {
         return new StoredValues(t.get("id", Long.class), t.get("sample_id", Long.class), t.get("encoding", String.class),
                 t.get("data", byte[].class), t.get("channels", Integer.class), t.get("height", Integer.class),
-                t.get("width", Integer.class), t.get("stored_bytes", Integer.class), t.get("metrics", String.class));
+                t.get("width", Integer.class), t.get("stored_bytes", Integer.class), t.get("metrics", String.class),
+                t.get("min_value", Number.class).doubleValue(), t.get("max_value", Number.class).doubleValue(),
+                t.get("self_check", String.class));
     }
 
     private static <Q extends Query> Q bind(Q q, MapKey k) {
@@ -158,7 +165,9 @@ public class MapStore {
                         + "max(abs(cast(cast(metrics as jsonb) ->> 'completenessGap' as double precision))) as max_gap, "
                         + "count(cast(metrics as jsonb) ->> 'deletionAuc') as with_curves, "
                         + "avg(cast(cast(metrics as jsonb) ->> 'deletionAuc' as double precision)) as deletion_auc, "
-                        + "avg(cast(cast(metrics as jsonb) ->> 'insertionAuc' as double precision)) as insertion_auc "
+                        + "avg(cast(cast(metrics as jsonb) ->> 'insertionAuc' as double precision)) as insertion_auc, "
+                        + "count(*) filter (where " + NO_SIGNAL + ") as without_signal, "
+                        + "count(*) filter (where self_check is not null) as self_check_flagged "
                         + "from saliency_maps where model_version_id = any(cast(?1 as bigint[])) "
                         + "group by model_version_id, method, parameters order by model_version_id, method, parameters",
                         Tuple.class)
@@ -168,7 +177,8 @@ public class MapStore {
             out.add(new SaliencyService.MethodQuality(t.get("model_version_id", Long.class), t.get("method", String.class),
                     t.get("parameters", String.class), t.get("maps", Long.class), t.get("mean_gap", Double.class),
                     t.get("max_gap", Double.class), t.get("with_curves", Long.class), t.get("deletion_auc", Double.class),
-                    t.get("insertion_auc", Double.class)));
+                    t.get("insertion_auc", Double.class), t.get("without_signal", Long.class),
+                    t.get("self_check_flagged", Long.class)));
         }
         return out;
     }
@@ -280,5 +290,23 @@ public class MapStore {
                         + "where model_version_id = ?1 and method = ?2 and sample_id = any(cast(?3 as bigint[]))")
                 .setParameter(1, modelId).setParameter(2, method).setParameter(3, PgArray.ofLongs(sampleIds))
                 .getSingleResult()).intValue();
+    }
+
+    /**
+     * Per method (with its parameters) of a model version: its stored maps, how many have no signal
+     * ({@link MapSignal}) and how many a worker flagged when its self-check failed. Reads only the
+     * stored extremes and flags, no map data.
+     */
+    @Transactional
+    List<SaliencyService.MapSignals> signals(long modelId) {
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select method, parameters, count(*) as maps, count(*) filter (where "
+                        + NO_SIGNAL + ") as without_signal, count(*) filter (where self_check is not null) as flagged "
+                        + "from saliency_maps where model_version_id = ?1 group by method, parameters "
+                        + "order by method, parameters", Tuple.class)
+                .setParameter(1, modelId).getResultList();
+        return rows.stream().map(t -> new SaliencyService.MapSignals(t.get("method", String.class),
+                t.get("parameters", String.class), t.get("maps", Number.class).longValue(),
+                t.get("without_signal", Number.class).longValue(), t.get("flagged", Number.class).longValue())).toList();
     }
 }

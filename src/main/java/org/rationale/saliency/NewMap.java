@@ -12,10 +12,11 @@ import java.util.TreeMap;
 
 /**
  * A computed map ready to store: its float16 encoding, the values as stored (rounded to float16),
- * their minimum, maximum and sum, and its metrics as JSON.
+ * their minimum, maximum and sum, its metrics as JSON, and why it is suspect when its worker's
+ * self-check failed on its batch (null otherwise).
  */
 record NewMap(MapKey key, int channels, int height, int width, byte[] data, float[] kept, double min, double max,
-              double sum, String metrics) {
+              double sum, String metrics, String selfCheck) {
 
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -34,7 +35,12 @@ record NewMap(MapKey key, int channels, int height, int width, byte[] data, floa
         Map<String, Double> all = new TreeMap<>(metrics);
         all.putAll(Map.of("min", min, "max", max, "sum", sum));
         return new NewMap(key, shape.channels(), shape.height(), shape.width(), data, kept, all.get("min"),
-                all.get("max"), all.get("sum"), writeMetrics(all));
+                all.get("max"), all.get("sum"), writeMetrics(all), null);
+    }
+
+    /** This map flagged as computed by a worker whose self-check failed, saying why. */
+    NewMap flagged(String why) {
+        return new NewMap(key, channels, height, width, data, kept, min, max, sum, metrics, why);
     }
 
     /** Metrics as stored: JSON, sorted by name, a non-finite value as null. */

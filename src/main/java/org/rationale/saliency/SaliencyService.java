@@ -46,10 +46,23 @@ public class SaliencyService {
         this.overlays = overlays;
     }
 
-    /** How the stored maps of one method (with its parameters) under a model version fare on the quality metrics. */
+    /**
+     * How the stored maps of one method (with its parameters) under a model version fare on the
+     * quality metrics; {@code withoutSignal} maps are all zero or constant ({@link MapSignal}),
+     * {@code selfCheckFlagged} ones were computed in a batch whose worker failed its self-check.
+     */
     public record MethodQuality(long modelId, String method, String parameters, long maps, Double meanCompletenessGap,
                                 Double maxCompletenessGap, long mapsWithCurves, Double meanDeletionAuc,
-                                Double meanInsertionAuc) {
+                                Double meanInsertionAuc, long withoutSignal, long selfCheckFlagged) {
+    }
+
+    /** Of one method's stored maps under a model version: how many there are, without signal, and flagged by a self-check. */
+    public record MapSignals(String method, String parameters, long maps, long withoutSignal, long selfCheckFlagged) {
+    }
+
+    /** Per method and parameters of a model version, its stored maps without signal and those flagged by a self-check. */
+    public List<MapSignals> signals(long modelId) {
+        return store.signals(modelId);
     }
 
     /** The quality of every method's stored maps under the given model versions (for the reports). */
@@ -105,7 +118,7 @@ public class SaliencyService {
             store.updateMetrics(stored.id(), json);
             return new SaliencyMap(stored.id(), stored.sampleId(), stored.modelId(), stored.method(), stored.params(),
                     stored.targetClass(), stored.targetName(), stored.shape(), stored.values(), NewMap.readMetrics(json),
-                    stored.storedBytes());
+                    stored.storedBytes(), stored.noSignal(), stored.selfCheck());
         }
         if (stored != null) {
             return stored;
@@ -124,7 +137,8 @@ public class SaliencyService {
         NewMap m = NewMap.of(key, x, values, metrics);
         long id = store.insert(m);
         return new SaliencyMap(id, s.id, v.id, method.name(), params.asMap(), t, spec.classes().get(t),
-                List.of(x.channels(), x.height(), x.width()), m.kept(), NewMap.readMetrics(m.metrics()), m.data().length);
+                List.of(x.channels(), x.height(), x.width()), m.kept(), NewMap.readMetrics(m.metrics()), m.data().length,
+                MapSignal.missing(m.min(), m.max()).orElse(null), null);
     }
 
     /**
@@ -154,7 +168,8 @@ public class SaliencyService {
         return store.find(k).map(r -> new SaliencyMap(r.id(), k.sampleId(), k.modelId(), k.method(), params.asMap(),
                 k.target(), spec.classes().get(k.target()), List.of(r.channels(), r.height(), r.width()),
                 MapEncoding.decode(r.encoding(), r.data(), r.channels() * r.height() * r.width()),
-                NewMap.readMetrics(r.metrics()), r.storedBytes()));
+                NewMap.readMetrics(r.metrics()), r.storedBytes(), MapSignal.missing(r.min(), r.max()).orElse(null),
+                r.selfCheck()));
     }
 
     /**

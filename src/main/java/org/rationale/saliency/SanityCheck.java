@@ -8,24 +8,57 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The model-parameter randomisation test (Adebayo et al. 2018, "Sanity Checks for Saliency Maps"):
  * randomise the layers of a model copy from the top down and compare each method's maps with the
  * trained model's by Spearman rank correlation of their absolute values. A method whose maps
- * barely change when the weights they claim to explain are gone fails.
+ * barely change when the weights they claim to explain are gone fails. When any map compared has no
+ * signal ({@link MapSignal}: all zero or constant, under the trained model or a randomised one) the
+ * rank correlation of that sample is undefined and proves nothing: the method is then
+ * {@link #INCONCLUSIVE}, never passed (an all-zero Grad-CAM once "passed" with similarity 0.00).
  */
 public final class SanityCheck {
 
     /** Mean Spearman similarity above which, after randomising every layer, a method fails. */
     public static final double THRESHOLD = 0.5;
 
+    /** The verdicts: the maps depend on the weights, they barely do, or the maps had no signal to compare. */
+    public static final String PASSED = "passed";
+    public static final String FAILED = "failed";
+    public static final String INCONCLUSIVE = "inconclusive";
+
     private SanityCheck() {
     }
 
-    /** Similarity after each cascade step, and the verdict. */
+    /**
+     * Similarity after each cascade step, and the verdict; {@code passed} only when the verdict is
+     * {@link #PASSED}; {@code noSignal} says which maps had no signal when the verdict is
+     * {@link #INCONCLUSIVE}. A result stored before verdicts existed reads as passed or failed, except
+     * a pass with a similarity of exactly 0 at every step, which only maps without signal give.
+     */
     public record Result(String method, Map<String, Double> similarityByLayer, double finalSimilarity, boolean passed,
-                         int samples, double threshold) {
+                         int samples, double threshold, String verdict, String noSignal) {
+        public Result {
+            if (verdict == null) {
+                boolean allZero = similarityByLayer != null && !similarityByLayer.isEmpty()
+                        && similarityByLayer.values().stream().allMatch(v -> v != null && v == 0.0);
+                if (passed && allZero) {
+                    verdict = INCONCLUSIVE;
+                    passed = false;
+                    noSignal = "every rank correlation was undefined: the maps compared had no signal "
+                            + "(checked before such maps were detected)";
+                } else {
+                    verdict = passed ? PASSED : FAILED;
+                }
+            }
+        }
+
+        /** True when the maps had no signal to compare: neither passed nor failed. */
+        public boolean inconclusive() {
+            return INCONCLUSIVE.equals(verdict);
+        }
     }
 
     /**
@@ -35,16 +68,40 @@ public final class SanityCheck {
     public static Result run(AttributionMethod method, MethodParameters params, ExplainableModel trained,
                              RandomizableModel copy, InputBatch samples, int[] targets, long seed) {
         float[] reference = method.attribute(trained, samples, targets, params).values();
+        List<String> noSignal = new ArrayList<>();
+        withoutSignal(reference, samples, "the trained model").ifPresent(noSignal::add);
         Map<String, Double> byLayer = new LinkedHashMap<>();
         double last = Double.NaN;
         int step = 0;
         for (String layer : copy.layersFromTop()) {
             copy.randomize(layer, seed + step++);
             float[] randomized = method.attribute(copy, samples, targets, params).values();
+            withoutSignal(randomized, samples, "the model randomised down to " + layer).ifPresent(noSignal::add);
             last = meanSpearman(reference, randomized, samples.n(), samples.sampleSize());
             byLayer.put(layer, last);
         }
-        return new Result(method.name(), byLayer, last, !(last > THRESHOLD), samples.n(), THRESHOLD);
+        if (!noSignal.isEmpty()) {
+            return new Result(method.name(), byLayer, last, false, samples.n(), THRESHOLD, INCONCLUSIVE,
+                    String.join("; ", noSignal));
+        }
+        boolean passed = !(last > THRESHOLD);
+        return new Result(method.name(), byLayer, last, passed, samples.n(), THRESHOLD, passed ? PASSED : FAILED, null);
+    }
+
+    /** How many of the batch's maps have no signal, and why the first has none; empty when all have one. */
+    static Optional<String> withoutSignal(float[] maps, InputBatch samples, String under) {
+        int size = samples.sampleSize();
+        int count = 0;
+        String first = null;
+        for (int i = 0; i < samples.n(); i++) {
+            Optional<String> why = MapSignal.missing(maps, i * size, size);
+            if (why.isPresent()) {
+                count++;
+                first = first == null ? why.get() : first;
+            }
+        }
+        return count == 0 ? Optional.empty()
+                : Optional.of(count + " of " + samples.n() + " maps under " + under + " have no signal (" + first + ")");
     }
 
     static double meanSpearman(float[] a, float[] b, int n, int size) {

@@ -113,13 +113,13 @@ public class SanityService {
     void save(ModelVersion v, String method, String parameters, SanityCheck.Result result) {
         if (store.insertSanity(v.id, method, parameters, result.passed(), result.finalSimilarity(), write(result))) {
             audit.record("sanity.check", "model:" + v.id, v.projectId, AuditLog.details(
-                    "method", method, "parameters", parameters, "passed", result.passed(),
+                    "method", method, "parameters", parameters, "passed", result.passed(), "verdict", result.verdict(),
                     "finalSimilarity", result.finalSimilarity(), "threshold", result.threshold(), "samples", result.samples()));
         }
     }
 
-    /** Outcome of checking every method on one model. */
-    public record Summary(int checked, int flagged, Map<String, String> notRun) {
+    /** Outcome of checking every method on one model: failed ones are flagged, those without signal inconclusive. */
+    public record Summary(int checked, int flagged, int inconclusive, Map<String, String> notRun) {
     }
 
     /**
@@ -130,10 +130,14 @@ public class SanityService {
     public Summary checkAll(long modelId) {
         int checked = 0;
         int flagged = 0;
+        int inconclusive = 0;
         Map<String, String> notRun = new LinkedHashMap<>();
         for (AttributionMethod m : methods.all()) {
             try {
-                if (!check(modelId, m.name(), Map.of()).passed()) {
+                SanityCheck.Result r = check(modelId, m.name(), Map.of());
+                if (r.inconclusive()) {
+                    inconclusive++;
+                } else if (!r.passed()) {
                     flagged++;
                 }
                 checked++;
@@ -141,7 +145,7 @@ public class SanityService {
                 notRun.put(m.name(), e.detail());
             }
         }
-        return new Summary(checked, flagged, notRun);
+        return new Summary(checked, flagged, inconclusive, notRun);
     }
 
     /** Every stored check of a model version. */

@@ -128,6 +128,17 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         workers.addColumn(JobService.WorkerStatus::batchesDone).setHeader("Batches").setAutoWidth(true);
         workers.addColumn(JobService.WorkerStatus::itemsDone).setHeader("Items").setAutoWidth(true);
         workers.addColumn(w -> w.alive() ? "alive" : "silent").setHeader("Heartbeat").setAutoWidth(true);
+        workers.addComponentColumn(w -> {
+            Span check = new Span(w.unreliable() != null ? "⚠ unreliable: claims nothing more"
+                    : String.format(Locale.US, "✓ %,d maps computed twice, all agreed", w.selfChecks()));
+            check.getElement().getThemeList().add("badge small " + (w.unreliable() != null ? "error primary" : "success"));
+            if (w.unreliable() != null) {
+                check.getElement().setAttribute("title", w.unreliable()
+                        + ". Its batch's maps are flagged. Try ATEN_CPU_CAPABILITY=avx2 on this host, then restart it");
+                check.addClassName("worker-unreliable");
+            }
+            return check;
+        }).setHeader("Self-check").setAutoWidth(true);
         workers.addColumn(JobService.WorkerStatus::id).setHeader("Id").setAutoWidth(true);
         workers.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         workers.setAllRowsVisible(true);

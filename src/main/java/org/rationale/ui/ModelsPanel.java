@@ -74,6 +74,16 @@ public class ModelsPanel extends Div {
             Div checks = new Div();
             checks.addClassName("sanity-badges");
             for (SanityCheck.Result r : sanity.stored(v.id)) {
+                if (r.inconclusive()) {
+                    // no number: a similarity of maps without signal means nothing
+                    Span b = new Span("? " + r.method() + " no signal");
+                    b.getElement().getThemeList().add("badge small contrast");
+                    b.getElement().setAttribute("title", "Randomisation check inconclusive: " + r.noSignal()
+                            + ". Judge by another method");
+                    b.addClassName("sanity-inconclusive");
+                    checks.add(b);
+                    continue;
+                }
                 Span b = new Span(String.format(Locale.US, "%s %s %.2f", r.passed() ? "✓" : "⚠", r.method(),
                         r.finalSimilarity()));
                 b.getElement().getThemeList().add("badge small " + (r.passed() ? "success" : "error primary"));

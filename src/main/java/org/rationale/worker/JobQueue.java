@@ -122,6 +122,23 @@ public class JobQueue {
         return cancelled;
     }
 
+    /** Records how many maps a worker has computed twice to check its engine. */
+    @Transactional
+    public void reportSelfChecks(String workerId, long selfChecks) {
+        store.reportSelfChecks(workerId, selfChecks);
+    }
+
+    /**
+     * Marks a worker unreliable: its self-check found a map that came out different when computed
+     * again. Shown on the workers view; recorded in the audit trail.
+     */
+    @Transactional
+    public void markUnreliable(String workerId, String why) {
+        store.markUnreliable(workerId, why);
+        audit.record("worker:" + workerId, "worker.unreliable", "worker:" + workerId, null,
+                AuditLog.details("worker", workerId, "reason", why));
+    }
+
     /** Registers or refreshes a worker in the workers view. */
     @Transactional
     public void reportWorker(String id, String host, String device, int threads, long batches, long items) {

@@ -360,7 +360,7 @@ public class JobService {
 
     /** A worker process as it last reported itself. */
     public record WorkerStatus(String id, String host, String device, int threads, OffsetDateTime heartbeat,
-                             long batchesDone, long itemsDone, boolean alive) {
+                             long batchesDone, long itemsDone, boolean alive, long selfChecks, String unreliable) {
     }
 
     /** Workers seen in the last hour, most recent heartbeat first; alive when heard from in the last minute. */

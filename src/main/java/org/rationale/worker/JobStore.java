@@ -294,12 +294,28 @@ public class JobStore implements ProjectScoped {
     @Transactional
     List<JobService.WorkerStatus> workers() {
         return tuples(em.createNativeQuery("select id, host, device, threads, heartbeat_at, batches_done, items_done, "
-                        + "heartbeat_at > now() - interval '1 minute' as alive from workers "
+                        + "heartbeat_at > now() - interval '1 minute' as alive, self_checks, unreliable from workers "
                         + "where heartbeat_at > now() - interval '1 hour' order by heartbeat_at desc", Tuple.class)
                 .getResultList()).stream().map(t -> new JobService.WorkerStatus(t.get("id", String.class),
                         t.get("host", String.class), t.get("device", String.class), number(t, "threads").intValue(),
                         heartbeat(t), number(t, "batches_done").longValue(), number(t, "items_done").longValue(),
-                        t.get("alive", Boolean.class))).toList();
+                        t.get("alive", Boolean.class), number(t, "self_checks").longValue(),
+                        t.get("unreliable", String.class))).toList();
+    }
+
+    /** Records how many maps a worker has computed twice so far. */
+    @Transactional
+    void reportSelfChecks(String id, long selfChecks) {
+        em.createNativeQuery("update workers set self_checks = ?2 where id = ?1").setParameter(1, id)
+                .setParameter(2, selfChecks).executeUpdate();
+    }
+
+    /** Marks a worker unreliable (its self-check failed), saying why; the first reason is kept. */
+    @Transactional
+    void markUnreliable(String id, String why) {
+        em.createNativeQuery("update workers set unreliable = coalesce(unreliable, ?2), "
+                + "unreliable_at = coalesce(unreliable_at, now()) where id = ?1").setParameter(1, id)
+                .setParameter(2, why).executeUpdate();
     }
 
     private static OffsetDateTime heartbeat(Tuple t) {

@@ -35,6 +35,14 @@ public interface WorkerConfig {
     @WithDefault("3")
     int maxAttempts();
 
+    /**
+     * Share of the maps a worker computes a second time to check its engine (0 to 1; 0.01: one map
+     * in a hundred, picked at random). A disagreement beyond float16 rounding flags the batch's maps
+     * and stops the worker claiming.
+     */
+    @WithDefault("0.01")
+    double selfCheckRate();
+
     /** Pause between claims when the queue is empty. */
     @WithDefault("PT0.5S")
     Duration idlePoll();

@@ -9,6 +9,11 @@ import org.eclipse.microprofile.health.Liveness;
  * Liveness is DOWN while a configured worker thread of this process is not running (it died, say of
  * an OutOfMemoryError, and waits for its restart): a process whose workers keep dying is restarted
  * by its orchestrator instead of claiming to be well.
+ *
+ * <p>The engine self-check is reported as data, not as DOWN: {@code selfChecks} (maps computed twice)
+ * and {@code selfCheck} ({@code passed} or {@code failed}, then {@code unreliable} says why). A worker
+ * whose self-check failed has already stopped claiming; a restart forced by DOWN would only let it
+ * claim again on the same engine, and store more maps before the next check catches the next wrong one.
  */
 @Liveness
 @ApplicationScoped
@@ -27,6 +32,10 @@ public class WorkerLiveness implements HealthCheck {
                 .withData("threads", h.threads()).withData("alive", h.alive()).withData("restarts", h.restarts());
         if (h.lastDeath() != null) {
             response.withData("lastDeath", h.lastDeath());
+        }
+        response.withData("selfChecks", h.selfChecks()).withData("selfCheck", h.unreliable() == null ? "passed" : "failed");
+        if (h.unreliable() != null) {
+            response.withData("unreliable", "claims nothing more: " + h.unreliable());
         }
         return response.build();
     }

@@ -13,13 +13,19 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.rationale.model.ComputeDevice;
 import org.rationale.model.TrainingService;
+import org.rationale.explain.ExplainableModel;
 import org.rationale.saliency.MapBatches;
+import org.rationale.saliency.SelfCheck;
 import org.rationale.saliency.SanityService;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * computes on its own {@link ComputeDevice} with that device's batch size. A worker thread that dies
  * (of an {@link Error} such as OutOfMemoryError) gives its items back and is started again after a
  * backoff; {@link #health()} says DOWN while one is not running.
+ *
+ * <p>Self-check: a random share of the maps ({@code rationale.worker.self-check-rate}, 1 % by
+ * default) is computed twice; when the two differ beyond float16 rounding the engine answered wrongly
+ * at least once, so the batch's maps are stored flagged, the worker is marked unreliable (the workers
+ * view, the audit trail, {@link #health()}) and claims nothing more until the process restarts.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -59,6 +70,11 @@ public class WorkerPool {
     private final AtomicLong restarts = new AtomicLong();
     private volatile String lastDeath;
     private volatile Consumer<List<JobQueue.Claim>> afterClaim = claims -> { };
+    private final AtomicLong selfChecks = new AtomicLong();
+    private volatile double selfCheckRate;
+    private volatile UnaryOperator<ExplainableModel> engine = UnaryOperator.identity();
+    /** Why this worker's self-check failed; null while it has not. */
+    private volatile String unreliable;
     private ScheduledExecutorService heartbeat;
     private volatile boolean running;
 
@@ -71,6 +87,8 @@ public class WorkerPool {
         this.sanity = sanity;
         this.device = device;
         this.config = config;
+        this.selfCheckRate = config.selfCheckRate();
+        new SelfCheck(selfCheckRate, new SplittableRandom(), UnaryOperator.identity()); // refuses a rate outside [0, 1]
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -208,14 +226,62 @@ public class WorkerPool {
         }
     }
 
-    /** The state of the worker threads, for the liveness check. */
-    public record Health(boolean up, int threads, int alive, long restarts, String lastDeath) {
+    /**
+     * The state of the worker threads, for the liveness check: {@code selfChecks} maps computed twice,
+     * {@code unreliable} why the self-check failed (null while it has not).
+     */
+    public record Health(boolean up, int threads, int alive, long restarts, String lastDeath, long selfChecks,
+                         String unreliable) {
     }
 
     /** UP when no worker runs here or every configured worker thread is alive. */
     public Health health() {
         int alive = (int) slots.stream().filter(s -> s.thread.isAlive()).count();
-        return new Health(!running || alive == slots.size(), running ? slots.size() : 0, alive, restarts.get(), lastDeath);
+        return new Health(!running || alive == slots.size(), running ? slots.size() : 0, alive, restarts.get(), lastDeath,
+                selfChecks.get(), unreliable);
+    }
+
+    /**
+     * A package-private seam for tests: the share of maps computed twice, a model put between the
+     * worker and its engine, and an earlier failure of the self-check forgotten.
+     */
+    void selfCheck(double rate, UnaryOperator<ExplainableModel> model) {
+        new SelfCheck(rate, new SplittableRandom(), model);
+        selfCheckRate = rate;
+        engine = model;
+        unreliable = null;
+    }
+
+    /** Why this worker stopped claiming after its self-check failed; empty while it has not. */
+    public Optional<String> unreliable() {
+        return Optional.ofNullable(unreliable);
+    }
+
+    private SelfCheck selfCheck() {
+        return new SelfCheck(selfCheckRate, ThreadLocalRandom.current(), engine);
+    }
+
+    /** Counts the maps computed twice; on a disagreement marks this worker unreliable (once). */
+    private void checked(MapBatches.MapBatch maps) {
+        if (maps.checked() > 0) {
+            selfChecks.addAndGet(maps.checked());
+        }
+        if (maps.mismatch() == null) {
+            return;
+        }
+        synchronized (this) {
+            if (unreliable != null) {
+                return;
+            }
+            unreliable = maps.mismatch();
+        }
+        LOG.errorf("Worker %s is unreliable and claims nothing more: %s. Its batch's maps are stored flagged. "
+                + "First try ATEN_CPU_CAPABILITY=avx2 (see the README's troubleshooting)", id, maps.mismatch());
+        try {
+            queue.markUnreliable(id, maps.mismatch());
+        } catch (RuntimeException e) {
+            LOG.warn("Marking the worker unreliable in the database failed: " + e.getMessage());
+        }
     }
 
     /** Runs {@code hook} on a worker thread after each claim: a package-private seam through which tests make a thread die. */
@@ -236,6 +302,7 @@ public class WorkerPool {
         try {
             queue.heartbeat(id, new ArrayList<>(inProgress.keySet()), config.lease());
             queue.reportWorker(id, hostName(), "", 0, batches.get(), items.get());
+            queue.reportSelfChecks(id, selfChecks.get());
         } catch (RuntimeException e) {
             LOG.warn("Heartbeat failed (database unreachable?): " + e.getMessage());
         }
@@ -255,6 +322,13 @@ public class WorkerPool {
         try {
             while (running) {
                 try {
+                    if (unreliable != null) {
+                        // a worker whose engine answered wrongly claims nothing more; what it computed is stored
+                        awaitStored(pending);
+                        pending = null;
+                        Thread.sleep(config.idlePoll().toMillis());
+                        continue;
+                    }
                     List<JobQueue.Claim> claims = queue.claim(id, batchSize(), config.lease(), config.maxAttempts());
                     claims.forEach(c -> inProgress.put(c.itemId(), slot.index));
                     afterClaim.accept(claims);
@@ -350,7 +424,9 @@ public class WorkerPool {
             if (predictOnly) {
                 return new Computed(jobId, claims, null, saliency.predictAll(samples, spec.modelId()));
             }
-            MapBatches.MapBatch maps = saliency.computeMaps(samples, spec.modelId(), calls(spec), spec.target());
+            MapBatches.MapBatch maps = saliency.computeMaps(samples, spec.modelId(), calls(spec), spec.target(),
+                    selfCheck());
+            checked(maps);
             return new Computed(jobId, claims, maps, maps.failed());
         } catch (RuntimeException e) {
             LOG.warnf("Batch of job %d failed (%s); trying its %d items one by one", jobId, e.getMessage(), claims.size());
@@ -396,7 +472,8 @@ public class WorkerPool {
         try {
             JobService.SaliencySpec spec = jobs.saliencySpec(c.jobId());
             Map<Long, String> failed = predictOnly ? saliency.predictAll(List.of(c.sampleId()), spec.modelId())
-                    : storedNow(saliency.computeMaps(List.of(c.sampleId()), spec.modelId(), calls(spec), spec.target()));
+                    : storedNow(saliency.computeMaps(List.of(c.sampleId()), spec.modelId(), calls(spec), spec.target(),
+                    selfCheck()));
             String error = failed.get(c.sampleId());
             if (error != null) {
                 queue.fail(id, c.itemId(), error, config.maxAttempts());
@@ -412,6 +489,7 @@ public class WorkerPool {
     }
 
     private Map<Long, String> storedNow(MapBatches.MapBatch maps) {
+        checked(maps);
         saliency.store(maps);
         return maps.failed();
     }

@@ -26,15 +26,19 @@ class ReportProseTest {
     @Test
     void theLimitsSayWhatWasTested() {
         List<Report.Model> models = List.of(new Report.Model(3, "m", 1, "cnn", "trained", "s", null, List.of(3L), null,
-                null, null, List.of(new Report.SanityOutcome("vanilla-gradient", false, 0.9, 0.5, 10))));
+                null, null, List.of(new Report.SanityOutcome("vanilla-gradient", false, 0.9, 0.5, 10, "failed", null),
+                new Report.SanityOutcome("grad-cam", false, 0.0, 0.5, 10, "inconclusive",
+                        "8 of 8 maps under the trained model have no signal (every value is zero)"))));
         List<Report.Method> methods = List.of(new Report.Method(3, "integrated-gradients", "{\"baseline\":\"black\"}", 4,
-                0.5, 0.6, 2, 0.3, 0.4, "failed"));
+                0.5, 0.6, 2, 0.3, 0.4, "failed", 0, 0));
         List<Report.Limit> limits = ReportProse.limits(models, methods);
         assertEquals(List.of("No causal guarantee", "Baseline sensitivity", "Gradient saturation",
                 "Plausible maps from random models"), limits.stream().map(Report.Limit::limit).toList());
         assertEquals(List.of(false, false, true, true), limits.stream().map(Report.Limit::tested).toList());
-        assertTrue(limits.get(3).evidence().startsWith("Model-parameter randomisation checks: 0 of 1 passed. "
+        assertTrue(limits.get(3).evidence().startsWith("Model-parameter randomisation checks: 0 of 2 passed. "
                 + "vanilla-gradient on m v1: FAILED (similarity to the randomised model"));
+        assertTrue(limits.get(3).evidence().contains("grad-cam on m v1: inconclusive, neither passed nor failed "
+                + "(8 of 8 maps under the trained model have no signal (every value is zero))"), limits.get(3).evidence());
         assertTrue(limits.get(2).evidence().contains("integrated-gradients on m v1: mean completeness gap"));
         assertEquals("No model-parameter randomisation check was run on these models.",
                 ReportProse.limits(List.of(), List.of()).get(3).evidence());

@@ -77,6 +77,7 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
     private final Div perMethod = new Div();
     private final Grid<SanityCheck.Result> results = new Grid<>();
     private final Paragraph noResults = new Paragraph();
+    private final Div signals = new Div();
 
     public SanityView(ProjectService projects, ModelService models, SaliencyService saliency, SanityService sanity,
                       JobService jobs, Access access) {
@@ -160,6 +161,8 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
         add(progress);
         add(new H3("Results"));
         add(noResults, results);
+        signals.setId("sanity-map-signals");
+        add(new H3("Stored maps"), signals);
         showModel(chosen);
         jobId = runningJob(chosen).orElse(null);
         followJob();
@@ -186,6 +189,36 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
                 + String.join("; ", refused));
         unavailable.setVisible(!refused.isEmpty());
         showResults(v, stored);
+        showSignals(v);
+    }
+
+    /** One chip per method: its stored maps, and those without signal or flagged by a worker's self-check stand out. */
+    private void showSignals(ModelVersion v) {
+        signals.removeAll();
+        List<SaliencyService.MapSignals> all = saliency.signals(v.id);
+        if (all.isEmpty()) {
+            signals.add(new Span("No maps of " + v.name + " v" + v.version + " are stored yet."));
+            return;
+        }
+        for (SaliencyService.MapSignals m : all) {
+            String name = m.method() + (m.parameters().equals("{}") || m.parameters().isBlank() ? "" : " " + m.parameters());
+            List<String> problems = new ArrayList<>();
+            if (m.withoutSignal() > 0) {
+                problems.add(String.format(Locale.US, "%,d without signal", m.withoutSignal()));
+            }
+            if (m.selfCheckFlagged() > 0) {
+                problems.add(String.format(Locale.US, "%,d flagged by a worker's self-check", m.selfCheckFlagged()));
+            }
+            Span chip = new Span(String.format(Locale.US, "%s %s: %,d maps%s", problems.isEmpty() ? "✓" : "⚠", name,
+                    m.maps(), problems.isEmpty() ? "" : ", " + String.join(", ", problems)));
+            chip.getElement().getThemeList().add("badge small " + (problems.isEmpty() ? "success" : "error primary"));
+            if (m.withoutSignal() > 0) {
+                chip.getElement().setAttribute("title", "Maps whose every value is zero or the same point at nothing: "
+                        + "judge those samples by another method");
+            }
+            chip.getStyle().set("margin-inline-end", "var(--lumo-space-s)");
+            signals.add(chip);
+        }
     }
 
     private void showResults(ModelVersion v, List<SanityCheck.Result> stored) {
@@ -200,11 +233,16 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
         }
         results.addColumn(SanityCheck.Result::method).setHeader("Method").setAutoWidth(true).setFrozen(true);
         results.addComponentColumn(r -> {
-            Span s = new Span(r.passed() ? "✓ passed" : "⚠ failed");
-            s.getElement().getThemeList().add("badge small " + (r.passed() ? "success" : "error primary"));
+            Span s = new Span(r.inconclusive() ? "? inconclusive" : r.passed() ? "✓ passed" : "⚠ failed");
+            s.getElement().getThemeList().add("badge small " + (r.inconclusive() ? "contrast"
+                    : r.passed() ? "success" : "error primary"));
+            if (r.inconclusive()) {
+                s.getElement().setAttribute("title", r.noSignal() + ". Judge by another method");
+            }
             return s;
         }).setHeader("Verdict").setAutoWidth(true);
-        results.addColumn(r -> fmt(r.finalSimilarity()) + (r.passed() ? " ≤ " : " > ") + fmt(r.threshold()))
+        results.addColumn(r -> r.inconclusive() ? "no signal: " + r.noSignal()
+                        : fmt(r.finalSimilarity()) + (r.passed() ? " ≤ " : " > ") + fmt(r.threshold()))
                 .setHeader("Final vs threshold").setAutoWidth(true).setTextAlign(ColumnTextAlign.END);
         List<String> layers = SanityCheck.layers(sorted.get(0));
         for (int i = 0; i < layers.size(); i++) {

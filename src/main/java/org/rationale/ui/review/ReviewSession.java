@@ -100,7 +100,11 @@ public class ReviewSession {
          */
         void prediction(List<String> top, String wrong);
 
-        void quality(String deletion, String sanity);
+        /**
+         * The map's quality: its deletion AUC, its method's sanity check, and a warning when the map
+         * cannot be judged (no signal, or its worker failed its self-check); null when there is none.
+         */
+        void quality(String deletion, String sanity, String warning);
 
         void why(String text);
 
@@ -728,10 +732,25 @@ public class ReviewSession {
                 : busy ? "deletion AUC: not computed now (the server is busy); it is when the sample is shown again"
                 : "deletion AUC: computing…";
         String check = sanity.stored(v.id).stream().filter(r -> r.method().equals(currentMap.method())).findFirst()
-                .map(r -> r.passed() ? "sanity check passed"
+                .map(r -> r.inconclusive() ? "sanity check inconclusive: " + r.noSignal()
+                        : r.passed() ? "sanity check passed"
                         : "sanity check FAILED: the map barely changes when the model is randomised")
                 .orElse("sanity check not run for this method");
-        screen.quality(auc, check);
+        screen.quality(auc, check, warning(currentMap));
+    }
+
+    /** Why a map cannot be judged as it is, in words; null when it can. */
+    static String warning(SaliencyMap map) {
+        List<String> parts = new ArrayList<>();
+        if (map.noSignal() != null) {
+            parts.add("This map has no signal: " + map.noSignal() + ". It points at nothing; judge this sample by "
+                    + "another method (occlusion, say).");
+        }
+        if (map.selfCheck() != null) {
+            parts.add("This map may be wrong: " + map.selfCheck() + ". Judge by another method or compute it again "
+                    + "on another worker.");
+        }
+        return parts.isEmpty() ? null : String.join(" ", parts);
     }
 
     /** The deletion/insertion curves cost 58 forward passes: the map shows first, the numbers follow by push. */

@@ -466,8 +466,15 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         }
 
         @Override
-        public void quality(String deletion, String sanity) {
+        public void quality(String deletion, String sanity, String warning) {
             quality.removeAll();
+            if (warning != null) {
+                Span w = new Span(warning);
+                w.setId("review-map-warning");
+                w.getElement().getThemeList().add("badge error");
+                w.getStyle().set("white-space", "normal").set("text-align", "start");
+                quality.add(new Div(w));
+            }
             Span auc = new Span(deletion);
             auc.setId("review-deletion-auc");
             quality.add(new Div(auc), new Div(new Span(sanity)));

@@ -130,7 +130,7 @@ class ReviewSessionTest {
         }
 
         @Override
-        public void quality(String deletion, String sanity) {
+        public void quality(String deletion, String sanity, String warning) {
         }
 
         @Override
