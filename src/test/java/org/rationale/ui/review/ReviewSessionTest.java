@@ -69,6 +69,7 @@ class ReviewSessionTest {
         String progress = "";
         String context = "";
         String why = "";
+        String reliance = "";
         String wrong;
         boolean roundsLink;
         ModelVersion model;
@@ -130,6 +131,11 @@ class ReviewSessionTest {
 
         @Override
         public void quality(String deletion, String sanity) {
+        }
+
+        @Override
+        public void reliance(String text) {
+            this.reliance = text;
         }
 
         @Override
