@@ -42,6 +42,19 @@ public interface RationaleConfig {
 
     Audit audit();
 
+    Reliance reliance();
+
+    /** Reliance on regions, measured by replacing them ({@code rationale.reliance.*}). */
+    interface Reliance {
+        /** Images of other classes whose region is pasted in, per measurement (1 to 32). */
+        @WithDefault("8")
+        int draws();
+
+        /** Most regions (painted shortcut masks and known shortcuts) one model version's figure samples. */
+        @WithDefault("200")
+        int mostRegions();
+    }
+
     /**
      * The audit trail's key and its anchor outside the database (the audit package reads them the
      * same way as the {@code audit-verify} command does).

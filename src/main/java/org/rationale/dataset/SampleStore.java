@@ -388,4 +388,26 @@ public class SampleStore implements ProjectScoped {
     public Optional<Long> projectOf(Thing thing, long id) {
         return thing == Thing.DATASET ? projectOfDataset(id) : projectOfSample(id);
     }
+
+    /**
+     * Up to {@code limit} training samples of a project that are not of class {@code label} (any
+     * class when null), in a pseudo-random order fixed by {@code seed}: images to paste a region
+     * from, and a spread of the data to take its mean over (reliance by intervention).
+     */
+    @Transactional
+    public List<Long> drawnTrainingSamples(long projectId, Integer label, long seed, int limit) {
+        return em.createNativeQuery("select id from samples where project_id = ?1 and split = 'train' "
+                        + "and (cast(?2 as integer) is null or label <> cast(?2 as integer)) "
+                        + "order by hashtextextended(id::text, ?3), id limit ?4", Long.class)
+                .setParameter(1, projectId).setParameter(2, label).setParameter(3, seed).setParameter(4, limit)
+                .getResultList();
+    }
+
+    /** Up to {@code limit} samples of a project with a known shortcut box, in a fixed pseudo-random order. */
+    @Transactional
+    public List<Long> withKnownShortcut(long projectId, int limit) {
+        return em.createNativeQuery("select id from samples where project_id = ?1 and shortcut_x is not null "
+                        + "order by hashtextextended(id::text, 11), id limit ?2", Long.class)
+                .setParameter(1, projectId).setParameter(2, limit).getResultList();
+    }
 }

@@ -23,10 +23,11 @@ public class LearningCurves {
     /**
      * A round as the curves need it: the samples earlier rounds reviewed, the samples it reviewed
      * itself (training samples under its model), its results, and the test accuracy of the model
-     * it reviewed (null when the platform did not train it).
+     * it reviewed (null when the platform did not train it), and the trained model's reliance on
+     * the marked regions (flip rate when they are pasted from other classes; null until measured).
      */
     public record Point(int reviewedBefore, Integer reviewed, Double testAccuracy, Double shortcutMass,
-                        Double startTestAccuracy) {
+                        Double startTestAccuracy, Double relianceFlipRate) {
     }
 
     /** One curve: a short id (for page elements), its title, what its y axis shows, and its points. */
@@ -50,7 +51,8 @@ public class LearningCurves {
                 start = models.find(r.modelId()).map(ModelService::trainingAccuracy).map(a -> a.get("test")).orElse(null);
                 first = false;
             }
-            points.add(new Point(r.reviewedBefore(), r.reviewed(), r.testAccuracy(), r.shortcutMass(), start));
+            points.add(new Point(r.reviewedBefore(), r.reviewed(), r.testAccuracy(), r.shortcutMass(), start,
+                    r.relianceFlipRate()));
         }
         return curves(points);
     }
@@ -58,8 +60,8 @@ public class LearningCurves {
     /**
      * The curves of finished rounds (those with a test accuracy), empty without one. The accuracy
      * curve starts at the model the first round reviewed, when the platform trained it; the
-     * shortcut curve needs two rounds that measured it (one point is no curve: the rounds table
-     * holds it).
+     * shortcut and reliance curves need two rounds that measured them (one point is no curve: the
+     * rounds table holds it).
      */
     public static List<Curve> curves(List<Point> rounds) {
         List<Point> done = rounds.stream().filter(p -> p.testAccuracy() != null).toList();
@@ -85,6 +87,12 @@ public class LearningCurves {
             out.add(new Curve("shortcut", "Attribution on known shortcuts", "share of |attribution|",
                     massed.stream().mapToDouble(LearningCurves::reviewed).toArray(),
                     massed.stream().mapToDouble(Point::shortcutMass).toArray()));
+        }
+        List<Point> relied = done.stream().filter(p -> p.relianceFlipRate() != null).toList();
+        if (relied.size() >= 2) {
+            out.add(new Curve("reliance", "Reliance on marked regions (by intervention)", "flip rate",
+                    relied.stream().mapToDouble(LearningCurves::reviewed).toArray(),
+                    relied.stream().mapToDouble(Point::relianceFlipRate).toArray()));
         }
         return out;
     }

@@ -116,12 +116,14 @@ public final class ReportDocument {
 
         d.heading(2, "Rounds");
         d.table(List.of("Round", "State", "Strategy", "Batch", "Feedback", "λ", "Epochs", "Model → trained", "Reviewed",
-                "Masks", "Test accuracy", "Shortcut mass", "Started by", "Started", "Finished"), r.rounds().stream()
+                "Masks", "Test accuracy", "Shortcut mass", "Reliance flips", "Reliance drop", "Started by", "Started",
+                "Finished"), r.rounds().stream()
                 .map(x -> row(x.number(), x.state(), x.strategy(), x.batchSize(), x.feedback(),
                         value(ModelFacts.JSON.valueToTree(x.lambda())),
                         x.epochs(), x.model() + (x.trainedModel() == null ? "" : " → " + x.trainedModel()),
                         or(x.reviewed()), or(x.masks()),
-                        pct(x.testAccuracy()), num(x.shortcutMass()), x.startedBy(), time(x.startedAt()),
+                        pct(x.testAccuracy()), num(x.shortcutMass()), pct(x.relianceFlipRate()),
+                        num(x.relianceDrop()), x.startedBy(), time(x.startedAt()),
                         time(x.finishedAt()))).toList());
         List<Figure> curves = new ArrayList<>();
         plots.forEach((title, png) -> curves.add(new Figure(png, "")));

@@ -71,7 +71,8 @@ public class ReportFacts {
                     r.testAccuracy(), r.shortcutMass(), r.startedBy(), r.createdAt().toInstant(),
                     r.finishedAt() == null ? null : r.finishedAt().toInstant(),
                     byId.containsKey(r.modelId()) ? ModelService.trainingAccuracy(byId.get(r.modelId())).get("test") : null,
-                    label(byId, r.modelId()), r.trainedModelId() == null ? null : label(byId, r.trainedModelId())));
+                    label(byId, r.modelId()), r.trainedModelId() == null ? null : label(byId, r.trainedModelId()),
+                    r.relianceDrop(), r.relianceFlipRate()));
         }
         return out;
     }

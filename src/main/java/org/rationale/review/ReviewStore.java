@@ -423,4 +423,13 @@ public class ReviewStore {
                 .setParameter(4, since).getSingleResult();
         return new SplitReviews(t.get("reviewed", Number.class).intValue(), t.get("masks", Number.class).intValue());
     }
+
+    /** Up to {@code limit} samples of a project with a painted shortcut mask, in a fixed pseudo-random order. */
+    @Transactional
+    public List<Long> shortcutMaskSamples(long projectId, int limit) {
+        return em.createNativeQuery("select a.sample_id from annotations a join samples s on s.id = a.sample_id "
+                        + "where s.project_id = ?1 and a.kind = 'shortcut' and a.pixels > 0 "
+                        + "order by hashtextextended(a.sample_id::text, 11), a.sample_id limit ?2", Long.class)
+                .setParameter(1, projectId).setParameter(2, limit).getResultList();
+    }
 }

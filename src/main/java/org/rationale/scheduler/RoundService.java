@@ -16,6 +16,7 @@ import org.rationale.model.ModelVersion;
 import org.rationale.model.TrainingRequest;
 import org.rationale.model.TrainingService;
 import org.rationale.project.ProjectStore;
+import org.rationale.review.RelianceService;
 import org.rationale.review.ReviewQueue;
 import org.rationale.review.ReviewStore;
 import org.rationale.saliency.MapStore;
@@ -53,10 +54,11 @@ public class RoundService {
     private final ReviewStore reviews;
     private final ProjectStore projects;
     private final MapStore maps;
+    private final RelianceService reliance;
 
     RoundService(RoundStore store, SchedulerService scheduler, ModelService models, TrainingService training,
                  JobService jobs, AuditLog audit, ReviewQueue reviewQueue, ReviewStore reviews, ProjectStore projects,
-                 MapStore maps) {
+                 MapStore maps, RelianceService reliance) {
         this.store = store;
         this.scheduler = scheduler;
         this.models = models;
@@ -67,6 +69,7 @@ public class RoundService {
         this.reviews = reviews;
         this.projects = projects;
         this.maps = maps;
+        this.reliance = reliance;
     }
 
     /**
@@ -74,14 +77,17 @@ public class RoundService {
      * round's own: training samples judged under its model while it ran, and how many of them carry
      * a shortcut mask (set when retraining starts); {@code reviewedBefore} adds up what the earlier
      * rounds reviewed. {@code modelVersion} and {@code trainedModelVersion} are the version numbers
-     * ("v2") of {@code modelId} and {@code trainedModelId}.
+     * ("v2") of {@code modelId} and {@code trainedModelId}. {@code relianceDrop} and
+     * {@code relianceFlipRate} are the trained model's reliance on the project's marked regions
+     * (pasted from images of other classes) over {@code relianceRegions} regions; null until measured.
      */
     public record Round(long id, long projectId, int number, String strategy, int batchSize, String feedback,
                         double lambda, int epochs, long modelId, Long trainingJobId, Long recomputeJobId,
                         Long trainedModelId, String state, int reviewedBefore, Integer reviewed, Integer masks,
                         Double testAccuracy, Double shortcutMass, String error, String startedBy,
                         OffsetDateTime createdAt, OffsetDateTime finishedAt, Integer modelVersion,
-                        Integer trainedModelVersion) {
+                        Integer trainedModelVersion, Double relianceDrop, Double relianceFlipRate,
+                        Integer relianceRegions) {
     }
 
     /** What a round's reviews have given so far: training samples judged under its model, and those with a shortcut mask. */
@@ -160,7 +166,11 @@ public class RoundService {
         return now;
     }
 
-    /** Moves every open round whose job has ended one step on; called by the conductor every few seconds. */
+    /**
+     * Moves every open round whose job has ended one step on, then measures the reliance of one done
+     * round's trained model (outside any transaction: hundreds of forward passes); called by the
+     * conductor every few seconds.
+     */
     public void advance() {
         for (long id : openRoundIds()) {
             try {
@@ -169,6 +179,40 @@ public class RoundService {
                 LOG.errorf(e, "Round %d could not advance", id);
                 fail(id, e.getMessage());
             }
+        }
+        unmeasuredRoundIds().stream().findFirst().ifPresent(this::measureReliance);
+    }
+
+    @Transactional
+    List<Long> unmeasuredRoundIds() {
+        return store.unmeasuredRoundIds();
+    }
+
+    /** The trained model's mean reliance on the project's marked regions, stored with the round. */
+    void measureReliance(long id) {
+        Round round = round(id);
+        RelianceService.ModelReliance r = null;
+        try {
+            r = reliance.ofModel(round.trainedModelId(), null);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "The reliance of round %d's model could not be measured", id);
+        }
+        RelianceService.Mean m = r == null ? null : r.headline();
+        recordReliance(round, m, m == null ? 0 : r.regions());
+    }
+
+    @Transactional
+    Round round(long id) {
+        return store.round(id);
+    }
+
+    @Transactional
+    void recordReliance(Round round, RelianceService.Mean m, int regions) {
+        store.reliance(round.id(), m == null ? null : (float) m.drop(), m == null ? null : (float) m.flipRate(), regions);
+        if (m != null) {
+            audit.record("round.reliance", "round:" + round.id(), round.projectId(), AuditLog.details("number",
+                    round.number(), "trainedModelId", round.trainedModelId(), "relianceDrop", m.drop(),
+                    "relianceFlipRate", m.flipRate(), "regions", regions));
         }
     }
 

@@ -130,7 +130,8 @@ public class RoundStore {
         // the rounds first, then the version numbers of their models
         var q = em.createNativeQuery("with r as (select id, project_id, number, strategy, batch_size, feedback, lambda, "
                 + "epochs, model_version_id, training_job_id, recompute_job_id, trained_model_id, state, reviewed_before, "
-                + "reviewed, masks, test_accuracy, shortcut_mass, error, started_by, created_at, finished_at from rounds "
+                + "reviewed, masks, test_accuracy, shortcut_mass, error, started_by, created_at, finished_at, reliance_drop, "
+                + "reliance_flip_rate, reliance_regions from rounds "
                 + "where " + where + ") select r.*, mv.version as model_version, tv.version as trained_model_version "
                 + "from r left join model_versions mv on mv.id = r.model_version_id "
                 + "left join model_versions tv on tv.id = r.trained_model_id order by r.number",
@@ -153,7 +154,8 @@ public class RoundStore {
                 t.get("reviewed_before", Number.class).intValue(), intOrNull(t, "reviewed"), intOrNull(t, "masks"),
                 doubleOrNull(t, "test_accuracy"), doubleOrNull(t, "shortcut_mass"), t.get("error", String.class),
                 t.get("started_by", String.class), PgTime.of(t.get("created_at")), PgTime.of(t.get("finished_at")),
-                intOrNull(t, "model_version"), intOrNull(t, "trained_model_version"));
+                intOrNull(t, "model_version"), intOrNull(t, "trained_model_version"), doubleOrNull(t, "reliance_drop"),
+                doubleOrNull(t, "reliance_flip_rate"), intOrNull(t, "reliance_regions"));
     }
 
     private static Long longOrNull(Tuple t, String alias) {
@@ -239,5 +241,18 @@ public class RoundStore {
     public int reviewedByRoundsBefore(long projectId, int number) {
         return ((Number) em.createNativeQuery("select coalesce(sum(reviewed), 0) from rounds where project_id = ?1 "
                 + "and number < ?2").setParameter(1, projectId).setParameter(2, number).getSingleResult()).intValue();
+    }
+
+    /** The ids of done rounds whose trained model's reliance is not measured yet, oldest first. */
+    public List<Long> unmeasuredRoundIds() {
+        return em.createNativeQuery("select id from rounds where state = 'done' and trained_model_id is not null "
+                + "and reliance_regions is null order by id", Long.class).getResultList();
+    }
+
+    /** The reliance of a round's trained model (figures null with 0 regions: nothing to measure). */
+    public void reliance(long id, Float drop, Float flipRate, int regions) {
+        em.createNativeQuery("update rounds set reliance_drop = ?2, reliance_flip_rate = ?3, reliance_regions = ?4 "
+                        + "where id = ?1").setParameter(1, id).setParameter(2, drop).setParameter(3, flipRate)
+                .setParameter(4, regions).executeUpdate();
     }
 }

@@ -53,6 +53,14 @@ public final class RealModels {
         return made("photos.zip");
     }
 
+    /**
+     * A 1×28×28 two-class TorchScript model that looks only at the 4×4 top-left patch: class 0
+     * when the patch is bright (mean above 0.5), else 1 ({@code src/test/python/make_corner_patch.py}).
+     */
+    public static Path cornerPatch() {
+        return made("corner-patch.pt");
+    }
+
     private static synchronized Path made(String name) {
         Path file = DIR.resolve(name);
         if (Files.exists(file)) {
@@ -63,6 +71,8 @@ public final class RealModels {
             Path tmp = Files.createTempDirectory(DIR, "making");
             if (name.equals("photos.zip")) {
                 run(List.of(python(), "src/test/python/make_photos_zip.py", tmp.resolve(name).toString()));
+            } else if (name.equals("corner-patch.pt")) {
+                run(List.of(python(), "src/test/python/make_corner_patch.py", tmp.resolve(name).toString()));
             } else {
                 run(List.of(python(), "src/test/python/make_resnet18.py", tmp.toString()));
             }

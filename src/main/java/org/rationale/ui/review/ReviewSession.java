@@ -11,9 +11,11 @@ import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
 import org.rationale.project.Project;
 import org.rationale.review.ReviewBroadcaster;
+import org.rationale.review.RelianceService;
 import org.rationale.review.ReviewService;
 import org.rationale.saliency.MapEncoding;
 import org.rationale.saliency.MethodAvailability;
+import org.rationale.saliency.RegionReliance;
 import org.rationale.saliency.SaliencyMap;
 import org.rationale.saliency.SaliencyService;
 import org.rationale.saliency.SanityService;
@@ -106,6 +108,9 @@ public class ReviewSession {
          */
         void quality(String deletion, String sanity, String warning);
 
+        /** The reliance line under the map: what hiding the marked region does to the decision. */
+        void reliance(String text);
+
         void why(String text);
 
         void verdict(String mine, String comment);
@@ -135,6 +140,7 @@ public class ReviewSession {
     private final RoundService rounds;
     private final ReviewBroadcaster broadcaster;
     private final ReviewBackground background;
+    private final RelianceService reliance;
 
     private Screen screen;
     private Project project;
@@ -153,6 +159,10 @@ public class ReviewSession {
     /** The canvas key last sent to the page: navigation keys naming another are dropped. */
     private String sentKey;
     private final Map<String, Integer> maskVersions = new HashMap<>();
+    /** The shortcut mask the expert last painted on the current sample (null: none painted since it was shown). */
+    private byte[] paintedShortcut;
+    /** Whether the current sample has a stored, non-empty shortcut mask. */
+    private boolean storedShortcut;
     private final List<Long> history = new ArrayList<>();
     private int position = -1;
     private Runnable unregister;
@@ -167,7 +177,7 @@ public class ReviewSession {
 
     ReviewSession(DatasetService datasets, ModelService models, PredictionService predictions, SaliencyService saliency,
                   SanityService sanity, ReviewService reviews, SchedulerService scheduler, RoundService rounds,
-                  ReviewBroadcaster broadcaster, ReviewBackground background) {
+                  ReviewBroadcaster broadcaster, ReviewBackground background, RelianceService reliance) {
         this.datasets = datasets;
         this.models = models;
         this.predictions = predictions;
@@ -178,6 +188,7 @@ public class ReviewSession {
         this.rounds = rounds;
         this.broadcaster = broadcaster;
         this.background = background;
+        this.reliance = reliance;
     }
 
     /**
@@ -640,6 +651,12 @@ public class ReviewSession {
         screen.prediction(top(p, 3), p.predictedLabel() == s.label ? null
                 : "Wrong: labelled " + label + ", predicted " + project.className(p.predictedLabel()));
         renderQuality(v, false);
+        paintedShortcut = null;
+        if (s.shortcutX != null || storedShortcut) {
+            relianceLater(s, v, null);
+        } else {
+            screen.reliance("No marked region on this sample: paint a shortcut and test it");
+        }
         if (!currentMap.metrics().containsKey("deletionAuc")) {
             curvesLater(s.id, v, currentMap.method(), currentMap.id());
         }
@@ -708,6 +725,7 @@ public class ReviewSession {
                 shortcut = a.mask();
             }
         }
+        storedShortcut = shortcut != null && !allZero(shortcut);
         screen.masks(relevant == null ? new byte[0] : relevant, shortcut == null ? new byte[0] : shortcut);
     }
 
@@ -774,6 +792,66 @@ public class ReviewSession {
     }
 
     /**
+     * Tests the region the expert has just painted as a shortcut (else the sample's stored shortcut
+     * mask and known shortcut) in the background; the line under the map follows by push.
+     */
+    public void testPaintedRegion() {
+        Sample s = current;
+        if (s == null) {
+            return;
+        }
+        byte[] painted = paintedShortcut;
+        if ((painted == null || allZero(painted)) && s.shortcutX == null && !storedShortcut) {
+            screen.reliance("Paint a shortcut region first (mask kind: shortcut), then test it");
+            return;
+        }
+        relianceLater(s, model, painted == null || allZero(painted) ? null : painted);
+    }
+
+    /** Reliance costs about a dozen forward passes: the sample shows first, the line follows by push. */
+    private void relianceLater(Sample s, ModelVersion v, byte[] mask) {
+        screen.reliance("Testing the marked region…");
+        long sampleId = s.id;
+        boolean queued = background.run(() -> {
+            String text;
+            try {
+                List<RelianceService.SampleReliance> found = mask == null
+                        ? reliance.ofMarkedRegions(sampleId, v.id, null, null)
+                        : List.of(reliance.ofMask(sampleId, v.id, mask, null, null));
+                text = relianceText(found);
+            } catch (DomainError e) {
+                text = "Reliance not measured: " + e.getMessage();
+            } catch (RuntimeException e) {
+                text = "Reliance not measured: the model could not be run";
+            }
+            String shown = text;
+            screen.access(() -> {
+                if (current != null && current.id == sampleId) {
+                    screen.reliance(shown);
+                }
+            });
+        });
+        if (!queued) {
+            screen.reliance("Reliance not measured now (the server is busy); press Test region to try again");
+        }
+    }
+
+    /** "Hiding the painted shortcut mask flips the decision in 7 of 8 draws (probability 0.97 → 0.12)". */
+    static String relianceText(List<RelianceService.SampleReliance> found) {
+        List<String> lines = new ArrayList<>();
+        for (RelianceService.SampleReliance r : found) {
+            RegionReliance.Figures f = r.of(RegionReliance.OTHER_CLASSES);
+            if (f == null) {
+                f = r.figures().get(0);
+            }
+            String what = r.region().equals(RelianceService.GIVEN) ? "the painted region" : "the " + r.region();
+            lines.add(String.format(Locale.US, "Hiding %s flips the decision (%s) in %d of %d draws (probability "
+                    + "%.2f → %.2f)", what, r.targetName(), f.flips(), f.draws(), f.before(), f.after()));
+        }
+        return String.join(" · ", lines);
+    }
+
+    /**
      * Saves the painted masks of the current sample, each against the version the expert loaded. A mask
      * with nothing set (cleared) is stored at the image's own size, whatever size the page sent it at (the
      * page may still hold the map's grid or the last image's while the image loads); one never painted is
@@ -783,6 +861,7 @@ public class ReviewSession {
         if (current == null) {
             return;
         }
+        paintedShortcut = shortcut.length == 0 ? null : shortcut.clone();
         try {
             for (String kind : ReviewService.KINDS) {
                 byte[] mask = kind.equals("relevant") ? relevant : shortcut;

@@ -77,6 +77,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
     private final Span facts = new Span();
     private final Div prediction = new Div();
     private final Div quality = new Div();
+    private final Span relianceLine = new Span();
     private final Div why = new Div();
     private final Span whyText = new Span();
     private final Span context = new Span();
@@ -239,7 +240,18 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         Div pictures = new Div(canvas, compare);
         pictures.setId("review-pictures");
         pictures.addClassName("review-pictures");
-        VerticalLayout left = new VerticalLayout(pictures, paint);
+        relianceLine.setId("review-reliance");
+        relianceLine.addClassName("review-reliance");
+        Button testRegion = new Button("Test region", e -> session.testPaintedRegion());
+        testRegion.setId("review-reliance-test");
+        testRegion.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        testRegion.setTooltipText("Replace the painted shortcut region by the same region of images of other "
+                + "classes (and by the mean and a blur) and see whether the decision changes");
+        HorizontalLayout relianceRow = new HorizontalLayout(relianceLine, testRegion);
+        relianceRow.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        relianceRow.setWrap(true);
+        relianceRow.addClassName("review-reliance-row");
+        VerticalLayout left = new VerticalLayout(pictures, relianceRow, paint);
         left.setPadding(false);
         left.addClassName("review-left");
         facts.setId("review-facts");
@@ -400,6 +412,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             wrong.setVisible(false);
             prediction.removeAll();
             quality.removeAll();
+            relianceLine.setText("");
             whyText.setText("");
             myVerdict.setText("");
             roundsLink.setVisible(roundsPage);
@@ -478,6 +491,11 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             Span auc = new Span(deletion);
             auc.setId("review-deletion-auc");
             quality.add(new Div(auc), new Div(new Span(sanity)));
+        }
+
+        @Override
+        public void reliance(String text) {
+            relianceLine.setText(text);
         }
 
         @Override

@@ -122,6 +122,11 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                 .setHeader("Test accuracy");
         roundGrid.addColumn(r -> r.shortcutMass() == null ? "—" : String.format(Locale.US, "%.3f", r.shortcutMass()))
                 .setHeader("Shortcut mass");
+        roundGrid.addColumn(RoundsView::reliance).setHeader("Reliance").setAutoWidth(true)
+                .setTooltipGenerator(r -> "Reliance of the trained model on the marked regions, by intervention: how "
+                        + "often its decision flips, and how much probability it loses, when a marked region is "
+                        + "pasted from images of other classes (over " + (r.relianceRegions() == null ? "the"
+                        : r.relianceRegions()) + " regions). Unlike the shortcut mass, gradient masking cannot hide it.");
         roundGrid.addColumn(r -> r.error() == null ? "" : r.error()).setHeader("Error");
         roundGrid.setAllRowsVisible(true);
         roundGrid.addThemeVariants(GridVariant.LUMO_COMPACT);
@@ -414,5 +419,14 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
             polling.remove();
         }
         detachEvent.getUI().setPollInterval(-1);
+    }
+
+    /** The trained model's reliance: flip rate and drop, "—" without marked regions, "measuring" until measured. */
+    static String reliance(RoundService.Round r) {
+        if (r.relianceFlipRate() != null) {
+            return String.format(Locale.US, "flips %.0f %% (drop %.2f)", 100 * r.relianceFlipRate(),
+                    r.relianceDrop() == null ? 0 : r.relianceDrop());
+        }
+        return r.relianceRegions() == null && "done".equals(r.state()) ? "measuring" : "—";
     }
 }

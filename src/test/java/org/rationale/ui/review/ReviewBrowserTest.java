@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import io.quarkus.test.common.WithTestResource;
@@ -542,5 +543,33 @@ class ReviewBrowserTest {
         assertTrue(seen.startsWith("Wrong: labelled "), "a wrong prediction among ten samples is flagged: " + seen);
         assertTrue((Boolean) js(second, "const r = document.getElementById('review-wrong').getBoundingClientRect(); "
                 + "return r.width > 0 && r.bottom <= window.innerHeight;"), "the flag is in view");
+    }
+
+    @Test
+    void testingAPaintedRegionSaysHowOftenHidingItFlipsTheDecision() {
+        long p = Api.newProject("review reliance");
+        Api.importIdx(p, 6, "test");
+        Api.uploadFixtureCnn(p);
+        member(p, "rel-expert");
+        BrowserLogin.logIn(second, root.toString(), "rel-expert", "rel-expert-password");
+        viewport(second, 1280, 800);
+        second.get(root + "projects/" + p + "/review");
+        WebDriverWait wait = new WebDriverWait(second, Duration.ofSeconds(60));
+        wait.until(d -> renderedKey(d));
+        wait.until(d -> Page.text(d, "review-reliance").startsWith("No marked region"));
+        js(second, "document.getElementById('review-canvas').tool = 'brush';");
+        js(second, """
+                const c = document.getElementById('review-canvas').shadowRoot.querySelector('canvas.masks');
+                const r = c.getBoundingClientRect();
+                const at = (type, x, y) => c.dispatchEvent(new PointerEvent(type, {clientX: r.left + x, clientY: r.top + y,
+                    pointerId: 1, button: 0, buttons: type === 'pointerup' ? 0 : 1, bubbles: true, composed: true}));
+                at('pointerdown', 30, 30); at('pointermove', 90, 30); at('pointermove', 90, 90); at('pointerup', 90, 90);""");
+        wait.until(d -> Page.text(d, "review-status").contains("Masks saved"));
+        second.findElement(By.id("review-reliance-test")).click();
+        wait.until(d -> Page.text(d, "review-reliance").startsWith("Hiding the painted region flips the decision"));
+        assertTrue(Page.text(second, "review-reliance").matches(".* in \\d+ of \\d+ draws \\(probability .*"),
+                Page.text(second, "review-reliance"));
+        screenshot(second, "review-reliance.png");
+        ((ChromiumDriver) second).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
 }

@@ -70,6 +70,7 @@ class ReviewSessionTest {
         String progress = "";
         String context = "";
         String why = "";
+        String reliance = "";
         String wrong;
         boolean roundsLink;
         ModelVersion model;
@@ -131,6 +132,11 @@ class ReviewSessionTest {
 
         @Override
         public void quality(String deletion, String sanity, String warning) {
+        }
+
+        @Override
+        public void reliance(String text) {
+            this.reliance = text;
         }
 
         @Override

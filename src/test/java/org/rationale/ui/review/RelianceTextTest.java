@@ -1,0 +1,27 @@
+package org.rationale.ui.review;
+
+import org.junit.jupiter.api.Test;
+import org.rationale.review.RelianceService;
+import org.rationale.saliency.RegionReliance;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class RelianceTextTest {
+
+    @Test
+    void theLineSaysHowOftenHidingTheRegionFlipsTheDecision() {
+        RelianceService.SampleReliance painted = new RelianceService.SampleReliance(5, 2, 3,
+                RelianceService.PAINTED, 16, 4, "Coat", List.of(
+                new RegionReliance.Figures(RegionReliance.MEAN, 0.97, 0.5, 0.47, 1, 1, 1),
+                new RegionReliance.Figures(RegionReliance.OTHER_CLASSES, 0.97, 0.12, 0.85, 0.875, 7, 8)));
+        assertEquals("Hiding the painted shortcut mask flips the decision (Coat) in 7 of 8 draws "
+                + "(probability 0.97 → 0.12)", ReviewSession.relianceText(List.of(painted)));
+        RelianceService.SampleReliance given = new RelianceService.SampleReliance(5, 2, 3,
+                RelianceService.GIVEN, 4, 4, "Coat", List.of(
+                new RegionReliance.Figures(RegionReliance.OTHER_CLASSES, 0.9, 0.9, 0, 0, 0, 8)));
+        assertEquals("Hiding the painted region flips the decision (Coat) in 0 of 8 draws (probability 0.90 → 0.90)",
+                ReviewSession.relianceText(List.of(given)));
+    }
+}
