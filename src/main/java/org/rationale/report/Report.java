@@ -76,7 +76,8 @@ public record Report(int reportVersion, Instant generatedAt, String generatedBy,
     public record Round(int number, String state, String strategy, int batchSize, String feedback, double lambda,
                        int epochs, long modelId, Long trainedModelId, int reviewedBefore, Integer reviewed, Integer masks,
                        Double testAccuracy, Double shortcutMass, String startedBy, Instant startedAt, Instant finishedAt,
-                       Double startTestAccuracy) {
+                       Double startTestAccuracy, Double parentAccuracy, List<Double> controlAccuracies, String verdict,
+                       String verdictText, Boolean madeCurrent) {
     }
 
     /** A known limit of saliency, and whether (and how) this project's sanity checks tested it. */

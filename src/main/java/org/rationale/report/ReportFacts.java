@@ -70,7 +70,8 @@ public class ReportFacts {
                     r.epochs(), r.modelId(), r.trainedModelId(), r.reviewedBefore(), r.reviewed(), r.masks(),
                     r.testAccuracy(), r.shortcutMass(), r.startedBy(), r.createdAt().toInstant(),
                     r.finishedAt() == null ? null : r.finishedAt().toInstant(),
-                    byId.containsKey(r.modelId()) ? ModelService.trainingAccuracy(byId.get(r.modelId())).get("test") : null));
+                    byId.containsKey(r.modelId()) ? ModelService.trainingAccuracy(byId.get(r.modelId())).get("test") : null,
+                    r.parentAccuracy(), r.controlAccuracies(), r.verdict(), r.verdictText(), r.madeCurrent()));
         }
         return out;
     }
