@@ -145,7 +145,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                 .setHeader("Shortcut mass");
         roundGrid.addColumn(r -> r.error() == null ? "" : r.error()).setHeader("Error");
         roundGrid.setAllRowsVisible(true);
-        roundGrid.addThemeVariants(GridVariant.LUMO_COMPACT);
+        roundGrid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         roundGrid.setId("round-grid");
         roundGrid.setEmptyStateText("No round yet. A round ranks the training samples by a strategy, experts review "
                 + "the first ones and paint shortcut masks, then the model is retrained with that feedback; each "
@@ -259,7 +259,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         RoundService.Round open = all.stream().filter(r -> List.of("reviewing", "training", "recomputing").contains(r.state()))
                 .findFirst().orElse(null);
         status.setText(open == null ? (all.isEmpty() ? "No round yet: start one to pick the samples experts see first."
-                : "Round " + all.get(all.size() - 1).number() + " is " + all.get(all.size() - 1).state() + ".")
+                : "Round " + all.get(all.size() - 1).number() + " is " + all.get(all.size() - 1).state() + "."
+                + verdictLine(all.get(all.size() - 1)))
                 : switch (open.state()) {
                     case "recomputing" -> "Round " + open.number() + ": the workers compute predictions and maps…";
                     case "reviewing" -> "Round " + open.number() + ": experts review the queue (" + open.batchSize()
@@ -475,6 +476,16 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         go.setId("choose-confirm");
         d.getFooter().add(new Button("Cancel", e -> d.close()), go);
         d.open();
+    }
+
+    /** " Its v2 is WORSE than its parent (…): kept, not made the project's model." — empty before a verdict. */
+    private static String verdictLine(RoundService.Round r) {
+        if (r.verdict() == null) {
+            return "";
+        }
+        return " Its " + version(r.trainedModelVersion()) + " is " + r.verdictText()
+                + (Boolean.TRUE.equals(r.madeCurrent()) ? ": it became the project's model."
+                : ": kept as a version, not made the project's model.");
     }
 
     private String controlsInWords(RoundService.Round r) {
