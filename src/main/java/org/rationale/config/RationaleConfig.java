@@ -149,4 +149,17 @@ public interface RationaleConfig {
         /** Password of the demo users; when absent one is generated and printed once. */
         Optional<String> usersPassword();
     }
+
+    Rounds rounds();
+
+    /** Feedback rounds. */
+    interface Rounds {
+        /**
+         * Control trainings a round's retraining runs by default (0 to 5): the same retraining
+         * without the round's new feedback, the spread against which its result is judged; each
+         * costs one more training.
+         */
+        @WithDefault("1")
+        int controls();
+    }
 }

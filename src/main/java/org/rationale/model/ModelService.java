@@ -11,6 +11,7 @@ import jakarta.transaction.Transactional;
 import org.rationale.audit.AuditLog;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
+import org.rationale.project.ProjectStore;
 import org.rationale.explain.InputBatch;
 import org.rationale.web.JsonText;
 
@@ -41,15 +42,17 @@ public class ModelService {
 
     private final ModelStore store;
     private final ProjectService projects;
+    private final ProjectStore projectStore;
     private final Map<Long, BlockModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
     private final ComputeDevice device;
 
     @Inject
     AuditLog audit;
 
-    ModelService(ModelStore store, ProjectService projects, ComputeDevice device) {
+    ModelService(ModelStore store, ProjectService projects, ProjectStore projectStore, ComputeDevice device) {
         this.store = store;
         this.projects = projects;
+        this.projectStore = projectStore;
         this.device = device;
     }
 
@@ -99,16 +102,19 @@ public class ModelService {
             parts.put("classifier", classifier);
         }
         store(v, parts);
+        projectStore.setCurrentModel(projectId, v.id);
         return v;
     }
 
     /**
      * Stores a model the platform trained ({@link SmallCnn} parameters) as a new version; when the
-     * training job already stored one (a retry after a crash), that one is returned instead.
+     * training job already stored one (a retry after a crash), that one is returned instead. It
+     * becomes the project's current version when {@code current} says so (a feedback round's
+     * version waits for its verdict instead).
      */
     @Transactional
     public ModelVersion storeTrained(long projectId, InputSpec spec, byte[] parameters, String trainingJson, Long parentId,
-                                     Long trainingJobId) {
+                                     Long trainingJobId, boolean current) {
         projects.lock(projectId);
         if (trainingJobId != null) {
             var existing = store.byTrainingJob(trainingJobId);
@@ -132,6 +138,9 @@ public class ModelService {
             throw new IllegalStateException(e);
         }
         store(v, Map.of("parameters", parameters));
+        if (current) {
+            projectStore.setCurrentModel(projectId, v.id);
+        }
         return v;
     }
 
@@ -278,6 +287,41 @@ public class ModelService {
 
     public Optional<ModelVersion> find(long id) {
         return store.find(id);
+    }
+
+    /**
+     * The project's current version: the one reviewed, ranked and reported by default. A new upload
+     * or training outside a round becomes current; a round's version only when it is not worse than
+     * its parent; an engineer may choose any version ({@link #choose}). Falls back to the latest
+     * version when none was chosen (or the chosen one was deleted).
+     */
+    @Transactional
+    public Optional<ModelVersion> current(long projectId) {
+        Optional<ModelVersion> chosen = projectStore.currentModelId(projectId).flatMap(store::find)
+                .filter(v -> v.projectId == projectId);
+        return chosen.isPresent() ? chosen : store.latest(projectId);
+    }
+
+    /**
+     * Makes a version the project's current one, recorded in the audit trail with who chose it and
+     * why; a version of another project, or none, is a 400 and changes nothing.
+     */
+    @Transactional
+    public ModelVersion choose(long projectId, Long modelId, String actor, String reason) {
+        if (modelId == null) {
+            throw new Invalid("Missing modelId", "Send {\"modelId\": n} naming a version of project " + projectId);
+        }
+        ModelVersion v = store.find(modelId).filter(m -> m.projectId == projectId)
+                .orElseThrow(() -> new Invalid("Not a model of this project", "Model " + modelId
+                        + " is not a version of project " + projectId + "; choose one of GET /api/projects/"
+                        + projectId + "/models"));
+        projects.lock(projectId);
+        Optional<ModelVersion> before = current(projectId);
+        projectStore.setCurrentModel(projectId, v.id);
+        audit.record(actor, "model.current", "model:" + v.id, projectId, AuditLog.details("modelId", v.id,
+                "version", v.version, "name", v.name, "previousModelId", before.map(b -> b.id).orElse(null),
+                "previousVersion", before.map(b -> b.version).orElse(null), "reason", reason));
+        return v;
     }
 
     private final Map<Long, ModelVersion> versions = new ConcurrentHashMap<>();

@@ -10,6 +10,7 @@ import org.rationale.security.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -86,6 +87,38 @@ public class ProjectModelResource {
         access.requireProject(projectId);
         projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         return models.list(projectId).stream().map(ModelSummary::of).toList();
+    }
+
+    /** A choice of the project's current version: {@code modelId} names a version of the project. */
+    public record CurrentChoice(Long modelId) {
+    }
+
+    @GET
+    @Path("/current")
+    @Operation(summary = "The project's current version: the one reviewed, ranked and reported by default",
+            description = "A new upload or training becomes current; a feedback round's version only when it is not "
+                    + "worse than its parent on the test split; an engineer may choose any version (PUT).")
+    public ModelSummary current(@PathParam("projectId") long projectId) {
+        access.requireProject(projectId);
+        projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        return models.current(projectId).map(ModelSummary::of)
+                .orElseThrow(() -> new NotFound("No model yet", "Upload or train a model of project " + projectId));
+    }
+
+    @PUT
+    @Path("/current")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
+    @Operation(summary = "Choose the project's current version: {modelId}; recorded in the audit trail",
+            description = "A version of another project or an unknown one is a 400 and changes nothing.")
+    public ModelSummary choose(@PathParam("projectId") long projectId, CurrentChoice body) {
+        access.requireProject(projectId);
+        projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        if (body == null) {
+            throw new Invalid("Missing body", "Send {\"modelId\": n} naming a version of project " + projectId);
+        }
+        return ModelSummary.of(models.choose(projectId, body.modelId(), access.caller().username(),
+                "chosen by " + access.caller().username()));
     }
 
     private static byte[] read(FileUpload f) {

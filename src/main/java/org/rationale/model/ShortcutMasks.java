@@ -2,6 +2,7 @@ package org.rationale.model;
 
 import org.rationale.dataset.Split;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
@@ -16,6 +17,12 @@ public interface ShortcutMasks {
 
     /** Every non-empty shortcut mask on the samples of a split of the project, by sample id. */
     List<Mask> of(long projectId, Split split);
+
+    /**
+     * The shortcut masks of {@link #of} that were last painted before a time: the feedback a
+     * retraining had before a round's reviews (a mask repainted since is left out).
+     */
+    List<Mask> paintedBefore(long projectId, Split split, OffsetDateTime before);
 
     /** How many samples of a split of the project have a non-empty shortcut mask. */
     int count(long projectId, Split split);

@@ -2,20 +2,34 @@ package org.rationale.model;
 
 import org.rationale.error.Invalid;
 
+import java.time.OffsetDateTime;
+
 
 /**
  * What to train: a {@link SmallCnn} on a split of the project, with these settings, and optionally
  * with the experts' feedback (the project's {@code shortcut} masks on that split) as RRR penalty,
  * counterexamples or both (see {@link Feedback}); {@code roundId} ties it to a feedback round.
+ * {@code controls} more trainings of the same kind (the first with the same seed, the others with
+ * other seeds) take only the masks painted before {@code feedbackBefore} (a round's start): how far
+ * retraining alone moves the test accuracy; they store no version, only their accuracy, beside the
+ * parent's accuracy measured on the same test split.
  */
 public record TrainingRequest(String name, String split, Integer epochs, Integer batchSize, Double learningRate,
-                              Long seed, String feedback, Double lambda, Long roundId) {
+                              Long seed, String feedback, Double lambda, Long roundId, Integer controls,
+                              OffsetDateTime feedbackBefore) {
 
     /** Oversampled feedback images in each batch. */
     public static final int FEEDBACK_PER_BATCH = 32;
+    /** Most control trainings a retraining may ask for. */
+    public static final int MAX_CONTROLS = 5;
 
     public TrainingRequest(String name, String split, Integer epochs, Integer batchSize, Double learningRate, Long seed) {
-        this(name, split, epochs, batchSize, learningRate, seed, null, null, null);
+        this(name, split, epochs, batchSize, learningRate, seed, null, null, null, null, null);
+    }
+
+    public TrainingRequest(String name, String split, Integer epochs, Integer batchSize, Double learningRate, Long seed,
+                           String feedback, Double lambda, Long roundId) {
+        this(name, split, epochs, batchSize, learningRate, seed, feedback, lambda, roundId, null, null);
     }
 
     /** Fills defaults and checks ranges; a 400 names the field. */
@@ -38,8 +52,16 @@ public record TrainingRequest(String name, String split, Integer epochs, Integer
         if (!(l >= 0 && l <= 1e7)) {
             throw new Invalid("Invalid lambda " + l, "lambda must be between 0 and 10,000,000");
         }
+        int c = controls == null ? 0 : controls;
+        if (c < 0 || c > MAX_CONTROLS) {
+            throw new Invalid("Invalid controls " + c, "controls must be between 0 and " + MAX_CONTROLS);
+        }
+        if (c > 0 && roundId == null) {
+            throw new Invalid("Controls without a round", "Control trainings compare a feedback round's retraining; "
+                    + "start them from the round (POST /api/projects/{id}/rounds/{number}/retrain)");
+        }
         return new TrainingRequest(n, split == null || split.isBlank() ? "train" : split.strip(), e, b, lr,
-                seed == null ? 0L : seed, mode.value(), l, roundId);
+                seed == null ? 0L : seed, mode.value(), l, roundId, c, feedbackBefore);
     }
 
     public Feedback.Mode feedbackMode() {

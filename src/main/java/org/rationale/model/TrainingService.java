@@ -99,6 +99,11 @@ public class TrainingService {
         Project p = projects.find(projectId).orElseThrow();
         List<DatasetService.LabelledPixels> train = datasets.pixels(projectId, split);
         InputSpec spec = trainingSpec(r.name(), train, p.classNames);
+        List<DatasetService.LabelledPixels> test = split == Split.TEST ? List.of() : datasets.pixels(projectId, Split.TEST);
+        // a round's retraining is compared with its parent on the test split, beside its controls'
+        // trainings, which share the job's progress
+        int controls = test.isEmpty() || r.controls() == null ? 0 : r.controls();
+        int runs = 1 + controls;
         long[] lastWrite = {0};
         Feedback feedback = feedback(projectId, split, r, train);
         List<Double> epochLoss = new ArrayList<>();
@@ -106,7 +111,7 @@ public class TrainingService {
         ModelTrainer.Result result = ModelTrainer.train(spec, train, r, feedback, device.device(), progress -> {
             if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
                 lastWrite[0] = System.nanoTime();
-                update(jobId, progress, null);
+                update(jobId, progress / runs, null);
             }
         }, (epoch, loss, accuracy) -> {
             // each finished epoch's figures, so that the job can be followed epoch by epoch
@@ -117,7 +122,7 @@ public class TrainingService {
             sofar.put("epochs", r.epochs());
             sofar.put("epochLoss", epochLoss);
             sofar.put("epochAccuracy", epochAccuracy);
-            update(jobId, epoch / (double) r.epochs(), json(sofar));
+            update(jobId, epoch / (double) r.epochs() / runs, json(sofar));
         });
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("architecture", SmallCnn.ARCHITECTURE);
@@ -131,15 +136,21 @@ public class TrainingService {
         Map<String, Double> accuracy = new LinkedHashMap<>();
         try (TrainedCnnModel trained = TrainedCnnModel.load(spec, result.parameters(), device.device())) {
             for (Split s : Split.values()) {
-                List<DatasetService.LabelledPixels> data = s == split ? train : datasets.pixels(projectId, s);
+                List<DatasetService.LabelledPixels> data = s == split ? train : s == Split.TEST ? test
+                        : datasets.pixels(projectId, s);
                 if (!data.isEmpty()) {
                     accuracy.put(s.value(), ModelTrainer.accuracy(trained, data));
                 }
             }
         }
         summary.put("accuracy", accuracy);
+        Comparison comparison = r.roundId() == null || test.isEmpty() ? null : compare(jobId, projectId, spec, train, test, split, r, controls);
+        if (comparison != null) {
+            summary.put("comparison", comparison);
+        }
         summary.put("seconds", (System.nanoTime() - t0) / 1e9);
-        ModelVersion v = models.storeTrained(projectId, spec, result.parameters(), json(summary), parentOf(r), jobId);
+        ModelVersion v = models.storeTrained(projectId, spec, result.parameters(), json(summary), parentOf(r), jobId,
+                r.roundId() == null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("modelId", v.id);
         out.put("version", v.version);
@@ -148,10 +159,62 @@ public class TrainingService {
         out.put("epochLoss", result.epochLoss());
         out.put("epochAccuracy", result.epochAccuracy());
         out.put("accuracy", accuracy);
+        if (comparison != null) {
+            out.put("parentAccuracy", comparison.parentAccuracy());
+            out.put("controlAccuracies", comparison.controlAccuracies());
+            out.put("controlSeconds", comparison.seconds());
+        }
         out.put("seconds", summary.get("seconds"));
         update(jobId, 1, json(out));
-        LOG.infof("Trained %s v%d on %d samples in %.1f s; accuracy %s", v.name, v.version, train.size(),
-                (System.nanoTime() - t0) / 1e9, accuracy);
+        LOG.infof("Trained %s v%d on %d samples in %.1f s; accuracy %s%s", v.name, v.version, train.size(),
+                (System.nanoTime() - t0) / 1e9, accuracy, comparison == null ? "" : "; parent " + comparison.parentAccuracy()
+                        + ", controls " + comparison.controlAccuracies());
+    }
+
+    /**
+     * What a retraining is compared with: the parent's test accuracy (measured now, on the same
+     * test split) and that of each control: the same training without the feedback painted since
+     * {@code feedbackBefore}, the first with the same seed, the others with other seeds.
+     * {@code seconds} is what the controls and the parent's evaluation took.
+     */
+    public record Comparison(Double parentAccuracy, List<Double> controlAccuracies, List<Long> controlSeeds,
+                             int controlMasks, double seconds) {
+    }
+
+    private Comparison compare(long jobId, long projectId, InputSpec spec, List<DatasetService.LabelledPixels> train,
+                               List<DatasetService.LabelledPixels> test, Split split, TrainingRequest r, int controls) {
+        long t0 = System.nanoTime();
+        Double parentAccuracy = null;
+        Long parentId = parentOf(r);
+        ModelVersion parent = parentId == null ? null : models.find(parentId).orElse(null);
+        if (parent != null) {
+            try (ModelService.Lease lease = models.lease(parent)) {
+                parentAccuracy = ModelTrainer.accuracy(lease.model(), test);
+            }
+        }
+        Feedback before = r.feedbackBefore() == null ? feedback(projectId, split, r, train)
+                : feedback(r, masks.paintedBefore(projectId, split, r.feedbackBefore()), train);
+        List<Double> accuracies = new ArrayList<>();
+        List<Long> seeds = new ArrayList<>();
+        int runs = 1 + controls;
+        long[] lastWrite = {0};
+        for (int i = 0; i < controls; i++) {
+            long seed = r.seed() + 7919L * i;
+            TrainingRequest c = new TrainingRequest(r.name(), r.split(), r.epochs(), r.batchSize(), r.learningRate(), seed,
+                    r.feedback(), r.lambda(), r.roundId(), 0, r.feedbackBefore());
+            int done = 1 + i;
+            ModelTrainer.Result result = ModelTrainer.train(spec, train, c, before, device.device(), progress -> {
+                if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
+                    lastWrite[0] = System.nanoTime();
+                    update(jobId, (done + progress) / runs, null);
+                }
+            });
+            try (TrainedCnnModel m = TrainedCnnModel.load(spec, result.parameters(), device.device())) {
+                accuracies.add(ModelTrainer.accuracy(m, test));
+            }
+            seeds.add(seed);
+        }
+        return new Comparison(parentAccuracy, accuracies, seeds, before.examples().size(), (System.nanoTime() - t0) / 1e9);
     }
 
     /** Largest side at which the platform's CNN trains on images of one size. */
@@ -192,12 +255,22 @@ public class TrainingService {
         if (mode == Feedback.Mode.NONE) {
             return Feedback.NONE;
         }
+        return feedback(r, masks.of(projectId, split), data);
+    }
+
+    /** The feedback of these masks on the training data, as the request asks for it (none: none). */
+    private static Feedback feedback(TrainingRequest r, List<ShortcutMasks.Mask> painted,
+                                     List<DatasetService.LabelledPixels> data) {
+        Feedback.Mode mode = r.feedbackMode();
+        if (mode == Feedback.Mode.NONE) {
+            return Feedback.NONE;
+        }
         Map<Long, DatasetService.LabelledPixels> byId = new HashMap<>();
         for (DatasetService.LabelledPixels p : data) {
             byId.put(p.sampleId(), p);
         }
         List<Feedback.Example> examples = new ArrayList<>();
-        for (ShortcutMasks.Mask m : masks.of(projectId, split)) {
+        for (ShortcutMasks.Mask m : painted) {
             DatasetService.LabelledPixels p = byId.get(m.sampleId());
             if (p != null && m.mask().length == p.width() * p.height()) {
                 examples.add(new Feedback.Example(p, m.mask()));

@@ -154,4 +154,19 @@ public class ProjectStore {
         return em.createNativeQuery("delete from project_members where project_id = ?1 and user_id = ?2")
                 .setParameter(1, projectId).setParameter(2, userId).executeUpdate() > 0;
     }
+
+    /** The project's chosen current model version (its id), if one was chosen. */
+    @Transactional
+    public Optional<Long> currentModelId(long projectId) {
+        List<?> ids = em.createNativeQuery("select current_model_id from projects where id = ?1")
+                .setParameter(1, projectId).getResultList();
+        return ids.stream().filter(id -> id != null).findFirst().map(id -> ((Number) id).longValue());
+    }
+
+    /** Makes a model version the project's current one. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void setCurrentModel(long projectId, long modelId) {
+        em.createNativeQuery("update projects set current_model_id = ?2 where id = ?1").setParameter(1, projectId)
+                .setParameter(2, modelId).executeUpdate();
+    }
 }

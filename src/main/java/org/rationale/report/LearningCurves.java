@@ -23,21 +23,46 @@ public class LearningCurves {
     /**
      * A round as the curves need it: the samples earlier rounds reviewed, the samples it reviewed
      * itself (training samples under its model), its results, and the test accuracy of the model
-     * it reviewed (null when the platform did not train it), and the trained model's reliance on
-     * the marked regions (flip rate when they are pasted from other classes; null until measured).
+     * it reviewed (null when the platform did not train it), the trained model's reliance on the
+     * marked regions (flip rate when they are pasted from other classes; null until measured), and
+     * {@code controlAccuracy}, the mean test accuracy of its control trainings (the same retraining
+     * without its new masks), if any.
      */
     public record Point(int reviewedBefore, Integer reviewed, Double testAccuracy, Double shortcutMass,
-                        Double startTestAccuracy, Double relianceFlipRate) {
+                        Double startTestAccuracy, Double relianceFlipRate, Double controlAccuracy) {
+
+        public Point(int reviewedBefore, Integer reviewed, Double testAccuracy, Double shortcutMass,
+                     Double startTestAccuracy) {
+            this(reviewedBefore, reviewed, testAccuracy, shortcutMass, startTestAccuracy, null, null);
+        }
     }
 
-    /** One curve: a short id (for page elements), its title, what its y axis shows, and its points. */
-    public record Curve(String id, String title, String yLabel, double[] x, double[] y) {
+    /**
+     * One curve: a short id (for page elements), its title, what its y axis shows, and its points;
+     * {@code controlX}/{@code controlY} the rounds' controls (retraining alone), drawn dashed when any.
+     */
+    public record Curve(String id, String title, String yLabel, double[] x, double[] y, double[] controlX,
+                        double[] controlY) {
 
-        /** The curve as a PNG line chart with one series named {@code seriesName}. */
-        public byte[] png(String seriesName, int width, int height) {
-            return LearningCurvePlot.png(title, "reviewed samples", yLabel,
-                    List.of(new LearningCurvePlot.Series(seriesName, x, y, false)), width, height);
+        public Curve(String id, String title, String yLabel, double[] x, double[] y) {
+            this(id, title, yLabel, x, y, new double[0], new double[0]);
         }
+
+        /** The curve as a PNG line chart with one series named {@code seriesName} (and the controls'). */
+        public byte[] png(String seriesName, int width, int height) {
+            List<LearningCurvePlot.Series> series = new ArrayList<>();
+            series.add(new LearningCurvePlot.Series(seriesName, x, y, false));
+            if (controlX.length > 0) {
+                series.add(new LearningCurvePlot.Series("retraining alone (controls)", controlX, controlY, true));
+            }
+            return LearningCurvePlot.png(title, "reviewed samples", yLabel, series, width, height);
+        }
+    }
+
+    /** The mean of a round's control accuracies, null without any. */
+    public static Double mean(List<Double> controls) {
+        return controls == null || controls.isEmpty() ? null
+                : controls.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
 
     /** The curves of a project's rounds as the rounds page lists them. */
@@ -52,7 +77,7 @@ public class LearningCurves {
                 first = false;
             }
             points.add(new Point(r.reviewedBefore(), r.reviewed(), r.testAccuracy(), r.shortcutMass(), start,
-                    r.relianceFlipRate()));
+                    r.relianceFlipRate(), mean(r.controlAccuracies())));
         }
         return curves(points);
     }
@@ -81,7 +106,10 @@ public class LearningCurves {
             y[i + offset] = 100 * done.get(i).testAccuracy();
         }
         List<Curve> out = new ArrayList<>();
-        out.add(new Curve("accuracy", "Test accuracy against reviewed samples", "test accuracy %", x, y));
+        List<Point> controlled = done.stream().filter(p -> p.controlAccuracy() != null).toList();
+        out.add(new Curve("accuracy", "Test accuracy against reviewed samples", "test accuracy %", x, y,
+                controlled.stream().mapToDouble(LearningCurves::reviewed).toArray(),
+                controlled.stream().mapToDouble(p -> 100 * p.controlAccuracy()).toArray()));
         List<Point> massed = done.stream().filter(p -> p.shortcutMass() != null).toList();
         if (massed.size() >= 2) {
             out.add(new Curve("shortcut", "Attribution on known shortcuts", "share of |attribution|",

@@ -85,7 +85,8 @@ public record Report(int reportVersion, Instant generatedAt, String generatedBy,
                        int epochs, long modelId, Long trainedModelId, int reviewedBefore, Integer reviewed, Integer masks,
                        Double testAccuracy, Double shortcutMass, String startedBy, Instant startedAt, Instant finishedAt,
                        Double startTestAccuracy, String model, String trainedModel, Double relianceDrop,
-                       Double relianceFlipRate) {
+                       Double relianceFlipRate, Double parentAccuracy, List<Double> controlAccuracies, String verdict,
+                       String verdictText, Boolean madeCurrent) {
     }
 
     /** A known limit of saliency, and whether (and how) this project's sanity checks tested it. */

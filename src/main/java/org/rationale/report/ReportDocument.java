@@ -125,6 +125,16 @@ public final class ReportDocument {
                         pct(x.testAccuracy()), num(x.shortcutMass()), pct(x.relianceFlipRate()),
                         num(x.relianceDrop()), x.startedBy(), time(x.startedAt()),
                         time(x.finishedAt()))).toList());
+        for (Report.Round x : r.rounds()) {
+            if (x.verdict() != null) {
+                d.para("Round " + x.number() + ": the retrained version (model " + or(x.trainedModelId()) + ") is "
+                        + x.verdictText() + (x.controlAccuracies() == null || x.controlAccuracies().isEmpty() ? ""
+                        : "; controls (the same retraining without the round's new masks) reached "
+                        + String.join(", ", x.controlAccuracies().stream().map(ReportDocument::pct).toList()))
+                        + (Boolean.TRUE.equals(x.madeCurrent()) ? "; it became the project's current version."
+                        : "; it was kept as a version, not made the project's current one."));
+            }
+        }
         List<Figure> curves = new ArrayList<>();
         plots.forEach((title, png) -> curves.add(new Figure(png, "")));
         d.figures(curves, false);

@@ -72,7 +72,8 @@ public class ReportFacts {
                     r.finishedAt() == null ? null : r.finishedAt().toInstant(),
                     byId.containsKey(r.modelId()) ? ModelService.trainingAccuracy(byId.get(r.modelId())).get("test") : null,
                     label(byId, r.modelId()), r.trainedModelId() == null ? null : label(byId, r.trainedModelId()),
-                    r.relianceDrop(), r.relianceFlipRate()));
+                    r.relianceDrop(), r.relianceFlipRate(),
+                    r.parentAccuracy(), r.controlAccuracies(), r.verdict(), r.verdictText(), r.madeCurrent()));
         }
         return out;
     }

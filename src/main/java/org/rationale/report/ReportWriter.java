@@ -58,7 +58,8 @@ public class ReportWriter {
     /** The learning curves of the report's finished rounds as PNGs by title; empty without one. */
     static Map<String, byte[]> plots(Report r) {
         List<LearningCurves.Point> points = r.rounds().stream().map(x -> new LearningCurves.Point(x.reviewedBefore(),
-                x.reviewed(), x.testAccuracy(), x.shortcutMass(), x.startTestAccuracy(), x.relianceFlipRate())).toList();
+                x.reviewed(), x.testAccuracy(), x.shortcutMass(), x.startTestAccuracy(), x.relianceFlipRate(),
+                LearningCurves.mean(x.controlAccuracies()))).toList();
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (LearningCurves.Curve c : LearningCurves.curves(points)) {
             out.put(c.title(), c.png(r.project().name(), 640, 360));

@@ -432,4 +432,15 @@ public class ReviewStore {
                         + "order by hashtextextended(a.sample_id::text, 11), a.sample_id limit ?2", Long.class)
                 .setParameter(1, projectId).setParameter(2, limit).getResultList();
     }
+
+    /** The non-empty shortcut masks of a split last painted before a time, by sample id (a round's control training). */
+    @Transactional
+    public List<ShortcutMasks.Mask> shortcutMasksBefore(long projectId, Split split, OffsetDateTime before) {
+        List<?> rows = em.createNativeQuery("select a.sample_id, a.mask from annotations a join samples s "
+                        + "on s.id = a.sample_id where s.project_id = ?1 and s.split = ?2 and a.kind = 'shortcut' "
+                        + "and a.pixels > 0 and a.updated_at < ?3 order by a.sample_id", Tuple.class)
+                .setParameter(1, projectId).setParameter(2, split.value()).setParameter(3, before).getResultList();
+        return rows.stream().map(Tuple.class::cast).map(t -> new ShortcutMasks.Mask(
+                t.get("sample_id", Number.class).longValue(), t.get("mask", byte[].class))).toList();
+    }
 }

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.rationale.dataset.Split;
 import org.rationale.model.ShortcutMasks;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 
 /** The shortcut masks experts painted, for training with their feedback. */
@@ -19,6 +20,11 @@ public class ReviewedShortcuts implements ShortcutMasks {
     @Override
     public List<Mask> of(long projectId, Split split) {
         return store.shortcutMasks(projectId, split);
+    }
+
+    @Override
+    public List<Mask> paintedBefore(long projectId, Split split, OffsetDateTime before) {
+        return store.shortcutMasksBefore(projectId, split, before);
     }
 
     @Override

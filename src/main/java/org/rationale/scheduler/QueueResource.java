@@ -115,7 +115,7 @@ public class QueueResource {
             }
             return modelId;
         }
-        return models.latest(projectId)
+        return models.current(projectId)
                 .orElseThrow(() -> new Invalid("No model yet", "The queue ranks samples for a model version; "
                         + "the project has none")).id;
     }

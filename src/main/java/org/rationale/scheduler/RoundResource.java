@@ -34,7 +34,8 @@ public class RoundResource {
     }
 
     @GET
-    @Operation(summary = "Every round with its model versions, reviewed count, test accuracy and shortcut mass")
+    @Operation(summary = "Every round with its model versions, reviewed count, test accuracy (its parent's and its "
+            + "controls'), verdict and shortcut mass")
     public List<RoundService.Round> list(@PathParam("projectId") long projectId) {
         access.requireProject(projectId);
         return rounds.list(projectId);
@@ -52,7 +53,8 @@ public class RoundResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     @Operation(summary = "Start the next round: {strategy, batchSize, feedback: rrr|counterexamples|both|none, lambda, "
-            + "epochs, modelId}; maps are computed for the candidate pool, then the queue is ranked")
+            + "epochs, modelId (default: the project's current version), controls (0-5, default 1)}; maps are computed "
+            + "for the candidate pool, then the queue is ranked")
     public Response start(@PathParam("projectId") long projectId, RoundService.StartRequest body) {
         access.requireProject(projectId);
         RoundService.Round r = rounds.start(projectId, access.caller(), body);
@@ -62,7 +64,9 @@ public class RoundResource {
     @POST
     @Path("/{number}/retrain")
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
-    @Operation(summary = "Retrain with every shortcut mask so far; the new version's maps are then recomputed")
+    @Operation(summary = "Retrain with every shortcut mask so far, beside the round's controls (the same retraining "
+            + "without the round's new masks); the new version is judged against its parent (verdict), becomes the "
+            + "project's current version unless it is worse, and its maps are recomputed")
     public RoundService.Round retrain(@PathParam("projectId") long projectId, @PathParam("number") int number) {
         access.requireProject(projectId);
         return rounds.retrain(projectId, number, access.caller());

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 import org.rationale.audit.AuditLog;
+import org.rationale.config.RationaleConfig;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.Split;
 import org.rationale.model.Feedback;
@@ -27,6 +28,7 @@ import org.rationale.worker.JobState;
 import org.rationale.worker.SampleSelection;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,10 +57,11 @@ public class RoundService {
     private final ProjectStore projects;
     private final MapStore maps;
     private final RelianceService reliance;
+    private final RationaleConfig config;
 
     RoundService(RoundStore store, SchedulerService scheduler, ModelService models, TrainingService training,
                  JobService jobs, AuditLog audit, ReviewQueue reviewQueue, ReviewStore reviews, ProjectStore projects,
-                 MapStore maps, RelianceService reliance) {
+                 MapStore maps, RelianceService reliance, RationaleConfig config) {
         this.store = store;
         this.scheduler = scheduler;
         this.models = models;
@@ -70,6 +73,7 @@ public class RoundService {
         this.projects = projects;
         this.maps = maps;
         this.reliance = reliance;
+        this.config = config;
     }
 
     /**
@@ -80,6 +84,13 @@ public class RoundService {
      * ("v2") of {@code modelId} and {@code trainedModelId}. {@code relianceDrop} and
      * {@code relianceFlipRate} are the trained model's reliance on the project's marked regions
      * (pasted from images of other classes) over {@code relianceRegions} regions; null until measured.
+     * Once retrained: {@code parentAccuracy}
+     * (the reviewed version's test accuracy, measured with the new one's), {@code controlAccuracies}
+     * (the same retraining without the round's new masks, {@code controls} of them), {@code verdict}
+     * ({@code better}, {@code no-better}, {@code worse} or {@code not-compared}; see
+     * {@link RoundVerdict}) in words as {@code verdictText}, {@code retrainingSpread} (the ± of
+     * retraining alone) and {@code madeCurrent} (whether the new version became the project's
+     * current one: not when it is worse than its parent).
      */
     public record Round(long id, long projectId, int number, String strategy, int batchSize, String feedback,
                         double lambda, int epochs, long modelId, Long trainingJobId, Long recomputeJobId,
@@ -87,22 +98,32 @@ public class RoundService {
                         Double testAccuracy, Double shortcutMass, String error, String startedBy,
                         OffsetDateTime createdAt, OffsetDateTime finishedAt, Integer modelVersion,
                         Integer trainedModelVersion, Double relianceDrop, Double relianceFlipRate,
-                        Integer relianceRegions) {
+                        Integer relianceRegions, Integer controls, Double parentAccuracy,
+                        List<Double> controlAccuracies, String verdict, String verdictText, Double retrainingSpread,
+                        Boolean madeCurrent) {
     }
 
     /** What a round's reviews have given so far: training samples judged under its model, and those with a shortcut mask. */
     public record Progress(int reviewed, int masks) {
     }
 
-    /** What a new round asks for; nulls take defaults (the project's strategy, 20, rrr, λ 1000, 2 epochs, latest model). */
+    /**
+     * What a new round asks for; nulls take defaults (the project's strategy, 20, rrr, λ 1000, 2
+     * epochs, the project's current model, {@code rationale.rounds.controls} control trainings).
+     */
     public record StartRequest(String strategy, Integer batchSize, String feedback, Double lambda, Integer epochs,
-                               Long modelId) {
+                               Long modelId, Integer controls) {
+
+        public StartRequest(String strategy, Integer batchSize, String feedback, Double lambda, Integer epochs,
+                            Long modelId) {
+            this(strategy, batchSize, feedback, lambda, epochs, modelId, null);
+        }
     }
 
     /** Starts the next round of a project; 409 while another is open. */
     @Transactional
     public Round start(long projectId, Caller caller, StartRequest request) {
-        StartRequest r = request == null ? new StartRequest(null, null, null, null, null, null) : request;
+        StartRequest r = request == null ? new StartRequest(null, null, null, null, null, null, null) : request;
         // one start at a time per project, so the open-round check below holds
         store.lockRounds(projectId);
         Optional<Round> open = open(projectId);
@@ -124,10 +145,15 @@ public class RoundService {
         if (epochs < 1 || epochs > 20) {
             throw new Invalid("Invalid epochs " + epochs, "A round retrains for 1 to 20 epochs");
         }
+        int controls = r.controls() == null ? config.rounds().controls() : r.controls();
+        if (controls < 0 || controls > TrainingRequest.MAX_CONTROLS) {
+            throw new Invalid("Invalid controls " + controls, "A round runs 0 to " + TrainingRequest.MAX_CONTROLS
+                    + " control trainings (each costs one more training)");
+        }
         ModelVersion model = r.modelId() != null
                 ? models.find(r.modelId()).filter(m -> m.projectId == projectId)
                         .orElseThrow(() -> new Invalid("Unknown model " + r.modelId(), "Not a model of project " + projectId))
-                : models.latest(projectId)
+                : models.current(projectId)
                         .orElseThrow(() -> new Invalid("No model yet", "Train or upload a model before a round"));
         if (scheduler.pool(projectId).isEmpty()) {
             throw new Invalid("Nothing to review", "The project has no training samples");
@@ -135,13 +161,14 @@ public class RoundService {
         int number = store.nextNumber(projectId);
         int reviewedBefore = store.reviewedByRoundsBefore(projectId, number);
         long id = store.insert(new RoundStore.NewRound(projectId, number, strategy.value(), batch, feedback.value(),
-                (float) lambda, epochs, model.id, caller.username(), reviewedBefore));
+                (float) lambda, epochs, model.id, caller.username(), reviewedBefore, controls));
         projects.setQueueStrategy(projectId, strategy.value());
         long job = recompute(projectId, model.id);
         store.setRecomputeJob(id, job);
         audit.record(caller.username(), "round.start", "round:" + id, projectId, AuditLog.details("number", number,
                 "strategy", strategy.value(), "batchSize", batch, "feedback", feedback.value(), "lambda", lambda,
-                "epochs", epochs, "modelId", model.id, "reviewedBefore", reviewedBefore, "recomputeJobId", job));
+                "epochs", epochs, "modelId", model.id, "reviewedBefore", reviewedBefore, "recomputeJobId", job,
+                "controls", controls));
         return find(projectId, number).orElseThrow();
     }
 
@@ -155,14 +182,16 @@ public class RoundService {
                     "Only a round whose samples are being reviewed can be retrained");
         }
         ModelVersion model = models.find(round.modelId()).orElseThrow();
+        // the controls retrain the same way with the masks painted before the round began
         long job = training.start(projectId, new TrainingRequest(model.name, "train", round.epochs(), 128, 1e-3,
-                (long) round.number(), round.feedback(), round.lambda(), round.id()));
+                (long) round.number(), round.feedback(), round.lambda(), round.id(),
+                round.controls() == null ? config.rounds().controls() : round.controls(), round.createdAt()));
         Progress own = progress(round);
         store.training(round.id(), job, own.reviewed(), own.masks());
         Round now = find(projectId, number).orElseThrow();
         audit.record(caller.username(), "round.retrain", "round:" + round.id(), projectId, AuditLog.details("number", number,
                 "trainingJobId", job, "reviewed", now.reviewed(), "masks", now.masks(), "feedback", round.feedback(),
-                "lambda", round.lambda(), "epochs", round.epochs()));
+                "lambda", round.lambda(), "epochs", round.epochs(), "controls", round.controls()));
         return now;
     }
 
@@ -230,9 +259,22 @@ public class RoundService {
             if (job.state() == JobState.SUCCEEDED) {
                 long trained = ((Number) job.result().get("modelId")).longValue();
                 long recompute = recompute(projectId, trained);
-                store.trained(id, trained, recompute, testAccuracy(job.result()));
+                Double test = testAccuracy(job.result());
+                Double parent = number(job.result().get("parentAccuracy"));
+                List<Double> controls = numbers(job.result().get("controlAccuracies"));
+                RoundVerdict verdict = RoundVerdict.of(parent, test, controls);
+                boolean current = verdict.keepsUp();
+                store.trained(id, new RoundStore.Trained(trained, recompute, test, parent, controls, verdict.code(), current));
                 audit.record("round.trained", "round:" + id, projectId, AuditLog.details("number", round.number(),
-                        "trainedModelId", trained, "testAccuracy", testAccuracy(job.result()), "recomputeJobId", recompute));
+                        "trainedModelId", trained, "testAccuracy", test, "parentModelId", round.modelId(),
+                        "parentAccuracy", parent, "controlAccuracies", controls, "verdict", verdict.code(),
+                        "verdictText", verdict.words(), "madeCurrent", current, "recomputeJobId", recompute));
+                if (current) {
+                    models.choose(projectId, trained, AuditLog.SYSTEM, "round " + round.number() + ": " + verdict.words());
+                } else {
+                    LOG.warnf("Round %d of project %d retrained a version %s; the project keeps its current version",
+                            round.number(), projectId, verdict.words());
+                }
             } else if (job.state().ended()) {
                 throw new IllegalStateException("training job " + job.id() + " " + job.state().value()
                         + (job.error() == null ? "" : ": " + job.error()));
@@ -285,6 +327,22 @@ public class RoundService {
             return n.doubleValue();
         }
         return null;
+    }
+
+    private static Double number(Object value) {
+        return value instanceof Number n ? n.doubleValue() : null;
+    }
+
+    private static List<Double> numbers(Object value) {
+        List<Double> out = new ArrayList<>();
+        if (value instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Number n) {
+                    out.add(n.doubleValue());
+                }
+            }
+        }
+        return out;
     }
 
     /** Queues predictions and maps of the project's queue method for the pool under a model. */

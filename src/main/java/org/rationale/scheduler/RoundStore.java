@@ -11,6 +11,7 @@ import org.rationale.database.PgTime;
 
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,12 @@ public class RoundStore {
 
     /** What a new round stores. */
     public record NewRound(long projectId, int number, String strategy, int batchSize, String feedback, float lambda,
-                           int epochs, long modelId, String startedBy, int reviewedBefore) {
+                           int epochs, long modelId, String startedBy, int reviewedBefore, int controls) {
+    }
+
+    /** What a round's retraining gave: the new version, its test accuracy, its parent's and its controls', the verdict. */
+    public record Trained(long trainedModelId, long recomputeJobId, Double testAccuracy, Double parentAccuracy,
+                          List<Double> controlAccuracies, String verdict, boolean madeCurrent) {
     }
 
     // ---- rounds
@@ -49,12 +55,12 @@ public class RoundStore {
     /** Stores a new round, recomputing its model's evidence; returns its id. */
     public long insert(NewRound r) {
         return (Long) em.createNativeQuery("insert into rounds (project_id, number, strategy, batch_size, feedback, "
-                        + "lambda, epochs, model_version_id, state, started_by, reviewed_before) values (?1, ?2, ?3, ?4, ?5, "
-                        + "?6, ?7, ?8, 'recomputing', ?9, ?10) returning id", Long.class)
+                        + "lambda, epochs, model_version_id, state, started_by, reviewed_before, controls) values (?1, ?2, ?3, ?4, "
+                        + "?5, ?6, ?7, ?8, 'recomputing', ?9, ?10, ?11) returning id", Long.class)
                 .setParameter(1, r.projectId()).setParameter(2, r.number()).setParameter(3, r.strategy())
                 .setParameter(4, r.batchSize()).setParameter(5, r.feedback()).setParameter(6, r.lambda())
                 .setParameter(7, r.epochs()).setParameter(8, r.modelId()).setParameter(9, r.startedBy())
-                .setParameter(10, r.reviewedBefore()).getSingleResult();
+                .setParameter(10, r.reviewedBefore()).setParameter(11, r.controls()).getSingleResult();
     }
 
     /** Names the job recomputing a round's evidence. */
@@ -70,11 +76,18 @@ public class RoundStore {
                 .setParameter(4, masks).executeUpdate();
     }
 
-    /** A round's model is trained: its evidence is recomputed by a job. */
-    public void trained(long id, long trainedModelId, long recomputeJobId, Double testAccuracy) {
+    /** A round's model is trained and judged: its evidence is recomputed by a job. */
+    public void trained(long id, Trained t) {
+        StringBuilder controls = new StringBuilder("{");
+        for (Double c : t.controlAccuracies()) {
+            controls.append(controls.length() > 1 ? "," : "").append(c.floatValue());
+        }
         em.createNativeQuery("update rounds set state = 'recomputing', trained_model_id = ?2, recompute_job_id = ?3, "
-                        + "test_accuracy = ?4 where id = ?1").setParameter(1, id).setParameter(2, trainedModelId)
-                .setParameter(3, recomputeJobId).setParameter(4, testAccuracy).executeUpdate();
+                        + "test_accuracy = ?4, parent_accuracy = ?5, control_accuracies = cast(?6 as real[]), verdict = ?7, "
+                        + "made_current = ?8 where id = ?1").setParameter(1, id).setParameter(2, t.trainedModelId())
+                .setParameter(3, t.recomputeJobId()).setParameter(4, t.testAccuracy()).setParameter(5, t.parentAccuracy())
+                .setParameter(6, controls.append('}').toString()).setParameter(7, t.verdict())
+                .setParameter(8, t.madeCurrent()).executeUpdate();
     }
 
     /** A round's samples are ranked: reviews begin. */
@@ -131,9 +144,10 @@ public class RoundStore {
         var q = em.createNativeQuery("with r as (select id, project_id, number, strategy, batch_size, feedback, lambda, "
                 + "epochs, model_version_id, training_job_id, recompute_job_id, trained_model_id, state, reviewed_before, "
                 + "reviewed, masks, test_accuracy, shortcut_mass, error, started_by, created_at, finished_at, reliance_drop, "
-                + "reliance_flip_rate, reliance_regions from rounds "
-                + "where " + where + ") select r.*, mv.version as model_version, tv.version as trained_model_version "
-                + "from r left join model_versions mv on mv.id = r.model_version_id "
+                + "reliance_flip_rate, reliance_regions, controls, parent_accuracy, "
+                + "array_to_json(control_accuracies)::text as control_accuracies, verdict, made_current "
+                + "from rounds where " + where + ") select r.*, mv.version as model_version, "
+                + "tv.version as trained_model_version from r left join model_versions mv on mv.id = r.model_version_id "
                 + "left join model_versions tv on tv.id = r.trained_model_id order by r.number",
                 Tuple.class);
         for (int i = 0; i < params.length; i++) {
@@ -145,6 +159,10 @@ public class RoundStore {
     }
 
     private static RoundService.Round round(Tuple t) {
+        List<Double> controls = doubles(t.get("control_accuracies", String.class));
+        String verdict = t.get("verdict", String.class);
+        RoundVerdict judged = verdict == null ? null
+                : RoundVerdict.of(doubleOrNull(t, "parent_accuracy"), doubleOrNull(t, "test_accuracy"), controls);
         return new RoundService.Round(t.get("id", Number.class).longValue(), t.get("project_id", Number.class).longValue(),
                 t.get("number", Number.class).intValue(), t.get("strategy", String.class),
                 t.get("batch_size", Number.class).intValue(), t.get("feedback", String.class),
@@ -155,7 +173,19 @@ public class RoundStore {
                 doubleOrNull(t, "test_accuracy"), doubleOrNull(t, "shortcut_mass"), t.get("error", String.class),
                 t.get("started_by", String.class), PgTime.of(t.get("created_at")), PgTime.of(t.get("finished_at")),
                 intOrNull(t, "model_version"), intOrNull(t, "trained_model_version"), doubleOrNull(t, "reliance_drop"),
-                doubleOrNull(t, "reliance_flip_rate"), intOrNull(t, "reliance_regions"));
+                doubleOrNull(t, "reliance_flip_rate"), intOrNull(t, "reliance_regions"), intOrNull(t, "controls"),
+                doubleOrNull(t, "parent_accuracy"), controls, verdict, verdict == null ? null : judged.words(),
+                verdict == null ? null : judged.spread(), t.get("made_current", Boolean.class));
+    }
+
+    /** The numbers of a JSON array of numbers ({@code [0.8,0.79]}); null for null. */
+    private static List<Double> doubles(String json) {
+        if (json == null) {
+            return null;
+        }
+        String inner = json.strip();
+        inner = inner.substring(1, inner.length() - 1).strip();
+        return inner.isEmpty() ? List.of() : Arrays.stream(inner.split(",")).map(x -> Double.valueOf(x.strip())).toList();
     }
 
     private static Long longOrNull(Tuple t, String alias) {

@@ -56,6 +56,7 @@ public class ModelsPanel extends Div {
                     "train-model-" + projectId));
             add(actions);
         }
+        Long current = models.current(projectId).map(v -> v.id).orElse(null);
         for (ModelVersion v : all) {
             Div row = new Div();
             row.addClassName("model-row");
@@ -65,6 +66,13 @@ public class ModelsPanel extends Div {
             Span how = new Span(v.origin + (v.supportsCam ? " · CAM-ready" : ""));
             how.addClassName("model-origin");
             row.add(name, how);
+            if (v.id.equals(current)) {
+                // the version reviewed, ranked and reported by default (a round's worse version is not made current)
+                Span isCurrent = new Span("current");
+                isCurrent.getElement().getThemeList().add("badge small success");
+                isCurrent.addClassName("model-current");
+                row.add(isCurrent);
+            }
             Map<String, Double> acc = ModelService.trainingAccuracy(v);
             acc.forEach((split, a) -> {
                 Span b = new Span(split + " accuracy " + String.format(Locale.US, "%.1f %%", a * 100));

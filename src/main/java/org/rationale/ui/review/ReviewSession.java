@@ -193,7 +193,7 @@ public class ReviewSession {
 
     /**
      * Starts a session of the caller on the project: its model versions (empty: nothing to review),
-     * the newest chosen, or the model of a feedback round that asks for reviews, whose training
+     * the project's current one chosen, or the model of a feedback round that asks for reviews, whose training
      * samples are then reviewed. The history (← and the list of recent verdicts) starts with the
      * expert's verdicts stored under that model, so it survives a reload.
      */
@@ -220,7 +220,7 @@ public class ReviewSession {
 
     /**
      * Puts the session on the round that asks for reviews (its model, the training split, its batch), or
-     * else on the newest model's test split with a word on the last round; says so when this changes what
+     * else on the project's current model's test split with a word on the last round; says so when this changes what
      * the session showed. True when the model or split changed.
      */
     private boolean followRound(List<ModelVersion> versions, boolean announce) {
@@ -229,17 +229,20 @@ public class ReviewSession {
         RoundService.Round was = round;
         Optional<RoundService.Round> open = reviewingRound();
         roundSeen = open.map(RoundService.Round::id).orElse(null);
-        ModelVersion newest = versions.stream().max(Comparator.comparing(v -> v.id)).orElseThrow();
+        // the project's current version (not always the newest: a round's worse version is not made current)
+        Long currentId = models.current(project.id).map(v -> v.id).orElse(null);
+        ModelVersion projectModel = versions.stream().filter(v -> v.id.equals(currentId)).findFirst()
+                .orElseGet(() -> versions.stream().max(Comparator.comparing(v -> v.id)).orElseThrow());
         if (open.isPresent()) {
             round = open.get();
-            model = versions.stream().filter(v -> v.id == round.modelId()).findFirst().orElse(newest);
+            model = versions.stream().filter(v -> v.id == round.modelId()).findFirst().orElse(projectModel);
             split = "train";
             batch = batchOf(round);
             notice = null;
         } else {
             round = null;
             batch = List.of();
-            model = newest;
+            model = projectModel;
             split = "test";
             notice = rounds.list(project.id).stream().max(Comparator.comparing(RoundService.Round::number))
                     .map(r -> afterRound(r, versions)).orElse(null);

@@ -10,6 +10,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
@@ -31,6 +32,8 @@ import org.rationale.error.Conflict;
 import org.rationale.error.DomainError;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
+import org.rationale.model.TrainingRequest;
+import org.rationale.config.RationaleConfig;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.report.LearningCurves;
@@ -73,6 +76,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     private final Grid<SchedulerService.QueueEntry> queueGrid = new Grid<>();
     private final HorizontalLayout plots = new HorizontalLayout();
     private final Paragraph status = new Paragraph();
+    private final Paragraph currentModel = new Paragraph();
+    private final RationaleConfig config;
     private final Select<String> queueStrategy = new Select<>();
     private final Button retrain = new Button("Retrain with the feedback", VaadinIcon.REFRESH.create());
     private final Button start = new Button("Start next round", VaadinIcon.PLAY.create());
@@ -83,13 +88,14 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
 
     @Inject
     public RoundsView(ProjectService projects, RoundService rounds, SchedulerService scheduler, ModelService models,
-                      LearningCurves curves, Access access) {
+                      LearningCurves curves, Access access, RationaleConfig config) {
         this.projects = projects;
         this.rounds = rounds;
         this.scheduler = scheduler;
         this.models = models;
         this.curves = curves;
         this.access = access;
+        this.config = config;
         addClassName("rounds-view");
     }
 
@@ -101,7 +107,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         }
         boolean engineer = access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false);
         status.setId("round-status");
-        add(status);
+        currentModel.setId("current-model");
+        add(status, currentModel);
         if (engineer) {
             add(startForm());
         }
@@ -118,8 +125,17 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                         + "test samples and from earlier rounds do not count");
         roundGrid.addColumn(r -> counts(r).masks()).setHeader("Shortcut masks").setAutoWidth(true)
                 .setTooltipGenerator(r -> "Of the round's reviewed samples, those with a painted shortcut mask");
-        roundGrid.addColumn(r -> r.testAccuracy() == null ? "—" : String.format(Locale.US, "%.1f %%", 100 * r.testAccuracy()))
-                .setHeader("Test accuracy");
+        roundGrid.addColumn(r -> r.testAccuracy() == null ? "—" : (r.parentAccuracy() == null ? ""
+                        : percent(r.parentAccuracy()) + " → ") + percent(r.testAccuracy()))
+                .setHeader("Test accuracy").setAutoWidth(true)
+                .setTooltipGenerator(r -> "The parent's test accuracy (measured with the new version's) → the new version's");
+        roundGrid.addColumn(r -> r.controlAccuracies() == null || r.controlAccuracies().isEmpty() ? "—"
+                        : String.join(", ", r.controlAccuracies().stream().map(RoundsView::percent).toList())
+                        + (r.retrainingSpread() == null ? "" : String.format(Locale.US, " (±%.1f)", 100 * r.retrainingSpread())))
+                .setHeader("Retraining alone").setAutoWidth(true)
+                .setTooltipGenerator(r -> "Controls: the same retraining without the round's new masks (the first with "
+                        + "the same seed); ± is how far retraining alone moved the parent's accuracy");
+        roundGrid.addComponentColumn(this::verdictCell).setHeader("Verdict").setFlexGrow(2);
         roundGrid.addColumn(r -> r.shortcutMass() == null ? "—" : String.format(Locale.US, "%.3f", r.shortcutMass()))
                 .setHeader("Shortcut mass");
         roundGrid.addColumn(RoundsView::reliance).setHeader("Reliance").setAutoWidth(true)
@@ -129,7 +145,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                         : r.relianceRegions()) + " regions). Unlike the shortcut mass, gradient masking cannot hide it.");
         roundGrid.addColumn(r -> r.error() == null ? "" : r.error()).setHeader("Error");
         roundGrid.setAllRowsVisible(true);
-        roundGrid.addThemeVariants(GridVariant.LUMO_COMPACT);
+        roundGrid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         roundGrid.setId("round-grid");
         roundGrid.setEmptyStateText("No round yet. A round ranks the training samples by a strategy, experts review "
                 + "the first ones and paint shortcut masks, then the model is retrained with that feedback; each "
@@ -195,16 +211,24 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         epochs.setMin(1);
         epochs.setMax(20);
         epochs.setId("round-epochs");
+        IntegerField controls = new IntegerField("Controls");
+        controls.setValue(config.rounds().controls());
+        controls.setMin(0);
+        controls.setMax(TrainingRequest.MAX_CONTROLS);
+        controls.setStepButtonsVisible(true);
+        controls.setHelperText("each one more training");
+        controls.setId("round-controls");
         start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         start.setId("start-round");
         start.addClickListener(e -> act(() -> {
             RoundService.Round r = rounds.start(project.id, access.caller(), new RoundService.StartRequest(
-                    strategy.getValue(), batch.getValue(), feedback.getValue(), lambda.getValue(), epochs.getValue(), null));
+                    strategy.getValue(), batch.getValue(), feedback.getValue(), lambda.getValue(), epochs.getValue(), null,
+                    controls.getValue()));
             queueStrategy.setValue(r.strategy());
             Notification.show("Round " + r.number() + " started: computing maps for the candidates", 3000,
                     Notification.Position.BOTTOM_START);
         }));
-        HorizontalLayout form = new HorizontalLayout(strategy, batch, feedback, lambda, epochs, start);
+        HorizontalLayout form = new HorizontalLayout(strategy, batch, feedback, lambda, epochs, controls, start);
         form.setAlignItems(FlexComponent.Alignment.BASELINE);
         form.setWrap(true);
         return form;
@@ -229,10 +253,14 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         }
         List<RoundService.Round> all = rounds.list(project.id);
         roundGrid.setItems(all);
+        currentModel.setText(models.current(project.id).map(v -> "The project's model: " + v.name + " v" + v.version
+                + " (the one reviewed, ranked and reported by default; a round's version becomes it only when it is "
+                + "not worse than its parent).").orElse("The project has no model yet."));
         RoundService.Round open = all.stream().filter(r -> List.of("reviewing", "training", "recomputing").contains(r.state()))
                 .findFirst().orElse(null);
         status.setText(open == null ? (all.isEmpty() ? "No round yet: start one to pick the samples experts see first."
-                : "Round " + all.get(all.size() - 1).number() + " is " + all.get(all.size() - 1).state() + ".")
+                : "Round " + all.get(all.size() - 1).number() + " is " + all.get(all.size() - 1).state() + "."
+                + verdictLine(all.get(all.size() - 1)))
                 : switch (open.state()) {
                     case "recomputing" -> "Round " + open.number() + ": the workers compute predictions and maps…";
                     case "reviewing" -> "Round " + open.number() + ": experts review the queue (" + open.batchSize()
@@ -276,7 +304,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         if (project == null) {
             return;
         }
-        var model = models.latest(project.id);
+        var model = models.current(project.id);
         if (model.isEmpty()) {
             queueGrid.setItems(List.of());
             queueGrid.setVisible(false);
@@ -337,7 +365,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
      * audited); the page's own refreshes only read.
      */
     private void rankIfNeverRanked() {
-        var model = models.latest(project.id);
+        var model = models.current(project.id);
         if (model.isEmpty() || !access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false)) {
             return;
         }
@@ -365,7 +393,9 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                 + (so.reviewed() == 1 ? "" : "s") + " of " + label(open.modelId()) + "; " + so.masks()
                 + (so.masks() == 1 ? " has" : " have") + " a shortcut mask. A new version is trained for " + open.epochs()
                 + " epoch" + (open.epochs() == 1 ? "" : "s") + " on the training split with feedback \"" + open.feedback()
-                + "\", using every shortcut mask painted so far; then its maps are recomputed.");
+                + "\", using every shortcut mask painted so far; then its maps are recomputed. " + controlsInWords(open)
+                + " If it is worse than its parent on the test split it is kept as a version, but "
+                + version(open.modelVersion()) + " stays the project's model.");
         d.add(what);
         if (so.masks() == 0) {
             Paragraph none = new Paragraph("No shortcut mask in this round: retraining now trains a new version on the "
@@ -393,6 +423,90 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
     /** A model version as people know it, "small-cnn v2", never its database id. */
     private String label(long modelId) {
         return models.find(modelId).map(ModelVersion::label).orElse("a removed model");
+    }
+
+    /**
+     * A round's verdict in words (WORSE in the error colour), whether its version became the
+     * project's model, and for an engineer a button that makes a version that did not the project's model.
+     */
+    private HorizontalLayout verdictCell(RoundService.Round r) {
+        HorizontalLayout cell = new HorizontalLayout();
+        cell.setAlignItems(FlexComponent.Alignment.CENTER);
+        cell.setSpacing(true);
+        if (r.verdict() == null) {
+            cell.add(new Span("—"));
+            return cell;
+        }
+        Span words = new Span(r.verdictText());
+        words.addClassName("round-verdict");
+        words.getElement().setAttribute("data-verdict", r.verdict());
+        if (r.verdict().equals("worse")) {
+            words.getStyle().set("color", "var(--lumo-error-text-color)").set("font-weight", "600");
+        }
+        cell.add(words);
+        Long current = models.current(project.id).map(v -> v.id).orElse(null);
+        boolean isCurrent = r.trainedModelId() != null && r.trainedModelId().equals(current);
+        Span status = new Span(isCurrent ? "current" : Boolean.TRUE.equals(r.madeCurrent()) ? "was made current"
+                : "kept, not current");
+        status.getElement().getThemeList().add(isCurrent ? "badge success" : "badge contrast");
+        cell.add(status);
+        boolean engineer = access.current().map(c -> c.hasAnyRole(Role.ADMIN, Role.ENGINEER)).orElse(false);
+        if (engineer && !isCurrent && r.trainedModelId() != null) {
+            Button choose = new Button("Make " + version(r.trainedModelVersion()) + " current", e -> confirmChoose(r));
+            choose.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+            choose.addClassName("make-current");
+            cell.add(choose);
+        }
+        return cell;
+    }
+
+    /** Asks before making a round's version the project's model, saying what it was judged. */
+    private void confirmChoose(RoundService.Round r) {
+        Dialog d = new Dialog();
+        d.setHeaderTitle("Make " + version(r.trainedModelVersion()) + " the project's model?");
+        d.add(new Paragraph("Round " + r.number() + " judged it " + r.verdictText() + ". The project's model is the one "
+                + "experts review, the queue ranks and reports describe by default; the choice is recorded in the "
+                + "audit trail."));
+        Button go = new Button("Make it current", e -> {
+            d.close();
+            act(() -> {
+                access.requireProject(project.id);
+                ModelVersion v = models.choose(project.id, r.trainedModelId(), access.caller().username(),
+                        "chosen on the rounds page after round " + r.number() + " (" + r.verdictText() + ")");
+                Notification.show(v.name + " v" + v.version + " is now the project's model", 3000,
+                        Notification.Position.BOTTOM_START);
+            });
+        });
+        go.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        go.setId("choose-confirm");
+        d.getFooter().add(new Button("Cancel", e -> d.close()), go);
+        d.open();
+    }
+
+    /** " Its v2 is WORSE than its parent (…): kept, not made the project's model." — empty before a verdict. */
+    private static String verdictLine(RoundService.Round r) {
+        if (r.verdict() == null) {
+            return "";
+        }
+        return " Its " + version(r.trainedModelVersion()) + " is " + r.verdictText()
+                + (Boolean.TRUE.equals(r.madeCurrent()) ? ": it became the project's model."
+                : ": kept as a version, not made the project's model.");
+    }
+
+    private String controlsInWords(RoundService.Round r) {
+        int n = r.controls() == null ? config.rounds().controls() : r.controls();
+        return n == 0 ? "No control training: how far retraining alone moves the accuracy is not measured."
+                : n + " control training" + (n == 1 ? "" : "s") + " (the same retraining without this round's masks) "
+                + "measure" + (n == 1 ? "s" : "") + " how far retraining alone moves the accuracy; each takes about as "
+                + "long as the retraining itself.";
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.US, "%.1f %%", 100 * fraction);
+    }
+
+    private static String version(Integer number) {
+        return number == null ? "v?" : "v" + number;
     }
 
     /** A round's counts as the table shows them: stored once retraining began, live while it is reviewed. */
