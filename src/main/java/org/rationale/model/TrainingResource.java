@@ -1,5 +1,7 @@
 package org.rationale.model;
 
+import org.rationale.error.Invalid;
+
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -43,7 +45,17 @@ public class TrainingResource {
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response start(@PathParam("projectId") long projectId, TrainingRequest body) {
         access.requireProject(projectId);
-        long id = training.start(projectId, body == null ? new TrainingRequest(null, null, null, null, null, null) : body);
+        long id = training.start(projectId, body == null ? new TrainingRequest(null, null, null, null, null, null)
+                : fromClient(body));
         return Response.accepted(Map.of("jobId", id)).location(URI.create("/api/jobs/" + id)).build();
+    }
+
+    /** A round's own fields are the platform's to set: a client asking for them is told where rounds retrain. */
+    static TrainingRequest fromClient(TrainingRequest body) {
+        if (body.roundId() != null || body.controls() != null || body.feedbackBefore() != null) {
+            throw new Invalid("Round fields in a training request", "roundId, controls and feedbackBefore belong to a "
+                    + "feedback round's retraining; start it with POST /api/projects/{id}/rounds/{number}/retrain");
+        }
+        return body;
     }
 }

@@ -1,5 +1,7 @@
 package org.rationale.scheduler;
 
+import org.rationale.error.DomainError;
+
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import org.rationale.error.Conflict;
@@ -206,7 +208,9 @@ public class RoundService {
                 advanceOne(id);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Round %d could not advance", id);
-                fail(id, e.getMessage());
+                // our own words are shown; a database or engine message (SQL, class names) is not
+                fail(id, e instanceof IllegalStateException || e instanceof DomainError ? e.getMessage()
+                        : "an internal error stopped the round (the server log has the details)");
             }
         }
         unmeasuredRoundIds().stream().findFirst().ifPresent(this::measureReliance);
@@ -263,7 +267,9 @@ public class RoundService {
                 Double parent = number(job.result().get("parentAccuracy"));
                 List<Double> controls = numbers(job.result().get("controlAccuracies"));
                 RoundVerdict verdict = RoundVerdict.of(parent, test, controls);
-                boolean current = verdict.keepsUp();
+                // made current only over the version the round retrained: an engineer's choice meanwhile stands
+                boolean parentIsCurrent = models.current(projectId).map(v -> v.id.equals(round.modelId())).orElse(true);
+                boolean current = verdict.keepsUp() && parentIsCurrent;
                 store.trained(id, new RoundStore.Trained(trained, recompute, test, parent, controls, verdict.code(), current));
                 audit.record("round.trained", "round:" + id, projectId, AuditLog.details("number", round.number(),
                         "trainedModelId", trained, "testAccuracy", test, "parentModelId", round.modelId(),
@@ -272,8 +278,9 @@ public class RoundService {
                 if (current) {
                     models.choose(projectId, trained, AuditLog.SYSTEM, "round " + round.number() + ": " + verdict.words());
                 } else {
-                    LOG.warnf("Round %d of project %d retrained a version %s; the project keeps its current version",
-                            round.number(), projectId, verdict.words());
+                    LOG.warnf("Round %d of project %d retrained a version %s; the project keeps its current version%s",
+                            round.number(), projectId, verdict.words(),
+                            parentIsCurrent ? "" : " (another version was made current during the round)");
                 }
             } else if (job.state().ended()) {
                 throw new IllegalStateException("training job " + job.id() + " " + job.state().value()

@@ -162,7 +162,7 @@ public class RoundStore {
         List<Double> controls = doubles(t.get("control_accuracies", String.class));
         String verdict = t.get("verdict", String.class);
         RoundVerdict judged = verdict == null ? null
-                : RoundVerdict.of(doubleOrNull(t, "parent_accuracy"), doubleOrNull(t, "test_accuracy"), controls);
+                : RoundVerdict.stored(verdict, doubleOrNull(t, "parent_accuracy"), doubleOrNull(t, "test_accuracy"), controls);
         return new RoundService.Round(t.get("id", Number.class).longValue(), t.get("project_id", Number.class).longValue(),
                 t.get("number", Number.class).intValue(), t.get("strategy", String.class),
                 t.get("batch_size", Number.class).intValue(), t.get("feedback", String.class),

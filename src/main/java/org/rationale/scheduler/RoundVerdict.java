@@ -22,31 +22,61 @@ public record RoundVerdict(String code, String words, Double spread) {
 
     /** The verdict on a retrained version of this test accuracy, its parent's and its controls'. */
     public static RoundVerdict of(Double parent, Double trained, List<Double> controls) {
-        if (parent == null || trained == null || parent.isNaN() || trained.isNaN()) {
+        if (unknown(parent) || unknown(trained)) {
+            return stored(NOT_COMPARED, parent, trained, controls);
+        }
+        Double spread = spread(parent, controls);
+        double gain = rounded(trained - parent);
+        String code = gain < 0 ? WORSE : gain > (spread == null ? 0 : spread) ? BETTER : NO_BETTER;
+        return stored(code, parent, trained, controls);
+    }
+
+    /**
+     * The words of a verdict already judged (read back from the database, whose accuracies are
+     * 4-byte floats): the code stays what was decided, the figures only describe it.
+     */
+    public static RoundVerdict stored(String code, Double parent, Double trained, List<Double> controls) {
+        if (code.equals(NOT_COMPARED) || unknown(parent) || unknown(trained)) {
             return new RoundVerdict(NOT_COMPARED, "not compared with its parent: "
-                    + (trained == null || trained.isNaN() ? "the project has no test samples" : "the parent's test accuracy is unknown"),
+                    + (unknown(trained) ? "the project has no test samples" : "the parent's test accuracy is unknown"),
                     null);
         }
-        Double spread = null;
-        if (controls != null && !controls.isEmpty()) {
-            double s = 0;
-            for (double c : controls) {
-                s = Math.max(s, Math.abs(c - parent));
-            }
-            spread = s;
-        }
+        Double spread = spread(parent, controls);
         String alone = spread == null ? "retraining alone: not measured" : "retraining alone: ±" + points(spread);
-        // accuracies are shares of one test split: compare counts, not float noise
-        double gain = Math.round((trained - parent) * 1e6) / 1e6;
-        if (gain < 0) {
+        double gain = rounded(trained - parent);
+        if (code.equals(WORSE)) {
             return new RoundVerdict(WORSE, "WORSE than its parent (" + percent(trained) + " vs " + percent(parent)
                     + "; " + alone + ")", spread);
         }
-        if (gain > (spread == null ? 0 : spread)) {
+        if (code.equals(BETTER)) {
             return new RoundVerdict(BETTER, "better than its parent by " + points(gain) + " points (" + alone + ")", spread);
         }
         return new RoundVerdict(NO_BETTER, (spread == null ? "no better than its parent (" : "no better than retraining alone (")
                 + percent(trained) + " vs " + percent(parent) + "; " + alone + ")", spread);
+    }
+
+    /** The largest distance of a control's accuracy from the parent's; null without controls. */
+    private static Double spread(double parent, List<Double> controls) {
+        if (controls == null || controls.isEmpty()) {
+            return null;
+        }
+        double s = 0;
+        for (double c : controls) {
+            s = Math.max(s, Math.abs(rounded(c - parent)));
+        }
+        return s;
+    }
+
+    /**
+     * Accuracies are shares of one test split (multiples of 1/N, stored as 4-byte floats): gain and
+     * spread are rounded alike to 1e-5, so a tie stays a tie whatever the float noise.
+     */
+    private static double rounded(double difference) {
+        return Math.round(difference * 1e5) / 1e5;
+    }
+
+    private static boolean unknown(Double accuracy) {
+        return accuracy == null || accuracy.isNaN();
     }
 
     /** Whether the version may become the project's current one: it is not below its parent (or could not be compared). */

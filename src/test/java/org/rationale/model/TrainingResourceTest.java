@@ -15,6 +15,7 @@ import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -155,6 +156,12 @@ class TrainingResourceTest {
                 .then().statusCode(400).body("error", startsWith("Unknown split"));
         given().contentType(ContentType.JSON).body(Map.of()).post("/api/projects/" + p + "/trainings")
                 .then().statusCode(400).body("error", equalTo("Nothing to train on"));
+        // a round's own fields are the platform's: a client naming a round (perhaps another project's) is refused
+        for (Map<String, Object> roundOnly : List.<Map<String, Object>>of(Map.of("roundId", 1), Map.of("controls", 2),
+                Map.of("feedbackBefore", "2026-01-01T00:00:00Z"))) {
+            given().contentType(ContentType.JSON).body(roundOnly).post("/api/projects/" + p + "/trainings")
+                    .then().statusCode(400).body("error", equalTo("Round fields in a training request"));
+        }
         given().contentType(ContentType.JSON).body(Map.of()).post("/api/projects/987654321/trainings")
                 .then().statusCode(404);
         given().get("/api/jobs/987654321").then().statusCode(404).body("error", equalTo("Job 987654321 not found"));

@@ -56,4 +56,26 @@ class RoundVerdictTest {
                 RoundVerdict.of(null, 0.7, List.of(0.6)).words());
         assertTrue(noTest.keepsUp());
     }
+
+    @Test
+    void aControlThatReachesTheRetrainedAccuracyIsATieNotBetter() {
+        // 0.803 - 0.798 and 0.803 - 0.798 in doubles: the same gain, whatever the float noise
+        for (int n : new int[] {50, 200, 997, 1000}) {
+            for (int k = 1; k < n; k++) {
+                double parent = (double) (k - 1) / n;
+                double trained = (double) k / n;
+                RoundVerdict v = RoundVerdict.of(parent, trained, List.of((double) (float) trained));
+                assertEquals(RoundVerdict.NO_BETTER, v.code(), k + "/" + n);
+            }
+        }
+    }
+
+    @Test
+    void aStoredVerdictKeepsItsCodeAndOnlyItsFiguresAreReadBack() {
+        // 4-byte floats read back: the words follow the stored code, never a second judgement
+        RoundVerdict v = RoundVerdict.stored(RoundVerdict.NO_BETTER, (double) 0.802f, (double) 0.81f, List.of((double) 0.81f));
+        assertEquals(RoundVerdict.NO_BETTER, v.code());
+        assertTrue(v.words().startsWith("no better than retraining alone (81.0 % vs 80.2 %"), v.words());
+        assertEquals(RoundVerdict.WORSE, RoundVerdict.stored(RoundVerdict.WORSE, 0.8, 0.7, null).code());
+    }
 }

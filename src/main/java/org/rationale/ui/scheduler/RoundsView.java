@@ -135,7 +135,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                 .setHeader("Retraining alone").setAutoWidth(true)
                 .setTooltipGenerator(r -> "Controls: the same retraining without the round's new masks (the first with "
                         + "the same seed); ± is how far retraining alone moved the parent's accuracy");
-        roundGrid.addComponentColumn(this::verdictCell).setHeader("Verdict").setFlexGrow(2);
+        roundGrid.addComponentColumn(this::verdictCell).setHeader("Verdict").setWidth("22em").setFlexGrow(0);
         roundGrid.addColumn(r -> r.shortcutMass() == null ? "—" : String.format(Locale.US, "%.3f", r.shortcutMass()))
                 .setHeader("Shortcut mass");
         roundGrid.addColumn(RoundsView::reliance).setHeader("Reliance").setAutoWidth(true)
@@ -394,8 +394,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                 + (so.masks() == 1 ? " has" : " have") + " a shortcut mask. A new version is trained for " + open.epochs()
                 + " epoch" + (open.epochs() == 1 ? "" : "s") + " on the training split with feedback \"" + open.feedback()
                 + "\", using every shortcut mask painted so far; then its maps are recomputed. " + controlsInWords(open)
-                + " If it is worse than its parent on the test split it is kept as a version, but "
-                + version(open.modelVersion()) + " stays the project's model.");
+                + " It becomes the project's model only if it is not worse than its parent on the test split and "
+                + version(open.modelVersion()) + " is still the project's model then; otherwise it is kept as a version.");
         d.add(what);
         if (so.masks() == 0) {
             Paragraph none = new Paragraph("No shortcut mask in this round: retraining now trains a new version on the "
