@@ -86,7 +86,7 @@ public class RelianceResource {
     public RelianceService.SampleReliance ofMask(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                                                  @QueryParam("draws") String draws, @QueryParam("seed") String seed,
                                                  @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length,
-                                                 InputStream body) throws IOException {
+                                                 InputStream body) {
         access.requireSample(id);
         long model = number("modelId", modelId, true);
         access.requireModel(model);
@@ -95,7 +95,12 @@ public class RelianceResource {
         if (length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > MOST_MASK_BYTES) {
             throw maskTooLarge();
         }
-        byte[] png = body == null ? new byte[0] : body.readNBytes(MOST_MASK_BYTES + 1);
+        byte[] png;
+        try {
+            png = body == null ? new byte[0] : body.readNBytes(MOST_MASK_BYTES + 1);
+        } catch (IOException e) {
+            throw new Invalid("Mask not received", "The body broke off before its end: send the PNG again", e);
+        }
         if (png.length > MOST_MASK_BYTES) {
             throw maskTooLarge();
         }
