@@ -127,7 +127,7 @@ public final class ReportDocument {
                         time(x.finishedAt()))).toList());
         for (Report.Round x : r.rounds()) {
             if (x.verdict() != null) {
-                d.para("Round " + x.number() + ": the retrained version (model " + or(x.trainedModelId()) + ") is "
+                d.para("Round " + x.number() + ": the retrained version (" + or(x.trainedModel()) + ") is "
                         + x.verdictText() + (x.controlAccuracies() == null || x.controlAccuracies().isEmpty() ? ""
                         : "; controls (the same retraining without the round's new masks) reached "
                         + String.join(", ", x.controlAccuracies().stream().map(ReportDocument::pct).toList()))

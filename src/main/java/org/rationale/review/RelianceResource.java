@@ -3,18 +3,22 @@ package org.rationale.review;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.error.Invalid;
-import org.rationale.imaging.ImageCodec;
+import org.rationale.error.TooLarge;
 import org.rationale.security.Access;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -28,8 +32,8 @@ import java.util.List;
 @Authenticated
 public class RelianceResource {
 
-    /** Largest mask image accepted, in pixels (a mask has the sample's size; samples are smaller). */
-    private static final long MOST_MASK_PIXELS = 40_000_000;
+    /** Largest mask PNG accepted, in bytes; read no further than this. */
+    static final int MOST_MASK_BYTES = 4 << 20;
 
     private final RelianceService reliance;
     private final Access access;
@@ -77,26 +81,38 @@ public class RelianceResource {
     @POST
     @Consumes("image/png")
     @Operation(summary = "How much a model version relies on a region given as a PNG mask",
-            description = "Body: a PNG of the sample's size; pixels that are not black (first channel above 0) are "
-                    + "the region. Same query and answer as GET (without box). Computed, never stored.")
+            description = "Body: a PNG of the sample's size, at most 4 MiB; pixels that are not black (first channel "
+                    + "above 0) are the region. Same query and answer as GET (without box). Computed, never stored.")
     public RelianceService.SampleReliance ofMask(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                                                  @QueryParam("draws") String draws, @QueryParam("seed") String seed,
-                                                 byte[] png) {
+                                                 @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length,
+                                                 InputStream body) {
         access.requireSample(id);
         long model = number("modelId", modelId, true);
         access.requireModel(model);
-        if (png == null || png.length == 0) {
-            throw new Invalid("No mask", "Send the region as a PNG image of the sample's size in the body");
-        }
-        ImageCodec.Pixels px = ImageCodec.decode(png, "mask", MOST_MASK_PIXELS);
-        byte[] mask = new byte[px.width() * px.height()];
-        int c = px.channels();
-        for (int p = 0; p < mask.length; p++) {
-            mask[p] = (byte) ((px.data()[p * c] & 0xff) > 0 ? 1 : 0);
-        }
         Integer k = draws == null ? null : small("draws", draws);
         Long s = seed == null ? null : number("seed", seed, false);
-        return reliance.ofMask(id, model, mask, k, s);
+        if (length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > MOST_MASK_BYTES) {
+            throw maskTooLarge();
+        }
+        byte[] png;
+        try {
+            png = body == null ? new byte[0] : body.readNBytes(MOST_MASK_BYTES + 1);
+        } catch (IOException e) {
+            throw new Invalid("Mask not received", "The body broke off before its end: send the PNG again", e);
+        }
+        if (png.length > MOST_MASK_BYTES) {
+            throw maskTooLarge();
+        }
+        if (png.length == 0) {
+            throw new Invalid("No mask", "Send the region as a PNG image of the sample's size in the body");
+        }
+        return reliance.ofPngMask(id, model, png, k, s);
+    }
+
+    private static TooLarge maskTooLarge() {
+        return new TooLarge("Mask too large", "A mask PNG may have at most 4 MiB (" + MOST_MASK_BYTES
+                + " bytes); a mask of the sample's size is far smaller: send a PNG the size of the sample's image");
     }
 
     /** A whole number that must fit comfortably in an int (counts). */

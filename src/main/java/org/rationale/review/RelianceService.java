@@ -5,9 +5,12 @@ import org.rationale.config.RationaleConfig;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.SampleStore;
+import org.rationale.error.DomainError;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
+import org.rationale.error.Unavailable;
 import org.rationale.explain.InputBatch;
+import org.rationale.imaging.ImageCodec;
 import org.rationale.model.InputSpec;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
@@ -15,6 +18,10 @@ import org.rationale.model.PredictionService;
 import org.rationale.model.PreparedInput;
 import org.rationale.saliency.RegionReliance;
 
+import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,6 +159,32 @@ public class RelianceService {
     }
 
     /**
+     * A PNG mask (pixels whose first channel is above 0 are the region) tested under the model
+     * version. Its size is read from the header and must be the sample's before any pixel is decoded.
+     */
+    public SampleReliance ofPngMask(long sampleId, long modelId, byte[] png, Integer draws, Long seed) {
+        Sample s = sample(sampleId);
+        ModelVersion v = model(modelId, s);
+        long[] size;
+        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
+            size = ImageCodec.size(iis, "mask");
+        } catch (IOException e) {
+            throw new Invalid("Corrupt image: mask", "It cannot be read as a PNG image", e);
+        }
+        if (size[0] != s.width || size[1] != s.height) {
+            throw new Invalid("Mask does not fit the image", "The mask is " + size[0] + "x" + size[1] + " but sample "
+                    + sampleId + " is " + s.width + "x" + s.height + ": the mask needs one pixel per image pixel");
+        }
+        ImageCodec.Pixels px = ImageCodec.decode(png, "mask", (long) s.width * s.height);
+        byte[] mask = new byte[px.width() * px.height()];
+        int c = px.channels();
+        for (int p = 0; p < mask.length; p++) {
+            mask[p] = (byte) ((px.data()[p * c] & 0xff) > 0 ? 1 : 0);
+        }
+        return measure(s, v, mask, GIVEN, draws, seed);
+    }
+
+    /**
      * A region already on the model's input grid tested on a sample: for the scheduler, which tries
      * regions experts marked on other samples on samples nobody has reviewed yet.
      */
@@ -165,11 +198,15 @@ public class RelianceService {
      * The mean reliance of a model version over its project's marked regions: painted shortcut masks
      * first, then known shortcut boxes, {@code most} regions at most ({@link #defaultRegions} when
      * null). Null when the project has no marked region.
+     *
+     * @throws Unavailable when the model could not be run on a region: a failed measurement, not a
+     *                     project without marked regions
      */
     public ModelReliance ofModel(long modelId, Integer most) {
         int limit = most == null ? defaultRegions() : most;
-        if (limit < 1 || limit > 10_000) {
-            throw new Invalid("Invalid regions " + limit, "Measure 1 to 10,000 regions");
+        if (limit < 1 || limit > defaultRegions()) {
+            throw new Invalid("Invalid regions " + limit, "Measure 1 to " + defaultRegions()
+                    + " regions (the most is set by rationale.reliance.most-regions)");
         }
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         Map<Long, String> chosen = new LinkedHashMap<>();
@@ -200,6 +237,11 @@ public class RelianceService {
             } catch (Invalid e) {
                 // a region the model's fit cuts off entirely is not measurable on this model
                 continue;
+            } catch (DomainError e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new Unavailable("Reliance not measured", "Model v" + v.version + " could not be run on sample "
+                        + s.id + " to measure its reliance; nothing was measured. Try again later", e);
             }
             for (RegionReliance.Figures f : r.figures()) {
                 double[] sum = sums.computeIfAbsent(f.replacement(), k -> new double[3]);

@@ -14,10 +14,11 @@ import java.util.Optional;
  * The model-parameter randomisation test (Adebayo et al. 2018, "Sanity Checks for Saliency Maps"):
  * randomise the layers of a model copy from the top down and compare each method's maps with the
  * trained model's by Spearman rank correlation of their absolute values. A method whose maps
- * barely change when the weights they claim to explain are gone fails. When any map compared has no
- * signal ({@link MapSignal}: all zero or constant, under the trained model or a randomised one) the
- * rank correlation of that sample is undefined and proves nothing: the method is then
- * {@link #INCONCLUSIVE}, never passed (an all-zero Grad-CAM once "passed" with similarity 0.00).
+ * barely change when the weights they claim to explain are gone fails. When a map of the trained
+ * model has no signal ({@link MapSignal}: all zero or constant) there is nothing to compare: the
+ * method is then {@link #INCONCLUSIVE}, never passed (an all-zero Grad-CAM once "passed" with
+ * similarity 0.00). A map that loses its signal only under randomised weights did depend on the
+ * weights: it counts as similarity 0 and the method is judged as usual.
  */
 public final class SanityCheck {
 
@@ -68,21 +69,19 @@ public final class SanityCheck {
     public static Result run(AttributionMethod method, MethodParameters params, ExplainableModel trained,
                              RandomizableModel copy, InputBatch samples, int[] targets, long seed) {
         float[] reference = method.attribute(trained, samples, targets, params).values();
-        List<String> noSignal = new ArrayList<>();
-        withoutSignal(reference, samples, "the trained model").ifPresent(noSignal::add);
+        Optional<String> noSignal = withoutSignal(reference, samples, "the trained model");
         Map<String, Double> byLayer = new LinkedHashMap<>();
         double last = Double.NaN;
         int step = 0;
         for (String layer : copy.layersFromTop()) {
             copy.randomize(layer, seed + step++);
             float[] randomized = method.attribute(copy, samples, targets, params).values();
-            withoutSignal(randomized, samples, "the model randomised down to " + layer).ifPresent(noSignal::add);
             last = meanSpearman(reference, randomized, samples.n(), samples.sampleSize());
             byLayer.put(layer, last);
         }
-        if (!noSignal.isEmpty()) {
+        if (noSignal.isPresent()) {
             return new Result(method.name(), byLayer, last, false, samples.n(), THRESHOLD, INCONCLUSIVE,
-                    String.join("; ", noSignal));
+                    noSignal.get());
         }
         boolean passed = !(last > THRESHOLD);
         return new Result(method.name(), byLayer, last, passed, samples.n(), THRESHOLD, passed ? PASSED : FAILED, null);
@@ -115,10 +114,10 @@ public final class SanityCheck {
                 y[p] = Math.abs(b[i * size + p]);
             }
             double rho = spearman(x, y);
-            if (!Double.isNaN(rho)) {
-                sum += rho;
-                counted++;
-            }
+            // undefined when a map has no signal: the trained map has one (else the check is inconclusive),
+            // so a randomised map without signal shares nothing of it
+            sum += Double.isNaN(rho) ? 0 : rho;
+            counted++;
         }
         return counted == 0 ? 0 : sum / counted;
     }

@@ -9,8 +9,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * How a worker checks its engine while computing maps: each map is computed a second time with
- * probability {@code rate} (alone, not in its batch: methods are batch-independent) and the two must
- * agree within float16 rounding, the precision maps are stored in ({@link MapEncoding}). A
+ * probability {@code rate} (the picked maps of a batch together, in one smaller batch of their own:
+ * methods are batch-independent) and the two must agree within float16 rounding, the precision maps are stored in ({@link MapEncoding}). A
  * disagreement means the engine answered wrongly at least once: the whole batch is stored flagged
  * and the worker stops. {@code model} is how the worker reaches its leased model (the identity;
  * tests put a deliberately faulty model in between).

@@ -44,7 +44,7 @@ public class QueueResource {
 
     @GET
     @Operation(summary = "The stored ranked queue for a strategy (random, uncertainty, disagreement, hybrid; default the "
-            + "project's) under a model (default the latest): [{sampleId, score, components}]",
+            + "project's) under a model (default the project's current version): [{sampleId, score, components}]",
             description = "409 when that queue has not been ranked: POST /api/projects/{projectId}/queue/rerank ranks "
                     + "and stores it (a GET never ranks).")
     public List<Entry> queue(@PathParam("projectId") long projectId, @QueryParam("strategy") String strategy,

@@ -245,7 +245,10 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
             model.setItems(ms);
             model.setHelperText(e.getValue() != null && ms.isEmpty() ? "No model yet: upload or train one first" : null);
             if (!ms.isEmpty()) {
-                model.setValue(ms.get(ms.size() - 1));
+                // the project's current version (not always the newest: a round's worse version is not made current)
+                Long currentId = models.current(e.getValue().id).map(v -> v.id).orElse(null);
+                model.setValue(ms.stream().filter(v -> v.id.equals(currentId)).findFirst()
+                        .orElse(ms.get(ms.size() - 1)));
             }
         });
         MultiSelectComboBox<String> chosen = new MultiSelectComboBox<>("Methods");

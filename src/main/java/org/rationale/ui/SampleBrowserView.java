@@ -338,7 +338,10 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
         model.addValueChangeListener(e -> update.run());
         method.addValueChangeListener(e -> update.run());
         target.addValueChangeListener(e -> update.run());
-        model.setValue(available.get(available.size() - 1));
+        // the project's current version (not always the newest: a round's worse version is not made current)
+        Long currentId = models.current(project.id).map(v -> v.id).orElse(null);
+        model.setValue(available.stream().filter(v -> v.id.equals(currentId)).findFirst()
+                .orElse(available.get(available.size() - 1)));
         target.setValue("predicted");
         method.setValue("integrated-gradients");
         HorizontalLayout choices = new HorizontalLayout(model, method, target);

@@ -14,11 +14,13 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 import static io.restassured.RestAssured.given;
@@ -149,6 +151,42 @@ class RelianceResourceTest {
         given().get(url(foreign) + "&box=0,0,4,4").then().statusCode(400)
                 .body("error", equalTo("Sample not in the model's project"));
         given().get("/api/models/" + model + "/reliance?regions=0").then().statusCode(400);
+    }
+
+    @Test
+    void anOversizeMaskBodyIsRefusedBeforeItIsRead() {
+        byte[] big = new byte[RelianceResource.MOST_MASK_BYTES + 1];
+        given().contentType("image/png").body(big).post(url(bright)).then().statusCode(413)
+                .body("error", equalTo("Mask too large")).body("detail", containsString("4 MiB"));
+    }
+
+    @Test
+    void aMaskWhoseHeaderClaimsAnotherSizeIsRefusedWithoutDecodingIt() {
+        // only a header: 60000 x 60000 pixels claimed, no pixel data at all, so decoding would fail otherwise
+        given().contentType("image/png").body(headerOnlyPng(60_000, 60_000)).post(url(bright)).then().statusCode(400)
+                .body("error", equalTo("Mask does not fit the image"))
+                .body("detail", containsString("60000x60000")).body("detail", containsString("28x28"));
+        given().contentType("image/png").body(png(28, 28, 0, 0, 4, 4)).post("/api/samples/987654/reliance?modelId="
+                + model).then().statusCode(404);
+    }
+
+    @Test
+    void theModelsRelianceIsForEngineersAndBoundedByTheSetting() {
+        given().get("/api/models/" + model + "/reliance?regions=201").then().statusCode(400)
+                .body("detail", containsString("1 to 200")).body("detail", containsString("rationale.reliance.most-regions"));
+        String expert = "rel-expert-" + project;
+        Api.addMember(project, Api.newUser(expert, "expert"));
+        Api.as(expert).get("/api/models/" + model + "/reliance").then().statusCode(403);
+    }
+
+    /** A PNG signature and an IHDR chunk claiming the size, nothing after it. */
+    private static byte[] headerOnlyPng(int w, int h) {
+        ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
+                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        return ByteBuffer.allocate(8 + 4 + 17 + 4).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
     }
 
     /** n images: label i % 2, the top-left 4×4 patch white for 0 and black for 1, dim noise elsewhere. */

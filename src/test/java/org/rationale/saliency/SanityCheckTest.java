@@ -36,8 +36,16 @@ class SanityCheckTest {
      * with every trained w_k negative: each Grad-CAM weight is negative, so on inputs in [0, 1] the
      * CAM after its ReLU is zero everywhere. Randomising draws new w_k.
      */
-    static final class DeadCam implements RandomizableModel {
-        final float[] w = {-1f, -2f, -0.5f};
+    static class DeadCam implements RandomizableModel {
+        final float[] w;
+
+        DeadCam() {
+            this(-1f, -2f, -0.5f);
+        }
+
+        DeadCam(float... w) {
+            this.w = w;
+        }
 
         @Override public int channels() { return 1; }
         @Override public int height() { return 4; }
@@ -99,6 +107,33 @@ class SanityCheckTest {
         assertEquals(SanityCheck.INCONCLUSIVE, r.verdict());
         assertTrue(r.noSignal().startsWith("5 of 5 maps under the trained model have no signal (every value is zero)"),
                 r.noSignal());
+    }
+
+    /** {@link DeadCam} with positive trained weights (CAMs with signal) that randomising makes all negative (dead CAMs). */
+    static final class DyingCam extends DeadCam {
+        DyingCam() {
+            super(1f, 2f, 0.5f);
+        }
+
+        @Override
+        public void randomize(String layer, long seed) {
+            Random r = new Random(seed);
+            for (int k = 0; k < w.length; k++) {
+                w[k] = -0.1f - (float) Math.abs(r.nextGaussian());
+            }
+        }
+    }
+
+    @Test
+    void mapsThatDieOnlyUnderRandomisedWeightsDependOnTheWeightsAndPass() {
+        GradCam cam = GradCam.gradCam();
+        InputBatch x = AnalyticModels.randomInputs(5, 1, 4, 4, 3);
+        SanityCheck.Result r = SanityCheck.run(cam, cam.parameters().bind(cam.name(), Map.of()), new DyingCam(),
+                new DyingCam(), x, new int[] {0, 1, 2, 0, 1}, 11);
+        assertEquals(SanityCheck.PASSED, r.verdict(), r.toString());
+        assertTrue(r.passed(), r.toString());
+        assertNull(r.noSignal());
+        assertEquals(0.0, r.finalSimilarity(), 1e-9, r.toString());
     }
 
     @Test

@@ -113,8 +113,12 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private ImportPreview retry;
     /** A check or an import of the current generation runs. */
     private boolean busy;
-    /** An import runs: the form is locked until it ends. */
-    private boolean importing;
+    /**
+     * The generation of the import that locked the form, -1 when none did: the form is locked while
+     * that import is the current task, so an import made stale (another project entered in this
+     * reused view) locks nothing.
+     */
+    private long importingGeneration = -1;
     /**
      * Counts the checks and imports started and the changes that make them stale (another file, the
      * other kind, leaving the page): a task's progress and outcome are shown only while its generation
@@ -142,7 +146,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         kind.setId("import-kind");
         kind.setValue(ZIP);
         kind.addValueChangeListener(e -> {
-            if (project != null && !importing) {
+            if (project != null && !importing()) {
                 showUploads();
             }
         });
@@ -170,7 +174,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         classNames.setValueChangeMode(ValueChangeMode.LAZY);
         classNames.setValueChangeTimeout(600);
         classNames.addValueChangeListener(e -> {
-            if (project != null && IDX.equals(kind.getValue()) && !importing) {
+            if (project != null && IDX.equals(kind.getValue()) && !importing()) {
                 checkIdx();
             }
         });
@@ -208,6 +212,10 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         removeAll();
+        // an import started before (this view reused for another project) ends unseen: its lock goes with it
+        generation.incrementAndGet();
+        busy = false;
+        lock(false);
         project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
         if (project == null) {
             return;
@@ -298,10 +306,10 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private Component upload(String id, String label, Consumer<Uploaded> received,
                              Supplier<Uploaded> current, String... accepted) {
         TemporaryFileUploadHandler handler = new TemporaryFileUploadHandler((meta, file) -> {
-            if (!isAttached() || importing) {
+            if (!isAttached() || importing()) {
                 // the page was left, or the form is locked (an upload that slipped past the disabled field)
                 files.release(file.toPath());
-                if (importing) {
+                if (importing()) {
                     showProblems(List.of(fileName(meta.fileName()) + " was not kept: an import is running. Upload it "
                             + "again when the import has ended."));
                 }
@@ -334,7 +342,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
                 + (e.getReason() == null || e.getReason().getMessage() == null ? "" : ": " + e.getReason().getMessage())
                 + ". Try again; a file over " + megabytes(maxUploadBytes) + " is refused.")));
         upload.addFileRemovedListener(e -> {
-            if (importing) {
+            if (importing()) {
                 return;
             }
             Uploaded u = current.get();
@@ -604,13 +612,18 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
 
     /** Locks the form while an import runs (saying why), or opens it again. */
     private void lock(boolean on) {
-        importing = on;
+        importingGeneration = on ? generation.get() : -1;
         locked.setVisible(on);
         kind.setEnabled(!on);
         split.setEnabled(!on);
         name.setEnabled(!on);
         classNames.setEnabled(!on);
         uploadFields.forEach(u -> u.setEnabled(!on));
+    }
+
+    /** An import of the current generation runs: the form is locked until it ends. */
+    private boolean importing() {
+        return importingGeneration >= 0 && importingGeneration == generation.get();
     }
 
     /** Work that reports its progress. */

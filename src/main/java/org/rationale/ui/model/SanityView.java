@@ -168,10 +168,12 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
         followJob();
     }
 
-    /** The model named by {@code ?model=} (an id of this project's), else the newest. */
-    private static ModelVersion chosenModel(BeforeEnterEvent event, List<ModelVersion> versions) {
+    /** The model named by {@code ?model=} (an id of this project's), else the project's current version. */
+    private ModelVersion chosenModel(BeforeEnterEvent event, List<ModelVersion> versions) {
         Optional<String> asked = event.getLocation().getQueryParameters().getSingleParameter("model");
+        Long currentId = models.current(project.id).map(v -> v.id).orElse(null);
         return asked.flatMap(a -> versions.stream().filter(v -> String.valueOf(v.id).equals(a)).findFirst())
+                .or(() -> versions.stream().filter(v -> v.id.equals(currentId)).findFirst())
                 .orElse(versions.get(versions.size() - 1));
     }
 

@@ -768,8 +768,8 @@ public class ReviewSession {
                     + "another method (occlusion, say).");
         }
         if (map.selfCheck() != null) {
-            parts.add("This map may be wrong: " + map.selfCheck() + ". Judge by another method or compute it again "
-                    + "on another worker.");
+            parts.add("This map may be wrong: " + map.selfCheck() + ". Judge this sample by another method "
+                    + "(occlusion, say), and tell the project's engineer: the worker that computed it stopped.");
         }
         return parts.isEmpty() ? null : String.join(" ", parts);
     }

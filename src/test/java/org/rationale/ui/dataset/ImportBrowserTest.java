@@ -339,6 +339,33 @@ class ImportBrowserTest {
     }
 
     @Test
+    void anImportLeftRunningForAnotherProjectLocksNothingThere() {
+        logInAsAdmin();
+        long first = Api.newProject("Left running");
+        long second = Api.newProject("Entered next");
+        openImport(first);
+        choose("archive-upload", manyImagesZip(8000));
+        waiting().until(d -> text("preview-summary").startsWith("8,000 samples"));
+        waiting().until(d -> (Boolean) js("return !document.getElementById('import-button').hasAttribute('disabled')"));
+        Page.click(browser, "import-button");
+        waiting().until(d -> !d.findElements(By.id("import-locked")).isEmpty()
+                && d.findElement(By.id("import-locked")).isDisplayed());
+        // a link inside the app to the other project's import page: Vaadin reuses this view for it
+        js("const a = document.createElement('a'); a.setAttribute('router-link', ''); a.id = 'to-second';"
+                + " a.href = 'projects/' + arguments[0] + '/import'; a.textContent = 'second'; document.body.appendChild(a);"
+                + " a.click();", second);
+        waiting().until(d -> d.findElements(By.xpath("//h2[contains(., 'Entered next')]")).size() == 1);
+        assertFalse(browser.findElement(By.id("import-locked")).isDisplayed());
+        choose("archive-upload", shapesZip());
+        waiting().until(d -> text("preview-summary").startsWith("24 samples in 3 classes"));
+        assertTrue(text("import-problems").isEmpty(), text("import-problems"));
+        waiting().until(d -> (Boolean) js("return !document.getElementById('import-button').hasAttribute('disabled')"));
+        Page.click(browser, "import-button");
+        waiting().until(d -> text("import-done").contains("24 samples into train"));
+        assertEquals(24, Api.sampleCount(second));
+    }
+
+    @Test
     void aBadZipIsRefusedWithEveryProblemNamedAndNothingStored() {
         logInAsAdmin();
         long p = Api.newProject("Bad zip");

@@ -237,6 +237,19 @@ class ModelPagesBrowserTest {
     }
 
     @Test
+    void theSanityPageOpensOnTheProjectsCurrentVersionNotTheNewest() {
+        long p = project();
+        long first = Api.uploadFixtureCnn(p);
+        Api.uploadFixtureCnn(p);
+        given().contentType("application/json").body(Map.of("modelId", first))
+                .put("/api/projects/" + p + "/models/current").then().statusCode(200);
+        browser.get(root + "projects/" + p + "/sanity");
+        wait(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('sanity-start');")));
+        assertTrue(Page.text(browser, "sanity-no-results").contains("No check of fixture-cnn v1 has run yet"),
+                Page.text(browser, "sanity-no-results"));
+    }
+
+    @Test
     void sanityChecksRunAsAJobWithPerMethodProgressAndShowTheirNumbers() {
         long p = project();
         long model = Api.uploadFixtureCnn(p);

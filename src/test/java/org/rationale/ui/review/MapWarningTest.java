@@ -24,8 +24,9 @@ class MapWarningTest {
 
     @Test
     void aFlaggedMapSaysItMayBeWrong() {
-        assertEquals("This map may be wrong: computed twice, it came out different. Judge by another method or "
-                + "compute it again on another worker.", ReviewSession.warning(map(null, "computed twice, it came out different")));
+        assertEquals("This map may be wrong: computed twice, it came out different. Judge this sample by another "
+                + "method (occlusion, say), and tell the project's engineer: the worker that computed it stopped.",
+                ReviewSession.warning(map(null, "computed twice, it came out different")));
     }
 
     @Test
