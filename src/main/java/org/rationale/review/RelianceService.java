@@ -1,6 +1,8 @@
 package org.rationale.review;
 
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.rationale.config.RationaleConfig;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
@@ -97,6 +99,23 @@ public class RelianceService {
 
     /** Mean drop and flip rate of one replacement over regions. */
     public record Mean(double drop, double flipRate) {
+    }
+
+    /** Most regions {@code rationale.reliance.most-regions} may allow: a bound on one measurement's work. */
+    public static final int MOST_REGIONS = 10_000;
+
+    /** Settings out of range stop the start with words, instead of making every measurement a 400 later. */
+    void onStart(@Observes StartupEvent event) {
+        int draws = config.reliance().draws();
+        if (draws < 1 || draws > RegionReliance.MOST_DRAWS) {
+            throw new IllegalStateException("rationale.reliance.draws is " + draws + "; it must be 1 to "
+                    + RegionReliance.MOST_DRAWS);
+        }
+        int regions = config.reliance().mostRegions();
+        if (regions < 1 || regions > MOST_REGIONS) {
+            throw new IllegalStateException("rationale.reliance.most-regions is " + regions + "; it must be 1 to "
+                    + MOST_REGIONS);
+        }
     }
 
     /** Images of other classes drawn by default. */

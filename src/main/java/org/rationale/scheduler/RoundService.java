@@ -1,6 +1,7 @@
 package org.rationale.scheduler;
 
 import org.rationale.error.DomainError;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
@@ -58,7 +59,11 @@ public class RoundService {
     private final ReviewStore reviews;
     private final ProjectStore projects;
     private final MapStore maps;
+    /** How often a round's reliance measurement may fail before this process stops trying it. */
+    static final int RELIANCE_TRIES = 3;
+
     private final RelianceService reliance;
+    private final Map<Long, Integer> relianceFailures = new ConcurrentHashMap<>();
     private final RationaleConfig config;
 
     RoundService(RoundStore store, SchedulerService scheduler, ModelService models, TrainingService training,
@@ -213,7 +218,8 @@ public class RoundService {
                         : "an internal error stopped the round (the server log has the details)");
             }
         }
-        unmeasuredRoundIds().stream().findFirst().ifPresent(this::measureReliance);
+        unmeasuredRoundIds().stream().filter(id -> relianceFailures.getOrDefault(id, 0) < RELIANCE_TRIES).findFirst()
+                .ifPresent(this::measureReliance);
     }
 
     @Transactional
@@ -221,15 +227,27 @@ public class RoundService {
         return store.unmeasuredRoundIds();
     }
 
-    /** The trained model's mean reliance on the project's marked regions, stored with the round. */
+    /**
+     * The trained model's mean reliance on the project's marked regions, stored with the round. A
+     * measurement that fails is not stored as "no regions": the round stays unmeasured and is tried
+     * again, at most {@link #RELIANCE_TRIES} times in this process.
+     */
     void measureReliance(long id) {
         Round round = round(id);
-        RelianceService.ModelReliance r = null;
+        RelianceService.ModelReliance r;
         try {
             r = reliance.ofModel(round.trainedModelId(), null);
+        } catch (NotFound e) {
+            // the trained version is gone: nothing to measure
+            recordReliance(round, null, 0);
+            return;
         } catch (RuntimeException e) {
-            LOG.warnf(e, "The reliance of round %d's model could not be measured", id);
+            int tries = relianceFailures.merge(id, 1, Integer::sum);
+            LOG.warnf(e, "The reliance of round %d's model could not be measured (try %d of %d)", id, tries,
+                    RELIANCE_TRIES);
+            return;
         }
+        // null: no painted mask and no known shortcut in the project
         RelianceService.Mean m = r == null ? null : r.headline();
         recordReliance(round, m, m == null ? 0 : r.regions());
     }
