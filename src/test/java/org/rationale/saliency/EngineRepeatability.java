@@ -14,9 +14,9 @@ import java.util.Arrays;
  * tests that compare gradients with PyTorch references to 1e-4 cannot hold there, and say so by
  * skipping instead of failing on the host's account. Everywhere else they run.
  */
-final class EngineRepeatability {
+public final class EngineRepeatability {
 
-    static final String REASON = "libtorch 2.7.1 on this CPU returns different input gradients for the same input "
+    public static final String REASON = "libtorch 2.7.1 on this CPU returns different input gradients for the same input "
             + "(see docs/benchmarks.md, 'Engine nondeterminism'); comparisons with PyTorch references cannot hold here";
 
     private static Boolean repeatable;
@@ -24,7 +24,7 @@ final class EngineRepeatability {
     private EngineRepeatability() {
     }
 
-    static synchronized boolean repeatable() {
+    public static synchronized boolean repeatable() {
         if (repeatable == null) {
             boolean same = true;
             // the glitches are rare and come and go: many calls, on each fixture, batch and one by one

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
+import org.rationale.saliency.EngineRepeatability;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.List;
@@ -22,6 +23,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The worker's engine self-check through the real worker path: a repeatable engine passes, a wrong answer stops the worker. */
 @QuarkusTest
@@ -112,6 +114,8 @@ class SelfCheckTest {
 
     @Test
     void aRepeatableEngineIsNeverFlaggedWhenEveryMapIsComputedTwice() throws Exception {
+        // on a host whose engine answers the same call differently (AMD family 26 here) the check is right to flag
+        assumeTrue(EngineRepeatability.repeatable(), EngineRepeatability.REASON);
         long[] pm = JobQueueTest.projectWithModel(12);
         pool.selfCheck(1.0, UnaryOperator.identity());
         long job = JobQueueTest.submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient"),
