@@ -408,7 +408,7 @@ class SimulatedExpertBenchmark {
             references.forEach((name, acc) -> series.add(new LearningCurvePlot.Series(name, new double[] {0, maxReviewed},
                     new double[] {100 * acc, 100 * acc}, true)));
             Files.write(dir.resolve("simulated-expert-" + dataset + ".png"), LearningCurvePlot.png(
-                    title + ": test accuracy against reviewed images (" + setting + "; dashed: gradient-judging expert)",
+                    title + ": test accuracy (" + setting + "; dashed: gradient expert)",
                     "reviewed images", "test accuracy %", series, 820, 460));
             // reliance (by intervention) and the gradient's share on the shortcut, per strategy of the occlusion expert
             List<LearningCurvePlot.Series> measures = new ArrayList<>();
@@ -421,7 +421,7 @@ class SimulatedExpertBenchmark {
                         mine.stream().mapToDouble(r -> 100 * r.shortcutMass()).toArray(), true));
             }
             Files.write(dir.resolve("simulated-expert-" + dataset + "-reliance.png"), LearningCurvePlot.png(
-                    title + ": reliance on the shortcut (solid) and the gradient's share on it (dashed), " + setting,
+                    title + ": reliance (solid), gradient share (dashed)",
                     "reviewed images", "%", measures, 820, 460));
             System.out.println("BENCH wrote " + dir.resolve("simulated-expert-" + dataset + ".csv") + "\n" + csv);
             System.out.println("BENCH references " + references);
