@@ -190,7 +190,8 @@ class ProjectsBrowserTest {
         waiting().until(d -> d.findElements(By.cssSelector("#thumbnails .thumb")).size() == 4).booleanValue();
         browser.findElements(By.cssSelector("#thumbnails .thumb")).get(0).click();
         waitForText("#overlay-prediction", "Predicts ");
-        waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+        // integrated gradients with its quality curves on the request path: a loaded CI run took over 30 s
+        new WebDriverWait(browser, Duration.ofSeconds(120)).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
                 "const i = document.querySelector('#overlay-image'); return !!i && i.complete && i.naturalWidth === 280;"));
 
         browser.get(root.toString());
