@@ -25,6 +25,15 @@ public interface AttributionMethod {
     }
 
     /**
+     * True when the method gives every channel of a pixel the same value (a spatial method: Grad-CAM,
+     * occlusion, RISE): its map is stored as that one plane; otherwise the channels are summed per
+     * pixel ({@link MapChannels}). The attributions themselves stay C×H×W.
+     */
+    default boolean repeatsOverChannels() {
+        return false;
+    }
+
+    /**
      * Why this method cannot run on a model, known before running it ({@code supportsCam}: the model
      * was uploaded as features and classifier); empty when it can.
      */

@@ -9,8 +9,9 @@ import java.util.Map;
  * Deletion and insertion curves (Petsiuk et al. 2018): remove pixels from the image (or add them to a
  * blurred copy) in the order the map ranks them, most salient first, and follow the target's
  * softmax probability. A faithful map makes the deletion curve fall fast (low AUC) and the
- * insertion curve rise fast (high AUC). Pixels are ranked by the map summed over channels; all
- * steps of a curve run as one batch.
+ * insertion curve rise fast (high AUC). Pixels are ranked by the map summed over its channels (a
+ * stored plane, {@link MapChannels}, is its own sum; a raw or {@code channels=all} map has the
+ * input's channels); all steps of a curve run as one batch.
  */
 public final class DeletionInsertion {
 
@@ -19,12 +20,16 @@ public final class DeletionInsertion {
 
     /**
      * @param x     one sample
-     * @param map   its attributions, C×H×W
+     * @param map   its attributions, one H×W plane or C×H×W
      * @param steps points of each curve after the start (the curve has steps + 1 points)
      */
     public static Map<String, Double> aucs(ExplainableModel model, InputBatch x, int target, float[] map, int steps) {
         int hw = x.height() * x.width();
-        int c = x.channels();
+        int c = map.length / hw;
+        if (c * hw != map.length || (c != 1 && c != x.channels())) {
+            throw new IllegalArgumentException("map has " + map.length + " values, expected H×W or C×H×W of "
+                    + x.channels() + "×" + x.height() + "×" + x.width());
+        }
         double[] score = new double[hw];
         for (int ch = 0; ch < c; ch++) {
             for (int p = 0; p < hw; p++) {

@@ -28,6 +28,12 @@ public final class GradCam implements AttributionMethod {
         return new GradCam(true);
     }
 
+    /** One plane repeated over the input channels. */
+    @Override
+    public boolean repeatsOverChannels() {
+        return true;
+    }
+
     @Override
     public String name() {
         return plusPlus ? "grad-cam-plus-plus" : "grad-cam";

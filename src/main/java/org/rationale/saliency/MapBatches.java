@@ -57,6 +57,7 @@ public class MapBatches {
         private final List<MapKey> keys = new ArrayList<>();
         private final List<float[]> values = new ArrayList<>();
         private final List<Map<String, Double>> metrics = new ArrayList<>();
+        private final List<MapChannels> forms = new ArrayList<>();
         private InputBatch shape;
         private int checked;
         private String mismatch;
@@ -190,6 +191,7 @@ public class MapBatches {
             if (todo.isEmpty()) {
                 continue;
             }
+            MapChannels form = MapChannels.of(method, params);
             int size = out.shape.sampleSize();
             float[] all = new float[todo.size() * size];
             int[] t = new int[todo.size()];
@@ -207,6 +209,7 @@ public class MapBatches {
                 out.keys.add(new MapKey(ok.get(todo.get(j)).id, v.id, method.name(), params.canonical(), t[j]));
                 out.values.add(a.sample(j));
                 out.metrics.add(a.metrics().get(j));
+                out.forms.add(form);
             }
         }
         return out;
@@ -243,14 +246,15 @@ public class MapBatches {
         }
     }
 
-    /** Encodes the maps of a batch and stores them in one JDBC batch (a map stored meanwhile is kept). */
+    /** Reduces ({@link MapChannels}) and encodes the maps of a batch and stores them in one JDBC batch (a map stored meanwhile is kept). */
     public void store(MapBatch batch) {
         if (batch.keys.isEmpty()) {
             return;
         }
         List<NewMap> maps = new ArrayList<>(batch.keys.size());
         for (int i = 0; i < batch.keys.size(); i++) {
-            NewMap m = NewMap.of(batch.keys.get(i), batch.shape, batch.values.get(i), batch.metrics.get(i));
+            NewMap m = NewMap.of(batch.keys.get(i), batch.shape, batch.values.get(i), batch.metrics.get(i),
+                    batch.forms.get(i));
             maps.add(batch.mismatch == null ? m : m.flagged(batch.mismatch));
         }
         store.insert(maps);

@@ -2,6 +2,7 @@ package org.rationale.saliency;
 
 
 import org.rationale.error.Invalid;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,18 @@ import java.util.stream.Collectors;
 /**
  * Typed, validated parameters of one method call. Unknown names and out-of-range values are a 400;
  * {@link #canonical()} gives every parameter with its default filled in, in a fixed order, so the
- * same call is stored once.
+ * same call is stored once. Besides its own, every method takes {@link #CHANNELS}: how its map is
+ * stored ({@link MapChannels}); {@code channels=all} is part of the canonical form, the default is
+ * left out of it (so maps stored before the parameter existed keep their keys).
  */
 public final class MethodParameters {
+
+    /** The parameter every method takes: {@link #PLANE} (default) or {@link #ALL}. */
+    public static final String CHANNELS = "channels";
+    /** One value a pixel: the channels' sum, or the one plane a spatial method repeats over them. */
+    public static final String PLANE = "plane";
+    /** Every input channel, C×H×W, as the method computed it. */
+    public static final String ALL = "all";
 
     private final Map<String, String> values;
 
@@ -48,15 +58,25 @@ public final class MethodParameters {
         public MethodParameters bind(String method, Map<String, String> given) {
             Map<String, String> out = new TreeMap<>();
             for (String key : given.keySet()) {
-                if (!params.containsKey(key)) {
+                if (!params.containsKey(key) && !CHANNELS.equals(key)) {
+                    List<String> names = new ArrayList<>(params.keySet());
+                    names.add(CHANNELS);
                     throw new Invalid("Unknown parameter '" + key + "' for " + method,
-                            params.isEmpty() ? method + " takes no parameters"
-                                    : method + " takes: " + String.join(", ", params.keySet()));
+                            method + " takes: " + String.join(", ", names));
                 }
             }
             for (Param p : params.values()) {
                 String raw = given.getOrDefault(p.name(), p.def());
                 out.put(p.name(), p.check(method, raw == null ? p.def() : raw.strip()));
+            }
+            String channels = given.get(CHANNELS);
+            String c = channels == null ? PLANE : channels.strip();
+            if (!PLANE.equals(c) && !ALL.equals(c)) {
+                throw new Invalid("Invalid " + CHANNELS + " '" + channels + "' for " + method, CHANNELS + " is "
+                        + PLANE + " (the default: one value a pixel) or " + ALL + " (every input channel, C×H×W)");
+            }
+            if (ALL.equals(c)) {
+                out.put(CHANNELS, ALL);
             }
             return new MethodParameters(out);
         }
@@ -122,6 +142,11 @@ public final class MethodParameters {
         Map<String, String> out = new TreeMap<>(values);
         out.put(name, value);
         return new MethodParameters(out);
+    }
+
+    /** Whether the map is stored with every input channel ({@code channels=all}) rather than as one plane. */
+    public boolean allChannels() {
+        return ALL.equals(values.get(CHANNELS));
     }
 
     public Map<String, String> asMap() {

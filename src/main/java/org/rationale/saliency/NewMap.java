@@ -11,19 +11,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A computed map ready to store: its float16 encoding, the values as stored (rounded to float16),
- * their minimum, maximum and sum, its metrics as JSON, and why it is suspect when its worker's
- * self-check failed on its batch (null otherwise).
+ * A computed map ready to store: its shape as stored (one plane unless every channel was asked for,
+ * see {@link MapChannels}), its float16 encoding, the values as stored (rounded to float16), their
+ * minimum, maximum and sum, its metrics as JSON, and why it is suspect when its worker's self-check
+ * failed on its batch (null otherwise).
  */
 record NewMap(MapKey key, int channels, int height, int width, byte[] data, float[] kept, double min, double max,
               double sum, String metrics, String selfCheck) {
 
     private static final ObjectMapper JSON = Json.MAPPER;
 
-    /** Encodes the values of a map of the given shape and adds the stored values' min, max and sum to its metrics. */
-    static NewMap of(MapKey key, InputBatch shape, float[] values, Map<String, Double> metrics) {
-        byte[] data = MapEncoding.encode(values);
-        float[] kept = MapEncoding.rounded(values);
+    /**
+     * Reduces the raw values of a map of the given shape as {@code form} says, encodes them and adds
+     * the stored values' min, max and sum to its metrics.
+     */
+    static NewMap of(MapKey key, InputBatch shape, float[] values, Map<String, Double> metrics, MapChannels form) {
+        int pixels = shape.height() * shape.width();
+        float[] stored = form.stored(values, shape.channels(), pixels);
+        byte[] data = MapEncoding.encode(stored);
+        float[] kept = MapEncoding.rounded(stored);
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;
@@ -34,7 +40,7 @@ record NewMap(MapKey key, int channels, int height, int width, byte[] data, floa
         }
         Map<String, Double> all = new TreeMap<>(metrics);
         all.putAll(Map.of("min", min, "max", max, "sum", sum));
-        return new NewMap(key, shape.channels(), shape.height(), shape.width(), data, kept, all.get("min"),
+        return new NewMap(key, stored.length / pixels, shape.height(), shape.width(), data, kept, all.get("min"),
                 all.get("max"), all.get("sum"), writeMetrics(all), null);
     }
 

@@ -18,6 +18,12 @@ public final class Occlusion implements AttributionMethod {
         return "occlusion";
     }
 
+    /** One plane repeated over the input channels. */
+    @Override
+    public boolean repeatsOverChannels() {
+        return true;
+    }
+
     @Override
     public MethodParameters.Spec parameters() {
         return new MethodParameters.Spec()

@@ -17,6 +17,12 @@ public final class Rise implements AttributionMethod {
         return "rise";
     }
 
+    /** One plane repeated over the input channels. */
+    @Override
+    public boolean repeatsOverChannels() {
+        return true;
+    }
+
     @Override
     public MethodParameters.Spec parameters() {
         return new MethodParameters.Spec()

@@ -75,8 +75,11 @@ public class SaliencyResource {
     @Operation(summary = "The stored saliency map of the sample under a model version",
             description = "Query: modelId, method (vanilla-gradient, gradient-x-input, smoothgrad, integrated-gradients, "
                     + "grad-cam, grad-cam-plus-plus, guided-backprop, occlusion, rise), target (predicted, label or a "
-                    + "class index) and the method's parameters by name (e.g. steps=64&baseline=blur). Answers the "
-                    + "stored map, or 404 when none is stored: POST to the same URL computes and stores it (a "
+                    + "class index) and the method's parameters by name (e.g. steps=64&baseline=blur). Every method "
+                    + "also takes channels: plane (default) answers and stores one value a pixel, shape [1, H, W] "
+                    + "(a spatial method's map as it is, the channels of a gradient method summed, sign kept); "
+                    + "all answers C×H×W, stored apart from the plane (3 times the bytes on an RGB model). Answers "
+                    + "the stored map, or 404 when none is stored: POST to the same URL computes and stores it (a "
                     + "GET never computes or stores).")
     public SaliencyMap map(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                        @QueryParam("method") String method, @QueryParam("target") String target,

@@ -106,7 +106,7 @@ public class SaliencyService {
         Prediction p = predictions.predict(s, v);
         int t = Targets.resolve(target, s.label, p::predictedLabel, spec.classes().size());
         MapKey key = new MapKey(s.id, v.id, method.name(), params.canonical(), t);
-        SaliencyMap stored = stored(key, params, spec).orElse(null);
+        SaliencyMap stored = stored(key, method, params, spec).orElse(null);
         if (stored != null && curves && !stored.metrics().containsKey("deletionAuc")) {
             // maps computed by jobs skip the curves (58 forward passes a map); they are added on first view
             Map<String, Double> metrics = new TreeMap<>(stored.metrics());
@@ -134,10 +134,10 @@ public class SaliencyService {
                 metrics.putAll(DeletionInsertion.aucs(lease.model(), x, t, values, CURVE_STEPS));
             }
         }
-        NewMap m = NewMap.of(key, x, values, metrics);
+        NewMap m = NewMap.of(key, x, values, metrics, MapChannels.of(method, params));
         long id = store.insert(m);
         return new SaliencyMap(id, s.id, v.id, method.name(), params.asMap(), t, spec.classes().get(t),
-                List.of(x.channels(), x.height(), x.width()), m.kept(), NewMap.readMetrics(m.metrics()), m.data().length,
+                List.of(m.channels(), m.height(), m.width()), m.kept(), NewMap.readMetrics(m.metrics()), m.data().length,
                 MapSignal.missing(m.min(), m.max()).orElse(null), null);
     }
 
@@ -161,15 +161,25 @@ public class SaliencyService {
         Integer storedLabel = t.equals(Targets.PREDICTED) ? predictions.storedLabel(s.id, v.id).orElse(null) : null;
         int resolved = storedLabel != null ? storedLabel
                 : Targets.resolve(target, s.label, () -> predictions.compute(s, v).predictedLabel(), spec.classes().size());
-        return stored(new MapKey(s.id, v.id, method.name(), params.canonical(), resolved), params, spec);
+        return stored(new MapKey(s.id, v.id, method.name(), params.canonical(), resolved), method, params, spec);
     }
 
-    private Optional<SaliencyMap> stored(MapKey k, MethodParameters params, InputSpec spec) {
-        return store.find(k).map(r -> new SaliencyMap(r.id(), k.sampleId(), k.modelId(), k.method(), params.asMap(),
-                k.target(), spec.classes().get(k.target()), List.of(r.channels(), r.height(), r.width()),
-                MapEncoding.decode(r.encoding(), r.data(), r.channels() * r.height() * r.width()),
-                NewMap.readMetrics(r.metrics()), r.storedBytes(), MapSignal.missing(r.min(), r.max()).orElse(null),
-                r.selfCheck()));
+    /**
+     * The stored map with this key, as one plane unless every channel was asked for: a map stored
+     * with all its channels before planes existed (under the same key) is answered reduced as a new
+     * one would be stored ({@link MapChannels}), so the answers of one key always have one shape.
+     */
+    private Optional<SaliencyMap> stored(MapKey k, AttributionMethod method, MethodParameters params, InputSpec spec) {
+        return store.find(k).map(r -> {
+            int pixels = r.height() * r.width();
+            float[] values = MapEncoding.decode(r.encoding(), r.data(), r.channels() * pixels);
+            MapChannels form = MapChannels.of(method, params);
+            float[] shown = form.stored(values, r.channels(), pixels);
+            return new SaliencyMap(r.id(), k.sampleId(), k.modelId(), k.method(), params.asMap(), k.target(),
+                    spec.classes().get(k.target()), List.of(shown.length / pixels, r.height(), r.width()), shown,
+                    NewMap.readMetrics(r.metrics()), r.storedBytes(), MapSignal.missing(r.min(), r.max()).orElse(null),
+                    r.selfCheck());
+        });
     }
 
     /**

@@ -19,6 +19,7 @@ import org.rationale.project.ProjectStore;
 import org.rationale.review.ReviewStore;
 import org.rationale.saliency.AttributionMethods;
 import org.rationale.saliency.MapEncoding;
+import org.rationale.saliency.MapRendering;
 import org.rationale.saliency.MapStore;
 
 import java.util.ArrayList;
@@ -281,14 +282,15 @@ public class SchedulerService {
         return spec.maskOnGrid(mask, image.width, image.height);
     }
 
-    /** A stored map as the scheduler reads it: |attribution| per pixel, summed over channels. */
+    /**
+     * A stored map as the scheduler reads it: |attribution| per pixel, the value the review draws
+     * ({@link MapRendering#sumChannels}: a stored plane as it is, the channels of a map stored with
+     * all of them summed first), so maps stored as planes and as C×H×W measure alike.
+     */
     static float[] magnitude(String encoding, byte[] data, int w, int h, int c) {
-        float[] raw = MapEncoding.decode(encoding, data, w * h * c);
-        float[] magnitude = new float[w * h];
-        for (int ch = 0; ch < c; ch++) {
-            for (int p = 0; p < w * h; p++) {
-                magnitude[p] += Math.abs(raw[ch * w * h + p]);
-            }
+        float[] magnitude = MapRendering.sumChannels(MapEncoding.decode(encoding, data, w * h * c), c, w * h);
+        for (int p = 0; p < magnitude.length; p++) {
+            magnitude[p] = Math.abs(magnitude[p]);
         }
         return magnitude;
     }
