@@ -246,7 +246,10 @@ public class MapBatches {
         }
     }
 
-    /** Reduces ({@link MapChannels}) and encodes the maps of a batch and stores them in one JDBC batch (a map stored meanwhile is kept). */
+    /**
+     * Reduces ({@link MapChannels}) and encodes the maps of a batch and stores them in one JDBC batch
+     * (a map stored meanwhile is kept).
+     */
     public void store(MapBatch batch) {
         if (batch.keys.isEmpty()) {
             return;
