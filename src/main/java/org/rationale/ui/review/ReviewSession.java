@@ -10,6 +10,7 @@ import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
 import org.rationale.project.Project;
+import org.rationale.review.MapsOfNext;
 import org.rationale.review.ReviewBroadcaster;
 import org.rationale.review.RelianceService;
 import org.rationale.review.ReviewService;
@@ -141,6 +142,7 @@ public class ReviewSession {
     private final ReviewBroadcaster broadcaster;
     private final ReviewBackground background;
     private final RelianceService reliance;
+    private final MapsOfNext mapsOfNext;
 
     private Screen screen;
     private Project project;
@@ -177,7 +179,8 @@ public class ReviewSession {
 
     ReviewSession(DatasetService datasets, ModelService models, PredictionService predictions, SaliencyService saliency,
                   SanityService sanity, ReviewService reviews, SchedulerService scheduler, RoundService rounds,
-                  ReviewBroadcaster broadcaster, ReviewBackground background, RelianceService reliance) {
+                  ReviewBroadcaster broadcaster, ReviewBackground background, RelianceService reliance,
+                  MapsOfNext mapsOfNext) {
         this.datasets = datasets;
         this.models = models;
         this.predictions = predictions;
@@ -189,6 +192,7 @@ public class ReviewSession {
         this.broadcaster = broadcaster;
         this.background = background;
         this.reliance = reliance;
+        this.mapsOfNext = mapsOfNext;
     }
 
     /**
@@ -646,6 +650,9 @@ public class ReviewSession {
             }
         }
         screen.comparison(other);
+        // the key that moves on finds the next samples' maps ready
+        mapsOfNext.prepare(project.id, caller, v.id, split, List.copyOf(history),
+                NO_COMPARISON.equals(second) ? List.of(method) : List.of(method, second));
         showMasks(s);
 
         String label = s.label >= 0 && s.label < project.classNames.size() ? project.classNames.get(s.label) : "?";
