@@ -18,6 +18,8 @@ public class MapsOfNext {
     /** Samples of a reviewer's queue whose maps are computed ahead. */
     static final int AHEAD = 3;
 
+    /** Samples looked ahead now: {@link #AHEAD}, or 0 while a benchmark measures its baseline. */
+    private volatile int depth = AHEAD;
     private final ReviewQueue queue;
     private final SaliencyService saliency;
 
@@ -31,8 +33,17 @@ public class MapsOfNext {
      * one just handed out among them), by each of the methods; returns at once.
      */
     public void prepare(long projectId, Caller caller, long modelId, String split, List<Long> skip, List<String> methods) {
+        int n = depth;
+        if (n == 0) {
+            return;
+        }
         List<Long> skipped = List.copyOf(skip);
         saliency.prepare(projectId + "/" + caller.username(),
-                () -> queue.upcoming(projectId, caller, modelId, split, skipped, AHEAD), modelId, methods);
+                () -> queue.upcoming(projectId, caller, modelId, split, skipped, n), modelId, methods);
+    }
+
+    /** Looks this many samples ahead (0: none, the baseline of the review benchmark). */
+    void depth(int samples) {
+        depth = samples;
     }
 }
