@@ -22,7 +22,11 @@ import java.util.function.Supplier;
 final class KeyedBackground<K, T> {
 
     private final ThreadPoolExecutor executor;
-    private final ConcurrentHashMap<K, CompletableFuture<T>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<K, Entry<T>> inFlight = new ConcurrentHashMap<>();
+
+    /** A key's work as queued, and its result. */
+    private record Entry<T>(CompletableFuture<T> result, Runnable task) {
+    }
 
     KeyedBackground(String name, int threads, int queued) {
         AtomicInteger count = new AtomicInteger();
@@ -40,20 +44,20 @@ final class KeyedBackground<K, T> {
      */
     Optional<CompletableFuture<T>> submit(K key, Supplier<T> work, boolean here) {
         CompletableFuture<T> mine = new CompletableFuture<>();
-        CompletableFuture<T> had = inFlight.putIfAbsent(key, mine);
-        if (had != null) {
-            return Optional.of(had);
-        }
         Runnable task = () -> {
             try {
                 T result = work.get();
-                inFlight.remove(key, mine);
+                inFlight.remove(key);
                 mine.complete(result);
             } catch (RuntimeException | Error e) {
-                inFlight.remove(key, mine);
+                inFlight.remove(key);
                 mine.completeExceptionally(e);
             }
         };
+        Entry<T> had = inFlight.putIfAbsent(key, new Entry<>(mine, task));
+        if (had != null) {
+            return Optional.of(had.result());
+        }
         try {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
@@ -61,16 +65,31 @@ final class KeyedBackground<K, T> {
                 task.run();
                 return Optional.of(mine);
             }
-            inFlight.remove(key, mine);
+            inFlight.remove(key);
             mine.completeExceptionally(e);
             return Optional.empty();
         }
         return Optional.of(mine);
     }
 
+    /**
+     * The key's work, run on the caller's thread at once when it still waits for a thread (the caller
+     * needs it now), else as it runs; empty when it neither waits nor runs.
+     */
+    Optional<CompletableFuture<T>> hurry(K key) {
+        Entry<T> e = inFlight.get(key);
+        if (e == null) {
+            return Optional.empty();
+        }
+        if (executor.remove(e.task())) {
+            e.task().run();
+        }
+        return Optional.of(e.result());
+    }
+
     /** The key's work while it waits or runs. */
     Optional<CompletableFuture<T>> inFlight(K key) {
-        return Optional.ofNullable(inFlight.get(key));
+        return Optional.ofNullable(inFlight.get(key)).map(Entry::result);
     }
 
     /** Keys waiting or running now: never more than threads + queued (+ callers running work on their own thread). */

@@ -36,9 +36,12 @@ class MapsAhead {
         return work.submit(key, task, false).isPresent();
     }
 
-    /** Waits (a bounded time) for the map being computed ahead under this key, if one is. */
+    /**
+     * The map being computed ahead under this key, if one is: computed on the caller's thread now when
+     * it still waits for the background, else waited for (a bounded time).
+     */
     void join(Ahead key) {
-        Optional<CompletableFuture<Object>> running = work.inFlight(key);
+        Optional<CompletableFuture<Object>> running = work.hurry(key);
         if (running.isEmpty()) {
             return;
         }

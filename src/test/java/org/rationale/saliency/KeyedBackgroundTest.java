@@ -77,6 +77,29 @@ class KeyedBackgroundTest {
     }
 
     @Test
+    void hurryingAWaitingKeyRunsItOnTheCallersThreadAtOnce() throws Exception {
+        KeyedBackground<Long, String> work = new KeyedBackground<>("test", 1, 4);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            work.submit(0L, () -> {
+                await(release);
+                return "long";
+            }, false).orElseThrow();
+            CompletableFuture<String> waiting = work.submit(1L, () -> Thread.currentThread().getName(), false)
+                    .orElseThrow();
+            CompletableFuture<String> hurried = work.hurry(1L).orElseThrow();
+            assertSame(waiting, hurried);
+            assertTrue(hurried.isDone(), "run at once, not after the long task");
+            assertEquals(Thread.currentThread().getName(), hurried.get());
+            assertEquals(0, work.waiting());
+            assertTrue(work.hurry(2L).isEmpty());
+        } finally {
+            release.countDown();
+            work.shutdown();
+        }
+    }
+
+    @Test
     void aFailedKeyIsForgottenAndRunsAgainWhenAskedAgain() throws Exception {
         KeyedBackground<Long, String> work = new KeyedBackground<>("test", 1, 2);
         try {
