@@ -41,14 +41,16 @@ public class ProjectReviewResource {
     private final Access access;
     private final SaliencyService saliency;
     private final AttributionMethods methods;
+    private final MapsOfNext mapsOfNext;
 
     ProjectReviewResource(ReviewService reviews, ReviewQueue queue, Access access, SaliencyService saliency,
-                          AttributionMethods methods) {
+                          AttributionMethods methods, MapsOfNext mapsOfNext) {
         this.reviews = reviews;
         this.queue = queue;
         this.access = access;
         this.saliency = saliency;
         this.methods = methods;
+        this.mapsOfNext = mapsOfNext;
     }
 
     /** What {@code next} hands out: a sample reserved for the caller and the map of it they may judge. */
@@ -80,6 +82,7 @@ public class ProjectReviewResource {
         }
         long mapId = saliency.map(sample.get(), modelId, m, "predicted", Map.of(), false).id();
         queue.handOut(access.caller(), sample.get(), mapId);
+        mapsOfNext.prepare(projectId, access.caller(), modelId, s, List.of(sample.get()), List.of(m));
         return Response.ok(new HandedSample(sample.get(), mapId, modelId, m)).build();
     }
 

@@ -14,6 +14,7 @@ import org.rationale.saliency.MapStore;
 import org.rationale.security.AccountStore;
 import org.rationale.security.Caller;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,30 @@ public class ReviewQueue {
                 .or(() -> samples.firstToReview(projectId, split, user, modelId, settings.overlap(), skipped));
         sample.ifPresent(s -> store.reserve(projectId, s, user, settings.reservationMinutes()));
         return sample;
+    }
+
+    /**
+     * The samples {@link #next} would hand the caller after those skipped, in its order, at most
+     * {@code count}, without reserving any (a look ahead: another reviewer may take them first).
+     */
+    @Transactional
+    public List<Long> upcoming(long projectId, Caller caller, long modelId, String split, List<Long> skip, int count) {
+        long user = userId(caller);
+        ProjectStore.ReviewSettings settings = settings(projectId);
+        List<Long> skipped = new ArrayList<>(skip);
+        List<Long> out = new ArrayList<>();
+        while (out.size() < count) {
+            Optional<Long> sample = store.heldSample(projectId, split, user, modelId, skipped)
+                    .or(() -> samples.firstQueuedToReview(projectId, split, user, modelId, settings.overlap(), skipped,
+                            settings.queueStrategy()))
+                    .or(() -> samples.firstToReview(projectId, split, user, modelId, settings.overlap(), skipped));
+            if (sample.isEmpty()) {
+                break;
+            }
+            out.add(sample.get());
+            skipped.add(sample.get());
+        }
+        return out;
     }
 
     /**

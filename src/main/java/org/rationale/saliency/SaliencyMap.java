@@ -9,9 +9,44 @@ import java.util.Map;
  * ([C, H, W]); {@code storedBytes} is what its row holds. {@code noSignal} says
  * why the map has no signal (all zero or constant, see {@link MapSignal}; null when it has one): it
  * cannot be judged, judge by another method. {@code selfCheck} says why the map is suspect when the
- * worker that computed it failed its self-check (null otherwise).
+ * worker that computed it failed its self-check (null otherwise). {@code curves} says where its
+ * deletion/insertion curves are: {@link #COMPUTED} (in {@code metrics} as {@code deletionAuc} and
+ * {@code insertionAuc}), {@link #PENDING} (being computed in the background: read the map again) or
+ * {@link #NONE} (not asked for, e.g. a job's map, or the server was too busy: POST the map to queue them).
  */
 public record SaliencyMap(long id, long sampleId, long modelId, String method, Map<String, String> params,
                           int targetClass, String targetName, List<Integer> shape, float[] values,
-                          Map<String, Double> metrics, int storedBytes, String noSignal, String selfCheck) {
+                          Map<String, Double> metrics, int storedBytes, String noSignal, String selfCheck,
+                          String curves) {
+
+    /** The metric of the deletion curve's area; the insertion curve's is {@code insertionAuc}. */
+    public static final String DELETION_AUC = "deletionAuc";
+    public static final String COMPUTED = "computed";
+    public static final String PENDING = "pending";
+    public static final String NONE = "none";
+
+    /** A map whose curves are {@link #COMPUTED} when its metrics hold them, else {@link #NONE}. */
+    public SaliencyMap(long id, long sampleId, long modelId, String method, Map<String, String> params,
+                       int targetClass, String targetName, List<Integer> shape, float[] values,
+                       Map<String, Double> metrics, int storedBytes, String noSignal, String selfCheck) {
+        this(id, sampleId, modelId, method, params, targetClass, targetName, shape, values, metrics, storedBytes,
+                noSignal, selfCheck, metrics.containsKey(DELETION_AUC) ? COMPUTED : NONE);
+    }
+
+    /** Whether the metrics hold the deletion/insertion curves. */
+    public boolean hasCurves() {
+        return metrics.containsKey(DELETION_AUC);
+    }
+
+    /** This map with its curves' state said again (metrics unchanged). */
+    SaliencyMap withCurves(String state) {
+        return new SaliencyMap(id, sampleId, modelId, method, params, targetClass, targetName, shape, values, metrics,
+                storedBytes, noSignal, selfCheck, state);
+    }
+
+    /** This map with the given metrics (its curves computed). */
+    SaliencyMap withMetrics(Map<String, Double> all) {
+        return new SaliencyMap(id, sampleId, modelId, method, params, targetClass, targetName, shape, values,
+                all, storedBytes, noSignal, selfCheck);
+    }
 }

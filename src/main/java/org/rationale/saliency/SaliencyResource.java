@@ -6,7 +6,6 @@ import org.rationale.error.NotFound;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import org.rationale.security.Access;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,6 +25,7 @@ import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -79,7 +79,9 @@ public class SaliencyResource {
                     + "also takes channels: plane (default) answers and stores one value a pixel, shape [1, H, W] "
                     + "(a spatial method's map as it is, the channels of a gradient method summed, sign kept); "
                     + "all answers C×H×W, stored apart from the plane (3 times the bytes on an RGB model). Answers "
-                    + "the stored map, or 404 when none is stored: POST to the same URL computes and stores it (a "
+                    + "the stored map (its curves field: computed when metrics hold deletionAuc and insertionAuc, pending "
+                    + "while they are computed in the background, none when nobody asked for them), or 404 when none "
+                    + "is stored: POST to the same URL computes and stores it (a "
                     + "GET never computes or stores).")
     public SaliencyMap map(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                        @QueryParam("method") String method, @QueryParam("target") String target,
@@ -94,16 +96,33 @@ public class SaliencyResource {
     @Path("/saliency")
     @Operation(summary = "Compute and store the saliency map of the sample under a model version",
             description = "Same query as GET /saliency. Computed once (a map already stored is answered as it is), "
-                    + "then served by GET. curves=false skips the deletion/insertion curves (58 forward passes) "
-                    + "when the map has none yet.")
+                    + "then served by GET. The map is answered as soon as it is stored; its deletion/insertion curves "
+                    + "(58 forward passes) are computed in the background and added to its metrics (deletionAuc, "
+                    + "insertionAuc) when done. The answer's curves field says where they are: computed, pending "
+                    + "(GET the map again later) or none (not queued: the server was busy or they failed; POST "
+                    + "again). curves=true waits for them (up to a minute) before answering, for scripts that "
+                    + "want the numbers in the answer; curves=false neither computes nor queues them.")
     public SaliencyMap compute(@PathParam("id") long id, @QueryParam("modelId") String modelId,
                                @QueryParam("method") String method, @QueryParam("target") String target,
-                               @QueryParam("curves") @DefaultValue("true") boolean curves,
-                               @Context UriInfo uri) {
+                               @QueryParam("curves") String curves, @Context UriInfo uri) {
         access.requireSample(id);
+        SaliencyService.Curves mode = curves(curves);
         ModelVersion v = model(modelId);
         Map<String, String> params = methodParams(uri, Set.of());
-        return saliency.map(id, v.id, requireMethod(method), target, params, curves);
+        return saliency.map(id, v.id, requireMethod(method), target, params, mode);
+    }
+
+    private static SaliencyService.Curves curves(String text) {
+        if (text == null) {
+            return SaliencyService.Curves.BACKGROUND;
+        }
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> SaliencyService.Curves.WAIT;
+            case "false" -> SaliencyService.Curves.SKIP;
+            default -> throw new Invalid("Invalid curves '" + (text.length() > 20 ? text.substring(0, 20) + "…" : text)
+                    + "'", "curves is true (wait for the deletion/insertion curves), false (skip them) or left out "
+                    + "(computed in the background)");
+        };
     }
 
     private static DomainError notStored(long sampleId) {

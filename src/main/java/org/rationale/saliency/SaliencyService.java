@@ -5,11 +5,11 @@ import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
+import org.rationale.error.Unavailable;
 import org.rationale.explain.InputBatch;
 import org.rationale.model.InputSpec;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
-import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
 
 import java.util.Collection;
@@ -17,6 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The map of one sample on demand, stored exactly once per (sample, model version, method,
@@ -26,24 +31,26 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class SaliencyService {
 
-    /** Forward passes of the deletion/insertion curves: steps along each curve. */
-    private static final int CURVE_STEPS = 28;
-
     private final AttributionMethods methods;
     private final ModelService models;
     private final PredictionService predictions;
     private final DatasetService datasets;
     private final MapStore store;
     private final MapOverlays overlays;
+    private final QualityCurves qualityCurves;
+    private final MapsAhead ahead;
 
     SaliencyService(AttributionMethods methods, ModelService models, PredictionService predictions,
-                    DatasetService datasets, MapStore store, MapOverlays overlays) {
+                    DatasetService datasets, MapStore store, MapOverlays overlays, QualityCurves qualityCurves,
+                    MapsAhead ahead) {
         this.methods = methods;
         this.models = models;
         this.predictions = predictions;
         this.datasets = datasets;
         this.store = store;
         this.overlays = overlays;
+        this.qualityCurves = qualityCurves;
+        this.ahead = ahead;
     }
 
     /**
@@ -80,48 +87,119 @@ public class SaliencyService {
         return overlays.overlayPng(mapId, opacity, zoom);
     }
 
+    /** What becomes of a map's deletion/insertion curves (58 forward passes) when they are missing. */
+    public enum Curves {
+        /** Not computed, not queued. */
+        SKIP,
+        /** Queued in the background; the map is answered at once (its curves {@code pending}). */
+        BACKGROUND,
+        /** Queued, and the answer waits for them (a bounded time; still {@code pending} after that). */
+        WAIT
+    }
+
+    /** How long {@link Curves#WAIT} waits for the curves. */
+    private static final long CURVES_WAIT_SECONDS = 60;
+
     /**
      * The map of a sample under a model version: read from storage, or computed (outside any
      * transaction: a long computation must not hold a connection or hit a transaction timeout) and
      * stored. Both paths return the stored float16 values, so every answer for one map id is the same.
+     * Missing deletion/insertion curves are queued in the background.
      *
      * @param target {@code predicted}, {@code label} or a class index
      */
     public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given) {
-        return map(sampleId, modelId, methodName, target, given, true);
+        return map(sampleId, modelId, methodName, target, given, Curves.BACKGROUND);
+    }
+
+    /** The map, its missing curves queued in the background ({@code curves}) or left alone. */
+    public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given,
+                           boolean curves) {
+        return map(sampleId, modelId, methodName, target, given, curves ? Curves.BACKGROUND : Curves.SKIP);
+    }
+
+    /** The map, with what becomes of its missing deletion/insertion curves. */
+    public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given,
+                           Curves curves) {
+        SaliencyMap m = compute(sampleId, modelId, methodName, target, given, true);
+        if (m.hasCurves() || curves == Curves.SKIP) {
+            return m;
+        }
+        Optional<CompletableFuture<Map<String, Double>>> queued = qualityCurves.request(m, curves == Curves.WAIT);
+        if (queued.isEmpty()) {
+            return m;
+        }
+        if (curves == Curves.WAIT) {
+            try {
+                return m.withMetrics(queued.get().get(CURVES_WAIT_SECONDS, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // answered without them: pending while they are computed, none when they failed (logged)
+            }
+        }
+        // queued: pending, even if they are stored by now (the answer shows the map as read; GET shows them)
+        return m.withCurves(queued.get().isCompletedExceptionally() ? SaliencyMap.NONE : SaliencyMap.PENDING);
     }
 
     /**
-     * The map, with its deletion/insertion curves ({@code curves}: 58 forward passes, added to the
-     * stored map on first request) or without them (a review page shows the map at once and asks
-     * for the curves in the background).
+     * The map with its deletion/insertion curves once they are stored (at once when it has them): a
+     * page shows the map first and the numbers when this completes. Fails with {@link Unavailable}
+     * when too many maps wait for their curves (showing the map again tries again).
      */
-    public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given,
-                           boolean curves) {
+    public CompletableFuture<SaliencyMap> withCurves(SaliencyMap m) {
+        if (m.hasCurves()) {
+            return CompletableFuture.completedFuture(m);
+        }
+        return qualityCurves.request(m, false).map(f -> f.thenApply(m::withMetrics))
+                .orElseGet(() -> CompletableFuture.failedFuture(new Unavailable("Server busy",
+                        "Too many maps wait for their deletion/insertion curves; they are computed when the map is "
+                                + "shown again")));
+    }
+
+    /**
+     * Computes ahead, in the background, the maps (predicted class, default parameters, no curves)
+     * of the samples {@code upcoming} names when it runs, by each method, unless stored: a reviewer's
+     * next samples are then drawn without waiting for their maps. {@code queue} names whose queue it
+     * is (one look at a time per queue and model version); dropped when the background is full.
+     */
+    public void prepare(String queue, Supplier<List<Long>> upcoming, long modelId, List<String> methodNames) {
+        List<String> names = methodNames.stream().map(n -> methods.get(n).name()).distinct().toList();
+        ahead.submit(new Upcoming(queue, modelId), () -> {
+            for (long sampleId : upcoming.get()) {
+                for (String name : names) {
+                    ahead.submit(new MapsAhead.Ahead(sampleId, modelId, name), () ->
+                            compute(sampleId, modelId, name, Targets.PREDICTED, Map.of(), false).id());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Whose queue {@link #prepare} looks at. */
+    private record Upcoming(String queue, long modelId) {
+    }
+
+    /** The stored map, else computed and stored; {@code join} waits for the same map being computed ahead. */
+    private SaliencyMap compute(long sampleId, long modelId, String methodName, String target, Map<String, String> given,
+                                boolean join) {
         Sample s = datasets.sample(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
+        if (join && (target == null || target.isBlank() || target.strip().equals(Targets.PREDICTED)) && given.isEmpty()) {
+            // the map may be being computed ahead for a reviewer: wait for it rather than compute it twice
+            ahead.join(new MapsAhead.Ahead(s.id, v.id, method.name()));
+        }
         InputSpec spec = models.spec(v);
         MethodParameters params = method.bind(given, spec.height(), spec.width());
-        Prediction p = predictions.predict(s, v);
-        int t = Targets.resolve(target, s.label, p::predictedLabel, spec.classes().size());
+        // a stored prediction names the predicted class without a forward pass; else it is computed and stored
+        Integer known = predictions.storedLabel(s.id, v.id).orElse(null);
+        int predicted = known != null ? known : predictions.predict(s, v).predictedLabel();
+        int t = Targets.resolve(target, s.label, () -> predicted, spec.classes().size());
         MapKey key = new MapKey(s.id, v.id, method.name(), params.canonical(), t);
-        SaliencyMap stored = stored(key, method, params, spec).orElse(null);
-        if (stored != null && curves && !stored.metrics().containsKey("deletionAuc")) {
-            // maps computed by jobs skip the curves (58 forward passes a map); they are added on first view
-            Map<String, Double> metrics = new TreeMap<>(stored.metrics());
-            try (ModelService.Lease lease = models.lease(v)) {
-                metrics.putAll(DeletionInsertion.aucs(lease.model(), predictions.input(s, v), t, stored.values(),
-                        CURVE_STEPS));
-            }
-            String json = NewMap.writeMetrics(metrics);
-            store.updateMetrics(stored.id(), json);
-            return new SaliencyMap(stored.id(), stored.sampleId(), stored.modelId(), stored.method(), stored.params(),
-                    stored.targetClass(), stored.targetName(), stored.shape(), stored.values(), NewMap.readMetrics(json),
-                    stored.storedBytes(), stored.noSignal(), stored.selfCheck());
-        }
-        if (stored != null) {
-            return stored;
+        Optional<SaliencyMap> stored = stored(key, method, params, spec);
+        if (stored.isPresent()) {
+            return stored.get();
         }
         InputBatch x = predictions.input(s, v);
         float[] values;
@@ -130,9 +208,6 @@ public class SaliencyService {
             Attribution a = FiniteAttributions.attribute(method, lease.model(), x, new int[] {t}, params);
             values = a.values();
             metrics = new TreeMap<>(a.metrics().get(0));
-            if (curves) {
-                metrics.putAll(DeletionInsertion.aucs(lease.model(), x, t, values, CURVE_STEPS));
-            }
         }
         NewMap m = NewMap.of(key, x, values, metrics, MapChannels.of(method, params));
         long id = store.insert(m);
@@ -161,7 +236,8 @@ public class SaliencyService {
         Integer storedLabel = t.equals(Targets.PREDICTED) ? predictions.storedLabel(s.id, v.id).orElse(null) : null;
         int resolved = storedLabel != null ? storedLabel
                 : Targets.resolve(target, s.label, () -> predictions.compute(s, v).predictedLabel(), spec.classes().size());
-        return stored(new MapKey(s.id, v.id, method.name(), params.canonical(), resolved), method, params, spec);
+        return stored(new MapKey(s.id, v.id, method.name(), params.canonical(), resolved), method, params, spec)
+                .map(m -> !m.hasCurves() && qualityCurves.pending(m.id()) ? m.withCurves(SaliencyMap.PENDING) : m);
     }
 
     /**

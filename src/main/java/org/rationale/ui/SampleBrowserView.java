@@ -5,6 +5,7 @@ import org.rationale.saliency.OverlayTooLargeException;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.error.DomainError;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -327,9 +328,19 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
                         + "&target=" + target.getValue() + "&zoom=" + zoom);
                 overlay.setAlt(method.getValue() + " for " + m.targetName());
                 overlay.setVisible(true);
-                problem.setText(m.metrics().containsKey("deletionAuc") ? String.format(Locale.US,
-                        "Deletion AUC %.3f · insertion AUC %.3f", m.metrics().get("deletionAuc"),
-                        m.metrics().get("insertionAuc")) : "");
+                problem.setText(curvesText(m));
+                overlay.getElement().setAttribute("data-map", Long.toString(m.id()));
+                if (!m.hasCurves()) {
+                    // the curves cost 58 forward passes: the map shows first, the numbers follow by push
+                    UI ui = UI.getCurrent();
+                    saliency.withCurves(m).whenComplete((full, failure) -> ui.access(() -> {
+                        if (Long.toString(m.id()).equals(overlay.getElement().getAttribute("data-map"))) {
+                            problem.setText(full != null ? curvesText(full)
+                                    : "Deletion and insertion AUC not computed now (the server is busy); they are when "
+                                    + "this map is shown again");
+                        }
+                    }));
+                }
             } catch (DomainError e) {
                 overlay.setVisible(false);
                 problem.setText(e.describe());
@@ -349,6 +360,12 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
         Div panel = new Div(choices, prediction, overlay, problem);
         panel.addClassName("rationale-panel");
         return panel;
+    }
+
+    private static String curvesText(SaliencyMap m) {
+        return m.hasCurves() ? String.format(Locale.US, "Deletion AUC %.3f · insertion AUC %.3f",
+                m.metrics().get(SaliencyMap.DELETION_AUC), m.metrics().get("insertionAuc"))
+                : "Deletion and insertion AUC: computing…";
     }
 
     private static Div fact(String name, String value) {

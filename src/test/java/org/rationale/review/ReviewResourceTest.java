@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.rationale.saliency.SaliencyService;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -71,6 +72,40 @@ class ReviewResourceTest {
     /** A map stored without handing it to anyone. */
     private long storedMap(long sample, long model, String method) {
         return saliency.map(sample, model, method, "predicted", Map.of(), false).id();
+    }
+
+    @Transactional
+    List<Long> mappedSamples(long model, String method) {
+        return em.createNativeQuery("select sample_id from saliency_maps where model_version_id = ?1 and method = ?2 "
+                + "order by sample_id", Long.class).setParameter(1, model).setParameter(2, method).getResultList();
+    }
+
+    @Test
+    void handingOutASampleComputesTheMapsOfTheNextThreeAheadOnce() throws InterruptedException {
+        long[] pm = project("review ahead", 6);
+        user("ra-e1", "expert", pm[0]);
+        List<Long> ids = given().get("/api/projects/" + pm[0] + "/samples?limit=10").then().statusCode(200)
+                .extract().jsonPath().getList("items.id", Long.class).stream().sorted().toList();
+        var first = as("ra-e1").post("/api/projects/" + pm[0] + "/review/next?modelId=" + pm[1]
+                + "&method=gradient-x-input").then().statusCode(200).extract().jsonPath();
+        assertEquals(ids.get(0), first.getLong("sampleId"));
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (mappedSamples(pm[1], "gradient-x-input").size() < 4 && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        // the handed sample and the next three in the queue's order; not the two after them
+        assertEquals(ids.subList(0, 4), mappedSamples(pm[1], "gradient-x-input"));
+        // after a verdict, the next hand-out finds its map stored (still one map a sample) and looks one further
+        as("ra-e1").contentType(ContentType.JSON).body(Map.of("saliencyMapId", first.getLong("saliencyMapId"),
+                "verdict", "accept")).post("/api/samples/" + ids.get(0) + "/reviews").then().statusCode(201);
+        long second = as("ra-e1").post("/api/projects/" + pm[0] + "/review/next?modelId=" + pm[1]
+                + "&method=gradient-x-input").then().statusCode(200).extract().jsonPath().getLong("sampleId");
+        assertEquals(ids.get(1), second);
+        until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (mappedSamples(pm[1], "gradient-x-input").size() < 5 && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        assertEquals(ids.subList(0, 5), mappedSamples(pm[1], "gradient-x-input"));
     }
 
     @Transactional

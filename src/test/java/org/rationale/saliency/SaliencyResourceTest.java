@@ -12,7 +12,14 @@ import org.rationale.testing.Api;
 import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
 
+import io.restassured.response.ValidatableResponse;
+
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -24,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 class SaliencyResourceTest {
+
+    @Inject
+    QualityCurves curves;
 
     private long project;
     private long model;
@@ -69,10 +79,84 @@ class SaliencyResourceTest {
                 assertEquals(a.get(i), b.get(i), Math.abs(a.get(i)) * 1e-3 + 1e-7, method + " value " + i);
             }
         }
-        given().get(url("method=integrated-gradients&steps=16&target=label")).then()
+        // the curves follow in the background
+        curvesComputed(url("method=integrated-gradients&steps=16&target=label"))
                 .body("metrics.completenessGap", Matchers.notNullValue())
                 .body("metrics.deletionAuc", Matchers.notNullValue())
                 .body("metrics.insertionAuc", Matchers.notNullValue());
+    }
+
+    /** GETs the map until its curves are computed (at most 2 minutes: the background may be busy with other maps). */
+    private static ValidatableResponse curvesComputed(String url) {
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            ValidatableResponse r = given().get(url).then().statusCode(200);
+            String state = r.extract().jsonPath().getString("curves");
+            if (state.equals("computed") || System.nanoTime() > until) {
+                return r.body("curves", equalTo("computed"));
+            }
+            assertEquals("pending", state, "curves of a map whose POST queued them");
+            sleep(100);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void postAnswersTheMapWithoutWaitingForItsCurvesAndALaterGetHasThem() {
+        JsonPath posted = given().post(url("method=gradient-x-input")).then().statusCode(200)
+                .body("curves", equalTo("pending")).body("metrics.deletionAuc", Matchers.nullValue())
+                .body("values", hasSize(784)).extract().jsonPath();
+        JsonPath read = curvesComputed(url("method=gradient-x-input")).extract().jsonPath();
+        assertEquals(posted.getLong("id"), read.getLong("id"));
+        double deletion = read.getDouble("metrics.deletionAuc");
+        double insertion = read.getDouble("metrics.insertionAuc");
+        assertTrue(deletion >= 0 && deletion <= 1, "deletion AUC " + deletion);
+        assertTrue(insertion >= 0 && insertion <= 1, "insertion AUC " + insertion);
+        // the map's other metrics are kept beside the curves
+        assertEquals(posted.getDouble("metrics.sum"), read.getDouble("metrics.sum"), 1e-9);
+        // asked again: answered with them, nothing queued
+        given().post(url("method=gradient-x-input")).then().statusCode(200).body("curves", equalTo("computed"))
+                .body("metrics.deletionAuc", equalTo((float) deletion));
+    }
+
+    @Test
+    void curvesAskedForTwiceAtOnceAreComputedOnce() throws Exception {
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!curves.idle() && System.nanoTime() < until) {
+            sleep(100);
+        }
+        assertTrue(curves.idle(), "the background still computes other maps' curves");
+        long before = curves.computed();
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<JsonPath>> answers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                answers.add(two.submit(() -> given().post(url("method=vanilla-gradient&curves=true")).then()
+                        .statusCode(200).body("curves", equalTo("computed")).extract().jsonPath()));
+            }
+            JsonPath a = answers.get(0).get(2, TimeUnit.MINUTES);
+            JsonPath b = answers.get(1).get(2, TimeUnit.MINUTES);
+            assertEquals(a.getLong("id"), b.getLong("id"));
+            assertEquals(a.getDouble("metrics.deletionAuc"), b.getDouble("metrics.deletionAuc"));
+        } finally {
+            two.shutdown();
+        }
+        assertEquals(before + 1, curves.computed());
+    }
+
+    @Test
+    void curvesFalseNeitherComputesNorQueuesThem() {
+        given().post(url("method=smoothgrad&samples=2&curves=false")).then().statusCode(200)
+                .body("curves", equalTo("none")).body("metrics.deletionAuc", Matchers.nullValue());
+        given().get(url("method=smoothgrad&samples=2")).then().statusCode(200).body("curves", equalTo("none"));
     }
 
     @Test
@@ -126,6 +210,8 @@ class SaliencyResourceTest {
     @Test
     void rejectsBadRequestsWithReasons() {
         given().post(url("method=lime")).then().statusCode(400).body("error", equalTo("Unknown method 'lime'"));
+        given().post(url("method=vanilla-gradient&curves=maybe")).then().statusCode(400)
+                .body("error", equalTo("Invalid curves 'maybe'")).body("detail", Matchers.containsString("true"));
         given().post(url("method=integrated-gradients&steps=0")).then().statusCode(400).body("error", startsWith("Invalid steps"));
         given().post(url("method=occlusion&stepz=3")).then().statusCode(400).body("error", startsWith("Unknown parameter"));
         given().post(url("method=vanilla-gradient&target=10")).then().statusCode(400).body("error", equalTo("Invalid target 10"));

@@ -92,11 +92,13 @@ class JobQueueTest {
         }
         assertEquals(60, maps(pm[1]));
         // jobs skip the deletion/insertion curves; reading the map leaves it as stored, a POST adds them
+        // (curves=true: the answer waits for them instead of leaving them to the background)
         long sample = given().get("/api/projects/" + pm[0] + "/samples?limit=1").then().extract().jsonPath().getLong("items[0].id");
         given().get("/api/samples/" + sample + "/saliency?modelId=" + pm[1] + "&method=vanilla-gradient").then()
-                .statusCode(200).body("metrics.deletionAuc", Matchers.nullValue());
-        given().post("/api/samples/" + sample + "/saliency?modelId=" + pm[1] + "&method=vanilla-gradient").then()
-                .statusCode(200).body("metrics.deletionAuc", Matchers.notNullValue());
+                .statusCode(200).body("metrics.deletionAuc", Matchers.nullValue()).body("curves", Matchers.equalTo("none"));
+        given().post("/api/samples/" + sample + "/saliency?modelId=" + pm[1] + "&method=vanilla-gradient&curves=true")
+                .then().statusCode(200).body("metrics.deletionAuc", Matchers.notNullValue())
+                .body("curves", Matchers.equalTo("computed"));
         assertEquals(60, maps(pm[1]));
         // the same job again computes nothing new: maps are stored once per key
         long again = submit(pm[0], pm[1], List.of(Map.of("name", "vanilla-gradient")));

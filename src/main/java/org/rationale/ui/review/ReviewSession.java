@@ -10,6 +10,7 @@ import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
 import org.rationale.project.Project;
+import org.rationale.review.MapsOfNext;
 import org.rationale.review.ReviewBroadcaster;
 import org.rationale.review.RelianceService;
 import org.rationale.review.ReviewService;
@@ -141,6 +142,7 @@ public class ReviewSession {
     private final ReviewBroadcaster broadcaster;
     private final ReviewBackground background;
     private final RelianceService reliance;
+    private final MapsOfNext mapsOfNext;
 
     private Screen screen;
     private Project project;
@@ -177,7 +179,8 @@ public class ReviewSession {
 
     ReviewSession(DatasetService datasets, ModelService models, PredictionService predictions, SaliencyService saliency,
                   SanityService sanity, ReviewService reviews, SchedulerService scheduler, RoundService rounds,
-                  ReviewBroadcaster broadcaster, ReviewBackground background, RelianceService reliance) {
+                  ReviewBroadcaster broadcaster, ReviewBackground background, RelianceService reliance,
+                  MapsOfNext mapsOfNext) {
         this.datasets = datasets;
         this.models = models;
         this.predictions = predictions;
@@ -189,6 +192,7 @@ public class ReviewSession {
         this.broadcaster = broadcaster;
         this.background = background;
         this.reliance = reliance;
+        this.mapsOfNext = mapsOfNext;
     }
 
     /**
@@ -646,6 +650,9 @@ public class ReviewSession {
             }
         }
         screen.comparison(other);
+        // the key that moves on finds the next samples' maps ready
+        mapsOfNext.prepare(project.id, caller, v.id, split, List.copyOf(history),
+                NO_COMPARISON.equals(second) ? List.of(method) : List.of(method, second));
         showMasks(s);
 
         String label = s.label >= 0 && s.label < project.classNames.size() ? project.classNames.get(s.label) : "?";
@@ -660,8 +667,8 @@ public class ReviewSession {
         } else {
             screen.reliance("No marked region on this sample: paint a shortcut and test it");
         }
-        if (!currentMap.metrics().containsKey("deletionAuc")) {
-            curvesLater(s.id, v, currentMap.method(), currentMap.id());
+        if (!currentMap.hasCurves()) {
+            curvesLater(v, currentMap);
         }
         screen.context(context(s.id));
         screen.why(whyText(v, s.id, why));
@@ -750,7 +757,7 @@ public class ReviewSession {
         Double deletion = currentMap.metrics().get("deletionAuc");
         String auc = deletion != null
                 ? String.format(Locale.US, "deletion AUC %.3f (lower: the map finds what the model uses)", deletion)
-                : busy ? "deletion AUC: not computed now (the server is busy); it is when the sample is shown again"
+                : busy ? "deletion AUC: not computed now (the server is busy or the model failed); it is when the sample is shown again"
                 : "deletion AUC: computing…";
         String check = sanity.stored(v.id).stream().filter(r -> r.method().equals(currentMap.method())).findFirst()
                 .map(r -> r.inconclusive() ? "sanity check inconclusive: " + r.noSignal()
@@ -774,24 +781,21 @@ public class ReviewSession {
         return parts.isEmpty() ? null : String.join(" ", parts);
     }
 
-    /** The deletion/insertion curves cost 58 forward passes: the map shows first, the numbers follow by push. */
-    private void curvesLater(long sampleId, ModelVersion v, String methodName, long mapId) {
-        boolean queued = background.run(() -> {
-            try {
-                SaliencyMap full = saliency.map(sampleId, v.id, methodName, "predicted", Map.of(), true);
-                screen.access(() -> {
-                    if (currentMap != null && currentMap.id() == mapId) {
-                        currentMap = full;
-                        renderQuality(v, false);
-                    }
-                });
-            } catch (RuntimeException e) {
-                // the map stays without its curves; the next view tries again
+    /**
+     * The deletion/insertion curves cost 58 forward passes: the map shows first, and the numbers follow by push
+     * when the background has computed them (or a word that the server was too busy to queue them).
+     */
+    private void curvesLater(ModelVersion v, SaliencyMap shown) {
+        long mapId = shown.id();
+        saliency.withCurves(shown).whenComplete((full, failure) -> screen.access(() -> {
+            if (currentMap == null || currentMap.id() != mapId) {
+                return;
             }
-        });
-        if (!queued) {
-            renderQuality(v, true);
-        }
+            if (full != null) {
+                currentMap = full;
+            }
+            renderQuality(v, failure != null);
+        }));
     }
 
     /**

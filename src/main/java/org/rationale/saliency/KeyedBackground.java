@@ -1,0 +1,109 @@
+package org.rationale.saliency;
+
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Work run off the caller's thread, once per key at a time: a key asked for while its work waits or
+ * runs shares that work's result instead of running it again. At most {@code threads} tasks run and
+ * {@code queued} wait; a key beyond that is refused, never queued without bound. A finished or failed
+ * key is forgotten, so asking again runs its work again (the work itself skips what is stored).
+ *
+ * @param <K> what identifies a piece of work (a record)
+ * @param <T> its result
+ */
+final class KeyedBackground<K, T> {
+
+    private final ThreadPoolExecutor executor;
+    private final ConcurrentHashMap<K, Entry<T>> inFlight = new ConcurrentHashMap<>();
+
+    /** A key's work as queued, and its result. */
+    private record Entry<T>(CompletableFuture<T> result, Runnable task) {
+    }
+
+    KeyedBackground(String name, int threads, int queued) {
+        AtomicInteger count = new AtomicInteger();
+        executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued), r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The key's work: the one waiting or running, else queued now; empty when the queue is full
+     * (nothing was queued). With {@code here}, a full queue runs the work on the caller's thread
+     * instead (still once: others asking meanwhile share it).
+     */
+    Optional<CompletableFuture<T>> submit(K key, Supplier<T> work, boolean here) {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        Runnable task = () -> {
+            try {
+                T result = work.get();
+                inFlight.remove(key);
+                mine.complete(result);
+            } catch (RuntimeException | Error e) {
+                inFlight.remove(key);
+                mine.completeExceptionally(e);
+            }
+        };
+        Entry<T> had = inFlight.putIfAbsent(key, new Entry<>(mine, task));
+        if (had != null) {
+            return Optional.of(had.result());
+        }
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            if (here) {
+                task.run();
+                return Optional.of(mine);
+            }
+            inFlight.remove(key);
+            mine.completeExceptionally(e);
+            return Optional.empty();
+        }
+        return Optional.of(mine);
+    }
+
+    /**
+     * The key's work, run on the caller's thread at once when it still waits for a thread (the caller
+     * needs it now), else as it runs; empty when it neither waits nor runs.
+     */
+    Optional<CompletableFuture<T>> hurry(K key) {
+        Entry<T> e = inFlight.get(key);
+        if (e == null) {
+            return Optional.empty();
+        }
+        if (executor.remove(e.task())) {
+            e.task().run();
+        }
+        return Optional.of(e.result());
+    }
+
+    /** The key's work while it waits or runs. */
+    Optional<CompletableFuture<T>> inFlight(K key) {
+        return Optional.ofNullable(inFlight.get(key)).map(Entry::result);
+    }
+
+    /** Keys waiting or running now: never more than threads + queued (+ callers running work on their own thread). */
+    int size() {
+        return inFlight.size();
+    }
+
+    /** Tasks waiting for a thread. */
+    int waiting() {
+        return executor.getQueue().size();
+    }
+
+    /** Stops the running work and drops the waiting work. */
+    void shutdown() {
+        executor.shutdownNow();
+    }
+}
