@@ -72,6 +72,8 @@ class ModelMemoryIT {
                 Map.entry("RATIONALE_MODELS_CACHE_BYTES", "150M"),
                 Map.entry("RATIONALE_DEMO_SEED", "false"),
                 Map.entry("RATIONALE_WORKER_SELF_CHECK_RATE", "0"),
+                // the upload's check runs a ResNet-18 inside the upload's transaction: minutes on a crowded host
+                Map.entry("QUARKUS_TRANSACTION_MANAGER_DEFAULT_TRANSACTION_TIMEOUT", "PT10M"),
                 Map.entry("RATIONALE_ADMIN_PASSWORD", ADMIN_PASSWORD)), log);
         AppProcess.awaitReady(port, server, log);
         return port;
