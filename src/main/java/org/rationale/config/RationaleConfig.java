@@ -152,6 +152,18 @@ public interface RationaleConfig {
 
     Rounds rounds();
 
+    Models models();
+
+    /** Loaded models ({@code rationale.models.*}). */
+    interface Models {
+        /**
+         * Most bytes of parameters the loaded-model cache of one process holds (least recently used
+         * models are closed first); when absent, an eighth of the memory the process may use, at
+         * least 256 MB (see {@code ModelService}).
+         */
+        Optional<MemorySize> cacheBytes();
+    }
+
     /** Feedback rounds. */
     interface Rounds {
         /**

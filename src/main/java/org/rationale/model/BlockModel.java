@@ -16,6 +16,8 @@ import org.rationale.explain.InputBatch;
 import org.rationale.explain.RandomizableModel;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +181,29 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
         } finally {
             EngineLock.GRADIENTS.unlock();
         }
+    }
+
+    /**
+     * The bytes of the model's parameter arrays (elements times element size), each array counted
+     * once: the separate copies in TorchScript features/classifier parts count, arrays the parts
+     * share with the whole network do not. The engine's own overhead per loaded model (TorchScript
+     * code and graphs) is not counted.
+     */
+    public long parameterBytes() {
+        Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        long total = 0;
+        for (Block b : new Block[] {whole(), features(), head()}) {
+            if (b == null) {
+                continue;
+            }
+            for (var p : b.getParameters()) {
+                NDArray a = p.getValue().getArray();
+                if (seen.add(a)) {
+                    total += a.size() * a.getDataType().getNumOfBytes();
+                }
+            }
+        }
+        return total;
     }
 
     /** Layer name of a parameter: its name without the trailing weight/bias part. */

@@ -1,6 +1,10 @@
 package org.rationale.model;
 
+import com.sun.management.OperatingSystemMXBean;
+import io.quarkus.runtime.configuration.MemorySize;
+import org.jboss.logging.Logger;
 import org.rationale.config.Json;
+import org.rationale.config.RationaleConfig;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,45 +19,64 @@ import org.rationale.project.ProjectStore;
 import org.rationale.explain.InputBatch;
 import org.rationale.web.JsonText;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The model registry: checks an uploaded TorchScript model by running it before anything is stored,
- * keeps versions and their files, and hands out loaded models (a small cache, closed on eviction).
+ * keeps versions and their files, and hands out loaded models (a cache bounded in bytes, see {@link Lease}).
  */
 @ApplicationScoped
 public class ModelService {
 
+    private static final Logger LOG = Logger.getLogger(ModelService.class);
     static final ObjectMapper JSON = Json.builder().addModule(JsonText.module()).build();
-    private static final int CACHE = 4;
+    /** Versions and parsed specs kept for workers, most recently used first. */
+    private static final int VERSIONS = 1_000;
+    /** The least default budget of the model cache. */
+    private static final long LEAST_CACHE_BYTES = 256L << 20;
 
     private final ModelStore store;
     private final ProjectService projects;
     private final ProjectStore projectStore;
-    private final Map<Long, BlockModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
+    private final ModelCache<BlockModel> loaded;
     private final ComputeDevice device;
 
     @Inject
     AuditLog audit;
 
-    ModelService(ModelStore store, ProjectService projects, ProjectStore projectStore, ComputeDevice device) {
+    ModelService(ModelStore store, ProjectService projects, ProjectStore projectStore, ComputeDevice device,
+                 RationaleConfig settings) {
         this.store = store;
         this.projects = projects;
         this.projectStore = projectStore;
         this.device = device;
+        long budget = settings.models().cacheBytes().map(MemorySize::asLongValue).orElseGet(ModelService::defaultCacheBytes);
+        this.loaded = new ModelCache<>(budget, BlockModel::parameterBytes);
+        LOG.infof("Model cache: up to %d MB of parameters", budget >> 20);
+    }
+
+    /**
+     * The model cache's budget when none is set: an eighth of the memory this process may use (the
+     * machine's, or its container's limit), at least 256 MB. An eighth of 16 GB holds about 45
+     * ResNet-18s (about 45 MB of parameters each, twice that with the features/classifier parts).
+     */
+    static long defaultCacheBytes() {
+        long total = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        return Math.max(LEAST_CACHE_BYTES, total / 8);
     }
 
     /** Parses a spec sent by a client; malformed JSON and invalid fields are a 400. */
@@ -324,8 +347,18 @@ public class ModelService {
         return v;
     }
 
-    private final Map<Long, ModelVersion> versions = new ConcurrentHashMap<>();
-    private final Map<Long, InputSpec> specs = new ConcurrentHashMap<>();
+    private final Map<Long, ModelVersion> versions = Collections.synchronizedMap(lru(VERSIONS));
+    private final Map<Long, InputSpec> specs = Collections.synchronizedMap(lru(VERSIONS));
+
+    /** A map that forgets its least recently used entry beyond {@code most} entries. */
+    private static <V> Map<Long, V> lru(int most) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, V> eldest) {
+                return size() > most;
+            }
+        };
+    }
 
     /**
      * A version for computing, from a cache: a stored version never changes (a new one is stored
@@ -344,7 +377,12 @@ public class ModelService {
 
     /** The input spec of a version, parsed once. */
     public InputSpec spec(ModelVersion v) {
-        return specs.computeIfAbsent(v.id, id -> specOf(v));
+        InputSpec s = specs.get(v.id);
+        if (s == null) {
+            s = specOf(v);
+            specs.put(v.id, s);
+        }
+        return s;
     }
 
     /** Accuracy by split recorded when the platform trained the version; empty for uploads. */
@@ -376,8 +414,9 @@ public class ModelService {
     }
 
     /**
-     * A loaded model lent to one caller until it closes the lease. Models stay cached (a few of
-     * them); an evicted model is closed only when its last lease is returned, never under a caller.
+     * A loaded model lent to one caller until it closes the lease. Models stay cached while they fit
+     * the cache's budget in bytes ({@code rationale.models.cache-bytes}); the least recently used
+     * are closed first, and a model is closed only when no lease holds it, never under a caller.
      */
     public final class Lease implements AutoCloseable {
         private final BlockModel model;
@@ -395,39 +434,14 @@ public class ModelService {
         public void close() {
             if (!closed) {
                 closed = true;
-                release(model);
+                loaded.giveBack(model);
             }
         }
     }
 
-    private final Map<BlockModel, Integer> lent = new IdentityHashMap<>();
-
-    /** Lends the loaded model of a version (loading it on first use). */
-    public synchronized Lease lease(ModelVersion v) {
-        BlockModel m = loaded.get(v.id);
-        if (m == null) {
-            m = fresh(v);
-            loaded.put(v.id, m);
-            while (loaded.size() > CACHE) {
-                var eldest = loaded.entrySet().iterator().next();
-                loaded.remove(eldest.getKey());
-                if (!lent.containsKey(eldest.getValue())) {
-                    eldest.getValue().close();
-                }
-            }
-        }
-        lent.merge(m, 1, Integer::sum);
-        return new Lease(m);
-    }
-
-    private synchronized void release(BlockModel m) {
-        int left = lent.merge(m, -1, Integer::sum);
-        if (left <= 0) {
-            lent.remove(m);
-            if (!loaded.containsValue(m)) {
-                m.close(); // evicted while it was lent
-            }
-        }
+    /** Lends the loaded model of a version (loading it when it is not cached). */
+    public Lease lease(ModelVersion v) {
+        return new Lease(loaded.lend(v.id, id -> fresh(v)));
     }
 
     /** A newly loaded copy of a version that the caller owns and closes (e.g. to randomise it). */

@@ -131,9 +131,11 @@ public final class TorchScriptModel extends BlockModel {
         return true;
     }
 
+    /** Frees the model's native memory and gives it back to the system ({@link NativeMemory}). */
     @Override
     public void close() {
         closeAll(whole, features, classifier);
+        NativeMemory.trim();
     }
 
     private static void closeAll(Model... models) {

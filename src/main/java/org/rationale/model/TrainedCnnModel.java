@@ -105,8 +105,10 @@ public final class TrainedCnnModel extends BlockModel {
         return false;
     }
 
+    /** Frees the model's native memory and gives it back to the system ({@link NativeMemory}). */
     @Override
     public void close() {
         manager.close();
+        NativeMemory.trim();
     }
 }

@@ -44,9 +44,12 @@ public final class AppProcess {
         return p.exitValue();
     }
 
-    /** Waits until the app on {@code port} answers its readiness check; fails with its log if it dies. */
+    /**
+     * Waits until the app on {@code port} answers its readiness check (up to 5 minutes: a start takes
+     * 30 s on an idle 2-core host, over 2 minutes when other builds share it); fails with its log if it dies.
+     */
     public static void awaitReady(int port, Process p, Path log) throws IOException {
-        long deadline = System.currentTimeMillis() + 120_000;
+        long deadline = System.currentTimeMillis() + 300_000;
         while (System.currentTimeMillis() < deadline) {
             if (!p.isAlive()) {
                 throw new AssertionError("process on port " + port + " died:\n" + Files.readString(log));
