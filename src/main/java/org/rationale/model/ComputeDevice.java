@@ -23,12 +23,10 @@ public class ComputeDevice {
 
     private final Device device;
 
-    ComputeDevice(RationaleConfig settings,
-                  @ConfigProperty(name = "rationale.engine.intra-op-threads", defaultValue = "0") int intraOp,
-                  @ConfigProperty(name = "rationale.engine.inter-op-threads", defaultValue = "1") int interOp,
+    ComputeDevice(RationaleConfig settings, EngineConfig engine,
                   @ConfigProperty(name = "rationale.worker.threads", defaultValue = "1") int workerThreads) {
-        EngineThreads.beforeEngineStarts(EngineThreads.intraOp(intraOp, Runtime.getRuntime().availableProcessors(),
-                workerThreads), interOp);
+        EngineThreads.beforeEngineStarts(EngineThreads.intraOp(engine.intraOpThreads(),
+                Runtime.getRuntime().availableProcessors(), workerThreads), engine.interOpThreads());
         this.device = resolve(settings.device(), Engine.getEngine("PyTorch").getGpuCount());
         EngineThreads.afterEngineStarted();
         LOG.infof("Computing on %s", device);
