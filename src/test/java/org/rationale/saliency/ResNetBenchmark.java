@@ -121,7 +121,7 @@ class ResNetBenchmark {
         List<List<Long>> sets = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (int round = 0; round < ROUNDS; round++) {
-            given().multiPart("archive", "noise.zip", zip, "application/zip").multiPart("split", "test")
+            given().multiPart("archive", "noise-" + (round + 1) + ".zip", zip, "application/zip").multiPart("split", "test")
                     .post("/api/projects/" + project + "/datasets").then().statusCode(201);
             List<Long> fresh = given().get("/api/projects/" + project + "/samples?limit=" + total * (round + 1))
                     .then().statusCode(200).extract().jsonPath().getList("items.id", Long.class).stream()
