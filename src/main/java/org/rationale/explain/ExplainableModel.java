@@ -1,5 +1,7 @@
 package org.rationale.explain;
 
+import java.util.function.Function;
+
 /**
  * A classifier the attribution methods can question: logits, input gradients, and for CAM methods
  * the activations of a feature layer with their gradients. Implemented by TorchScript models on
@@ -30,6 +32,16 @@ public interface ExplainableModel {
 
     /** Logits and the gradient of {@code sum_i logit(i, targets[i])} with respect to the inputs. */
     GradientResult gradient(InputBatch x, int[] targets);
+
+    /**
+     * Logits and input gradients of one forward pass whose targets are chosen from that pass's own
+     * logits ({@code targetsOf} gets the N×classes logits and answers N targets, e.g. the predicted
+     * classes): a prediction and its gradient for the cost of one gradient. The default runs a
+     * forward pass first; engines override it with one pass.
+     */
+    default GradientResult gradientChoosingTargets(InputBatch x, Function<float[], int[]> targetsOf) {
+        return gradient(x, targetsOf.apply(logits(x)));
+    }
 
     /** True when the model comes in a features/head split, so CAM methods can run. */
     default boolean supportsCam() {

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,6 +150,27 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
                 collector.backward(out.mul(oneHot(m, targets)).sum());
             }
             return new GradientResult(out.toFloatArray(), in.getGradient().toFloatArray());
+        } catch (EngineException e) {
+            throw new ModelException("Backward pass failed: " + engineReason(e.getMessage()), e);
+        } finally {
+            EngineLock.GRADIENTS.unlock();
+        }
+    }
+
+    /** One forward pass under the gradient collector: its logits choose the targets of the backward pass. */
+    @Override
+    public GradientResult gradientChoosingTargets(InputBatch x, Function<float[], int[]> targetsOf) {
+        EngineLock.GRADIENTS.lock();
+        try (NDManager m = manager().newSubManager()) {
+            NDArray in = input(m, x);
+            in.setRequiresGradient(true);
+            float[] logits;
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray out = checked(forward(whole(), m, in), x.n());
+                logits = out.toFloatArray();
+                collector.backward(out.mul(oneHot(m, targetsOf.apply(logits))).sum());
+            }
+            return new GradientResult(logits, in.getGradient().toFloatArray());
         } catch (EngineException e) {
             throw new ModelException("Backward pass failed: " + engineReason(e.getMessage()), e);
         } finally {

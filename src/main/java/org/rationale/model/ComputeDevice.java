@@ -3,15 +3,19 @@ package org.rationale.model;
 import java.util.Locale;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.rationale.config.RationaleConfig;
 
 /**
  * The device this process computes on: with {@code rationale.device=auto} (the default) the first
  * CUDA GPU when DJL's PyTorch engine finds one, else the CPU; {@code cpu} or {@code gpu} force it
- * ({@code gpu} without a GPU refuses to start rather than silently running 50× slower).
+ * ({@code gpu} without a GPU refuses to start rather than silently running 50× slower). The first to
+ * start the engine in the application: it sizes libtorch's threads first ({@link EngineThreads}).
  */
+@Startup
 @ApplicationScoped
 public class ComputeDevice {
 
@@ -19,8 +23,12 @@ public class ComputeDevice {
 
     private final Device device;
 
-    ComputeDevice(RationaleConfig settings) {
+    ComputeDevice(RationaleConfig settings, EngineConfig engine,
+                  @ConfigProperty(name = "rationale.worker.threads", defaultValue = "1") int workerThreads) {
+        EngineThreads.beforeEngineStarts(EngineThreads.intraOp(engine.intraOpThreads(),
+                Runtime.getRuntime().availableProcessors(), workerThreads), engine.interOpThreads());
         this.device = resolve(settings.device(), Engine.getEngine("PyTorch").getGpuCount());
+        EngineThreads.afterEngineStarted();
         LOG.infof("Computing on %s", device);
     }
 

@@ -77,6 +77,21 @@ public class PredictionService {
     }
 
     /**
+     * Predictions of many samples from logits computed elsewhere (N×classes in the samples' order,
+     * e.g. by the forward pass of a gradient), stored; a prediction stored before is kept.
+     */
+    public List<Prediction> storeAll(List<Sample> samples, float[] logits, ModelVersion v) {
+        List<String> classes = models.spec(v).classes();
+        int k = classes.size();
+        List<Prediction> out = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            out.add(Prediction.of(samples.get(i).id, v.id, Arrays.copyOfRange(logits, i * k, (i + 1) * k), classes));
+        }
+        store.insert(out);
+        return out;
+    }
+
+    /**
      * Model inputs of many samples with one query for their images, each fitted to the model's size;
      * a sample whose image is missing or unreadable is refused with the reason.
      */
@@ -122,6 +137,11 @@ public class PredictionService {
         checkSameProject(s, v);
         float[] stored = store.probabilities(v.id, List.of(s.id)).get(s.id);
         return stored == null ? compute(s, v) : Prediction.ofProbabilities(s.id, v.id, stored, models.spec(v).classes());
+    }
+
+    /** Refuses a model of another project than the sample's ({@link Invalid}). */
+    public void requireSameProject(Sample s, ModelVersion v) {
+        checkSameProject(s, v);
     }
 
     private static void checkSameProject(Sample s, ModelVersion v) {

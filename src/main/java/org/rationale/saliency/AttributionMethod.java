@@ -54,5 +54,13 @@ public interface AttributionMethod {
         return used(parameters().bind(name(), given), height, width);
     }
 
+    /**
+     * True when the map is the input gradient of the target logit itself, unchanged: a job or a
+     * single map then takes the prediction from the same forward pass as the map.
+     */
+    default boolean isPlainGradient() {
+        return false;
+    }
+
     Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params);
 }

@@ -40,8 +40,8 @@ public final class IntegratedGradients implements AttributionMethod {
         float[] x = inputs.values();
         double[] sums = new double[x.length];
         // rows ordered sample-major so that one chunk holds consecutive steps
-        int perChunk = Math.max(1, model.maxBatch());
         int total = n * steps;
+        int perChunk = Batches.evenChunk(total, model.maxBatch());
         for (int start = 0; start < total; start += perChunk) {
             int m = Math.min(perChunk, total - start);
             float[] path = new float[m * size];

@@ -15,6 +15,7 @@ import org.rationale.model.PredictionService;
 import org.rationale.model.PreparedInput;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,21 @@ public class MapBatches {
     }
 
     private Predicted predictAll(List<Long> sampleIds, ModelVersion v, Map<Long, String> failed) {
+        return predictAll(prepare(sampleIds, v, failed), v);
+    }
+
+    private Predicted predictAll(Prepared prepared, ModelVersion v) {
+        List<Prediction> preds = prepared.samples().isEmpty() ? List.of()
+                : predictions.predictAll(prepared.samples(), prepared.inputs(), v);
+        return new Predicted(prepared.samples(), prepared.inputs(), preds);
+    }
+
+    /** The samples whose inputs could be made, and their inputs, in the same order. */
+    private record Prepared(List<Sample> samples, List<InputBatch> inputs) {
+    }
+
+    /** Inputs of the samples; a sample missing, of another project or with an unreadable image fails alone. */
+    private Prepared prepare(List<Long> sampleIds, ModelVersion v, Map<Long, String> failed) {
         List<Sample> found = datasets.samples(sampleIds);
         Set<Long> present = new HashSet<>();
         found.forEach(x -> present.add(x.id));
@@ -133,8 +149,85 @@ public class MapBatches {
                 failed.put(x.id, r.why().describe());
             }
         }
-        List<Prediction> preds = ok.isEmpty() ? List.of() : predictions.predictAll(ok, inputs, v);
-        return new Predicted(ok, inputs, preds);
+        return new Prepared(ok, inputs);
+    }
+
+    /** True when no sample has a map of this method and parameters stored, whatever its target. */
+    private boolean noneStored(List<Sample> samples, ModelVersion v, MethodCall call, InputBatch shape) {
+        AttributionMethod method = methods.get(call.name());
+        MethodParameters params = method.bind(call.params() == null ? Map.of() : call.params(), shape.height(),
+                shape.width());
+        return store.storedTargets(samples.stream().map(x -> x.id).toList(), v.id, method.name(), params.canonical())
+                .isEmpty();
+    }
+
+    /**
+     * The predictions and the maps of a plain-gradient method from one forward and one backward pass
+     * per chunk: each chunk's logits resolve the targets of its backward pass. The predictions are
+     * stored; the samples whose target cannot be resolved fail; the others, their inputs and targets
+     * are added to {@code ok}, {@code inputs} and {@code targets} for the job's other methods.
+     */
+    private void predictWithGradients(Prepared prepared, ModelVersion v, InputSpec spec, MethodCall call, String target,
+                                      SelfCheck check, MapBatch out, List<Sample> ok, List<InputBatch> inputs,
+                                      List<Integer> targets) {
+        List<Sample> samples = prepared.samples();
+        AttributionMethod method = methods.get(call.name());
+        MethodParameters params = method.bind(call.params() == null ? Map.of() : call.params(), out.shape.height(),
+                out.shape.width());
+        int n = samples.size();
+        int size = out.shape.sampleSize();
+        int classes = spec.classes().size();
+        float[] all = new float[n * size];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(prepared.inputs().get(i).values(), 0, all, i * size, size);
+        }
+        InputBatch x = out.shape.with(n, all);
+        int[] t = new int[n];
+        String[] refused = new String[n];
+        float[] logits = new float[n * classes];
+        Attribution a;
+        try (ModelService.Lease lease = models.lease(v)) {
+            ExplainableModel model = check.model().apply(lease.model());
+            a = FiniteAttributions.finiteOrAgain(method.name(), () -> {
+                ExplainableModel.GradientResult r = Batches.gradientChoosingTargets(model, x, (start, l) -> {
+                    int[] chosen = new int[l.length / classes];
+                    for (int j = 0; j < chosen.length; j++) {
+                        int i = start + j;
+                        float[] row = Arrays.copyOfRange(l, j * classes, (j + 1) * classes);
+                        try {
+                            t[i] = Targets.resolve(target, samples.get(i).label,
+                                    () -> Prediction.of(samples.get(i).id, v.id, row, spec.classes()).predictedLabel(),
+                                    classes);
+                            refused[i] = null;
+                        } catch (DomainError e) {
+                            refused[i] = e.describe();
+                        }
+                        chosen[j] = refused[i] == null ? t[i] : 0;
+                    }
+                    return chosen;
+                });
+                System.arraycopy(r.logits(), 0, logits, 0, logits.length);
+                return Attribution.withoutMetrics(x, r.gradient());
+            });
+            List<Integer> every = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                every.add(i);
+            }
+            selfCheck(check, method, params, model, a, all, t, samples, every, out);
+        }
+        predictions.storeAll(samples, logits, v);
+        for (int i = 0; i < n; i++) {
+            if (refused[i] != null) {
+                out.failed.put(samples.get(i).id, refused[i]);
+                continue;
+            }
+            ok.add(samples.get(i));
+            inputs.add(prepared.inputs().get(i));
+            targets.add(t[i]);
+            out.keys.add(new MapKey(samples.get(i).id, v.id, method.name(), params.canonical(), t[i]));
+            out.values.add(a.sample(i));
+            out.metrics.add(a.metrics().get(i));
+        }
     }
 
     /**
@@ -157,26 +250,37 @@ public class MapBatches {
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         InputSpec spec = models.spec(v);
         MapBatch out = new MapBatch(new LinkedHashMap<>());
-        Predicted predicted = predictAll(sampleIds, v, out.failed);
         List<Sample> ok = new ArrayList<>();
         List<InputBatch> inputs = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();
-        for (int i = 0; i < predicted.samples().size(); i++) {
-            Sample x = predicted.samples().get(i);
-            Prediction p = predicted.predictions().get(i);
-            try {
-                targets.add(Targets.resolve(target, x.label, p::predictedLabel, spec.classes().size()));
-                ok.add(x);
-                inputs.add(predicted.inputs().get(i));
-            } catch (DomainError e) {
-                out.failed.put(x.id, e.describe());
+        List<MethodCall> rest = calls;
+        Prepared prepared = prepare(sampleIds, v, out.failed);
+        MethodCall first = calls.isEmpty() ? null : calls.get(0);
+        if (first != null && !prepared.samples().isEmpty() && methods.get(first.name()).isPlainGradient()
+                && noneStored(prepared.samples(), v, first, prepared.inputs().get(0))) {
+            // one forward pass gives the predictions (stored) and the first method's maps
+            out.shape = prepared.inputs().get(0);
+            predictWithGradients(prepared, v, spec, first, target, check, out, ok, inputs, targets);
+            rest = calls.subList(1, calls.size());
+        } else {
+            Predicted predicted = predictAll(prepared, v);
+            for (int i = 0; i < predicted.samples().size(); i++) {
+                Sample x = predicted.samples().get(i);
+                Prediction p = predicted.predictions().get(i);
+                try {
+                    targets.add(Targets.resolve(target, x.label, p::predictedLabel, spec.classes().size()));
+                    ok.add(x);
+                    inputs.add(predicted.inputs().get(i));
+                } catch (DomainError e) {
+                    out.failed.put(x.id, e.describe());
+                }
             }
         }
         if (ok.isEmpty()) {
             return out;
         }
         out.shape = inputs.get(0);
-        for (MethodCall call : calls) {
+        for (MethodCall call : rest) {
             AttributionMethod method = methods.get(call.name());
             MethodParameters params = method.bind(call.params() == null ? Map.of() : call.params(), out.shape.height(),
                     out.shape.width());

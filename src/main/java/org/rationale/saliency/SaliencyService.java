@@ -6,10 +6,12 @@ import org.rationale.dataset.Sample;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import org.rationale.error.Unavailable;
+import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 import org.rationale.model.InputSpec;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
+import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
 
 import java.util.Collection;
@@ -192,20 +194,43 @@ public class SaliencyService {
         }
         InputSpec spec = models.spec(v);
         MethodParameters params = method.bind(given, spec.height(), spec.width());
-        // a stored prediction names the predicted class without a forward pass; else it is computed and stored
-        Integer known = predictions.storedLabel(s.id, v.id).orElse(null);
-        int predicted = known != null ? known : predictions.predict(s, v).predictedLabel();
+        Attribution fused = null;
+        boolean byPrediction = Targets.rule(target).equals(Targets.PREDICTED);
+        Integer storedLabel = byPrediction ? predictions.storedLabel(s.id, v.id).orElse(null) : null;
+        int predicted;
+        if (storedLabel != null) {
+            // the stored prediction names the target: no forward pass for it
+            predictions.requireSameProject(s, v);
+            predicted = storedLabel;
+        } else if (method.isPlainGradient() && byPrediction) {
+            // no prediction yet: one forward pass gives it and the map
+            predictions.requireSameProject(s, v);
+            InputBatch in = predictions.input(s, v);
+            float[][] logits = new float[1][];
+            try (ModelService.Lease lease = models.lease(v)) {
+                fused = FiniteAttributions.finiteOrAgain(method.name(), () -> {
+                    ExplainableModel.GradientResult r = lease.model().gradientChoosingTargets(in,
+                            l -> new int[] {Prediction.of(s.id, v.id, l, spec.classes()).predictedLabel()});
+                    logits[0] = r.logits();
+                    return Attribution.withoutMetrics(in, r.gradient());
+                });
+            }
+            predicted = predictions.storeAll(List.of(s), logits[0], v).get(0).predictedLabel();
+        } else {
+            predicted = predictions.predict(s, v).predictedLabel();
+        }
         int t = Targets.resolve(target, s.label, () -> predicted, spec.classes().size());
         MapKey key = new MapKey(s.id, v.id, method.name(), params.canonical(), t);
         Optional<SaliencyMap> stored = stored(key, method, params, spec);
         if (stored.isPresent()) {
             return stored.get();
         }
-        InputBatch x = predictions.input(s, v);
+        InputBatch x = fused != null ? fused.shape() : predictions.input(s, v);
         float[] values;
         Map<String, Double> metrics;
         try (ModelService.Lease lease = models.lease(v)) {
-            Attribution a = FiniteAttributions.attribute(method, lease.model(), x, new int[] {t}, params);
+            Attribution a = fused != null ? fused : FiniteAttributions.attribute(method, lease.model(), x, new int[] {t},
+                    params);
             values = a.values();
             metrics = new TreeMap<>(a.metrics().get(0));
         }

@@ -17,6 +17,11 @@ public final class VanillaGradient implements AttributionMethod {
     }
 
     @Override
+    public boolean isPlainGradient() {
+        return true;
+    }
+
+    @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
         return Attribution.withoutMetrics(inputs, Batches.gradient(model, inputs, targets));
     }

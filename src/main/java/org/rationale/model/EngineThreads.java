@@ -1,0 +1,63 @@
+package org.rationale.model;
+
+import ai.djl.pytorch.jni.JniUtils;
+import org.jboss.logging.Logger;
+
+/**
+ * libtorch's thread pools, sized before the engine computes anything: intra-op threads (one
+ * operator split across cores) and inter-op threads. Each worker thread (and each request thread
+ * computing a map) runs its own team of intra-op threads, so {@code workers × intra-op} threads want
+ * the cores at once; more than there are cores and OpenMP's spinning threads starve each other, the
+ * store thread and PostgreSQL (on a loaded 2-core host 500 gradient pairs took 15–38 s with 2
+ * intra-op threads against 1.4–1.6 s with 1). Settings: {@code rationale.engine.intra-op-threads}
+ * (0, the default: the cores less one, shared by the worker threads, at least 1) and
+ * {@code rationale.engine.inter-op-threads} (1). The JVM options {@code -Dai.djl.pytorch.num_threads}
+ * and {@code -Dai.djl.pytorch.num_interop_threads}, when given, win.
+ */
+final class EngineThreads {
+
+    private static final Logger LOG = Logger.getLogger(EngineThreads.class);
+    static final String INTRA = "ai.djl.pytorch.num_threads";
+    static final String INTER = "ai.djl.pytorch.num_interop_threads";
+
+    private EngineThreads() {
+    }
+
+    /** Intra-op threads for a setting (0: automatic), the cores and the worker threads of this process. */
+    static int intraOp(int setting, int cores, int workerThreads) {
+        if (setting < 0) {
+            throw new IllegalStateException("rationale.engine.intra-op-threads must be 0 (automatic) or more, not "
+                    + setting);
+        }
+        return setting > 0 ? setting : Math.max(1, (cores - 1) / Math.max(1, workerThreads));
+    }
+
+    /**
+     * Sets the engine's system properties (read once, when DJL's PyTorch engine starts) unless the JVM
+     * was given them; call before the engine's first use.
+     */
+    static void beforeEngineStarts(int intraOp, int interOp) {
+        if (interOp < 1) {
+            throw new IllegalStateException("rationale.engine.inter-op-threads must be 1 or more, not " + interOp);
+        }
+        if (System.getProperty(INTRA) == null) {
+            System.setProperty(INTRA, String.valueOf(intraOp));
+        }
+        if (System.getProperty(INTER) == null) {
+            System.setProperty(INTER, String.valueOf(interOp));
+        }
+    }
+
+    /**
+     * After the engine started: when it had started before the properties were set (another part of
+     * the same JVM used it first), its intra-op threads are set now; logs what the engine runs with.
+     */
+    static void afterEngineStarted() {
+        int wanted = Integer.parseInt(System.getProperty(INTRA));
+        if (JniUtils.getNumThreads() != wanted) {
+            JniUtils.setNumThreads(wanted);
+        }
+        LOG.infof("libtorch runs %d intra-op and %d inter-op thread(s); OMP_WAIT_POLICY=%s", JniUtils.getNumThreads(),
+                JniUtils.getNumInteropThreads(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(not set)"));
+    }
+}
