@@ -839,17 +839,28 @@ public class ReviewSession {
         }
     }
 
-    /** "Hiding the painted shortcut mask flips the decision in 7 of 8 draws (probability 0.97 → 0.12)". */
+    /**
+     * "Hiding the painted shortcut mask flips the decision in 7 of 8 draws (probability 0.97 → 0.12)";
+     * without images of other classes to paste from, what hiding the region with the dataset's mean
+     * image did: "Hiding the painted region with the mean image changes the decision (Coat, probability
+     * 0.97 → 0.12)" or "does not change the decision".
+     */
     static String relianceText(List<RelianceService.SampleReliance> found) {
         List<String> lines = new ArrayList<>();
         for (RelianceService.SampleReliance r : found) {
-            RegionReliance.Figures f = r.of(RegionReliance.OTHER_CLASSES);
-            if (f == null) {
-                f = r.figures().get(0);
-            }
             String what = r.region().equals(RelianceService.GIVEN) ? "the painted region" : "the " + r.region();
-            lines.add(String.format(Locale.US, "Hiding %s flips the decision (%s) in %d of %d draws (probability "
-                    + "%.2f → %.2f)", what, r.targetName(), f.flips(), f.draws(), f.before(), f.after()));
+            RegionReliance.Figures f = r.of(RegionReliance.OTHER_CLASSES);
+            if (f != null) {
+                lines.add(String.format(Locale.US, "Hiding %s flips the decision (%s) in %d of %d draws (probability "
+                        + "%.2f → %.2f)", what, r.targetName(), f.flips(), f.draws(), f.before(), f.after()));
+                continue;
+            }
+            RegionReliance.Figures mean = r.of(RegionReliance.MEAN);
+            f = mean != null ? mean : r.figures().get(0);
+            String with = mean != null ? "the mean image" : "a blurred copy of the image";
+            lines.add(String.format(Locale.US, "Hiding %s with %s %s the decision (%s, probability %.2f → %.2f, a drop "
+                    + "of %.2f; no image of another class to paste from)", what, with,
+                    f.flips() > 0 ? "changes" : "does not change", r.targetName(), f.before(), f.after(), f.drop()));
         }
         return String.join(" · ", lines);
     }

@@ -24,4 +24,20 @@ class RelianceTextTest {
         assertEquals("Hiding the painted region flips the decision (Coat) in 0 of 8 draws (probability 0.90 → 0.90)",
                 ReviewSession.relianceText(List.of(given)));
     }
+
+    @Test
+    void withoutImagesOfOtherClassesTheLineSaysWhatHidingWithTheMeanImageDid() {
+        RelianceService.SampleReliance flips = new RelianceService.SampleReliance(5, 2, 3,
+                RelianceService.GIVEN, 16, 4, "Coat", List.of(
+                new RegionReliance.Figures(RegionReliance.MEAN, 0.97, 0.12, 0.85, 1, 1, 1),
+                new RegionReliance.Figures(RegionReliance.BLUR, 0.97, 0.9, 0.07, 0, 0, 1)));
+        assertEquals("Hiding the painted region with the mean image changes the decision (Coat, probability 0.97 → 0.12, "
+                + "a drop of 0.85; no image of another class to paste from)", ReviewSession.relianceText(List.of(flips)));
+        RelianceService.SampleReliance stays = new RelianceService.SampleReliance(5, 2, 3,
+                RelianceService.KNOWN, 16, 4, "Coat", List.of(
+                new RegionReliance.Figures(RegionReliance.MEAN, 0.97, 0.95, 0.02, 0, 0, 1)));
+        assertEquals("Hiding the known shortcut with the mean image does not change the decision (Coat, probability "
+                + "0.97 → 0.95, a drop of 0.02; no image of another class to paste from)",
+                ReviewSession.relianceText(List.of(stays)));
+    }
 }
