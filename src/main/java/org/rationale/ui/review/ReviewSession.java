@@ -58,6 +58,8 @@ public class ReviewSession {
     private static final List<String> FAMILIAR = List.of("vanilla-gradient", "gradient-x-input",
             "integrated-gradients", "smoothgrad", "grad-cam", "occlusion");
     private static final Duration COALESCE = Duration.ofSeconds(1);
+    /** Perturbation methods shown beside the map of a version trained with the gradient penalty, the first available. */
+    static final List<String> PERTURBATION = List.of("occlusion", "rise");
 
     /** Samples in the history list: the expert's most recent verdicts. */
     static final int HISTORY = 20;
@@ -150,6 +152,8 @@ public class ReviewSession {
     private String split = "test";
     private String method = "vanilla-gradient";
     private String second = NO_COMPARISON;
+    /** Whether the expert chose the second map (then it stays as chosen, whatever the model). */
+    private boolean secondChosen;
     private Sample current;
     private SaliencyMap currentMap;
     private Integer currentVersion;
@@ -214,8 +218,32 @@ public class ReviewSession {
             return versions;
         }
         followRound(versions, false);
+        secondChosen = false;
+        secondByDefault();
         seedHistory();
         return versions;
+    }
+
+    /**
+     * Beside the gradient map of a version retrained with the "right for the right reasons"
+     * penalty, a perturbation map by default (occlusion, else RISE): the penalty may have taught the
+     * gradients to hide what the model still relies on, which replacing pixels cannot hide. Another
+     * version goes back to none; once the expert chose the second map, it stays as chosen.
+     */
+    private void secondByDefault() {
+        if (secondChosen || model == null) {
+            return;
+        }
+        second = NO_COMPARISON;
+        if (ModelService.trainedWithGradientPenalty(model)) {
+            List<MethodAvailability> offered = saliency.methods(model);
+            for (String name : PERTURBATION) {
+                if (offered.stream().anyMatch(m -> m.method().equals(name) && m.available())) {
+                    second = name;
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -258,6 +286,7 @@ public class ReviewSession {
             history.clear();
             position = -1;
             seedHistory();
+            secondByDefault();
             screen.switched(model);
             screen.status(notice);
         }
@@ -419,6 +448,7 @@ public class ReviewSession {
     /** Another model version: the session starts over in its queue. */
     public void chooseModel(ModelVersion v) {
         model = v;
+        secondByDefault();
         if (round != null && v.id != round.modelId()) {
             notice = "Round " + round.number() + " asks for reviews of the training samples under another version; "
                     + "this session shows " + label(v) + " on the test split (choose that version to go back to the round)";
@@ -454,6 +484,7 @@ public class ReviewSession {
     /** Another map side by side ({@code none}: no second map). */
     public void chooseSecond(String name) {
         second = name == null ? NO_COMPARISON : name;
+        secondChosen = true;
         again();
     }
 

@@ -112,6 +112,19 @@ class ReviewBrowserTest {
                 + "where a.sample_id = ?1 and a.kind = 'shortcut'").setParameter(1, sample).getResultList();
     }
 
+    /** Records a version as a round's retraining with the "right for the right reasons" penalty records it. */
+    @Transactional
+    void trainedWithTheGradientPenalty(long model) {
+        em.createNativeQuery("update model_versions set training = ?1 where id = ?2").setParameter(1,
+                "{\"split\":\"train\",\"feedback\":{\"mode\":\"rrr\",\"lambda\":1000.0,\"masks\":3,\"perBatch\":8},"
+                        + "\"request\":{\"feedback\":\"rrr\",\"roundId\":1}}").setParameter(2, model).executeUpdate();
+    }
+
+    private static boolean compareShown(WebDriver b) {
+        return Boolean.TRUE.equals(js(b, "const c = document.getElementById('review-compare'); "
+                + "return !!c && !c.hidden && (c.getAttribute('data-rendered-key') || '').startsWith('s');"));
+    }
+
     private static void member(long project, String name) {
         Api.addMember(project, Api.newUser(name, "expert"));
     }
@@ -543,6 +556,37 @@ class ReviewBrowserTest {
         assertTrue(seen.startsWith("Wrong: labelled "), "a wrong prediction among ten samples is flagged: " + seen);
         assertTrue((Boolean) js(second, "const r = document.getElementById('review-wrong').getBoundingClientRect(); "
                 + "return r.width > 0 && r.bottom <= window.innerHeight;"), "the flag is in view");
+    }
+
+    @Test
+    void afterARetrainingWithTheGradientPenaltyAnOcclusionMapStandsBesideTheGradientMapUntilTheExpertTurnsItOff() {
+        long p = Api.newProject("review after rrr");
+        Api.importIdx(p, 6, "test");
+        Api.uploadFixtureCnn(p);
+        member(p, "rrr-expert");
+        BrowserLogin.logIn(first, root.toString(), "rrr-expert", "rrr-expert-password");
+        first.get(root + "projects/" + p + "/review");
+        WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(60));
+        wait.until(d -> renderedKey(d));
+        // an uploaded version, never retrained: the gradient map alone
+        assertTrue((Boolean) js(first, "return document.getElementById('review-compare').hidden;"));
+        assertEquals("none", js(first, "return document.getElementById('review-second').value;"));
+
+        // a version retrained with the penalty becomes the project's current one: occlusion beside its gradients
+        long retrained = Api.uploadFixtureCnn(p);
+        trainedWithTheGradientPenalty(retrained);
+        first.get(root + "projects/" + p + "/review");
+        wait.until(ReviewBrowserTest::compareShown);
+        assertEquals("vanilla-gradient occlusion", js(first, "return ['review-canvas', 'review-compare']"
+                + ".map(i => document.getElementById(i).shadowRoot.getElementById('caption').textContent).join(' ');"));
+        assertEquals("occlusion", js(first, "return document.getElementById('review-second').value;"));
+
+        // the expert turns it off, and it stays off on the next sample
+        choose(first, "review-second", "none");
+        wait.until(d -> Boolean.TRUE.equals(js(d, "return document.getElementById('review-compare').hidden;")));
+        String key = renderedKey(first);
+        pressAndWaitForNext(first, Keys.ARROW_RIGHT.toString(), key);
+        assertTrue((Boolean) js(first, "return document.getElementById('review-compare').hidden;"));
     }
 
     @Test
