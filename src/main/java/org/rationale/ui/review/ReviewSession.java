@@ -891,7 +891,9 @@ public class ReviewSession {
             String with = mean != null ? "the mean image" : "a blurred copy of the image";
             lines.add(String.format(Locale.US, "Hiding %s with %s %s the decision (%s, probability %.2f → %.2f, a drop "
                     + "of %.2f; no image of another class to paste from)", what, with,
-                    f.flips() > 0 ? "changes" : "does not change", r.targetName(), f.before(), f.after(), f.drop()));
+                    f.flips() > 0 ? "changes" : "does not change", r.targetName(), f.before(), f.after(),
+                    // a drop that rounds to nothing is 0.00, never "-0.00"
+                    Math.abs(f.drop()) < 0.005 ? 0.0 : f.drop()));
         }
         return String.join(" · ", lines);
     }

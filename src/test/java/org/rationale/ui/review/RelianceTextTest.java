@@ -7,6 +7,7 @@ import org.rationale.saliency.RegionReliance;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RelianceTextTest {
 
@@ -39,5 +40,10 @@ class RelianceTextTest {
         assertEquals("Hiding the known shortcut with the mean image does not change the decision (Coat, probability "
                 + "0.97 → 0.95, a drop of 0.02; no image of another class to paste from)",
                 ReviewSession.relianceText(List.of(stays)));
+        RelianceService.SampleReliance still = new RelianceService.SampleReliance(5, 2, 3,
+                RelianceService.GIVEN, 16, 4, "Coat", List.of(
+                new RegionReliance.Figures(RegionReliance.MEAN, 0.12, 0.1201, -0.0001, 0, 0, 1)));
+        assertTrue(ReviewSession.relianceText(List.of(still)).contains("a drop of 0.00;"),
+                ReviewSession.relianceText(List.of(still)));
     }
 }
