@@ -122,6 +122,9 @@ class ReviewBrowserTest {
                         + "\"request\":{\"feedback\":\"rrr\",\"roundId\":1}}").setParameter(2, model).executeUpdate();
     }
 
+    /** The second picture is not shown: hidden, or never sent (Vaadin sends no component that was never visible). */
+    private static final String COMPARE_HIDDEN = "const c = document.getElementById('review-compare'); return !c || c.hidden;";
+
     private static boolean compareShown(WebDriver b) {
         return Boolean.TRUE.equals(js(b, "const c = document.getElementById('review-compare'); "
                 + "return !!c && !c.hidden && (c.getAttribute('data-rendered-key') || '').startsWith('s');"));
@@ -571,7 +574,7 @@ class ReviewBrowserTest {
         WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(60));
         wait.until(d -> renderedKey(d));
         // an uploaded version, never retrained: the gradient map alone
-        assertTrue((Boolean) js(first, "return document.getElementById('review-compare').hidden;"));
+        assertTrue((Boolean) js(first, COMPARE_HIDDEN));
         assertEquals("none", js(first, "return document.getElementById('review-second').value;"));
 
         // a version retrained with the penalty becomes the project's current one: occlusion beside its gradients
@@ -585,10 +588,10 @@ class ReviewBrowserTest {
 
         // the expert turns it off, and it stays off on the next sample
         choose(first, "review-second", "none");
-        wait.until(d -> Boolean.TRUE.equals(js(d, "return document.getElementById('review-compare').hidden;")));
+        wait.until(d -> Boolean.TRUE.equals(js(d, COMPARE_HIDDEN)));
         String key = renderedKey(first);
         pressAndWaitForNext(first, Keys.ARROW_RIGHT.toString(), key);
-        assertTrue((Boolean) js(first, "return document.getElementById('review-compare').hidden;"));
+        assertTrue((Boolean) js(first, COMPARE_HIDDEN));
     }
 
     @Test
