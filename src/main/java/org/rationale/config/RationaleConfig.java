@@ -53,6 +53,13 @@ public interface RationaleConfig {
         /** Most regions (painted shortcut masks and known shortcuts) one model version's figure samples. */
         @WithDefault("200")
         int mostRegions();
+
+        /**
+         * Unreviewed samples one ranking tests at most (0 to 1,000; 0: none) by replacing the regions
+         * experts marked elsewhere: the best placed of those whose maps say little about the regions.
+         */
+        @WithDefault("64")
+        int queueCandidates();
     }
 
     /**

@@ -405,6 +405,29 @@ public class ModelService {
         }
     }
 
+    /**
+     * Whether the version was trained with the experts' masks as a "right for the right reasons"
+     * penalty on its input gradients (feedback {@code rrr} or {@code both}, at least one mask): its
+     * gradient maps may have learnt to hide what it still relies on (gradient masking).
+     */
+    @SuppressWarnings("unchecked")
+    public static boolean trainedWithGradientPenalty(ModelVersion v) {
+        if (v.training == null) {
+            return false;
+        }
+        try {
+            Map<String, Object> t = JSON.readValue(v.training, Map.class);
+            if (!(t.get("feedback") instanceof Map<?, ?> f)) {
+                return false;
+            }
+            Object mode = f.get("mode");
+            boolean penalty = Feedback.Mode.RRR.value().equals(mode) || Feedback.Mode.BOTH.value().equals(mode);
+            return penalty && f.get("masks") instanceof Number n && n.intValue() > 0;
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
     public static InputSpec specOf(ModelVersion v) {
         try {
             return JSON.readValue(v.spec, InputSpec.class);

@@ -95,6 +95,8 @@ public final class QueueRanker {
         } else if (t.hasMap[i]) {
             c.put("predictedShortcutMass", (double) t.priorShortcutMass[i]);
             c.put("concentration", (double) t.concentration[i]);
+            put(c, "relianceFlipRate", t.reliance[i]);
+            put(c, "relianceDrop", t.relianceDrop[i]);
         }
         c.put("entropy", (double) t.entropy[i]);
         c.put("margin", (double) t.margin[i]);

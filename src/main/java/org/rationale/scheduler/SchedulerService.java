@@ -7,20 +7,28 @@ import org.rationale.error.Conflict;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
 import org.rationale.audit.AuditLog;
+import org.rationale.config.RationaleConfig;
+import org.rationale.error.DomainError;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.SampleStore;
 import org.rationale.model.InputSpec;
 import org.rationale.model.ModelService;
+import org.rationale.model.ModelVersion;
 import org.rationale.model.PredictionStore;
 import org.rationale.project.ProjectStore;
+import org.rationale.review.RelianceService;
 import org.rationale.review.ReviewStore;
 import org.rationale.saliency.AttributionMethods;
 import org.rationale.saliency.MapEncoding;
 import org.rationale.saliency.MapRendering;
 import org.rationale.saliency.MapStore;
+import org.rationale.saliency.RegionReliance;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,12 +43,19 @@ import java.util.Optional;
  * are a fixed, seeded pool of the project's training samples (the project's {@code queue_pool});
  * their evidence is what the platform knows for one model version (predictions, the maps of the
  * project's queue method, the masks experts painted). A ranking is stored with its score breakdown,
- * and the review session hands samples out in its order.
+ * and the review session hands samples out in its order. Where a candidate's map says little about
+ * the regions experts marked as shortcuts elsewhere, a ranking tests them on it by intervention
+ * (the regions replaced, {@link RelianceService#onGrid}): for at most
+ * {@code rationale.reliance.queue-candidates} of the best placed such candidates, remembered per
+ * model version and regions ({@link InterventionCache}).
  */
 @ApplicationScoped
 public class SchedulerService {
 
+    private static final Logger LOG = Logger.getLogger(SchedulerService.class);
     private static final ObjectMapper JSON = Json.MAPPER;
+    /** Most candidates {@code rationale.reliance.queue-candidates} may allow. */
+    public static final int MOST_TESTED = 1000;
     /** Places stored per ranking: the review queue beyond them falls back to id order. */
     public static final int STORED = 5000;
 
@@ -53,11 +68,17 @@ public class SchedulerService {
     private final MapStore maps;
     private final ReviewStore reviews;
     private final ModelService models;
+    private final RelianceService reliance;
+    private final InterventionCache tested;
+    private final RationaleConfig config;
 
     SchedulerService(RoundStore store, AttributionMethods methods, AuditLog audit, ProjectStore projects,
                      SampleStore samples, PredictionStore predictions, MapStore maps, ReviewStore reviews,
-                     ModelService models) {
+                     ModelService models, RelianceService reliance, InterventionCache tested, RationaleConfig config) {
         this.models = models;
+        this.reliance = reliance;
+        this.tested = tested;
+        this.config = config;
         this.store = store;
         this.methods = methods;
         this.audit = audit;
@@ -86,6 +107,15 @@ public class SchedulerService {
 
     /** Why a sample was handed out: the strategy, its place and the score's parts. */
     public record Reason(String strategy, int position, double score, Map<String, Double> components) {
+    }
+
+    /** A setting out of range stops the start with words, instead of every ranking failing later. */
+    void onStart(@Observes StartupEvent event) {
+        int n = config.reliance().queueCandidates();
+        if (n < 0 || n > MOST_TESTED) {
+            throw new IllegalStateException("rationale.reliance.queue-candidates is " + n + "; it must be 0 to "
+                    + MOST_TESTED);
+        }
     }
 
     @Transactional
@@ -130,7 +160,9 @@ public class SchedulerService {
         }
         checkLimit(limit);
         Settings settings = settings(projectId);
-        ScoreTable table = table(projectId, modelId, settings.method());
+        Pool pool = table(projectId, modelId, settings.method());
+        ScoreTable table = pool.table();
+        int newlyTested = testReliance(modelId, pool, strategy, weights, modelId * 7919L);
         List<QueueRanker.Ranked> ranked = QueueRanker.rank(table, strategy, weights, batch, modelId * 7919L,
                 Math.min(STORED, table.size()));
         List<RoundStore.QueueRow> rows = new ArrayList<>(ranked.size());
@@ -145,7 +177,8 @@ public class SchedulerService {
         store.replaceQueue(projectId, modelId, strategy.value(), rows);
         audit.record("queue.rank", "project:" + projectId, projectId, AuditLog.details(
                 "modelId", modelId, "strategy", strategy.value(), "weights", weights, "batchSize", batch,
-                "candidates", table.size(), "stored", ranked.size(), "first", ranked.stream().limit(batch)
+                "candidates", table.size(), "markedRegions", pool.regions().size(), "relianceTested", newlyTested,
+                "stored", ranked.size(), "first", ranked.stream().limit(batch)
                         .map(r -> AuditLog.details("sampleId", r.sampleId(), "score", r.score()))
                         .toList()));
         return out;
@@ -210,8 +243,96 @@ public class SchedulerService {
         return new Reason(strategy, r.position(), r.score(), components(r.components()));
     }
 
-    /** The evidence of the pool under a model: predictions, |map| per pixel of the queue method, masks. */
-    ScoreTable table(long projectId, long modelId, String method) {
+    /** The scored pool and the regions experts marked as shortcuts, on the model's grid. */
+    record Pool(ScoreTable table, MarkedRegions regions) {
+    }
+
+    /**
+     * Tests the marked regions by intervention on the best placed unannotated candidates whose maps
+     * say little about them (at most {@code rationale.reliance.queue-candidates} not yet tested under
+     * this model and these regions), in the order the strategy ranks them before the test; the tests
+     * go into the table and the cache. Strategies that do not score disagreement test nothing. A
+     * model that cannot be run stops the tests, not the ranking. Returns how many were tested.
+     */
+    int testReliance(long modelId, Pool pool, Strategy strategy, Weights weights, long seed) {
+        int most = config.reliance().queueCandidates();
+        ScoreTable t = pool.table();
+        boolean scoresDisagreement = strategy == Strategy.DISAGREEMENT
+                || strategy == Strategy.HYBRID && (weights.disagreement() > 0 || weights.redFlag() > 0);
+        if (most == 0 || pool.regions().isEmpty() || !scoresDisagreement) {
+            return 0;
+        }
+        float[] scores = new float[t.size()];
+        int open = 0;
+        for (int i = 0; i < t.size(); i++) {
+            if (t.weakRegions[i] != 0 && Float.isNaN(t.reliance[i])) {
+                // in (0, 1], so that an open candidate with a zero score still comes before the others
+                scores[i] = (float) (0.5 + 0.5 * QueueRanker.score(t, i, strategy, weights, seed));
+                open++;
+            }
+        }
+        if (open == 0) {
+            return 0;
+        }
+        List<Integer> chosen = new ArrayList<>();
+        for (int i : QueueRanker.topIndices(scores, Math.min(open, most))) {
+            if (scores[i] > 0) {
+                chosen.add(i);
+            }
+        }
+        ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
+        Map<Long, Sample> images = samplesById(chosen.stream().map(t::id).toList());
+        int done = 0;
+        for (int i : chosen) {
+            Sample s = images.get(t.id(i));
+            if (s == null) {
+                continue;
+            }
+            double flipRate = -1;
+            double drop = 0;
+            for (int r = 0; r < pool.regions().size(); r++) {
+                if ((t.weakRegions[i] & (1 << r)) == 0) {
+                    continue;
+                }
+                RegionReliance.Figures f;
+                try {
+                    f = headline(reliance.onGrid(s, v, pool.regions().region(r), null, null));
+                } catch (DomainError e) {
+                    // a region this sample cannot be tested on (the model refuses it): the others still are
+                    continue;
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "Model %s could not be run to test marked regions on sample %d; the ranking goes on "
+                            + "without more tests", v.label(), s.id);
+                    return done;
+                }
+                if (f.flipRate() > flipRate || f.flipRate() == flipRate && f.drop() > drop) {
+                    flipRate = f.flipRate();
+                    drop = f.drop();
+                }
+            }
+            if (flipRate >= 0) {
+                t.setReliance(i, flipRate, drop);
+                tested.put(modelId, pool.regions(), s.id, new InterventionCache.Tested(flipRate, drop, t.weakRegions[i]));
+                done++;
+            }
+        }
+        return done;
+    }
+
+    /** The figures a test is judged by: pasted from other classes, else the dataset's mean, else the first. */
+    private static RegionReliance.Figures headline(RelianceService.SampleReliance r) {
+        RegionReliance.Figures f = r.of(RegionReliance.OTHER_CLASSES);
+        if (f == null) {
+            f = r.of(RegionReliance.MEAN);
+        }
+        return f == null ? r.figures().get(0) : f;
+    }
+
+    /**
+     * The evidence of the pool under a model: predictions, |map| per pixel of the queue method, masks,
+     * the marked regions each map says little about and the reliance tests already made on them.
+     */
+    Pool table(long projectId, long modelId, String method) {
         List<Long> pool = pool(projectId);
         if (pool.isEmpty()) {
             throw new Invalid("Nothing to rank", "Project " + projectId + " has no training samples");
@@ -250,11 +371,27 @@ public class SchedulerService {
         }
         ShortcutPrior prior = ShortcutPrior.of(teachers.stream().filter(SampleEvidence::annotated).toList(),
                 size[0] * size[1]);
+        List<byte[]> shortcuts = new ArrayList<>();
+        for (byte[][] m : masks.values()) {
+            if (m[1] != null) {
+                shortcuts.add(m[1]);
+            }
+        }
+        MarkedRegions regions = MarkedRegions.of(shortcuts, spec.width(), spec.height());
+        Map<Long, InterventionCache.Tested> known = regions.isEmpty() ? Map.of() : tested.known(modelId, regions);
         ScoreTable t = new ScoreTable(evidence.size());
         for (int i = 0; i < evidence.size(); i++) {
-            t.set(i, evidence.get(i), prior, size[0], size[1]);
+            SampleEvidence e = evidence.get(i);
+            t.set(i, e, prior, size[0], size[1]);
+            if (!e.annotated() && t.hasMap[i]) {
+                t.weakRegions[i] = regions.weakIn(e.map());
+                InterventionCache.Tested done = t.weakRegions[i] == 0 ? null : known.get(e.sampleId());
+                if (done != null && done.regions() == t.weakRegions[i]) {
+                    t.setReliance(i, done.flipRate(), done.drop());
+                }
+            }
         }
-        return t;
+        return new Pool(t, regions);
     }
 
     /** The input spec of a model version. */

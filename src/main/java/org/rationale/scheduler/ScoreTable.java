@@ -33,6 +33,12 @@ public final class ScoreTable {
     final float[] shortcutMass;
     final float[] concentration;
     final float[] priorShortcutMass;
+    /** Bits of the marked regions the map says little about (see {@link MarkedRegions#weakIn}). */
+    final int[] weakRegions;
+    /** Flip rate when the marked regions are replaced on the sample (NaN: not tested). */
+    final float[] reliance;
+    /** Drop of the predicted class's probability in that test (NaN: not tested). */
+    final float[] relianceDrop;
     final float[] embeddings;
 
     ScoreTable(int n) {
@@ -50,6 +56,9 @@ public final class ScoreTable {
         shortcutMass = nan(n);
         concentration = new float[n];
         priorShortcutMass = new float[n];
+        weakRegions = new int[n];
+        reliance = nan(n);
+        relianceDrop = nan(n);
         embeddings = new float[n * DIM];
     }
 
@@ -130,10 +139,20 @@ public final class ScoreTable {
     }
 
     /**
+     * The reliance of the model on the regions experts marked elsewhere, tested on unannotated
+     * sample {@code i} by replacing them: the flip rate and the probability drop of the test.
+     */
+    void setReliance(int i, double flipRate, double drop) {
+        reliance[i] = (float) flipRate;
+        relianceDrop[i] = (float) drop;
+    }
+
+    /**
      * How far the map is from what the experts want: measured on annotated samples (the worse of
      * the attribution mass on the shortcut mask and the mean of the misses against the relevant
-     * mask), predicted on the others (the worse of the mass on regions marked as shortcuts elsewhere
-     * and the concentration of the map on a few pixels); 0 without a map.
+     * mask), predicted on the others (the worst of the mass on regions marked as shortcuts elsewhere,
+     * the concentration of the map on a few pixels and, where the map says little about those
+     * regions but replacing them was tested, the rate at which that flips the decision); 0 without a map.
      */
     public double disagreement(int i) {
         if (!hasMap[i]) {
@@ -149,7 +168,8 @@ public final class ScoreTable {
             }
             return measured;
         }
-        return Math.max(priorShortcutMass[i], concentration[i]);
+        double predicted = Math.max(priorShortcutMass[i], concentration[i]);
+        return Float.isNaN(reliance[i]) ? predicted : Math.max(predicted, reliance[i]);
     }
 
     /** Confident and disagreeing: confidence × disagreement when the confidence reaches 0.9, else 0. */

@@ -61,6 +61,14 @@ public final class RealModels {
         return made("corner-patch.pt");
     }
 
+    /**
+     * A TorchScript model (1×28×28, classes bright and dark) whose decision hangs on the top-left 4×4
+     * patch behind a saturated tanh, so its input gradient there is 0 (see make_corner_patch.py).
+     */
+    public static Path maskedCorner() {
+        return made("masked-corner.pt");
+    }
+
     private static synchronized Path made(String name) {
         Path file = DIR.resolve(name);
         if (Files.exists(file)) {
@@ -71,6 +79,8 @@ public final class RealModels {
             Path tmp = Files.createTempDirectory(DIR, "making");
             if (name.equals("photos.zip")) {
                 run(List.of(python(), "src/test/python/make_photos_zip.py", tmp.resolve(name).toString()));
+            } else if (name.equals("masked-corner.pt")) {
+                run(List.of(python(), "src/test/python/make_corner_patch.py", "--masked", tmp.resolve(name).toString()));
             } else if (name.equals("corner-patch.pt")) {
                 run(List.of(python(), "src/test/python/make_corner_patch.py", tmp.resolve(name).toString()));
             } else {

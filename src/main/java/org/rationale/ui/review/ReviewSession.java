@@ -59,6 +59,8 @@ public class ReviewSession {
     private static final List<String> FAMILIAR = List.of("vanilla-gradient", "gradient-x-input",
             "integrated-gradients", "smoothgrad", "grad-cam", "occlusion");
     private static final Duration COALESCE = Duration.ofSeconds(1);
+    /** Perturbation methods shown beside the map of a version trained with the gradient penalty, the first available. */
+    static final List<String> PERTURBATION = List.of("occlusion", "rise");
 
     /** Samples in the history list: the expert's most recent verdicts. */
     static final int HISTORY = 20;
@@ -152,6 +154,8 @@ public class ReviewSession {
     private String split = "test";
     private String method = "vanilla-gradient";
     private String second = NO_COMPARISON;
+    /** Whether the expert chose the second map (then it stays as chosen, whatever the model). */
+    private boolean secondChosen;
     private Sample current;
     private SaliencyMap currentMap;
     private Integer currentVersion;
@@ -218,8 +222,32 @@ public class ReviewSession {
             return versions;
         }
         followRound(versions, false);
+        secondChosen = false;
+        secondByDefault();
         seedHistory();
         return versions;
+    }
+
+    /**
+     * Beside the gradient map of a version retrained with the "right for the right reasons"
+     * penalty, a perturbation map by default (occlusion, else RISE): the penalty may have taught the
+     * gradients to hide what the model still relies on, which replacing pixels cannot hide. Another
+     * version goes back to none; once the expert chose the second map, it stays as chosen.
+     */
+    private void secondByDefault() {
+        if (secondChosen || model == null) {
+            return;
+        }
+        second = NO_COMPARISON;
+        if (ModelService.trainedWithGradientPenalty(model)) {
+            List<MethodAvailability> offered = saliency.methods(model);
+            for (String name : PERTURBATION) {
+                if (offered.stream().anyMatch(m -> m.method().equals(name) && m.available())) {
+                    second = name;
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -262,6 +290,7 @@ public class ReviewSession {
             history.clear();
             position = -1;
             seedHistory();
+            secondByDefault();
             screen.switched(model);
             screen.status(notice);
         }
@@ -423,6 +452,7 @@ public class ReviewSession {
     /** Another model version: the session starts over in its queue. */
     public void chooseModel(ModelVersion v) {
         model = v;
+        secondByDefault();
         if (round != null && v.id != round.modelId()) {
             notice = "Round " + round.number() + " asks for reviews of the training samples under another version; "
                     + "this session shows " + label(v) + " on the test split (choose that version to go back to the round)";
@@ -458,6 +488,7 @@ public class ReviewSession {
     /** Another map side by side ({@code none}: no second map). */
     public void chooseSecond(String name) {
         second = name == null ? NO_COMPARISON : name;
+        secondChosen = true;
         again();
     }
 
@@ -843,17 +874,30 @@ public class ReviewSession {
         }
     }
 
-    /** "Hiding the painted shortcut mask flips the decision in 7 of 8 draws (probability 0.97 → 0.12)". */
+    /**
+     * "Hiding the painted shortcut mask flips the decision in 7 of 8 draws (probability 0.97 → 0.12)";
+     * without images of other classes to paste from, what hiding the region with the dataset's mean
+     * image did: "Hiding the painted region with the mean image changes the decision (Coat, probability
+     * 0.97 → 0.12)" or "does not change the decision".
+     */
     static String relianceText(List<RelianceService.SampleReliance> found) {
         List<String> lines = new ArrayList<>();
         for (RelianceService.SampleReliance r : found) {
-            RegionReliance.Figures f = r.of(RegionReliance.OTHER_CLASSES);
-            if (f == null) {
-                f = r.figures().get(0);
-            }
             String what = r.region().equals(RelianceService.GIVEN) ? "the painted region" : "the " + r.region();
-            lines.add(String.format(Locale.US, "Hiding %s flips the decision (%s) in %d of %d draws (probability "
-                    + "%.2f → %.2f)", what, r.targetName(), f.flips(), f.draws(), f.before(), f.after()));
+            RegionReliance.Figures f = r.of(RegionReliance.OTHER_CLASSES);
+            if (f != null) {
+                lines.add(String.format(Locale.US, "Hiding %s flips the decision (%s) in %d of %d draws (probability "
+                        + "%.2f → %.2f)", what, r.targetName(), f.flips(), f.draws(), f.before(), f.after()));
+                continue;
+            }
+            RegionReliance.Figures mean = r.of(RegionReliance.MEAN);
+            f = mean != null ? mean : r.figures().get(0);
+            String with = mean != null ? "the mean image" : "a blurred copy of the image";
+            lines.add(String.format(Locale.US, "Hiding %s with %s %s the decision (%s, probability %.2f → %.2f, a drop "
+                    + "of %.2f; no image of another class to paste from)", what, with,
+                    f.flips() > 0 ? "changes" : "does not change", r.targetName(), f.before(), f.after(),
+                    // a drop that rounds to nothing is 0.00, never "-0.00"
+                    Math.abs(f.drop()) < 0.005 ? 0.0 : f.drop()));
         }
         return String.join(" · ", lines);
     }

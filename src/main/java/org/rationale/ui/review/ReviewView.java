@@ -90,6 +90,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
 
     private Project project;
     private UI ui;
+    /** Counts the page's entries: a first sample asked for by an earlier entry is not shown. */
+    private int entries;
 
     @Inject
     public ReviewView(ProjectService projects, Access access, ReviewSession session) {
@@ -126,7 +128,15 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             session.listen();
         }
         List<String> wanted = event.getLocation().getQueryParameters().getParameters().get("sample");
-        session.start(wanted == null || wanted.isEmpty() ? null : wanted.get(0));
+        String first = wanted == null || wanted.isEmpty() ? null : wanted.get(0);
+        // a GET never writes, whichever request the router enters the page in: the first sample is shown (handed
+        // out, reserved) on a round trip the browser makes once it runs the page, a POST; only the latest entry counts
+        int entry = ++entries;
+        getElement().executeJs("return null").then(ignored -> {
+            if (entry == entries && project != null) {
+                session.start(first);
+            }
+        });
     }
 
     private static Anchor projectsLink() {
@@ -144,6 +154,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
             if (e.isFromClient()) {
                 session.chooseModel(e.getValue());
                 offerMethods();
+                second.setValue(session.second());
             }
         });
         method.setLabel("Method");
@@ -433,6 +444,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         public void switched(ModelVersion now) {
             model.setValue(now);
             offerMethods();
+            second.setValue(session.second());
         }
 
         @Override

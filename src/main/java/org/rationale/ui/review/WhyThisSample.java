@@ -31,6 +31,12 @@ final class WhyThisSample {
         } else if (elsewhere != null) {
             parts.add("the map puts " + percent(elsewhere) + " of its weight where experts marked shortcuts elsewhere");
         }
+        Double flips = c.get("relianceFlipRate");
+        if (flips != null) {
+            parts.add(flips > 0 ? "replacing those regions on this sample changes the model's decision in "
+                    + percent(flips) + " of the tries, although its map barely looks there"
+                    : "replacing those regions on this sample leaves the model's decision as it is");
+        }
         Double relevance = c.get("relevanceMassMiss");
         if (relevance != null) {
             parts.add(percent(relevance) + " of the map's weight lies outside what experts marked as relevant");

@@ -81,7 +81,9 @@ class ReviewBrowserTest {
     }
 
     private static String renderedKey(WebDriver b) {
-        Object k = js(b, "const c = document.getElementById('review-canvas'); return c ? c.getAttribute('data-rendered-key') : null;");
+        // the page is built empty and shows its first sample on its first round trip: an empty key is no sample yet
+        Object k = js(b, "const c = document.getElementById('review-canvas'); "
+                + "return c ? (c.getAttribute('data-rendered-key') || null) : null;");
         return k == null ? null : k.toString();
     }
 
@@ -110,6 +112,22 @@ class ReviewBrowserTest {
     List<Object[]> shortcutMasks(long sample) {
         return em.createNativeQuery("select a.pixels, u.username from annotations a join users u on u.id = a.user_id "
                 + "where a.sample_id = ?1 and a.kind = 'shortcut'").setParameter(1, sample).getResultList();
+    }
+
+    /** Records a version as a round's retraining with the "right for the right reasons" penalty records it. */
+    @Transactional
+    void trainedWithTheGradientPenalty(long model) {
+        em.createNativeQuery("update model_versions set training = ?1 where id = ?2").setParameter(1,
+                "{\"split\":\"train\",\"feedback\":{\"mode\":\"rrr\",\"lambda\":1000.0,\"masks\":3,\"perBatch\":8},"
+                        + "\"request\":{\"feedback\":\"rrr\",\"roundId\":1}}").setParameter(2, model).executeUpdate();
+    }
+
+    /** The second picture is not shown: hidden, or never sent (Vaadin sends no component that was never visible). */
+    private static final String COMPARE_HIDDEN = "const c = document.getElementById('review-compare'); return !c || c.hidden;";
+
+    private static boolean compareShown(WebDriver b) {
+        return Boolean.TRUE.equals(js(b, "const c = document.getElementById('review-compare'); "
+                + "return !!c && !c.hidden && (c.getAttribute('data-rendered-key') || '').startsWith('s');"));
     }
 
     private static void member(long project, String name) {
@@ -546,6 +564,37 @@ class ReviewBrowserTest {
     }
 
     @Test
+    void afterARetrainingWithTheGradientPenaltyAnOcclusionMapStandsBesideTheGradientMapUntilTheExpertTurnsItOff() {
+        long p = Api.newProject("review after rrr");
+        Api.importIdx(p, 6, "test");
+        Api.uploadFixtureCnn(p);
+        member(p, "rrr-expert");
+        BrowserLogin.logIn(first, root.toString(), "rrr-expert", "rrr-expert-password");
+        first.get(root + "projects/" + p + "/review");
+        WebDriverWait wait = new WebDriverWait(first, Duration.ofSeconds(60));
+        wait.until(d -> renderedKey(d));
+        // an uploaded version, never retrained: the gradient map alone
+        assertTrue((Boolean) js(first, COMPARE_HIDDEN));
+        assertEquals("none", js(first, "return document.getElementById('review-second').value;"));
+
+        // a version retrained with the penalty becomes the project's current one: occlusion beside its gradients
+        long retrained = Api.uploadFixtureCnn(p);
+        trainedWithTheGradientPenalty(retrained);
+        first.get(root + "projects/" + p + "/review");
+        wait.until(ReviewBrowserTest::compareShown);
+        assertEquals("vanilla-gradient occlusion", js(first, "return ['review-canvas', 'review-compare']"
+                + ".map(i => document.getElementById(i).shadowRoot.getElementById('caption').textContent).join(' ');"));
+        assertEquals("occlusion", js(first, "return document.getElementById('review-second').value;"));
+
+        // the expert turns it off, and it stays off on the next sample
+        choose(first, "review-second", "none");
+        wait.until(d -> Boolean.TRUE.equals(js(d, COMPARE_HIDDEN)));
+        String key = renderedKey(first);
+        pressAndWaitForNext(first, Keys.ARROW_RIGHT.toString(), key);
+        assertTrue((Boolean) js(first, COMPARE_HIDDEN));
+    }
+
+    @Test
     void testingAPaintedRegionSaysHowOftenHidingItFlipsTheDecision() {
         long p = Api.newProject("review reliance");
         Api.importIdx(p, 6, "test");
@@ -566,9 +615,11 @@ class ReviewBrowserTest {
                 at('pointerdown', 30, 30); at('pointermove', 90, 30); at('pointermove', 90, 90); at('pointerup', 90, 90);""");
         wait.until(d -> Page.text(d, "review-status").contains("Masks saved"));
         second.findElement(By.id("review-reliance-test")).click();
-        wait.until(d -> Page.text(d, "review-reliance").startsWith("Hiding the painted region flips the decision"));
-        assertTrue(Page.text(second, "review-reliance").matches(".* in \\d+ of \\d+ draws \\(probability .*"),
-                Page.text(second, "review-reliance"));
+        // six test images and no training image: nothing of another class to paste, so the mean image hides the region
+        wait.until(d -> Page.text(d, "review-reliance").startsWith("Hiding the painted region with the mean image "));
+        assertTrue(Page.text(second, "review-reliance").matches("Hiding the painted region with the mean image "
+                        + "(changes|does not change) the decision \\(\\S+, probability \\d\\.\\d\\d → \\d\\.\\d\\d, a drop of "
+                        + "-?\\d\\.\\d\\d; no image of another class to paste from\\)"), Page.text(second, "review-reliance"));
         screenshot(second, "review-reliance.png");
         ((ChromiumDriver) second).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
