@@ -144,9 +144,10 @@ class SimulatedExpertBenchmark {
         for (Strategy strategy : strategies) {
             for (Expert expert : experts) {
                 rows.addAll(loop(strategy, expert, base, baseEval, train, test, pool, rounds, batch, request, mode, dataset));
+                // after every curve, so that a run stopped early leaves the curves it finished
+                write(dataset, rows, references, mode, batch, epochs, share);
             }
         }
-        write(dataset, rows, references, mode, batch, epochs, share);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("train_images", train.images().size());
         settings.put("epochs", epochs);
