@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.rationale.dataset.DatasetService.LabelledPixels;
 import org.rationale.dataset.IdxSource;
 import org.rationale.dataset.LabelledImage;
@@ -246,6 +247,33 @@ class SimulatedExpertBenchmark {
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Draws the plots again from a CSV of earlier runs ({@code -Dbench.csv=docs/data/simulated-expert-decoy.csv
+     * -Dbench.dataset=decoy -Dbench.clean=0.852}; the clean model's accuracy is not in the CSV), e.g. after rows of
+     * several runs were merged into one file.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "bench.csv", matches = ".+")
+    void plotsFromCsv() throws IOException {
+        String dataset = System.getProperty("bench.dataset", "decoy");
+        List<String> lines = Files.readAllLines(Path.of(System.getProperty("bench.csv")));
+        if (!lines.get(0).equals("strategy,expert,reviewed,masks,test_accuracy,reliance,gradient_share")) {
+            throw new IllegalArgumentException("not a simulated-expert CSV: " + lines.get(0));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            rows.add(new Row(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Double.parseDouble(f[4]),
+                    Double.parseDouble(f[5]), Double.parseDouble(f[6]), 0));
+        }
+        Map<String, Double> references = new LinkedHashMap<>();
+        references.put("no feedback", rows.stream().filter(r -> r.reviewed() == 0).findFirst().orElseThrow().accuracy());
+        references.put("trained on clean images", Double.parseDouble(System.getProperty("bench.clean")));
+        write(dataset, rows, references, Feedback.Mode.parse(System.getProperty("bench.feedback", "rrr")),
+                Integer.getInteger("bench.batch", 10), Integer.getInteger("bench.epochs", 2),
+                Double.parseDouble(System.getProperty("bench.share", "0.4")));
     }
 
     /** Rounds of one strategy with one kind of simulated expert, from the model trained without feedback. */
