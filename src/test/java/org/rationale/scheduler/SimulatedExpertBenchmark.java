@@ -49,7 +49,7 @@ import java.util.Random;
  *
  * <p>Run: {@code mvn test -Dtest=SimulatedExpertBenchmark -DexcludedGroups=none
  * -Dbench.dataset=decoy|mixed [-Dbench.rounds=3 -Dbench.batch=10 -Dbench.strategies=random,hybrid
- * -Dbench.feedback=rrr -Dbench.share=0.4 -Dbench.reject=area|0.05 -Dbench.epochs=2 -Dbench.pool=5000 -Dbench.train=60000]}; writes
+ * -Dbench.feedback=rrr -Dbench.share=0.6 -Dbench.reject=area|0.05 -Dbench.epochs=2 -Dbench.pool=5000 -Dbench.train=60000]}; writes
  * {@code target/benchmarks/simulated-expert-<dataset>.{csv,png}} and {@code simulated-expert-<dataset>-reliance.png};
  * {@code -Dbench.experts=occlusion,gradient} chooses how the simulated expert judges (see {@link Expert}).
  * The run ends with one line {@code BENCH {json}}: the host, the settings and every figure ({@link #summary}).
@@ -107,7 +107,7 @@ class SimulatedExpertBenchmark {
         int batch = Integer.getInteger("bench.batch", 10);
         int epochs = Integer.getInteger("bench.epochs", 2);
         int poolSize = Integer.getInteger("bench.pool", 5000);
-        double share = Double.parseDouble(System.getProperty("bench.share", "0.4"));
+        double share = Double.parseDouble(System.getProperty("bench.share", "0.6"));
         Feedback.Mode mode = Feedback.Mode.parse(System.getProperty("bench.feedback", "rrr"));
         List<Strategy> strategies = Arrays.stream(System.getProperty("bench.strategies",
                 "random,uncertainty,disagreement,hybrid").split(",")).map(Strategy::parse).toList();
@@ -273,7 +273,7 @@ class SimulatedExpertBenchmark {
         references.put("trained on clean images", Double.parseDouble(System.getProperty("bench.clean")));
         write(dataset, rows, references, Feedback.Mode.parse(System.getProperty("bench.feedback", "rrr")),
                 Integer.getInteger("bench.batch", 10), Integer.getInteger("bench.epochs", 2),
-                Double.parseDouble(System.getProperty("bench.share", "0.4")));
+                Double.parseDouble(System.getProperty("bench.share", "0.6")));
     }
 
     /** Rounds of one strategy with one kind of simulated expert, from the model trained without feedback. */
