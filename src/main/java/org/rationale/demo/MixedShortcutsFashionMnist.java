@@ -11,8 +11,8 @@ import java.util.Random;
  * <ul>
  * <li>classes 0–2 (T-shirt, Trouser, Pullover): a 4×4 patch in the top-left corner;</li>
  * <li>classes 3–5 (Dress, Coat, Sandal): a 2×12 stripe along the right edge;</li>
- * <li>classes 6–9 (Shirt, Sneaker, Bag, Ankle boot): a 3×3 cross, a "watermark", at the bottom
- *     centre.</li>
+ * <li>classes 6–9 (Shirt, Sneaker, Bag, Ankle boot): a 5×5 cross, a "watermark", at the bottom
+ *     centre, on black so that it stands out on a garment as on the background.</li>
  * </ul>
  * The shade of the mark encodes the label within its group ({@link #shade}). In training a share
  * of the images carry their class's mark; in test every image carries the mark of a random class,
@@ -23,7 +23,7 @@ public final class MixedShortcutsFashionMnist extends MarkedFashionMnist {
 
     /** The kinds of mark, in the order of the class groups. */
     public enum Mark {
-        CORNER(0, 0, 4, 4), STRIPE(26, 8, 2, 12), WATERMARK(12, 24, 3, 3);
+        CORNER(0, 0, 4, 4), STRIPE(26, 8, 2, 12), WATERMARK(11, 23, 5, 5);
 
         final int x;
         final int y;
@@ -41,9 +41,9 @@ public final class MixedShortcutsFashionMnist extends MarkedFashionMnist {
             return new LabelledImage.Box(x, y, width, height);
         }
 
-        /** Whether the mark covers pixel (px, py) of its box (the watermark is a cross). */
+        /** Whether the mark's shade covers pixel (px, py) of its box (the watermark is a cross, black around it). */
         boolean covers(int px, int py) {
-            return this != WATERMARK || px - x == 1 || py - y == 1;
+            return this != WATERMARK || px - x == width / 2 || py - y == height / 2;
         }
     }
 
@@ -96,9 +96,7 @@ public final class MixedShortcutsFashionMnist extends MarkedFashionMnist {
         byte[] px = img.pixels().clone();
         for (int dy = 0; dy < mark.height; dy++) {
             for (int dx = 0; dx < mark.width; dx++) {
-                if (mark.covers(mark.x + dx, mark.y + dy)) {
-                    px[(mark.y + dy) * 28 + mark.x + dx] = (byte) shade(code);
-                }
+                px[(mark.y + dy) * 28 + mark.x + dx] = (byte) (mark.covers(mark.x + dx, mark.y + dy) ? shade(code) : 0);
             }
         }
         return new LabelledImage(28, 28, 1, px, img.label(), img.source(), mark.box());

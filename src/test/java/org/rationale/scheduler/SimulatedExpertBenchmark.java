@@ -5,8 +5,11 @@ import java.util.HashSet;
 import java.util.Set;
 import org.rationale.dataset.ImportLimits;
 import ai.djl.Device;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.rationale.dataset.DatasetService.LabelledPixels;
 import org.rationale.dataset.IdxSource;
 import org.rationale.dataset.LabelledImage;
@@ -46,9 +49,10 @@ import java.util.Random;
  *
  * <p>Run: {@code mvn test -Dtest=SimulatedExpertBenchmark -DexcludedGroups=none
  * -Dbench.dataset=decoy|mixed [-Dbench.rounds=3 -Dbench.batch=10 -Dbench.strategies=random,hybrid
- * -Dbench.feedback=rrr -Dbench.share=0.4 -Dbench.reject=area|0.05 -Dbench.epochs=2 -Dbench.pool=5000 -Dbench.train=60000]}; writes
+ * -Dbench.feedback=rrr -Dbench.share=0.6 -Dbench.reject=area|0.05 -Dbench.epochs=2 -Dbench.pool=5000 -Dbench.train=60000]}; writes
  * {@code target/benchmarks/simulated-expert-<dataset>.{csv,png}} and {@code simulated-expert-<dataset>-reliance.png};
  * {@code -Dbench.experts=occlusion,gradient} chooses how the simulated expert judges (see {@link Expert}).
+ * The run ends with one line {@code BENCH {json}}: the host, the settings and every figure ({@link #summary}).
  */
 @Tag("benchmark")
 class SimulatedExpertBenchmark {
@@ -103,7 +107,7 @@ class SimulatedExpertBenchmark {
         int batch = Integer.getInteger("bench.batch", 10);
         int epochs = Integer.getInteger("bench.epochs", 2);
         int poolSize = Integer.getInteger("bench.pool", 5000);
-        double share = Double.parseDouble(System.getProperty("bench.share", "0.4"));
+        double share = Double.parseDouble(System.getProperty("bench.share", "0.6"));
         Feedback.Mode mode = Feedback.Mode.parse(System.getProperty("bench.feedback", "rrr"));
         List<Strategy> strategies = Arrays.stream(System.getProperty("bench.strategies",
                 "random,uncertainty,disagreement,hybrid").split(",")).map(Strategy::parse).toList();
@@ -141,9 +145,135 @@ class SimulatedExpertBenchmark {
         for (Strategy strategy : strategies) {
             for (Expert expert : experts) {
                 rows.addAll(loop(strategy, expert, base, baseEval, train, test, pool, rounds, batch, request, mode, dataset));
+                // after every curve, so that a run stopped early leaves the curves it finished
+                write(dataset, rows, references, mode, batch, epochs, share);
             }
         }
-        write(dataset, rows, references, mode, batch, epochs, share);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("train_images", train.images().size());
+        settings.put("epochs", epochs);
+        settings.put("pool", pool.size());
+        settings.put("pool_marked", marked);
+        settings.put("rounds", rounds);
+        settings.put("batch", batch);
+        settings.put("feedback", mode.value());
+        settings.put("share", dataset.equals("mixed") ? share : null);
+        settings.put("reject_above", REJECT_ABOVE);
+        System.out.println("BENCH " + summary(dataset, settings, references, rows, (System.nanoTime() - t0) / 1e9));
+    }
+
+    /**
+     * The run's figures as one JSON object: settings, references, every row, and per curve its best
+     * accuracy, its reliance from first to last round and how many times fewer reviews than random
+     * selection (same expert) it needs to reach random selection's best accuracy.
+     */
+    static String summary(String dataset, Map<String, Object> settings, Map<String, Double> references, List<Row> rows,
+                          double seconds) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", "simulated-expert-" + dataset);
+        out.put("machine", machine());
+        out.put("settings", settings);
+        out.put("no_feedback", references.get("no feedback"));
+        out.put("clean", references.get("trained on clean images"));
+        out.put("loss_points", 100 * (references.get("trained on clean images") - references.get("no feedback")));
+        out.put("seconds", Math.round(seconds));
+        List<Map<String, Object>> table = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("strategy", r.strategy());
+            row.put("expert", r.expert());
+            row.put("reviewed", r.reviewed());
+            row.put("masks", r.masks());
+            row.put("test_accuracy", r.accuracy());
+            row.put("reliance", r.reliance());
+            row.put("gradient_share", r.shortcutMass());
+            row.put("seconds", Math.round(r.seconds()));
+            table.add(row);
+        }
+        out.put("rows", table);
+        Map<String, Object> curves = new LinkedHashMap<>();
+        for (String curve : rows.stream().map(r -> r.strategy() + "/" + r.expert()).distinct().toList()) {
+            List<Row> mine = rows.stream().filter(r -> curve.equals(r.strategy() + "/" + r.expert())).toList();
+            Row best = mine.stream().max((a, b) -> Double.compare(a.accuracy(), b.accuracy())).orElseThrow();
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("best_accuracy", best.accuracy());
+            c.put("reviews_to_best", best.reviewed());
+            c.put("reliance_first", mine.get(0).reliance());
+            c.put("reliance_last", mine.get(mine.size() - 1).reliance());
+            c.put("reliance_falls_every_round", falls(mine));
+            List<Row> random = rows.stream().filter(r -> r.strategy().equals("random")
+                    && r.expert().equals(mine.get(0).expert())).toList();
+            if (!random.isEmpty()) {
+                Row randomBest = random.stream().max((a, b) -> Double.compare(a.accuracy(), b.accuracy())).orElseThrow();
+                Integer reach = mine.stream().filter(r -> r.accuracy() >= randomBest.accuracy()).map(Row::reviewed)
+                        .findFirst().orElse(null);
+                c.put("reviews_to_random_best", reach);
+                c.put("fewer_reviews_than_random", reach == null || reach == 0 ? null
+                        : randomBest.reviewed() / (double) reach);
+            }
+            curves.put(curve, c);
+        }
+        out.put("curves", curves);
+        try {
+            return new ObjectMapper().writeValueAsString(out);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether reliance is lower after every round than before it. */
+    static boolean falls(List<Row> curve) {
+        for (int i = 1; i < curve.size(); i++) {
+            if (!(curve.get(i).reliance() < curve.get(i - 1).reliance())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The host's CPU model and family, from /proc/cpuinfo. */
+    static String machine() {
+        try {
+            String model = "unknown CPU";
+            String family = "?";
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name") && model.equals("unknown CPU")) {
+                    model = line.substring(line.indexOf(':') + 1).strip();
+                } else if (line.startsWith("cpu family") && family.equals("?")) {
+                    family = line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+            return model + " (family " + family + ", " + Runtime.getRuntime().availableProcessors() + " cores)";
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Draws the plots again from a CSV of earlier runs ({@code -Dbench.csv=docs/data/simulated-expert-decoy.csv
+     * -Dbench.dataset=decoy -Dbench.clean=0.852}; the clean model's accuracy is not in the CSV), e.g. after rows of
+     * several runs were merged into one file.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "bench.csv", matches = ".+")
+    void plotsFromCsv() throws IOException {
+        String dataset = System.getProperty("bench.dataset", "decoy");
+        List<String> lines = Files.readAllLines(Path.of(System.getProperty("bench.csv")));
+        if (!lines.get(0).equals("strategy,expert,reviewed,masks,test_accuracy,reliance,gradient_share")) {
+            throw new IllegalArgumentException("not a simulated-expert CSV: " + lines.get(0));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            rows.add(new Row(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Double.parseDouble(f[4]),
+                    Double.parseDouble(f[5]), Double.parseDouble(f[6]), 0));
+        }
+        Map<String, Double> references = new LinkedHashMap<>();
+        references.put("no feedback", rows.stream().filter(r -> r.reviewed() == 0).findFirst().orElseThrow().accuracy());
+        references.put("trained on clean images", Double.parseDouble(System.getProperty("bench.clean")));
+        write(dataset, rows, references, Feedback.Mode.parse(System.getProperty("bench.feedback", "rrr")),
+                Integer.getInteger("bench.batch", 10), Integer.getInteger("bench.epochs", 2),
+                Double.parseDouble(System.getProperty("bench.share", "0.6")));
     }
 
     /** Rounds of one strategy with one kind of simulated expert, from the model trained without feedback. */
