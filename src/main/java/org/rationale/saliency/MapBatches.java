@@ -19,7 +19,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -61,7 +63,18 @@ public class MapBatches {
         private final List<MapChannels> forms = new ArrayList<>();
         private InputBatch shape;
         private int checked;
+        private int checkedBatches;
+        private int disagreements;
+        private String disagreement;
         private String mismatch;
+
+        /** One computed map, its metrics and the form it is stored in. */
+        private void add(MapKey key, float[] map, Map<String, Double> metric, MapChannels form) {
+            keys.add(key);
+            values.add(map);
+            metrics.add(metric);
+            forms.add(form);
+        }
 
         MapBatch(Map<Long, String> failed) {
             this.failed = failed;
@@ -72,9 +85,27 @@ public class MapBatches {
             return checked;
         }
 
+        /** Batches (one per method) computed twice. */
+        public int checkedBatches() {
+            return checkedBatches;
+        }
+
         /**
-         * When a map computed again differed beyond float16 rounding: which one and by how much, in
-         * words (every map of the batch is then stored flagged with it); null when all agreed.
+         * Batches (one per method) whose second computation differed from the first, settled by a
+         * third or not.
+         */
+        public int disagreements() {
+            return disagreements;
+        }
+
+        /** The first disagreement of this batch in words (which map, by how much, how it was settled); null when none. */
+        public String disagreement() {
+            return disagreement;
+        }
+
+        /**
+         * When a map computed three times came out three ways: which one and by how much, in words
+         * (every map of the batch is then stored flagged with it); null when every map was settled.
          */
         public String mismatch() {
             return mismatch;
@@ -186,6 +217,7 @@ public class MapBatches {
         String[] refused = new String[n];
         float[] logits = new float[n * classes];
         Attribution a;
+        Attribution[] from;
         try (ModelService.Lease lease = models.lease(v)) {
             ExplainableModel model = check.model().apply(lease.model());
             a = FiniteAttributions.finiteOrAgain(method.name(), () -> {
@@ -213,7 +245,7 @@ public class MapBatches {
             for (int i = 0; i < n; i++) {
                 every.add(i);
             }
-            selfCheck(check, method, params, model, a, all, t, samples, every, out);
+            from = selfCheck(check, method, params, model, a, x, t, samples, every, out);
         }
         predictions.storeAll(samples, logits, v);
         for (int i = 0; i < n; i++) {
@@ -224,9 +256,8 @@ public class MapBatches {
             ok.add(samples.get(i));
             inputs.add(prepared.inputs().get(i));
             targets.add(t[i]);
-            out.keys.add(new MapKey(samples.get(i).id, v.id, method.name(), params.canonical(), t[i]));
-            out.values.add(a.sample(i));
-            out.metrics.add(a.metrics().get(i));
+            out.add(new MapKey(samples.get(i).id, v.id, method.name(), params.canonical(), t[i]), from[i].sample(i),
+                    from[i].metrics().get(i), MapChannels.of(method, params));
         }
     }
 
@@ -242,8 +273,9 @@ public class MapBatches {
     }
 
     /**
-     * The same, computing a random share of the maps a second time ({@link SelfCheck}); a
-     * disagreement is in {@link MapBatch#mismatch()} and flags every map of the batch when stored.
+     * The same, computing a random share of the batches a second time ({@link SelfCheck}): a
+     * disagreement settled by a third computation is in {@link MapBatch#disagreement()}, one that
+     * could not be settled in {@link MapBatch#mismatch()}, which flags every map of the batch when stored.
      */
     public MapBatch computeMaps(List<Long> sampleIds, long modelId, List<MethodCall> calls, String target,
                                 SelfCheck check) {
@@ -303,51 +335,71 @@ public class MapBatches {
                 System.arraycopy(inputs.get(todo.get(j)).values(), 0, all, j * size, size);
                 t[j] = targets.get(todo.get(j));
             }
+            InputBatch batch = out.shape.with(todo.size(), all);
             Attribution a;
+            Attribution[] from;
             try (ModelService.Lease lease = models.lease(v)) {
                 ExplainableModel model = check.model().apply(lease.model());
-                a = FiniteAttributions.attribute(method, model, out.shape.with(todo.size(), all), t, params);
-                selfCheck(check, method, params, model, a, all, t, ok, todo, out);
+                a = FiniteAttributions.attribute(method, model, batch, t, params);
+                from = selfCheck(check, method, params, model, a, batch, t, ok, todo, out);
             }
             for (int j = 0; j < todo.size(); j++) {
-                out.keys.add(new MapKey(ok.get(todo.get(j)).id, v.id, method.name(), params.canonical(), t[j]));
-                out.values.add(a.sample(j));
-                out.metrics.add(a.metrics().get(j));
-                out.forms.add(form);
+                out.add(new MapKey(ok.get(todo.get(j)).id, v.id, method.name(), params.canonical(), t[j]),
+                        from[j].sample(j), from[j].metrics().get(j), form);
             }
         }
         return out;
     }
 
-    /** Computes the maps the self-check picks again, one call for all of them, and compares. */
-    private static void selfCheck(SelfCheck check, AttributionMethod method, MethodParameters params,
-                                  ExplainableModel model, Attribution first, float[] inputs, int[] targets,
-                                  List<Sample> ok, List<Integer> todo, MapBatch out) {
-        List<Integer> picked = new ArrayList<>();
+    /**
+     * Computes the identical batch again when the self-check picks it and compares map by map; where
+     * the two disagree, a third computation decides. Returns, per map, the computation whose answer
+     * is to be stored (the first unless the second and third agreed against it).
+     */
+    private static Attribution[] selfCheck(SelfCheck check, AttributionMethod method, MethodParameters params,
+                                           ExplainableModel model, Attribution first, InputBatch batch, int[] targets,
+                                           List<Sample> ok, List<Integer> todo, MapBatch out) {
+        Attribution[] from = new Attribution[todo.size()];
+        Arrays.fill(from, first);
+        if (!check.picks()) {
+            return from;
+        }
+        Attribution second = FiniteAttributions.attribute(method, model, batch, targets, params);
+        out.checked += todo.size();
+        out.checkedBatches++;
+        Map<Integer, String> differing = new LinkedHashMap<>();
         for (int j = 0; j < todo.size(); j++) {
-            if (check.picks()) {
-                picked.add(j);
+            int at = j;
+            SelfCheck.disagreement(first.sample(j), second.sample(j)).ifPresent(why -> differing.put(at, why));
+        }
+        if (differing.isEmpty()) {
+            return from;
+        }
+        Attribution third = FiniteAttributions.attribute(method, model, batch, targets, params);
+        out.disagreements++;
+        int firstOutvoted = 0;
+        for (var e : differing.entrySet()) {
+            int j = e.getKey();
+            float[] firstMap = first.sample(j);
+            Optional<float[]> agreed = SelfCheck.settled(firstMap, second.sample(j), third.sample(j));
+            if (agreed.isEmpty()) {
+                if (out.mismatch == null) {
+                    out.mismatch = "computed three times by one worker, the " + method.name() + " map of sample "
+                            + ok.get(todo.get(j)).id + " (in the same batch as this one) came out three ways: "
+                            + e.getValue();
+                }
+            } else if (agreed.get() != firstMap) {
+                from[j] = second;
+                firstOutvoted++;
             }
         }
-        if (picked.isEmpty()) {
-            return;
+        if (out.disagreement == null) {
+            int j = differing.keySet().iterator().next();
+            out.disagreement = String.format(Locale.US, "computed twice as the same batch of %d, %d of its %s maps "
+                    + "differed (sample %d: %s); a third computation sided with the second in %d", todo.size(),
+                    differing.size(), method.name(), ok.get(todo.get(j)).id, differing.get(j), firstOutvoted);
         }
-        int size = out.shape.sampleSize();
-        float[] again = new float[picked.size() * size];
-        int[] t = new int[picked.size()];
-        for (int r = 0; r < picked.size(); r++) {
-            System.arraycopy(inputs, picked.get(r) * size, again, r * size, size);
-            t[r] = targets[picked.get(r)];
-        }
-        Attribution second = FiniteAttributions.attribute(method, model, out.shape.with(picked.size(), again), t, params);
-        out.checked += picked.size();
-        for (int r = 0; r < picked.size() && out.mismatch == null; r++) {
-            int j = picked.get(r);
-            long sampleId = ok.get(todo.get(j)).id;
-            SelfCheck.disagreement(first.sample(j), second.sample(r)).ifPresent(why -> out.mismatch =
-                    "computed twice by one worker, the " + method.name() + " map of sample " + sampleId
-                    + " (in the same batch as this one) came out different: " + why);
-        }
+        return from;
     }
 
     /**

@@ -8,11 +8,17 @@ import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
- * How a worker checks its engine while computing maps: each map is computed a second time with
- * probability {@code rate} (the picked maps of a batch together, in one smaller batch of their own:
- * methods are batch-independent) and the two must agree within float16 rounding, the precision maps are stored in ({@link MapEncoding}). A
- * disagreement means the engine answered wrongly at least once: the whole batch is stored flagged
- * and the worker stops. {@code model} is how the worker reaches its leased model (the identity;
+ * How a worker checks its engine while computing maps: each batch of maps is computed a second
+ * time with probability {@code rate}, the identical batch in the identical call (a smaller batch of
+ * the same maps may legitimately come out different: a ReLU/max-pool network's input gradient is
+ * discontinuous, and other kernels or reduction orders may tip it), and every map must agree with
+ * its first computation within float16 rounding, the precision maps are stored in
+ * ({@link MapEncoding}). Where two computations of the identical batch disagree, the engine
+ * answered wrongly at least once: a third computation decides, and each map is stored as the
+ * answer that two of the three agree on ({@link #settled}); a map on which no two agree is stored
+ * flagged with the whole batch, and the worker stops. The worker counts every disagreement, checks
+ * every batch for a while after one ({@link #WATCH_BATCHES}) and stops when they recur
+ * ({@link #RECURRING}). {@code model} is how the worker reaches its leased model (the identity;
  * tests put a deliberately faulty model in between).
  */
 public record SelfCheck(double rate, RandomGenerator random, UnaryOperator<ExplainableModel> model) {
@@ -21,6 +27,14 @@ public record SelfCheck(double rate, RandomGenerator random, UnaryOperator<Expla
     static final double RELATIVE = 0x1p-10;
     /** Difference, relative to the map's largest magnitude, below which values near zero agree. */
     static final double FLOOR = 0x1p-11;
+    /** After a disagreement, this many of the worker's next batches are all computed twice. */
+    public static final int WATCH_BATCHES = 20;
+    /**
+     * Batches with a disagreement among the worker's last {@link #WATCH_BATCHES} checked batches
+     * at which the engine counts as unreliable: a rare glitch is outvoted, a recurring one is not
+     * trusted (two wrong answers that agree would win the vote).
+     */
+    public static final int RECURRING = 3;
 
     public SelfCheck {
         if (!(rate >= 0 && rate <= 1)) {
@@ -33,7 +47,7 @@ public record SelfCheck(double rate, RandomGenerator random, UnaryOperator<Expla
         return new SelfCheck(0, RandomGenerator.getDefault(), UnaryOperator.identity());
     }
 
-    /** Whether this map is to be computed again. */
+    /** Whether this batch is to be computed again. */
     boolean picks() {
         return rate > 0 && (rate >= 1 || random.nextDouble() < rate);
     }
@@ -63,5 +77,20 @@ public record SelfCheck(double rate, RandomGenerator random, UnaryOperator<Expla
         }
         return Optional.of(String.format(Locale.US, "%d of %d values differed, the largest by %.3g (%.1f %% of the "
                 + "map's largest value)", differing, a.length, largest, scale == 0 ? 100.0 : 100 * largest / scale));
+    }
+
+    /**
+     * The map that two of three computations of it agree on (within float16 rounding): the first
+     * when the third confirms it, else the second when the third confirms that; empty when no two
+     * agree. The first two are known to disagree when this is asked.
+     */
+    static Optional<float[]> settled(float[] first, float[] second, float[] third) {
+        if (disagreement(first, third).isEmpty()) {
+            return Optional.of(first);
+        }
+        if (disagreement(second, third).isEmpty()) {
+            return Optional.of(second);
+        }
+        return Optional.empty();
     }
 }

@@ -130,11 +130,14 @@ public class JobsView extends VerticalLayout implements BeforeEnterObserver {
         workers.addColumn(w -> w.alive() ? "alive" : "silent").setHeader("Heartbeat").setAutoWidth(true);
         workers.addComponentColumn(w -> {
             Span check = new Span(w.unreliable() != null ? "⚠ unreliable: claims nothing more"
+                    : w.selfCheckDisagreements() > 0 ? String.format(Locale.US, "✓ %,d maps computed twice; %,d "
+                    + "batches disagreed, settled by a third computation", w.selfChecks(), w.selfCheckDisagreements())
                     : String.format(Locale.US, "✓ %,d maps computed twice, all agreed", w.selfChecks()));
-            check.getElement().getThemeList().add("badge small " + (w.unreliable() != null ? "error primary" : "success"));
+            check.getElement().getThemeList().add("badge small " + (w.unreliable() != null ? "error primary"
+                    : w.selfCheckDisagreements() > 0 ? "contrast" : "success"));
             if (w.unreliable() != null) {
-                check.getElement().setAttribute("title", w.unreliable()
-                        + ". Its batch's maps are flagged. Try ATEN_CPU_CAPABILITY=avx2 on this host, then restart it");
+                check.getElement().setAttribute("title", w.unreliable() + ". Maps that no two computations agreed on "
+                        + "are flagged. Try DNNL_MAX_CPU_ISA=AVX2 on this host, then restart it");
                 check.addClassName("worker-unreliable");
             }
             return check;

@@ -122,10 +122,13 @@ public class JobQueue {
         return cancelled;
     }
 
-    /** Records how many maps a worker has computed twice to check its engine. */
+    /**
+     * Records how many maps a worker has computed twice to check its engine, and how many checked
+     * batches came out different.
+     */
     @Transactional
-    public void reportSelfChecks(String workerId, long selfChecks) {
-        store.reportSelfChecks(workerId, selfChecks);
+    public void reportSelfChecks(String workerId, long selfChecks, long disagreements) {
+        store.reportSelfChecks(workerId, selfChecks, disagreements);
     }
 
     /**

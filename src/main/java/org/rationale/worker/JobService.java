@@ -358,9 +358,13 @@ public class JobService {
         return store.recentIds(limit).stream().map(i -> job(i).orElseThrow()).toList();
     }
 
-    /** A worker process as it last reported itself. */
+    /**
+     * A worker process as it last reported itself: {@code selfChecks} maps computed twice,
+     * {@code selfCheckDisagreements} checked batches that came out different the second time.
+     */
     public record WorkerStatus(String id, String host, String device, int threads, OffsetDateTime heartbeat,
-                             long batchesDone, long itemsDone, boolean alive, long selfChecks, String unreliable) {
+                             long batchesDone, long itemsDone, boolean alive, long selfChecks,
+                             long selfCheckDisagreements, String unreliable) {
     }
 
     /** Workers seen in the last hour, most recent heartbeat first; alive when heard from in the last minute. */

@@ -294,20 +294,21 @@ public class JobStore implements ProjectScoped {
     @Transactional
     List<JobService.WorkerStatus> workers() {
         return tuples(em.createNativeQuery("select id, host, device, threads, heartbeat_at, batches_done, items_done, "
-                        + "heartbeat_at > now() - interval '1 minute' as alive, self_checks, unreliable from workers "
+                        + "heartbeat_at > now() - interval '1 minute' as alive, self_checks, self_check_disagreements, "
+                        + "unreliable from workers "
                         + "where heartbeat_at > now() - interval '1 hour' order by heartbeat_at desc", Tuple.class)
                 .getResultList()).stream().map(t -> new JobService.WorkerStatus(t.get("id", String.class),
                         t.get("host", String.class), t.get("device", String.class), number(t, "threads").intValue(),
                         heartbeat(t), number(t, "batches_done").longValue(), number(t, "items_done").longValue(),
                         t.get("alive", Boolean.class), number(t, "self_checks").longValue(),
-                        t.get("unreliable", String.class))).toList();
+                        number(t, "self_check_disagreements").longValue(), t.get("unreliable", String.class))).toList();
     }
 
-    /** Records how many maps a worker has computed twice so far. */
+    /** Records how many maps a worker has computed twice so far, and how many checked batches disagreed. */
     @Transactional
-    void reportSelfChecks(String id, long selfChecks) {
-        em.createNativeQuery("update workers set self_checks = ?2 where id = ?1").setParameter(1, id)
-                .setParameter(2, selfChecks).executeUpdate();
+    void reportSelfChecks(String id, long selfChecks, long disagreements) {
+        em.createNativeQuery("update workers set self_checks = ?2, self_check_disagreements = ?3 where id = ?1")
+                .setParameter(1, id).setParameter(2, selfChecks).setParameter(3, disagreements).executeUpdate();
     }
 
     /** Marks a worker unreliable (its self-check failed), saying why; the first reason is kept. */

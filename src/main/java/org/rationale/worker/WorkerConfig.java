@@ -36,9 +36,10 @@ public interface WorkerConfig {
     int maxAttempts();
 
     /**
-     * Share of the maps a worker computes a second time to check its engine (0 to 1; 0.01: one map
-     * in a hundred, picked at random). A disagreement beyond float16 rounding flags the batch's maps
-     * and stops the worker claiming.
+     * Share of the batches a worker computes a second time, identically, to check its engine (0 to
+     * 1; 0.01: one batch in a hundred, picked at random). A disagreement beyond float16 rounding is
+     * settled by a third computation and counted; one that cannot be settled, or that recurs, stops
+     * the worker claiming (see saliency.SelfCheck).
      */
     @WithDefault("0.01")
     double selfCheckRate();

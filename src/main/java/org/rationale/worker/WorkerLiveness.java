@@ -10,7 +10,8 @@ import org.eclipse.microprofile.health.Liveness;
  * an OutOfMemoryError, and waits for its restart): a process whose workers keep dying is restarted
  * by its orchestrator instead of claiming to be well.
  *
- * <p>The engine self-check is reported as data, not as DOWN: {@code selfChecks} (maps computed twice)
+ * <p>The engine self-check is reported as data, not as DOWN: {@code selfChecks} (maps computed twice),
+ * {@code selfCheckDisagreements} (checked batches that came out different the second time)
  * and {@code selfCheck} ({@code passed} or {@code failed}, then {@code unreliable} says why). A worker
  * whose self-check failed has already stopped claiming; a restart forced by DOWN would only let it
  * claim again on the same engine, and store more maps before the next check catches the next wrong one.
@@ -33,7 +34,8 @@ public class WorkerLiveness implements HealthCheck {
         if (h.lastDeath() != null) {
             response.withData("lastDeath", h.lastDeath());
         }
-        response.withData("selfChecks", h.selfChecks()).withData("selfCheck", h.unreliable() == null ? "passed" : "failed");
+        response.withData("selfChecks", h.selfChecks()).withData("selfCheckDisagreements", h.disagreements())
+                .withData("selfCheck", h.unreliable() == null ? "passed" : "failed");
         if (h.unreliable() != null) {
             // the probe is anonymous: the reason (methods, samples) is on the Jobs page's workers table
             response.withData("unreliable", "claims nothing more; the reason is on the Jobs page's workers table");

@@ -19,7 +19,10 @@ import org.rationale.saliency.SelfCheck;
 import org.rationale.saliency.SanityService;
 
 import java.net.InetAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,10 +47,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * (of an {@link Error} such as OutOfMemoryError) gives its items back and is started again after a
  * backoff; {@link #health()} says DOWN while one is not running.
  *
- * <p>Self-check: a random share of the maps ({@code rationale.worker.self-check-rate}, 1 % by
- * default) is computed twice; when the two differ beyond float16 rounding the engine answered wrongly
- * at least once, so the batch's maps are stored flagged, the worker is marked unreliable (the workers
- * view, the audit trail, {@link #health()}) and claims nothing more until the process restarts.
+ * <p>Self-check ({@link SelfCheck}): a random share of the batches ({@code rationale.worker.self-check-rate},
+ * 1 % by default) is computed twice, identically; where the two differ beyond float16 rounding a third
+ * computation decides, the disagreement is counted (the workers view, {@link #health()}) and the
+ * next {@link SelfCheck#WATCH_BATCHES} batches are all checked. When no two of three computations
+ * agree, or disagreements recur ({@link SelfCheck#RECURRING} among the last
+ * {@link SelfCheck#WATCH_BATCHES} checked batches), the worker is marked unreliable (the workers view,
+ * the audit trail, {@link #health()}) and claims nothing more until the process restarts; in the
+ * first case the batch's maps are stored flagged.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -71,6 +78,11 @@ public class WorkerPool {
     private volatile String lastDeath;
     private volatile Consumer<List<JobQueue.Claim>> afterClaim = claims -> { };
     private final AtomicLong selfChecks = new AtomicLong();
+    private final AtomicLong disagreements = new AtomicLong();
+    /** Whether each of the last checked batches disagreed, oldest first (at most {@link SelfCheck#WATCH_BATCHES}). */
+    private final Deque<Boolean> recentChecks = new ArrayDeque<>();
+    /** Batches still to be checked, all of them, since the last disagreement. */
+    private int watch;
     private volatile double selfCheckRate;
     private volatile UnaryOperator<ExplainableModel> engine = UnaryOperator.identity();
     /** Why this worker's self-check failed; null while it has not. */
@@ -228,28 +240,35 @@ public class WorkerPool {
 
     /**
      * The state of the worker threads, for the liveness check: {@code selfChecks} maps computed twice,
-     * {@code unreliable} why the self-check failed (null while it has not).
+     * {@code disagreements} checked batches that came out different the second time (settled by a
+     * third computation or not), {@code unreliable} why the self-check failed (null while it has not).
      */
     public record Health(boolean up, int threads, int alive, long restarts, String lastDeath, long selfChecks,
-                         String unreliable) {
+                         long disagreements, String unreliable) {
     }
 
     /** UP when no worker runs here or every configured worker thread is alive. */
     public Health health() {
         int alive = (int) slots.stream().filter(s -> s.thread.isAlive()).count();
         return new Health(!running || alive == slots.size(), running ? slots.size() : 0, alive, restarts.get(), lastDeath,
-                selfChecks.get(), unreliable);
+                selfChecks.get(), disagreements.get(), unreliable);
     }
 
     /**
-     * A package-private seam for tests: the share of maps computed twice, a model put between the
-     * worker and its engine, and an earlier failure of the self-check forgotten.
+     * A package-private seam for tests: the share of batches computed twice, a model put between the
+     * worker and its engine, and the self-check's earlier counts and failure forgotten.
      */
     void selfCheck(double rate, UnaryOperator<ExplainableModel> model) {
         new SelfCheck(rate, new SplittableRandom(), model);
         selfCheckRate = rate;
         engine = model;
         unreliable = null;
+        synchronized (this) {
+            recentChecks.clear();
+            watch = 0;
+            selfChecks.set(0);
+            disagreements.set(0);
+        }
     }
 
     /** Why this worker stopped claiming after its self-check failed; empty while it has not. */
@@ -257,28 +276,53 @@ public class WorkerPool {
         return Optional.ofNullable(unreliable);
     }
 
-    private SelfCheck selfCheck() {
-        return new SelfCheck(selfCheckRate, ThreadLocalRandom.current(), engine);
+    /** Every batch is checked while the worker is on watch after a disagreement, else the configured share. */
+    private synchronized SelfCheck selfCheck() {
+        double rate = watch > 0 && selfCheckRate > 0 ? 1 : selfCheckRate;
+        return new SelfCheck(rate, ThreadLocalRandom.current(), engine);
     }
 
-    /** Counts the maps computed twice; on a disagreement marks this worker unreliable (once). */
+    /**
+     * Counts the maps computed twice and the disagreements; marks this worker unreliable (once) when
+     * a map could not be settled or disagreements recur.
+     */
     private void checked(MapBatches.MapBatch maps) {
-        if (maps.checked() > 0) {
-            selfChecks.addAndGet(maps.checked());
-        }
-        if (maps.mismatch() == null) {
+        if (maps.checked() == 0) {
             return;
         }
+        selfChecks.addAndGet(maps.checked());
+        String why = maps.mismatch();
         synchronized (this) {
-            if (unreliable != null) {
+            boolean disagreed = maps.disagreements() > 0;
+            for (int i = 0; i < maps.checkedBatches(); i++) {
+                recentChecks.addLast(i < maps.disagreements());
+            }
+            while (recentChecks.size() > SelfCheck.WATCH_BATCHES) {
+                recentChecks.removeFirst();
+            }
+            long recent = recentChecks.stream().filter(d -> d).count();
+            if (disagreed) {
+                disagreements.addAndGet(maps.disagreements());
+                watch = SelfCheck.WATCH_BATCHES;
+                LOG.warnf("Worker %s: its engine disagreed with itself (%d of its last %d checked batches): %s. The "
+                        + "next %d batches are all checked", id, recent, recentChecks.size(), maps.disagreement(),
+                        SelfCheck.WATCH_BATCHES);
+            } else {
+                watch = Math.max(0, watch - maps.checkedBatches());
+            }
+            if (why == null && recent >= SelfCheck.RECURRING) {
+                why = String.format(Locale.US, "its engine disagreed with itself in %d of its last %d checked batches, "
+                        + "the last time %s", recent, recentChecks.size(), maps.disagreement());
+            }
+            if (why == null || unreliable != null) {
                 return;
             }
-            unreliable = maps.mismatch();
+            unreliable = why;
         }
-        LOG.errorf("Worker %s is unreliable and claims nothing more: %s. Its batch's maps are stored flagged. "
-                + "First try ATEN_CPU_CAPABILITY=avx2 (see the README's troubleshooting)", id, maps.mismatch());
+        LOG.errorf("Worker %s is unreliable and claims nothing more: %s. First try DNNL_MAX_CPU_ISA=AVX2 (see the "
+                + "README's troubleshooting)", id, why);
         try {
-            queue.markUnreliable(id, maps.mismatch());
+            queue.markUnreliable(id, why);
         } catch (RuntimeException e) {
             LOG.warn("Marking the worker unreliable in the database failed: " + e.getMessage());
         }
@@ -302,7 +346,7 @@ public class WorkerPool {
         try {
             queue.heartbeat(id, new ArrayList<>(inProgress.keySet()), config.lease());
             queue.reportWorker(id, hostName(), "", 0, batches.get(), items.get());
-            queue.reportSelfChecks(id, selfChecks.get());
+            queue.reportSelfChecks(id, selfChecks.get(), disagreements.get());
         } catch (RuntimeException e) {
             LOG.warn("Heartbeat failed (database unreachable?): " + e.getMessage());
         }
