@@ -130,6 +130,20 @@ class MapStorageResourceTest {
     }
 
     @Test
+    void aJobWhoseFirstMethodIsAPlainGradientStoresEveryMapAsAPlane() {
+        // the first plain gradient of a job gives the predictions and its maps in one pass
+        MapBatches.MapBatch batch = batches.computeMaps(List.of(sample), model, List.of(
+                new MapBatches.MethodCall("vanilla-gradient", Map.of()),
+                new MapBatches.MethodCall("rise", Map.of("samples", "20"))), "predicted");
+        batches.store(batch);
+        String base = "/api/samples/" + sample + "/saliency?modelId=" + model + "&target=predicted&method=";
+        for (String method : List.of("vanilla-gradient", "rise&samples=20")) {
+            given().get(base + method).then().statusCode(200)
+                    .body("shape", equalTo(List.of(1, 28, 28))).body("storedBytes", equalTo(PIXELS * 2));
+        }
+    }
+
+    @Test
     void aMapStoredWithEveryChannelBeforePlanesIsReadAsAPlaneAndDrawnAsBefore() {
         Random r = new Random(7);
         float[] old = new float[3 * PIXELS];
