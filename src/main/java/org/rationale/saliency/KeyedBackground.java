@@ -102,8 +102,11 @@ final class KeyedBackground<K, T> {
         return executor.getQueue().size();
     }
 
-    /** Stops the running work and drops the waiting work. */
+    /** Stops the running work and drops the waiting work; whoever waits for it is told it will not come. */
     void shutdown() {
         executor.shutdownNow();
+        inFlight.values().forEach(e -> e.result().completeExceptionally(
+                new IllegalStateException("the server is stopping")));
+        inFlight.clear();
     }
 }

@@ -61,6 +61,12 @@ public class ReviewSession {
     private static final Duration COALESCE = Duration.ofSeconds(1);
     /** Perturbation methods shown beside the map of a version trained with the gradient penalty, the first available. */
     static final List<String> PERTURBATION = List.of("occlusion", "rise");
+    /**
+     * Largest image (pixels) whose occlusion map is the default second map: occlusion's default
+     * window slides over every other pixel (about 1,000 forward passes at 64×64, 12,000 at 224×224),
+     * so a larger image gets RISE (500 passes whatever its size).
+     */
+    static final int OCCLUSION_PIXELS = 64 * 64;
 
     /** Samples in the history list: the expert's most recent verdicts. */
     static final int HISTORY = 20;
@@ -230,7 +236,7 @@ public class ReviewSession {
 
     /**
      * Beside the gradient map of a version retrained with the "right for the right reasons"
-     * penalty, a perturbation map by default (occlusion, else RISE): the penalty may have taught the
+     * penalty, a perturbation map by default (occlusion on a small image, else RISE): the penalty may have taught the
      * gradients to hide what the model still relies on, which replacing pixels cannot hide. Another
      * version goes back to none; once the expert chose the second map, it stays as chosen.
      */
@@ -241,7 +247,12 @@ public class ReviewSession {
         second = NO_COMPARISON;
         if (ModelService.trainedWithGradientPenalty(model)) {
             List<MethodAvailability> offered = saliency.methods(model);
+            var spec = ModelService.specOf(model);
+            boolean small = (long) spec.height() * spec.width() <= OCCLUSION_PIXELS;
             for (String name : PERTURBATION) {
+                if (name.equals("occlusion") && !small) {
+                    continue;
+                }
                 if (offered.stream().anyMatch(m -> m.method().equals(name) && m.available())) {
                     second = name;
                     return;
