@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import org.rationale.testing.Host;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rationale.explain.InputBatch;
@@ -39,18 +40,6 @@ class ModelMemoryBenchmark {
         throw new IllegalStateException("no VmRSS");
     }
 
-    static String machine() throws IOException {
-        String model = "unknown";
-        String family = "?";
-        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-            if (line.startsWith("model name") && model.equals("unknown")) {
-                model = line.substring(line.indexOf(':') + 1).strip();
-            } else if (line.startsWith("cpu family") && family.equals("?")) {
-                family = line.substring(line.indexOf(':') + 1).strip();
-            }
-        }
-        return model + " (family " + family + ")";
-    }
 
     private static TorchScriptModel load(byte[] whole, byte[] features, byte[] classifier, InputSpec spec) {
         TorchScriptModel m = TorchScriptModel.load(spec, whole, features, classifier);
@@ -92,7 +81,7 @@ class ModelMemoryBenchmark {
         long afterCycles = rssKb();
         Map<String, Object> bench = new LinkedHashMap<>();
         bench.put("name", "model-memory");
-        bench.put("machine", machine());
+        bench.put("machine", Host.machine());
         bench.put("model", "resnet18 with features/classifier parts");
         bench.put("parameterMb", parameterBytes / 1e6);
         bench.put("rssBaseMb", base / 1024);

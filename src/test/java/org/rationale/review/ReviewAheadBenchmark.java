@@ -1,5 +1,6 @@
 package org.rationale.review;
 
+import org.rationale.testing.Host;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -29,7 +30,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -131,7 +131,7 @@ class ReviewAheadBenchmark {
         }
         double[] before = phases.get("without");
         double[] after = phases.get("ahead");
-        String machine = machine();
+        String machine = Host.machine();
         System.out.printf(Locale.ROOT, "%nREVIEW AHEAD BENCHMARK  %s, key → next sample drawn in a real browser, %d simulated "
                         + "reviewers (pause %d ms), the expert looks %d ms at each sample, %s%n", MODEL, SIMULATED,
                 THINK_MS, LOOK_MS, machine);
@@ -237,22 +237,4 @@ class ReviewAheadBenchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
-    /** The CPU model and family, from /proc/cpuinfo. */
-    private static String machine() {
-        try {
-            String model = "?";
-            String family = "?";
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name") && model.equals("?")) {
-                    model = line.substring(line.indexOf(':') + 1).strip();
-                } else if (line.startsWith("cpu family") && family.equals("?")) {
-                    family = line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-            return (model + " family " + family + ", " + Runtime.getRuntime().availableProcessors() + " cores")
-                    .replace("\"", "'");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

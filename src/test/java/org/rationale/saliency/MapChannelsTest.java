@@ -1,12 +1,10 @@
 package org.rationale.saliency;
 
+import org.rationale.testing.Host;
 import org.junit.jupiter.api.Test;
 import org.rationale.error.Invalid;
 import org.rationale.explain.InputBatch;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -192,24 +190,7 @@ class MapChannelsTest {
         String figures = bytes.entrySet().stream().map(e -> String.format(Locale.ROOT,
                 "\"%s\":{\"bytesBefore\":%d,\"bytesAfter\":%d,\"ratio\":%.4f}", e.getKey(), e.getValue()[0],
                 e.getValue()[1], (double) e.getValue()[1] / e.getValue()[0])).collect(Collectors.joining(","));
-        System.out.printf("BENCH {\"name\":\"map-storage-224x224-rgb\",\"machine\":\"%s\",%s}%n", machine(), figures);
+        System.out.printf("BENCH {\"name\":\"map-storage-224x224-rgb\",\"machine\":\"%s\",%s}%n", Host.machine(), figures);
     }
 
-    /** CPU model and family from /proc/cpuinfo. */
-    private static String machine() {
-        String model = "unknown";
-        String family = "?";
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name") && model.equals("unknown")) {
-                    model = line.substring(line.indexOf(':') + 1).strip();
-                } else if (line.startsWith("cpu family") && family.equals("?")) {
-                    family = line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        } catch (IOException e) {
-            return "unknown";
-        }
-        return (model + ", family " + family).replace("\"", "'");
-    }
 }

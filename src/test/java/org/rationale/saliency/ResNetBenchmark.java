@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.testing.Host;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -160,7 +161,7 @@ class ResNetBenchmark {
     }
 
     private static void report(List<Figure> figures) throws IOException {
-        String machine = machine();
+        String machine = Host.machine();
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%n%-52s %12s %14s %7s%n",
                 "maps/s, median of " + ROUNDS + " (each round's figures)", "Rationale", "PyTorch 1.13", "ratio"));
         Map<String, Object> json = new LinkedHashMap<>();
@@ -195,23 +196,6 @@ class ResNetBenchmark {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    /** CPU model and family from /proc/cpuinfo. */
-    static String machine() {
-        try {
-            String model = "unknown CPU";
-            String family = "?";
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name") && model.equals("unknown CPU")) {
-                    model = line.substring(line.indexOf(':') + 1).strip();
-                } else if (line.startsWith("cpu family") && family.equals("?")) {
-                    family = line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-            return model + " family " + family;
-        } catch (IOException e) {
-            return System.getProperty("os.arch");
-        }
-    }
 
     private static long upload(long project) throws IOException {
         return given().multiPart("model", "resnet18.pt", Files.readAllBytes(RealModels.resnet18()), "application/octet-stream")

@@ -1,5 +1,6 @@
 package org.rationale.saliency;
 
+import org.rationale.testing.Host;
 import ai.djl.Device;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,7 @@ class SelfCheckBenchmark {
         String env = List.of("ATEN_CPU_CAPABILITY", "DNNL_MAX_CPU_ISA", "OMP_NUM_THREADS").stream()
                 .map(k -> "\"" + k + "\":\"" + System.getenv().getOrDefault(k, "") + "\"").collect(Collectors.joining(","));
         System.out.printf(Locale.US, "BENCH {\"name\":\"self-check\",\"machine\":\"%s\",%s,\"numThreads\":\"%s\","
-                + "\"batch\":%d,\"sub\":%d,\"rounds\":%d,%s}%n", machine(), env,
+                + "\"batch\":%d,\"sub\":%d,\"rounds\":%d,%s}%n", Host.machine(), env,
                 System.getProperty("ai.djl.pytorch.num_threads", ""), batch, sub, rounds, figures);
     }
 
@@ -219,16 +220,4 @@ class SelfCheckBenchmark {
         return Arrays.stream(rows).map(r -> targets[r]).toArray();
     }
 
-    static String machine() throws Exception {
-        String model = "";
-        String family = "";
-        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-            if (model.isEmpty() && line.startsWith("model name")) {
-                model = line.substring(line.indexOf(':') + 1).strip();
-            } else if (family.isEmpty() && line.startsWith("cpu family")) {
-                family = line.substring(line.indexOf(':') + 1).strip();
-            }
-        }
-        return model + ", family " + family;
-    }
 }

@@ -1,5 +1,6 @@
 package org.rationale.scheduler;
 
+import org.rationale.testing.Host;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -171,7 +172,7 @@ class SimulatedExpertBenchmark {
                           double seconds) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", "simulated-expert-" + dataset);
-        out.put("machine", machine());
+        out.put("machine", Host.machine());
         out.put("settings", settings);
         out.put("no_feedback", references.get("no feedback"));
         out.put("clean", references.get("trained on clean images"));
@@ -231,23 +232,6 @@ class SimulatedExpertBenchmark {
         return true;
     }
 
-    /** The host's CPU model and family, from /proc/cpuinfo. */
-    static String machine() {
-        try {
-            String model = "unknown CPU";
-            String family = "?";
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name") && model.equals("unknown CPU")) {
-                    model = line.substring(line.indexOf(':') + 1).strip();
-                } else if (line.startsWith("cpu family") && family.equals("?")) {
-                    family = line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-            return model + " (family " + family + ", " + Runtime.getRuntime().availableProcessors() + " cores)";
-        } catch (IOException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
-    }
 
     /**
      * Draws the plots again from a CSV of earlier runs ({@code -Dbench.csv=docs/data/simulated-expert-decoy.csv
