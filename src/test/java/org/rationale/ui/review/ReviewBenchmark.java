@@ -128,7 +128,7 @@ class ReviewBenchmark {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
             JavascriptExecutor js = (JavascriptExecutor) browser;
             wait.until(d -> js.executeScript("const c = document.getElementById('review-canvas'); "
-                    + "return c && c.getAttribute('data-rendered-key');"));
+                    + "return c && c.getAttribute('data-rendered-key') || null;"));
             js.executeScript("""
                     window.__lat = []; window.__t0 = 0;
                     document.addEventListener('keydown', () => { window.__t0 = performance.now(); }, true);
