@@ -36,9 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeploymentFilesTest {
 
     private static final Path DOCKER = Path.of("docker");
-    /** Read by DJL's PyTorch engine, the JVM launcher or the postgres image, not by our configuration. */
+    /** Read by DJL's PyTorch engine, libtorch's OpenMP runtime, the JVM launcher or the postgres image, not by our configuration. */
     private static final Set<String> OTHERS = Set.of("DJL_OFFLINE", "DJL_CACHE_DIR", "PYTORCH_LIBRARY_PATH",
-            "PYTORCH_FLAVOR", "JAVA_OPTS", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD", "LD_LIBRARY_PATH");
+            "PYTORCH_FLAVOR", "JAVA_OPTS", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD", "LD_LIBRARY_PATH",
+            "OMP_WAIT_POLICY");
     private static final Pattern ENV_NAME = Pattern.compile("^[A-Z][A-Z0-9_]*$");
 
     private static List<Path> yamlFiles() throws IOException {

@@ -17,7 +17,8 @@ import java.util.Arrays;
 public final class EngineRepeatability {
 
     public static final String REASON = "libtorch 2.7.1 on this CPU returns different input gradients for the same input "
-            + "(see docs/benchmarks.md, 'Engine nondeterminism'); comparisons with PyTorch references cannot hold here";
+            + "(called again, or alone instead of in a batch; see docs/benchmarks.md, 'Engine nondeterminism'); "
+            + "comparisons with PyTorch references cannot hold here";
 
     private static Boolean repeatable;
 
@@ -34,6 +35,9 @@ public final class EngineRepeatability {
                     int[] t = ReferenceFixtures.targets();
                     float[] first = m.gradient(x, t).gradient();
                     float[] firstOfOne = m.gradient(x.sample(0), new int[] {t[0]}).gradient();
+                    // with one intra-op thread the engine of such a host repeats itself, but an input alone
+                    // and the same input in a batch get gradients that differ by up to the map's scale
+                    same = same && agree(Arrays.copyOf(first, firstOfOne.length), firstOfOne);
                     for (int i = 0; i < 150 && same; i++) {
                         same = Arrays.equals(first, m.gradient(x, t).gradient())
                                 && Arrays.equals(firstOfOne, m.gradient(x.sample(0), new int[] {t[0]}).gradient());
@@ -46,6 +50,17 @@ public final class EngineRepeatability {
             }
         }
         return repeatable;
+    }
+
+    /** Whether two gradients of one input agree to a thousandth of their largest magnitude. */
+    private static boolean agree(float[] a, float[] b) {
+        double scale = 0;
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            scale = Math.max(scale, Math.max(Math.abs(a[i]), Math.abs(b[i])));
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        }
+        return worst <= 1e-3 * scale;
     }
 
     /**
