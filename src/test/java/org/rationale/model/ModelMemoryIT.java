@@ -50,6 +50,8 @@ class ModelMemoryIT {
 
     @AfterEach
     void stopAll() throws Exception {
+        // the port and login set below are global: the next IT in this JVM must not inherit them
+        RestAssured.reset();
         if (server != null) {
             server.destroyForcibly();
             server.waitFor(30, TimeUnit.SECONDS);
