@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.security.Access;
@@ -44,7 +45,7 @@ public class ProjectResource {
     }
 
     /** What a client sends to create a project. */
-    public record NewProject(String name, String description) {
+    public record NewProject(String name, String description, String modality) {
     }
 
     @GET
@@ -59,9 +60,11 @@ public class ProjectResource {
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response create(NewProject body) {
         if (body == null) {
-            throw new Invalid("Missing body", "Send {\"name\": \"...\", \"description\": \"...\"}");
+            throw new Invalid("Missing body",
+                    "Send {\"name\": \"...\", \"description\": \"...\", \"modality\": \"images\" or \"tabular\"}");
         }
-        Project p = projects.create(body.name(), body.description(), access.caller().username());
+        Project p = projects.create(body.name(), body.description(), access.caller().username(),
+                Modality.parse(body.modality()));
         return Response.created(URI.create("/api/projects/" + p.id)).entity(summary(p)).build();
     }
 
@@ -76,7 +79,8 @@ public class ProjectResource {
     private ProjectSummary summary(Project p) {
         Map<String, Long> bySplit = datasets.countsBySplit(p.id);
         long total = bySplit.values().stream().mapToLong(Long::longValue).sum();
-        return new ProjectSummary(p.id, p.name, p.description, p.createdAt, List.copyOf(p.classNames), total, bySplit,
+        return new ProjectSummary(p.id, p.name, p.description, p.modality.wireName(), p.createdAt,
+                List.copyOf(p.classNames), total, bySplit,
                 datasets.datasetsOf(p.id).stream().map(DatasetSummary::of).toList());
     }
 }

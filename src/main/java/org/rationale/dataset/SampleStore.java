@@ -410,4 +410,30 @@ public class SampleStore implements ProjectScoped {
                         + "order by hashtextextended(id::text, 11), id limit ?2", Long.class)
                 .setParameter(1, projectId).setParameter(2, limit).getResultList();
     }
+
+    /** The feature columns of a CSV dataset in file order; empty for an image dataset or none. */
+    @Transactional
+    public List<TableColumn> columns(long datasetId) {
+        @SuppressWarnings("unchecked")
+        List<String> rows = em.createNativeQuery("select cast(columns as text) from datasets where id = ?1 "
+                + "and columns is not null").setParameter(1, datasetId).getResultList();
+        return rows.isEmpty() ? List.of() : TableJson.columns(rows.get(0));
+    }
+
+    /** The values of the table rows among these samples, by sample id (image samples are left out). */
+    @Transactional
+    public Map<Long, Map<String, Object>> rows(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select id, cast(row_values as text) as row_values from samples "
+                        + "where id = any(cast(?1 as bigint[])) and row_values is not null order by id", Tuple.class)
+                .setParameter(1, PgArray.ofLongs(ids)).getResultList();
+        Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+        for (Tuple t : rows) {
+            out.put(t.get("id", Long.class), TableJson.row(t.get("row_values", String.class)));
+        }
+        return out;
+    }
 }

@@ -1,5 +1,6 @@
 package org.rationale.explain;
 
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -41,6 +42,14 @@ public interface ExplainableModel {
      */
     default GradientResult gradientChoosingTargets(InputBatch x, Function<float[], int[]> targetsOf) {
         return gradient(x, targetsOf.apply(logits(x)));
+    }
+
+    /**
+     * For a tabular model (input 1×1×F: one row of F encoded, standardised columns), how its columns
+     * group into features and the rows baselines come from; empty for an image model.
+     */
+    default Optional<TabularInput> tabular() {
+        return Optional.empty();
     }
 
     /** True when the model comes in a features/head split, so CAM methods can run. */

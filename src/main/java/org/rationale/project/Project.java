@@ -3,6 +3,7 @@ package org.rationale.project;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
@@ -30,6 +31,11 @@ public class Project extends PanacheEntityBase {
     public String name;
 
     public String description;
+
+    /** Images or table rows; fixed at creation ({@link Modality#wireName()} in the column). */
+    @Column(nullable = false, updatable = false)
+    @Convert(converter = ModalityColumn.class)
+    public Modality modality = Modality.IMAGES;
 
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     public OffsetDateTime createdAt;

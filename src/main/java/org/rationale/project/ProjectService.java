@@ -34,6 +34,12 @@ public class ProjectService {
     /** Creates a project whose first member is the named user (none when null), in one transaction. */
     @Transactional
     public Project create(String name, String description, String memberUsername) {
+        return create(name, description, memberUsername, Modality.IMAGES);
+    }
+
+    /** Creates a project of the given modality whose first member is the named user (none when null). */
+    @Transactional
+    public Project create(String name, String description, String memberUsername, Modality modality) {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty()) {
             throw new Invalid("Project name is required", "Give the project a non-blank name");
@@ -47,9 +53,10 @@ public class ProjectService {
         Project p = new Project();
         p.name = trimmed;
         p.description = description == null || description.isBlank() ? null : description.strip();
+        p.modality = modality == null ? Modality.IMAGES : modality;
         store.insert(p);
         audit.record("project.create", "project:" + p.id, p.id, AuditLog.details(
-                "name", p.name, "description", p.description));
+                "name", p.name, "description", p.description, "modality", p.modality.wireName()));
         if (memberUsername != null) {
             for (ProjectStore.Member a : store.addMember(p.id, memberUsername)) {
                 audit.record("membership.add", "user:" + a.userId(), p.id, AuditLog.details(

@@ -13,6 +13,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 @QuarkusTest
@@ -47,6 +48,29 @@ class ProjectResourceTest {
         given().get("/api/projects/" + id).then().statusCode(200)
                 .body("name", equalTo(name)).body("description", equalTo(description));
         given().get("/api/projects?name=' or 1=1 --").then().statusCode(200).body("name", hasItem(name));
+    }
+
+    @Test
+    void aProjectIsImagesUnlessCreatedTabular() {
+        String images = "Images " + UUID.randomUUID();
+        long imagesId = given().contentType(ContentType.JSON).body(Map.of("name", images)).post("/api/projects")
+                .then().statusCode(201).body("modality", equalTo("images")).extract().jsonPath().getLong("id");
+        String table = "Table " + UUID.randomUUID();
+        long tableId = given().contentType(ContentType.JSON).body(Map.of("name", table, "modality", " Tabular"))
+                .post("/api/projects").then().statusCode(201).body("modality", equalTo("tabular"))
+                .extract().jsonPath().getLong("id");
+        given().get("/api/projects/" + imagesId).then().statusCode(200).body("modality", equalTo("images"));
+        given().get("/api/projects/" + tableId).then().statusCode(200).body("modality", equalTo("tabular"));
+    }
+
+    @Test
+    void rejectsAnUnknownModalityAndStoresNothing() {
+        String name = "Audio " + UUID.randomUUID();
+        given().contentType(ContentType.JSON).body(Map.of("name", name, "modality", "audio"))
+                .post("/api/projects").then().statusCode(400)
+                .body("error", equalTo("Unknown modality"))
+                .body("detail", containsString("images, tabular"));
+        given().get("/api/projects").then().statusCode(200).body("name", not(hasItem(name)));
     }
 
     @Test

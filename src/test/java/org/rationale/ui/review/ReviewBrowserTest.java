@@ -288,7 +288,7 @@ class ReviewBrowserTest {
         js(b, "document.getElementById('" + selectId + "').opened = true;");
         new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(js(d, """
                 const item = Array.from(document.querySelectorAll('vaadin-select-item'))
-                    .find(i => i.textContent.trim() === '%s');
+                    .find(i => i.textContent.trim() === '%s' && i.checkVisibility());
                 if (!item) { return false; }
                 item.click();
                 return true;""".formatted(label))));
@@ -569,7 +569,7 @@ class ReviewBrowserTest {
             + " return (b ? b.textContent : s.shadowRoot.querySelector('[part=input-field]').textContent).trim();";
 
     @Test
-    void afterARetrainingWithTheGradientPenaltyAnOcclusionMapStandsBesideTheGradientMap() {
+    void afterARetrainingWithTheGradientPenaltyAnOcclusionMapStandsBesideTheGradientMapUntilTheExpertTurnsItOff() {
         long p = Api.newProject("review after rrr");
         Api.importIdx(p, 6, "test");
         Api.uploadFixtureCnn(p);
@@ -590,6 +590,13 @@ class ReviewBrowserTest {
         assertEquals("vanilla-gradient occlusion", js(first, "return ['review-canvas', 'review-compare']"
                 + ".map(i => document.getElementById(i).shadowRoot.getElementById('caption').textContent).join(' ');"));
         assertEquals("occlusion", js(first, SECOND_SHOWN));
+
+        // the expert turns it off, and it stays off on the next sample
+        choose(first, "review-second", "none");
+        wait.until(d -> Boolean.TRUE.equals(js(d, COMPARE_HIDDEN)));
+        String key = renderedKey(first);
+        pressAndWaitForNext(first, Keys.ARROW_RIGHT.toString(), key);
+        assertTrue((Boolean) js(first, COMPARE_HIDDEN));
     }
 
     @Test
