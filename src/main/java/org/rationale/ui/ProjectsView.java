@@ -17,6 +17,7 @@ import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
@@ -28,6 +29,7 @@ import org.rationale.dataset.Dataset;
 import org.rationale.dataset.DatasetService;
 import org.rationale.error.DomainError;
 import org.rationale.model.ModelService;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.model.ModelVersion;
@@ -288,13 +290,20 @@ public class ProjectsView extends VerticalLayout {
         name.setMaxLength(200);
         TextArea description = new TextArea("Description");
         description.setWidthFull();
-        VerticalLayout form = new VerticalLayout(name, description);
+        RadioButtonGroup<Modality> modality = new RadioButtonGroup<>("Samples are");
+        modality.setId("project-modality");
+        modality.setItems(Modality.values());
+        modality.setItemLabelGenerator(m -> m == Modality.IMAGES ? "Images (saliency maps)"
+                : "Table rows (feature attributions; import a CSV)");
+        modality.setValue(Modality.IMAGES);
+        modality.setHelperText("Fixed once the project is created");
+        VerticalLayout form = new VerticalLayout(name, description, modality);
         form.setPadding(false);
         form.setWidth("28rem");
         dialog.add(form);
         Button save = new Button("Create", e -> {
             try {
-                projects.create(name.getValue(), description.getValue(), caller.username());
+                projects.create(name.getValue(), description.getValue(), caller.username(), modality.getValue());
                 dialog.close();
                 refresh();
                 Notification.show("Project created", 3000, Notification.Position.BOTTOM_START)

@@ -2,13 +2,13 @@ package org.rationale.model;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.rationale.saliency.ReferenceFixtures;
 import org.rationale.testing.Api;
 import org.rationale.testing.Fixtures;
+import org.rationale.testing.LargeUploads;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.RealModels;
 
@@ -32,16 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-@TestProfile(RealImagesTest.LargeUploads.class)
+@TestProfile(LargeUploads.class)
 class RealImagesTest {
-
-    /** A ResNet-18 with its two parts is about 90 MB: over the tests' usual 8 MB upload limit and 16 MB backstop. */
-    public static class LargeUploads implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("rationale.upload.max-size", "256M", "rationale.upload.backstop-size", "512M");
-        }
-    }
 
     private static final String OCTETS = "application/octet-stream";
     private static long project;

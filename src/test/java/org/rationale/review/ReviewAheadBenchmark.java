@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Tag;
@@ -18,6 +19,7 @@ import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
 import org.rationale.testing.Fixtures;
+import org.rationale.testing.LargeUploads;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.RealModels;
 
@@ -58,6 +60,7 @@ import static io.restassured.RestAssured.given;
 @QuarkusTest
 @Tag("benchmark")
 @WithTestResource(PostgresTestResource.class)
+@TestProfile(LargeUploads.class)
 class ReviewAheadBenchmark {
 
     private static final int SIMULATED = Integer.getInteger("bench.reviewers", 10);

@@ -3,7 +3,6 @@ package org.rationale.saliency;
 import org.rationale.testing.Host;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -19,6 +18,7 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.PredictionService;
 import org.rationale.testing.Api;
+import org.rationale.testing.LargeUploads;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.RealModels;
 
@@ -64,16 +64,8 @@ import static io.restassured.RestAssured.given;
 @QuarkusTest
 @Tag("benchmark")
 @WithTestResource(PostgresTestResource.class)
-@TestProfile(ResNetBenchmark.LargeUploads.class)
+@TestProfile(LargeUploads.class)
 class ResNetBenchmark {
-
-    /** A ResNet-18 file is about 45 MB: over the tests' usual upload limits. */
-    public static class LargeUploads implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("rationale.upload.max-size", "256M", "rationale.upload.backstop-size", "512M");
-        }
-    }
 
     private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
     private static final int JOB_SAMPLES = Integer.getInteger("benchmark.jobSamples", 64);
@@ -134,46 +126,69 @@ class ResNetBenchmark {
         Path jobInputs = inputs(v, sets.get(0).subList(0, JOB_SAMPLES), "job");
         Path restInputs = inputs(v, sets.get(0).subList(JOB_SAMPLES, JOB_SAMPLES + rest), "rest");
 
+        int chunk;
+        try (ModelService.Lease lease = models.lease(v)) {
+            chunk = lease.model().maxBatch();
+        }
+        // the rows Rationale runs per engine call (Batches.evenChunk): PyTorch is measured at them too
+        int jobChunk = Batches.evenChunk(JOB_SAMPLES, chunk);
+        int igChunk = Batches.evenChunk(IG_SAMPLES * STEPS, chunk);
+        int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "0"));
         Figure vanillaJob = new Figure("vanilla-gradient job (" + JOB_SAMPLES + " samples, batch " + JOB_SAMPLES + ")");
-        Figure igJob = new Figure("integrated-gradients-32 job (" + IG_SAMPLES + " samples)");
+        Figure vanillaJobChunks = new Figure("vanilla-gradient job, PyTorch in Rationale's chunks of " + jobChunk);
+        Figure igJob = new Figure("integrated-gradients-32 job (" + IG_SAMPLES + " samples, rows by " + IG_ROWS + ")");
+        Figure igJobChunks = new Figure("integrated-gradients-32 job, PyTorch rows by " + igChunk + " as Rationale");
         Figure vanillaRest = new Figure("vanilla-gradient single REST map (batch 1)");
+        Figure vanillaRestThreads = new Figure("vanilla-gradient single REST map, PyTorch on " + threads + " thread(s)");
         Figure igRest = new Figure("integrated-gradients-32 single REST map (batch 1)");
+        List<Figure> all = new ArrayList<>(List.of(vanillaJob, vanillaJobChunks, igJob, igJobChunks, vanillaRest,
+                vanillaRestThreads, igRest));
         for (int round = 0; round < ROUNDS; round++) {
             List<Long> ids = sets.get(round);
             List<Long> jobIds = ids.subList(0, JOB_SAMPLES);
             List<Long> restIds = ids.subList(JOB_SAMPLES, JOB_SAMPLES + rest);
             warmUp(ids.get(JOB_SAMPLES + rest), model);
-            vanillaRest.ours.add(restRate(restIds.subList(0, REST_CALLS), model, "vanilla-gradient", ""));
-            vanillaRest.torch.add(torch(restInputs, REST_CALLS, "vanilla", 1, 1));
+            double r = restRate(restIds.subList(0, REST_CALLS), model, "vanilla-gradient", "");
+            vanillaRest.ours.add(r);
+            vanillaRest.torch.add(torch(restInputs, REST_CALLS, "vanilla", 1, 1, 0));
+            vanillaRestThreads.ours.add(r);
+            vanillaRestThreads.torch.add(torch(restInputs, REST_CALLS, "vanilla", 1, 1, threads));
             igRest.ours.add(restRate(restIds.subList(0, IG_REST_CALLS), model, "integrated-gradients", "&steps=" + STEPS));
-            igRest.torch.add(torch(restInputs, IG_REST_CALLS, "integrated", 1, STEPS));
-            vanillaJob.ours.add(jobRate(model, jobIds, Map.of("name", "vanilla-gradient")));
-            vanillaJob.torch.add(torch(jobInputs, JOB_SAMPLES, "vanilla", JOB_SAMPLES, JOB_SAMPLES));
-            igJob.ours.add(jobRate(model, jobIds.subList(0, IG_SAMPLES),
-                    Map.of("name", "integrated-gradients", "params", Map.of("steps", String.valueOf(STEPS)))));
-            igJob.torch.add(torch(jobInputs, IG_SAMPLES, "integrated", IG_SAMPLES, IG_ROWS));
-            for (Figure f : List.of(vanillaJob, igJob, vanillaRest, igRest)) {
-                System.out.printf(Locale.ROOT, "RESNET-18 round %d  %-52s Rationale %.3f  PyTorch %.3f maps/s%n", round + 1,
+            igRest.torch.add(torch(restInputs, IG_REST_CALLS, "integrated", 1, STEPS, 0));
+            double j = jobRate(model, jobIds, Map.of("name", "vanilla-gradient"));
+            vanillaJob.ours.add(j);
+            vanillaJob.torch.add(torch(jobInputs, JOB_SAMPLES, "vanilla", JOB_SAMPLES, JOB_SAMPLES, 0));
+            vanillaJobChunks.ours.add(j);
+            vanillaJobChunks.torch.add(torch(jobInputs, JOB_SAMPLES, "vanilla", jobChunk, jobChunk, 0));
+            double g = jobRate(model, jobIds.subList(0, IG_SAMPLES),
+                    Map.of("name", "integrated-gradients", "params", Map.of("steps", String.valueOf(STEPS))));
+            igJob.ours.add(g);
+            igJob.torch.add(torch(jobInputs, IG_SAMPLES, "integrated", IG_SAMPLES, IG_ROWS, 0));
+            igJobChunks.ours.add(g);
+            igJobChunks.torch.add(torch(jobInputs, IG_SAMPLES, "integrated", IG_SAMPLES, igChunk, 0));
+            for (Figure f : all) {
+                System.out.printf(Locale.ROOT, "RESNET-18 round %d  %-60s Rationale %.3f  PyTorch %.3f maps/s%n", round + 1,
                         f.name, f.ours.get(round), f.torch.get(round));
             }
         }
-        report(List.of(vanillaJob, igJob, vanillaRest, igRest));
+        report(all, threads);
     }
 
-    private static void report(List<Figure> figures) throws IOException {
+    private static void report(List<Figure> figures, int threads) throws IOException {
         String machine = Host.machine();
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%n%-52s %12s %14s %7s%n",
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%n%-64s %12s %14s %7s%n",
                 "maps/s, median of " + ROUNDS + " (each round's figures)", "Rationale", "PyTorch 1.13", "ratio"));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", "resnet18");
         json.put("machine", machine);
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("rounds", ROUNDS);
+        json.put("rationaleIntraOpThreads", threads);
         for (Figure f : figures) {
-            table.append(String.format(Locale.ROOT, "%-52s %12.3f %14.3f %7.2f%n", f.name, median(f.ours),
+            table.append(String.format(Locale.ROOT, "%-64s %12.3f %14.3f %7.2f%n", f.name, median(f.ours),
                     median(f.torch), f.ratio()));
-            table.append(String.format(Locale.ROOT, "    %-48s %s  /  %s%n", "", rounded(f.ours), rounded(f.torch)));
-            String key = f.name.replaceAll(" \\(.*", "").replace(' ', '-');
+            table.append(String.format(Locale.ROOT, "    %-60s %s  /  %s%n", "", rounded(f.ours), rounded(f.torch)));
+            String key = f.name.replaceAll(" \\(.*", "").replaceAll("[ ,']+", "-");
             json.put(key, Map.of("rationale", round(median(f.ours)), "pytorch", round(median(f.torch)),
                     "ratio", round(f.ratio())));
         }
@@ -265,12 +280,16 @@ class ResNetBenchmark {
         return file;
     }
 
-    /** Runs the PyTorch side once: its maps per second. */
-    private static double torch(Path inputs, int n, String path, int samples, int rows) throws Exception {
+    /** Runs the PyTorch side once (on its own thread default, or on {@code threads} intra-op threads): its maps per second. */
+    private static double torch(Path inputs, int n, String path, int samples, int rows, int threads) throws Exception {
         List<String> command = List.of("/usr/bin/python3", "src/test/python/resnet18_eager.py",
                 RealModels.resnet18().toString(), inputs.toString(), String.valueOf(n), path, String.valueOf(STEPS),
                 String.valueOf(samples), String.valueOf(rows));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (threads > 0) {
+            builder.environment().put("TORCH_THREADS", String.valueOf(threads));
+        }
+        Process p = builder.start();
         if (!p.waitFor(20, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("The PyTorch side took over 20 minutes");
