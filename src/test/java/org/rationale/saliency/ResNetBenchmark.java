@@ -59,7 +59,9 @@ import static io.restassured.RestAssured.given;
  * every map is computed). Not part of the default run:
  * <pre>mvn -B -o test -Dtest=ResNetBenchmark -DexcludedGroups=none</pre>
  * Sizes: {@code -Dbenchmark.rounds=3 -Dbenchmark.jobSamples=64 -Dbenchmark.igSamples=4
- * -Dbenchmark.restCalls=6 -Dbenchmark.igRestCalls=2}.
+ * -Dbenchmark.restCalls=6 -Dbenchmark.igRestCalls=2}; {@code -Dbenchmark.paths=rest} (or {@code job}) measures one
+ * side. PyTorch is measured as a user runs it (its thread default; the job at batch 64, IG rows by 64) and
+ * on Rationale's terms (its chunk sizes, its intra-op threads), so that the ratios say what the gap is made of.
  */
 @QuarkusTest
 @Tag("benchmark")
@@ -73,6 +75,8 @@ class ResNetBenchmark {
     private static final int REST_CALLS = Integer.getInteger("benchmark.restCalls", 6);
     private static final int IG_REST_CALLS = Integer.getInteger("benchmark.igRestCalls", 2);
     private static final int STEPS = 32;
+    /** {@code benchmark.paths}: {@code rest}, {@code job} or both (default), to measure one side quickly. */
+    private static final String PATHS = System.getProperty("benchmark.paths", "rest,job");
     /** PyTorch runs the integrated-gradients path rows this many at a time (as Captum's internal_batch_size). */
     private static final int IG_ROWS = 64;
     private static final Path DIR = Path.of("target", "resnet-benchmark");
@@ -148,25 +152,32 @@ class ResNetBenchmark {
             List<Long> jobIds = ids.subList(0, JOB_SAMPLES);
             List<Long> restIds = ids.subList(JOB_SAMPLES, JOB_SAMPLES + rest);
             warmUp(ids.get(JOB_SAMPLES + rest), model);
-            double r = restRate(restIds.subList(0, REST_CALLS), model, "vanilla-gradient", "");
-            vanillaRest.ours.add(r);
-            vanillaRest.torch.add(torch(restInputs, REST_CALLS, "vanilla", 1, 1, 0));
-            vanillaRestThreads.ours.add(r);
-            vanillaRestThreads.torch.add(torch(restInputs, REST_CALLS, "vanilla", 1, 1, threads));
-            igRest.ours.add(restRate(restIds.subList(0, IG_REST_CALLS), model, "integrated-gradients", "&steps=" + STEPS));
-            igRest.torch.add(torch(restInputs, IG_REST_CALLS, "integrated", 1, STEPS, 0));
-            double j = jobRate(model, jobIds, Map.of("name", "vanilla-gradient"));
-            vanillaJob.ours.add(j);
-            vanillaJob.torch.add(torch(jobInputs, JOB_SAMPLES, "vanilla", JOB_SAMPLES, JOB_SAMPLES, 0));
-            vanillaJobChunks.ours.add(j);
-            vanillaJobChunks.torch.add(torch(jobInputs, JOB_SAMPLES, "vanilla", jobChunk, jobChunk, 0));
-            double g = jobRate(model, jobIds.subList(0, IG_SAMPLES),
-                    Map.of("name", "integrated-gradients", "params", Map.of("steps", String.valueOf(STEPS))));
-            igJob.ours.add(g);
-            igJob.torch.add(torch(jobInputs, IG_SAMPLES, "integrated", IG_SAMPLES, IG_ROWS, 0));
-            igJobChunks.ours.add(g);
-            igJobChunks.torch.add(torch(jobInputs, IG_SAMPLES, "integrated", IG_SAMPLES, igChunk, 0));
+            if (PATHS.contains("rest")) {
+                double r = restRate(restIds.subList(0, REST_CALLS), model, "vanilla-gradient", "");
+                vanillaRest.ours.add(r);
+                vanillaRest.torch.add(torch(restInputs, REST_CALLS, "vanilla", 1, 1, 0));
+                vanillaRestThreads.ours.add(r);
+                vanillaRestThreads.torch.add(torch(restInputs, REST_CALLS, "vanilla", 1, 1, threads));
+                igRest.ours.add(restRate(restIds.subList(0, IG_REST_CALLS), model, "integrated-gradients", "&steps=" + STEPS));
+                igRest.torch.add(torch(restInputs, IG_REST_CALLS, "integrated", 1, STEPS, 0));
+            }
+            if (PATHS.contains("job")) {
+                double j = jobRate(model, jobIds, Map.of("name", "vanilla-gradient"));
+                vanillaJob.ours.add(j);
+                vanillaJob.torch.add(torch(jobInputs, JOB_SAMPLES, "vanilla", JOB_SAMPLES, JOB_SAMPLES, 0));
+                vanillaJobChunks.ours.add(j);
+                vanillaJobChunks.torch.add(torch(jobInputs, JOB_SAMPLES, "vanilla", jobChunk, jobChunk, 0));
+                double g = jobRate(model, jobIds.subList(0, IG_SAMPLES),
+                        Map.of("name", "integrated-gradients", "params", Map.of("steps", String.valueOf(STEPS))));
+                igJob.ours.add(g);
+                igJob.torch.add(torch(jobInputs, IG_SAMPLES, "integrated", IG_SAMPLES, IG_ROWS, 0));
+                igJobChunks.ours.add(g);
+                igJobChunks.torch.add(torch(jobInputs, IG_SAMPLES, "integrated", IG_SAMPLES, igChunk, 0));
+            }
             for (Figure f : all) {
+                if (f.ours.size() <= round) {
+                    continue;
+                }
                 System.out.printf(Locale.ROOT, "RESNET-18 round %d  %-60s Rationale %.3f  PyTorch %.3f maps/s%n", round + 1,
                         f.name, f.ours.get(round), f.torch.get(round));
             }
@@ -185,6 +196,9 @@ class ResNetBenchmark {
         json.put("rounds", ROUNDS);
         json.put("rationaleIntraOpThreads", threads);
         for (Figure f : figures) {
+            if (f.ours.isEmpty()) {
+                continue;
+            }
             table.append(String.format(Locale.ROOT, "%-64s %12.3f %14.3f %7.2f%n", f.name, median(f.ours),
                     median(f.torch), f.ratio()));
             table.append(String.format(Locale.ROOT, "    %-60s %s  /  %s%n", "", rounded(f.ours), rounded(f.torch)));
