@@ -13,6 +13,6 @@ public class LargeUploads implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("rationale.upload.max-size", "256M", "rationale.upload.backstop-size", "512M",
-                "rationale.import.max-uncompressed-size", "512M");
+                "rationale.import.max-uncompressed-size", "512M", "rationale.import.max-total-pixels", "200000000");
     }
 }
