@@ -206,9 +206,8 @@ class ResNetBenchmark {
             json.put(key, Map.of("rationale", round(median(f.ours)), "pytorch", round(median(f.torch)),
                     "ratio", round(f.ratio())));
         }
-        System.out.printf("%nRESNET-18 BENCHMARK  torchvision ResNet-18, 3x224x224, 2 classes, random weights; %s, %d cores"
-                + "; PyTorch side: src/test/python/resnet18_eager.py on the same model file and inputs%s",
-                machine, Runtime.getRuntime().availableProcessors(), table);
+        System.out.printf("%nRESNET-18 BENCHMARK  torchvision ResNet-18, 3x224x224, 2 classes, random weights; %s"
+                + "; PyTorch side: src/test/python/resnet18_eager.py on the same model file and inputs%s", machine, table);
         System.out.println("BENCH " + Json.MAPPER.writeValueAsString(json));
     }
 
@@ -314,6 +313,7 @@ class ResNetBenchmark {
         }
         String line = Arrays.stream(output.split("\n")).filter(l -> l.startsWith("maps_per_second")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("No figure from the PyTorch side: " + output));
+        System.out.println("PyTorch " + path + " n=" + n + " batch=" + samples + " rows=" + rows + ": " + line);
         return Double.parseDouble(line.split(" ")[1]);
     }
 
