@@ -165,10 +165,11 @@ public interface RationaleConfig {
     interface Models {
         /**
          * Most bytes of parameters the loaded-model cache of one process holds (least recently used
-         * models are closed first); when absent, an eighth of the memory the process may use, at
-         * least 256 MB (see {@code ModelService}).
+         * models are closed first): a size such as 512M or 4G, 0 to the memory the process may use
+         * (other values stop the start); when absent, an eighth of that memory, at least 256 MB (see
+         * {@code ModelService}).
          */
-        Optional<MemorySize> cacheBytes();
+        Optional<String> cacheBytes();
     }
 
     /** Feedback rounds. */

@@ -26,7 +26,8 @@ public class ComputeDevice {
     ComputeDevice(RationaleConfig settings, EngineConfig engine,
                   @ConfigProperty(name = "rationale.worker.threads", defaultValue = "1") int workerThreads) {
         EngineThreads.beforeEngineStarts(EngineThreads.intraOp(engine.intraOpThreads(),
-                Runtime.getRuntime().availableProcessors(), workerThreads), engine.interOpThreads());
+                Runtime.getRuntime().availableProcessors(), EngineThreads.computingThreads(settings.role(), workerThreads)),
+                engine.interOpThreads());
         this.device = resolve(settings.device(), Engine.getEngine("PyTorch").getGpuCount());
         EngineThreads.afterEngineStarted();
         LOG.infof("Computing on %s", device);

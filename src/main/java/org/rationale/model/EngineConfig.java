@@ -7,7 +7,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "rationale.engine")
 public interface EngineConfig {
 
-    /** Intra-op threads per computing thread; 0: the cores less one, divided among the worker threads, at least 1. */
+    /**
+     * Intra-op threads per computing thread; 0: the cores less one, divided among the computing
+     * threads (workers, and a server's background threads: see {@link EngineThreads}), at least 1.
+     */
     @WithDefault("0")
     int intraOpThreads();
 

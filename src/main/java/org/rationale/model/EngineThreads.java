@@ -5,12 +5,16 @@ import org.jboss.logging.Logger;
 
 /**
  * libtorch's thread pools, sized before the engine computes anything: intra-op threads (one
- * operator split across cores) and inter-op threads. Each worker thread (and each request thread
- * computing a map) runs its own team of intra-op threads, so {@code workers × intra-op} threads want
- * the cores at once; more than there are cores and OpenMP's spinning threads starve each other, the
- * store thread and PostgreSQL (on a loaded 2-core host 500 gradient pairs took 15–38 s with 2
- * intra-op threads against 1.4–1.6 s with 1). Settings: {@code rationale.engine.intra-op-threads}
- * (0, the default: the cores less one, shared by the worker threads, at least 1) and
+ * operator split across cores) and inter-op threads. Each thread that runs the engine runs its own
+ * team of intra-op threads, so {@code computing threads × intra-op} threads want the cores at once;
+ * more than there are cores and OpenMP's spinning threads starve each other, the store thread and
+ * PostgreSQL (on a loaded 2-core host 500 gradient pairs took 15–38 s with 2 intra-op threads against
+ * 1.4–1.6 s with 1). The computing threads counted are the worker threads and, in a server, the
+ * {@link #BACKGROUND} background threads of the review (maps ahead, quality curves: one each, busy
+ * while experts review, at the same time as the workers). Request threads computing a single map
+ * are not counted: they are short and few, and counting them would starve the steady work. Settings:
+ * {@code rationale.engine.intra-op-threads} (0, the default: the cores less one, shared by the
+ * computing threads, at least 1) and
  * {@code rationale.engine.inter-op-threads} (1). The JVM options {@code -Dai.djl.pytorch.num_threads}
  * and {@code -Dai.djl.pytorch.num_interop_threads}, when given, win.
  */
@@ -20,16 +24,24 @@ final class EngineThreads {
     static final String INTRA = "ai.djl.pytorch.num_threads";
     static final String INTER = "ai.djl.pytorch.num_interop_threads";
 
+    /** Threads of a server that run the engine in the background: maps ahead and quality curves (saliency). */
+    static final int BACKGROUND = 2;
+
     private EngineThreads() {
     }
 
-    /** Intra-op threads for a setting (0: automatic), the cores and the worker threads of this process. */
-    static int intraOp(int setting, int cores, int workerThreads) {
+    /** Threads of a process that run the engine at once: its worker threads, and in a server the background ones. */
+    static int computingThreads(String role, int workerThreads) {
+        return Math.max(0, workerThreads) + ("worker".equalsIgnoreCase(role == null ? "" : role.strip()) ? 0 : BACKGROUND);
+    }
+
+    /** Intra-op threads for a setting (0: automatic), the cores and the threads of this process that run the engine. */
+    static int intraOp(int setting, int cores, int computingThreads) {
         if (setting < 0) {
             throw new IllegalStateException("rationale.engine.intra-op-threads must be 0 (automatic) or more, not "
                     + setting);
         }
-        return setting > 0 ? setting : Math.max(1, (cores - 1) / Math.max(1, workerThreads));
+        return setting > 0 ? setting : Math.max(1, (cores - 1) / Math.max(1, computingThreads));
     }
 
     /**

@@ -1,7 +1,10 @@
 package org.rationale.model;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import org.jboss.logging.Logger;
 import org.rationale.config.Json;
 import org.rationale.config.RationaleConfig;
@@ -10,6 +13,7 @@ import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.rationale.audit.AuditLog;
@@ -20,6 +24,7 @@ import org.rationale.explain.InputBatch;
 import org.rationale.web.JsonText;
 
 import java.lang.management.ManagementFactory;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,20 +68,46 @@ public class ModelService {
         this.projects = projects;
         this.projectStore = projectStore;
         this.device = device;
-        long budget = settings.models().cacheBytes().map(MemorySize::asLongValue).orElseGet(ModelService::defaultCacheBytes);
-        this.loaded = new ModelCache<>(budget, BlockModel::parameterBytes);
-        LOG.infof("Model cache: up to %d MB of parameters", budget >> 20);
+        this.loaded = new ModelCache<>(cacheBudget(settings.models().cacheBytes(), processMemory()),
+                BlockModel::parameterBytes);
+    }
+
+    /** Made at the start, so that a bad {@code rationale.models.cache-bytes} stops it with words. */
+    void onStart(@Observes StartupEvent event) {
+        LOG.infof("Model cache: up to %d MB of parameters", loaded.budget() >> 20);
     }
 
     /**
-     * The model cache's budget when none is set: an eighth of the memory this process may use (the
-     * machine's, or its container's limit), at least 256 MB. An eighth of 16 GB holds about 45
+     * The model cache's budget in bytes: {@code rationale.models.cache-bytes}, a size such as
+     * {@code 512M} or {@code 4G}, from 0 (no model kept loaded) to the memory this process may use;
+     * when absent an eighth of that memory, at least 256 MB. An eighth of 16 GB holds about 45
      * ResNet-18s (about 45 MB of parameters each, twice that with the features/classifier parts).
+     *
+     * @param memory the bytes this process may use (the machine's, or its container's limit)
+     * @throws IllegalStateException naming the setting, its value and what it must be
      */
-    static long defaultCacheBytes() {
-        long total = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
-        return Math.max(LEAST_CACHE_BYTES, total / 8);
+    static long cacheBudget(Optional<String> setting, long memory) {
+        if (setting.isEmpty()) {
+            return Math.max(LEAST_CACHE_BYTES, memory / 8);
+        }
+        BigInteger bytes;
+        try {
+            MemorySize size = new MemorySizeConverter().convert(setting.get().strip());
+            bytes = size == null ? null : size.asBigInteger();
+        } catch (IllegalArgumentException e) {
+            bytes = null;
+        }
+        if (bytes == null || bytes.signum() < 0 || bytes.compareTo(BigInteger.valueOf(memory)) > 0) {
+            throw new IllegalStateException("rationale.models.cache-bytes is '" + setting.get() + "'; it must be a size "
+                    + "in bytes such as 512M or 4G (K, M, G, T: powers of 1,024), from 0 (no model kept loaded) to the "
+                    + "memory this process may use, " + (memory >> 20) + " MB");
+        }
+        return bytes.longValueExact();
+    }
+
+    /** The bytes of memory this process may use: the machine's, or its container's limit. */
+    static long processMemory() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     }
 
     /** Parses a spec sent by a client; malformed JSON and invalid fields are a 400. */
@@ -93,19 +124,33 @@ public class ModelService {
 
     /**
      * Checks the files by loading them and running a batch of two black images, then stores a new
-     * version. Nothing is stored when a check fails.
+     * version. The check (a large model: seconds to minutes on a busy host) runs outside any
+     * transaction, holding no connection; the version is stored after it in one short transaction.
+     * Nothing is stored when a check fails.
+     *
+     * @throws IllegalStateException when called inside a transaction (the check would hold it)
      */
-    @Transactional
     public ModelVersion upload(long projectId, InputSpec spec, byte[] model, byte[] features, byte[] classifier) {
         if ((features == null) != (classifier == null)) {
             throw new Invalid("Incomplete model split", "Send both 'features' and 'classifier', or neither");
+        }
+        if (QuarkusTransaction.isActive()) {
+            throw new IllegalStateException("the upload check runs a model for seconds and must not hold a "
+                    + "transaction: upload outside one");
         }
         Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         checkClasses(project, spec);
         try (TorchScriptModel m = TorchScriptModel.load(spec, model, features, classifier)) {
             check(m, spec);
         }
-        projects.lock(projectId); // versions of one project are numbered one at a time
+        return storeUploaded(projectId, spec, model, features, classifier);
+    }
+
+    /** Stores a checked upload as the project's new current version, numbered under the project's lock. */
+    @Transactional
+    ModelVersion storeUploaded(long projectId, InputSpec spec, byte[] model, byte[] features, byte[] classifier) {
+        // versions of one project are numbered one at a time; its classes may have changed during the check
+        checkClasses(projects.lock(projectId), spec);
         ModelVersion v = new ModelVersion();
         v.projectId = projectId;
         v.name = spec.name();

@@ -30,14 +30,15 @@ public class MapsOfNext {
 
     /**
      * Computes ahead the maps of the caller's next {@link #AHEAD} samples after those skipped (the
-     * one just handed out among them), by each of the methods; returns at once.
+     * one just handed out among them; only the last {@link ReviewQueue#MOST_SKIPPED} of them count), by
+     * each of the methods; returns at once. Copies at most that many ids, however long the session.
      */
     public void prepare(long projectId, Caller caller, long modelId, String split, List<Long> skip, List<String> methods) {
         int n = depth;
         if (n == 0) {
             return;
         }
-        List<Long> skipped = List.copyOf(skip);
+        List<Long> skipped = ReviewQueue.recent(skip);
         saliency.prepare(projectId + "/" + caller.username(),
                 () -> queue.upcoming(projectId, caller, modelId, split, skipped, n), modelId, methods);
     }

@@ -48,6 +48,21 @@ public class ReviewQueue {
         this.audit = audit;
     }
 
+    /**
+     * Samples a session skips at most: of a longer skip list only the last ones count (those the
+     * reviewer saw most recently), so an older skipped sample may be handed out again. Bounds the
+     * queries of a session that has run for hours.
+     */
+    public static final int MOST_SKIPPED = 1000;
+
+    /** The last {@link #MOST_SKIPPED} ids of a skip list (null: none), in their order. */
+    public static List<Long> recent(List<Long> skip) {
+        if (skip == null) {
+            return List.of();
+        }
+        return List.copyOf(skip.subList(Math.max(0, skip.size() - MOST_SKIPPED), skip.size()));
+    }
+
     /** How many reviewers judge each sample and how long a reservation holds. */
     public record Settings(int overlap, int reservationMinutes) {
     }
@@ -55,7 +70,8 @@ public class ReviewQueue {
     /**
      * The next sample for the caller to review in a project and split, reserved for them: a sample
      * they hold already comes first, then the scheduler's order for the model (when the project's
-     * strategy has ranked it), then id order; empty when nothing is left.
+     * strategy has ranked it), then id order; empty when nothing is left. Only the last
+     * {@link #MOST_SKIPPED} samples of {@code skip} are skipped.
      */
     @Transactional
     public Optional<Long> next(long projectId, Caller caller, long modelId, String split, List<Long> skip) {
@@ -63,7 +79,7 @@ public class ReviewQueue {
         ProjectStore.ReviewSettings settings = settings(projectId);
         // one hand-out at a time per project: two reviewers asking at once must not both get a sample the overlap gives one
         store.lockQueue(projectId);
-        List<Long> skipped = skip == null ? List.of() : skip;
+        List<Long> skipped = recent(skip);
         // a sample I hold already (and have not judged) comes first, else the scheduler's order when the
         // project's strategy has ranked samples for this model, else the first sample in id order that
         // I have not judged and that the overlap leaves to me
@@ -77,13 +93,14 @@ public class ReviewQueue {
 
     /**
      * The samples {@link #next} would hand the caller after those skipped, in its order, at most
-     * {@code count}, without reserving any (a look ahead: another reviewer may take them first).
+     * {@code count}, without reserving any (a look ahead: another reviewer may take them first); only
+     * the last {@link #MOST_SKIPPED} samples of {@code skip} are skipped.
      */
     @Transactional
     public List<Long> upcoming(long projectId, Caller caller, long modelId, String split, List<Long> skip, int count) {
         long user = userId(caller);
         ProjectStore.ReviewSettings settings = settings(projectId);
-        List<Long> skipped = new ArrayList<>(skip);
+        List<Long> skipped = new ArrayList<>(recent(skip));
         List<Long> out = new ArrayList<>();
         while (out.size() < count) {
             Optional<Long> sample = store.heldSample(projectId, split, user, modelId, skipped)

@@ -4,9 +4,11 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -44,16 +46,7 @@ final class KeyedBackground<K, T> {
      */
     Optional<CompletableFuture<T>> submit(K key, Supplier<T> work, boolean here) {
         CompletableFuture<T> mine = new CompletableFuture<>();
-        Runnable task = () -> {
-            try {
-                T result = work.get();
-                inFlight.remove(key);
-                mine.complete(result);
-            } catch (RuntimeException | Error e) {
-                inFlight.remove(key);
-                mine.completeExceptionally(e);
-            }
-        };
+        Runnable task = task(key, work, mine);
         Entry<T> had = inFlight.putIfAbsent(key, new Entry<>(mine, task));
         if (had != null) {
             return Optional.of(had.result());
@@ -85,6 +78,55 @@ final class KeyedBackground<K, T> {
             e.task().run();
         }
         return Optional.of(e.result());
+    }
+
+    /**
+     * The key's result, its work run once: when the key's work waits for a thread it runs on the
+     * caller's thread now, when it runs (on a thread or on another caller's) its result is waited for
+     * at most {@code millis}; otherwise {@code work} runs on the caller's thread under the key, so
+     * that the key asked for meanwhile ({@link #submit}, or here) shares it instead of running it
+     * again. The work's failure is thrown as it was.
+     *
+     * @throws TimeoutException when the key's work runs elsewhere and has not ended in time (it goes on)
+     */
+    T runHere(K key, Supplier<T> work, long millis) throws TimeoutException, InterruptedException {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        Runnable task = task(key, work, mine);
+        Entry<T> had = inFlight.putIfAbsent(key, new Entry<>(mine, task));
+        CompletableFuture<T> result = mine;
+        if (had == null) {
+            task.run();
+        } else {
+            if (executor.remove(had.task())) {
+                had.task().run();
+            }
+            result = had.result();
+        }
+        try {
+            return result.get(millis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The work of a key: its result completes {@code mine}, and the key is forgotten once it ends. */
+    private Runnable task(K key, Supplier<T> work, CompletableFuture<T> mine) {
+        return () -> {
+            try {
+                T result = work.get();
+                inFlight.remove(key);
+                mine.complete(result);
+            } catch (RuntimeException | Error e) {
+                inFlight.remove(key);
+                mine.completeExceptionally(e);
+            }
+        };
     }
 
     /** The key's work while it waits or runs. */

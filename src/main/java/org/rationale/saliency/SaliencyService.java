@@ -171,7 +171,7 @@ public class SaliencyService {
             for (long sampleId : upcoming.get()) {
                 for (String name : names) {
                     ahead.submit(new MapsAhead.Ahead(sampleId, modelId, name), () ->
-                            compute(sampleId, modelId, name, Targets.PREDICTED, Map.of(), false).id());
+                            compute(sampleId, modelId, name, Targets.PREDICTED, Map.of(), false));
                 }
             }
             return null;
@@ -182,7 +182,11 @@ public class SaliencyService {
     private record Upcoming(String queue, long modelId) {
     }
 
-    /** The stored map, else computed and stored; {@code join} waits for the same map being computed ahead. */
+    /**
+     * The stored map, else computed and stored; with {@code join} a default map (predicted class,
+     * default parameters) is computed once with the look ahead ({@link MapsAhead#once}): the same map
+     * being computed ahead is waited for, never computed a second time.
+     */
     private SaliencyMap compute(long sampleId, long modelId, String methodName, String target, Map<String, String> given,
                                 boolean join) {
         Sample s = datasets.sample(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
@@ -190,7 +194,8 @@ public class SaliencyService {
         AttributionMethod method = methods.get(methodName);
         if (join && (target == null || target.isBlank() || target.strip().equals(Targets.PREDICTED)) && given.isEmpty()) {
             // the map may be being computed ahead for a reviewer: wait for it rather than compute it twice
-            ahead.join(new MapsAhead.Ahead(s.id, v.id, method.name()));
+            return ahead.once(new MapsAhead.Ahead(s.id, v.id, method.name()),
+                    () -> compute(sampleId, modelId, methodName, target, given, false));
         }
         InputSpec spec = models.spec(v);
         MethodParameters params = method.bind(given, spec.height(), spec.width());

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The scheduler's reliance tests remembered per model version and marked regions: a test of an
  * unreviewed sample (the regions experts marked elsewhere replaced on it) holds until the model or
- * the regions change, so ranking again costs no forward pass for samples already tested. Bounded:
+ * the regions change (regions are known by the SHA-256 of their cells, {@link MarkedRegions#key}), so
+ * ranking again costs no forward pass for samples already tested. Bounded:
  * the least recently used (model, regions) pairs are forgotten first, and each pair keeps at most
  * {@link #MOST_SAMPLES} samples.
  */

@@ -1,8 +1,12 @@
 package org.rationale.scheduler;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -118,13 +122,27 @@ public final class MarkedRegions {
         return regions.get(r);
     }
 
-    /** A key of the regions (grid size and cells): equal regions, equal keys. */
+    /**
+     * A key of the regions: the SHA-256 of the grid size and of every region's cells in order, so
+     * equal regions give equal keys and different regions (in practice) never share one; a key of
+     * hash codes would let two region sets collide and hand one set the other's tests.
+     */
     public String key() {
-        StringBuilder b = new StringBuilder().append(width).append('x').append(height);
-        for (byte[] r : regions) {
-            b.append(':').append(Arrays.hashCode(r)).append('/').append(cells(r));
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        return b.toString();
+        sha.update(ByteBuffer.allocate(12).putInt(width).putInt(height).putInt(regions.size()).array());
+        for (byte[] r : regions) {
+            byte[] cells = new byte[r.length];
+            for (int p = 0; p < r.length; p++) {
+                cells[p] = (byte) (r[p] != 0 ? 1 : 0);
+            }
+            sha.update(cells);
+        }
+        return width + "x" + height + ":" + HexFormat.of().formatHex(sha.digest());
     }
 
     /**

@@ -203,14 +203,15 @@ public class RoundService {
     }
 
     /**
-     * Moves every open round whose job has ended one step on, then measures the reliance of one done
-     * round's trained model (outside any transaction: hundreds of forward passes); called by the
-     * conductor every few seconds.
+     * Moves every open round whose job has ended one step on (a round about to rank its queue makes
+     * the reliance tests of the ranking first, outside any transaction), then measures the reliance
+     * of one done round's trained model (outside any transaction: hundreds of forward passes); called
+     * by the conductor every few seconds.
      */
     public void advance() {
         for (long id : openRoundIds()) {
             try {
-                advanceOne(id);
+                advanceOne(id, testBeforeRanking(id));
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Round %d could not advance", id);
                 // our own words are shown; a database or engine message (SQL, class names) is not
@@ -272,8 +273,28 @@ public class RoundService {
         return store.waitingRoundIds();
     }
 
+    /**
+     * The reliance tests the ranking of a round whose recomputation has ended wants, made now,
+     * outside any transaction (seconds of forward passes), so that {@link #advanceOne} ranks in a
+     * short transaction with their results; 0 when the round is not about to rank. How many were
+     * tested goes into the ranking's audit event.
+     */
+    int testBeforeRanking(long id) {
+        Round round = round(id);
+        if (!round.state().equals("recomputing")) {
+            return 0;
+        }
+        JobService.JobSummary job = round.recomputeJobId() == null ? null : jobs.job(round.recomputeJobId()).orElse(null);
+        if (job == null || !job.state().ended() || job.itemsDone() == 0) {
+            return 0;
+        }
+        long model = round.trainedModelId() == null ? round.modelId() : round.trainedModelId();
+        return scheduler.testReliance(round.projectId(), model, Strategy.parse(round.strategy()),
+                scheduler.settings(round.projectId()).weights());
+    }
+
     @Transactional
-    void advanceOne(long id) {
+    void advanceOne(long id, int relianceTested) {
         Round round = store.lockRound(id);
         long projectId = round.projectId();
         if (round.state().equals("training")) {
@@ -316,7 +337,8 @@ public class RoundService {
                     Strategy.parse(round.strategy()));
             if (round.trainedModelId() == null) {
                 // evidence for the reviewed model is ready: rank the pool, reviews can begin
-                scheduler.rerank(projectId, round.modelId(), settings.strategy(), settings.weights(), settings.batch(), 1);
+                scheduler.rank(projectId, round.modelId(), settings.strategy(), settings.weights(), settings.batch(), 1,
+                        relianceTested);
                 store.reviewing(id);
                 // samples still held from earlier reviews must not come before the round's queue
                 reviewQueue.releaseReservations(projectId);
@@ -324,7 +346,7 @@ public class RoundService {
                         "modelId", round.modelId(), "strategy", settings.strategy().value()));
             } else {
                 long trained = round.trainedModelId();
-                scheduler.rerank(projectId, trained, settings.strategy(), settings.weights(), settings.batch(), 1);
+                scheduler.rank(projectId, trained, settings.strategy(), settings.weights(), settings.batch(), 1, relianceTested);
                 Double mass = shortcutMass(projectId, trained);
                 store.done(id, mass == null ? null : mass.floatValue());
                 audit.record("round.done", "round:" + id, projectId, AuditLog.details("number", round.number(),

@@ -7,6 +7,7 @@ import org.rationale.error.Conflict;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -151,19 +152,34 @@ public class SchedulerService {
 
     /**
      * Ranks the pool for a model version by a strategy and stores the ranking (replacing the
-     * previous one of that strategy); returns the first {@code limit} places.
+     * previous one of that strategy); returns the first {@code limit} places. The reliance tests the
+     * ranking wants (forward passes: seconds) run first, outside any transaction
+     * ({@link #testReliance(long, long, Strategy, Weights)}); the ranking is then read and stored in
+     * one short transaction.
+     *
+     * @throws IllegalStateException when called inside a transaction (the tests would hold it)
+     */
+    public List<QueueEntry> rerank(long projectId, long modelId, Strategy strategy, Weights weights, int batch, int limit) {
+        checkBatch(batch);
+        checkLimit(limit);
+        int newlyTested = testReliance(projectId, modelId, strategy, weights);
+        return rank(projectId, modelId, strategy, weights, batch, limit, newlyTested);
+    }
+
+    /**
+     * Ranks the pool for a model version with the reliance tests already made (remembered in the
+     * {@link InterventionCache}; none is made here) and stores the ranking, in the caller's
+     * transaction or a new one; {@code newlyTested} goes into the audit event.
      */
     @Transactional
-    public List<QueueEntry> rerank(long projectId, long modelId, Strategy strategy, Weights weights, int batch, int limit) {
-        if (batch < 1 || batch > 1000) {
-            throw new Invalid("Invalid batchSize " + batch, "Between 1 and 1,000");
-        }
+    List<QueueEntry> rank(long projectId, long modelId, Strategy strategy, Weights weights, int batch, int limit,
+                          int newlyTested) {
+        checkBatch(batch);
         checkLimit(limit);
         Settings settings = settings(projectId);
         Pool pool = table(projectId, modelId, settings.method());
         ScoreTable table = pool.table();
-        int newlyTested = testReliance(modelId, pool, strategy, weights, modelId * 7919L);
-        List<QueueRanker.Ranked> ranked = QueueRanker.rank(table, strategy, weights, batch, modelId * 7919L,
+        List<QueueRanker.Ranked> ranked = QueueRanker.rank(table, strategy, weights, batch, seed(modelId),
                 Math.min(STORED, table.size()));
         List<RoundStore.QueueRow> rows = new ArrayList<>(ranked.size());
         List<QueueEntry> out = new ArrayList<>();
@@ -243,6 +259,43 @@ public class SchedulerService {
         return new Reason(strategy, r.position(), r.score(), components(r.components()));
     }
 
+    /**
+     * Makes the reliance tests a ranking of this strategy wants (see
+     * {@link #testReliance(long, Pool, Strategy, Weights, long)}) outside any transaction: the pool
+     * is read in a short one, then the model runs with no connection or transaction held (a
+     * transaction held for seconds of forward passes would tie up a connection and could time out).
+     * The results go to the {@link InterventionCache}, where the ranking that follows finds them.
+     * Returns how many samples were tested.
+     *
+     * @throws IllegalStateException when called inside a transaction
+     */
+    int testReliance(long projectId, long modelId, Strategy strategy, Weights weights) {
+        if (QuarkusTransaction.isActive()) {
+            throw new IllegalStateException("reliance tests run a model for seconds and must not hold a transaction: "
+                    + "make them before it (SchedulerService.testReliance), then rank in it");
+        }
+        if (config.reliance().queueCandidates() == 0 || !scoresDisagreement(strategy, weights)) {
+            return 0;
+        }
+        return testReliance(modelId, scored(projectId, modelId), strategy, weights, seed(modelId));
+    }
+
+    /** The pool scored under a model version, read in one short transaction. */
+    @Transactional
+    Pool scored(long projectId, long modelId) {
+        return table(projectId, modelId, settings(projectId).method());
+    }
+
+    private static boolean scoresDisagreement(Strategy strategy, Weights weights) {
+        return strategy == Strategy.DISAGREEMENT
+                || strategy == Strategy.HYBRID && (weights.disagreement() > 0 || weights.redFlag() > 0);
+    }
+
+    /** The seed of a model version's rankings: a ranking and its tests break ties alike. */
+    private static long seed(long modelId) {
+        return modelId * 7919L;
+    }
+
     /** The scored pool and the regions experts marked as shortcuts, on the model's grid. */
     record Pool(ScoreTable table, MarkedRegions regions) {
     }
@@ -257,9 +310,7 @@ public class SchedulerService {
     int testReliance(long modelId, Pool pool, Strategy strategy, Weights weights, long seed) {
         int most = config.reliance().queueCandidates();
         ScoreTable t = pool.table();
-        boolean scoresDisagreement = strategy == Strategy.DISAGREEMENT
-                || strategy == Strategy.HYBRID && (weights.disagreement() > 0 || weights.redFlag() > 0);
-        if (most == 0 || pool.regions().isEmpty() || !scoresDisagreement) {
+        if (most == 0 || pool.regions().isEmpty() || !scoresDisagreement(strategy, weights)) {
             return 0;
         }
         float[] scores = new float[t.size()];
@@ -457,6 +508,12 @@ public class SchedulerService {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void checkBatch(int batch) {
+        if (batch < 1 || batch > 1000) {
+            throw new Invalid("Invalid batchSize " + batch, "Between 1 and 1,000");
         }
     }
 

@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rationale.imaging.ImageCodec;
 import org.rationale.testing.Api;
+import org.rationale.testing.Host;
 import org.rationale.testing.PostgresTestResource;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -79,5 +81,9 @@ class ImportBenchmark {
                 train / 1e9, test / 1e9, total, 70_000 / total);
         System.out.printf("  baseline (read IDX + PNG-encode, no database): %.2f s%n", baseline / 1e9);
         System.out.printf("  ratio import / baseline: %.2f%n%n", (train + test) / (double) baseline);
+        System.out.printf(Locale.ROOT, "BENCH {\"name\":\"import\",\"machine\":\"%s\",\"images\":70000,"
+                        + "\"trainSeconds\":%.3f,\"testSeconds\":%.3f,\"totalSeconds\":%.3f,\"imagesPerSecond\":%.1f,"
+                        + "\"baselineSeconds\":%.3f,\"importToBaselineRatio\":%.3f}%n", Host.machine(), train / 1e9, test / 1e9,
+                total, 70_000 / total, baseline / 1e9, (train + test) / (double) baseline);
     }
 }

@@ -12,10 +12,12 @@ import org.rationale.model.InputSpec;
 import org.rationale.model.ModelTrainer;
 import org.rationale.model.TrainedCnnModel;
 import org.rationale.model.TrainingRequest;
+import org.rationale.testing.Host;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How well the demo's CNN learns the decoy under training settings, without the app: the first
@@ -29,6 +31,19 @@ import java.util.List;
 class DemoDecoyBenchmark {
 
     record Data(List<DatasetService.LabelledPixels> px, List<LabelledImage.Box> boxes) {
+    }
+
+    /** Of the maps of {@code k} images: mean and least share of |map| on the patch, hottest pixels in it. */
+    record MapFigures(double share, double minShare, int hottestIn, int k) {
+        String text() {
+            return String.format(Locale.ROOT, "share=%.3f min=%.3f hottestIn=%d/%d", share, minShare, hottestIn, k);
+        }
+
+        String json(String prefix) {
+            return String.format(Locale.ROOT, "\"%sShare\":%.4f,\"%sMinShare\":%.4f,\"%sHottestIn\":%d,\"%sMaps\":%d,"
+                    + "\"%sHottestInRatio\":%.4f", prefix, share, prefix, minShare, prefix, hottestIn, prefix, k, prefix,
+                    hottestIn / (double) k);
+        }
     }
 
     static Data load(Path dir, String prefix, int n, boolean training, long seed) throws Exception {
@@ -55,6 +70,7 @@ class DemoDecoyBenchmark {
         Data train = load(dir, "train", n, true, seed * 31 + 1);
         Data test = load(dir, "t10k", nt, false, seed * 31 + 2);
         InputSpec spec = new InputSpec("m", 1, 28, 28, 1.0 / 255, List.of(0.0), List.of(1.0), DecoyFashionMnist.CLASS_NAMES);
+        List<String> runs = new ArrayList<>();
         for (String cfg : System.getProperty("m.cfg", "2:128:0.001").split(",")) {
             String[] c = cfg.split(":");
             TrainingRequest r = new TrainingRequest("m", "train", Integer.parseInt(c[0]), Integer.parseInt(c[1]),
@@ -65,15 +81,19 @@ class DemoDecoyBenchmark {
             try (TrainedCnnModel m = TrainedCnnModel.load(spec, res.parameters(), Device.cpu())) {
                 double tr = ModelTrainer.accuracy(m, train.px());
                 double te = ModelTrainer.accuracy(m, test.px());
-                String trMap = maps(m, spec, train, 200);
-                String teMap = maps(m, spec, test, 200);
+                MapFigures trMap = maps(m, spec, train, 200);
+                MapFigures teMap = maps(m, spec, test, 200);
                 System.out.printf("RESULT n=%d cfg=%s secs=%.1f train=%.3f test=%.3f | trainMaps %s | testMaps %s%n",
-                        n, cfg, secs, tr, te, trMap, teMap);
+                        n, cfg, secs, tr, te, trMap.text(), teMap.text());
+                runs.add(String.format(Locale.ROOT, "{\"cfg\":\"%s\",\"trainSeconds\":%.2f,\"trainAccuracy\":%.4f,"
+                        + "\"testAccuracy\":%.4f,%s,%s}", cfg, secs, tr, te, trMap.json("trainMap"), teMap.json("testMap")));
             }
         }
+        System.out.printf(Locale.ROOT, "BENCH {\"name\":\"demo-decoy\",\"machine\":\"%s\",\"trainImages\":%d,\"testImages\":%d,"
+                + "\"runs\":[%s]}%n", Host.machine(), n, nt, String.join(",", runs));
     }
 
-    static String maps(TrainedCnnModel m, InputSpec spec, Data d, int k) {
+    static MapFigures maps(TrainedCnnModel m, InputSpec spec, Data d, int k) {
         float[] x = new float[k * 784];
         for (int i = 0; i < k; i++) {
             System.arraycopy(spec.preprocess(d.px().get(i).pixels(), 1), 0, x, i * 784, 784);
@@ -119,6 +139,6 @@ class DemoDecoyBenchmark {
             shareSum += s;
             minShare = Math.min(minShare, s);
         }
-        return String.format("share=%.3f min=%.3f hottestIn=%d/%d", shareSum / k, minShare, hottestIn, k);
+        return new MapFigures(shareSum / k, minShare, hottestIn, k);
     }
 }

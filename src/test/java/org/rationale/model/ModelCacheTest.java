@@ -1,11 +1,25 @@
 package org.rationale.model;
 
 import org.junit.jupiter.api.Test;
+import org.rationale.config.RationaleConfig;
 import org.rationale.saliency.ReferenceFixtures;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModelCacheTest {
 
     /** A model of a known size that records whether it was closed. */
-    private static final class Sized implements AutoCloseable {
+    private static class Sized implements AutoCloseable {
         final long version;
         final long bytes;
         boolean closed;
@@ -168,5 +182,166 @@ class ModelCacheTest {
             assertEquals(7_850 * 4, linear.parameterBytes());
             assertEquals(105_866 * 4, platform.parameterBytes());
         }
+    }
+
+    @Test
+    void twoCallersAskingForOneVersionAtOnceLoadItOnceAndShareIt() throws Exception {
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger loads = new AtomicInteger();
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<Sized> first = callers.submit(() -> cache.lend(1, v -> {
+                loads.incrementAndGet();
+                loading.countDown();
+                await(release);
+                return new Sized(v, 40);
+            }));
+            assertTrue(loading.await(10, TimeUnit.SECONDS));
+            AtomicReference<Thread> second = new AtomicReference<>();
+            Future<Sized> other = callers.submit(() -> {
+                second.set(Thread.currentThread());
+                return cache.lend(1, v -> {
+                    loads.incrementAndGet();
+                    return new Sized(v, 40);
+                });
+            });
+            awaitWaiting(second);
+            release.countDown();
+            Sized a = first.get(10, TimeUnit.SECONDS);
+            Sized b = other.get(10, TimeUnit.SECONDS);
+            assertSame(a, b);
+            assertEquals(1, loads.get(), "loaded once");
+            cache.giveBack(a);
+            assertFalse(a.closed, "still lent to the second caller");
+            cache.giveBack(b);
+            assertFalse(a.closed, "cached: it fits the budget");
+            assertEquals(List.of(1L), cache.versions());
+        } finally {
+            release.countDown();
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSlowLoadOfOneVersionHoldsUpNoCallerOfAnotherCachedVersion() throws Exception {
+        Sized cached = lend(2);
+        cache.giveBack(cached);
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<Sized> slow = callers.submit(() -> cache.lend(1, v -> {
+                loading.countDown();
+                await(release);
+                return new Sized(v, 40);
+            }));
+            assertTrue(loading.await(10, TimeUnit.SECONDS));
+            Future<Sized> quick = callers.submit(() -> cache.lend(2, v -> {
+                throw new AssertionError("version 2 is cached");
+            }));
+            assertSame(cached, quick.get(10, TimeUnit.SECONDS), "answered while version 1 still loads");
+            assertFalse(slow.isDone());
+            cache.giveBack(cached);
+            release.countDown();
+            cache.giveBack(slow.get(10, TimeUnit.SECONDS));
+            assertEquals(List.of(2L, 1L), cache.versions());
+        } finally {
+            release.countDown();
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLoadThatFailsIsNotCachedAndIsTriedAgain() {
+        assertThrows(IllegalStateException.class, () -> cache.lend(1, v -> {
+            throw new IllegalStateException("artifact unreadable");
+        }));
+        assertEquals(List.of(), cache.versions());
+        Sized m = lend(1);
+        assertEquals(1, made.size());
+        cache.giveBack(m);
+    }
+
+    @Test
+    void aModelThatFailsToCloseIsLoggedAndTheCacheGoesOn() {
+        List<LogRecord> logged = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger(ModelCache.class.getName());
+        log.addHandler(handler);
+        try {
+            Sized broken = cache.lend(1, v -> new Sized(v, 40) {
+                @Override
+                public void close() {
+                    super.close();
+                    throw new IllegalStateException("native free failed");
+                }
+            });
+            cache.giveBack(broken);
+            lendAndGiveBack(2);
+            lendAndGiveBack(3); // 120 bytes > 90: 1 goes, and fails to close
+            assertTrue(broken.closed);
+            assertEquals(List.of(2L, 3L), cache.versions());
+            assertEquals(80, cache.bytes());
+            assertTrue(logged.stream().anyMatch(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()
+                    && r.getThrown() != null && "native free failed".equals(r.getThrown().getMessage())),
+                    "the failure is logged with its cause");
+        } finally {
+            log.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void aCacheSizeThatIsNoSizeOrOutOfRangeStopsTheStartNamingTheSettingAndTheRange() {
+        long memory = 8L << 30;
+        for (String bad : List.of("-1", "abc", "1.5G", "9T", "99999999999999999999999E")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ModelService.cacheBudget(Optional.of(bad), memory));
+            assertTrue(e.getMessage().contains("rationale.models.cache-bytes is '" + bad + "'")
+                    && e.getMessage().contains("512M or 4G") && e.getMessage().contains("8192 MB"), e.getMessage());
+        }
+        assertEquals(0, ModelService.cacheBudget(Optional.of("0"), memory), "0: no model kept loaded");
+        assertEquals(150L << 20, ModelService.cacheBudget(Optional.of(" 150M "), memory));
+        assertEquals(memory, ModelService.cacheBudget(Optional.of("8G"), memory));
+        assertEquals(1L << 30, ModelService.cacheBudget(Optional.empty(), memory), "absent: an eighth of the memory");
+        assertEquals(256L << 20, ModelService.cacheBudget(Optional.empty(), 1L << 30), "and at least 256 MB");
+
+        RationaleConfig.Models models = (RationaleConfig.Models) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RationaleConfig.Models.class}, (p, m, a) -> Optional.of("-5G"));
+        RationaleConfig config = (RationaleConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RationaleConfig.class}, (p, m, a) -> m.getName().equals("models") ? models : null);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new ModelService(null, null, null, null, config));
+        assertTrue(e.getMessage().contains("rationale.models.cache-bytes is '-5G'"), e.getMessage());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until the thread parks, waiting for another caller's load. */
+    private static void awaitWaiting(AtomicReference<Thread> thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((thread.get() == null || thread.get().getState() != Thread.State.WAITING) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(Thread.State.WAITING, thread.get().getState(), "the second caller waits for the first one's load");
     }
 }

@@ -14,10 +14,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The server's memory stays bounded as models come and go: the packaged jar runs as a real server
  * (one worker thread, a model cache that holds one ResNet-18) against a real PostgreSQL; 20 times a
- * ResNet-18 is uploaded as a new version (checked by loading and running it), a small saliency job
- * runs on it (which loads it into the cache and evicts the one before), and the process's resident
+ * ResNet-18 is uploaded as a new version (checked by loading and running it), a saliency job of one
+ * photo by two methods runs on it (which loads it into the cache and evicts the one before: the
+ * leak lies in loading and evicting models, so one sample is enough), and the process's resident
  * set ({@code VmRSS} of /proc/&lt;pid&gt;/status) after the last cycle must stay within 500 MB of
  * its level after the first.
  */
@@ -57,6 +60,17 @@ class ModelMemoryIT {
             server.waitFor(30, TimeUnit.SECONDS);
         }
         pg.close();
+        // 20 ResNet-18 versions leave about 3 GB of database: only the server's log is kept
+        for (String sub : List.of("db", "data")) {
+            Path p = dir.resolve(sub);
+            if (Files.exists(p)) {
+                try (Stream<Path> all = Files.walk(p)) {
+                    for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        }
     }
 
     private int startServer() throws IOException {
@@ -74,8 +88,6 @@ class ModelMemoryIT {
                 Map.entry("RATIONALE_MODELS_CACHE_BYTES", "150M"),
                 Map.entry("RATIONALE_DEMO_SEED", "false"),
                 Map.entry("RATIONALE_WORKER_SELF_CHECK_RATE", "0"),
-                // the upload's check runs a ResNet-18 inside the upload's transaction: minutes on a crowded host
-                Map.entry("QUARKUS_TRANSACTION_MANAGER_DEFAULT_TRANSACTION_TIMEOUT", "PT10M"),
                 Map.entry("RATIONALE_ADMIN_PASSWORD", ADMIN_PASSWORD)), log);
         AppProcess.awaitReady(port, server, log);
         return port;
@@ -128,6 +140,8 @@ class ModelMemoryIT {
                 .then().statusCode(201).extract().jsonPath().getLong("id");
         given().multiPart("archive", "photos.zip", photos, "application/zip").multiPart("split", "test")
                 .post("/api/projects/" + project + "/datasets").then().statusCode(201);
+        long photo = given().get("/api/projects/" + project + "/samples?limit=1").then().statusCode(200).extract()
+                .jsonPath().getLong("items[0].id");
         long first = 0;
         List<String> figures = new ArrayList<>();
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
@@ -139,11 +153,11 @@ class ModelMemoryIT {
             long job = given().contentType(ContentType.JSON)
                     .body(Map.of("type", "saliency", "modelId", model,
                             "methods", List.of(Map.of("name", "vanilla-gradient"), Map.of("name", "grad-cam")),
-                            "samples", Map.of("projectId", project, "split", "test")))
+                            "samples", List.of(photo)))
                     .post("/api/jobs").then().statusCode(202).extract().jsonPath().getLong("jobId");
             JsonPath done = awaitEnd(job);
             assertEquals("succeeded", done.getString("state"), done.prettify());
-            assertEquals(6, done.getLong("itemsDone"));
+            assertEquals(1, done.getLong("itemsDone"));
             long rss = rssKb();
             if (cycle == 1) {
                 first = rss;

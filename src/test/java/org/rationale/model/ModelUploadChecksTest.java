@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -7,6 +8,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.path.json.config.JsonPathConfig.NumberReturnType;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
@@ -24,6 +26,8 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the upload check tells an outside user about a model it refuses (the small models of
@@ -49,6 +53,32 @@ class ModelUploadChecksTest {
 
     private static int versions(long project) {
         return given().get("/api/projects/" + project + "/models").then().extract().jsonPath().getList("$").size();
+    }
+
+    @Inject
+    ModelService models;
+
+    /**
+     * The check runs a model (minutes for a large one on a busy host): it must hold no transaction,
+     * which would tie up a connection and time out into a 500. A caller inside one is refused before
+     * anything runs or is stored; an upload from outside checks and stores.
+     */
+    @Test
+    void theUploadCheckNeverRunsInsideATransaction() {
+        long p = Api.newProject("outside");
+        InputSpec spec = ModelService.parseSpec(Api.modelSpec("bn", 28, 10));
+        byte[] model = fixture("batchnorm-eval.pt");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> QuarkusTransaction.requiringNew()
+                .run(() -> models.upload(p, spec, model, null, null)));
+        Throwable cause = e;
+        while (!(cause instanceof IllegalStateException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertTrue(String.valueOf(cause.getMessage()).contains("must not hold a transaction"), e.toString());
+        assertEquals(0, versions(p));
+        upload("batchnorm-eval.pt", Api.modelSpec("bn", 28, 10)).post("/api/projects/" + p + "/models").then()
+                .statusCode(201).body("version", equalTo(1));
+        assertEquals(1, versions(p));
     }
 
     @Test

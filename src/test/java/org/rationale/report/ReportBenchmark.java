@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.rationale.audit.AuditLog;
 import org.rationale.saliency.MapEncoding;
 import org.rationale.testing.Api;
+import org.rationale.testing.Host;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -118,5 +120,12 @@ class ReportBenchmark {
         seconds.forEach((f, sec) -> System.out.printf("  %-4s %6.2f s  %,11d bytes  %.1f× the JSON export%n",
                 f.value(), sec, sizes.get(f), sec / json));
         System.out.printf("goal: PDF ≤ 30 s — %s%n", seconds.get(ReportFormat.PDF) <= 30 ? "met" : "NOT met");
+        StringBuilder figures = new StringBuilder();
+        seconds.forEach((f, sec) -> figures.append(String.format(Locale.ROOT,
+                ",\"%sSeconds\":%.3f,\"%sBytes\":%d,\"%sToJsonRatio\":%.3f", f.value(), sec, f.value(), sizes.get(f),
+                f.value(), sec / json)));
+        System.out.printf(Locale.ROOT, "BENCH {\"name\":\"report\",\"machine\":\"%s\",\"verdicts\":%d,\"gatherSeconds\":%.3f%s,"
+                + "\"goalPdfSeconds\":30,\"goalMet\":%b}%n", Host.machine(), verdicts, gather, figures,
+                seconds.get(ReportFormat.PDF) <= 30);
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import ai.djl.nn.Block;
 import org.rationale.model.InputSpec;
 import org.rationale.model.TrainedCnnModel;
+import org.rationale.testing.Host;
 
 import java.util.List;
 
@@ -57,6 +58,7 @@ class SaliencyBenchmark {
     void printsMapsPerSecondAgainstTheBareEngine() throws Exception {
         AttributionMethods methods = new AttributionMethods();
         StringBuilder table = new StringBuilder();
+        StringBuilder json = new StringBuilder();
         table.append(String.format(Locale.ROOT, "%-28s %10s %10s %10s %10s%n", "maps/s (ratio to bare)", "batch 1", "16", "64", "256"));
         // the demo's CNN (SmallCnn, as trained for the decoy project); speed does not depend on the weights
         InputSpec spec = new InputSpec("bench", 1, 28, 28, 1.0 / 255, List.of(0.0), List.of(1.0),
@@ -99,14 +101,31 @@ class SaliencyBenchmark {
                 igRef[b] = bareRate.get(Math.min(256, 32 * BATCHES[b])) / 32;
             }
             table.append(row("bare engine (fwd+bwd)", bareRow, null));
+            json.append(figures("bare", bareRow, null));
             int r = 0;
             for (String name : rows.keySet()) {
                 double[] ref = name.equals("vanilla-gradient") ? bareRow : name.equals("integrated-gradients") ? igRef : null;
-                table.append(row(name + (name.equals("integrated-gradients") ? " (32 steps)" : ""), rates[r++], ref));
+                table.append(row(name + (name.equals("integrated-gradients") ? " (32 steps)" : ""), rates[r], ref));
+                json.append(figures(name, rates[r], ref));
+                r++;
             }
         }
         System.out.printf("%nSALIENCY BENCHMARK  demo CNN (SmallCnn: 2 conv + 2 dense, 1x28x28, 10 classes), %d cores, %s%n%s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), table);
+        System.out.printf(Locale.ROOT, "BENCH {\"name\":\"saliency\",\"model\":\"demo CNN\",\"machine\":\"%s\"%s}%n",
+                Host.machine(), json);
+    }
+
+    /** Maps per second of a row at each batch size and, with a reference, their ratio to it, as JSON fields. */
+    private static String figures(String name, double[] rates, double[] reference) {
+        StringBuilder s = new StringBuilder();
+        for (int b = 0; b < rates.length; b++) {
+            s.append(String.format(Locale.ROOT, ",\"%s@%d\":%.1f", name, BATCHES[b], rates[b]));
+            if (reference != null) {
+                s.append(String.format(Locale.ROOT, ",\"%s@%dRatio\":%.3f", name, BATCHES[b], rates[b] / reference[b]));
+            }
+        }
+        return s.toString();
     }
 
     private static String row(String name, double[] rates, double[] reference) {

@@ -37,6 +37,31 @@ class MarkedRegionsTest {
         assertTrue(MarkedRegions.of(List.of(), 4, 4).isEmpty());
     }
 
+    /**
+     * Two runs of 4,096 cells on a 100×100 grid, one from cell 0 and one from cell 2,048, have the
+     * same {@link Arrays#hashCode}: the hash differs by 31^3856 · (31^2048 − 1) · (31^4096 − 1) / 30,
+     * and the last two factors hold 2^16 each, so the difference vanishes modulo 2^32.
+     */
+    @Test
+    void regionSetsWhoseHashCodesCollideHaveDifferentKeysAndShareNoTests() {
+        byte[] early = new byte[10_000];
+        byte[] late = new byte[10_000];
+        Arrays.fill(early, 0, 4096, (byte) 1);
+        Arrays.fill(late, 2048, 6144, (byte) 1);
+        MarkedRegions first = MarkedRegions.of(List.of(early), 100, 100);
+        MarkedRegions second = MarkedRegions.of(List.of(late), 100, 100);
+        assertEquals(1, first.size());
+        assertEquals(1, second.size());
+        assertEquals(Arrays.hashCode(first.region(0)), Arrays.hashCode(second.region(0)), "the two regions collide");
+        assertEquals(cells(first.region(0)).size(), cells(second.region(0)).size(), "and have as many cells");
+        assertNotEquals(first.key(), second.key());
+
+        InterventionCache cache = new InterventionCache();
+        cache.put(7, first, 42, new InterventionCache.Tested(1.0, 0.5, 1));
+        assertEquals(1, cache.known(7, first).size());
+        assertTrue(cache.known(7, second).isEmpty(), "a test under one region set is not a test under the other");
+    }
+
     @Test
     void atMostFourRegionsAreKept() {
         List<byte[]> masks = new ArrayList<>();

@@ -13,6 +13,7 @@ import org.rationale.review.ReviewService;
 import org.rationale.security.Caller;
 import org.rationale.security.Role;
 import org.rationale.testing.Api;
+import org.rationale.testing.Host;
 import org.rationale.testing.PostgresTestResource;
 
 import java.util.ArrayList;
@@ -115,6 +116,11 @@ class NextItemBenchmark {
         System.out.printf(Locale.ROOT, "NEXT %d reviewers (think %d ms): p50 %.1f ms, p95 %.1f ms, max %.1f ms over %d calls, "
                         + "%.0f calls/s; p95 ratio to alone %.1f%n", REVIEWERS, THINK_MS, pct(l, 50), pct(l, 95), l[l.length - 1],
                 l.length, l.length / seconds, pct(l, 95) / pct(a, 95));
+        System.out.printf(Locale.ROOT, "BENCH {\"name\":\"next-item\",\"machine\":\"%s\",\"reviewers\":%d,\"thinkMs\":%d,"
+                        + "\"aloneP50Ms\":%.2f,\"aloneP95Ms\":%.2f,\"aloneCalls\":%d,\"loadedP50Ms\":%.2f,\"loadedP95Ms\":%.2f,"
+                        + "\"loadedMaxMs\":%.2f,\"loadedCalls\":%d,\"callsPerSecond\":%.1f,\"p95Ratio\":%.3f}%n", Host.machine(),
+                REVIEWERS, THINK_MS, pct(a, 50), pct(a, 95), a.length, pct(l, 50), pct(l, 95), l[l.length - 1], l.length,
+                l.length / seconds, pct(l, 95) / pct(a, 95));
     }
 
     private static double pct(double[] sorted, int p) {

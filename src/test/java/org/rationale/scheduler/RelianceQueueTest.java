@@ -1,9 +1,11 @@
 package org.rationale.scheduler;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
@@ -23,6 +25,7 @@ import java.util.stream.Collectors;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,6 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 class RelianceQueueTest {
+
+    @Inject
+    SchedulerService scheduler;
 
     /** Sample types by index % 4: bright patch on gray (flips), on white (holds), dark on gray (flips), on black. */
     private static final int[][] TYPES = {{255, 128, 0}, {255, 255, 0}, {0, 128, 1}, {0, 0, 1}};
@@ -136,6 +142,23 @@ class RelianceQueueTest {
                 .post("/api/projects/" + project + "/queue/rerank").then().statusCode(200).extract().jsonPath()
                 .getList("components");
         assertTrue(uncertain.stream().noneMatch(c -> c.containsKey("relianceFlipRate")), uncertain.toString());
+    }
+
+    /**
+     * The reliance tests of a ranking run the model for seconds: they hold no transaction (a
+     * connection tied up, a timeout into a failed ranking). A caller inside one is refused before
+     * anything is read or run.
+     */
+    @Test
+    void aRankingRefusesToRunItsRelianceTestsInsideATransaction() {
+        long project = Api.newProject("reliance-in-transaction");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> QuarkusTransaction.requiringNew()
+                .run(() -> scheduler.rerank(project, 1, Strategy.DISAGREEMENT, Weights.DEFAULT, 4, 4)));
+        Throwable cause = e;
+        while (!(cause instanceof IllegalStateException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertTrue(String.valueOf(cause.getMessage()).contains("must not hold a transaction"), e.toString());
     }
 
     private static byte[] images(int n) {

@@ -2,6 +2,7 @@ package org.rationale.scheduler;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.rationale.testing.Host;
 
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,7 @@ class RerankBenchmark {
                 t.embeddings[i * ScoreTable.DIM + j] = r.nextFloat() / ScoreTable.DIM;
             }
         }
+        StringBuilder json = new StringBuilder();
         for (Strategy s : List.of(Strategy.HYBRID, Strategy.DISAGREEMENT, Strategy.UNCERTAINTY, Strategy.RANDOM)) {
             double[] baseline = new double[5];
             double[] rerank = new double[5];
@@ -63,6 +65,11 @@ class RerankBenchmark {
             System.out.printf(Locale.ROOT, "RERANK %s: %,d candidates, median %.0f ms (best %.0f, worst %.0f); one read "
                             + "pass %.0f ms; ratio %.1f%n", s.value(), n, rerank[2], rerank[0], rerank[4], baseline[2],
                     rerank[2] / baseline[2]);
+            json.append(String.format(Locale.ROOT, ",\"%sMedianMs\":%.1f,\"%sBestMs\":%.1f,\"%sWorstMs\":%.1f,"
+                    + "\"%sReadPassMs\":%.1f,\"%sRatio\":%.2f", s.value(), rerank[2], s.value(), rerank[0], s.value(),
+                    rerank[4], s.value(), baseline[2], s.value(), rerank[2] / baseline[2]));
         }
+        System.out.printf(Locale.ROOT, "BENCH {\"name\":\"rerank\",\"machine\":\"%s\",\"candidates\":%d%s}%n",
+                Host.machine(), n, json);
     }
 }

@@ -16,11 +16,13 @@ import org.rationale.model.PredictionService;
 import org.rationale.saliency.AttributionMethods;
 import org.rationale.explain.InputBatch;
 import org.rationale.testing.Api;
+import org.rationale.testing.Host;
 import org.rationale.testing.PostgresTestResource;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -145,6 +147,14 @@ class QueueBenchmark {
                 claims, claimSeconds, claims / claimSeconds);
         System.out.printf("  integrated gradients (16 steps), first %d images: compute alone %.2f s, job with 1 worker thread "
                 + "%.2f s, ratio %.2f%n%n", few, igAlone, igJob, igAlone / igJob);
+        System.out.printf(Locale.ROOT, "BENCH {\"name\":\"queue\",\"model\":\"fixture CNN\",\"machine\":\"%s\",\"maps\":10000,"
+                        + "\"batch\":%d,\"aloneSeconds\":%.3f,\"aloneMapsPerSecond\":%.1f,\"oneWorkerSeconds\":%.3f,"
+                        + "\"oneWorkerMapsPerSecond\":%.1f,\"oneWorkerRatio\":%.3f,\"twoWorkersSeconds\":%.3f,"
+                        + "\"twoWorkersMapsPerSecond\":%.1f,\"twoWorkersRatio\":%.3f,\"claims\":%d,\"claimSeconds\":%.3f,"
+                        + "\"claimsPerSecond\":%.1f,\"igImages\":%d,\"igAloneSeconds\":%.3f,\"igJobSeconds\":%.3f,"
+                        + "\"igRatio\":%.3f}%n", Host.machine(), batch, alone, 10_000 / alone, one, 10_000 / one, alone / one,
+                two, 10_000 / two, alone / two, claims, claimSeconds, claims / claimSeconds, few, igAlone, igJob,
+                igAlone / igJob);
     }
 
     /** Predictions and maps of the inputs in batches, no queue, no database: what a job must at least do. */

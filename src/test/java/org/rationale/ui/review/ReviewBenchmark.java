@@ -23,6 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
 import org.rationale.testing.Chromium;
+import org.rationale.testing.Host;
 import org.rationale.testing.PostgresTestResource;
 
 import java.net.URL;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -178,6 +180,11 @@ class ReviewBenchmark {
                 at(latencies, 0.50), at(latencies, 0.95), latencies.get(latencies.size() - 1));
         System.out.printf("  meanwhile the simulated reviewers stored %d verdicts in %.1f s (%.0f/s)%n%n",
                 simulated, seconds, simulated / seconds);
+        System.out.printf(Locale.ROOT, "BENCH {\"name\":\"review\",\"machine\":\"%s\",\"verdicts\":%d,\"simulatedReviewers\":%d,"
+                        + "\"thinkMs\":%d,\"p50Ms\":%.1f,\"p95Ms\":%.1f,\"maxMs\":%.1f,\"simulatedVerdicts\":%d,"
+                        + "\"simulatedSeconds\":%.2f,\"simulatedVerdictsPerSecond\":%.1f}%n", Host.machine(), latencies.size(),
+                SIMULATED, THINK_MS, at(latencies, 0.50), at(latencies, 0.95), latencies.get(latencies.size() - 1), simulated,
+                seconds, simulated / seconds);
     }
 
     private static double at(List<Double> sorted, double q) {
