@@ -9,9 +9,10 @@ import org.jboss.logging.Logger;
  * team of intra-op threads, so {@code computing threads × intra-op} threads want the cores at once;
  * more than there are cores and OpenMP's spinning threads starve each other, the store thread and
  * PostgreSQL (on a loaded 2-core host 500 gradient pairs took 15–38 s with 2 intra-op threads against
- * 1.4–1.6 s with 1). The computing threads counted are the worker threads and, in a server, the
- * {@link #BACKGROUND} background threads of the review (maps ahead, quality curves: one each, busy
- * while experts review, at the same time as the workers). Request threads computing a single map
+ * 1.4–1.6 s with 1). The computing threads counted are the worker threads and, in a server, one for
+ * the review's background work (maps ahead and quality curves have a thread each, but they run in
+ * bursts after a verdict and seldom both at length; counting both would halve the threads of the map
+ * an expert waits for — on 8 cores with one worker thread 2 instead of 3). Request threads computing a single map
  * are not counted: they are short and few, and counting them would starve the steady work. Settings:
  * {@code rationale.engine.intra-op-threads} (0, the default: the cores less one, shared by the
  * computing threads, at least 1) and
@@ -24,8 +25,8 @@ final class EngineThreads {
     static final String INTRA = "ai.djl.pytorch.num_threads";
     static final String INTER = "ai.djl.pytorch.num_interop_threads";
 
-    /** Threads of a server that run the engine in the background: maps ahead and quality curves (saliency). */
-    static final int BACKGROUND = 2;
+    /** Computing threads a server counts for its review's background work (maps ahead, quality curves). */
+    static final int BACKGROUND = 1;
 
     private EngineThreads() {
     }

@@ -19,13 +19,13 @@ class EngineThreadsTest {
 
     @Test
     void aServersBackgroundThreadsCountBesideItsWorkerThreadsAWorkerProcessHasNone() {
-        assertEquals(3, EngineThreads.computingThreads("server", 1), "one worker thread, maps ahead, quality curves");
-        assertEquals(2, EngineThreads.computingThreads("server", 0));
+        assertEquals(2, EngineThreads.computingThreads("server", 1), "one worker thread and the review's background");
+        assertEquals(1, EngineThreads.computingThreads("server", 0));
         assertEquals(4, EngineThreads.computingThreads(" Worker ", 4));
-        assertEquals(2, EngineThreads.intraOp(0, 8, EngineThreads.computingThreads("server", 1)), "7 cores / 3 threads");
+        assertEquals(3, EngineThreads.intraOp(0, 8, EngineThreads.computingThreads("server", 1)), "7 cores / 2 threads");
         assertEquals(7, EngineThreads.intraOp(0, 8, EngineThreads.computingThreads("worker", 1)));
         assertEquals(1, EngineThreads.intraOp(0, 2, EngineThreads.computingThreads("server", 1)), "this 2-core host");
-        assertEquals(3, EngineThreads.intraOp(0, 16, EngineThreads.computingThreads("server", 3)), "15 / 5");
+        assertEquals(3, EngineThreads.intraOp(0, 16, EngineThreads.computingThreads("server", 3)), "15 / 4");
     }
 
     @Test
