@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
 import jakarta.transaction.Transactional;
 import org.rationale.audit.AuditLog;
 import org.rationale.project.Project;
@@ -146,8 +147,12 @@ public class ModelService {
         return storeUploaded(projectId, spec, model, features, classifier);
     }
 
-    /** Stores a checked upload as the project's new current version, numbered under the project's lock. */
+    /**
+     * Stores a checked upload as the project's new current version, numbered under the project's lock;
+     * a ResNet-sized upload writes about 90 MB, which on a loaded host outlasts the default 60 s timeout.
+     */
     @Transactional
+    @TransactionConfiguration(timeout = 600)
     ModelVersion storeUploaded(long projectId, InputSpec spec, byte[] model, byte[] features, byte[] classifier) {
         // versions of one project are numbered one at a time; its classes may have changed during the check
         checkClasses(projects.lock(projectId), spec);
