@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.rationale.audit.AuditLog;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Split;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
@@ -60,6 +61,11 @@ public class TrainingService {
         TrainingRequest r = request.validated();
         Split split = Split.parse(r.split());
         Project p = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        if (p.modality == Modality.TABULAR) {
+            throw new Invalid("No platform training for table rows yet", "Project '" + p.name + "' holds table "
+                    + "rows; the platform trains CNNs on images. Upload a model trained elsewhere: POST /api/projects/"
+                    + projectId + "/models with a TorchScript model taking N×F and a tabular spec");
+        }
         if (datasets.countsBySplit(projectId).get(split.value()) == 0) {
             throw new Invalid("Nothing to train on", "Project '" + p.name + "' has no " + split.value() + " samples");
         }
