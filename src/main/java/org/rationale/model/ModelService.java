@@ -290,6 +290,40 @@ public class ModelService {
         return v;
     }
 
+    /**
+     * Stores a tabular MLP the platform trained ({@link TabularMlp} parameters) as a new version, the
+     * project's current one; when the training job already stored one (a retry after a crash), that
+     * one is returned instead.
+     */
+    @Transactional
+    public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
+                                            Long trainingJobId) {
+        projects.lock(projectId);
+        if (trainingJobId != null) {
+            var existing = store.byTrainingJob(trainingJobId);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        ModelVersion v = new ModelVersion();
+        v.trainingJobId = trainingJobId;
+        v.projectId = projectId;
+        v.name = spec.name();
+        v.version = nextVersion(projectId, spec.name());
+        v.kind = TabularMlp.ARCHITECTURE;
+        v.origin = "trained";
+        v.supportsCam = false;
+        v.training = trainingJson;
+        try {
+            v.spec = JSON.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        store(v, Map.of("parameters", parameters));
+        projectStore.setCurrentModel(projectId, v.id);
+        return v;
+    }
+
     /** The next version number of a model name in a project; callers hold the project lock. */
     private int nextVersion(long projectId, String name) {
         return store.lastVersion(projectId, name) + 1;
@@ -694,6 +728,9 @@ public class ModelService {
         Map<String, byte[]> parts = store.artifacts(v.id);
         if (SmallCnn.ARCHITECTURE.equals(v.kind)) {
             return TrainedCnnModel.load(specOf(v), parts.get("parameters"), device.device());
+        }
+        if (TabularMlp.ARCHITECTURE.equals(v.kind)) {
+            return TrainedMlpModel.load(specOf(v), parts.get("parameters"), device.device(), () -> tabularInput(v));
         }
         if (isTabular(v)) {
             return TorchScriptModel.loadTabular(specOf(v), parts.get("model"), device.device(), () -> tabularInput(v));

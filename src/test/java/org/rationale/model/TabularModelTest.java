@@ -344,15 +344,6 @@ class TabularModelTest {
     }
 
     @Test
-    void thePlatformsCnnTrainingIsRefusedOnRowsPointingToTheUpload() {
-        Table t = table("tabular training");
-        given().contentType(ContentType.JSON).body(Map.of("name", "cnn", "epochs", 1))
-                .post("/api/projects/" + t.project() + "/trainings").then().statusCode(400)
-                .body("error", equalTo("No platform training for table rows yet"))
-                .body("detail", containsString("POST /api/projects/" + t.project() + "/models"));
-    }
-
-    @Test
     void theReferenceRowsAreTheEncodedTrainingRowsAndTheirMean() {
         Table t = table("tabular reference");
         ModelVersion v = models.find(uploadMlp(t.project())).orElseThrow();
