@@ -259,4 +259,36 @@ public class DatasetService {
     public Optional<byte[]> imagePng(long sampleId) {
         return store.png(sampleId);
     }
+
+    /**
+     * The feature columns of a project's tables: those of its CSV datasets merged by name, in the
+     * order they first appear; a categorical column's categories are those of every dataset, in
+     * the order they first appear. Empty for an images project or one without a table yet.
+     */
+    public List<TableColumn> tableColumns(long projectId) {
+        Map<String, TableColumn> merged = new LinkedHashMap<>();
+        for (Dataset d : store.datasets(projectId)) {
+            for (TableColumn c : store.columns(d.id)) {
+                TableColumn seen = merged.get(c.name());
+                if (seen == null) {
+                    merged.put(c.name(), c);
+                } else if (seen.type() == TableColumn.Type.CATEGORICAL && c.type() == TableColumn.Type.CATEGORICAL) {
+                    List<String> categories = new ArrayList<>(seen.categories());
+                    c.categories().stream().filter(k -> !categories.contains(k)).forEach(categories::add);
+                    merged.put(c.name(), new TableColumn(c.name(), c.type(), categories));
+                }
+            }
+        }
+        return List.copyOf(merged.values());
+    }
+
+    /** The values of the table rows among these samples, by sample id (image samples are left out). */
+    public Map<Long, Map<String, Object>> rows(Collection<Long> ids) {
+        return store.rows(ids);
+    }
+
+    /** Up to {@code limit} training samples of a project in a pseudo-random order fixed by {@code seed}. */
+    public List<Long> drawnTrainingSamples(long projectId, long seed, int limit) {
+        return store.drawnTrainingSamples(projectId, null, seed, limit);
+    }
 }

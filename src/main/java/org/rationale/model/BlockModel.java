@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 import org.rationale.explain.RandomizableModel;
+import org.rationale.explain.TabularInput;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -21,6 +22,8 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -37,16 +40,43 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
     private final int classes;
     private final float[] black;
     private final float[] white;
+    /** For a tabular model, what {@link #tabular()} answers, made when first asked; null for an image model. */
+    private final Supplier<TabularInput> table;
+    private TabularInput tableMade;
 
     protected BlockModel(InputSpec spec) {
+        this(spec, null);
+    }
+
+    /**
+     * A model of images ({@code table} null) or of table rows: then the network takes N×F (F: the
+     * spec's width), already standardised, so {@link #black()} is 0 (the spec's mean of every
+     * column: the baseline of occlusion and of integrated gradients' {@code black}) and
+     * {@link #white()} 1 (one standard deviation above: SmoothGrad's noise is a share of it);
+     * {@code table} answers {@link #tabular()}, made when first asked (it reads the project's rows).
+     */
+    protected BlockModel(InputSpec spec, Supplier<TabularInput> table) {
         this.spec = spec;
+        this.table = table;
         this.classes = spec.classes().size();
         this.black = new float[spec.channels()];
         this.white = new float[spec.channels()];
         for (int c = 0; c < spec.channels(); c++) {
-            black[c] = spec.normalise(c, 0);
-            white[c] = spec.normalise(c, 255);
+            black[c] = table == null ? spec.normalise(c, 0) : 0f;
+            white[c] = table == null ? spec.normalise(c, 255) : 1f;
         }
+    }
+
+    /** The feature groups and reference rows of a tabular model; empty for an image model. */
+    @Override
+    public synchronized Optional<TabularInput> tabular() {
+        if (table == null) {
+            return Optional.empty();
+        }
+        if (tableMade == null) {
+            tableMade = table.get();
+        }
+        return Optional.of(tableMade);
     }
 
     /** The whole network. */
@@ -124,8 +154,7 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
             }
             return out.toFloatArray();
         } catch (EngineException | IllegalStateException | IllegalArgumentException e) {
-            throw new ModelException("The model failed on a " + x.n() + "x" + x.channels() + "x" + x.height() + "x"
-                    + x.width() + " input: " + engineReason(e.getMessage()), e);
+            throw new ModelException("The model failed on a " + describe(x) + " input: " + engineReason(e.getMessage()), e);
         }
     }
 
@@ -329,7 +358,18 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
     }
 
     private NDArray input(NDManager m, InputBatch x) {
-        return m.create(x.values(), new Shape(x.n(), x.channels(), x.height(), x.width()));
+        return m.create(x.values(), inputShape(x));
+    }
+
+    /** The shape the network takes a batch in: N×C×H×W; a tabular model takes N×F. */
+    private Shape inputShape(InputBatch x) {
+        return table == null ? new Shape(x.n(), x.channels(), x.height(), x.width()) : new Shape(x.n(), x.width());
+    }
+
+    /** A batch as the refusals of a failed call describe it: {@code 2x1x28x28}, or {@code 3x5 (3 rows of 5 features)}. */
+    private String describe(InputBatch x) {
+        return table == null ? x.n() + "x" + x.channels() + "x" + x.height() + "x" + x.width()
+                : x.n() + "x" + x.width() + " (" + x.n() + " rows of " + x.width() + " features)";
     }
 
     private NDArray oneHot(NDManager m, int[] targets) {

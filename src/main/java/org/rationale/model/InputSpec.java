@@ -16,7 +16,7 @@ import java.util.List;
  * (ITU-R BT.601); the import has already expanded palettes and dropped alpha.
  */
 public record InputSpec(String name, int channels, int height, int width, double scale, List<Double> mean,
-                        List<Double> std, List<String> classes, String fit, String interpolation) {
+                        List<Double> std, List<String> classes, String fit, String interpolation) implements ModelSpec {
 
     public static final String CENTER_CROP = "center-crop";
     public static final String RESIZE = "resize";

@@ -11,6 +11,14 @@ import org.rationale.config.RationaleConfig;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import ai.djl.Device;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import org.rationale.dataset.DatasetService;
+import org.rationale.error.DomainError;
+import org.rationale.error.Unprocessable;
+import org.rationale.explain.TabularInput;
+import org.rationale.project.Modality;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -59,13 +67,15 @@ public class ModelService {
     private final ProjectStore projectStore;
     private final ModelCache<BlockModel> loaded;
     private final ComputeDevice device;
+    private final DatasetService datasets;
 
     @Inject
     AuditLog audit;
 
     ModelService(ModelStore store, ProjectService projects, ProjectStore projectStore, ComputeDevice device,
-                 RationaleConfig settings) {
+                 RationaleConfig settings, DatasetService datasets) {
         this.store = store;
+        this.datasets = datasets;
         this.projects = projects;
         this.projectStore = projectStore;
         this.device = device;
@@ -117,6 +127,12 @@ public class ModelService {
             throw new Invalid("Missing model spec", "Send the form field 'spec' with the model's input spec as JSON");
         }
         try {
+            JsonNode tree = JSON.readTree(json);
+            if (tree != null && tree.isObject() && tree.has("features")) {
+                throw new Invalid("Invalid model spec", "features belongs to a tabular model's spec, but this project "
+                        + "holds images: send name, channels, height, width, scale, mean and std (one per channel) "
+                        + "and classes");
+            }
             return JSON.readValue(json, InputSpec.class).validated();
         } catch (JsonProcessingException e) {
             throw new Invalid("Invalid model spec", e.getOriginalMessage());
@@ -140,6 +156,10 @@ public class ModelService {
                     + "transaction: upload outside one");
         }
         Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        if (project.modality == Modality.TABULAR) {
+            throw new Invalid("Invalid model spec", "Project '" + project.name + "' holds table rows: send a "
+                    + "tabular spec (name, features, classes, mean, std), not an image model's");
+        }
         checkClasses(project, spec);
         try (TorchScriptModel m = TorchScriptModel.load(spec, model, features, classifier)) {
             check(m, spec);
@@ -180,6 +200,109 @@ public class ModelService {
     }
 
     /**
+     * Checks a tabular model and stores it as a new version of a tabular project: the spec's classes
+     * against the project's, its features against the project's table columns, then the model by
+     * running it on rows of the spec's width (outside any transaction: a forward pass must not hold
+     * a connection); the version is stored in one short transaction. Nothing is stored when a check
+     * fails. The model is told apart from an image model by its stored spec, which lists
+     * {@code features} (see {@link #uploadedSpecOf}); the project's modality says which spec an
+     * upload sends.
+     */
+    public ModelVersion uploadTabular(long projectId, TabularSpec spec, byte[] model) {
+        Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        if (project.modality != Modality.TABULAR) {
+            throw new Invalid("Invalid model spec", "Project '" + project.name + "' holds images: send an image "
+                    + "model's spec (name, channels, height, width, scale, mean, std, classes), not a tabular one");
+        }
+        checkClasses(project, spec);
+        TableEncoding encoding = TableEncoding.of(spec, datasets.tableColumns(projectId), project.name);
+        int f = encoding.width();
+        TabularInput layout = encoding.withReference(new float[f], new float[][] {new float[f]});
+        try (TorchScriptModel m = TorchScriptModel.loadTabular(spec.asInput(), model, Device.cpu(), () -> layout)) {
+            checkTabular(m, spec);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            projects.lock(projectId); // versions of one project are numbered one at a time
+            ModelVersion v = new ModelVersion();
+            v.projectId = projectId;
+            v.name = spec.name();
+            v.version = nextVersion(projectId, spec.name());
+            v.kind = "torchscript";
+            v.origin = "uploaded";
+            v.supportsCam = false;
+            v.spec = JSON.writeValueAsString(spec);
+            store(v, Map.of("model", model));
+            projectStore.setCurrentModel(projectId, v.id);
+            return v;
+        });
+    }
+
+    /** Rows the tabular upload check runs one by one and as a batch. */
+    private static final int CHECK_ROWS = 3;
+
+    /**
+     * Runs a tabular model on rows of the spec's width: the mean row (all 0) and a seeded spread;
+     * refuses, saying what the model answered, one that does not take N×F, answers another shape
+     * than N×classes, answers non-finite values, answers differently for the same rows, or answers
+     * a row differently alone than in a batch.
+     */
+    private static void checkTabular(TorchScriptModel m, TabularSpec spec) {
+        int f = spec.features().size();
+        int k = spec.classes().size();
+        float[] rows = new float[CHECK_ROWS * f];
+        Random random = new Random(15);
+        for (int i = f; i < rows.length; i++) {
+            rows[i] = (float) random.nextGaussian();
+        }
+        InputBatch x = new InputBatch(CHECK_ROWS, 1, 1, f, rows);
+        long[] shape = new long[8];
+        float[] out;
+        try {
+            out = m.rawOutput(x, shape);
+        } catch (ModelException e) {
+            throw new ModelException(e.detail() + ". The spec lists " + f + " features: the model must take N×" + f
+                    + " float32, one standardised row of the spec's features each", e);
+        }
+        if (shape[0] != CHECK_ROWS || shape[1] != k || shape[2] != -1) {
+            throw new ModelException("For a batch of " + CHECK_ROWS + " rows the model returns " + shapeText(shape)
+                    + "; the spec's " + k + " classes need (" + CHECK_ROWS + ", " + k + ")");
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (!Float.isFinite(out[i])) {
+                throw new ModelException("The model returns " + out[i] + " for class '" + spec.classes().get(i % k)
+                        + "' on " + (i < k ? "the mean row (every feature at the spec's mean)" : "a row of the check")
+                        + ": its outputs must be finite logits");
+            }
+        }
+        float[] again = m.rawOutput(x, new long[8]);
+        for (int i = 0; i < out.length; i++) {
+            if (Math.abs(again[i] - out[i]) > 1e-5 * Math.max(1, Math.abs(out[i]))) {
+                throw new ModelException("The model gives different outputs for the same rows (dropout or batch "
+                        + "statistics active): trace it with torch.jit.trace after model.eval()");
+            }
+        }
+        for (int i = 0; i < CHECK_ROWS; i++) {
+            float[] alone = m.rawOutput(x.sample(i), new long[8]);
+            for (int j = 0; j < k && j < alone.length; j++) {
+                float t = out[i * k + j];
+                if (Math.abs(alone[j] - t) > 1e-3 * Math.max(1, Math.abs(t))) {
+                    throw new ModelException(String.format(Locale.ROOT, "The model's outputs depend on the other "
+                                    + "rows in the batch (row %d, class '%s': %.4f alone, %.4f in a batch of %d): %s",
+                            i + 1, spec.classes().get(j), alone[j], t, CHECK_ROWS, TRAIN_MODE));
+                }
+            }
+        }
+    }
+
+    private static String shapeText(long[] shape) {
+        StringBuilder s = new StringBuilder("(");
+        for (int i = 0; i < shape.length && shape[i] >= 0; i++) {
+            s.append(i == 0 ? "" : ", ").append(shape[i]);
+        }
+        return s.append(')').toString();
+    }
+
+    /**
      * Stores a model the platform trained ({@link SmallCnn} parameters) as a new version; when the
      * training job already stored one (a retry after a crash), that one is returned instead. It
      * becomes the project's current version when {@code current} says so (a feedback round's
@@ -217,6 +340,40 @@ public class ModelService {
         return v;
     }
 
+    /**
+     * Stores a tabular MLP the platform trained ({@link TabularMlp} parameters) as a new version, the
+     * project's current one; when the training job already stored one (a retry after a crash), that
+     * one is returned instead.
+     */
+    @Transactional
+    public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
+                                            Long trainingJobId) {
+        projects.lock(projectId);
+        if (trainingJobId != null) {
+            var existing = store.byTrainingJob(trainingJobId);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        ModelVersion v = new ModelVersion();
+        v.trainingJobId = trainingJobId;
+        v.projectId = projectId;
+        v.name = spec.name();
+        v.version = nextVersion(projectId, spec.name());
+        v.kind = TabularMlp.ARCHITECTURE;
+        v.origin = "trained";
+        v.supportsCam = false;
+        v.training = trainingJson;
+        try {
+            v.spec = JSON.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        store(v, Map.of("parameters", parameters));
+        projectStore.setCurrentModel(projectId, v.id);
+        return v;
+    }
+
     /** The next version number of a model name in a project; callers hold the project lock. */
     private int nextVersion(long projectId, String name) {
         return store.lastVersion(projectId, name) + 1;
@@ -250,7 +407,7 @@ public class ModelService {
      * classes: the spec lists the project's classes in order (and may go on with classes the
      * project has no samples of yet). A project without classes yet takes any.
      */
-    static void checkClasses(Project project, InputSpec spec) {
+    static void checkClasses(Project project, ModelSpec spec) {
         List<String> theirs = project.classNames;
         List<String> ours = spec.classes();
         if (ours.size() < theirs.size() || !ours.subList(0, theirs.size()).equals(theirs)) {
@@ -478,12 +635,111 @@ public class ModelService {
         }
     }
 
+    /** The input grid of a version: an image model's spec, or a tabular model's as 1×1×F ({@link TabularSpec#asInput}). */
     public static InputSpec specOf(ModelVersion v) {
+        ModelSpec s = uploadedSpecOf(v);
+        return s instanceof TabularSpec t ? t.asInput() : (InputSpec) s;
+    }
+
+    /**
+     * The spec of a version as uploaded (or trained): a {@link TabularSpec} when the stored spec lists
+     * {@code features}, else an {@link InputSpec}.
+     */
+    public static ModelSpec uploadedSpecOf(ModelVersion v) {
         try {
-            return JSON.readValue(v.spec, InputSpec.class);
+            JsonNode tree = JSON.readTree(v.spec);
+            return tree.has("features") ? JSON.treeToValue(tree, TabularSpec.class) : JSON.treeToValue(tree, InputSpec.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored spec of model " + v.id + " is unreadable", e);
         }
+    }
+
+    /** Whether a version is a tabular model (its spec lists features). */
+    public static boolean isTabular(ModelVersion v) {
+        return uploadedSpecOf(v) instanceof TabularSpec;
+    }
+
+    private final Map<Long, Optional<TableEncoding>> encodings = Collections.synchronizedMap(lru(VERSIONS));
+
+    /**
+     * How a tabular version reads its project's rows (cached per version); empty for an image
+     * model. A version whose features no longer resolve against the project's columns is a 422.
+     */
+    public Optional<TableEncoding> tableEncoding(ModelVersion v) {
+        Optional<TableEncoding> known = v.id == null ? null : encodings.get(v.id);
+        if (known != null) {
+            return known;
+        }
+        if (!(uploadedSpecOf(v) instanceof TabularSpec t)) {
+            if (v.id != null) {
+                encodings.put(v.id, Optional.empty());
+            }
+            return Optional.empty();
+        }
+        TableEncoding e;
+        String project = projects.find(v.projectId).map(p -> p.name).orElse("#" + v.projectId);
+        try {
+            e = TableEncoding.of(t, datasets.tableColumns(v.projectId), project);
+        } catch (Invalid problem) {
+            throw new Unprocessable("Model does not fit the project's tables", v.label() + ": " + problem.detail(),
+                    problem);
+        }
+        if (v.id != null) {
+            encodings.put(v.id, Optional.of(e));
+        }
+        return Optional.of(e);
+    }
+
+    /** Training rows the mean row of a tabular model is taken over, at most (a seeded draw beyond that). */
+    static final int MEAN_ROWS = 10_000;
+    /** Encoded training rows a tabular model keeps as reference rows (baseline {@code sample}). */
+    static final int REFERENCE_ROWS = 100;
+    /** Rows read in one query. */
+    private static final int ROWS_PER_READ = 1_000;
+
+    /**
+     * The feature groups of a tabular version with its reference rows: the mean of the encoded,
+     * standardised training rows (all of them up to {@value #MEAN_ROWS}, else a seeded draw of that
+     * many; zeros when the project has no training rows) and the first {@value #REFERENCE_ROWS}
+     * rows of the same seeded draw (one row of zeros when there are none). A row that cannot be
+     * encoded is left out.
+     */
+    public TabularInput tabularInput(ModelVersion v) {
+        TableEncoding e = tableEncoding(v).orElseThrow(() -> new IllegalArgumentException(v.label() + " is not tabular"));
+        int f = e.width();
+        List<Long> ids = datasets.drawnTrainingSamples(v.projectId, 0, MEAN_ROWS);
+        double[] sum = new double[f];
+        int n = 0;
+        List<float[]> reference = new ArrayList<>();
+        for (int start = 0; start < ids.size(); start += ROWS_PER_READ) {
+            List<Long> chunk = ids.subList(start, Math.min(ids.size(), start + ROWS_PER_READ));
+            Map<Long, Map<String, Object>> rows = datasets.rows(chunk);
+            for (Long id : chunk) {
+                Map<String, Object> row = rows.get(id);
+                if (row == null) {
+                    continue;
+                }
+                float[] x;
+                try {
+                    x = e.encode(id, row);
+                } catch (DomainError unreadable) {
+                    continue;
+                }
+                for (int i = 0; i < f; i++) {
+                    sum[i] += x[i];
+                }
+                n++;
+                if (reference.size() < REFERENCE_ROWS) {
+                    reference.add(x);
+                }
+            }
+        }
+        float[] mean = new float[f];
+        for (int i = 0; n > 0 && i < f; i++) {
+            mean[i] = (float) (sum[i] / n);
+        }
+        return e.withReference(mean, reference.isEmpty() ? new float[][] {new float[f]}
+                : reference.toArray(new float[0][]));
     }
 
     /**
@@ -522,6 +778,12 @@ public class ModelService {
         Map<String, byte[]> parts = store.artifacts(v.id);
         if (SmallCnn.ARCHITECTURE.equals(v.kind)) {
             return TrainedCnnModel.load(specOf(v), parts.get("parameters"), device.device());
+        }
+        if (TabularMlp.ARCHITECTURE.equals(v.kind)) {
+            return TrainedMlpModel.load(specOf(v), parts.get("parameters"), device.device(), () -> tabularInput(v));
+        }
+        if (isTabular(v)) {
+            return TorchScriptModel.loadTabular(specOf(v), parts.get("model"), device.device(), () -> tabularInput(v));
         }
         return TorchScriptModel.load(specOf(v), parts.get("model"), parts.get("features"), parts.get("classifier"),
                 device.device());

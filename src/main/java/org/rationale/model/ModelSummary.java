@@ -3,16 +3,20 @@ package org.rationale.model;
 import java.time.OffsetDateTime;
 
 /**
- * A model version as the API shows it; {@code fit} and {@code interpolation} repeat the spec's: how
- * images of other sizes reach the model.
+ * A model version as the API shows it. {@code spec} is the spec as uploaded: an image model's
+ * (channels, height, width, …; {@code fit} and {@code interpolation} repeat its own: how images of
+ * other sizes reach the model) or a tabular model's (features, classes, mean, std; fit and
+ * interpolation null). {@code modality} says which: {@code images} or {@code tabular}.
  */
 public record ModelSummary(long id, long projectId, String name, int version, String kind, String origin, String sha256,
-                           boolean supportsCam, InputSpec spec, String fit, String interpolation, Long parentId,
-                           OffsetDateTime createdAt) {
+                           boolean supportsCam, ModelSpec spec, String fit, String interpolation, Long parentId,
+                           OffsetDateTime createdAt, String modality) {
 
     public static ModelSummary of(ModelVersion v) {
-        InputSpec spec = ModelService.specOf(v);
+        ModelSpec spec = ModelService.uploadedSpecOf(v);
+        InputSpec image = spec instanceof InputSpec i ? i : null;
         return new ModelSummary(v.id, v.projectId, v.name, v.version, v.kind, v.origin, v.sha256, v.supportsCam,
-                spec, spec.fit(), spec.interpolation(), v.parentId, v.createdAt);
+                spec, image == null ? null : image.fit(), image == null ? null : image.interpolation(), v.parentId,
+                v.createdAt, image == null ? "tabular" : "images");
     }
 }

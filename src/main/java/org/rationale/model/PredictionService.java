@@ -1,5 +1,6 @@
 package org.rationale.model;
 
+import org.rationale.error.DomainError;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
 import org.rationale.error.Unprocessable;
@@ -34,8 +35,21 @@ public class PredictionService {
         this.datasets = datasets;
     }
 
-    /** The sample as the model's input, fitted to the model's size as its spec says ({@link InputSpec#input}). */
+    /**
+     * The sample as the model's input: an image fitted to the model's size as its spec says
+     * ({@link InputSpec#input}), a table row encoded and standardised as a 1×1×F batch
+     * ({@link TableEncoding#encode}).
+     */
     public InputBatch input(Sample s, ModelVersion v) {
+        Optional<TableEncoding> table = models.tableEncoding(v);
+        if (table.isPresent()) {
+            Map<String, Object> row = datasets.rows(List.of(s.id)).get(s.id);
+            if (row == null) {
+                throw new Unprocessable("Not a table row", "Sample " + s.id + " is an image; model " + v.label()
+                        + " reads table rows");
+            }
+            return row(table.get(), s.id, row);
+        }
         InputSpec spec = models.spec(v);
         byte[] png = datasets.imagePng(s.id).orElseThrow(() -> NotFound.of("Sample " + s.id));
         return prepare(spec, ImageCodec.decodePng(png));
@@ -91,11 +105,35 @@ public class PredictionService {
         return out;
     }
 
+    private static InputBatch row(TableEncoding table, long sampleId, Map<String, Object> row) {
+        return new InputBatch(1, 1, 1, table.width(), table.encode(sampleId, row));
+    }
+
     /**
-     * Model inputs of many samples with one query for their images, each fitted to the model's size;
-     * a sample whose image is missing or unreadable is refused with the reason.
+     * Model inputs of many samples with one query for their images (or rows), each fitted to the
+     * model's size (or encoded); a sample whose image or row is missing or unreadable is refused
+     * with the reason.
      */
     public Map<Long, PreparedInput> inputs(List<Sample> samples, ModelVersion v) {
+        Optional<TableEncoding> table = models.tableEncoding(v);
+        if (table.isPresent()) {
+            Map<Long, Map<String, Object>> rows = datasets.rows(samples.stream().map(x -> x.id).toList());
+            Map<Long, PreparedInput> out = new LinkedHashMap<>();
+            for (Sample s : samples) {
+                Map<String, Object> row = rows.get(s.id);
+                if (row == null) {
+                    out.put(s.id, new PreparedInput.Refused(new Unprocessable("Not a table row", "Sample " + s.id
+                            + " is an image; model " + v.label() + " reads table rows")));
+                    continue;
+                }
+                try {
+                    out.put(s.id, new PreparedInput.Ready(row(table.get(), s.id, row)));
+                } catch (DomainError e) {
+                    out.put(s.id, new PreparedInput.Refused(e));
+                }
+            }
+            return out;
+        }
         InputSpec spec = models.spec(v);
         Map<Long, byte[]> pngs = datasets.imagePngs(samples.stream().map(x -> x.id).toList());
         Map<Long, PreparedInput> out = new LinkedHashMap<>();

@@ -20,6 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.rationale.project.Modality;
+import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.web.RequestText;
 import org.rationale.web.UploadLimit;
@@ -63,7 +65,14 @@ public class ProjectModelResource {
                     + "the project's classes in order (and may go on with more). The model is loaded and run "
                     + "before anything is stored: a file that is not TorchScript, an input it cannot take, "
                     + "outputs of the wrong shape, outputs that depend on the batch (traced in train mode) or "
-                    + "a split that is not the same network are a 422 with the reason. A request larger than "
+                    + "a split that is not the same network are a 422 with the reason. "
+                    + "On a tabular project (modality tabular) 'spec' is {name, features, classes, mean, std}: features "
+                    + "lists the model's input columns in order (a numeric or boolean column by its name, boolean "
+                    + "as 1/0; a categorical column's one-hot columns as column=category), mean and std one per "
+                    + "feature (the platform feeds the model (v - mean) / std); the model takes N×F float32 and "
+                    + "answers N×classes. Features are checked against the project's table columns (400 naming the "
+                    + "ones that are not there), the model by a forward pass on rows of that width (422 saying what "
+                    + "it answered). A request larger than "
                     + "rationale.upload.max-size is a 413 naming the limit, and nothing is stored.")
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response upload(@PathParam("projectId") long projectId, @RestForm String spec,
@@ -75,9 +84,17 @@ public class ProjectModelResource {
         if (model == null) {
             throw new Invalid("Missing model file", "Send the TorchScript file as the multipart part 'model'");
         }
-        projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
-        InputSpec s = ModelService.parseSpec(spec);
-        ModelVersion v = models.upload(projectId, s, read(model), read(features), read(classifier));
+        Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        ModelVersion v;
+        if (project.modality == Modality.TABULAR) {
+            if (features != null || classifier != null) {
+                throw new Invalid("Model split on a tabular project", "A tabular model is uploaded whole, as the "
+                        + "part 'model'; 'features' and 'classifier' are for image models (Grad-CAM)");
+            }
+            v = models.uploadTabular(projectId, TabularSpec.parse(spec), read(model));
+        } else {
+            v = models.upload(projectId, ModelService.parseSpec(spec), read(model), read(features), read(classifier));
+        }
         return Response.created(URI.create("/api/models/" + v.id)).entity(ModelSummary.of(v)).build();
     }
 

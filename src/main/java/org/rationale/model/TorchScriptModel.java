@@ -7,12 +7,14 @@ import ai.djl.Model;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import org.rationale.explain.TabularInput;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A TorchScript model on DJL's PyTorch engine, optionally with the same network traced as two parts
@@ -26,8 +28,8 @@ public final class TorchScriptModel extends BlockModel {
     private final Model features;
     private final Model classifier;
 
-    private TorchScriptModel(InputSpec spec, Model whole, Model features, Model classifier) {
-        super(spec);
+    private TorchScriptModel(InputSpec spec, Model whole, Model features, Model classifier, Supplier<TabularInput> table) {
+        super(spec, table);
         this.whole = whole;
         this.features = features;
         this.classifier = classifier;
@@ -54,7 +56,7 @@ public final class TorchScriptModel extends BlockModel {
                 f = loadOne("features", featuresBytes, device);
                 c = loadOne("classifier", classifierBytes, device);
             }
-            return new TorchScriptModel(spec, w, f, c);
+            return new TorchScriptModel(spec, w, f, c, null);
         } catch (RuntimeException e) {
             closeAll(w, f, c);
             throw e;
@@ -86,6 +88,16 @@ public final class TorchScriptModel extends BlockModel {
                 }
             }
         }
+    }
+
+    /**
+     * Loads a tabular model: TorchScript that takes N×F float32 (F: the width of {@code spec}, one
+     * standardised row of encoded columns each) and answers N×classes; {@code table} answers
+     * {@link #tabular()} (see {@link BlockModel#BlockModel(InputSpec, Supplier)}).
+     */
+    public static TorchScriptModel loadTabular(InputSpec spec, byte[] modelBytes, Device device,
+                                               Supplier<TabularInput> table) {
+        return new TorchScriptModel(spec, loadOne("model", modelBytes, device), null, null, table);
     }
 
     /** How to export TorchScript, for the refusals of files that are not. */

@@ -10,7 +10,10 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 import org.rationale.audit.AuditLog;
 import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.Sample;
+import org.rationale.dataset.TableColumn;
 import org.rationale.dataset.Split;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
@@ -60,6 +63,16 @@ public class TrainingService {
         TrainingRequest r = request.validated();
         Split split = Split.parse(r.split());
         Project p = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        if (p.modality == Modality.TABULAR) {
+            if (r.feedbackMode() != Feedback.Mode.NONE || r.roundId() != null) {
+                throw new Invalid("No feedback training on rows yet", "Project '" + p.name + "' holds table rows: "
+                        + "the platform trains its MLP on them without feedback (feedback none, outside a round)");
+            }
+            if (request.name() == null || request.name().isBlank()) {
+                r = new TrainingRequest("tabular-mlp", r.split(), r.epochs(), r.batchSize(), r.learningRate(), r.seed(),
+                        r.feedback(), r.lambda(), r.roundId(), r.controls(), r.feedbackBefore());
+            }
+        }
         if (datasets.countsBySplit(projectId).get(split.value()) == 0) {
             throw new Invalid("Nothing to train on", "Project '" + p.name + "' has no " + split.value() + " samples");
         }
@@ -94,6 +107,11 @@ public class TrainingService {
     }
 
     private void run(long jobId, long projectId, TrainingRequest r, Split split) {
+        Project tabular = projects.find(projectId).filter(x -> x.modality == Modality.TABULAR).orElse(null);
+        if (tabular != null) {
+            runTabular(jobId, tabular, r, split);
+            return;
+        }
         long t0 = System.nanoTime();
         update(jobId, 0, null);
         Project p = projects.find(projectId).orElseThrow();
@@ -169,6 +187,149 @@ public class TrainingService {
         LOG.infof("Trained %s v%d on %d samples in %.1f s; accuracy %s%s", v.name, v.version, train.size(),
                 (System.nanoTime() - t0) / 1e9, accuracy, comparison == null ? "" : "; parent " + comparison.parentAccuracy()
                         + ", controls " + comparison.controlAccuracies());
+    }
+
+    /** Rows of one split read in one query, at most. */
+    private static final int ROWS_PER_READ = 1_000;
+
+    /** The encoded rows of a split (n × F, row-major) and their labels, in import order. */
+    private record EncodedRows(float[] x, int[] labels) {
+    }
+
+    /** Every row of a project's split, encoded by {@code encoding} (a row that cannot be is left out). */
+    private EncodedRows encodedRows(long projectId, Split split, TableEncoding encoding) {
+        int f = encoding.width();
+        List<float[]> rows = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (int offset = 0; ; offset += ROWS_PER_READ) {
+            List<Sample> page = datasets.samples(projectId, split, null, offset, ROWS_PER_READ).items();
+            if (page.isEmpty()) {
+                break;
+            }
+            Map<Long, Map<String, Object>> values = datasets.rows(page.stream().map(s -> s.id).toList());
+            for (Sample s : page) {
+                Map<String, Object> row = values.get(s.id);
+                if (row != null) {
+                    rows.add(encoding.encode(s.id, row));
+                    labels.add(s.label);
+                }
+            }
+            if (page.size() < ROWS_PER_READ) {
+                break;
+            }
+        }
+        float[] x = new float[rows.size() * f];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, x, i * f, f);
+        }
+        return new EncodedRows(x, labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * The platform's MLP on a tabular project ({@link TabularMlp}): every column of the project's
+     * tables as a feature (a categorical column one-hot in the order of its categories, a boolean
+     * as 1/0), standardised by the training split's mean and standard deviation (a constant column
+     * by std 1), trained as the request says, its accuracy measured on every split with rows, and
+     * stored as a version whose spec is a tabular one.
+     */
+    private void runTabular(long jobId, Project p, TrainingRequest r, Split split) {
+        long t0 = System.nanoTime();
+        update(jobId, 0, null);
+        List<TableColumn> columns = datasets.tableColumns(p.id);
+        List<String> features = new ArrayList<>();
+        for (TableColumn c : columns) {
+            if (c.type() == TableColumn.Type.CATEGORICAL) {
+                c.categories().forEach(k -> features.add(c.name() + "=" + k));
+            } else {
+                features.add(c.name());
+            }
+        }
+        int f = features.size();
+        List<Double> zeros = Collections.nCopies(f, 0.0);
+        List<Double> ones = Collections.nCopies(f, 1.0);
+        TabularSpec raw = new TabularSpec(r.name(), features, List.copyOf(p.classNames), zeros, ones);
+        EncodedRows train = encodedRows(p.id, split, TableEncoding.of(raw, columns, p.name));
+        int n = train.labels().length;
+        if (n == 0) {
+            throw new ModelException("The " + split.value() + " split of project '" + p.name + "' has no rows to train on");
+        }
+        List<Double> mean = new ArrayList<>();
+        List<Double> std = new ArrayList<>();
+        for (int c = 0; c < f; c++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += train.x()[i * f + c];
+            }
+            double m = sum / n;
+            double sq = 0;
+            for (int i = 0; i < n; i++) {
+                double d = train.x()[i * f + c] - m;
+                sq += d * d;
+            }
+            double s = Math.sqrt(sq / n);
+            mean.add(m);
+            std.add(s > 1e-12 ? s : 1.0);
+        }
+        TabularSpec spec = new TabularSpec(r.name(), features, List.copyOf(p.classNames), mean, std).validated();
+        TableEncoding encoding = TableEncoding.of(spec, columns, p.name);
+        float[] x = train.x().clone();
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < f; c++) {
+                x[i * f + c] = (float) ((x[i * f + c] - mean.get(c)) / std.get(c));
+            }
+        }
+        long[] lastWrite = {0};
+        List<Double> epochLoss = new ArrayList<>();
+        List<Double> epochAccuracy = new ArrayList<>();
+        ModelTrainer.Result result = TabularTrainer.train(f, p.classNames.size(), x, train.labels(), r, device.device(),
+                progress -> {
+                    if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
+                        lastWrite[0] = System.nanoTime();
+                        update(jobId, progress, null);
+                    }
+                }, (epoch, loss, accuracy) -> {
+                    epochLoss.add(loss);
+                    epochAccuracy.add(accuracy);
+                    Map<String, Object> sofar = new LinkedHashMap<>();
+                    sofar.put("epoch", epoch);
+                    sofar.put("epochs", r.epochs());
+                    sofar.put("epochLoss", epochLoss);
+                    sofar.put("epochAccuracy", epochAccuracy);
+                    update(jobId, epoch / (double) r.epochs(), json(sofar));
+                });
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        InputSpec grid = spec.asInput();
+        try (TrainedMlpModel trained = TrainedMlpModel.load(grid, result.parameters(), device.device(),
+                () -> encoding.withReference(new float[f], new float[][] {new float[f]}))) {
+            for (Split s : Split.values()) {
+                EncodedRows rows = s == split ? new EncodedRows(x, train.labels()) : encodedRows(p.id, s, encoding);
+                if (rows.labels().length > 0) {
+                    accuracy.put(s.value(), TabularTrainer.accuracy(trained, rows.x(), rows.labels()));
+                }
+            }
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("architecture", TabularMlp.ARCHITECTURE);
+        summary.put("split", split.value());
+        summary.put("samples", n);
+        summary.put("request", r);
+        summary.put("epochLoss", result.epochLoss());
+        summary.put("epochAccuracy", result.epochAccuracy());
+        summary.put("accuracy", accuracy);
+        summary.put("seconds", (System.nanoTime() - t0) / 1e9);
+        ModelVersion v = models.storeTrainedTabular(p.id, spec, result.parameters(), json(summary), jobId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("modelId", v.id);
+        out.put("version", v.version);
+        out.put("epoch", r.epochs());
+        out.put("epochs", r.epochs());
+        out.put("epochLoss", result.epochLoss());
+        out.put("epochAccuracy", result.epochAccuracy());
+        out.put("accuracy", accuracy);
+        out.put("seconds", summary.get("seconds"));
+        update(jobId, 1, json(out));
+        LOG.infof("Trained %s v%d on %d rows in %.1f s; accuracy %s", v.name, v.version, n,
+                (System.nanoTime() - t0) / 1e9, accuracy);
     }
 
     /**

@@ -42,6 +42,21 @@ public interface AttributionMethod {
     }
 
     /**
+     * Why this method cannot run on a tabular model's rows (a method made for images: class
+     * activation maps, upsampled random masks); empty when it can. A method on rows sees 1×1×F
+     * inputs and {@link ExplainableModel#tabular()}.
+     */
+    default Optional<String> refusalOnRows() {
+        return Optional.empty();
+    }
+
+    /** Why this method cannot run on a model: on rows ({@code rows}) first {@link #refusalOnRows}, then {@link #refusal(boolean)}. */
+    default Optional<String> refusal(boolean supportsCam, boolean rows) {
+        Optional<String> onRows = rows ? refusalOnRows() : Optional.empty();
+        return onRows.isPresent() ? onRows : refusal(supportsCam);
+    }
+
+    /**
      * The parameters as the method uses them on H×W inputs, where it clamps one (an occlusion window
      * larger than the image is the whole image): what is stored and answered is the value used.
      */

@@ -51,6 +51,12 @@ public final class GradCam implements AttributionMethod {
     }
 
     @Override
+    public Optional<String> refusalOnRows() {
+        return Optional.of(name() + " weighs the activation maps of a convolutional layer; a table row has no "
+                + "spatial layout. On rows use vanilla-gradient, gradient-x-input, integrated-gradients or occlusion");
+    }
+
+    @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
         if (!model.supportsCam()) {
             throw new UnsupportedMethodException(refusal(false).orElseThrow());

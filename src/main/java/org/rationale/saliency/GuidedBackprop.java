@@ -33,6 +33,11 @@ public final class GuidedBackprop implements AttributionMethod {
     }
 
     @Override
+    public Optional<String> refusalOnRows() {
+        return Optional.of(NO_HOOKS);
+    }
+
+    @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
         throw new UnsupportedMethodException(NO_HOOKS);
     }

@@ -13,6 +13,7 @@ import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
 import org.rationale.model.PreparedInput;
+import org.rationale.model.TableEncoding;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +63,8 @@ public class MapBatches {
         private final List<Map<String, Double>> metrics = new ArrayList<>();
         private final List<MapChannels> forms = new ArrayList<>();
         private InputBatch shape;
+        /** How the rows of a tabular model group into features; null for an image model. */
+        private TableEncoding table;
         private int checked;
         private int checkedBatches;
         private int disagreements;
@@ -282,6 +285,14 @@ public class MapBatches {
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         InputSpec spec = models.spec(v);
         MapBatch out = new MapBatch(new LinkedHashMap<>());
+        out.table = models.tableEncoding(v).orElse(null);
+        for (MethodCall call : calls) {
+            Optional<String> refusal = out.table == null ? Optional.empty() : methods.get(call.name()).refusalOnRows();
+            if (refusal.isPresent()) {
+                sampleIds.forEach(id -> out.failed.put(id, v.label() + " reads table rows: " + refusal.get()));
+                return out;
+            }
+        }
         List<Sample> ok = new ArrayList<>();
         List<InputBatch> inputs = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();
@@ -412,7 +423,9 @@ public class MapBatches {
         }
         List<NewMap> maps = new ArrayList<>(batch.keys.size());
         for (int i = 0; i < batch.keys.size(); i++) {
-            NewMap m = NewMap.of(batch.keys.get(i), batch.shape, batch.values.get(i), batch.metrics.get(i),
+            NewMap m = batch.table != null
+                    ? NewMap.ofRow(batch.keys.get(i), batch.table.perFeature(batch.values.get(i)), batch.metrics.get(i))
+                    : NewMap.of(batch.keys.get(i), batch.shape, batch.values.get(i), batch.metrics.get(i),
                     batch.forms.get(i));
             maps.add(batch.mismatch == null ? m : m.flagged(batch.mismatch));
         }

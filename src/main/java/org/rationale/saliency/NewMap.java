@@ -44,6 +44,11 @@ record NewMap(MapKey key, int channels, int height, int width, byte[] data, floa
                 all.get("max"), all.get("sum"), writeMetrics(all), null);
     }
 
+    /** A table row's map: one value per feature (F, a categorical column's one-hot columns summed), stored as 1×1×F. */
+    static NewMap ofRow(MapKey key, float[] perFeature, Map<String, Double> metrics) {
+        return of(key, new InputBatch(1, 1, 1, perFeature.length, perFeature), perFeature, metrics, MapChannels.SUMMED);
+    }
+
     /** This map flagged as computed by a worker whose self-check failed, saying why. */
     NewMap flagged(String why) {
         return new NewMap(key, channels, height, width, data, kept, min, max, sum, metrics, why);

@@ -2,14 +2,17 @@ package org.rationale.saliency;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
+import org.rationale.explain.TabularInput;
 
 /**
  * Occlusion (Zeiler and Fergus 2014): slide a square window over the image, replace it in all
  * channels by {@code baselineValue}, and give every pixel the mean drop of the target logit over
  * the windows that covered it. Needs forward passes only. {@code baselineValue} is a pixel value
- * (0–255), mapped through the model's preprocessing.
+ * (0–255), mapped through the model's preprocessing. On a table row it is feature ablation
+ * instead: each feature replaced by its mean, see {@link #ablateFeatures}.
  */
 public final class Occlusion implements AttributionMethod {
 
@@ -42,6 +45,10 @@ public final class Occlusion implements AttributionMethod {
 
     @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
+        Optional<TabularInput> table = model.tabular();
+        if (table.isPresent()) {
+            return ablateFeatures(model, inputs, targets, table.get());
+        }
         int window = params.integer("window");
         int stride = params.integer("stride");
         double pixel = params.decimal("baselineValue") / 255.0;
@@ -109,6 +116,51 @@ public final class Occlusion implements AttributionMethod {
             for (int ch = 0; ch < c; ch++) {
                 for (int p = 0; p < h * w; p++) {
                     out[i * size + ch * h * w + p] = count[p] == 0 ? 0f : (float) (sum[p] / count[p]);
+                }
+            }
+        }
+        return Attribution.withoutMetrics(inputs, out);
+    }
+
+    /**
+     * Feature ablation on a tabular model's rows: each feature (a categorical column's one-hot
+     * columns together) replaced by 0, the spec's mean in standardised units; the drop of the target
+     * logit is the feature's attribution, spread evenly over its columns so that their sum, the
+     * feature's value in the map, is the drop. {@code window}, {@code stride} and
+     * {@code baselineValue} are not used on rows.
+     */
+    private static Attribution ablateFeatures(ExplainableModel model, InputBatch inputs, int[] targets,
+                                              TabularInput table) {
+        int size = inputs.sampleSize();
+        int features = table.features().size();
+        int[] group = table.featureOfColumn();
+        int[] columns = new int[features];
+        for (int g : group) {
+            columns[g]++;
+        }
+        double[] full = Batches.targetLogits(model, inputs, targets);
+        float[] out = new float[inputs.values().length];
+        int chunk = Math.max(1, model.maxBatch());
+        for (int i = 0; i < inputs.n(); i++) {
+            for (int start = 0; start < features; start += chunk) {
+                int m = Math.min(chunk, features - start);
+                float[] ablated = new float[m * size];
+                int[] t = new int[m];
+                for (int r = 0; r < m; r++) {
+                    System.arraycopy(inputs.values(), i * size, ablated, r * size, size);
+                    for (int c = 0; c < size; c++) {
+                        if (group[c] == start + r) {
+                            ablated[r * size + c] = 0f;
+                        }
+                    }
+                    t[r] = targets[i];
+                }
+                double[] f = Batches.targetLogits(model, inputs.with(m, ablated), t);
+                for (int c = 0; c < size; c++) {
+                    int g = group[c];
+                    if (g >= start && g < start + m) {
+                        out[i * size + c] = (float) ((full[i] - f[g - start]) / columns[g]);
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@ package org.rationale.saliency;
 
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -21,6 +22,14 @@ public final class Rise implements AttributionMethod {
     @Override
     public boolean repeatsOverChannels() {
         return true;
+    }
+
+    /** Its masks are smooth images of a coarse grid upsampled to the picture: they mean nothing on a row. */
+    @Override
+    public Optional<String> refusalOnRows() {
+        return Optional.of("rise blends the image with black through smooth masks upsampled from a coarse grid; a "
+                + "table row has no neighbouring pixels to smooth over. On rows use occlusion (one feature at a time "
+                + "replaced by its mean) or integrated-gradients");
     }
 
     @Override

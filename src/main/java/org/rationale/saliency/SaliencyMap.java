@@ -1,5 +1,7 @@
 package org.rationale.saliency;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 import java.util.Map;
 
@@ -12,12 +14,15 @@ import java.util.Map;
  * worker that computed it failed its self-check (null otherwise). {@code curves} says where its
  * deletion/insertion curves are: {@link #COMPUTED} (in {@code metrics} as {@code deletionAuc} and
  * {@code insertionAuc}), {@link #PENDING} (being computed in the background: read the map again) or
- * {@link #NONE} (not asked for, e.g. a job's map, or the server was too busy: POST the map to queue them).
+ * {@link #NONE} (not asked for, e.g. a job's map, or the server was too busy: POST the map to queue them;
+ * always for a row's map, which has no curves). A map of a table row has {@code shape} [F], one value
+ * per feature named in {@code features} (a categorical column's one-hot columns summed); an image
+ * map has no {@code features}.
  */
 public record SaliencyMap(long id, long sampleId, long modelId, String method, Map<String, String> params,
                           int targetClass, String targetName, List<Integer> shape, float[] values,
                           Map<String, Double> metrics, int storedBytes, String noSignal, String selfCheck,
-                          String curves) {
+                          String curves, @JsonInclude(JsonInclude.Include.NON_NULL) List<String> features) {
 
     /** The metric of the deletion curve's area; the insertion curve's is {@code insertionAuc}. */
     public static final String DELETION_AUC = "deletionAuc";
@@ -30,7 +35,7 @@ public record SaliencyMap(long id, long sampleId, long modelId, String method, M
                        int targetClass, String targetName, List<Integer> shape, float[] values,
                        Map<String, Double> metrics, int storedBytes, String noSignal, String selfCheck) {
         this(id, sampleId, modelId, method, params, targetClass, targetName, shape, values, metrics, storedBytes,
-                noSignal, selfCheck, metrics.containsKey(DELETION_AUC) ? COMPUTED : NONE);
+                noSignal, selfCheck, metrics.containsKey(DELETION_AUC) ? COMPUTED : NONE, null);
     }
 
     /** Whether the metrics hold the deletion/insertion curves. */
@@ -41,12 +46,26 @@ public record SaliencyMap(long id, long sampleId, long modelId, String method, M
     /** This map with its curves' state said again (metrics unchanged). */
     SaliencyMap withCurves(String state) {
         return new SaliencyMap(id, sampleId, modelId, method, params, targetClass, targetName, shape, values, metrics,
-                storedBytes, noSignal, selfCheck, state);
+                storedBytes, noSignal, selfCheck, state, features);
     }
 
     /** This map with the given metrics (its curves computed). */
     SaliencyMap withMetrics(Map<String, Double> all) {
         return new SaliencyMap(id, sampleId, modelId, method, params, targetClass, targetName, shape, values,
-                all, storedBytes, noSignal, selfCheck);
+                all, storedBytes, noSignal, selfCheck).withFeatures(features);
+    }
+
+    /** This map as a row's: shape [F] and the names of its F features (unchanged when {@code names} is null). */
+    SaliencyMap withFeatures(List<String> names) {
+        if (names == null) {
+            return this;
+        }
+        return new SaliencyMap(id, sampleId, modelId, method, params, targetClass, targetName, List.of(names.size()),
+                values, metrics, storedBytes, noSignal, selfCheck, curves, List.copyOf(names));
+    }
+
+    /** Whether this is the map of a table row (one value per feature). */
+    public boolean ofRow() {
+        return features != null;
     }
 }

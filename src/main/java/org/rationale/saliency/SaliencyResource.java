@@ -78,7 +78,11 @@ public class SaliencyResource {
                     + "class index) and the method's parameters by name (e.g. steps=64&baseline=blur). Every method "
                     + "also takes channels: plane (default) answers and stores one value a pixel, shape [1, H, W] "
                     + "(a spatial method's map as it is, the channels of a gradient method summed, sign kept); "
-                    + "all answers C×H×W, stored apart from the plane (3 times the bytes on an RGB model). Answers "
+                    + "all answers C×H×W, stored apart from the plane (3 times the bytes on an RGB model). "
+                    + "On a table row (a tabular project) the map has shape [F] with one value per feature and "
+                    + "features naming them (a categorical column's one-hot columns summed), attributions with "
+                    + "respect to the standardised input; grad-cam, grad-cam-plus-plus, guided-backprop and rise are a "
+                    + "400 there, occlusion replaces one feature at a time by its mean; a row's map has no curves. Answers "
                     + "the stored map (its curves field: computed when metrics hold deletionAuc and insertionAuc, pending "
                     + "while they are computed in the background, none when nobody asked for them), or 404 when none "
                     + "is stored: POST to the same URL computes and stores it (a "
@@ -151,6 +155,10 @@ public class SaliencyResource {
         ModelVersion v = model(modelId);
         Map<String, String> params = methodParams(uri, Set.of("opacity", "zoom"));
         SaliencyMap m = saliency.stored(id, v.id, requireMethod(method), target, params).orElseThrow(() -> notStored(id));
+        if (m.ofRow()) {
+            throw new Invalid("A row has no image", "Sample " + id + " is a table row: GET /api/samples/" + id
+                    + "/saliency with the same query answers its attribution per feature");
+        }
         return Response.ok(overlays.overlayPng(m, a, z), "image/png").build();
     }
 

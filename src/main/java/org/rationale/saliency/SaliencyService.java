@@ -13,6 +13,7 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
+import org.rationale.model.TableEncoding;
 
 import java.util.Collection;
 import java.util.List;
@@ -124,7 +125,8 @@ public class SaliencyService {
     public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given,
                            Curves curves) {
         SaliencyMap m = compute(sampleId, modelId, methodName, target, given, true);
-        if (m.hasCurves() || curves == Curves.SKIP) {
+        // a row's map has no deletion/insertion curves: they rank and remove pixels of an image
+        if (m.hasCurves() || curves == Curves.SKIP || m.ofRow()) {
             return m;
         }
         Optional<CompletableFuture<Map<String, Double>>> queued = qualityCurves.request(m, curves == Curves.WAIT);
@@ -150,7 +152,7 @@ public class SaliencyService {
      * when too many maps wait for their curves (showing the map again tries again).
      */
     public CompletableFuture<SaliencyMap> withCurves(SaliencyMap m) {
-        if (m.hasCurves()) {
+        if (m.hasCurves() || m.ofRow()) {
             return CompletableFuture.completedFuture(m);
         }
         return qualityCurves.request(m, false).map(f -> f.thenApply(m::withMetrics))
@@ -192,6 +194,8 @@ public class SaliencyService {
         Sample s = datasets.sample(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
+        Optional<TableEncoding> table = models.tableEncoding(v);
+        refuseOnRows(method, v, table.isPresent());
         if (join && (target == null || target.isBlank() || target.strip().equals(Targets.PREDICTED)) && given.isEmpty()) {
             // the map may be being computed ahead for a reviewer: wait for it rather than compute it twice
             return ahead.once(new MapsAhead.Ahead(s.id, v.id, method.name()),
@@ -226,7 +230,8 @@ public class SaliencyService {
         }
         int t = Targets.resolve(target, s.label, () -> predicted, spec.classes().size());
         MapKey key = new MapKey(s.id, v.id, method.name(), params.canonical(), t);
-        Optional<SaliencyMap> stored = stored(key, method, params, spec);
+        List<String> features = table.map(TableEncoding::features).orElse(null);
+        Optional<SaliencyMap> stored = stored(key, method, params, spec, features);
         if (stored.isPresent()) {
             return stored.get();
         }
@@ -239,11 +244,12 @@ public class SaliencyService {
             values = a.values();
             metrics = new TreeMap<>(a.metrics().get(0));
         }
-        NewMap m = NewMap.of(key, x, values, metrics, MapChannels.of(method, params));
+        NewMap m = table.isPresent() ? NewMap.ofRow(key, table.get().perFeature(values), metrics)
+                : NewMap.of(key, x, values, metrics, MapChannels.of(method, params));
         long id = store.insert(m);
         return new SaliencyMap(id, s.id, v.id, method.name(), params.asMap(), t, spec.classes().get(t),
                 List.of(m.channels(), m.height(), m.width()), m.kept(), NewMap.readMetrics(m.metrics()), m.data().length,
-                MapSignal.missing(m.min(), m.max()).orElse(null), null);
+                MapSignal.missing(m.min(), m.max()).orElse(null), null).withFeatures(features);
     }
 
     /**
@@ -255,6 +261,8 @@ public class SaliencyService {
         Sample s = datasets.sample(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
+        Optional<TableEncoding> table = models.tableEncoding(v);
+        refuseOnRows(method, v, table.isPresent());
         InputSpec spec = models.spec(v);
         MethodParameters params = method.bind(given, spec.height(), spec.width());
         String t = target == null || target.isBlank() ? Targets.PREDICTED : target.strip();
@@ -266,7 +274,8 @@ public class SaliencyService {
         Integer storedLabel = t.equals(Targets.PREDICTED) ? predictions.storedLabel(s.id, v.id).orElse(null) : null;
         int resolved = storedLabel != null ? storedLabel
                 : Targets.resolve(target, s.label, () -> predictions.compute(s, v).predictedLabel(), spec.classes().size());
-        return stored(new MapKey(s.id, v.id, method.name(), params.canonical(), resolved), method, params, spec)
+        return stored(new MapKey(s.id, v.id, method.name(), params.canonical(), resolved), method, params, spec,
+                table.map(TableEncoding::features).orElse(null))
                 .map(m -> !m.hasCurves() && qualityCurves.pending(m.id()) ? m.withCurves(SaliencyMap.PENDING) : m);
     }
 
@@ -275,7 +284,8 @@ public class SaliencyService {
      * with all its channels before planes existed (under the same key) is answered reduced as a new
      * one would be stored ({@link MapChannels}), so the answers of one key always have one shape.
      */
-    private Optional<SaliencyMap> stored(MapKey k, AttributionMethod method, MethodParameters params, InputSpec spec) {
+    private Optional<SaliencyMap> stored(MapKey k, AttributionMethod method, MethodParameters params, InputSpec spec,
+                                         List<String> features) {
         return store.find(k).map(r -> {
             int pixels = r.height() * r.width();
             float[] values = MapEncoding.decode(r.encoding(), r.data(), r.channels() * pixels);
@@ -284,7 +294,7 @@ public class SaliencyService {
             return new SaliencyMap(r.id(), k.sampleId(), k.modelId(), k.method(), params.asMap(), k.target(),
                     spec.classes().get(k.target()), List.of(shown.length / pixels, r.height(), r.width()), shown,
                     NewMap.readMetrics(r.metrics()), r.storedBytes(), MapSignal.missing(r.min(), r.max()).orElse(null),
-                    r.selfCheck());
+                    r.selfCheck()).withFeatures(features);
         });
     }
 
@@ -293,12 +303,23 @@ public class SaliencyService {
      * the model version (e.g. the CAM methods on a model uploaded whole), without running it.
      */
     public List<MethodAvailability> methods(ModelVersion v) {
+        boolean rows = models.tableEncoding(v).isPresent();
         return methods.all().stream().map(m -> new MethodAvailability(m.name(),
-                m.refusal(v.supportsCam).orElse(null))).toList();
+                m.refusal(v.supportsCam, rows).orElse(null))).toList();
     }
 
     /** Whether any map was computed under one of these model versions (a project's first saliency job has run). */
     public boolean anyMapOf(Collection<Long> modelIds) {
         return store.anyMapOf(modelIds);
+    }
+
+    /** A method made for images asked for on a table row: a 400 saying why and what runs on rows. */
+    private static void refuseOnRows(AttributionMethod method, ModelVersion v, boolean rows) {
+        if (rows) {
+            method.refusalOnRows().ifPresent(why -> {
+                throw new Invalid("Method '" + method.name() + "' cannot run on rows", v.label() + " reads table rows: "
+                        + why);
+            });
+        }
     }
 }

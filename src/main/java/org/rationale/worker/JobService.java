@@ -104,6 +104,12 @@ public class JobService {
         List<Map<String, Object>> canonical = new ArrayList<>();
         for (JobRequest.MethodRequest m : saliency ? r.methods() : List.<JobRequest.MethodRequest>of()) {
             AttributionMethod method = methods.get(m == null ? null : m.name());
+            if (ModelService.isTabular(v)) {
+                var onRows = method.refusalOnRows();
+                if (onRows.isPresent()) {
+                    throw new Invalid("Method '" + method.name() + "' cannot run on " + v.label(), onRows.get());
+                }
+            }
             var bound = method.parameters().bind(method.name(), m.params() == null ? Map.of() : m.params());
             canonical.add(Map.of("name", method.name(), "params", bound.asMap()));
         }
@@ -156,7 +162,7 @@ public class JobService {
             if (names.contains(method.name())) {
                 throw new Invalid("Method '" + method.name() + "' given twice", "List each method once");
             }
-            var refusal = method.refusal(v.supportsCam);
+            var refusal = method.refusal(v.supportsCam, ModelService.isTabular(v));
             if (refusal.isPresent()) {
                 throw new Invalid("Method '" + method.name() + "' cannot run on " + v.label(),
                         refusal.get());

@@ -1,0 +1,368 @@
+package org.rationale.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.rationale.config.Json;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.Sample;
+import org.rationale.explain.ExplainableModel;
+import org.rationale.explain.InputBatch;
+import org.rationale.explain.TabularInput;
+import org.rationale.testing.Api;
+import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TableRows;
+import org.rationale.worker.WorkerPool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tabular models end to end: the upload of a spec and a TorchScript MLP taking N×F (checked by a
+ * forward pass), a stored row encoded and standardised as the model's input, and its prediction and
+ * maps against PyTorch autograd ({@code src/test/python/make_tabular_mlp.py}: the model, three rows
+ * and their references). Rows are stored as a CSV import stores them ({@link TableRows}).
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class TabularModelTest {
+
+    private static final String OCTETS = "application/octet-stream";
+    private static final String COLUMNS = "[{\"name\": \"age\", \"type\": \"numeric\"}, "
+            + "{\"name\": \"income\", \"type\": \"numeric\"}, {\"name\": \"smoker\", \"type\": \"boolean\"}, "
+            + "{\"name\": \"site\", \"type\": \"categorical\", \"categories\": [\"A\", \"B\", \"C\"]}]";
+    private static final List<String> CLASSES = List.of("no", "yes");
+    private static final List<String> GROUPS = List.of("age", "site", "smoker", "income");
+    private static final String SPEC = TabularSpecTest.GOOD;
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    ModelService models;
+
+    @Inject
+    PredictionService predictions;
+
+    @Inject
+    DatasetService datasets;
+
+    @Inject
+    WorkerPool pool;
+
+    private static byte[] fixture(String name) {
+        try (InputStream in = TabularModelTest.class.getResourceAsStream("/fixtures/tabular/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode reference() {
+        try {
+            return Json.MAPPER.readTree(fixture("tabular-mlp-reference.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A tabular project: its id, the three reference rows in train, two more rows in test. */
+    private record Table(long project, List<Long> train, List<Long> test) {
+    }
+
+    private Table table(String prefix) {
+        long p = given().contentType(ContentType.JSON)
+                .body(Map.of("name", prefix + " " + UUID.randomUUID(), "modality", "tabular"))
+                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        List<TableRows.Row> rows = new ArrayList<>();
+        int[] labels = {1, 0, 0};
+        JsonNode ref = reference().get("rows");
+        for (int i = 0; i < ref.size(); i++) {
+            try {
+                rows.add(new TableRows.Row(labels[i], Json.MAPPER.writeValueAsString(ref.get(i).get("values"))));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        List<Long> train = TableRows.insert(db, p, "train", "clinic-train", COLUMNS, 4, CLASSES, rows);
+        List<Long> test = TableRows.insert(db, p, "test", "clinic-test", COLUMNS, 4, CLASSES, List.of(
+                new TableRows.Row(1, "{\"age\": 70, \"income\": 52000, \"smoker\": true, \"site\": \"A\"}"),
+                new TableRows.Row(0, "{\"age\": 28, \"income\": 18000, \"smoker\": false, \"site\": \"C\"}")));
+        return new Table(p, train, test);
+    }
+
+    private static RequestSpecification upload(String file, String spec) {
+        return given().multiPart("model", file, fixture(file), OCTETS).multiPart("spec", spec);
+    }
+
+    private static long uploadMlp(long project) {
+        return upload("tabular-mlp.pt", SPEC).post("/api/projects/" + project + "/models").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+    }
+
+    private static int versions(long project) {
+        return given().get("/api/projects/" + project + "/models").then().statusCode(200).extract().jsonPath()
+                .getList("$").size();
+    }
+
+    private static float[] floats(JsonNode a) {
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) a.get(i).asDouble();
+        }
+        return out;
+    }
+
+    /** The reference per column summed into the four features (site = site=A + site=B). */
+    private static double[] perFeature(float[] columns) {
+        int[] group = {0, 1, 1, 2, 3};
+        double[] out = new double[4];
+        for (int c = 0; c < columns.length; c++) {
+            out[group[c]] += columns[c];
+        }
+        return out;
+    }
+
+    @Test
+    void aGoodSpecAndModelAreStoredAsATabularVersion() {
+        Table t = table("tabular upload");
+        long id = upload("tabular-mlp.pt", SPEC).post("/api/projects/" + t.project() + "/models").then()
+                .statusCode(201).body("modality", equalTo("tabular")).body("kind", equalTo("torchscript"))
+                .body("spec.features", equalTo(List.of("age", "site=A", "site=B", "smoker", "income")))
+                .body("spec.classes", equalTo(CLASSES)).body("fit", nullValue()).body("supportsCam", equalTo(false))
+                .extract().jsonPath().getLong("id");
+        assertEquals(1, versions(t.project()));
+        given().get("/api/models/" + id).then().statusCode(200).body("spec.std[4]", equalTo(10000.0f))
+                .body("modality", equalTo("tabular"));
+        given().get("/api/projects/" + t.project() + "/models/current").then().body("id", equalTo((int) id));
+    }
+
+    @Test
+    void eachBadSpecIsRefusedNamingItsFieldAndNothingIsStored() {
+        Table t = table("tabular bad specs");
+        String p = "/api/projects/" + t.project() + "/models";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put(SPEC.replace("[\"age\", \"site=A\", \"site=B\", \"smoker\", \"income\"]", "[]"), "features is empty");
+        cases.put(SPEC.replace("\"site=B\", \"smoker\"", "\"site=B\", \"age\""), "features lists 'age' more than once");
+        cases.put(SPEC.replace("[50, 0.3, 0.4, 0.5, 30000]", "[50, 0.3, 0.4, 0.5]"), "mean has 4 values for 5 features");
+        cases.put(SPEC.replace("[10, 0.5, 0.5", "[10, 0, 0.5"), "std[1] of 'site=A' is 0.0");
+        cases.put(SPEC.replace("[50, 0.3", "[1e999, 0.3"), "mean[0] of 'age' is Infinity");
+        cases.put(SPEC.replace("\"age\", \"site=A\"", "\"height\", \"site=A\""), "'height' is not a column");
+        cases.put(SPEC.replace("\"site=B\", \"smoker\"", "\"site=D\", \"smoker\""), "column site has no category 'D'");
+        cases.put(SPEC.replace("[\"no\", \"yes\"]", "[\"yes\", \"no\"]"), "The spec's classes are [yes, no] but project");
+        cases.put(SPEC.replace("\"name\": \"mlp\", ", "\"name\": \"mlp\", \"channels\": 1, "), "channels belongs to an "
+                + "image model's spec, but this project holds table rows");
+        cases.put(Api.modelSpec("cnn", 28, 2), "channels, height, width, scale belong to an image model's spec");
+        cases.forEach((spec, expected) -> upload("tabular-mlp.pt", spec).post(p).then().statusCode(400)
+                .contentType(ContentType.JSON).body("detail", containsString(expected)));
+        given().multiPart("model", "m.pt", fixture("tabular-mlp.pt"), OCTETS)
+                .multiPart("features", "f.pt", fixture("tabular-mlp.pt"), OCTETS)
+                .multiPart("classifier", "c.pt", fixture("tabular-mlp.pt"), OCTETS).multiPart("spec", SPEC).post(p)
+                .then().statusCode(400).body("detail", containsString("A tabular model is uploaded whole"));
+        assertEquals(0, versions(t.project()));
+    }
+
+    @Test
+    void aTabularSpecOnAnImagesProjectIsRefused() {
+        long images = Api.newProject("images, not rows");
+        upload("tabular-mlp.pt", SPEC).post("/api/projects/" + images + "/models").then().statusCode(400)
+                .body("detail", containsString("features belongs to a tabular model's spec, but this project holds images"));
+        assertEquals(0, versions(images));
+    }
+
+    @Test
+    void modelsThatDoNotAnswerRowsOfTheSpecsWidthAreRefusedSayingWhatTheyAnswered() {
+        Table t = table("tabular wrong models");
+        String p = "/api/projects/" + t.project() + "/models";
+        String width = upload("tabular-mlp-width4.pt", SPEC).post(p).then().statusCode(422).extract().jsonPath()
+                .getString("detail");
+        assertTrue(width.contains("3x5 (3 rows of 5 features)") && width.contains("The spec lists 5 features: the "
+                + "model must take N×5 float32"), width);
+        upload("tabular-mlp-3out.pt", SPEC).post(p).then().statusCode(422).body("detail",
+                containsString("For a batch of 3 rows the model returns (3, 3); the spec's 2 classes need (3, 2)"));
+        upload("tabular-mlp-nan.pt", SPEC).post(p).then().statusCode(422).body("detail",
+                containsString("The model returns NaN for class 'no' on the mean row"));
+        assertEquals(0, versions(t.project()));
+    }
+
+    @Test
+    void aRowIsEncodedAndPredictedAsPyTorchDoes() {
+        Table t = table("tabular predictions");
+        long id = uploadMlp(t.project());
+        ModelVersion v = models.find(id).orElseThrow();
+        JsonNode rows = reference().get("rows");
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode r = rows.get(i);
+            Sample s = datasets.sample(t.train().get(i)).orElseThrow();
+            InputBatch x = predictions.input(s, v);
+            assertEquals(List.of(1, 1, 1, 5), List.of(x.n(), x.channels(), x.height(), x.width()));
+            assertArrayEquals(floats(r.get("encoded")), x.values(), 1e-5f, "encoded row " + i);
+            try (ModelService.Lease lease = models.lease(v)) {
+                assertArrayEquals(floats(r.get("logits")), lease.model().logits(x), 1e-4f, "logits of row " + i);
+                for (int target = 0; target < 2; target++) {
+                    ExplainableModel.GradientResult g = lease.model().gradient(x, new int[] {target});
+                    assertArrayEquals(floats(r.get("targets").get(String.valueOf(target)).get("gradient")),
+                            g.gradient(), 1e-4f, "gradient of row " + i + ", class " + target);
+                }
+            }
+            float[] logits = floats(r.get("logits"));
+            double e0 = Math.exp(logits[0]);
+            double e1 = Math.exp(logits[1]);
+            JsonPath answer = given().queryParam("modelId", id).get("/api/samples/" + s.id + "/predictions").then()
+                    .statusCode(200).extract().jsonPath();
+            assertEquals(e1 / (e0 + e1), answer.getDouble("probabilities[1]"), 1e-5, "p(yes) of row " + i);
+            assertEquals(logits[1] > logits[0] ? "yes" : "no", answer.getString("predictedClass"));
+        }
+    }
+
+    @Test
+    void aMapOfARowHasOneValuePerFeatureEqualToThePyTorchReference() {
+        Table t = table("tabular maps");
+        long id = uploadMlp(t.project());
+        JsonNode rows = reference().get("rows");
+        Map<String, String> methods = Map.of("vanilla-gradient", "gradient", "gradient-x-input", "gradientTimesInput",
+                "integrated-gradients", "integratedGradients", "occlusion", "occlusion");
+        for (int i : new int[] {0, 2}) {
+            long sample = t.train().get(i);
+            for (var m : methods.entrySet()) {
+                JsonNode ref = rows.get(i).get("targets").get("1").get(m.getValue());
+                double[] expected = m.getKey().equals("occlusion") ? toDoubles(ref) : perFeature(floats(ref));
+                JsonPath map = given().queryParam("modelId", id).queryParam("method", m.getKey())
+                        .queryParam("target", "1").post("/api/samples/" + sample + "/saliency").then().statusCode(200)
+                        .body("shape", equalTo(List.of(4))).body("features", equalTo(GROUPS))
+                        .body("targetName", equalTo("yes")).body("curves", equalTo("none")).extract().jsonPath();
+                List<Float> values = map.getList("values", Float.class);
+                assertEquals(4, values.size());
+                for (int f = 0; f < 4; f++) {
+                    // stored as float16: about 3 significant digits
+                    assertEquals(expected[f], values.get(f).doubleValue(), 1e-3 * Math.max(1, Math.abs(expected[f])),
+                            m.getKey() + " of row " + i + ", feature " + GROUPS.get(f));
+                }
+                if (!m.getKey().equals("occlusion")) {
+                    float[] columns = floats(ref);
+                    assertEquals(columns[1] + columns[2], values.get(1).doubleValue(),
+                            1e-3 * Math.max(1, Math.abs(columns[1] + columns[2])),
+                            "the categorical site is the sum of its one-hot columns (" + m.getKey() + ")");
+                }
+                List<Float> again = given().queryParam("modelId", id).queryParam("method", m.getKey())
+                        .queryParam("target", "1").get("/api/samples/" + sample + "/saliency").then().statusCode(200)
+                        .body("shape", equalTo(List.of(4))).body("features", equalTo(GROUPS)).extract().jsonPath()
+                        .getList("values", Float.class);
+                assertEquals(values, again, "the stored map is answered as computed");
+            }
+        }
+    }
+
+    private static double[] toDoubles(JsonNode a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asDouble();
+        }
+        return out;
+    }
+
+    @Test
+    void methodsMadeForImagesAreRefusedOnRowsAndListedAsNotAvailable() {
+        Table t = table("tabular refusals");
+        long id = uploadMlp(t.project());
+        long sample = t.test().get(0);
+        for (String method : List.of("grad-cam", "grad-cam-plus-plus", "rise", "guided-backprop")) {
+            given().queryParam("modelId", id).queryParam("method", method).post("/api/samples/" + sample + "/saliency")
+                    .then().statusCode(400).body("error", equalTo("Method '" + method + "' cannot run on rows"))
+                    .body("detail", containsString("mlp v1 reads table rows"));
+        }
+        JsonPath offered = given().get("/api/models/" + id + "/methods").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("grad-cam", "grad-cam-plus-plus", "guided-backprop", "rise"),
+                offered.getList("findAll { it.refusal != null }.method"));
+        assertTrue(offered.getList("findAll { it.refusal == null }.method").containsAll(List.of("vanilla-gradient",
+                "gradient-x-input", "integrated-gradients", "occlusion", "smoothgrad")));
+        given().queryParam("modelId", id).queryParam("method", "vanilla-gradient")
+                .post("/api/samples/" + sample + "/saliency").then().statusCode(200);
+        given().queryParam("modelId", id).queryParam("method", "vanilla-gradient")
+                .get("/api/samples/" + sample + "/saliency.png").then().statusCode(400)
+                .body("error", equalTo("A row has no image"));
+    }
+
+    @Test
+    void aSaliencyJobStoresTheMapsOfRowsPerFeatureAndRefusesImageMethods() throws InterruptedException {
+        Table t = table("tabular job");
+        long id = uploadMlp(t.project());
+        given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", id, "methods",
+                        List.of(Map.of("name", "rise")), "samples", t.train()))
+                .post("/api/jobs").then().statusCode(400).body("error", equalTo("Method 'rise' cannot run on mlp v1"));
+        long job = given().contentType(ContentType.JSON).body(Map.of("type", "saliency", "modelId", id, "methods",
+                        List.of(Map.of("name", "vanilla-gradient"), Map.of("name", "occlusion")), "samples", t.train(),
+                        "target", "1"))
+                .post("/api/jobs").then().statusCode(202).extract().jsonPath().getLong("jobId");
+        pool.start(1);
+        try {
+            long deadline = System.currentTimeMillis() + 180_000;
+            String state = "queued";
+            while (System.currentTimeMillis() < deadline && !state.equals("succeeded") && !state.equals("failed")) {
+                Thread.sleep(250);
+                state = given().get("/api/jobs/" + job).then().statusCode(200).extract().jsonPath().getString("state");
+            }
+            assertEquals("succeeded", state);
+        } finally {
+            pool.stop();
+        }
+        JsonNode ref = reference().get("rows").get(0).get("targets").get("1");
+        double[] gradient = perFeature(floats(ref.get("gradient")));
+        double[] occlusion = toDoubles(ref.get("occlusion"));
+        Map<String, double[]> expected = Map.of("vanilla-gradient", gradient, "occlusion", occlusion);
+        for (var e : expected.entrySet()) {
+            List<Float> values = given().queryParam("modelId", id).queryParam("method", e.getKey())
+                    .queryParam("target", "1").get("/api/samples/" + t.train().get(0) + "/saliency").then()
+                    .statusCode(200).body("shape", equalTo(List.of(4))).body("features", equalTo(GROUPS))
+                    .extract().jsonPath().getList("values", Float.class);
+            for (int f = 0; f < 4; f++) {
+                assertEquals(e.getValue()[f], values.get(f).doubleValue(), 1e-3 * Math.max(1, Math.abs(e.getValue()[f])),
+                        e.getKey() + " stored by the job, feature " + GROUPS.get(f));
+            }
+        }
+    }
+
+    @Test
+    void theReferenceRowsAreTheEncodedTrainingRowsAndTheirMean() {
+        Table t = table("tabular reference");
+        ModelVersion v = models.find(uploadMlp(t.project())).orElseThrow();
+        JsonNode rows = reference().get("rows");
+        float[] mean = new float[5];
+        for (JsonNode r : rows) {
+            float[] x = floats(r.get("encoded"));
+            for (int c = 0; c < 5; c++) {
+                mean[c] += x[c] / rows.size();
+            }
+        }
+        TabularInput in = models.tabularInput(v);
+        assertEquals(GROUPS, in.features());
+        assertArrayEquals(new int[] {0, 1, 1, 2, 3}, in.featureOfColumn());
+        assertArrayEquals(mean, in.mean(), 1e-5f);
+        assertEquals(3, in.referenceRows().length, "only the training rows, not the test rows");
+        try (ModelService.Lease lease = models.lease(v)) {
+            TabularInput fromModel = lease.model().tabular().orElseThrow();
+            assertArrayEquals(mean, fromModel.mean(), 1e-5f);
+        }
+    }
+}
