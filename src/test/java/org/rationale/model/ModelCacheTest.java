@@ -324,7 +324,7 @@ class ModelCacheTest {
         RationaleConfig config = (RationaleConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RationaleConfig.class}, (p, m, a) -> m.getName().equals("models") ? models : null);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new ModelService(null, null, null, null, config));
+                () -> new ModelService(null, null, null, null, config, null));
         assertTrue(e.getMessage().contains("rationale.models.cache-bytes is '-5G'"), e.getMessage());
     }
 

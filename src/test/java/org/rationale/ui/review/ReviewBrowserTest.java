@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.chromium.ChromiumDriver;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -593,7 +594,14 @@ class ReviewBrowserTest {
 
         // the expert turns it off, and it stays off on the next sample
         choose(first, "review-second", "none");
-        wait.until(d -> Boolean.TRUE.equals(js(d, COMPARE_HIDDEN)));
+        try {
+            wait.until(d -> Boolean.TRUE.equals(js(d, COMPARE_HIDDEN)));
+        } catch (TimeoutException e) {
+            throw new AssertionError("the side map stayed after choosing none; the list shows '" + js(first, SECOND_SHOWN)
+                    + "', opened " + js(first, "return document.getElementById('review-second').opened;") + ", status '"
+                    + js(first, "const s = document.getElementById('review-status'); return s ? s.textContent : '';")
+                    + "'", e);
+        }
         String key = renderedKey(first);
         pressAndWaitForNext(first, Keys.ARROW_RIGHT.toString(), key);
         assertTrue((Boolean) js(first, COMPARE_HIDDEN));
