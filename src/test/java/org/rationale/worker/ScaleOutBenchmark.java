@@ -79,6 +79,12 @@ class ScaleOutBenchmark {
     private static final boolean RESNET = Boolean.parseBoolean(System.getProperty("benchmark.resnet", "true"));
     /** Warm-up jobs at most, until every worker has loaded the model. */
     private static final int WARM_UPS = 4;
+    /**
+     * Items of a fixture-CNN warm-up job: enough for a few batches a worker, so that the JIT has compiled
+     * the claim and store paths of a fresh JVM before the measured job (a first run measured without it
+     * used 2.7 times the CPU a map of a warmed worker).
+     */
+    private static final int WARM_UP_ITEMS = Integer.getInteger("benchmark.warmUpItems", 8 * BATCH);
     /** PostgreSQL flushes an idle backend's statistics within 10 s: counters are read after this pause. */
     private static final long STATS_SETTLE_MILLIS = 11_000;
     private static final String ADMIN_PASSWORD = "scale-out-admin-password";
@@ -200,7 +206,7 @@ class ScaleOutBenchmark {
 
         // the fixture CNN: 2 methods, N samples per job; a second job of the same size with one worker
         long cnnProject = project("scale-out cnn");
-        int warmUpSamples = WARM_UPS * 2 * BATCH;
+        int warmUpSamples = WARM_UPS * WARM_UP_ITEMS;
         api().multiPart("images", "scale-out.idx", Fixtures.idxImages(2 * SAMPLES + warmUpSamples, 28, 28), "application/octet-stream")
                 .multiPart("labels", "scale-out-labels.idx", Fixtures.idxLabels(2 * SAMPLES + warmUpSamples, 10),
                         "application/octet-stream")
@@ -217,7 +223,7 @@ class ScaleOutBenchmark {
         String bothNames = "vanilla gradient + integrated gradients (16 steps)";
 
         startWorkers(BATCH);
-        warmUp(cnn, both, cnnSamples, BATCH);
+        warmUp(cnn, both, cnnSamples, WARM_UP_ITEMS);
         runs.add(measure(cnnName, bothNames, cnn, both, cnnSamples.take(SAMPLES)));
         stopWorker("worker B");
         runs.add(measure(cnnName, bothNames, cnn, both, cnnSamples.take(SAMPLES)));
@@ -241,7 +247,7 @@ class ScaleOutBenchmark {
             List<Map<String, Object>> vanilla = List.of(VANILLA);
             String resnetName = "ResNet-18 3x224x224";
             startWorkers(RESNET_BATCH);
-            warmUp(resnet, vanilla, resnetSamples, RESNET_BATCH);
+            warmUp(resnet, vanilla, resnetSamples, 2 * RESNET_BATCH);
             runs.add(measure(resnetName, "vanilla gradient", resnet, vanilla, resnetSamples.take(RESNET_SAMPLES)));
             stopWorker("worker B");
             runs.add(measure(resnetName, "vanilla gradient", resnet, vanilla, resnetSamples.take(RESNET_SAMPLES)));
@@ -267,6 +273,8 @@ class ScaleOutBenchmark {
                 "RATIONALE_ADMIN_PASSWORD", ADMIN_PASSWORD));
         env.put("RATIONALE_WORKER_SELF_CHECK_RATE", "0");
         env.put("OMP_WAIT_POLICY", "PASSIVE");
+        // on a host at load 25 a new PostgreSQL connection (fork, SCRAM) took over the pool's 5 s default
+        env.put("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S");
         return new App(name, AppProcess.start(env, log), port, log);
     }
 
@@ -315,10 +323,10 @@ class ScaleOutBenchmark {
      * Runs small jobs until every worker has done an item of the model (its model loaded, its engine
      * started), so that the measured job times computing, not loading.
      */
-    private void warmUp(long model, List<Map<String, Object>> methods, SamplePool pool, int batch) throws SQLException {
+    private void warmUp(long model, List<Map<String, Object>> methods, SamplePool pool, int items) throws SQLException {
         Set<String> warmed = new HashSet<>();
         for (int attempt = 0; attempt < WARM_UPS && !warmed.containsAll(workers.keySet()); attempt++) {
-            long job = submit(model, methods, pool.take(2 * batch));
+            long job = submit(model, methods, pool.take(items));
             awaitEnd(job);
             for (Share s : shares(job, methods.size(), Map.of())) {
                 warmed.add(s.worker());
