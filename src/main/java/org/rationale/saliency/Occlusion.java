@@ -4,12 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
+import org.rationale.explain.TabularInput;
 
 /**
  * Occlusion (Zeiler and Fergus 2014): slide a square window over the image, replace it in all
  * channels by {@code baselineValue}, and give every pixel the mean drop of the target logit over
  * the windows that covered it. Needs forward passes only. {@code baselineValue} is a pixel value
- * (0–255), mapped through the model's preprocessing.
+ * (0–255), mapped through the model's preprocessing. On a table model it is feature ablation: each
+ * feature ({@link TabularInput}: a categorical's one-hot columns together) replaced by the
+ * baseline's values ({@code baseline}: zeros, mean (the default) or sample, averaged over the
+ * reference rows), its attribution f(x) − f(x with the feature replaced), spread over its columns
+ * ({@link TabularBaselines#spread}).
  */
 public final class Occlusion implements AttributionMethod {
 
@@ -32,9 +37,17 @@ public final class Occlusion implements AttributionMethod {
                 .decimal("baselineValue", 0.0, 0.0, 255.0);
     }
 
+    @Override
+    public MethodParameters.Spec parameters(boolean tabular) {
+        return tabular ? TabularBaselines.declare(new MethodParameters.Spec()) : parameters();
+    }
+
     /** A window larger than the image is the image: stored and answered as the window used. */
     @Override
     public MethodParameters used(MethodParameters params, int height, int width) {
+        if (!params.asMap().containsKey("window")) {
+            return params;
+        }
         int window = params.integer("window");
         int most = Math.min(height, width);
         return window > most ? params.with("window", Integer.toString(most)) : params;
@@ -42,6 +55,9 @@ public final class Occlusion implements AttributionMethod {
 
     @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
+        if (model.tabular().isPresent()) {
+            return ablation(model, model.tabular().get(), inputs, targets, params);
+        }
         int window = params.integer("window");
         int stride = params.integer("stride");
         double pixel = params.decimal("baselineValue") / 255.0;
@@ -111,6 +127,35 @@ public final class Occlusion implements AttributionMethod {
                     out[i * size + ch * h * w + p] = count[p] == 0 ? 0f : (float) (sum[p] / count[p]);
                 }
             }
+        }
+        return Attribution.withoutMetrics(inputs, out);
+    }
+
+    /** Feature ablation on a table model: one model evaluation a feature and baseline row. */
+    private Attribution ablation(ExplainableModel model, TabularInput table, InputBatch inputs, int[] targets,
+                                 MethodParameters params) {
+        float[][] bases = TabularBaselines.rows(params, table, name());
+        int players = table.features().size();
+        int references = bases.length;
+        TabularBaselines.requireBounded(name(), (long) players * references + 1, players + " features × "
+                + references + " baseline rows");
+        int[][] columns = TabularBaselines.columnsOf(table);
+        int size = inputs.sampleSize();
+        float[] x = inputs.values();
+        float[] out = new float[x.length];
+        double[] full = Batches.targetLogits(model, inputs, targets);
+        for (int i = 0; i < inputs.n(); i++) {
+            int offset = i * size;
+            double[] drop = new double[players];
+            double fx = full[i];
+            Batches.targetLogits(model, inputs, players * references, targets[i], (row, into, o) -> {
+                System.arraycopy(x, offset, into, o, size);
+                float[] b = bases[row / players];
+                for (int col : columns[row % players]) {
+                    into[o + col] = b[col];
+                }
+            }, (row, v) -> drop[row % players] += (fx - v) / references);
+            TabularBaselines.spread(drop, columns, x, offset, bases, out);
         }
         return Attribution.withoutMetrics(inputs, out);
     }

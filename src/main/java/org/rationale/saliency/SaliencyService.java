@@ -1,6 +1,7 @@
 package org.rationale.saliency;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.error.Invalid;
@@ -41,6 +42,9 @@ public class SaliencyService {
     private final MapOverlays overlays;
     private final QualityCurves qualityCurves;
     private final MapsAhead ahead;
+
+    @Inject
+    ModelModality modality;
 
     SaliencyService(AttributionMethods methods, ModelService models, PredictionService predictions,
                     DatasetService datasets, MapStore store, MapOverlays overlays, QualityCurves qualityCurves,
@@ -193,7 +197,7 @@ public class SaliencyService {
             ahead.join(new MapsAhead.Ahead(s.id, v.id, method.name()));
         }
         InputSpec spec = models.spec(v);
-        MethodParameters params = method.bind(given, spec.height(), spec.width());
+        MethodParameters params = method.bind(given, spec.height(), spec.width(), modality.tabular(v));
         Attribution fused = null;
         boolean byPrediction = Targets.rule(target).equals(Targets.PREDICTED);
         Integer storedLabel = byPrediction ? predictions.storedLabel(s.id, v.id).orElse(null) : null;
@@ -251,7 +255,7 @@ public class SaliencyService {
         ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
         InputSpec spec = models.spec(v);
-        MethodParameters params = method.bind(given, spec.height(), spec.width());
+        MethodParameters params = method.bind(given, spec.height(), spec.width(), modality.tabular(v));
         String t = target == null || target.isBlank() ? Targets.PREDICTED : target.strip();
         if (!s.projectId.equals(v.projectId)) {
             throw new Invalid("Model of another project",
@@ -288,8 +292,9 @@ public class SaliencyService {
      * the model version (e.g. the CAM methods on a model uploaded whole), without running it.
      */
     public List<MethodAvailability> methods(ModelVersion v) {
+        boolean tabular = modality.tabular(v);
         return methods.all().stream().map(m -> new MethodAvailability(m.name(),
-                m.refusal(v.supportsCam).orElse(null))).toList();
+                m.refusal(v.supportsCam, tabular).orElse(null))).toList();
     }
 
     /** Whether any map was computed under one of these model versions (a project's first saliency job has run). */

@@ -17,6 +17,7 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.saliency.AttributionMethod;
 import org.rationale.saliency.AttributionMethods;
+import org.rationale.saliency.ModelModality;
 import org.rationale.saliency.SanityService;
 import org.rationale.saliency.Targets;
 
@@ -104,7 +105,7 @@ public class JobService {
         List<Map<String, Object>> canonical = new ArrayList<>();
         for (JobRequest.MethodRequest m : saliency ? r.methods() : List.<JobRequest.MethodRequest>of()) {
             AttributionMethod method = methods.get(m == null ? null : m.name());
-            var bound = method.parameters().bind(method.name(), m.params() == null ? Map.of() : m.params());
+            var bound = method.bind(m.params() == null ? Map.of() : m.params(), modality.tabular(v));
             canonical.add(Map.of("name", method.name(), "params", bound.asMap()));
         }
         String target = Targets.rule(r.target());
@@ -156,12 +157,12 @@ public class JobService {
             if (names.contains(method.name())) {
                 throw new Invalid("Method '" + method.name() + "' given twice", "List each method once");
             }
-            var refusal = method.refusal(v.supportsCam);
+            var refusal = method.refusal(v.supportsCam, modality.tabular(v));
             if (refusal.isPresent()) {
                 throw new Invalid("Method '" + method.name() + "' cannot run on " + v.label(),
                         refusal.get());
             }
-            var bound = method.parameters().bind(method.name(), m.params() == null ? Map.of() : m.params());
+            var bound = method.bind(m.params() == null ? Map.of() : m.params(), modality.tabular(v));
             names.add(method.name());
             canonical.add(Map.of("name", method.name(), "params", bound.asMap()));
         }
@@ -277,6 +278,9 @@ public class JobService {
 
     @Inject
     AuditCaller caller;
+
+    @Inject
+    ModelModality modality;
 
     @Transactional
     SaliencySpec readSaliencySpec(long jobId) {

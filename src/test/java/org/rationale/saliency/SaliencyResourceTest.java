@@ -194,8 +194,10 @@ class SaliencyResourceTest {
     void checkAllRunsEveryApplicableMethodAndSaysWhyTheOthersCannotRun() {
         SanityService.Summary s = sanity.checkAll(model);
         assertEquals(8, s.checked());
-        assertEquals(List.of("guided-backprop"), List.copyOf(s.notRun().keySet()));
+        assertEquals(List.of("guided-backprop", "kernel-shap", "shapley-sampling"), List.copyOf(s.notRun().keySet()));
         assertTrue(s.notRun().get("guided-backprop").contains("backward hooks"));
+        assertEquals("KernelSHAP attributes the features of a table model; this model takes images",
+                s.notRun().get("kernel-shap"));
         given().get("/api/models/" + model + "/sanity").then().body("size()", equalTo(8));
     }
 
