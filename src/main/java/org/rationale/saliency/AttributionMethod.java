@@ -16,8 +16,19 @@ public interface AttributionMethod {
     /** Name in the API, e.g. {@code integrated-gradients}. */
     String name();
 
-    /** The parameters this method takes, with their defaults and limits. */
+    /**
+     * The parameters this method takes on an image model (or on the one kind of model it runs on), with
+     * their defaults and limits.
+     */
     MethodParameters.Spec parameters();
+
+    /**
+     * The parameters this method takes on a table model ({@code tabular}) or an image model: a method
+     * with baselines offers a table model's ({@link TabularBaselines}) there and an image model's here.
+     */
+    default MethodParameters.Spec parameters(boolean tabular) {
+        return parameters();
+    }
 
     /** True when the attributions sum to f(x) − f(baseline) (up to a numerical gap). */
     default boolean satisfiesCompleteness() {
@@ -35,9 +46,10 @@ public interface AttributionMethod {
 
     /**
      * Why this method cannot run on a model, known before running it ({@code supportsCam}: the model
-     * was uploaded as features and classifier); empty when it can.
+     * was uploaded as features and classifier; {@code tabular}: it takes table rows, not images); empty
+     * when it can.
      */
-    default Optional<String> refusal(boolean supportsCam) {
+    default Optional<String> refusal(boolean supportsCam, boolean tabular) {
         return Optional.empty();
     }
 
@@ -50,10 +62,13 @@ public interface AttributionMethod {
         return Optional.empty();
     }
 
-    /** Why this method cannot run on a model: on rows ({@code rows}) first {@link #refusalOnRows}, then {@link #refusal(boolean)}. */
-    default Optional<String> refusal(boolean supportsCam, boolean rows) {
+    /**
+     * Why this method cannot run on a model, all reasons together: on rows ({@code rows}) first
+     * {@link #refusalOnRows}, then {@link #refusal(boolean, boolean)}. Callers ask this one.
+     */
+    default Optional<String> refusalOn(boolean supportsCam, boolean rows) {
         Optional<String> onRows = rows ? refusalOnRows() : Optional.empty();
-        return onRows.isPresent() ? onRows : refusal(supportsCam);
+        return onRows.isPresent() ? onRows : refusal(supportsCam, rows);
     }
 
     /**
@@ -64,9 +79,25 @@ public interface AttributionMethod {
         return params;
     }
 
-    /** Binds given parameters ({@link MethodParameters.Spec#bind}) as used on H×W inputs ({@link #used}). */
+    /** Binds given parameters ({@link MethodParameters.Spec#bind}) as used on an image model's H×W inputs ({@link #used}). */
     default MethodParameters bind(Map<String, String> given, int height, int width) {
-        return used(parameters().bind(name(), given), height, width);
+        return bind(given, height, width, false);
+    }
+
+    /**
+     * Binds given parameters as used on H×W inputs of a table model ({@code tabular}: 1×F) or an image
+     * model: a baseline of the other kind of model is a 400 that says so.
+     */
+    default MethodParameters bind(Map<String, String> given, int height, int width, boolean tabular) {
+        return used(bind(given, tabular), height, width);
+    }
+
+    /**
+     * Binds given parameters for a table model ({@code tabular}) or an image model, before they meet an
+     * input size (a job's request); a method that runs on one kind of model only refuses the other here.
+     */
+    default MethodParameters bind(Map<String, String> given, boolean tabular) {
+        return parameters(tabular).bind(name(), given);
     }
 
     /**

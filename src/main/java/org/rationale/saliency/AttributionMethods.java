@@ -16,7 +16,7 @@ public class AttributionMethods {
     public AttributionMethods() {
         for (AttributionMethod m : List.of(new VanillaGradient(), new GradientTimesInput(), new SmoothGrad(),
                 new IntegratedGradients(), GradCam.gradCam(), GradCam.gradCamPlusPlus(), new GuidedBackprop(),
-                new Occlusion(), new Rise())) {
+                new Occlusion(), new Rise(), new KernelShap(), new ShapleySampling())) {
             byName.put(m.name(), m);
         }
     }

@@ -96,6 +96,39 @@ final class Batches {
         return out;
     }
 
+    /** Writes row {@code row} of a batch built one chunk at a time into {@code into} from {@code offset}. */
+    interface RowWriter {
+        void write(int row, float[] into, int offset);
+    }
+
+    /** Takes the target logit of row {@code row}. */
+    interface RowValue {
+        void accept(int row, double value);
+    }
+
+    /**
+     * The target logit of {@code count} rows shaped like the samples of {@code like}, written by
+     * {@code rows} one chunk of at most {@link ExplainableModel#maxBatch()} rows at a time, in row
+     * order, and handed to {@code values} in row order: memory stays one chunk whatever the count.
+     */
+    static void targetLogits(ExplainableModel model, InputBatch like, int count, int target, RowWriter rows,
+                             RowValue values) {
+        int size = like.sampleSize();
+        int classes = model.classes();
+        int step = evenChunk(count, model.maxBatch());
+        for (int start = 0; start < count; start += step) {
+            int m = Math.min(step, count - start);
+            float[] chunk = new float[m * size];
+            for (int r = 0; r < m; r++) {
+                rows.write(start + r, chunk, r * size);
+            }
+            float[] l = model.logits(like.with(m, chunk));
+            for (int r = 0; r < m; r++) {
+                values.accept(start + r, l[r * classes + target]);
+            }
+        }
+    }
+
     /** Per channel, fills a baseline sample with a constant per channel. */
     static float[] constant(InputBatch x, float[] perChannel) {
         float[] v = new float[x.values().length];

@@ -45,7 +45,7 @@ public final class GradCam implements AttributionMethod {
     }
 
     @Override
-    public Optional<String> refusal(boolean supportsCam) {
+    public Optional<String> refusal(boolean supportsCam, boolean tabular) {
         return supportsCam ? Optional.empty() : Optional.of(name() + " needs the model uploaded as two traced parts "
                 + "(features and classifier); this model has only the whole network");
     }
@@ -59,7 +59,7 @@ public final class GradCam implements AttributionMethod {
     @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
         if (!model.supportsCam()) {
-            throw new UnsupportedMethodException(refusal(false).orElseThrow());
+            throw new UnsupportedMethodException(refusal(false, model.tabular().isPresent()).orElseThrow());
         }
         int n = inputs.n();
         float[] out = new float[inputs.values().length];

@@ -28,7 +28,7 @@ public final class GuidedBackprop implements AttributionMethod {
     }
 
     @Override
-    public Optional<String> refusal(boolean supportsCam) {
+    public Optional<String> refusal(boolean supportsCam, boolean tabular) {
         return Optional.of(NO_HOOKS);
     }
 

@@ -1,6 +1,7 @@
 package org.rationale.saliency;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.error.DomainError;
@@ -38,6 +39,7 @@ public class MapBatches {
     private final PredictionService predictions;
     private final DatasetService datasets;
     private final MapStore store;
+
 
     MapBatches(AttributionMethods methods, ModelService models, PredictionService predictions, DatasetService datasets,
                MapStore store) {
@@ -190,7 +192,7 @@ public class MapBatches {
     private boolean noneStored(List<Sample> samples, ModelVersion v, MethodCall call, InputBatch shape) {
         AttributionMethod method = methods.get(call.name());
         MethodParameters params = method.bind(call.params() == null ? Map.of() : call.params(), shape.height(),
-                shape.width());
+                shape.width(), ModelService.isTabular(v));
         return store.storedTargets(samples.stream().map(x -> x.id).toList(), v.id, method.name(), params.canonical())
                 .isEmpty();
     }
@@ -207,7 +209,7 @@ public class MapBatches {
         List<Sample> samples = prepared.samples();
         AttributionMethod method = methods.get(call.name());
         MethodParameters params = method.bind(call.params() == null ? Map.of() : call.params(), out.shape.height(),
-                out.shape.width());
+                out.shape.width(), ModelService.isTabular(v));
         int n = samples.size();
         int size = out.shape.sampleSize();
         int classes = spec.classes().size();
@@ -326,7 +328,7 @@ public class MapBatches {
         for (MethodCall call : rest) {
             AttributionMethod method = methods.get(call.name());
             MethodParameters params = method.bind(call.params() == null ? Map.of() : call.params(), out.shape.height(),
-                    out.shape.width());
+                    out.shape.width(), ModelService.isTabular(v));
             Set<MapStore.SampleTarget> stored = store.storedTargets(ok.stream().map(x -> x.id).toList(), v.id,
                     method.name(), params.canonical());
             List<Integer> todo = new ArrayList<>();

@@ -34,6 +34,7 @@ public final class MethodParameters {
     /** Declares a method's parameters. */
     public static final class Spec {
         private final Map<String, Param> params = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> misplaced = new LinkedHashMap<>();
 
         public Spec integer(String name, int def, int min, int max) {
             params.put(name, new Param(name, "int", Integer.toString(def), min, max, null));
@@ -47,6 +48,18 @@ public final class MethodParameters {
 
         public Spec choice(String name, String def, List<String> options) {
             params.put(name, new Param(name, "choice", def, 0, 0, options));
+            return this;
+        }
+
+        /**
+         * Values of a choice that belong to the other kind of model (a table model's baseline given
+         * for an image model): refused with {@code why} in front of the list of this kind's values.
+         */
+        public Spec misplaced(String name, List<String> values, String why) {
+            Map<String, String> m = misplaced.computeIfAbsent(name, k -> new LinkedHashMap<>());
+            for (String v : values) {
+                m.put(v, why);
+            }
             return this;
         }
 
@@ -67,7 +80,14 @@ public final class MethodParameters {
             }
             for (Param p : params.values()) {
                 String raw = given.getOrDefault(p.name(), p.def());
-                out.put(p.name(), p.check(method, raw == null ? p.def() : raw.strip()));
+                String value = raw == null ? p.def() : raw.strip();
+                String why = misplaced.getOrDefault(p.name(), Map.of()).get(value);
+                if (why != null) {
+                    throw new Invalid("Invalid " + p.name() + " '" + value + "' for " + method,
+                            p.name() + " '" + value + "' " + why + "; " + p.name() + " is one of: "
+                                    + String.join(", ", p.options()));
+                }
+                out.put(p.name(), p.check(method, value));
             }
             String channels = given.get(CHANNELS);
             String c = channels == null ? PLANE : channels.strip();

@@ -11,8 +11,11 @@ import org.rationale.explain.TabularInput;
  * Occlusion (Zeiler and Fergus 2014): slide a square window over the image, replace it in all
  * channels by {@code baselineValue}, and give every pixel the mean drop of the target logit over
  * the windows that covered it. Needs forward passes only. {@code baselineValue} is a pixel value
- * (0–255), mapped through the model's preprocessing. On a table row it is feature ablation
- * instead: each feature replaced by its mean, see {@link #ablateFeatures}.
+ * (0–255), mapped through the model's preprocessing. On a table model it is feature ablation: each
+ * feature ({@link TabularInput}: a categorical's one-hot columns together) replaced by the
+ * baseline's values ({@code baseline}: zeros, mean (the default) or sample, averaged over the
+ * reference rows), its attribution f(x) − f(x with the feature replaced), spread over its columns
+ * ({@link TabularBaselines#spread}).
  */
 public final class Occlusion implements AttributionMethod {
 
@@ -35,9 +38,17 @@ public final class Occlusion implements AttributionMethod {
                 .decimal("baselineValue", 0.0, 0.0, 255.0);
     }
 
+    @Override
+    public MethodParameters.Spec parameters(boolean tabular) {
+        return tabular ? TabularBaselines.declare(new MethodParameters.Spec()) : parameters();
+    }
+
     /** A window larger than the image is the image: stored and answered as the window used. */
     @Override
     public MethodParameters used(MethodParameters params, int height, int width) {
+        if (!params.asMap().containsKey("window")) {
+            return params;
+        }
         int window = params.integer("window");
         int most = Math.min(height, width);
         return window > most ? params.with("window", Integer.toString(most)) : params;
@@ -45,9 +56,8 @@ public final class Occlusion implements AttributionMethod {
 
     @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
-        Optional<TabularInput> table = model.tabular();
-        if (table.isPresent()) {
-            return ablateFeatures(model, inputs, targets, table.get());
+        if (model.tabular().isPresent()) {
+            return ablation(model, model.tabular().get(), inputs, targets, params);
         }
         int window = params.integer("window");
         int stride = params.integer("stride");
@@ -122,47 +132,31 @@ public final class Occlusion implements AttributionMethod {
         return Attribution.withoutMetrics(inputs, out);
     }
 
-    /**
-     * Feature ablation on a tabular model's rows: each feature (a categorical column's one-hot
-     * columns together) replaced by 0, the spec's mean in standardised units; the drop of the target
-     * logit is the feature's attribution, spread evenly over its columns so that their sum, the
-     * feature's value in the map, is the drop. {@code window}, {@code stride} and
-     * {@code baselineValue} are not used on rows.
-     */
-    private static Attribution ablateFeatures(ExplainableModel model, InputBatch inputs, int[] targets,
-                                              TabularInput table) {
+    /** Feature ablation on a table model: one model evaluation a feature and baseline row. */
+    private Attribution ablation(ExplainableModel model, TabularInput table, InputBatch inputs, int[] targets,
+                                 MethodParameters params) {
+        float[][] bases = TabularBaselines.rows(params, table, name());
+        int players = table.features().size();
+        int references = bases.length;
+        TabularBaselines.requireBounded(name(), (long) players * references + 1, players + " features × "
+                + references + " baseline rows");
+        int[][] columns = TabularBaselines.columnsOf(table);
         int size = inputs.sampleSize();
-        int features = table.features().size();
-        int[] group = table.featureOfColumn();
-        int[] columns = new int[features];
-        for (int g : group) {
-            columns[g]++;
-        }
+        float[] x = inputs.values();
+        float[] out = new float[x.length];
         double[] full = Batches.targetLogits(model, inputs, targets);
-        float[] out = new float[inputs.values().length];
-        int chunk = Math.max(1, model.maxBatch());
         for (int i = 0; i < inputs.n(); i++) {
-            for (int start = 0; start < features; start += chunk) {
-                int m = Math.min(chunk, features - start);
-                float[] ablated = new float[m * size];
-                int[] t = new int[m];
-                for (int r = 0; r < m; r++) {
-                    System.arraycopy(inputs.values(), i * size, ablated, r * size, size);
-                    for (int c = 0; c < size; c++) {
-                        if (group[c] == start + r) {
-                            ablated[r * size + c] = 0f;
-                        }
-                    }
-                    t[r] = targets[i];
+            int offset = i * size;
+            double[] drop = new double[players];
+            double fx = full[i];
+            Batches.targetLogits(model, inputs, players * references, targets[i], (row, into, o) -> {
+                System.arraycopy(x, offset, into, o, size);
+                float[] b = bases[row / players];
+                for (int col : columns[row % players]) {
+                    into[o + col] = b[col];
                 }
-                double[] f = Batches.targetLogits(model, inputs.with(m, ablated), t);
-                for (int c = 0; c < size; c++) {
-                    int g = group[c];
-                    if (g >= start && g < start + m) {
-                        out[i * size + c] = (float) ((full[i] - f[g - start]) / columns[g]);
-                    }
-                }
-            }
+            }, (row, v) -> drop[row % players] += (fx - v) / references);
+            TabularBaselines.spread(drop, columns, x, offset, bases, out);
         }
         return Attribution.withoutMetrics(inputs, out);
     }

@@ -74,7 +74,8 @@ public class SaliencyResource {
     @Path("/saliency")
     @Operation(summary = "The stored saliency map of the sample under a model version",
             description = "Query: modelId, method (vanilla-gradient, gradient-x-input, smoothgrad, integrated-gradients, "
-                    + "grad-cam, grad-cam-plus-plus, guided-backprop, occlusion, rise), target (predicted, label or a "
+                    + "grad-cam, grad-cam-plus-plus, guided-backprop, occlusion, rise; on table models also kernel-shap and "
+                    + "shapley-sampling, with baseline zeros, mean or sample for integrated-gradients and occlusion), target (predicted, label or a "
                     + "class index) and the method's parameters by name (e.g. steps=64&baseline=blur). Every method "
                     + "also takes channels: plane (default) answers and stores one value a pixel, shape [1, H, W] "
                     + "(a spatial method's map as it is, the channels of a gradient method summed, sign kept); "

@@ -1,6 +1,7 @@
 package org.rationale.saliency;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.error.Invalid;
@@ -42,6 +43,7 @@ public class SaliencyService {
     private final MapOverlays overlays;
     private final QualityCurves qualityCurves;
     private final MapsAhead ahead;
+
 
     SaliencyService(AttributionMethods methods, ModelService models, PredictionService predictions,
                     DatasetService datasets, MapStore store, MapOverlays overlays, QualityCurves qualityCurves,
@@ -202,7 +204,7 @@ public class SaliencyService {
                     () -> compute(sampleId, modelId, methodName, target, given, false));
         }
         InputSpec spec = models.spec(v);
-        MethodParameters params = method.bind(given, spec.height(), spec.width());
+        MethodParameters params = method.bind(given, spec.height(), spec.width(), ModelService.isTabular(v));
         Attribution fused = null;
         boolean byPrediction = Targets.rule(target).equals(Targets.PREDICTED);
         Integer storedLabel = byPrediction ? predictions.storedLabel(s.id, v.id).orElse(null) : null;
@@ -264,7 +266,7 @@ public class SaliencyService {
         Optional<TableEncoding> table = models.tableEncoding(v);
         refuseOnRows(method, v, table.isPresent());
         InputSpec spec = models.spec(v);
-        MethodParameters params = method.bind(given, spec.height(), spec.width());
+        MethodParameters params = method.bind(given, spec.height(), spec.width(), ModelService.isTabular(v));
         String t = target == null || target.isBlank() ? Targets.PREDICTED : target.strip();
         if (!s.projectId.equals(v.projectId)) {
             throw new Invalid("Model of another project",
@@ -305,7 +307,7 @@ public class SaliencyService {
     public List<MethodAvailability> methods(ModelVersion v) {
         boolean rows = models.tableEncoding(v).isPresent();
         return methods.all().stream().map(m -> new MethodAvailability(m.name(),
-                m.refusal(v.supportsCam, rows).orElse(null))).toList();
+                m.refusalOn(v.supportsCam, rows).orElse(null))).toList();
     }
 
     /** Whether any map was computed under one of these model versions (a project's first saliency job has run). */

@@ -41,7 +41,7 @@ public final class SmoothGrad implements AttributionMethod {
         int samples = params.integer("samples");
         double noise = params.decimal("noise");
         AttributionMethod method = inner.get(params.text("method"));
-        MethodParameters innerParams = method.parameters().bind(method.name(), Map.of());
+        MethodParameters innerParams = method.parameters(model.tabular().isPresent()).bind(method.name(), Map.of());
         float[] lo = model.black();
         float[] hi = model.white();
         int n = inputs.n();

@@ -110,7 +110,7 @@ public class JobService {
                     throw new Invalid("Method '" + method.name() + "' cannot run on " + v.label(), onRows.get());
                 }
             }
-            var bound = method.parameters().bind(method.name(), m.params() == null ? Map.of() : m.params());
+            var bound = method.bind(m.params() == null ? Map.of() : m.params(), ModelService.isTabular(v));
             canonical.add(Map.of("name", method.name(), "params", bound.asMap()));
         }
         String target = Targets.rule(r.target());
@@ -162,12 +162,12 @@ public class JobService {
             if (names.contains(method.name())) {
                 throw new Invalid("Method '" + method.name() + "' given twice", "List each method once");
             }
-            var refusal = method.refusal(v.supportsCam, ModelService.isTabular(v));
+            var refusal = method.refusalOn(v.supportsCam, ModelService.isTabular(v));
             if (refusal.isPresent()) {
                 throw new Invalid("Method '" + method.name() + "' cannot run on " + v.label(),
                         refusal.get());
             }
-            var bound = method.parameters().bind(method.name(), m.params() == null ? Map.of() : m.params());
+            var bound = method.bind(m.params() == null ? Map.of() : m.params(), ModelService.isTabular(v));
             names.add(method.name());
             canonical.add(Map.of("name", method.name(), "params", bound.asMap()));
         }
@@ -283,6 +283,7 @@ public class JobService {
 
     @Inject
     AuditCaller caller;
+
 
     @Transactional
     SaliencySpec readSaliencySpec(long jobId) {

@@ -1,7 +1,6 @@
 package org.rationale.saliency;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.rationale.explain.UnsupportedMethodException;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
@@ -26,19 +25,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One table, every method, two models (an analytic linear model in Java and a TorchScript CNN):
+ * One table, every method, three models (analytic linear models in Java on images and on table rows
+ * with a categorical feature, and a TorchScript CNN, whose cases run where the engine repeats itself):
  * output shape, batch equals one-by-one, inputs untouched, repeatable, targets honoured, and
  * completeness for the methods that claim it. A new method is one row here.
  */
 class AttributionMethodsTest {
 
-    @BeforeAll
-    static void engineIsRepeatable() {
+    /** The TorchScript cases need an engine that repeats itself; the analytic models' cases run anywhere. */
+    private static void assumeRepeatableEngine() {
         Assumptions.assumeTrue(EngineRepeatability.repeatable(), EngineRepeatability.REASON);
     }
 
     private static final TorchScriptModel CNN = ReferenceFixtures.load("cnn");
     private static final AnalyticModels.Linear LINEAR = new AnalyticModels.Linear(1, 12, 10, 4, 3);
+    private static final AnalyticModels.TabularLinear TABULAR = new AnalyticModels.TabularLinear(3, 7);
 
     /** Method name and the parameters that keep the test quick. */
     static Stream<Arguments> methods() {
@@ -56,6 +57,22 @@ class AttributionMethodsTest {
                 Arguments.of("rise", Map.of("samples", "40", "seed", "2")));
     }
 
+    /** Methods on a table model (rows of 1×1×F with a categorical feature) and the parameters that keep the test quick. */
+    static Stream<Arguments> tabularMethods() {
+        return Stream.of(
+                Arguments.of("vanilla-gradient", Map.of()),
+                Arguments.of("gradient-x-input", Map.of()),
+                Arguments.of("integrated-gradients", Map.of("steps", "8")),
+                Arguments.of("integrated-gradients", Map.of("steps", "8", "baseline", "zeros")),
+                Arguments.of("integrated-gradients", Map.of("steps", "8", "baseline", "sample", "references", "3", "seed", "2")),
+                Arguments.of("occlusion", Map.of()),
+                Arguments.of("occlusion", Map.of("baseline", "sample", "references", "2")),
+                Arguments.of("kernel-shap", Map.of("samples", "16")),
+                Arguments.of("kernel-shap", Map.of("samples", "16", "baseline", "sample", "references", "3", "seed", "1")),
+                Arguments.of("shapley-sampling", Map.of("samples", "5", "seed", "3")),
+                Arguments.of("shapley-sampling", Map.of("samples", "2", "baseline", "zeros")));
+    }
+
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         methods().forEach(m -> {
@@ -64,6 +81,7 @@ class AttributionMethodsTest {
                 out.add(Arguments.of(m.get()[0], m.get()[1], "linear"));
             }
         });
+        tabularMethods().forEach(m -> out.add(Arguments.of(m.get()[0], m.get()[1], "tabular")));
         return out.stream();
     }
 
@@ -73,22 +91,28 @@ class AttributionMethodsTest {
     }
 
     private static ExplainableModel model(String name) {
-        return name.equals("cnn") ? CNN : LINEAR;
+        return name.equals("cnn") ? CNN : name.equals("tabular") ? TABULAR : LINEAR;
     }
 
     private static InputBatch inputs(String model) {
+        if (model.equals("tabular")) {
+            return TABULAR.rows(3, 5);
+        }
         return model.equals("cnn") ? ReferenceFixtures.inputs() : AnalyticModels.randomInputs(3, 1, 12, 10, 5);
     }
 
     private static Attribution run(String method, Map<String, String> params, ExplainableModel model, InputBatch x,
                                    int[] targets) {
         AttributionMethod m = new AttributionMethods().get(method);
-        return m.attribute(model, x, targets, m.parameters().bind(method, params));
+        return m.attribute(model, x, targets, m.parameters(model.tabular().isPresent()).bind(method, params));
     }
 
     @ParameterizedTest(name = "{0} {1} on {2}")
     @MethodSource("cases")
     void shapeBatchSingleMutationDeterminismTargets(String method, Map<String, String> params, String modelName) {
+        if (modelName.equals("cnn")) {
+            assumeRepeatableEngine();
+        }
         ExplainableModel model = model(modelName);
         InputBatch probe = inputs(modelName);
         int[] probeTargets = new int[probe.n()];
@@ -110,6 +134,12 @@ class AttributionMethodsTest {
         assertEquals(x.n(), batch.metrics().size(), "one metrics entry per sample");
         assertArrayEquals(before, x.values(), "inputs were mutated");
         assertTrue(finite(batch.values()), "non-finite attributions");
+        if (!modelName.equals("cnn") && new AttributionMethods().get(method).satisfiesCompleteness()) {
+            // analytic models: linear in the inputs, so the claimed completeness holds to rounding
+            for (Map<String, Double> m : batch.metrics()) {
+                assertTrue(m.get("completenessGapRelative") < 1e-4, "completeness " + m);
+            }
+        }
 
         for (int i = 0; i < x.n(); i++) {
             Attribution single = run(method, params, model, x.sample(i), new int[] {targets[i]});
@@ -147,6 +177,7 @@ class AttributionMethodsTest {
 
     @Test
     void integratedGradientsSatisfiesCompletenessWithinOnePercentAt64StepsOnTheSmoothCnn() {
+        assumeRepeatableEngine();
         try (TorchScriptModel smooth = ReferenceFixtures.load("smooth")) {
             EngineRepeatability.checkOrSkip(() -> completeness(smooth),
                     () -> run("vanilla-gradient", Map.of(), smooth, ReferenceFixtures.inputs(), ReferenceFixtures.targets())
@@ -164,6 +195,7 @@ class AttributionMethodsTest {
 
     @Test
     void integratedGradientsCompletenessGapShrinksWithStepsOnTheReluCnn() {
+        assumeRepeatableEngine();
         EngineRepeatability.checkOrSkip(AttributionMethodsTest::gapShrinks,
                 () -> run("vanilla-gradient", Map.of(), CNN, ReferenceFixtures.inputs(), ReferenceFixtures.targets()).values());
     }
@@ -182,6 +214,7 @@ class AttributionMethodsTest {
 
     @Test
     void gradientsAgreeWithCentralFiniteDifferencesOnASmoothModel() {
+        assumeRepeatableEngine();
         try (TorchScriptModel smooth = ReferenceFixtures.load("smooth")) {
             InputBatch x = ReferenceFixtures.inputs().sample(1);
             int target = 3;
@@ -236,6 +269,7 @@ class AttributionMethodsTest {
 
     @Test
     void guidedBackpropSaysWhyItCannotRun() {
+        assumeRepeatableEngine();
         var e = assertThrows(UnsupportedMethodException.class,
                 () -> run("guided-backprop", Map.of(), CNN, ReferenceFixtures.inputs(), ReferenceFixtures.targets()));
         assertTrue(e.detail().contains("backward hooks"), e.detail());

@@ -194,8 +194,10 @@ class SaliencyResourceTest {
     void checkAllRunsEveryApplicableMethodAndSaysWhyTheOthersCannotRun() {
         SanityService.Summary s = sanity.checkAll(model);
         assertEquals(8, s.checked());
-        assertEquals(List.of("guided-backprop"), List.copyOf(s.notRun().keySet()));
+        assertEquals(List.of("guided-backprop", "kernel-shap", "shapley-sampling"), List.copyOf(s.notRun().keySet()));
         assertTrue(s.notRun().get("guided-backprop").contains("backward hooks"));
+        assertEquals("KernelSHAP attributes the features of a table model; this model takes images",
+                s.notRun().get("kernel-shap"));
         given().get("/api/models/" + model + "/sanity").then().body("size()", equalTo(8));
     }
 
@@ -218,6 +220,13 @@ class SaliencyResourceTest {
         given().post(url("method=vanilla-gradient&target=best")).then().statusCode(400);
         given().post(url("target=label")).then().statusCode(400).body("error", equalTo("Missing method"));
         given().post(url("method=guided-backprop")).then().statusCode(422).body("error", equalTo("Method not available for this model"));
+        given().post(url("method=integrated-gradients&baseline=mean")).then().statusCode(400)
+                .body("error", equalTo("Invalid baseline 'mean' for integrated-gradients"))
+                .body("detail", startsWith("baseline 'mean' is for table models; this model takes images"));
+        given().post(url("method=kernel-shap")).then().statusCode(422)
+                .body("detail", equalTo("KernelSHAP attributes the features of a table model; this model takes images"));
+        given().get(url("method=shapley-sampling&samples=0")).then().statusCode(422)
+                .body("detail", startsWith("Shapley value sampling attributes the features of a table model"));
         given().post("/api/samples/" + sample + "/saliency?method=vanilla-gradient").then().statusCode(400)
                 .body("error", equalTo("Missing modelId"));
         given().post("/api/samples/" + sample + "/saliency?method=vanilla-gradient&modelId=987654321").then().statusCode(404);

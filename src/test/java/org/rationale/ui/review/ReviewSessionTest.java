@@ -299,10 +299,11 @@ class ReviewSessionTest {
         ReviewSession s = session(p, who, new Page(), null);
         List<MethodAvailability> offered = s.methods();
         assertEquals(List.of("vanilla-gradient", "gradient-x-input", "integrated-gradients", "smoothgrad", "grad-cam",
-                "grad-cam-plus-plus", "guided-backprop", "occlusion", "rise"),
+                "grad-cam-plus-plus", "guided-backprop", "occlusion", "rise", "kernel-shap", "shapley-sampling"),
                 offered.stream().map(MethodAvailability::method).toList());
-        // the fixture CNN comes as features and classifier: the CAM methods run; guided backprop never does
-        assertEquals(List.of("guided-backprop"), offered.stream().filter(m -> !m.available()).map(MethodAvailability::method)
+        // the fixture CNN comes as features and classifier: the CAM methods run; guided backprop never does, and
+        // the Shapley methods attribute the features of table models only
+        assertEquals(List.of("guided-backprop", "kernel-shap", "shapley-sampling"), offered.stream().filter(m -> !m.available()).map(MethodAvailability::method)
                 .toList());
         assertTrue(offered.stream().filter(m -> !m.available()).findFirst().orElseThrow().refusal()
                 .contains("backward hooks"));
