@@ -37,7 +37,7 @@ public class PredictionService {
     /** The sample as the model's input, fitted to the model's size as its spec says ({@link InputSpec#input}). */
     public InputBatch input(Sample s, ModelVersion v) {
         InputSpec spec = models.spec(v);
-        byte[] png = datasets.imagePng(s.id).orElseThrow(() -> NotFound.of("Sample " + s.id));
+        byte[] png = datasets.image(s.id);
         return prepare(spec, ImageCodec.decodePng(png));
     }
 
