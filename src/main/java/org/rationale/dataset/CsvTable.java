@@ -84,11 +84,13 @@ final class CsvTable {
     private final int[] featureAt;
     private final List<TableColumn> columns;
     private final List<String> classNames;
+    private final Map<String, Long> classCounts;
     private final int rowCount;
     private final String sha256;
 
     private CsvTable(Path path, String fileName, List<String> header, int labelAt, int idAt, int[] featureAt,
-                     List<TableColumn> columns, List<String> classNames, int rowCount, String sha256) {
+                     List<TableColumn> columns, List<String> classNames, Map<String, Long> classCounts, int rowCount,
+                     String sha256) {
         this.path = path;
         this.fileName = fileName;
         this.header = header;
@@ -97,6 +99,7 @@ final class CsvTable {
         this.featureAt = featureAt;
         this.columns = columns;
         this.classNames = classNames;
+        this.classCounts = classCounts;
         this.rowCount = rowCount;
         this.sha256 = sha256;
     }
@@ -109,6 +112,11 @@ final class CsvTable {
     /** The label column's distinct values, sorted (by number when every one is a whole number). */
     List<String> classNames() {
         return classNames;
+    }
+
+    /** How many rows each class has. */
+    Map<String, Long> classCounts() {
+        return classCounts;
     }
 
     int rowCount() {
@@ -135,6 +143,13 @@ final class CsvTable {
 
     /** One data row as it is stored: its class (an index into {@link #classNames()}), source and values. */
     record Row(long number, int classIndex, String source, Map<String, Object> values) {
+    }
+
+    /** The column names of the file's header, checked as {@link #scan} checks them; reads nothing past it. */
+    static List<String> headerOf(Path path, String fileName) {
+        try (Reading in = new Reading(path, fileName)) {
+            return header(in, fileName);
+        }
     }
 
     /**
@@ -168,7 +183,7 @@ final class CsvTable {
                 scans[j] = new ColumnScan(header.get(featureAt[j]));
             }
             ImportProblems problems = new ImportProblems(fileName);
-            Set<String> labels = new HashSet<>();
+            Map<String, Long> labels = new HashMap<>();
             Map<String, Long> ids = idAt < 0 ? null : new HashMap<>();
             int rows = 0;
             String[] cells;
@@ -186,7 +201,7 @@ final class CsvTable {
                     continue;
                 }
                 String l = present(cells[labelAt], r, header.get(labelAt), problems);
-                if (l != null && labels.add(l) && labels.size() > MAX_CLASSES) {
+                if (l != null && labels.merge(l, 1L, Long::sum) == 1 && labels.size() > MAX_CLASSES) {
                     throw new InvalidDatasetException("Too many classes in the label column '" + header.get(labelAt) + "'",
                             "More than " + MAX_CLASSES + " distinct values by row " + r + "; the label column holds "
                                     + "each row's class: is '" + header.get(labelAt) + "' the right column?");
@@ -218,7 +233,7 @@ final class CsvTable {
             problems.throwIfAny();
             progress.update(ImportProgress.Stage.CHECKING, rows, rows);
             return new CsvTable(path, fileName, header, labelAt, idAt, featureAt, List.copyOf(columns),
-                    sortedClasses(labels), rows, in.sha256());
+                    sortedClasses(labels.keySet()), Map.copyOf(labels), rows, in.sha256());
         }
     }
 

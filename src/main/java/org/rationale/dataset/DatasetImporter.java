@@ -107,6 +107,46 @@ public class DatasetImporter {
     }
 
     /**
+     * The column names of a CSV file's header (its first row), for choosing the label and id
+     * columns; refused as an import would refuse the header (empty file, blank or duplicate names,
+     * too many columns, not UTF-8).
+     */
+    public List<String> tableHeader(NamedFile table) {
+        return CsvTable.headerOf(table.path(), table.name());
+    }
+
+    /**
+     * Checks a CSV table as an import into the project would (every row, the column types, the
+     * limits, the columns of the project's earlier tables) and compares its label values with the
+     * project's classes, storing nothing. Every problem of single rows is refused at once
+     * ({@link InvalidDatasetException#problems()}); progress is told by rows checked.
+     */
+    public TablePreview previewTable(long projectId, NamedFile table, String labelColumn, String idColumn,
+                                     ImportProgress progress) {
+        Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        DatasetService.requireModality(project, Modality.TABULAR);
+        CsvTable scanned = CsvTable.scan(table.path(), table.name(), labelColumn, idColumn,
+                config.importing().maxEntries(), progress);
+        datasets.requireSameColumns(project, scanned);
+        List<ImportPreview.ClassMatch> matches = new ArrayList<>();
+        int next = project.classNames.size();
+        for (String n : scanned.classNames()) {
+            long count = scanned.classCounts().get(n);
+            int at = project.classNames.indexOf(n);
+            if (at >= 0) {
+                matches.add(new ImportPreview.ClassMatch(n, count, at, n, ImportPreview.Match.SAME,
+                        "joins the project's class " + at + " '" + n + "'"));
+            } else {
+                matches.add(new ImportPreview.ClassMatch(n, count, next, n, ImportPreview.Match.NEW,
+                        "new: added to the project as class " + next));
+                next++;
+            }
+        }
+        return new TablePreview(new ImportPreview(DatasetService.CSV, scanned.rowCount(), matches,
+                projectOnly(project, scanned.classNames()), List.of()), scanned.columns());
+    }
+
+    /**
      * Checks a zip of class folders as an import would (names, layout, every image's header, the
      * limits) and compares its classes with the project's, storing nothing. Every problem of single
      * entries is refused at once ({@link InvalidDatasetException#problems()}).

@@ -205,7 +205,7 @@ public class DatasetService {
      * Refuses a table whose feature columns are not those of the project's tables so far (same
      * names and types, in any order), listing what is missing, extra or of another type.
      */
-    private void requireSameColumns(Project project, CsvTable table) {
+    void requireSameColumns(Project project, CsvTable table) {
         Optional<Dataset> first = store.datasets(project.id).stream().filter(x -> CSV.equals(x.format)).findFirst();
         if (first.isEmpty()) {
             return;
