@@ -70,9 +70,10 @@ import java.util.function.Supplier;
  * Import into a project from the browser: a zip of class folders or an IDX pair (images projects),
  * or a CSV table (tabular projects, with its label and id columns chosen from its header), is
  * uploaded (with the upload's own progress bar) to a temporary file, checked as the import would
- * check it (every problem of single files or rows at once) and its classes set against the project's; after the person
- * confirms, it is imported off the UI thread with the samples stored so far shown. Nothing is stored
- * unless everything is; the dataset's origin is "upload:" and the file's own name.
+ * check it (every problem of single files or rows at once) and its classes set against the
+ * project's; after the person confirms, it is imported off the UI thread with the samples stored so
+ * far shown. Nothing is stored unless everything is; the dataset's origin is "upload:" and the
+ * file's own name.
  */
 @Route(value = Routes.IMPORT, layout = MainLayout.class)
 @PermitAll
