@@ -325,7 +325,7 @@ public class DatasetService {
     public record LabelledPixels(long sampleId, int label, int width, int height, int channels, byte[] pixels) {
     }
 
-    /** Every image of a project's split, decoded, in id order (for training and evaluation); table rows are left out. */
+    /** Every image of a project's split, decoded, in id order (for training and evaluation); rows are left out. */
     public List<LabelledPixels> pixels(long projectId, Split split) {
         List<SampleStore.LabelledPng> rows = store.pngs(projectId, split);
         List<LabelledPixels> out = new ArrayList<>(rows.size());
