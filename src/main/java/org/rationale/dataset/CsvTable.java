@@ -513,7 +513,10 @@ final class CsvTable {
 
     // ---- reading
 
-    /** Characters one record may take: each cell at most {@link #MAX_CELL_CHARS}, all quoted, every quote doubled, plus what the parser reads ahead. */
+    /**
+     * Characters one record may take: each cell at most {@link #MAX_CELL_CHARS}, all quoted, every
+     * quote doubled, plus what the parser reads ahead.
+     */
     private static long recordChars(int cells) {
         return (long) cells * (2L * MAX_CELL_CHARS + 3) + 65_536;
     }

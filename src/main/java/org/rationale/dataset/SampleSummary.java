@@ -21,7 +21,10 @@ public record SampleSummary(long id, long datasetId, long projectId, String spli
     public record Region(int x, int y, int width, int height) {
     }
 
-    /** A feature column of a table: its name, {@code numeric}, {@code categorical} or {@code boolean}, and its categories (empty unless categorical). */
+    /**
+     * A feature column of a table: its name, {@code numeric}, {@code categorical} or {@code boolean},
+     * and its categories (empty unless categorical).
+     */
     public record Column(String name, String type, List<String> categories) {
 
         static Column of(TableColumn c) {
