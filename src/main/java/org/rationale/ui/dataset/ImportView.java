@@ -540,10 +540,12 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         Div columns = new Div();
         columns.addClassName("class-table");
         columns.setId("preview-columns");
-        columns.add(row(true, "Column", "Type", "Categories"));
+        // four cells a row, as the class table above is laid out
+        columns.add(row(true, "Column", "Type", "Categories", "Which"));
         for (TableColumn c : p.columns()) {
             List<String> cats = c.categories();
-            Div r = row(false, c.name(), c.type().name().toLowerCase(Locale.ROOT), cats.isEmpty() ? ""
+            Div r = row(false, c.name(), c.type().name().toLowerCase(Locale.ROOT),
+                    cats.isEmpty() ? "" : COUNT.format(cats.size()), cats.isEmpty() ? ""
                     : String.join(", ", cats.subList(0, Math.min(8, cats.size())))
                     + (cats.size() > 8 ? " and " + (cats.size() - 8) + " more" : ""));
             r.getElement().setAttribute("data-column", c.name());
