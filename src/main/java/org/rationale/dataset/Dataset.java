@@ -31,7 +31,10 @@ public class Dataset extends PanacheEntityBase {
     @Column(nullable = false)
     public String split;
 
-    /** {@code idx}, {@code image-folder} or {@code decoy-idx}. */
+    /**
+     * {@code idx}, {@code image-folder}, {@code decoy-idx}, {@code mixed-shortcuts-idx} or {@code csv} (a
+     * table, whose feature columns are in the unmapped column {@code columns}).
+     */
     @Column(nullable = false)
     public String format;
 

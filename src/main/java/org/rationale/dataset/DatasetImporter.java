@@ -8,6 +8,7 @@ import org.rationale.error.Forbidden;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.rationale.config.RationaleConfig;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
@@ -52,7 +53,7 @@ public class DatasetImporter {
     public Dataset importIdx(long projectId, String name, String split, NamedFile images, NamedFile labels,
                              String classNames, String origin, ImportProgress progress, String actor) {
         Split s = Split.parse(split);
-        requireProject(projectId);
+        requireModality(projectId, Modality.IMAGES);
         List<String> given = parseClassNames(classNames);
         try (IdxSource source = IdxSource.open(images.path(), images.name(), labels.path(), labels.name(),
                 ImportLimits.of(config.importing()))) {
@@ -73,7 +74,7 @@ public class DatasetImporter {
     public Dataset importArchive(long projectId, String name, String split, NamedFile archive, String classNames,
                                  String origin, ImportProgress progress, String actor) {
         Split s = Split.parse(split);
-        requireProject(projectId);
+        requireModality(projectId, Modality.IMAGES);
         List<String> given = parseClassNames(classNames);
         try (ImageFolderArchive source = ImageFolderArchive.open(archive.path(), archive.name(),
                 ImportLimits.of(config.importing()), progress)) {
@@ -84,6 +85,67 @@ public class DatasetImporter {
         }
     }
 
+    public Dataset importTable(long projectId, String name, String split, NamedFile table, String labelColumn,
+                               String idColumn, String origin) {
+        return importTable(projectId, name, split, table, labelColumn, idColumn, origin, ImportProgress.NONE, null);
+    }
+
+    /**
+     * Imports a CSV table into a tabular project: reads and checks the whole file first (types,
+     * missing values, the limits; {@link ImportProgress.Stage#CHECKING} by rows), then stores every
+     * row in one transaction ({@link ImportProgress.Stage#STORING}), recording {@code actor} (null:
+     * the logged-in caller) in the audit trail.
+     */
+    public Dataset importTable(long projectId, String name, String split, NamedFile table, String labelColumn,
+                               String idColumn, String origin, ImportProgress progress, String actor) {
+        Split s = Split.parse(split);
+        requireModality(projectId, Modality.TABULAR);
+        CsvTable scanned = CsvTable.scan(table.path(), table.name(), labelColumn, idColumn,
+                config.importing().maxEntries(), progress);
+        return inTransaction(() -> datasets.importTable(projectId, nameOr(name, table.name()), s, origin, scanned,
+                progress, actor));
+    }
+
+    /**
+     * The column names of a CSV file's header (its first row), for choosing the label and id
+     * columns; refused as an import would refuse the header (empty file, blank or duplicate names,
+     * too many columns, not UTF-8).
+     */
+    public List<String> tableHeader(NamedFile table) {
+        return CsvTable.headerOf(table.path(), table.name());
+    }
+
+    /**
+     * Checks a CSV table as an import into the project would (every row, the column types, the
+     * limits, the columns of the project's earlier tables) and compares its label values with the
+     * project's classes, storing nothing. Every problem of single rows is refused at once
+     * ({@link InvalidDatasetException#problems()}); progress is told by rows checked.
+     */
+    public TablePreview previewTable(long projectId, NamedFile table, String labelColumn, String idColumn,
+                                     ImportProgress progress) {
+        Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        DatasetService.requireModality(project, Modality.TABULAR);
+        CsvTable scanned = CsvTable.scan(table.path(), table.name(), labelColumn, idColumn,
+                config.importing().maxEntries(), progress);
+        datasets.requireSameColumns(project, scanned);
+        List<ImportPreview.ClassMatch> matches = new ArrayList<>();
+        int next = project.classNames.size();
+        for (String n : scanned.classNames()) {
+            long count = scanned.classCounts().get(n);
+            int at = project.classNames.indexOf(n);
+            if (at >= 0) {
+                matches.add(new ImportPreview.ClassMatch(n, count, at, n, ImportPreview.Match.SAME,
+                        "joins the project's class " + at + " '" + n + "'"));
+            } else {
+                matches.add(new ImportPreview.ClassMatch(n, count, next, n, ImportPreview.Match.NEW,
+                        "new: added to the project as class " + next));
+                next++;
+            }
+        }
+        return new TablePreview(new ImportPreview(DatasetService.CSV, scanned.rowCount(), matches,
+                projectOnly(project, scanned.classNames()), List.of()), scanned.columns());
+    }
+
     /**
      * Checks a zip of class folders as an import would (names, layout, every image's header, the
      * limits) and compares its classes with the project's, storing nothing. Every problem of single
@@ -91,6 +153,7 @@ public class DatasetImporter {
      */
     public ImportPreview previewArchive(long projectId, NamedFile archive, ImportProgress progress) {
         Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        DatasetService.requireModality(project, Modality.IMAGES);
         try (ImageFolderArchive source = ImageFolderArchive.open(archive.path(), archive.name(),
                 ImportLimits.of(config.importing()), progress)) {
             long[] counts = source.countsByClass();
@@ -126,6 +189,7 @@ public class DatasetImporter {
      */
     public ImportPreview previewIdx(long projectId, NamedFile images, NamedFile labels, String classNames) {
         Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        DatasetService.requireModality(project, Modality.IMAGES);
         List<String> given = parseClassNames(classNames);
         try (IdxSource source = IdxSource.open(images.path(), images.name(), labels.path(), labels.name(),
                 ImportLimits.of(config.importing()))) {
@@ -217,13 +281,13 @@ public class DatasetImporter {
         return QuarkusTransaction.requiringNew().timeout(DatasetService.IMPORT_TIMEOUT_SECONDS).call(work);
     }
 
-    private void requireProject(long projectId) {
-        if (datasets.projectMissing(projectId)) {
-            throw NotFound.of("Project " + projectId);
-        }
+    /** Refuses data of the other modality before any of it is read (the import's transaction checks again). */
+    private void requireModality(long projectId, Modality modality) {
+        DatasetService.requireModality(projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId)),
+                modality);
     }
 
-    /** The dataset name an upload gets when none is given: its file name without .zip, .gz or the IDX suffix. */
+    /** The dataset name an upload gets when none is given: its file name without .zip, .gz, .csv or the IDX suffix. */
     public static String defaultName(String fileName) {
         return nameOr(null, fileName);
     }
@@ -233,7 +297,7 @@ public class DatasetImporter {
             return name;
         }
         String n = fileName == null ? "" : fileName;
-        return n.replaceFirst("(?i)\\.(gz)$", "").replaceFirst("(?i)\\.(zip|idx\\d-ubyte|ubyte)$", "");
+        return n.replaceFirst("(?i)\\.(gz)$", "").replaceFirst("(?i)\\.(zip|idx\\d-ubyte|ubyte|csv)$", "");
     }
 
     static List<String> parseClassNames(String classNames) {

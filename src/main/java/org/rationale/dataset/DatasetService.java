@@ -6,7 +6,10 @@ import org.jboss.logging.Logger;
 import org.rationale.audit.AuditLog;
 import org.rationale.error.Conflict;
 import org.rationale.error.Invalid;
+import org.rationale.error.NotFound;
+import org.rationale.error.Unprocessable;
 import org.rationale.imaging.ImageCodec;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
@@ -15,9 +18,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,6 +36,8 @@ public class DatasetService {
     private static final Logger LOG = Logger.getLogger(DatasetService.class);
     /** Transaction timeout of one import: long enough for millions of images. */
     public static final int IMPORT_TIMEOUT_SECONDS = 3600;
+    /** The format of a dataset imported from a CSV file. */
+    public static final String CSV = "csv";
 
     private final SampleStore store;
     private final ProjectService projects;
@@ -66,6 +73,7 @@ public class DatasetService {
                                  List<String> givenClassNames, ImportProgress progress, String actor) {
         long t0 = System.nanoTime();
         Project project = projects.lock(projectId);
+        requireModality(project, Modality.IMAGES);
         String datasetName = checkName(project, name);
         int[] labelMap;
         List<String> sourceNames = source.classNames();
@@ -135,6 +143,109 @@ public class DatasetService {
         LOG.infof("Imported %d samples into dataset '%s' of project %d in %d ms", count, d.name, project.id,
                 (System.nanoTime() - t0) / 1_000_000);
         return d;
+    }
+
+    /**
+     * Imports the rows of a scanned CSV table ({@link CsvTable#scan}) into a new dataset of a tabular
+     * project: its label values become (or join) the project's classes, each row a sample with its
+     * values. A second table of the project must have the same feature columns with the same types
+     * (in any order; categories may differ). Any failure rolls the whole import back; callers open
+     * the transaction with {@link #IMPORT_TIMEOUT_SECONDS}.
+     *
+     * @param actor who imports, for the audit trail (null: the logged-in caller)
+     */
+    @Transactional
+    public Dataset importTable(long projectId, String name, Split split, String origin, CsvTable table,
+                               ImportProgress progress, String actor) {
+        long t0 = System.nanoTime();
+        Project project = projects.lock(projectId);
+        requireModality(project, Modality.TABULAR);
+        String datasetName = checkName(project, name);
+        requireSameColumns(project, table);
+        int[] labels = projects.labelsForNames(project, table.classNames());
+        Dataset d = store.insertTable(project.id, datasetName, split, table.rowCount(), origin, table.columns());
+        long expected = table.rowCount();
+        long[] stored = {0};
+        progress.update(ImportProgress.Stage.STORING, 0, expected);
+        try (SampleStore.RowWriter rows = store.rowWriter(d)) {
+            table.rows(row -> {
+                rows.add(labels[row.classIndex()], row.source(), row.values());
+                progress.update(ImportProgress.Stage.STORING, ++stored[0], expected);
+            });
+            rows.finish();
+        }
+        Map<String, ?> details = AuditLog.details(
+                "name", d.name, "split", d.split, "format", d.format, "origin", d.origin, "samples", table.rowCount(),
+                "columns", table.columns().size(), "labelColumn", table.labelColumn(), "idColumn", table.idColumn(),
+                "classNames", table.classNames(), "contentSha256", table.sha256());
+        if (actor == null) {
+            audit.record("dataset.import", "dataset:" + d.id, project.id, details);
+        } else {
+            audit.record(actor, "dataset.import", "dataset:" + d.id, project.id, details);
+        }
+        LOG.infof("Imported %d rows of %d columns into dataset '%s' of project %d in %d ms", table.rowCount(),
+                table.columns().size(), d.name, project.id, (System.nanoTime() - t0) / 1_000_000);
+        return d;
+    }
+
+    /** Refuses data of the other modality for a project, naming what to do instead. */
+    static void requireModality(Project project, Modality modality) {
+        if (project.modality == modality) {
+            return;
+        }
+        if (modality == Modality.IMAGES) {
+            throw new Invalid("Project '" + project.name + "' holds table rows",
+                    "Import a table (the part 'table', a CSV file) into it, or images into an images project");
+        }
+        throw new Invalid("Project '" + project.name + "' holds images",
+                "Import a table into a tabular project (created with \"modality\": \"tabular\")");
+    }
+
+    /**
+     * Refuses a table whose feature columns are not those of the project's tables so far (same
+     * names and types, in any order), listing what is missing, extra or of another type.
+     */
+    void requireSameColumns(Project project, CsvTable table) {
+        Optional<Dataset> first = store.datasets(project.id).stream().filter(x -> CSV.equals(x.format)).findFirst();
+        if (first.isEmpty()) {
+            return;
+        }
+        Map<String, TableColumn.Type> known = new LinkedHashMap<>();
+        store.columns(first.get().id).forEach(c -> known.put(c.name(), c.type()));
+        Map<String, TableColumn.Type> here = new LinkedHashMap<>();
+        table.columns().forEach(c -> here.put(c.name(), c.type()));
+        List<String> missing = known.keySet().stream().filter(n -> !here.containsKey(n)).map(n -> "'" + n + "'").toList();
+        List<String> extra = here.keySet().stream().filter(n -> !known.containsKey(n)).map(n -> "'" + n + "'").toList();
+        List<String> retyped = here.entrySet().stream()
+                .filter(e -> known.containsKey(e.getKey()) && known.get(e.getKey()) != e.getValue())
+                .map(e -> "'" + e.getKey() + "' is " + typeName(e.getValue()) + " here, "
+                        + typeName(known.get(e.getKey())) + " there")
+                .toList();
+        if (missing.isEmpty() && extra.isEmpty() && retyped.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            parts.add("missing here: " + shortList(missing));
+        }
+        if (!extra.isEmpty()) {
+            parts.add("not in '" + first.get().name + "': " + shortList(extra));
+        }
+        if (!retyped.isEmpty()) {
+            parts.add("of another type: " + shortList(retyped));
+        }
+        throw new InvalidDatasetException("The columns of " + table.fileName() + " differ from the project's",
+                "Every table of project '" + project.name + "' has the feature columns of '" + first.get().name
+                        + "' (in any order, with the same types); " + String.join("; ", parts));
+    }
+
+    private static String typeName(TableColumn.Type t) {
+        return t.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String shortList(List<String> items) {
+        return items.size() <= 20 ? String.join(", ", items)
+                : String.join(", ", items.subList(0, 20)) + " and " + (items.size() - 20) + " more";
     }
 
     private static MessageDigest sha256() {
@@ -214,7 +325,7 @@ public class DatasetService {
     public record LabelledPixels(long sampleId, int label, int width, int height, int channels, byte[] pixels) {
     }
 
-    /** Every sample of a project's split, decoded, in id order (for training and evaluation). */
+    /** Every image of a project's split, decoded, in id order (for training and evaluation); rows are left out. */
     public List<LabelledPixels> pixels(long projectId, Split split) {
         List<SampleStore.LabelledPng> rows = store.pngs(projectId, split);
         List<LabelledPixels> out = new ArrayList<>(rows.size());
@@ -239,13 +350,18 @@ public class DatasetService {
      * {@code size} pixels; an image that fits already is answered as stored.
      *
      * @throws Invalid when {@code size} is outside {@link #THUMBNAIL_MIN}..{@link #THUMBNAIL_MAX}
+     * @throws Unprocessable when the sample is a table row
      */
     public Optional<byte[]> thumbnailPng(long sampleId, int size) {
         if (size < THUMBNAIL_MIN || size > THUMBNAIL_MAX) {
             throw new Invalid("Invalid thumbnail size " + size,
                     "size is the longer edge in pixels, from " + THUMBNAIL_MIN + " to " + THUMBNAIL_MAX);
         }
-        return store.png(sampleId).map(png -> {
+        Optional<byte[]> stored = store.png(sampleId);
+        if (stored.isEmpty()) {
+            refuseTableRow(sampleId);
+        }
+        return stored.map(png -> {
             ImageCodec.Pixels px = ImageCodec.decodePng(png);
             if (Math.max(px.width(), px.height()) <= size) {
                 return png;
@@ -255,7 +371,7 @@ public class DatasetService {
         });
     }
 
-    /** The stored PNG of a sample. */
+    /** The stored PNG of a sample; empty when there is no such sample or it is a table row (see {@link #image}). */
     public Optional<byte[]> imagePng(long sampleId) {
         return store.png(sampleId);
     }
@@ -290,5 +406,58 @@ public class DatasetService {
     /** Up to {@code limit} training samples of a project in a pseudo-random order fixed by {@code seed}. */
     public List<Long> drawnTrainingSamples(long projectId, long seed, int limit) {
         return store.drawnTrainingSamples(projectId, null, seed, limit);
+    }
+
+    /**
+     * The stored PNG of a sample, for a path that needs it.
+     *
+     * @throws NotFound when there is no such sample
+     * @throws Unprocessable when the sample is a table row, which has values instead of an image
+     */
+    public byte[] image(long sampleId) {
+        Optional<byte[]> png = store.png(sampleId);
+        if (png.isEmpty()) {
+            refuseTableRow(sampleId);
+            throw NotFound.of("Sample " + sampleId);
+        }
+        return png.get();
+    }
+
+    private void refuseTableRow(long sampleId) {
+        if (store.sample(sampleId).map(s -> s.tableRow).orElse(false)) {
+            throw new Unprocessable("Sample " + sampleId + " is a table row: it has no image",
+                    "GET /api/samples/" + sampleId + " answers its values");
+        }
+    }
+
+    /** The feature columns of a CSV dataset in file order; empty for an image dataset. */
+    public List<TableColumn> datasetColumns(long datasetId) {
+        return store.columns(datasetId);
+    }
+
+    /**
+     * The values of the table rows among these samples, by sample id, each in its dataset's column
+     * order (numbers as Double, booleans as Boolean, categories as String); images are left out.
+     */
+    public Map<Long, Map<String, Object>> tableRows(List<Sample> samples) {
+        List<Long> ids = samples.stream().filter(s -> s.tableRow).map(s -> s.id).toList();
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, Map<String, Object>> stored = store.rows(ids);
+        Map<Long, List<TableColumn>> columns = new HashMap<>();
+        Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            Map<String, Object> values = stored.get(s.id);
+            if (values == null) {
+                continue;
+            }
+            Map<String, Object> ordered = new LinkedHashMap<>();
+            for (TableColumn c : columns.computeIfAbsent(s.datasetId, store::columns)) {
+                ordered.put(c.name(), values.get(c.name()));
+            }
+            out.put(s.id, ordered);
+        }
+        return out;
     }
 }

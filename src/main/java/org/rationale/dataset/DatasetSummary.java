@@ -2,12 +2,18 @@ package org.rationale.dataset;
 
 import java.time.OffsetDateTime;
 
-/** A dataset as the API shows it. */
+/**
+ * A dataset as the API shows it. A CSV table ({@code format} {@code csv}) has {@code columnCount}
+ * feature columns (without its label and id columns); its rows are {@code columnCount} wide, 1 high,
+ * 1 channel. Images have no column count (null).
+ */
 public record DatasetSummary(long id, long projectId, String name, String split, String format, int sampleCount,
-                             Integer width, Integer height, Integer channels, String origin, OffsetDateTime createdAt) {
+                             Integer width, Integer height, Integer channels, Integer columnCount, String origin,
+                             OffsetDateTime createdAt) {
 
     public static DatasetSummary of(Dataset d) {
         return new DatasetSummary(d.id, d.projectId, d.name, d.split, d.format, d.sampleCount, d.width, d.height,
-                d.channels == null ? null : (int) d.channels, d.origin, d.createdAt);
+                d.channels == null ? null : (int) d.channels, DatasetService.CSV.equals(d.format) ? d.width : null,
+                d.origin, d.createdAt);
     }
 }

@@ -34,6 +34,16 @@ final class ImportProblems {
         }
     }
 
+    /** Whether another problem would still be listed in full (beyond that, {@link #addUnlisted} only counts). */
+    boolean listing() {
+        return count < SHOWN;
+    }
+
+    /** Counts one more problem past those listed, without making its error (a file may hold millions). */
+    void addUnlisted() {
+        count++;
+    }
+
     /** Throws when anything was recorded: the single problem as it was, or all of them in one refusal. */
     void throwIfAny() {
         if (count == 0) {

@@ -17,6 +17,7 @@ import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
 import java.util.List;
+import java.util.Map;
 
 /** Browsing the samples of a project: pages filtered by split and label. */
 @Path("/api/projects/{projectId}/samples")
@@ -43,7 +44,9 @@ public class ProjectSampleResource {
     }
 
     @GET
-    @Operation(summary = "List the samples of a project, filtered by split and label")
+    @Operation(summary = "List the samples of a project, filtered by split and label",
+            description = "A table row has no imageUrl but its 'values', as GET /api/samples/{id} answers them "
+                    + "(its columns are there).")
     public Page list(@PathParam("projectId") long projectId, @QueryParam("split") String split,
                      @QueryParam("label") String label, @QueryParam("offset") String offset,
                      @QueryParam("limit") String limit) {
@@ -54,7 +57,9 @@ public class ProjectSampleResource {
         int off = offset == null || offset.isBlank() ? 0 : parseInt("offset", offset, 0, Integer.MAX_VALUE);
         int lim = limit == null || limit.isBlank() ? 50 : parseInt("limit", limit, 1, MAX_LIMIT);
         var page = datasets.samples(projectId, s, l, off, lim);
-        return new Page(page.total(), off, lim, page.items().stream().map(x -> SampleSummary.of(x, SampleResource.className(p, x.label))).toList());
+        Map<Long, Map<String, Object>> rows = datasets.tableRows(page.items());
+        return new Page(page.total(), off, lim, page.items().stream()
+                .map(x -> SampleSummary.of(x, SampleResource.className(p, x.label), rows.get(x.id), null)).toList());
     }
 
     private static int parseInt(String name, String text, int min, int max) {

@@ -5,10 +5,13 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.Formula;
 
 /**
- * One labelled image. Its pixels live in the same row as PNG but are not mapped here: the
- * {@link SampleStore} reads them apart, so listing samples never loads images.
+ * One labelled image, or one row of a table (a CSV dataset of a tabular project). An image's pixels
+ * live in the same row as PNG and a table row's values as JSON, neither mapped here: the
+ * {@link SampleStore} reads them apart, so listing samples never loads them. A table row is
+ * {@code width} = its feature columns wide, 1 high, 1 channel.
  */
 @Entity
 @Table(name = "samples")
@@ -53,4 +56,8 @@ public class Sample extends PanacheEntityBase {
 
     @Column(name = "shortcut_height")
     public Integer shortcutHeight;
+
+    /** Whether this sample is a table row (values, no image). */
+    @Formula("(row_values is not null)")
+    public boolean tableRow;
 }

@@ -18,8 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
+import java.util.List;
 
-/** One sample and its image. */
+/** One sample and its image, or one table row and its values. */
 @Path("/api/samples")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Samples")
@@ -39,21 +40,29 @@ public class SampleResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One sample, with where it came from and its known shortcut region")
+    @Operation(summary = "One sample, with where it came from and its known shortcut region",
+            description = "A table row has no imageUrl; it answers 'values' (each feature column's value in the "
+                    + "dataset's column order: numbers, booleans, categories as strings) and 'columns' (name, type "
+                    + "numeric, categorical or boolean, categories).")
     public SampleSummary get(@PathParam("id") long id) {
         access.requireSample(id);
         Sample s = datasets.sample(id).orElseThrow(() -> NotFound.of("Sample " + id));
         Project p = projects.find(s.projectId).orElseThrow();
+        if (s.tableRow) {
+            return SampleSummary.of(s, className(p, s.label), datasets.tableRows(List.of(s)).get(s.id),
+                    datasets.datasetColumns(s.datasetId));
+        }
         return SampleSummary.of(s, className(p, s.label));
     }
 
     @GET
     @Path("/{id}/image.png")
     @Produces("image/png")
-    @Operation(summary = "The sample's image as PNG, pixel for pixel as imported")
+    @Operation(summary = "The sample's image as PNG, pixel for pixel as imported",
+            description = "A table row has no image: 422.")
     public Response image(@PathParam("id") long id) {
         access.requireSample(id);
-        byte[] png = datasets.imagePng(id).orElseThrow(() -> NotFound.of("Sample " + id));
+        byte[] png = datasets.image(id);
         CacheControl cc = new CacheControl();
         cc.setMaxAge(86400);
         cc.setPrivate(true);
@@ -65,7 +74,7 @@ public class SampleResource {
     @Produces("image/png")
     @Operation(summary = "The sample's image scaled down to fit a square of 'size' pixels (16 to 512, default 160)",
             description = "Images that fit already are answered as stored; larger ones are scaled smoothly, "
-                    + "keeping their aspect ratio.")
+                    + "keeping their aspect ratio. A table row has no image: 422.")
     public Response thumbnail(@PathParam("id") long id, @QueryParam("size") @DefaultValue("160") int size) {
         access.requireSample(id);
         byte[] png = datasets.thumbnailPng(id, size).orElseThrow(() -> NotFound.of("Sample " + id));

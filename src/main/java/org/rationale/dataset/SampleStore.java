@@ -39,6 +39,8 @@ public class SampleStore implements ProjectScoped {
     private static final String INSERT = "insert into samples (dataset_id, project_id, split, label, source, width, "
             + "height, channels, shortcut_x, shortcut_y, shortcut_width, shortcut_height, image_png) "
             + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_ROW = "insert into samples (dataset_id, project_id, split, label, source, width, "
+            + "height, channels, row_values) values (?, ?, ?, ?, ?, ?, 1, 1, cast(? as jsonb))";
 
     @Inject
     EntityManager em;
@@ -64,62 +66,87 @@ public class SampleStore implements ProjectScoped {
     }
 
     /**
+     * Stores a new CSV dataset with its feature columns (its sample count, the rows' width, known
+     * before the rows are written) and answers it, managed.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Dataset insertTable(long projectId, String name, Split split, int rows, String origin,
+                               List<TableColumn> columns) {
+        Long id = (Long) em.createNativeQuery("insert into datasets (project_id, name, split, format, sample_count, "
+                        + "width, height, channels, origin, columns) values (?1, ?2, ?3, 'csv', ?4, ?5, 1, 1, ?6, "
+                        + "cast(?7 as jsonb)) returning id", Long.class)
+                .setParameter(1, projectId).setParameter(2, name).setParameter(3, split.value()).setParameter(4, rows)
+                .setParameter(5, columns.size()).setParameter(6, origin).setParameter(7, TableJson.of(columns))
+                .getSingleResult();
+        return Dataset.findById(id);
+    }
+
+    /**
      * Opens a writer of the samples of a dataset: JDBC batches of {@value #BATCH} rows on the
      * transaction's connection. {@link SampleWriter#finish} writes the last batch; closing without it
      * writes nothing more (the failed import rolls back).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public SampleWriter writer(Dataset d) {
+        Connection c = connection();
         try {
-            Connection c = dataSource.getConnection();
-            try {
-                return new SampleWriter(d, c, c.prepareStatement(INSERT));
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
+            return new SampleWriter(d, c, c.prepareStatement(INSERT));
+        } catch (SQLException e) {
+            closeAfter(c, e);
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Opens a writer of the table rows of a CSV dataset, as {@link #writer}: each row a sample
+     * {@code width} = the dataset's feature columns wide, 1 high, 1 channel, with its values and no PNG.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public RowWriter rowWriter(Dataset d) {
+        Connection c = connection();
+        try {
+            return new RowWriter(d, c, c.prepareStatement(INSERT_ROW));
+        } catch (SQLException e) {
+            closeAfter(c, e);
+            throw failed(e);
+        }
+    }
+
+    private Connection connection() {
+        try {
+            return dataSource.getConnection();
         } catch (SQLException e) {
             throw failed(e);
         }
     }
 
-    /** Writes the samples of one dataset in JDBC batches. */
-    public static final class SampleWriter implements AutoCloseable {
-        private final Dataset dataset;
+    private static void closeAfter(Connection c, SQLException failure) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** One insert statement run in JDBC batches on the transaction's connection. */
+    abstract static class Batches implements AutoCloseable {
+        final Dataset dataset;
         private final Connection connection;
-        private final PreparedStatement ps;
+        final PreparedStatement ps;
         private int pending;
 
-        private SampleWriter(Dataset dataset, Connection connection, PreparedStatement ps) {
+        Batches(Dataset dataset, Connection connection, PreparedStatement ps) {
             this.dataset = dataset;
             this.connection = connection;
             this.ps = ps;
         }
 
-        /** Adds one sample with its label in the project's label space and its image as PNG. */
-        public void add(int label, LabelledImage img, byte[] png) {
-            try {
-                ps.setLong(1, dataset.id);
-                ps.setLong(2, dataset.projectId);
-                ps.setString(3, dataset.split);
-                ps.setInt(4, label);
-                ps.setString(5, img.source());
-                ps.setInt(6, img.width());
-                ps.setInt(7, img.height());
-                ps.setShort(8, (short) img.channels());
-                LabelledImage.Box b = img.shortcut();
-                setNullableInt(ps, 9, b == null ? null : b.x());
-                setNullableInt(ps, 10, b == null ? null : b.y());
-                setNullableInt(ps, 11, b == null ? null : b.width());
-                setNullableInt(ps, 12, b == null ? null : b.height());
-                ps.setBytes(13, png);
-                ps.addBatch();
-                if (++pending == BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            } catch (SQLException e) {
-                throw failed(e);
+        /** Adds the statement's parameters as set to the batch, writing the batch when it is full. */
+        void added() throws SQLException {
+            ps.addBatch();
+            if (++pending == BATCH) {
+                ps.executeBatch();
+                pending = 0;
             }
         }
 
@@ -139,6 +166,61 @@ public class SampleStore implements ProjectScoped {
         public void close() {
             try (connection; ps) {
                 pending = 0;
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+        }
+    }
+
+    /** Writes the image samples of one dataset in JDBC batches. */
+    public static final class SampleWriter extends Batches {
+
+        private SampleWriter(Dataset dataset, Connection connection, PreparedStatement ps) {
+            super(dataset, connection, ps);
+        }
+
+        /** Adds one sample with its label in the project's label space and its image as PNG. */
+        public void add(int label, LabelledImage img, byte[] png) {
+            try {
+                ps.setLong(1, dataset.id);
+                ps.setLong(2, dataset.projectId);
+                ps.setString(3, dataset.split);
+                ps.setInt(4, label);
+                ps.setString(5, img.source());
+                ps.setInt(6, img.width());
+                ps.setInt(7, img.height());
+                ps.setShort(8, (short) img.channels());
+                LabelledImage.Box b = img.shortcut();
+                setNullableInt(ps, 9, b == null ? null : b.x());
+                setNullableInt(ps, 10, b == null ? null : b.y());
+                setNullableInt(ps, 11, b == null ? null : b.width());
+                setNullableInt(ps, 12, b == null ? null : b.height());
+                ps.setBytes(13, png);
+                added();
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+        }
+    }
+
+    /** Writes the table rows of one CSV dataset in JDBC batches. */
+    public static final class RowWriter extends Batches {
+
+        private RowWriter(Dataset dataset, Connection connection, PreparedStatement ps) {
+            super(dataset, connection, ps);
+        }
+
+        /** Adds one row with its label in the project's label space, its source and its values (every feature column). */
+        public void add(int label, String source, Map<String, Object> values) {
+            try {
+                ps.setLong(1, dataset.id);
+                ps.setLong(2, dataset.projectId);
+                ps.setString(3, dataset.split);
+                ps.setInt(4, label);
+                ps.setString(5, source);
+                ps.setInt(6, values.size());
+                ps.setString(7, TableJson.of(values));
+                added();
             } catch (SQLException e) {
                 throw failed(e);
             }
@@ -230,7 +312,8 @@ public class SampleStore implements ProjectScoped {
         }
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("select id, dataset_id, project_id, split, label, source, width, height, "
-                        + "channels, shortcut_x, shortcut_y, shortcut_width, shortcut_height from samples "
+                        + "channels, shortcut_x, shortcut_y, shortcut_width, shortcut_height, row_values is not null as table_row "
+                        + "from samples "
                         + "where id = any(cast(?1 as bigint[])) order by id", Tuple.class)
                 .setParameter(1, PgArray.ofLongs(ids)).getResultList();
         List<Sample> out = new ArrayList<>(rows.size());
@@ -255,15 +338,16 @@ public class SampleStore implements ProjectScoped {
         s.shortcutY = t.get("shortcut_y", Integer.class);
         s.shortcutWidth = t.get("shortcut_width", Integer.class);
         s.shortcutHeight = t.get("shortcut_height", Integer.class);
+        s.tableRow = t.get("table_row", Boolean.class);
         return s;
     }
 
-    /** The label and PNG of every sample of a project's split, in id order. */
+    /** The label and PNG of every image sample of a project's split, in id order (table rows are left out). */
     @Transactional
     public List<LabelledPng> pngs(long projectId, Split split) {
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("select id, label, image_png from samples where project_id = ?1 "
-                        + "and split = ?2 order by id", Tuple.class)
+                        + "and split = ?2 and image_png is not null order by id", Tuple.class)
                 .setParameter(1, projectId).setParameter(2, split.value()).getResultList();
         List<LabelledPng> out = new ArrayList<>(rows.size());
         for (Tuple t : rows) {
@@ -273,7 +357,7 @@ public class SampleStore implements ProjectScoped {
         return out;
     }
 
-    /** The stored PNGs of many samples, by id, in one query. */
+    /** The stored PNGs of many samples, by id, in one query; table rows (no PNG) are left out. */
     @Transactional
     public Map<Long, byte[]> pngs(Collection<Long> ids) {
         Map<Long, byte[]> out = new HashMap<>();
@@ -281,17 +365,18 @@ public class SampleStore implements ProjectScoped {
             return out;
         }
         @SuppressWarnings("unchecked")
-        List<Tuple> rows = em.createNativeQuery("select id, image_png from samples where id = any(cast(?1 as bigint[]))",
+        List<Tuple> rows = em.createNativeQuery("select id, image_png from samples where id = any(cast(?1 as bigint[])) "
+                        + "and image_png is not null",
                         Tuple.class)
                 .setParameter(1, PgArray.ofLongs(ids)).getResultList();
         rows.forEach(t -> out.put(t.get("id", Long.class), t.get("image_png", byte[].class)));
         return out;
     }
 
-    /** The stored PNG of a sample. */
+    /** The stored PNG of a sample; empty when there is no such sample or it is a table row. */
     @Transactional
     public Optional<byte[]> png(long sampleId) {
-        List<?> rows = em.createNativeQuery("select image_png from samples where id = ?1")
+        List<?> rows = em.createNativeQuery("select image_png from samples where id = ?1 and image_png is not null")
                 .setParameter(1, sampleId).getResultList();
         return rows.isEmpty() ? Optional.empty() : Optional.of((byte[]) rows.get(0));
     }

@@ -51,7 +51,7 @@ public class PredictionService {
             return row(table.get(), s.id, row);
         }
         InputSpec spec = models.spec(v);
-        byte[] png = datasets.imagePng(s.id).orElseThrow(() -> NotFound.of("Sample " + s.id));
+        byte[] png = datasets.image(s.id);
         return prepare(spec, ImageCodec.decodePng(png));
     }
 

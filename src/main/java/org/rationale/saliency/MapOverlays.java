@@ -48,7 +48,7 @@ public class MapOverlays {
         if (z == 0 || HeatmapRenderer.fittingZoom(s.height, s.width, z) < z) {
             throw new OverlayTooLargeException(s.height, s.width, Math.max(z, 1));
         }
-        byte[] png = datasets.imagePng(m.sampleId()).orElseThrow(() -> NotFound.of("Sample " + m.sampleId()));
+        byte[] png = datasets.image(m.sampleId());
         ImageCodec.Pixels px = ImageCodec.decodePng(png);
         int channels = m.shape().get(0);
         float[] onImage = onImage(m.modelId(), m.values(), channels, px);

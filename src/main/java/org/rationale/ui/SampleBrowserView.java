@@ -9,6 +9,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
@@ -35,6 +36,7 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.saliency.AttributionMethod;
 import org.rationale.saliency.AttributionMethods;
@@ -49,8 +51,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The sample browser: a page of thumbnails of one project, filtered by split and label, with a
- * detail dialog showing the image large, its provenance and its known shortcut region. Filters and
+ * The sample browser: a page of thumbnails of one project (of a tabular project: its rows with their
+ * first feature columns), filtered by split and label, with a detail dialog showing the image large,
+ * its provenance and its known shortcut region (a row's every value). Filters and
  * page live in the URL, so a view can be shared.
  */
 @Route(value = Routes.SAMPLES, layout = MainLayout.class)
@@ -80,6 +83,8 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     private final Select<Integer> label = new Select<>();
     private final Span summary = new Span();
     private final Div thumbnails = new Div();
+    /** A tabular project's rows: their first feature columns; a click opens all of a row's values. */
+    private final Grid<Sample> rows = new Grid<>();
     private final Button previous = new Button(VaadinIcon.ANGLE_LEFT.create());
     private final Button next = new Button(VaadinIcon.ANGLE_RIGHT.create());
     private final Span pageInfo = new Span();
@@ -136,9 +141,14 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
         pager.addClassName("pager");
         thumbnails.addClassName("thumbnail-grid");
         thumbnails.setId("thumbnails");
+        rows.setId("sample-rows");
+        rows.addClassName("sample-rows");
+        rows.setAllRowsVisible(true);
+        rows.setVisible(false);
+        rows.addItemClickListener(e -> openDetail(e.getItem()));
         HorizontalLayout top = new HorizontalLayout(back, importLink);
         top.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
-        add(top, title, datasetList, filters, thumbnails, pager);
+        add(top, title, datasetList, filters, thumbnails, rows, pager);
     }
 
     @Override
@@ -203,15 +213,23 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
         }
         page = Math.max(0, requested);
         thumbnails.removeAll();
-        for (Sample sample : result.items()) {
-            thumbnails.add(thumbnail(sample));
+        boolean table = project.modality == Modality.TABULAR && !result.items().isEmpty();
+        rows.setVisible(table);
+        thumbnails.setVisible(!table);
+        String shownColumns = "";
+        if (table) {
+            shownColumns = showRows(result.items());
+        } else {
+            for (Sample sample : result.items()) {
+                thumbnails.add(thumbnail(sample));
+            }
         }
         if (result.items().isEmpty()) {
             Paragraph none = new Paragraph("No samples match these filters.");
             none.addClassName("empty-state");
             thumbnails.add(none);
         }
-        summary.setText(COUNT.format(total) + " samples");
+        summary.setText(COUNT.format(total) + " samples" + shownColumns);
         pageInfo.setText("Page " + (page + 1) + " of " + COUNT.format(pages));
         previous.setEnabled(page > 0);
         next.setEnabled(page + 1 < pages);
@@ -220,6 +238,44 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
                         "split", split.getValue() == null ? ALL : split.getValue(),
                         "label", String.valueOf(label.getValue() == null ? -1 : label.getValue()),
                         "page", String.valueOf(page))).getQueryString()));
+    }
+
+    /** Most feature columns the rows table shows; a row's detail shows all. */
+    static final int ROW_COLUMNS = 8;
+
+    /** Shows table rows with their first feature columns; answers what the summary adds about the columns shown. */
+    private String showRows(List<Sample> items) {
+        Map<Long, Map<String, Object>> values = datasets.tableRows(items);
+        List<String> columns = values.values().stream().findFirst().map(v -> List.copyOf(v.keySet())).orElse(List.of());
+        rows.removeAllColumns();
+        rows.addColumn(s -> s.id).setHeader("Sample").setAutoWidth(true).setFlexGrow(0);
+        rows.addColumn(s -> className(s.label)).setHeader("Label").setAutoWidth(true).setFlexGrow(0);
+        rows.addColumn(s -> s.split).setHeader("Split").setAutoWidth(true).setFlexGrow(0);
+        rows.addColumn(s -> s.source).setHeader("Source").setAutoWidth(true).setFlexGrow(0);
+        for (String c : columns.subList(0, Math.min(ROW_COLUMNS, columns.size()))) {
+            rows.addColumn(s -> cell(values.getOrDefault(s.id, Map.of()).get(c))).setHeader(c).setAutoWidth(true);
+        }
+        rows.setItems(items);
+        return columns.size() > ROW_COLUMNS ? " · the first " + ROW_COLUMNS + " of " + columns.size()
+                + " feature columns shown; click a row for all" : "";
+    }
+
+    /** A table cell as the page shows it: whole numbers without ".0", other numbers as stored. */
+    static String cell(Object value) {
+        if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString(d.longValue());
+        }
+        return value == null ? "" : value.toString();
+    }
+
+    /** A table row's detail: every feature's value, in the dataset's column order. */
+    private Div rowValues(Sample s) {
+        Div table = new Div();
+        table.addClassName("facts");
+        table.setId("row-values");
+        Map<String, Object> values = datasets.tableRows(List.of(s)).getOrDefault(s.id, Map.of());
+        values.forEach((column, value) -> table.add(fact(column, cell(value))));
+        return table;
     }
 
     private Div thumbnail(Sample s) {
@@ -245,6 +301,18 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     private void openDetail(Sample s) {
         Dialog d = new Dialog();
         d.setHeaderTitle(className(s.label) + " · sample " + s.id);
+        if (s.tableRow) {
+            Div facts = new Div(fact("Label", s.label + " · " + className(s.label)), fact("Split", s.split),
+                    fact("Source", s.source), fact("Features", Integer.toString(s.width)));
+            facts.addClassName("facts");
+            Anchor review = new Anchor(Routes.of(Routes.REVIEW, project.id) + "?sample=" + s.id, "Review this sample");
+            review.addClassName("review-link");
+            review.setId("review-this-sample");
+            d.add(new HorizontalLayout(new VerticalLayout(facts, review), rowValues(s)));
+            d.getFooter().add(new Button("Close", e -> d.close()));
+            d.open();
+            return;
+        }
         Image img = new Image("/api/samples/" + s.id + "/image.png", className(s.label));
         img.addClassName("detail-image");
         Div frame = new Div(img);
@@ -398,11 +466,15 @@ public class SampleBrowserView extends VerticalLayout implements BeforeEnterObse
     /** A project without samples says so, and how to get some. */
     private void showNoData(boolean engineer) {
         summary.setText("0 samples");
+        rows.setVisible(false);
+        thumbnails.setVisible(true);
         thumbnails.removeAll();
         Div empty = new Div();
         empty.addClassName("empty-state");
         empty.setId("no-data");
-        empty.add(new Paragraph("This project has no samples yet. Samples come from an import: a zip of class "
+        empty.add(new Paragraph(project.modality == Modality.TABULAR
+                ? "This project has no samples yet. Samples come from an import: a CSV table, one row per sample."
+                : "This project has no samples yet. Samples come from an import: a zip of class "
                 + "folders of PNG or JPEG images (any size), or an IDX pair."));
         if (engineer) {
             Anchor go = new Anchor(Routes.of(Routes.IMPORT, project.id), "Import data");

@@ -21,6 +21,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.data.value.ValueChangeMode;
@@ -40,7 +41,10 @@ import org.rationale.dataset.ImportPreview;
 import org.rationale.dataset.ImportProgress;
 import org.rationale.dataset.InvalidDatasetException;
 import org.rationale.dataset.Split;
+import org.rationale.dataset.TableColumn;
+import org.rationale.dataset.TablePreview;
 import org.rationale.error.DomainError;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.security.Access;
@@ -63,11 +67,13 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Import into a project from the browser: a zip of class folders or an IDX pair is uploaded (with
- * the upload's own progress bar) to a temporary file, checked as the import would check it (every
- * problem of single files at once) and its classes set against the project's; after the person
- * confirms, it is imported off the UI thread with the samples stored so far shown. Nothing is stored
- * unless everything is; the dataset's origin is "upload:" and the file's own name.
+ * Import into a project from the browser: a zip of class folders or an IDX pair (images projects),
+ * or a CSV table (tabular projects, with its label and id columns chosen from its header), is
+ * uploaded (with the upload's own progress bar) to a temporary file, checked as the import would
+ * check it (every problem of single files or rows at once) and its classes set against the
+ * project's; after the person confirms, it is imported off the UI thread with the samples stored so
+ * far shown. Nothing is stored unless everything is; the dataset's origin is "upload:" and the
+ * file's own name.
  */
 @Route(value = Routes.IMPORT, layout = MainLayout.class)
 @PermitAll
@@ -77,6 +83,9 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private static final NumberFormat COUNT = NumberFormat.getIntegerInstance(Locale.US);
     private static final String ZIP = "zip";
     private static final String IDX = "idx";
+    private static final String CSV = "csv";
+    /** Column names taken for the label column when the header has one (ignoring case), before the last column. */
+    private static final List<String> LABEL_NAMES = List.of("label", "class", "target", "diagnosis", "outcome", "y");
     /** Least time between two progress updates pushed to the browser. */
     private static final long PUSH_MILLIS = 150;
 
@@ -92,6 +101,11 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private final RadioButtonGroup<Split> split = new RadioButtonGroup<>();
     private final TextField name = new TextField("Dataset name");
     private final TextField classNames = new TextField("Class names (optional)");
+    private final Select<String> labelColumn = new Select<>();
+    private final Select<String> idColumn = new Select<>();
+    private final HorizontalLayout columnChoice = new HorizontalLayout(labelColumn, idColumn);
+    /** The column choices are being filled from a header: their changes start no check. */
+    private boolean fillingColumns;
     private final Div uploads = new Div();
     private final Div problems = new Div();
     private final ProgressBar progressBar = new ProgressBar();
@@ -107,6 +121,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
     private Uploaded archive;
     private Uploaded images;
     private Uploaded labels;
+    private Uploaded table;
     private String autoName;
     private ImportPreview checked;
     /** The check an import started from, shown again when the import fails for a reason the person can fix. */
@@ -142,7 +157,8 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         addClassName("import-view");
         kind.setLabel("What are you uploading?");
         kind.setItems(ZIP, IDX);
-        kind.setItemLabelGenerator(k -> k.equals(ZIP) ? "A zip of class folders" : "An IDX pair (images + labels)");
+        kind.setItemLabelGenerator(k -> k.equals(ZIP) ? "A zip of class folders"
+                : k.equals(CSV) ? "A CSV table (one row per sample)" : "An IDX pair (images + labels)");
         kind.setId("import-kind");
         kind.setValue(ZIP);
         kind.addValueChangeListener(e -> {
@@ -178,6 +194,20 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
                 checkIdx();
             }
         });
+
+        labelColumn.setLabel("Label column");
+        labelColumn.setId("import-label-column");
+        labelColumn.setHelperText("Its values are the classes");
+        labelColumn.addValueChangeListener(e -> columnsChosen());
+        idColumn.setLabel("Id column (optional)");
+        idColumn.setId("import-id-column");
+        idColumn.setEmptySelectionAllowed(true);
+        idColumn.setEmptySelectionCaption("None: rows are named by their number");
+        idColumn.setHelperText("Unique values naming each row");
+        idColumn.addValueChangeListener(e -> columnsChosen());
+        columnChoice.setId("import-columns");
+        columnChoice.addClassName("import-columns");
+        columnChoice.setVisible(false);
 
         problems.setId("import-problems");
         problems.addClassName("import-problems");
@@ -216,10 +246,16 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         generation.incrementAndGet();
         busy = false;
         lock(false);
-        project = ProjectRoute.resolve(event, projects, access, this).orElse(null);
-        if (project == null) {
+        project = null;
+        Project resolved = ProjectRoute.resolve(event, projects, access, this).orElse(null);
+        if (resolved == null) {
             return;
         }
+        // a tabular project takes tables only, an images project images only
+        boolean tabular = resolved.modality == Modality.TABULAR;
+        kind.setItems(tabular ? List.of(CSV) : List.of(ZIP, IDX));
+        kind.setValue(tabular ? CSV : ZIP);
+        project = resolved;
         RouterLink back = new RouterLink("← Projects", ProjectsView.class);
         Anchor samples = new Anchor(Routes.of(Routes.SAMPLES, project.id), "Samples of " + project.name);
         HorizontalLayout links = new HorizontalLayout(back, samples);
@@ -234,7 +270,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
             add(why);
             return;
         }
-        add(howTo());
+        add(tabular ? tableHowTo() : howTo());
         projectClasses.setId("project-classes");
         showProjectClasses();
         add(projectClasses);
@@ -272,6 +308,25 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         return help;
     }
 
+    /** What a table must look like, said before anything is uploaded. */
+    private Component tableHowTo() {
+        Div help = new Div();
+        help.addClassName("import-help");
+        help.setId("import-help");
+        help.add(new Paragraph("A CSV table: the first row names the columns, every further row is one sample. "
+                + "One column holds each row's class (the label column, chosen after the upload); optionally one "
+                + "names each row with unique values (an id column). Every other column is a feature: numeric when "
+                + "every cell is a number, boolean when every cell is true or false, else categorical (at most 200 "
+                + "categories)."));
+        help.add(new Pre("patient,age,site,smoker,diagnosis\nP-0001,61,B,true,malignant\nP-0002,34.5,A,false,benign"));
+        help.add(new Paragraph("UTF-8 (\"CSV UTF-8\" in spreadsheet programs), commas between cells, double quotes "
+                + "around a cell that holds a comma. Every cell needs a value: empty cells and NA, N/A, ?, null or "
+                + "NaN are refused, naming row and column. A later table of this project needs the same feature "
+                + "columns. Files up to " + megabytes(maxUploadBytes) + " (rationale.upload.max-size). Nothing is "
+                + "stored unless every row is."));
+        return help;
+    }
+
     private void showProjectClasses() {
         List<String> names = projects.find(project.id).map(p -> p.classNames).orElse(List.of());
         if (names.isEmpty()) {
@@ -282,8 +337,11 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
                 numbered.add(i + " " + names.get(i));
             }
             projectClasses.setText("This project's classes: " + String.join(" · ", numbered)
-                    + ". A zip's folders join the class of the same name (names must match exactly); other "
-                    + "folders become new classes. IDX labels keep their numbers.");
+                    + (project.modality == Modality.TABULAR
+                    ? ". A table's label values join the class of the same name (names must match exactly); other "
+                    + "values become new classes."
+                    : ". A zip's folders join the class of the same name (names must match exactly); other "
+                    + "folders become new classes. IDX labels keep their numbers."));
         }
     }
 
@@ -293,7 +351,11 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         uploadFields.clear();
         clearChecked();
         showProblems(List.of());
-        if (ZIP.equals(kind.getValue())) {
+        columnChoice.setVisible(false);
+        if (CSV.equals(kind.getValue())) {
+            uploads.add(upload("table-upload", "CSV table (UTF-8, a header row naming the columns)", u -> table = u,
+                    () -> table, ".csv", "text/csv"), columnChoice);
+        } else if (ZIP.equals(kind.getValue())) {
             uploads.add(upload("archive-upload", "Zip of class folders", u -> archive = u, () -> archive,
                     ".zip", "application/zip", "application/x-zip-compressed"));
         } else {
@@ -366,7 +428,8 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
                     + "it from a folder on the server.";
         }
         if (why != null && why.toLowerCase(Locale.ROOT).contains("type")) {
-            return file + " is not a .zip file. Upload a zip of class folders, or choose \"An IDX pair\" above.";
+            return CSV.equals(kind.getValue()) ? file + " is not a .csv file. Export the table as CSV (UTF-8)."
+                    : file + " is not a .zip file. Upload a zip of class folders, or choose \"An IDX pair\" above.";
         }
         return file + " was refused: " + why;
     }
@@ -375,13 +438,15 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         showProblems(List.of());
         result.removeAll();
         // an IDX pair is named after its image file, whichever of the two arrives last
-        Uploaded named = ZIP.equals(kind.getValue()) ? u : images;
+        Uploaded named = IDX.equals(kind.getValue()) ? images : u;
         String suggested = named == null ? null : DatasetImporter.defaultName(named.name());
         if (suggested != null && (name.getValue().isBlank() || name.getValue().equals(autoName))) {
             name.setValue(suggested);
             autoName = suggested;
         }
-        if (ZIP.equals(kind.getValue())) {
+        if (CSV.equals(kind.getValue())) {
+            readHeader();
+        } else if (ZIP.equals(kind.getValue())) {
             checkArchive();
         } else {
             checkIdx();
@@ -415,6 +480,78 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
                 progress -> importer.previewIdx(project.id,
                 new DatasetImporter.NamedFile(i.file().toPath(), i.name()),
                 new DatasetImporter.NamedFile(l.file().toPath(), l.name()), given), this::showPreview);
+    }
+
+    /** Reads the table's header and offers its columns as the label and id column, then checks the table. */
+    private void readHeader() {
+        clearChecked();
+        retry = null;
+        Uploaded t = table;
+        if (t == null) {
+            return;
+        }
+        List<String> header;
+        try {
+            header = importer.tableHeader(new DatasetImporter.NamedFile(t.file().toPath(), t.name()));
+        } catch (DomainError e) {
+            columnChoice.setVisible(false);
+            showProblems(List.of(e.describe()));
+            return;
+        }
+        fillingColumns = true;
+        labelColumn.setItems(header);
+        idColumn.setItems(header);
+        labelColumn.setValue(header.stream().filter(h -> LABEL_NAMES.contains(h.toLowerCase(Locale.ROOT))).findFirst()
+                .orElse(header.get(header.size() - 1)));
+        idColumn.setValue(header.stream().filter(h -> h.equalsIgnoreCase("id")).findFirst().orElse(null));
+        fillingColumns = false;
+        columnChoice.setVisible(true);
+        checkTable();
+    }
+
+    private void columnsChosen() {
+        if (!fillingColumns && project != null && CSV.equals(kind.getValue()) && !importing()) {
+            checkTable();
+        }
+    }
+
+    private void checkTable() {
+        clearChecked();
+        retry = null;
+        Uploaded t = table;
+        String label = labelColumn.getValue();
+        String id = idColumn.getValue();
+        if (t == null || label == null) {
+            return;
+        }
+        if (label.equals(id)) {
+            showProblems(List.of("'" + label + "' cannot be both the label and the id column: choose another id "
+                    + "column, or none."));
+            return;
+        }
+        runInBackground("Checking " + t.name(), false, List.of(t), progress -> importer.previewTable(project.id,
+                new DatasetImporter.NamedFile(t.file().toPath(), t.name()), label, id, progress), this::showTablePreview);
+    }
+
+    /** The check of a table: its rows and classes as for any upload, then its feature columns with their types. */
+    private void showTablePreview(TablePreview p) {
+        showPreview(p.rows());
+        preview.add(new H3(p.columns().size() + (p.columns().size() == 1 ? " feature column" : " feature columns")));
+        Div columns = new Div();
+        columns.addClassName("class-table");
+        columns.setId("preview-columns");
+        // four cells a row, as the class table above is laid out
+        columns.add(row(true, "Column", "Type", "Categories", "Which"));
+        for (TableColumn c : p.columns()) {
+            List<String> cats = c.categories();
+            Div r = row(false, c.name(), c.type().name().toLowerCase(Locale.ROOT),
+                    cats.isEmpty() ? "" : COUNT.format(cats.size()), cats.isEmpty() ? ""
+                    : String.join(", ", cats.subList(0, Math.min(8, cats.size())))
+                    + (cats.size() > 8 ? " and " + (cats.size() - 8) + " more" : ""));
+            r.getElement().setAttribute("data-column", c.name());
+            columns.add(r);
+        }
+        preview.add(columns);
     }
 
     private void showPreview(ImportPreview p) {
@@ -501,11 +638,20 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         Uploaded a = archive;
         Uploaded i = images;
         Uploaded l = labels;
+        Uploaded t = table;
+        String label = labelColumn.getValue();
+        String id = idColumn.getValue();
+        boolean csv = CSV.equals(kind.getValue());
         boolean zip = ZIP.equals(kind.getValue());
         ImportPreview was = checked;
         clearChecked();
         retry = was;
-        runInBackground("Importing into " + into.value(), true, zip ? List.of(a) : List.of(i, l), progress -> zip
+        runInBackground("Importing into " + into.value(), true, csv ? List.of(t) : zip ? List.of(a) : List.of(i, l),
+                progress -> csv
+                ? importer.importTable(project.id, datasetName, into.value(),
+                        new DatasetImporter.NamedFile(t.file().toPath(), t.name()), label, id, "upload:" + t.name(),
+                        progress, actor)
+                : zip
                 ? importer.importArchive(project.id, datasetName, into.value(),
                         new DatasetImporter.NamedFile(a.file().toPath(), a.name()), null, "upload:" + a.name(),
                         progress, actor)
@@ -618,6 +764,8 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         split.setEnabled(!on);
         name.setEnabled(!on);
         classNames.setEnabled(!on);
+        labelColumn.setEnabled(!on);
+        idColumn.setEnabled(!on);
         uploadFields.forEach(u -> u.setEnabled(!on));
     }
 
@@ -639,7 +787,8 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         }
         String of = total > 0 ? " of " + COUNT.format(total) : "";
         progressText.setText(stage == ImportProgress.Stage.CHECKING
-                ? "Checking images: " + COUNT.format(n) + of + " (nothing stored yet)"
+                ? (CSV.equals(kind.getValue()) ? "Checking rows: " : "Checking images: ") + COUNT.format(n) + of
+                + " (nothing stored yet)"
                 : "Storing samples: " + COUNT.format(n) + of);
     }
 
@@ -721,7 +870,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
 
     /** Lets go of every uploaded file: deleted now, or by the task still reading it as it ends. */
     private void discard() {
-        for (Uploaded u : new Uploaded[] {archive, images, labels}) {
+        for (Uploaded u : new Uploaded[] {archive, images, labels, table}) {
             if (u != null) {
                 delete(u);
             }
@@ -729,6 +878,7 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
         archive = null;
         images = null;
         labels = null;
+        table = null;
     }
 
     private void delete(Uploaded u) {

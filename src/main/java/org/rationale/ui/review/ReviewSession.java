@@ -676,7 +676,7 @@ public class ReviewSession {
         }
         // the map is handed to the expert: a verdict may judge it, and no map the page never had
         reviews.handOut(caller, s.id, currentMap.id());
-        String image = "data:image/png;base64," + Base64.getEncoder().encodeToString(datasets.imagePng(s.id).orElseThrow());
+        String image = "data:image/png;base64," + Base64.getEncoder().encodeToString(datasets.image(s.id));
         List<Integer> shape = currentMap.shape();
         InputFrame frame = models.spec(v).frameIn(s.width, s.height);
         Picture main = picture(s, currentMap, image, shape, frame);
