@@ -66,7 +66,7 @@ final class TableJson {
 
     static Map<String, Object> row(String json) {
         Map<String, Object> out = new LinkedHashMap<>();
-        read(json).fields().forEachRemaining(e -> {
+        read(json).properties().forEach(e -> {
             JsonNode v = e.getValue();
             out.put(e.getKey(), v.isNumber() ? (Object) v.asDouble() : v.isBoolean() ? (Object) v.asBoolean() : v.asText());
         });

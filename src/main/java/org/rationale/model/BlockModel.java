@@ -51,7 +51,7 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
     /**
      * A model of images ({@code table} null) or of table rows: then the network takes N×F (F: the
      * spec's width), already standardised, so {@link #black()} is 0 (the spec's mean of every
-     * column: the baseline of occlusion and of integrated gradients' {@code black}) and
+     * column; the table baselines of the methods come from {@link #tabular()} instead) and
      * {@link #white()} 1 (one standard deviation above: SmoothGrad's noise is a share of it);
      * {@code table} answers {@link #tabular()}, made when first asked (it reads the project's rows).
      */

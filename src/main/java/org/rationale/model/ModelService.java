@@ -13,7 +13,6 @@ import org.rationale.error.NotFound;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import ai.djl.Device;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.rationale.dataset.DatasetService;
 import org.rationale.error.DomainError;
 import org.rationale.error.Unprocessable;
@@ -209,6 +208,10 @@ public class ModelService {
      * upload sends.
      */
     public ModelVersion uploadTabular(long projectId, TabularSpec spec, byte[] model) {
+        if (QuarkusTransaction.isActive()) {
+            throw new IllegalStateException("the upload check runs a model and must not hold a transaction: upload "
+                    + "outside one");
+        }
         Project project = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         if (project.modality != Modality.TABULAR) {
             throw new Invalid("Invalid model spec", "Project '" + project.name + "' holds images: send an image "
@@ -221,8 +224,9 @@ public class ModelService {
         try (TorchScriptModel m = TorchScriptModel.loadTabular(spec.asInput(), model, Device.cpu(), () -> layout)) {
             checkTabular(m, spec);
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
-            projects.lock(projectId); // versions of one project are numbered one at a time
+        return QuarkusTransaction.requiringNew().timeout(600).call(() -> {
+            // versions of one project are numbered one at a time; its classes may have changed during the check
+            checkClasses(projects.lock(projectId), spec);
             ModelVersion v = new ModelVersion();
             v.projectId = projectId;
             v.name = spec.name();

@@ -68,6 +68,12 @@ public class TrainingService {
                 throw new Invalid("No feedback training on rows yet", "Project '" + p.name + "' holds table rows: "
                         + "the platform trains its MLP on them without feedback (feedback none, outside a round)");
             }
+            int width = encodedWidth(datasets.tableColumns(p.id));
+            if (width > TabularSpec.MAX_FEATURES) {
+                throw new Invalid("Too many features to train on", "Project '" + p.name + "' has tables whose columns "
+                        + "encode to " + width + " model inputs (a categorical column one per category); the platform's "
+                        + "MLP takes at most " + TabularSpec.MAX_FEATURES + ": upload a model trained elsewhere");
+            }
             if (request.name() == null || request.name().isBlank()) {
                 r = new TrainingRequest("tabular-mlp", r.split(), r.epochs(), r.batchSize(), r.learningRate(), r.seed(),
                         r.feedback(), r.lambda(), r.roundId(), r.controls(), r.feedbackBefore());
@@ -225,6 +231,15 @@ public class TrainingService {
         return new EncodedRows(x, labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** How many model inputs these columns encode to: a categorical column one per category, any other one. */
+    private static int encodedWidth(List<TableColumn> columns) {
+        long width = 0;
+        for (TableColumn c : columns) {
+            width += c.type() == TableColumn.Type.CATEGORICAL ? c.categories().size() : 1;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, width);
+    }
+
     /**
      * The platform's MLP on a tabular project ({@link TabularMlp}): every column of the project's
      * tables as a feature (a categorical column one-hot in the order of its categories, a boolean
@@ -245,6 +260,10 @@ public class TrainingService {
             }
         }
         int f = features.size();
+        if (f > TabularSpec.MAX_FEATURES) {
+            throw new ModelException("The tables of project '" + p.name + "' encode to " + f + " model inputs; the "
+                    + "platform's MLP takes at most " + TabularSpec.MAX_FEATURES);
+        }
         List<Double> zeros = Collections.nCopies(f, 0.0);
         List<Double> ones = Collections.nCopies(f, 1.0);
         TabularSpec raw = new TabularSpec(r.name(), features, List.copyOf(p.classNames), zeros, ones);

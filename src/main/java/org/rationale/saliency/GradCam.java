@@ -53,7 +53,8 @@ public final class GradCam implements AttributionMethod {
     @Override
     public Optional<String> refusalOnRows() {
         return Optional.of(name() + " weighs the activation maps of a convolutional layer; a table row has no "
-                + "spatial layout. On rows use vanilla-gradient, gradient-x-input, integrated-gradients or occlusion");
+                + "spatial layout. On rows use kernel-shap, shapley-sampling, integrated-gradients, occlusion, "
+                + "gradient-x-input or vanilla-gradient");
     }
 
     @Override

@@ -38,6 +38,8 @@ import java.util.Random;
 public final class KernelShap implements AttributionMethod {
 
     static final int MAX_FEATURES = 2000;
+    /** The least-squares fit's work bound, samples × features², a few seconds of one core. */
+    static final long FIT_WORK = 4_000_000_000L;
     private static final String LABEL = "KernelSHAP";
 
     @Override
@@ -78,6 +80,11 @@ public final class KernelShap implements AttributionMethod {
                     + "at most " + MAX_FEATURES + "; this model has " + players + ": use shapley-sampling or occlusion");
         }
         int samples = params.integer("samples");
+        if ((long) samples * players * players > FIT_WORK) {
+            throw new Invalid("Too much work for " + name() + " on this model", "samples " + samples + " coalitions of "
+                    + players + " features make a least-squares fit of " + samples + " × " + players + "² operations; "
+                    + "at most " + FIT_WORK + ": give fewer samples, or use shapley-sampling or occlusion");
+        }
         Coalitions coalitions = Coalitions.of(players, samples, params.integer("seed"));
         if (!coalitions.exact() && samples < players) {
             throw new Invalid("Too few samples for " + name() + " on this model", "samples " + samples + " is fewer "

@@ -1,7 +1,6 @@
 package org.rationale.saliency;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.error.DomainError;
@@ -39,7 +38,6 @@ public class MapBatches {
     private final PredictionService predictions;
     private final DatasetService datasets;
     private final MapStore store;
-
 
     MapBatches(AttributionMethods methods, ModelService models, PredictionService predictions, DatasetService datasets,
                MapStore store) {

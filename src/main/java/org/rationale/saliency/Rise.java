@@ -28,8 +28,8 @@ public final class Rise implements AttributionMethod {
     @Override
     public Optional<String> refusalOnRows() {
         return Optional.of("rise blends the image with black through smooth masks upsampled from a coarse grid; a "
-                + "table row has no neighbouring pixels to smooth over. On rows use occlusion (one feature at a time "
-                + "replaced by its mean) or integrated-gradients");
+                + "table row has no neighbouring pixels to smooth over. On rows use kernel-shap, shapley-sampling, "
+                + "occlusion (one feature at a time replaced by its baseline) or integrated-gradients");
     }
 
     @Override

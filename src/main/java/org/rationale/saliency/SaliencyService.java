@@ -1,7 +1,6 @@
 package org.rationale.saliency;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.error.Invalid;
@@ -43,7 +42,6 @@ public class SaliencyService {
     private final MapOverlays overlays;
     private final QualityCurves qualityCurves;
     private final MapsAhead ahead;
-
 
     SaliencyService(AttributionMethods methods, ModelService models, PredictionService predictions,
                     DatasetService datasets, MapStore store, MapOverlays overlays, QualityCurves qualityCurves,
@@ -316,7 +314,7 @@ public class SaliencyService {
     }
 
     /** A method made for images asked for on a table row: a 400 saying why and what runs on rows. */
-    private static void refuseOnRows(AttributionMethod method, ModelVersion v, boolean rows) {
+    static void refuseOnRows(AttributionMethod method, ModelVersion v, boolean rows) {
         if (rows) {
             method.refusalOnRows().ifPresent(why -> {
                 throw new Invalid("Method '" + method.name() + "' cannot run on rows", v.label() + " reads table rows: "

@@ -62,6 +62,7 @@ public class SanityService {
     public SanityCheck.Result check(long modelId, String methodName, Map<String, String> given) {
         ModelVersion v = models.find(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
+        SaliencyService.refuseOnRows(method, v, ModelService.isTabular(v));
         MethodParameters params = method.bind(given, models.spec(v).height(), models.spec(v).width(), ModelService.isTabular(v));
         Optional<SanityCheck.Result> earlier = stored(v.id, method.name(), params.canonical());
         if (earlier.isPresent()) {
@@ -100,6 +101,7 @@ public class SanityService {
     public Optional<SanityCheck.Result> stored(long modelId, String methodName, Map<String, String> given) {
         ModelVersion v = models.find(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
         AttributionMethod method = methods.get(methodName);
+        SaliencyService.refuseOnRows(method, v, ModelService.isTabular(v));
         MethodParameters params = method.bind(given, models.spec(v).height(), models.spec(v).width(), ModelService.isTabular(v));
         return stored(v.id, method.name(), params.canonical());
     }
