@@ -12,7 +12,6 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -35,7 +34,7 @@ import java.util.Random;
  * features. Each feature's value is spread over its columns ({@link TabularBaselines#spread}); the
  * attributions keep the inputs' N×1×1×F shape.
  */
-public final class KernelShap implements AttributionMethod {
+public final class KernelShap extends TableOnlyMethod {
 
     static final int MAX_FEATURES = 2000;
     /** The least-squares fit's work bound, samples × features², a few seconds of one core. */
@@ -53,22 +52,8 @@ public final class KernelShap implements AttributionMethod {
     }
 
     @Override
-    public boolean satisfiesCompleteness() {
-        return true;
-    }
-
-    @Override
-    public Optional<String> refusal(boolean supportsCam, boolean tabular) {
-        return tabular ? Optional.empty() : Optional.of(TabularBaselines.imagesRefused(LABEL));
-    }
-
-    /** On an image model, the refusal (a 422) rather than a word on its parameters. */
-    @Override
-    public MethodParameters bind(Map<String, String> given, boolean tabular) {
-        if (!tabular) {
-            throw new UnsupportedMethodException(TabularBaselines.imagesRefused(LABEL));
-        }
-        return AttributionMethod.super.bind(given, true);
+    String label() {
+        return LABEL;
     }
 
     @Override

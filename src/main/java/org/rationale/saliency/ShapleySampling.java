@@ -3,12 +3,10 @@ package org.rationale.saliency;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 import org.rationale.explain.TabularInput;
-import org.rationale.explain.UnsupportedMethodException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -22,7 +20,7 @@ import java.util.Random;
  * evaluations a row, at most {@value TabularBaselines#MAX_EVALUATIONS}. Each feature's value is spread
  * over its columns ({@link TabularBaselines#spread}).
  */
-public final class ShapleySampling implements AttributionMethod {
+public final class ShapleySampling extends TableOnlyMethod {
 
     private static final String LABEL = "Shapley value sampling";
 
@@ -37,22 +35,8 @@ public final class ShapleySampling implements AttributionMethod {
     }
 
     @Override
-    public boolean satisfiesCompleteness() {
-        return true;
-    }
-
-    @Override
-    public Optional<String> refusal(boolean supportsCam, boolean tabular) {
-        return tabular ? Optional.empty() : Optional.of(TabularBaselines.imagesRefused(LABEL));
-    }
-
-    /** On an image model, the refusal (a 422) rather than a word on its parameters. */
-    @Override
-    public MethodParameters bind(Map<String, String> given, boolean tabular) {
-        if (!tabular) {
-            throw new UnsupportedMethodException(TabularBaselines.imagesRefused(LABEL));
-        }
-        return AttributionMethod.super.bind(given, true);
+    String label() {
+        return LABEL;
     }
 
     @Override
