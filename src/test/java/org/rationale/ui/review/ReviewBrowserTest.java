@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.chromium.ChromiumDriver;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -458,6 +459,12 @@ class ReviewBrowserTest {
             assertEquals(List.of(), problems);
 
             // zooming the first picture zooms the second to the same image pixels, and panning the second pans the first
+            // each picture refits on its own resize observer after the last viewport change: wait for both
+            try {
+                wait.until(d -> viewOf(d, "review-canvas").equals(viewOf(d, "review-compare")));
+            } catch (TimeoutException e) {
+                // the assertion below says how they differ
+            }
             String fitted = viewOf(first, "review-canvas");
             assertEquals(fitted, viewOf(first, "review-compare"), "both fitted alike");
             js(first, "const z = document.getElementById('review-canvas').shadowRoot.getElementById('zoom-in'); "
