@@ -315,6 +315,25 @@ public class ModelService {
     @Transactional
     public ModelVersion storeTrained(long projectId, InputSpec spec, byte[] parameters, String trainingJson, Long parentId,
                                      Long trainingJobId, boolean current) {
+        return storeTrained(projectId, spec, SmallCnn.ARCHITECTURE, true, parameters, trainingJson, parentId,
+                trainingJobId, current);
+    }
+
+    /**
+     * Stores a tabular MLP the platform trained ({@link TabularMlp} parameters) as a new version, the
+     * project's current one; when the training job already stored one (a retry after a crash), that
+     * one is returned instead.
+     */
+    @Transactional
+    public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
+                                            Long trainingJobId) {
+        return storeTrained(projectId, spec, TabularMlp.ARCHITECTURE, false, parameters, trainingJson, null,
+                trainingJobId, true);
+    }
+
+    /** What both kinds of trained version store: one version per training job, numbered under the project's lock. */
+    private ModelVersion storeTrained(long projectId, ModelSpec spec, String kind, boolean supportsCam, byte[] parameters,
+                                      String trainingJson, Long parentId, Long trainingJobId, boolean current) {
         projects.lock(projectId);
         if (trainingJobId != null) {
             var existing = store.byTrainingJob(trainingJobId);
@@ -327,9 +346,9 @@ public class ModelService {
         v.projectId = projectId;
         v.name = spec.name();
         v.version = nextVersion(projectId, spec.name());
-        v.kind = SmallCnn.ARCHITECTURE;
+        v.kind = kind;
         v.origin = "trained";
-        v.supportsCam = true;
+        v.supportsCam = supportsCam;
         v.training = trainingJson;
         v.parentId = parentId;
         try {
@@ -341,40 +360,6 @@ public class ModelService {
         if (current) {
             projectStore.setCurrentModel(projectId, v.id);
         }
-        return v;
-    }
-
-    /**
-     * Stores a tabular MLP the platform trained ({@link TabularMlp} parameters) as a new version, the
-     * project's current one; when the training job already stored one (a retry after a crash), that
-     * one is returned instead.
-     */
-    @Transactional
-    public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
-                                            Long trainingJobId) {
-        projects.lock(projectId);
-        if (trainingJobId != null) {
-            var existing = store.byTrainingJob(trainingJobId);
-            if (existing.isPresent()) {
-                return existing.get();
-            }
-        }
-        ModelVersion v = new ModelVersion();
-        v.trainingJobId = trainingJobId;
-        v.projectId = projectId;
-        v.name = spec.name();
-        v.version = nextVersion(projectId, spec.name());
-        v.kind = TabularMlp.ARCHITECTURE;
-        v.origin = "trained";
-        v.supportsCam = false;
-        v.training = trainingJson;
-        try {
-            v.spec = JSON.writeValueAsString(spec);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        store(v, Map.of("parameters", parameters));
-        projectStore.setCurrentModel(projectId, v.id);
         return v;
     }
 
