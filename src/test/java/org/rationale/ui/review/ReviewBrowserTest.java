@@ -28,6 +28,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
@@ -284,15 +285,21 @@ class ReviewBrowserTest {
         js(b, "document.querySelector('vaadin-app-layout').drawerOpened = " + open + ";");
     }
 
+    /**
+     * The item of the opened select list with this label, or null: every select's value button holds a copy of its
+     * chosen item, which a search of all items would find too.
+     */
+    private static final String OPENED_ITEM = "return Array.from(document.querySelectorAll('vaadin-select-item'))"
+            + ".find(i => i.textContent.trim() === '%s' && i.checkVisibility() && !i.closest('vaadin-select-value-button')) || null;";
+
     /** Picks an item of a Vaadin select by its label. */
     private static void choose(WebDriver b, String selectId, String label) {
         js(b, "document.getElementById('" + selectId + "').opened = true;");
         new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(js(d, """
-                const item = Array.from(document.querySelectorAll('vaadin-select-item'))
-                    .find(i => i.textContent.trim() === '%s' && i.checkVisibility());
+                const item = (() => { %s })();
                 if (!item) { return false; }
                 item.click();
-                return true;""".formatted(label))));
+                return true;""".formatted(OPENED_ITEM.formatted(label)))));
     }
 
     /** What is off-screen: verdict buttons outside the viewport, and sideways overflow of the document or the view. */
@@ -597,6 +604,14 @@ class ReviewBrowserTest {
         assertEquals("vanilla-gradient occlusion", js(first, "return ['review-canvas', 'review-compare']"
                 + ".map(i => document.getElementById(i).shadowRoot.getElementById('caption').textContent).join(' ');"));
         assertEquals("occlusion", js(first, SECOND_SHOWN));
+
+        // the expert turns the side map off with the mouse: the second picture goes
+        first.findElement(By.id("review-second")).click();
+        // (the value button of every select holds a copy of its chosen item: only the opened list's items count)
+        WebElement none = wait.until(d -> (WebElement) js(d, OPENED_ITEM.formatted("none")));
+        none.click();
+        wait.until(d -> (Boolean) js(d, COMPARE_HIDDEN));
+        assertEquals("none", js(first, SECOND_SHOWN));
     }
 
     @Test
