@@ -266,9 +266,11 @@ public class ReviewService {
         int stored = current.map(ReviewStore.MaskVersion::version).orElse(0);
         if (stored != expectedVersion) {
             String who = current.isEmpty() ? "someone" : current.get().author();
-            throw new Conflict("Annotation changed meanwhile", "The " + k + " mask of sample " + sampleId
-                    + " was changed by " + who + " since you loaded it (version " + stored + ", yours "
-                    + expectedVersion + "); reload the sample to see it before painting again");
+            boolean row = h == 1 && rowColumns(sampleId).isPresent();
+            throw new Conflict("Annotation changed meanwhile", "The " + k + (row ? " feature set" : " mask")
+                    + " of sample " + sampleId + " was changed by " + who + " since you loaded it (version " + stored
+                    + ", yours " + expectedVersion + "); reload the sample to see it before "
+                    + (row ? "marking" : "painting") + " again");
         }
         store.saveMask(sampleId, user, k, mask, w, h, pixels);
         Optional<Annotation> saved = annotations(sampleId).stream().filter(a -> a.kind().equals(k)).findFirst();
