@@ -168,6 +168,11 @@ class TabularReviewBrowserTest {
         int shown = browser.findElements(By.cssSelector(".feature-row")).size();
         assertEquals(15, shown);
         assertEquals("Show all 31 features", Page.text(browser, "feature-bars-all").strip());
+        Page.click(browser, "feature-bars-all");
+        waiting().until(d -> d.findElements(By.cssSelector(".feature-row")).size() == 31);
+        assertEquals("Show the top 15", Page.text(browser, "feature-bars-all").strip());
+        Page.click(browser, "feature-bars-all");
+        waiting().until(d -> d.findElements(By.cssSelector(".feature-row")).size() == 15);
         String panel = Page.text(browser, "review-canvas");
         assertTrue(panel.contains("percentile of training") && panel.contains("integrated-gradients"), panel);
 
