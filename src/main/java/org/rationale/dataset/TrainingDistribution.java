@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * rows ("B — 48 % of training rows"). The training rows are summarised once per version of the
  * project's training datasets (their ids and sizes) into at most {@link #QUANTILES} quantiles per
  * numeric column and counts per category; at most {@link #CACHED} projects' summaries are kept,
- * the least recently used dropped first, and at most {@link #MOST_ROWS} training rows are read.
+ * the least recently used dropped first, and at most {@link #MOST_ROWS} training rows are read (fewer
+ * of a table so wide that they would hold more than {@link #MOST_VALUES} values).
  */
 @ApplicationScoped
 public class TrainingDistribution {
@@ -27,6 +28,8 @@ public class TrainingDistribution {
     static final int QUANTILES = 201;
     /** Training rows read for one summary, in import order. */
     static final int MOST_ROWS = 200_000;
+    /** Values (rows × columns) read for one summary: fewer rows of a very wide table. */
+    static final int MOST_VALUES = 4_000_000;
     private static final int PAGE = 1000;
 
     private final DatasetService datasets;
@@ -96,9 +99,10 @@ public class TrainingDistribution {
         Map<String, Integer> filled = new HashMap<>();
         Map<String, Map<String, Integer>> counts = new HashMap<>();
         Map<String, Integer> rows = new HashMap<>();
+        int most = Math.max(1, Math.min(MOST_ROWS, MOST_VALUES / Math.max(1, columns.size())));
         int read = 0;
-        for (int offset = 0; read < MOST_ROWS; offset += PAGE) {
-            List<Sample> page = datasets.samples(projectId, Split.TRAIN, null, offset, Math.min(PAGE, MOST_ROWS - read))
+        for (int offset = 0; read < most; offset += PAGE) {
+            List<Sample> page = datasets.samples(projectId, Split.TRAIN, null, offset, Math.min(PAGE, most - read))
                     .items();
             if (page.isEmpty()) {
                 break;
@@ -113,9 +117,9 @@ public class TrainingDistribution {
                     rows.merge(c.name(), 1, Integer::sum);
                     if (c.type() == TableColumn.Type.NUMERIC && v instanceof Number n) {
                         int at = filled.getOrDefault(c.name(), 0);
-                        double[] a = numbers.computeIfAbsent(c.name(), k -> new double[Math.min(MOST_ROWS, 1024)]);
+                        double[] a = numbers.computeIfAbsent(c.name(), k -> new double[Math.min(most, 1024)]);
                         if (at == a.length) {
-                            a = Arrays.copyOf(a, Math.min(MOST_ROWS, a.length * 2));
+                            a = Arrays.copyOf(a, Math.min(most, a.length * 2));
                             numbers.put(c.name(), a);
                         }
                         a[at] = n.doubleValue();
