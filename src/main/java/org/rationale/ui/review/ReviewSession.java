@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -798,7 +799,7 @@ public class ReviewSession {
         rowBars = List.copyOf(bars);
         rowColumns = reviews.rowColumns(s.id).orElse(List.of());
         sentKey = "s" + s.id + "-m" + currentMap.id();
-        String params = currentMap.params().isEmpty() ? "" : " (" + currentMap.params().entrySet().stream()
+        String params = currentMap.params().isEmpty() ? "" : " (" + new TreeMap<>(currentMap.params()).entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")";
         screen.row(sentKey, "Attributions to " + currentMap.targetName() + " · " + currentMap.method() + params + " · "
                 + label(v) + "\nOrange pushes towards " + currentMap.targetName() + ", blue away from it. Click a feature "

@@ -180,6 +180,16 @@ class TabularReviewBrowserTest {
         long first = sampleOf(key);
         bar("site").click();
         waiting().until(d -> Page.text(d, "review-status").contains("Marked site as shortcut (saved)"));
+        // shift-click adds a feature, a click on a marked one takes it off again; each change is saved at once
+        new Actions(browser).keyDown(Keys.SHIFT).click(bar("mean_radius")).keyUp(Keys.SHIFT).perform();
+        waiting().until(d -> Page.text(d, "review-status").contains("Marked site, mean_radius as shortcut (saved)"));
+        assertEquals(List.of("mean_radius", "site"), given().get("/api/samples/" + first + "/annotations").then()
+                .statusCode(200).extract().jsonPath().getList("[0].features", String.class));
+        bar("mean_radius").click();
+        waiting().until(d -> Page.text(d, "review-status").contains("Unmarked mean_radius (saved)"));
+        if (Page.text(browser, "feature-bars-all").startsWith("Show the top")) {
+            Page.click(browser, "feature-bars-all");
+        }
         waiting().until(d -> !d.findElements(By.cssSelector(".feature-mark")).isEmpty());
         assertEquals("shortcut", browser.findElement(By.cssSelector(".feature-mark")).getText().strip());
         String site = browser.findElement(By.cssSelector("div[data-feature='site'] .feature-value")).getText();
