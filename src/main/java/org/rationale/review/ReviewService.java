@@ -5,7 +5,11 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import org.rationale.audit.AuditChain;
 import org.rationale.audit.AuditLog;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.FeatureSet;
+import org.rationale.dataset.Sample;
 import org.rationale.dataset.SampleStore;
+import org.rationale.dataset.TableColumn;
 import org.rationale.error.Conflict;
 import org.rationale.error.Invalid;
 import org.rationale.error.NotFound;
@@ -42,9 +46,11 @@ public class ReviewService {
     private final MapStore maps;
     private final Event<ReviewChanged> changes;
     private final AuditLog audit;
+    private final DatasetService datasets;
 
     ReviewService(ReviewStore store, ReviewQueue queue, SampleStore samples, MapStore maps, Event<ReviewChanged> changes,
-                  AuditLog audit) {
+                  AuditLog audit, DatasetService datasets) {
+        this.datasets = datasets;
         this.store = store;
         this.queue = queue;
         this.samples = samples;
@@ -234,6 +240,11 @@ public class ReviewService {
         SampleStore.Frame frame = samples.frame(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
         int w = frame.width();
         int h = frame.height();
+        if (h == 1 && mask != null && mask.length != w && rowColumns(sampleId).isPresent()) {
+            throw new Invalid("Mask does not fit the row", "Sample " + sampleId + " is a table row of " + w
+                    + " features: the mask needs " + w + " bytes (one per feature, in its dataset's column order), got "
+                    + mask.length + "; or send \"features\": [names] instead of a mask");
+        }
         if (mask == null || mask.length != w * h) {
             throw new Invalid("Mask does not fit the image", "Sample " + sampleId + " is " + w + "x" + h
                     + ": the mask needs " + (w * h) + " bytes (one per pixel), got " + (mask == null ? 0 : mask.length));
@@ -255,9 +266,11 @@ public class ReviewService {
         int stored = current.map(ReviewStore.MaskVersion::version).orElse(0);
         if (stored != expectedVersion) {
             String who = current.isEmpty() ? "someone" : current.get().author();
-            throw new Conflict("Annotation changed meanwhile", "The " + k + " mask of sample " + sampleId
-                    + " was changed by " + who + " since you loaded it (version " + stored + ", yours "
-                    + expectedVersion + "); reload the sample to see it before painting again");
+            boolean row = h == 1 && rowColumns(sampleId).isPresent();
+            throw new Conflict("Annotation changed meanwhile", "The " + k + (row ? " feature set" : " mask")
+                    + " of sample " + sampleId + " was changed by " + who + " since you loaded it (version " + stored
+                    + ", yours " + expectedVersion + "); reload the sample to see it before "
+                    + (row ? "marking" : "painting") + " again");
         }
         store.saveMask(sampleId, user, k, mask, w, h, pixels);
         Optional<Annotation> saved = annotations(sampleId).stream().filter(a -> a.kind().equals(k)).findFirst();
@@ -265,6 +278,38 @@ public class ReviewService {
                 AuditLog.details("sampleId", sampleId, "kind", k, "pixels", pixels, "width", w, "height", h,
                         "version", saved.map(Annotation::version).orElse(0), "maskSha256", AuditChain.sha256(mask)));
         return saved;
+    }
+
+    /**
+     * Saves the feature set of a table row ({@code relevant} or {@code shortcut}) given by the names
+     * of its marked features: stored as the row's mask ({@link FeatureSet#mask}) through
+     * {@link #annotate}, with its version check, overlap rule and audit entry. No names clears it.
+     *
+     * @throws Invalid when the sample is an image (it takes a mask) or a name is not a feature of the row
+     */
+    @Transactional
+    public Optional<Annotation> annotateFeatures(Caller caller, long sampleId, String kind, List<String> features,
+                                                 int expectedVersion) {
+        List<TableColumn> columns = rowColumns(sampleId).orElseThrow(() -> new Invalid("Sample " + sampleId
+                + " is an image", "An image's annotation is a painted mask: send \"mask\" (base64, one byte 0/1 per "
+                + "pixel) instead of \"features\""));
+        return annotate(caller, sampleId, kind, FeatureSet.mask(columns, features), expectedVersion);
+    }
+
+    /**
+     * The feature columns of a table row, in its dataset's order: what its feature sets are masks
+     * over. Empty when the sample is an image.
+     *
+     * @throws NotFound when there is no such sample
+     */
+    public Optional<List<TableColumn>> rowColumns(long sampleId) {
+        Sample s = datasets.sample(sampleId).orElseThrow(() -> NotFound.of("Sample " + sampleId));
+        return s.tableRow ? Optional.of(datasets.datasetColumns(s.datasetId)) : Optional.empty();
+    }
+
+    /** The names of the features a row's annotation marks, in column order (none for a cleared one). */
+    public static List<String> features(List<TableColumn> columns, Annotation annotation) {
+        return FeatureSet.of(columns, annotation.mask()).features();
     }
 
     /** Painted pixels of each sample's masks in a project, by sample id and kind ({@link #KINDS}); unpainted ones absent. */

@@ -2,13 +2,17 @@ package org.rationale.ui.review;
 
 import jakarta.enterprise.context.Dependent;
 import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.FeatureSet;
 import org.rationale.dataset.Sample;
+import org.rationale.dataset.TableColumn;
+import org.rationale.dataset.TrainingDistribution;
 import org.rationale.error.DomainError;
 import org.rationale.model.InputFrame;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.review.MapsOfNext;
 import org.rationale.review.ReviewBroadcaster;
@@ -25,6 +29,8 @@ import org.rationale.scheduler.SchedulerService;
 import org.rationale.security.Caller;
 import org.rationale.scheduler.Strategy;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -32,12 +38,16 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * One expert's review session on one project, without a browser: which sample and map are shown, where
@@ -70,6 +80,9 @@ public class ReviewSession {
 
     /** Samples in the history list: the expert's most recent verdicts. */
     static final int HISTORY = 20;
+    /** The method a table row is first shown with (its default baseline: the training rows' mean), and the fallback. */
+    static final String ROW_METHOD = "integrated-gradients";
+    static final String ROW_FALLBACK = "gradient-x-input";
 
     /** A sample and one map of it as the canvas draws them; {@code key} is {@code s<sample>-m<map>}. */
     public record Picture(String key, String image, String map, int width, int height, int channels, InputFrame frame) {
@@ -133,6 +146,17 @@ public class ReviewSession {
 
         /** Runs the change on the page's thread (and pushes it), or drops it when the page is gone. */
         void access(Runnable change);
+
+        /**
+         * A table row's attributions as bars, largest |attribution| first, under a caption saying what they
+         * are; {@code key} names the row and map drawn, as a {@link Picture}'s does.
+         */
+        default void row(String key, String caption, List<FeatureBars.Bar> bars) {
+        }
+
+        /** The row's bars again with the features marked now. */
+        default void featureMarks(List<FeatureBars.Bar> bars) {
+        }
     }
 
     /** One of the expert's recent verdicts, as the history list shows it. */
@@ -151,8 +175,18 @@ public class ReviewSession {
     private final ReviewBackground background;
     private final RelianceService reliance;
     private final MapsOfNext mapsOfNext;
+    private final TrainingDistribution distribution;
 
     private Screen screen;
+    /** Whether the project's samples are table rows: the review shows feature bars, marks are feature sets. */
+    private boolean tabular;
+    /** The current row's bars without marks, largest |attribution| first (empty for an image). */
+    private List<FeatureBars.Bar> rowBars = List.of();
+    /** The current row's dataset columns: what its feature sets are masks over. */
+    private List<TableColumn> rowColumns = List.of();
+    /** The features of the current row marked relevant and shortcut, as stored. */
+    private Set<String> relevantFeatures = Set.of();
+    private Set<String> shortcutFeatures = Set.of();
     private Project project;
     private Caller caller;
     private ModelVersion model;
@@ -190,7 +224,8 @@ public class ReviewSession {
     ReviewSession(DatasetService datasets, ModelService models, PredictionService predictions, SaliencyService saliency,
                   SanityService sanity, ReviewService reviews, SchedulerService scheduler, RoundService rounds,
                   ReviewBroadcaster broadcaster, ReviewBackground background, RelianceService reliance,
-                  MapsOfNext mapsOfNext) {
+                  MapsOfNext mapsOfNext, TrainingDistribution distribution) {
+        this.distribution = distribution;
         this.datasets = datasets;
         this.models = models;
         this.predictions = predictions;
@@ -222,6 +257,7 @@ public class ReviewSession {
         notice = null;
         history.clear();
         position = -1;
+        tabular = project.modality == Modality.TABULAR;
         List<ModelVersion> versions = models.list(project.id);
         if (versions.isEmpty()) {
             model = null;
@@ -230,6 +266,10 @@ public class ReviewSession {
         followRound(versions, false);
         secondChosen = false;
         secondByDefault();
+        if (tabular) {
+            method = methods().stream().anyMatch(m -> m.method().equals(ROW_METHOD) && m.available()) ? ROW_METHOD
+                    : ROW_FALLBACK;
+        }
         seedHistory();
         return versions;
     }
@@ -241,7 +281,7 @@ public class ReviewSession {
      * version goes back to none; once the expert chose the second map, it stays as chosen.
      */
     private void secondByDefault() {
-        if (secondChosen || model == null) {
+        if (secondChosen || model == null || tabular) {
             return;
         }
         second = NO_COMPARISON;
@@ -433,7 +473,14 @@ public class ReviewSession {
      * method, the familiar six in their review-page order and the others next to their registry neighbour.
      */
     public List<MethodAvailability> methods() {
-        return reviewOrder(saliency.methods(model));
+        List<MethodAvailability> all = reviewOrder(saliency.methods(model));
+        // a method made for images is not offered on rows at all
+        return tabular ? all.stream().filter(MethodAvailability::available).toList() : all;
+    }
+
+    /** Whether the project's samples are table rows (the page shows feature bars instead of a picture). */
+    public boolean tabular() {
+        return tabular;
     }
 
     static List<MethodAvailability> reviewOrder(List<MethodAvailability> registry) {
@@ -676,6 +723,42 @@ public class ReviewSession {
         }
         // the map is handed to the expert: a verdict may judge it, and no map the page never had
         reviews.handOut(caller, s.id, currentMap.id());
+        if (tabular) {
+            showRow(s, v);
+        } else {
+            showPicture(s, v);
+        }
+        String label = s.label >= 0 && s.label < project.classNames.size() ? project.classNames.get(s.label) : "?";
+        screen.facts("Sample " + s.id + " · label " + label + " · " + s.split);
+        Prediction p = predictions.predict(s, v);
+        screen.prediction(top(p, 3), p.predictedLabel() == s.label ? null
+                : "Wrong: labelled " + label + ", predicted " + project.className(p.predictedLabel()));
+        renderQuality(v, false);
+        paintedShortcut = null;
+        if (tabular) {
+            screen.reliance("");
+        } else if (s.shortcutX != null || storedShortcut) {
+            relianceLater(s, v, null);
+        } else {
+            screen.reliance("No marked region on this sample: paint a shortcut and test it");
+        }
+        if (!currentMap.hasCurves() && !tabular) {
+            curvesLater(v, currentMap);
+        }
+        screen.context(context(s.id));
+        screen.why(whyText(v, s.id, why));
+        screen.address(s.id);
+        Optional<ReviewService.Review> mine = reviews.mine(caller, currentMap.id());
+        currentVersion = mine.map(ReviewService.Review::version).orElse(null);
+        currentVerdict = mine.map(r -> r.verdict().value()).orElse(null);
+        screen.verdict(mine.map(r -> "Your verdict: " + r.verdict().value() + " (A, R or U changes it)")
+                        .orElse("No verdict yet"),
+                mine.map(r -> r.comment() == null ? "" : r.comment()).orElse(""));
+        screen.history(visits());
+        refreshProgress();
+    }
+
+    private void showPicture(Sample s, ModelVersion v) {
         String image = "data:image/png;base64," + Base64.getEncoder().encodeToString(datasets.image(s.id));
         List<Integer> shape = currentMap.shape();
         InputFrame frame = models.spec(v).frameIn(s.width, s.height);
@@ -696,33 +779,135 @@ public class ReviewSession {
         mapsOfNext.prepare(project.id, caller, v.id, split, List.copyOf(history),
                 NO_COMPARISON.equals(second) ? List.of(method) : List.of(method, second));
         showMasks(s);
+    }
 
-        String label = s.label >= 0 && s.label < project.classNames.size() ? project.classNames.get(s.label) : "?";
-        screen.facts("Sample " + s.id + " · label " + label + " · " + s.split);
-        Prediction p = predictions.predict(s, v);
-        screen.prediction(top(p, 3), p.predictedLabel() == s.label ? null
-                : "Wrong: labelled " + label + ", predicted " + project.className(p.predictedLabel()));
-        renderQuality(v, false);
-        paintedShortcut = null;
-        if (s.shortcutX != null || storedShortcut) {
-            relianceLater(s, v, null);
+    /**
+     * A table row: its map's attributions as bars, one per feature of the model (a categorical column's
+     * one-hot columns summed), each with the row's value and where it sits among the training rows.
+     */
+    private void showRow(Sample s, ModelVersion v) {
+        Map<String, Object> values = datasets.tableRows(List.of(s)).getOrDefault(s.id, Map.of());
+        Map<String, String> standing = distribution.standing(project.id, values);
+        List<String> names = currentMap.features() == null ? List.of() : currentMap.features();
+        float[] a = currentMap.values();
+        List<FeatureBars.Bar> bars = new ArrayList<>();
+        for (int i = 0; i < names.size() && i < a.length; i++) {
+            String name = names.get(i);
+            bars.add(new FeatureBars.Bar(name, valueText(values.get(name)), standing.get(name), a[i], null));
+        }
+        bars.sort(Comparator.comparingDouble((FeatureBars.Bar b) -> -Math.abs(b.attribution())));
+        rowBars = List.copyOf(bars);
+        rowColumns = reviews.rowColumns(s.id).orElse(List.of());
+        sentKey = "s" + s.id + "-m" + currentMap.id();
+        String params = currentMap.params().isEmpty() ? "" : " (" + new TreeMap<>(currentMap.params()).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")";
+        screen.row(sentKey, "Attributions to " + currentMap.targetName() + " · " + currentMap.method() + params + " · "
+                + label(v) + "\nOrange pushes towards " + currentMap.targetName() + ", blue away from it. Click a feature "
+                + "to mark it as the kind under Mark; shift-click marks several; click a marked one to unmark it.", rowBars);
+        showFeatureMarks(s);
+    }
+
+    /** A row's value as the expert reads it: a number with up to 4 significant digits, a category, yes/no. */
+    static String valueText(Object value) {
+        if (value == null) {
+            return "missing";
+        }
+        if (value instanceof Boolean b) {
+            return b ? "yes" : "no";
+        }
+        if (value instanceof Number n) {
+            double d = n.doubleValue();
+            if (d == Math.rint(d) && Math.abs(d) < 1e9) {
+                return String.format(Locale.US, "%d", (long) d);
+            }
+            return new BigDecimal(d).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+        }
+        return String.valueOf(value);
+    }
+
+    /** The row's stored feature sets, with the versions a save is checked against. */
+    private void showFeatureMarks(Sample s) {
+        maskVersions.clear();
+        Set<String> relevant = new LinkedHashSet<>();
+        Set<String> shortcut = new LinkedHashSet<>();
+        for (ReviewService.Annotation a : reviews.annotations(s.id)) {
+            maskVersions.put(a.kind(), a.version());
+            if (a.mask().length == rowColumns.size()) {
+                (a.kind().equals("relevant") ? relevant : shortcut).addAll(ReviewService.features(rowColumns, a));
+            }
+        }
+        relevantFeatures = relevant;
+        shortcutFeatures = shortcut;
+        storedShortcut = !shortcut.isEmpty();
+        screen.featureMarks(markedBars());
+    }
+
+    private List<FeatureBars.Bar> markedBars() {
+        return rowBars.stream().map(b -> new FeatureBars.Bar(b.feature(), b.value(), b.standing(), b.attribution(),
+                shortcutFeatures.contains(b.feature()) ? "shortcut" : relevantFeatures.contains(b.feature())
+                        ? "relevant" : null)).toList();
+    }
+
+    /**
+     * The expert clicked a feature's bar with a mark kind chosen: a marked feature of that kind is
+     * unmarked; otherwise it becomes the one feature of that kind ({@code add}: shift held, it joins
+     * those marked), and leaves the other kind. Saved at once, each changed set against the version
+     * loaded, as a painted mask is ({@link FeatureSet#mask}).
+     */
+    public void markFeature(String feature, boolean add, String kind) {
+        if (current == null || !tabular || feature == null) {
+            return;
+        }
+        boolean shortcut = "shortcut".equals(kind);
+        Set<String> mine = new LinkedHashSet<>(shortcut ? shortcutFeatures : relevantFeatures);
+        Set<String> other = new LinkedHashSet<>(shortcut ? relevantFeatures : shortcutFeatures);
+        String did;
+        if (mine.contains(feature)) {
+            mine.remove(feature);
+            did = "Unmarked " + feature;
         } else {
-            screen.reliance("No marked region on this sample: paint a shortcut and test it");
+            if (!add) {
+                mine.clear();
+            }
+            mine.add(feature);
+            other.remove(feature);
+            did = "Marked " + String.join(", ", mine) + " as " + (shortcut ? "shortcut" : "relevant");
         }
-        if (!currentMap.hasCurves()) {
-            curvesLater(v, currentMap);
+        saveFeatures(shortcut ? other : mine, shortcut ? mine : other, did);
+    }
+
+    /** Clears the current row's feature sets (both kinds). */
+    public void clearFeatures() {
+        if (current != null && tabular) {
+            saveFeatures(Set.of(), Set.of(), "Cleared the marked features");
         }
-        screen.context(context(s.id));
-        screen.why(whyText(v, s.id, why));
-        screen.address(s.id);
-        Optional<ReviewService.Review> mine = reviews.mine(caller, currentMap.id());
-        currentVersion = mine.map(ReviewService.Review::version).orElse(null);
-        currentVerdict = mine.map(r -> r.verdict().value()).orElse(null);
-        screen.verdict(mine.map(r -> "Your verdict: " + r.verdict().value() + " (A, R or U changes it)")
-                        .orElse("No verdict yet"),
-                mine.map(r -> r.comment() == null ? "" : r.comment()).orElse(""));
-        screen.history(visits());
-        refreshProgress();
+    }
+
+    private void saveFeatures(Set<String> relevant, Set<String> shortcut, String did) {
+        try {
+            for (String kind : ReviewService.KINDS) {
+                Set<String> now = kind.equals("relevant") ? relevant : shortcut;
+                Set<String> was = kind.equals("relevant") ? relevantFeatures : shortcutFeatures;
+                int had = maskVersions.getOrDefault(kind, 0);
+                if (now.equals(was) && (had > 0 || now.isEmpty())) {
+                    continue;
+                }
+                Optional<ReviewService.Annotation> saved = reviews.annotate(caller, current.id, kind,
+                        FeatureSet.mask(rowColumns, now), had);
+                maskVersions.put(kind, saved.map(ReviewService.Annotation::version).orElse(0));
+                if (kind.equals("relevant")) {
+                    relevantFeatures = Set.copyOf(now);
+                } else {
+                    shortcutFeatures = Set.copyOf(now);
+                }
+            }
+            storedShortcut = !shortcutFeatures.isEmpty();
+            screen.featureMarks(markedBars());
+            screen.status(did + " (saved)");
+        } catch (DomainError e) {
+            screen.featureMarks(markedBars());
+            problem(e);
+        }
     }
 
     /**
@@ -797,7 +982,7 @@ public class ReviewSession {
 
     private void renderQuality(ModelVersion v, boolean busy) {
         Double deletion = currentMap.metrics().get("deletionAuc");
-        String auc = deletion != null
+        String auc = tabular ? "no deletion curve on a table row (it removes pixels)" : deletion != null
                 ? String.format(Locale.US, "deletion AUC %.3f (lower: the map finds what the model uses)", deletion)
                 : busy ? "deletion AUC: not computed now (the server is busy or the model failed); it is when the sample is shown again"
                 : "deletion AUC: computing…";

@@ -70,6 +70,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
 
     private final ReviewCanvas canvas = new ReviewCanvas();
     private final ReviewCanvas compare = new ReviewCanvas();
+    private final FeatureBars bars = new FeatureBars();
     private final Select<ModelVersion> model = new Select<>();
     private final Select<String> method = new Select<>();
     private final Select<String> second = new Select<>();
@@ -195,16 +196,21 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         tool.setId("review-tool");
         tool.addValueChangeListener(e -> canvas.setTool(e.getValue()));
         Select<ReviewCanvas.MaskKind> kind = new Select<>();
-        kind.setLabel("Paint");
+        kind.setLabel(session.tabular() ? "Mark" : "Paint");
         kind.setItemLabelGenerator(e -> e.name().toLowerCase(Locale.ROOT));
         kind.setItems(ReviewCanvas.MaskKind.values());
         kind.setValue(ReviewCanvas.MaskKind.SHORTCUT);
         kind.setId("review-kind");
         kind.addValueChangeListener(e -> canvas.setMaskKind(e.getValue()));
         canvas.setMaskKind(ReviewCanvas.MaskKind.SHORTCUT);
-        Button clear = new Button("Clear masks", e -> canvas.clearMasks());
+        Button clear = session.tabular() ? new Button("Clear marks", e -> session.clearFeatures())
+                : new Button("Clear masks", e -> canvas.clearMasks());
         clear.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        canvas.setId("review-canvas");
+        // the keyboard script finds the drawn sample by this id: on rows the bars carry it
+        canvas.setId(session.tabular() ? "review-image" : "review-canvas");
+        bars.setId(session.tabular() ? "review-canvas" : "review-bars");
+        bars.onMark((feature, shift) -> session.markFeature(feature, shift,
+                kind.getValue() == ReviewCanvas.MaskKind.RELEVANT ? "relevant" : "shortcut"));
         canvas.addMasksChangedListener(e -> session.saveMasks(e.getRelevantMask(), e.getShortcutMask()));
         compare.setId("review-compare");
         compare.setVisible(false);
@@ -214,6 +220,9 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         canvas.getElement().addPropertyChangeListener("opacity", e -> compare.setOpacity(canvas.getOpacity()));
         for (Select<?> narrow : List.of(model, method, second, colormap, sign, tool, kind)) {
             narrow.setWidth("11rem");
+        }
+        if (session.tabular()) {
+            method.setWidth("14rem");
         }
 
         Button accept = verdictButton("Accept (A)", "accept", ButtonVariant.LUMO_SUCCESS);
@@ -241,11 +250,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         head.setWrap(true);
         head.setWidthFull();
         head.addClassName("review-head");
-        HorizontalLayout options = new HorizontalLayout(model, method, second, colormap, sign);
+        HorizontalLayout options = session.tabular() ? new HorizontalLayout(model, method, kind, clear)
+                : new HorizontalLayout(model, method, second, colormap, sign);
         options.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         options.setWrap(true);
         options.setWidthFull();
-        HorizontalLayout paint = new HorizontalLayout(tool, kind, clear);
+        // on rows the mark kind and "clear" sit beside the method (the bars need the height)
+        HorizontalLayout paint = session.tabular() ? new HorizontalLayout() : new HorizontalLayout(tool, kind, clear);
         paint.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         paint.setWrap(true);
         Div pictures = new Div(canvas, compare);
@@ -262,7 +273,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         relianceRow.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         relianceRow.setWrap(true);
         relianceRow.addClassName("review-reliance-row");
-        VerticalLayout left = new VerticalLayout(pictures, relianceRow, paint);
+        VerticalLayout left = session.tabular() ? new VerticalLayout(bars)
+                : new VerticalLayout(pictures, relianceRow, paint);
         left.setPadding(false);
         left.addClassName("review-left");
         facts.setId("review-facts");
@@ -283,7 +295,9 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         roundsLink.setHref(Routes.of(Routes.ROUNDS, project.id));
         roundsLink.getElement().setAttribute("router-link", true);
         roundsLink.setVisible(false);
-        Span keys = new Span("Keys: A accept · R reject · U unsure · Z undo · ← → previous / next · H hide or show the map");
+        Span keys = new Span(session.tabular()
+                ? "Keys: A accept · R reject · U unsure · Z undo · ← → previous / next · click a feature to mark it"
+                : "Keys: A accept · R reject · U unsure · Z undo · ← → previous / next · H hide or show the map");
         keys.setId("review-keys-help");
         keys.addClassName("review-keys-help");
         history.setId("review-history");
@@ -415,8 +429,19 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver, H
         }
 
         @Override
+        public void row(String key, String caption, List<FeatureBars.Bar> shown) {
+            bars.show(key, caption, shown);
+        }
+
+        @Override
+        public void featureMarks(List<FeatureBars.Bar> shown) {
+            bars.marked(shown);
+        }
+
+        @Override
         public void done(String text, boolean roundsPage) {
             canvas.setSample(ReviewSession.DONE, "", "", 0, 0, 1);
+            bars.show(ReviewSession.DONE, "", List.of());
             canvas.setCaption("");
             compare.setVisible(false);
             facts.setText(text);

@@ -1,0 +1,69 @@
+package org.rationale.dataset;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TableRows;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A row's values against its project's training rows: a number's percentile, a category's and a
+ * boolean's share; a new training table changes the answer (the summary follows the datasets).
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class TrainingStandingTest {
+
+    private static final String COLUMNS = "[{\"name\": \"radius\", \"type\": \"numeric\"}, "
+            + "{\"name\": \"site\", \"type\": \"categorical\", \"categories\": [\"A\", \"B\"]}, "
+            + "{\"name\": \"smoker\", \"type\": \"boolean\"}]";
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    TrainingDistribution distribution;
+
+    /** Rows radius = from..to, site B on the first {@code b} of them, smokers on every fourth. */
+    private static List<TableRows.Row> rows(int from, int to, int b) {
+        List<TableRows.Row> out = new ArrayList<>();
+        for (int r = from; r <= to; r++) {
+            out.add(new TableRows.Row(0, "{\"radius\": " + r + ", \"site\": \"" + (r - from < b ? "B" : "A")
+                    + "\", \"smoker\": " + (r % 4 == 0) + "}"));
+        }
+        return out;
+    }
+
+    @Test
+    void aRowsValuesAreStatedAgainstTheTrainingRowsOnly() {
+        long p = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "standing " + UUID.randomUUID(), "modality", "tabular"))
+                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        List<String> classes = List.of("benign", "malignant");
+        TableRows.insert(db, p, "train", "train", COLUMNS, 3, classes, rows(1, 100, 70));
+        // test rows do not count
+        TableRows.insert(db, p, "test", "test", COLUMNS, 3, classes, rows(1000, 1099, 0));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("radius", 82.0);
+        row.put("site", "B");
+        row.put("smoker", true);
+        assertEquals(Map.of("radius", "82nd percentile of training", "site", "B — 70 % of training rows",
+                "smoker", "yes — 25 % of training rows"), distribution.standing(p, row));
+
+        TableRows.insert(db, p, "train", "more", COLUMNS, 3, classes, rows(101, 200, 0));
+        assertEquals(Map.of("radius", "41st percentile of training", "site", "B — 35 % of training rows",
+                "smoker", "yes — 25 % of training rows"), distribution.standing(p, row));
+    }
+}

@@ -1,0 +1,236 @@
+package org.rationale.ui.review;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.rationale.testing.Api;
+import org.rationale.testing.BrowserLogin;
+import org.rationale.testing.Chromium;
+import org.rationale.testing.Page;
+import org.rationale.testing.PostgresTestResource;
+import org.rationale.worker.WorkerPool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The review of a tabular project in a real browser: the breast-cancer demo's tables imported, the
+ * platform's MLP trained on them, and an expert who reviews five rows with the verdict keys on the
+ * feature-attribution bars and marks {@code site} as a shortcut by clicking its bar; a mark saved
+ * on a row whose feature set changed in another window meanwhile is refused with the 409's words.
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class TabularReviewBrowserTest {
+
+    private static final Path DEMO = Path.of("src/main/resources/demo/breast-cancer-site");
+
+    private static WebDriver browser;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    WorkerPool pool;
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = Chromium.start();
+        // a viewport of 1280×800, as the documentation's screenshots are: the window adds its own frame
+        browser.manage().window().setSize(new Dimension(1280, 800));
+        Object[] inner = ((List<?>) js("return [window.innerWidth, window.innerHeight]")).toArray();
+        browser.manage().window().setSize(new Dimension(1280 + 1280 - ((Number) inner[0]).intValue(),
+                800 + 800 - ((Number) inner[1]).intValue()));
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        Chromium.quit(browser);
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(120));
+    }
+
+    private static String renderedKey(WebDriver b) {
+        Object k = ((JavascriptExecutor) b).executeScript("const c = document.getElementById('review-canvas'); "
+                + "return c ? (c.getAttribute('data-rendered-key') || null) : null;");
+        return k == null || !k.toString().startsWith("s") ? null : k.toString();
+    }
+
+    private static String pressAndWaitForNext(String key, String before) {
+        new Actions(browser).sendKeys(key).perform();
+        return waiting().until(d -> {
+            String now = renderedKey(d);
+            return now != null && !now.equals(before) ? now : null;
+        });
+    }
+
+    private static long sampleOf(String key) {
+        return Long.parseLong(key.substring(1, key.indexOf("-m")));
+    }
+
+    /** The bar row of a feature (its track), after "show all" when it is not among the top ones. */
+    private static WebElement bar(String feature) {
+        String css = ".feature-row[data-feature='" + feature + "']";
+        if (browser.findElements(By.cssSelector(css)).isEmpty()) {
+            Page.click(browser, "feature-bars-all");
+            waiting().until(d -> !d.findElements(By.cssSelector(css)).isEmpty());
+        }
+        return browser.findElement(By.cssSelector(css));
+    }
+
+    private static void screenshot(String name) {
+        try {
+            Path shot = Path.of("docs", "images", name);
+            Files.createDirectories(shot.getParent());
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void importTable(long p, String split) throws IOException {
+        given().multiPart("table", split + ".csv", Files.readAllBytes(DEMO.resolve(split + ".csv")), "text/csv")
+                .multiPart("label", "diagnosis").multiPart("name", split).multiPart("split", split)
+                .post("/api/projects/" + p + "/datasets").then().statusCode(201);
+    }
+
+    private JsonPath train(long p) throws InterruptedException {
+        long job = given().contentType(ContentType.JSON)
+                .body(Map.of("epochs", 20, "batchSize", 32, "learningRate", 0.01, "seed", 3))
+                .post("/api/projects/" + p + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
+        pool.start(1);
+        try {
+            long deadline = System.currentTimeMillis() + 300_000;
+            while (System.currentTimeMillis() < deadline) {
+                JsonPath j = given().get("/api/jobs/" + job).then().statusCode(200).extract().jsonPath();
+                if (j.getString("state").equals("succeeded") || j.getString("state").equals("failed")) {
+                    return j;
+                }
+                Thread.sleep(500);
+            }
+        } finally {
+            pool.stop();
+        }
+        throw new AssertionError("training job " + job + " did not finish");
+    }
+
+    @Test
+    void anExpertReviewsFiveRowsWithTheKeyboardAndMarksSiteAsAShortcut() throws InterruptedException, IOException {
+        long p = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "Breast cancer review " + UUID.randomUUID().toString().substring(0, 8),
+                        "modality", "tabular"))
+                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        importTable(p, "train");
+        importTable(p, "test");
+        JsonPath trained = train(p);
+        assertEquals("succeeded", trained.getString("state"), String.valueOf(trained.getString("error")));
+        Api.addMember(p, Api.newUser("tab-expert", "expert"));
+
+        BrowserLogin.logIn(browser, root.toString(), "tab-expert", "tab-expert-password");
+        browser.get(root + "projects/" + p + "/review");
+        String key = waiting().until(TabularReviewBrowserTest::renderedKey);
+        // the bars: at most 15 at first, largest first, each with its value and its place in the training rows
+        waiting().until(d -> !d.findElements(By.cssSelector(".feature-row")).isEmpty());
+        int shown = browser.findElements(By.cssSelector(".feature-row")).size();
+        assertEquals(15, shown);
+        assertEquals("Show all 31 features", Page.text(browser, "feature-bars-all").strip());
+        Page.click(browser, "feature-bars-all");
+        waiting().until(d -> d.findElements(By.cssSelector(".feature-row")).size() == 31);
+        assertEquals("Show the top 15", Page.text(browser, "feature-bars-all").strip());
+        Page.click(browser, "feature-bars-all");
+        waiting().until(d -> d.findElements(By.cssSelector(".feature-row")).size() == 15);
+        String panel = Page.text(browser, "review-canvas");
+        assertTrue(panel.contains("percentile of training") && panel.contains("integrated-gradients"), panel);
+
+        // the first row: site clicked as a shortcut (the mark kind's default), saved at once
+        long first = sampleOf(key);
+        bar("site").click();
+        waiting().until(d -> Page.text(d, "review-status").contains("Marked site as shortcut (saved)"));
+        // shift-click adds a feature, a click on a marked one takes it off again; each change is saved at once
+        new Actions(browser).keyDown(Keys.SHIFT).click(bar("mean_radius")).keyUp(Keys.SHIFT).perform();
+        waiting().until(d -> Page.text(d, "review-status").contains("Marked site, mean_radius as shortcut (saved)"));
+        assertEquals(List.of("mean_radius", "site"), given().get("/api/samples/" + first + "/annotations").then()
+                .statusCode(200).extract().jsonPath().getList("[0].features", String.class));
+        bar("mean_radius").click();
+        waiting().until(d -> Page.text(d, "review-status").contains("Unmarked mean_radius (saved)"));
+        if (Page.text(browser, "feature-bars-all").startsWith("Show the top")) {
+            Page.click(browser, "feature-bars-all");
+        }
+        waiting().until(d -> !d.findElements(By.cssSelector(".feature-mark")).isEmpty());
+        assertEquals("shortcut", browser.findElement(By.cssSelector(".feature-mark")).getText().strip());
+        String site = browser.findElement(By.cssSelector("div[data-feature='site'] .feature-value")).getText();
+        assertTrue(site.matches("[AB] — \\d+ % of training rows"), site);
+        assertTrue(Page.text(browser, "review-canvas").contains("% of training rows"), Page.text(browser, "review-canvas"));
+        js("document.querySelector(\".feature-row[data-feature='site']\").scrollIntoView({block: 'center'})");
+        screenshot("review-rows.png");
+
+        List<Long> judged = new ArrayList<>();
+        for (String k : List.of("a", "r", "u", "a", "r")) {
+            judged.add(sampleOf(key));
+            key = pressAndWaitForNext(k, key);
+        }
+        assertEquals(5, judged.stream().distinct().count(), "five different rows: " + judged);
+        assertEquals(first, judged.get(0));
+        List<String> verdicts = new ArrayList<>();
+        for (long s : judged) {
+            JsonPath r = Api.as("tab-expert").get("/api/samples/" + s + "/reviews").then().statusCode(200)
+                    .extract().jsonPath();
+            assertEquals(1, r.getList("").size(), "one verdict on row " + s);
+            verdicts.add(r.getString("[0].verdict"));
+            assertEquals("integrated-gradients", r.getString("[0].method"));
+        }
+        assertEquals(List.of("accept", "reject", "unsure", "accept", "reject"), verdicts);
+        JsonPath marks = given().get("/api/samples/" + first + "/annotations").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(1, marks.getList("").size());
+        assertEquals("shortcut", marks.getString("[0].kind"));
+        assertEquals(List.of("site"), marks.getList("[0].features", String.class));
+
+        // the sixth row's shortcut set is saved meanwhile in another window: the page's save is refused, in words
+        long sixth = sampleOf(key);
+        Api.as("tab-expert").contentType(ContentType.JSON)
+                .body(Map.of("kind", "shortcut", "features", List.of("mean_radius"), "version", 0))
+                .post("/api/samples/" + sixth + "/annotations").then().statusCode(201);
+        new Actions(browser).keyDown(Keys.SHIFT).click(bar("site")).keyUp(Keys.SHIFT).perform();
+        waiting().until(d -> Page.text(d, "review-status").contains("Annotation changed meanwhile"));
+        assertTrue(Page.text(browser, "review-status").contains("reload"), Page.text(browser, "review-status"));
+        assertEquals(List.of("mean_radius"), given().get("/api/samples/" + sixth + "/annotations").then()
+                .statusCode(200).extract().jsonPath().getList("[0].features", String.class));
+        assertTrue(browser.findElements(By.cssSelector(".feature-mark")).isEmpty(),
+                "the refused mark is not shown as saved");
+    }
+}
