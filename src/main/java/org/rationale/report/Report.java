@@ -69,13 +69,19 @@ public record Report(int reportVersion, Instant generatedAt, String generatedBy,
     /**
      * What a verdict on a table row judged (null on an image): the features with the largest
      * attributions of the judged map (by magnitude, signed), each with the row's value, and the
-     * feature sets marked on the row as they stand when the report is made.
+     * feature sets marked on the row as they stand when the report is made, and the attributions
+     * of the marked features that are not among the top ones (so a marked shortcut's weight is
+     * always shown).
      */
-    public record Row(List<Attribution> topAttributions, List<MarkedFeatures> featureSets) {
+    public record Row(List<Attribution> topAttributions, List<MarkedFeatures> featureSets,
+                      List<Attribution> markedAttributions) {
     }
 
-    /** A feature's signed attribution in a map of a row, with the row's value of that feature. */
-    public record Attribution(String feature, Object value, double attribution) {
+    /**
+     * A feature's signed attribution in a map of a row, with the row's value of that feature and its
+     * rank by magnitude among the map's features (1: the largest).
+     */
+    public record Attribution(String feature, Object value, double attribution, int rank) {
     }
 
     /** A feature set marked on a row: its kind (relevant or shortcut) and its features' names. */

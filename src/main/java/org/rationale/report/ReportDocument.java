@@ -206,8 +206,9 @@ public final class ReportDocument {
         d.heading(2, "Reviewed rows");
         d.para("For each verdict on a row: the " + VerdictFacts.TOP_FEATURES + " features with the largest "
                 + "attributions in the judged map (by magnitude; positive pushes towards the explained class, "
-                + "negative away from it), each with the row's value, and the feature sets experts marked on the "
-                + "row (relevant: what should matter; shortcut: what must not).");
+                + "negative away from it), each with the row's value, then any marked feature further down with its "
+                + "rank, and the feature sets experts marked on the row (relevant: what should matter; shortcut: "
+                + "what must not).");
         d.table(List.of("Sample", "Verdict", "Label → predicted", "Method", "Top attributions (feature = value: attribution)",
                 "Feature sets marked"), r.verdicts().stream().map(v -> row(v.sampleId(), v.verdict() + " by "
                         + v.reviewer(), v.labelName() + " → " + or(v.predictedName()), v.method(),
@@ -234,13 +235,23 @@ public final class ReportDocument {
         return rows;
     }
 
-    /** A row's top attributions in words, one a line: "site = B: +0.412", "worst_area = 1024: −0.130". */
+    /**
+     * A row's top attributions in words, one a line ("worst_area = 1024: −0.130"), then those of
+     * marked features further down with their rank ("marked: site = B: +0.012 (#14)").
+     */
     static String attributions(Report.Row row) {
         if (row == null || row.topAttributions().isEmpty()) {
             return "map no longer stored";
         }
-        return row.topAttributions().stream().map(a -> a.feature() + " = " + cell(a.value()) + ": "
-                + String.format(Locale.ROOT, "%+.3f", a.attribution()).replace('-', '−')).collect(Collectors.joining("\n"));
+        List<String> lines = new ArrayList<>();
+        row.topAttributions().forEach(a -> lines.add(attribution(a)));
+        row.markedAttributions().forEach(a -> lines.add("marked: " + attribution(a) + " (#" + a.rank() + ")"));
+        return String.join("\n", lines);
+    }
+
+    private static String attribution(Report.Attribution a) {
+        return a.feature() + " = " + cell(a.value()) + ": "
+                + String.format(Locale.ROOT, "%+.3f", a.attribution()).replace('-', '−');
     }
 
     /** A row's marked feature sets in words: "shortcut: site; relevant: worst_area, mean_radius", or "none marked". */

@@ -14,10 +14,12 @@ import org.rationale.security.AccountService;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -143,12 +145,24 @@ public class VerdictFacts {
         Map<Long, Report.Row> out = new HashMap<>();
         for (ReviewService.Review v : reviewed) {
             Map<String, Object> row = values.getOrDefault(v.sampleId(), Map.of());
-            List<Report.Attribution> top = saliency.rowValues(v.saliencyMapId()).map(m -> m.entrySet().stream()
+            List<Report.MarkedFeatures> sets = marked.getOrDefault(v.sampleId(), List.of());
+            List<Map.Entry<String, Float>> ranked = saliency.rowValues(v.saliencyMapId()).map(m -> m.entrySet().stream()
                     .sorted(Comparator.comparingDouble((Map.Entry<String, Float> e) -> -Math.abs(e.getValue())))
-                    .limit(TOP_FEATURES)
-                    .map(e -> new Report.Attribution(e.getKey(), row.get(e.getKey()), e.getValue()))
                     .toList()).orElse(List.of());
-            out.put(v.id(), new Report.Row(top, marked.getOrDefault(v.sampleId(), List.of())));
+            List<Report.Attribution> top = new ArrayList<>();
+            List<Report.Attribution> ofMarked = new ArrayList<>();
+            Set<String> markedNames = new HashSet<>();
+            sets.forEach(f -> markedNames.addAll(f.features()));
+            for (int i = 0; i < ranked.size(); i++) {
+                Map.Entry<String, Float> e = ranked.get(i);
+                Report.Attribution a = new Report.Attribution(e.getKey(), row.get(e.getKey()), e.getValue(), i + 1);
+                if (i < TOP_FEATURES) {
+                    top.add(a);
+                } else if (markedNames.contains(e.getKey())) {
+                    ofMarked.add(a);
+                }
+            }
+            out.put(v.id(), new Report.Row(top, sets, ofMarked));
         }
         return out;
     }

@@ -141,6 +141,18 @@ class TabularReportTest {
                 previous = magnitude;
                 assertFalse(a.get("value").isNull(), "the row's value of " + a.get("feature"));
             }
+            boolean siteShown = false;
+            for (String list : List.of("topAttributions", "markedAttributions")) {
+                for (JsonNode a : row.get(list)) {
+                    siteShown |= a.get("feature").asText().equals("site");
+                }
+            }
+            // a marked shortcut's attribution is always shown, among the top ones or after them with its rank
+            if (marked.contains(v.get("sampleId").asLong())) {
+                assertTrue(siteShown, row.toString());
+            } else {
+                assertEquals(0, row.get("markedAttributions").size(), row.toString());
+            }
             for (JsonNode set : row.get("featureSets")) {
                 assertEquals("shortcut", set.get("kind").asText());
                 assertEquals("site", set.get("features").get(0).asText());
