@@ -16,6 +16,7 @@ import org.rationale.project.ProjectService;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -406,6 +407,15 @@ public class DatasetService {
     /** Up to {@code limit} training samples of a project in a pseudo-random order fixed by {@code seed}. */
     public List<Long> drawnTrainingSamples(long projectId, long seed, int limit) {
         return store.drawnTrainingSamples(projectId, null, seed, limit);
+    }
+
+    /**
+     * Up to {@code limit} training samples of a project in a pseudo-random order fixed by
+     * {@code seed}, from the datasets imported up to {@code importedUpTo} (null: all).
+     */
+    public List<Long> drawnTrainingSamples(long projectId, long seed, int limit, OffsetDateTime importedUpTo) {
+        return importedUpTo == null ? store.drawnTrainingSamples(projectId, null, seed, limit)
+                : store.drawnTrainingSamplesImportedBy(projectId, seed, limit, importedUpTo);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.rationale.dataset;
 
 import org.rationale.security.ProjectScoped;
+import java.time.OffsetDateTime;
 import java.util.EnumSet;
 import java.util.Set;
 import io.agroal.api.AgroalDataSource;
@@ -520,5 +521,18 @@ public class SampleStore implements ProjectScoped {
             out.put(t.get("id", Long.class), TableJson.row(t.get("row_values", String.class)));
         }
         return out;
+    }
+
+    /**
+     * Up to {@code limit} training samples of a project in the order of {@link #drawnTrainingSamples}
+     * for {@code seed}, from the datasets created up to {@code importedUpTo}.
+     */
+    @Transactional
+    public List<Long> drawnTrainingSamplesImportedBy(long projectId, long seed, int limit, OffsetDateTime importedUpTo) {
+        return em.createNativeQuery("select s.id from samples s join datasets d on d.id = s.dataset_id "
+                        + "where s.project_id = ?1 and s.split = 'train' and d.created_at <= ?2 "
+                        + "order by hashtextextended(s.id::text, ?3), s.id limit ?4", Long.class)
+                .setParameter(1, projectId).setParameter(2, importedUpTo).setParameter(3, seed).setParameter(4, limit)
+                .getResultList();
     }
 }

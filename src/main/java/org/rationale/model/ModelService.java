@@ -33,9 +33,12 @@ import org.rationale.web.JsonText;
 
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -235,7 +238,7 @@ public class ModelService {
             v.origin = "uploaded";
             v.supportsCam = false;
             v.spec = JSON.writeValueAsString(spec);
-            store(v, Map.of("model", model));
+            store(v, Map.of("model", model, REFERENCE_PART, referenceBytes(drawn(encoding, projectId, null))));
             projectStore.setCurrentModel(projectId, v.id);
             return v;
         });
@@ -315,8 +318,8 @@ public class ModelService {
     @Transactional
     public ModelVersion storeTrained(long projectId, InputSpec spec, byte[] parameters, String trainingJson, Long parentId,
                                      Long trainingJobId, boolean current) {
-        return storeTrained(projectId, spec, SmallCnn.ARCHITECTURE, true, parameters, trainingJson, parentId,
-                trainingJobId, current);
+        return storeTrained(projectId, spec, SmallCnn.ARCHITECTURE, true, Map.of("parameters", parameters), trainingJson,
+                parentId, trainingJobId, current);
     }
 
     /**
@@ -327,13 +330,16 @@ public class ModelService {
     @Transactional
     public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
                                             Long trainingJobId) {
-        return storeTrained(projectId, spec, TabularMlp.ARCHITECTURE, false, parameters, trainingJson, null,
-                trainingJobId, true);
+        String project = projects.find(projectId).map(p -> p.name).orElse("#" + projectId);
+        TableEncoding encoding = TableEncoding.of(spec, datasets.tableColumns(projectId), project);
+        return storeTrained(projectId, spec, TabularMlp.ARCHITECTURE, false, Map.of("parameters", parameters,
+                REFERENCE_PART, referenceBytes(drawn(encoding, projectId, null))), trainingJson, null, trainingJobId, true);
     }
 
     /** What both kinds of trained version store: one version per training job, numbered under the project's lock. */
-    private ModelVersion storeTrained(long projectId, ModelSpec spec, String kind, boolean supportsCam, byte[] parameters,
-                                      String trainingJson, Long parentId, Long trainingJobId, boolean current) {
+    private ModelVersion storeTrained(long projectId, ModelSpec spec, String kind, boolean supportsCam,
+                                      Map<String, byte[]> parts, String trainingJson, Long parentId, Long trainingJobId,
+                                      boolean current) {
         projects.lock(projectId);
         if (trainingJobId != null) {
             var existing = store.byTrainingJob(trainingJobId);
@@ -356,7 +362,7 @@ public class ModelService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        store(v, Map.of("parameters", parameters));
+        store(v, parts);
         if (current) {
             projectStore.setCurrentModel(projectId, v.id);
         }
@@ -374,7 +380,10 @@ public class ModelService {
         Map<String, String> partHashes = new LinkedHashMap<>();
         for (var e : parts.entrySet()) {
             String hash = sha256(e.getValue());
-            hashes.append(hash);
+            if (!e.getKey().equals(REFERENCE_PART)) {
+                // the version's hash is the model's: its reference rows are data about the project, audited by their own hash
+                hashes.append(hash);
+            }
             artifacts.add(new ModelStore.Artifact(e.getKey(), hash, e.getValue()));
             partHashes.put(e.getKey(), hash);
         }
@@ -686,17 +695,41 @@ public class ModelService {
     /** Rows read in one query. */
     private static final int ROWS_PER_READ = 1_000;
 
+    /** The artifact of a tabular version that holds its mean row and reference rows. */
+    static final String REFERENCE_PART = "reference";
+
     /**
-     * The feature groups of a tabular version with its reference rows: the mean of the encoded,
-     * standardised training rows (all of them up to {@value #MEAN_ROWS}, else a seeded draw of that
-     * many; zeros when the project has no training rows) and the first {@value #REFERENCE_ROWS}
-     * rows of the same seeded draw (one row of zeros when there are none). A row that cannot be
-     * encoded is left out.
+     * The feature groups of a tabular version with its reference rows (the mean row of baseline
+     * {@code mean}, the rows of baseline {@code sample}). They are fixed when the version is stored
+     * (uploaded or trained) and kept with it as its {@value #REFERENCE_PART} artifact, so they are a
+     * function of the version alone: a training table added to the project later changes nothing,
+     * and a server and a fresh worker compute the same map under one key (model, method, parameters,
+     * sample, target). A version stored before reference rows were kept takes them from the
+     * training tables imported no later than the version was created (the same on every process,
+     * whatever is imported afterwards).
      */
     public TabularInput tabularInput(ModelVersion v) {
         TableEncoding e = tableEncoding(v).orElseThrow(() -> new IllegalArgumentException(v.label() + " is not tabular"));
+        byte[] kept = v.id == null ? null : store.artifacts(v.id).get(REFERENCE_PART);
+        if (kept != null) {
+            TabularInput stored = referenceOf(e, kept);
+            if (stored != null) {
+                return stored;
+            }
+        }
+        return drawn(e, v.projectId, v.createdAt);
+    }
+
+    /**
+     * The mean of the encoded, standardised training rows of a project (all of them up to
+     * {@value #MEAN_ROWS}, else a seeded draw of that many; zeros when there are none) and the first
+     * {@value #REFERENCE_ROWS} rows of the same seeded draw (one row of zeros when there are none),
+     * over the training tables imported up to {@code importedUpTo} (null: all). A row that cannot be
+     * encoded is left out.
+     */
+    TabularInput drawn(TableEncoding e, long projectId, OffsetDateTime importedUpTo) {
         int f = e.width();
-        List<Long> ids = datasets.drawnTrainingSamples(v.projectId, 0, MEAN_ROWS);
+        List<Long> ids = datasets.drawnTrainingSamples(projectId, 0, MEAN_ROWS, importedUpTo);
         double[] sum = new double[f];
         int n = 0;
         List<float[]> reference = new ArrayList<>();
@@ -729,6 +762,44 @@ public class ModelService {
         }
         return e.withReference(mean, reference.isEmpty() ? new float[][] {new float[f]}
                 : reference.toArray(new float[0][]));
+    }
+
+    /** A version's reference as stored: width F, rows N, the mean row, then the N rows (floats, little-endian). */
+    static byte[] referenceBytes(TabularInput t) {
+        int f = t.mean().length;
+        int n = t.referenceRows().length;
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 * f * (n + 1)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(f).putInt(n);
+        for (float x : t.mean()) {
+            b.putFloat(x);
+        }
+        for (float[] row : t.referenceRows()) {
+            for (float x : row) {
+                b.putFloat(x);
+            }
+        }
+        return b.array();
+    }
+
+    /** The stored reference read back onto the version's layout; null when it does not fit its width. */
+    private static TabularInput referenceOf(TableEncoding e, byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int f = b.getInt();
+        int n = b.getInt();
+        if (f != e.width() || n < 1 || bytes.length != 8 + 4L * f * (n + 1)) {
+            return null;
+        }
+        float[] mean = new float[f];
+        for (int i = 0; i < f; i++) {
+            mean[i] = b.getFloat();
+        }
+        float[][] rows = new float[n][f];
+        for (float[] row : rows) {
+            for (int i = 0; i < f; i++) {
+                row[i] = b.getFloat();
+            }
+        }
+        return e.withReference(mean, rows);
     }
 
     /**

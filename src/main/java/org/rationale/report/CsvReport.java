@@ -7,7 +7,11 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The verdicts of a report as CSV (RFC 4180), one row per verdict, safe to open in a spreadsheet. */
+/**
+ * The verdicts of a report as CSV (RFC 4180), one row per verdict, safe to open in a spreadsheet.
+ * A project of table rows has {@link #TABLE_COLUMNS}: the marked feature sets and the judged map's
+ * top attributions in place of the masks' pixel counts.
+ */
 public final class CsvReport {
 
     public static final List<String> COLUMNS = List.of("review_id", "time", "reviewer", "role", "sample_id", "split",
@@ -15,11 +19,22 @@ public final class CsvReport {
             "verdict", "comment", "version", "queue_strategy", "queue_position", "queue_score",
             "relevant_mask_pixels", "shortcut_mask_pixels");
 
+    /**
+     * The columns of a tabular project's report: those of an images report up to {@code queue_score},
+     * then the feature sets marked (names separated by {@code ;}) and the top attributions
+     * ({@code feature=value:attribution}, separated by {@code ;}, largest magnitude first).
+     */
+    public static final List<String> TABLE_COLUMNS = List.of("review_id", "time", "reviewer", "role", "sample_id",
+            "split", "label", "label_name", "predicted", "predicted_name", "confidence", "saliency_map_id", "method",
+            "model_id", "verdict", "comment", "version", "queue_strategy", "queue_position", "queue_score",
+            "relevant_features", "shortcut_features", "top_attributions");
+
     private CsvReport() {
     }
 
     public static void write(Report report, Writer out) throws IOException {
-        out.write(String.join(",", COLUMNS));
+        boolean rows = ReportDocument.tabular(report);
+        out.write(String.join(",", rows ? TABLE_COLUMNS : COLUMNS));
         out.write("\r\n");
         for (Report.Verdict v : report.verdicts()) {
             List<Object> row = new ArrayList<>(COLUMNS.size());
@@ -43,8 +58,15 @@ public final class CsvReport {
             row.add(v.choice() == null ? null : v.choice().strategy());
             row.add(v.choice() == null ? null : v.choice().position() + 1);
             row.add(v.choice() == null ? null : v.choice().score());
-            row.add(v.masks().relevantPixels());
-            row.add(v.masks().shortcutPixels());
+            if (rows) {
+                row.add(marked(v.row(), "relevant"));
+                row.add(marked(v.row(), "shortcut"));
+                row.add(v.row() == null ? null : String.join(";", v.row().topAttributions().stream()
+                        .map(a -> a.feature() + "=" + (a.value() == null ? "" : a.value()) + ":" + a.attribution()).toList()));
+            } else {
+                row.add(v.masks().relevantPixels());
+                row.add(v.masks().shortcutPixels());
+            }
             for (int i = 0; i < row.size(); i++) {
                 if (i > 0) {
                     out.write(',');
@@ -53,6 +75,11 @@ public final class CsvReport {
             }
             out.write("\r\n");
         }
+    }
+
+    private static String marked(Report.Row row, String kind) {
+        return row == null ? null : String.join(";", row.featureSets().stream().filter(f -> f.kind().equals(kind))
+                .flatMap(f -> f.features().stream()).toList());
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 
 /** The report as one self-contained HTML page (plots and thumbnails inlined) for the browser. */
 public final class HtmlReport {
@@ -17,13 +18,20 @@ public final class HtmlReport {
         h.text("Audit report: " + r.project().name());
         h.raw("</title><style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}"
                 + "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}td,th{border:1px solid #ccc;"
-                + "padding:3px 6px;text-align:left;vertical-align:top}th{background:#f0f0f0}"
+                + "padding:3px 6px;text-align:left;vertical-align:top;white-space:pre-line}th{background:#f0f0f0}"
                 + ".bad{color:#b00020;font-weight:bold}.ok{color:#1b5e20;font-weight:bold}figure{display:inline-block;"
                 + "margin:4px;font-size:11px;vertical-align:top}figure.small{width:130px}"
                 + "figure.small img{width:112px;image-rendering:pixelated}</style></head><body>\n");
         for (ReportDocument.Block b : blocks) {
             if (b instanceof ReportDocument.Heading x) {
-                h.tag("h" + x.level(), x.text());
+                if (x.level() == 2) {
+                    // sections can be linked to: #reviewed-rows, #verdicts-5, …
+                    h.raw("<h2 id=\"" + anchor(x.text()) + "\">");
+                    h.text(x.text());
+                    h.raw("</h2>\n");
+                } else {
+                    h.tag("h" + x.level(), x.text());
+                }
             } else if (b instanceof ReportDocument.Paragraph x) {
                 h.tag("p", x.text());
             } else if (b instanceof ReportDocument.Status x) {
@@ -44,6 +52,11 @@ public final class HtmlReport {
             }
         }
         h.raw("</body></html>\n");
+    }
+
+    /** A heading's anchor: its letters and digits in lower case, runs of anything else as one '-'. */
+    static String anchor(String heading) {
+        return heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "-").replaceAll("^-|-$", "");
     }
 
     /** Escaping writer. */

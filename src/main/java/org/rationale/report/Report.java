@@ -17,8 +17,16 @@ public record Report(int reportVersion, Instant generatedAt, String generatedBy,
     public record Scope(Long modelId, Integer round, Instant from, Instant to, String description) {
     }
 
+    /**
+     * The project; {@code modality} is {@code images} or {@code tabular}, and a tabular project lists
+     * its {@code features} (the columns of its tables; empty for images).
+     */
     public record ProjectInfo(long id, String name, String description, List<String> classNames,
-                              List<DatasetInfo> datasets) {
+                              List<DatasetInfo> datasets, String modality, List<Feature> features) {
+    }
+
+    /** A column of a tabular project's tables: numeric, categorical (with its categories) or boolean. */
+    public record Feature(String name, String type, List<String> categories) {
     }
 
     /** A dataset with the hash of its imported content (from the import's audit event). */
@@ -55,7 +63,29 @@ public record Report(int reportVersion, Instant generatedAt, String generatedBy,
     public record Verdict(long reviewId, Instant at, String reviewer, String role, long sampleId, String split, int label,
                           String labelName, Integer predicted, String predictedName, Double confidence, long saliencyMapId,
                           String method, long modelId, String verdict, String comment, int version, Choice choice,
-                          MaskAreas masks) {
+                          MaskAreas masks, Row row) {
+    }
+
+    /**
+     * What a verdict on a table row judged (null on an image): the features with the largest
+     * attributions of the judged map (by magnitude, signed), each with the row's value, and the
+     * feature sets marked on the row as they stand when the report is made, and the attributions
+     * of the marked features that are not among the top ones (so a marked shortcut's weight is
+     * always shown).
+     */
+    public record Row(List<Attribution> topAttributions, List<MarkedFeatures> featureSets,
+                      List<Attribution> markedAttributions) {
+    }
+
+    /**
+     * A feature's signed attribution in a map of a row, with the row's value of that feature and its
+     * rank by magnitude among the map's features (1: the largest).
+     */
+    public record Attribution(String feature, Object value, double attribution, int rank) {
+    }
+
+    /** A feature set marked on a row: its kind (relevant or shortcut) and its features' names. */
+    public record MarkedFeatures(String kind, List<String> features) {
     }
 
     /** Painted pixels of the sample's masks as they stand when the report is made (0: none painted). */

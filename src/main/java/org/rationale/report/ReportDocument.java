@@ -72,6 +72,12 @@ public final class ReportDocument {
         d.heading(2, "Project and training data");
         d.para(r.project().description() == null ? "" : r.project().description());
         d.para("Classes: " + String.join(", ", r.project().classNames()));
+        boolean onRows = tabular(r);
+        if (onRows) {
+            d.heading(3, "Features (" + r.project().features().size() + ")");
+            d.para("Each sample is a table row; these are the columns of the project's tables that models read.");
+            d.table(List.of("Type", "Features", "Categories"), features(r.project().features()));
+        }
         d.table(List.of("Dataset", "Split", "Format", "Samples", "Origin", "Imported", "Content SHA-256"),
                 r.project().datasets().stream().map(s -> row(s.name() + " (#" + s.id() + ")", s.split(),
                         s.format(), s.samples(), s.origin(), time(s.importedAt()), or(s.contentSha256()))).toList());
@@ -116,7 +122,7 @@ public final class ReportDocument {
 
         d.heading(2, "Rounds");
         d.table(List.of("Round", "State", "Strategy", "Batch", "Feedback", "λ", "Epochs", "Model → trained", "Reviewed",
-                "Masks", "Test accuracy", "Shortcut mass", "Reliance flips", "Reliance drop", "Started by", "Started",
+                onRows ? "Feature sets" : "Masks", "Test accuracy", "Shortcut mass", "Reliance flips", "Reliance drop", "Started by", "Started",
                 "Finished"), r.rounds().stream()
                 .map(x -> row(x.number(), x.state(), x.strategy(), x.batchSize(), x.feedback(),
                         value(ModelFacts.JSON.valueToTree(x.lambda())),
@@ -155,24 +161,29 @@ public final class ReportDocument {
                 .map(o -> row(o.seq(), time(o.at()), o.reviewer(), o.action(), o.sampleId(), o.saliencyMapId(),
                         o.from(), or(o.to()))).toList(), "No verdict was changed or undone.");
 
-        d.heading(2, "A sample of the decisions");
-        d.para(MapRendering.REVIEW.description() + " " + ReportThumbnails.LEGEND);
-        List<Figure> maps = new ArrayList<>();
-        for (Report.Verdict v : ReportThumbnails.sampleOfDecisions(r.verdicts(), thumbnails.size())) {
-            byte[] png = thumbnails.get(v.saliencyMapId());
-            if (png != null) {
-                maps.add(new Figure(png, v.verdict() + " by " + v.reviewer() + ": sample " + v.sampleId() + " ("
-                        + v.labelName() + "), predicted " + or(v.predictedName()) + ", " + v.method() + "; masks: "
-                        + masks(v.masks())));
+        if (onRows) {
+            reviewedRows(d, r);
+        } else {
+            d.heading(2, "A sample of the decisions");
+            d.para(MapRendering.REVIEW.description() + " " + ReportThumbnails.LEGEND);
+            List<Figure> maps = new ArrayList<>();
+            for (Report.Verdict v : ReportThumbnails.sampleOfDecisions(r.verdicts(), thumbnails.size())) {
+                byte[] png = thumbnails.get(v.saliencyMapId());
+                if (png != null) {
+                    maps.add(new Figure(png, v.verdict() + " by " + v.reviewer() + ": sample " + v.sampleId() + " ("
+                            + v.labelName() + "), predicted " + or(v.predictedName()) + ", " + v.method() + "; masks: "
+                            + masks(v.masks())));
+                }
             }
+            d.figures(maps, true);
         }
-        d.figures(maps, true);
 
         d.heading(2, "Verdicts (" + r.verdicts().size() + ")");
         d.table(List.of("Time", "Reviewer", "Sample", "Label", "Predicted", "Confidence", "Map", "Method", "Model",
-                "Verdict", "Comment", "Masks", "Why chosen"), r.verdicts().stream().map(v -> row(time(v.at()),
+                "Verdict", "Comment", onRows ? "Feature sets" : "Masks", "Why chosen"), r.verdicts().stream().map(v -> row(time(v.at()),
                 v.reviewer() + " (" + v.role() + ")", v.sampleId(), v.labelName(), or(v.predictedName()),
-                num(v.confidence()), v.saliencyMapId(), v.method(), model(r, v.modelId()), v.verdict(), or(v.comment()), masks(v.masks()),
+                num(v.confidence()), v.saliencyMapId(), v.method(), model(r, v.modelId()), v.verdict(), or(v.comment()),
+                onRows ? featureSets(v.row()) : masks(v.masks()),
                 v.choice() == null ? "" : "#" + (v.choice().position() + 1) + " of " + v.choice().strategy() + ", score "
                         + num(v.choice().score()))).toList());
 
@@ -180,6 +191,86 @@ public final class ReportDocument {
         d.table(List.of("Article", "Title", "Asks", "Where this report answers"), r.regulation().stream()
                 .map(x -> row(x.article(), x.title(), x.requirement(), x.evidence())).toList());
         return d.blocks;
+    }
+
+    /** Whether the report is of a project of table rows. */
+    static boolean tabular(Report r) {
+        return "tabular".equals(r.project().modality());
+    }
+
+    /**
+     * The tabular section in place of the thumbnails: per reviewed row its verdict, the judged map's
+     * top attributions (feature = the row's value, signed attribution) and the feature sets marked.
+     */
+    private static void reviewedRows(ReportDocument d, Report r) {
+        d.heading(2, "Reviewed rows");
+        d.para("For each verdict on a row: the " + VerdictFacts.TOP_FEATURES + " features with the largest "
+                + "attributions in the judged map (by magnitude; positive pushes towards the explained class, "
+                + "negative away from it), each with the row's value, then any marked feature further down with its "
+                + "rank, and the feature sets experts marked on the row (relevant: what should matter; shortcut: "
+                + "what must not).");
+        d.table(List.of("Sample", "Verdict", "Label → predicted", "Method", "Top attributions (feature = value: attribution)",
+                "Feature sets marked"), r.verdicts().stream().map(v -> row(v.sampleId(), v.verdict() + " by "
+                        + v.reviewer(), v.labelName() + " → " + or(v.predictedName()), v.method(),
+                attributions(v.row()), featureSets(v.row()))).toList());
+    }
+
+    /**
+     * The features by type: the numeric and the boolean ones each in one row (names in table order),
+     * each categorical one in its own row with its categories.
+     */
+    private static List<List<Object>> features(List<Report.Feature> features) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (String type : List.of("numeric", "boolean")) {
+            List<String> names = features.stream().filter(f -> f.type().equals(type)).map(Report.Feature::name).toList();
+            if (!names.isEmpty()) {
+                rows.add(row(type + " (" + names.size() + ")", String.join(", ", names), "–"));
+            }
+        }
+        for (Report.Feature f : features) {
+            if (f.type().equals("categorical")) {
+                rows.add(row("categorical", f.name(), f.categories() == null ? "–" : String.join(", ", f.categories())));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * A row's top attributions in words, one a line ("worst_area = 1024: −0.130"), then those of
+     * marked features further down with their rank ("marked: site = B: +0.012 (#14)").
+     */
+    static String attributions(Report.Row row) {
+        if (row == null || row.topAttributions().isEmpty()) {
+            return "map no longer stored";
+        }
+        List<String> lines = new ArrayList<>();
+        row.topAttributions().forEach(a -> lines.add(attribution(a)));
+        row.markedAttributions().forEach(a -> lines.add("marked: " + attribution(a) + " (#" + a.rank() + ")"));
+        return String.join("\n", lines);
+    }
+
+    private static String attribution(Report.Attribution a) {
+        return a.feature() + " = " + cell(a.value()) + ": "
+                + String.format(Locale.ROOT, "%+.3f", a.attribution()).replace('-', '−');
+    }
+
+    /** A row's marked feature sets in words: "shortcut: site; relevant: worst_area, mean_radius", or "none marked". */
+    static String featureSets(Report.Row row) {
+        if (row == null || row.featureSets().isEmpty()) {
+            return "none marked";
+        }
+        return row.featureSets().stream().map(f -> f.kind() + ": " + String.join(", ", f.features()))
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String cell(Object value) {
+        if (value == null) {
+            return "–";
+        }
+        if (value instanceof Number n && !(value instanceof Long || value instanceof Integer)) {
+            return new BigDecimal(n.doubleValue()).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+        }
+        return String.valueOf(value);
     }
 
     private static String model(Report r, long id) {

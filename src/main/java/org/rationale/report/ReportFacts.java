@@ -5,6 +5,7 @@ import jakarta.transaction.Transactional;
 import org.rationale.audit.AuditChain;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.scheduler.RoundService;
 
@@ -44,13 +45,14 @@ public class ReportFacts {
         TrailFacts.Section events = trail.of(scope);
         ModelFacts.Section modelSection = models.of(scope);
         VerdictFacts.Section verdictSection = verdicts.of(scope);
-        Report.Scheduler scheduler = verdicts.scheduler(projectId);
+        Report.Scheduler scheduler = verdicts.scheduler(projectId, project.modality == Modality.TABULAR);
         List<Report.Round> roundInfos = rounds(scope);
         Report.AuditStatus status = trail.status(events.projectEvents());
         int activeReviewers = (int) verdictSection.reviewers().stream().filter(x -> x.verdicts() > 0).count();
         return new Report(1, AuditChain.truncate(Instant.now()), generatedBy, scope.scope(),
                 new Report.ProjectInfo(project.id, project.name, project.description, List.copyOf(project.classNames),
-                        events.datasets()),
+                        events.datasets(), project.modality.wireName(), project.modality == Modality.TABULAR
+                        ? verdicts.features(projectId) : List.of()),
                 modelSection.models(), modelSection.methods(), verdictSection.reviewers(), verdictSection.verdicts(),
                 events.overrides(), verdictSection.agreement(), scheduler, roundInfos,
                 ReportProse.limits(modelSection.models(), modelSection.methods()),

@@ -43,6 +43,11 @@ public final class ReportProse {
         return text(SCHEDULER, "explanation", Map.of());
     }
 
+    /** How the scheduler chose the samples, in words, for a project of table rows. */
+    public static String schedulerExplanationOnRows() {
+        return schedulerExplanation() + " " + text(SCHEDULER, "rows", Map.of());
+    }
+
     /** The known limits of saliency, each with what this report's models and methods show of it. */
     public static List<Report.Limit> limits(List<Report.Model> models, List<Report.Method> methods) {
         List<String> checked = new ArrayList<>();

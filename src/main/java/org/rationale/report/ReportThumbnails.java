@@ -42,9 +42,15 @@ public class ReportThumbnails {
         this.reviews = reviews;
     }
 
-    /** Thumbnails of a sample of the report's decisions, by map id (a map that cannot be drawn is left out). */
+    /**
+     * Thumbnails of a sample of the report's decisions, by map id (a map that cannot be drawn is left
+     * out); none for a project of table rows.
+     */
     public Map<Long, byte[]> of(Report report) {
         Map<Long, byte[]> thumbs = new LinkedHashMap<>();
+        if (ReportDocument.tabular(report)) {
+            return thumbs; // rows have no image: the report lists their attributions instead
+        }
         for (Report.Verdict v : sampleOfDecisions(report.verdicts(), COUNT)) {
             thumbnail(v.saliencyMapId()).ifPresent(png -> thumbs.put(v.saliencyMapId(),
                     withMasks(png, reviews.annotations(v.sampleId()))));

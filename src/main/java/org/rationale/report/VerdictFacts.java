@@ -1,20 +1,31 @@
 package org.rationale.report;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.FeatureSet;
+import org.rationale.dataset.Sample;
+import org.rationale.dataset.TableColumn;
+import org.rationale.project.Modality;
 import org.rationale.review.ReviewService;
+import org.rationale.saliency.SaliencyService;
 import org.rationale.scheduler.SchedulerService;
 import org.rationale.security.AccountService;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The report's human oversight: every verdict in scope with the map it judged and why the
- * scheduler chose its sample, the reviewers with their counts, their agreement, and the
+ * scheduler chose its sample (on a table row also the map's top attributions with the row's values
+ * and the feature sets marked), the reviewers with their counts, their agreement, and the
  * scheduler's settings.
  */
 @ApplicationScoped
@@ -23,9 +34,17 @@ public class VerdictFacts {
     private final ReviewService reviews;
     private final SchedulerService scheduler;
     private final AccountService accounts;
+    private final DatasetService datasets;
+    private final SaliencyService saliency;
 
-    VerdictFacts(ReviewService reviews, SchedulerService scheduler, AccountService accounts) {
+    /** Features of a row's judged map the report names, the largest attributions by magnitude. */
+    static final int TOP_FEATURES = 5;
+
+    VerdictFacts(ReviewService reviews, SchedulerService scheduler, AccountService accounts, DatasetService datasets,
+                 SaliencyService saliency) {
         this.reviews = reviews;
+        this.datasets = datasets;
+        this.saliency = saliency;
         this.scheduler = scheduler;
         this.accounts = accounts;
     }
@@ -47,6 +66,8 @@ public class VerdictFacts {
                 scope.round() == null ? null : scope.round().strategy(), samplesByModel);
         List<String> names = scope.project().classNames;
         Map<Long, Map<String, Integer>> areas = reviews.maskAreas(projectId);
+        Map<Long, Report.Row> rows = scope.project().modality == Modality.TABULAR
+                ? rows(records.stream().map(r -> r.review()).toList()) : Map.of();
         List<Report.Verdict> verdicts = new ArrayList<>(records.size());
         Map<String, long[]> perReviewer = new TreeMap<>();
         Map<String, String> roles = new HashMap<>();
@@ -57,7 +78,7 @@ public class VerdictFacts {
                     r.split(), r.label(), name(names, r.label()), r.predicted(), r.predicted() == null ? null
                     : name(names, r.predicted()), r.confidence(), v.saliencyMapId(), v.method(), v.modelId(), v.verdict().value(),
                     v.comment(), v.version(), why == null ? null : new Report.Choice(why.strategy(), why.position(),
-                    why.score(), why.components()), masks(areas.get(v.sampleId()))));
+                    why.score(), why.components()), masks(areas.get(v.sampleId())), rows.get(v.id())));
             long[] c = perReviewer.computeIfAbsent(v.reviewer(), k -> new long[4]);
             c[0]++;
             c[switch (v.verdict()) {
@@ -80,8 +101,8 @@ public class VerdictFacts {
         return new Section(verdicts, reviewers, agreement(agreement));
     }
 
-    /** The scheduler's settings of the project and how it chooses samples. */
-    public Report.Scheduler scheduler(long projectId) {
+    /** The scheduler's settings of the project and how it chooses samples (on table rows, if {@code rows}). */
+    public Report.Scheduler scheduler(long projectId, boolean rows) {
         SchedulerService.Settings settings = scheduler.settings(projectId);
         Map<String, Double> weights = new LinkedHashMap<>();
         weights.put("disagreement", settings.weights().disagreement());
@@ -89,7 +110,61 @@ public class VerdictFacts {
         weights.put("redFlag", settings.weights().redFlag());
         weights.put("diversity", settings.weights().diversity());
         return new Report.Scheduler(settings.strategy().value(), weights, settings.method(), settings.pool(),
-                ReportProse.schedulerExplanation());
+                rows ? ReportProse.schedulerExplanationOnRows() : ReportProse.schedulerExplanation());
+    }
+
+    /** The features of a tabular project's tables, for the report's features section. */
+    public List<Report.Feature> features(long projectId) {
+        return datasets.tableColumns(projectId).stream().map(c -> new Report.Feature(c.name(),
+                c.type().name().toLowerCase(Locale.ROOT), c.categories())).toList();
+    }
+
+    /**
+     * What each verdict on a row judged, by review id: the judged map's {@value #TOP_FEATURES}
+     * largest attributions by magnitude with the row's values, and the row's marked feature sets.
+     */
+    private Map<Long, Report.Row> rows(List<ReviewService.Review> reviewed) {
+        List<Long> sampleIds = reviewed.stream().map(ReviewService.Review::sampleId).distinct().toList();
+        Map<Long, Map<String, Object>> values = new HashMap<>();
+        Map<Long, List<Report.MarkedFeatures>> marked = new HashMap<>();
+        Map<Long, List<TableColumn>> columnsOf = new HashMap<>();
+        for (int start = 0; start < sampleIds.size(); start += 1000) {
+            List<Long> chunk = sampleIds.subList(start, Math.min(sampleIds.size(), start + 1000));
+            values.putAll(datasets.rows(chunk));
+            for (Sample s : datasets.samples(chunk)) {
+                List<TableColumn> columns = columnsOf.computeIfAbsent(s.datasetId, datasets::datasetColumns);
+                List<Report.MarkedFeatures> sets = new ArrayList<>();
+                for (ReviewService.Annotation a : reviews.annotations(s.id)) {
+                    if (a.pixels() > 0 && a.mask() != null && a.mask().length == columns.size()) {
+                        sets.add(new Report.MarkedFeatures(a.kind(), FeatureSet.of(columns, a.mask()).features()));
+                    }
+                }
+                marked.put(s.id, sets);
+            }
+        }
+        Map<Long, Report.Row> out = new HashMap<>();
+        for (ReviewService.Review v : reviewed) {
+            Map<String, Object> row = values.getOrDefault(v.sampleId(), Map.of());
+            List<Report.MarkedFeatures> sets = marked.getOrDefault(v.sampleId(), List.of());
+            List<Map.Entry<String, Float>> ranked = saliency.rowValues(v.saliencyMapId()).map(m -> m.entrySet().stream()
+                    .sorted(Comparator.comparingDouble((Map.Entry<String, Float> e) -> -Math.abs(e.getValue())))
+                    .toList()).orElse(List.of());
+            List<Report.Attribution> top = new ArrayList<>();
+            List<Report.Attribution> ofMarked = new ArrayList<>();
+            Set<String> markedNames = new HashSet<>();
+            sets.forEach(f -> markedNames.addAll(f.features()));
+            for (int i = 0; i < ranked.size(); i++) {
+                Map.Entry<String, Float> e = ranked.get(i);
+                Report.Attribution a = new Report.Attribution(e.getKey(), row.get(e.getKey()), e.getValue(), i + 1);
+                if (i < TOP_FEATURES) {
+                    top.add(a);
+                } else if (markedNames.contains(e.getKey())) {
+                    ofMarked.add(a);
+                }
+            }
+            out.put(v.id(), new Report.Row(top, sets, ofMarked));
+        }
+        return out;
     }
 
     private static Report.Agreement agreement(ReviewService.AgreementReport a) {

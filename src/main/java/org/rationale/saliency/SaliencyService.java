@@ -16,6 +16,7 @@ import org.rationale.model.PredictionService;
 import org.rationale.model.TableEncoding;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -321,5 +322,33 @@ public class SaliencyService {
                         + why);
             });
         }
+    }
+
+    /**
+     * A stored map of a table row as its values by feature name, in the model's feature order;
+     * empty for a map of an image or a map no longer stored. Reads only.
+     */
+    public Optional<Map<String, Float>> rowValues(long mapId) {
+        Optional<MapStore.MapOwner> owner = store.ownerOf(mapId);
+        if (owner.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ModelVersion> v = models.version(owner.get().modelId());
+        List<String> features = v.flatMap(models::tableEncoding).map(TableEncoding::features).orElse(null);
+        if (features == null) {
+            return Optional.empty();
+        }
+        return store.find(mapId).flatMap(r -> {
+            int n = r.width() * r.height() * r.channels();
+            if (n != features.size()) {
+                return Optional.empty();
+            }
+            float[] values = MapEncoding.decode(r.encoding(), r.data(), n);
+            Map<String, Float> out = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                out.put(features.get(i), values[i]);
+            }
+            return Optional.of(out);
+        });
     }
 }
