@@ -327,8 +327,19 @@ public class ModelService {
     @Transactional
     public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
                                             Long trainingJobId) {
-        return storeTrained(projectId, spec, TabularMlp.ARCHITECTURE, false, parameters, trainingJson, null,
-                trainingJobId, true);
+        return storeTrainedTabular(projectId, spec, parameters, trainingJson, null, trainingJobId, true);
+    }
+
+    /**
+     * As {@link #storeTrainedTabular(long, TabularSpec, byte[], String, Long)} for a round's
+     * retraining: with the version it retrained as parent, and the project's current one only when
+     * {@code current}.
+     */
+    @Transactional
+    public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
+                                            Long parentId, Long trainingJobId, boolean current) {
+        return storeTrained(projectId, spec, TabularMlp.ARCHITECTURE, false, parameters, trainingJson, parentId,
+                trainingJobId, current);
     }
 
     /** What both kinds of trained version store: one version per training job, numbered under the project's lock. */
