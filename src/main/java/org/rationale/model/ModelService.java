@@ -613,6 +613,23 @@ public class ModelService {
     }
 
     /**
+     * The request the platform trained a version with (defaults filled), if it trained it and the
+     * stored request is readable; empty for an uploaded version.
+     */
+    public static Optional<TrainingRequest> trainedWith(ModelVersion v) {
+        if (v.training == null) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode request = JSON.readTree(v.training).get("request");
+            return request == null || !request.isObject() ? Optional.empty()
+                    : Optional.of(JSON.treeToValue(request, TrainingRequest.class).validated());
+        } catch (JsonProcessingException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Whether the version was trained with the experts' masks as a "right for the right reasons"
      * penalty on its input gradients (feedback {@code rrr} or {@code both}, at least one mask): its
      * gradient maps may have learnt to hide what it still relies on (gradient masking).
