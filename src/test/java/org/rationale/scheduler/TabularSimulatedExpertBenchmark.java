@@ -265,6 +265,8 @@ class TabularSimulatedExpertBenchmark {
                     baseEval[0], baseEval[1]);
             for (Strategy strategy : strategies) {
                 rows.addAll(loop(seed, strategy, base, baseEval, train, test, request, mode));
+                // after every curve, so that a run stopped early leaves the curves it finished
+                write(rows, strategies, mode, epochs, seeds);
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
