@@ -296,8 +296,11 @@ class TabularSimulatedExpertBenchmark {
     }
 
     /** Writes the CSV and the plot; answers the Markdown table. */
-    static String write(List<Row> rows, List<Strategy> strategies, Feedback.Mode mode, int epochs, int seeds)
+    static String write(List<Row> rows, List<Strategy> all, Feedback.Mode mode, int epochs, int seeds)
             throws IOException {
+        // the strategies with rows so far (a run written after each curve has not measured the others yet)
+        List<Strategy> strategies = all.stream().filter(s -> rows.stream().anyMatch(r -> r.strategy().equals(s.value())))
+                .toList();
         Path dir = Path.of("target", "benchmarks");
         Files.createDirectories(dir);
         StringBuilder csv = new StringBuilder("seed,strategy,reviewed,marks,test_accuracy,site_share\n");
