@@ -330,10 +330,21 @@ public class ModelService {
     @Transactional
     public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
                                             Long trainingJobId) {
+        return storeTrainedTabular(projectId, spec, parameters, trainingJson, null, trainingJobId, true);
+    }
+
+    /**
+     * As {@link #storeTrainedTabular(long, TabularSpec, byte[], String, Long)} for a round's
+     * retraining: with the version it retrained as parent, and the project's current one only when
+     * {@code current}. The version's reference rows are drawn from the training tables as they stand now.
+     */
+    @Transactional
+    public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
+                                            Long parentId, Long trainingJobId, boolean current) {
         String project = projects.find(projectId).map(p -> p.name).orElse("#" + projectId);
         TableEncoding encoding = TableEncoding.of(spec, datasets.tableColumns(projectId), project);
         return storeTrained(projectId, spec, TabularMlp.ARCHITECTURE, false, Map.of("parameters", parameters,
-                REFERENCE_PART, referenceBytes(drawn(encoding, projectId, null))), trainingJson, null, trainingJobId, true);
+                REFERENCE_PART, referenceBytes(drawn(encoding, projectId, null))), trainingJson, parentId, trainingJobId, current);
     }
 
     /** What both kinds of trained version store: one version per training job, numbered under the project's lock. */
@@ -607,6 +618,23 @@ public class ModelService {
             return out;
         } catch (JsonProcessingException e) {
             return Map.of();
+        }
+    }
+
+    /**
+     * The request the platform trained a version with (defaults filled), if it trained it and the
+     * stored request is readable; empty for an uploaded version.
+     */
+    public static Optional<TrainingRequest> trainedWith(ModelVersion v) {
+        if (v.training == null) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode request = JSON.readTree(v.training).get("request");
+            return request == null || !request.isObject() ? Optional.empty()
+                    : Optional.of(JSON.treeToValue(request, TrainingRequest.class).validated());
+        } catch (JsonProcessingException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

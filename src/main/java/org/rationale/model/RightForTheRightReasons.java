@@ -61,6 +61,22 @@ public final class RightForTheRightReasons {
      */
     public static double addPenaltyGradients(Block block, NDManager manager, InputBatch inputs, float[] masks,
                                              double lambda) {
+        return addPenaltyGradients(block, manager, inputs, masks, lambda,
+                new Shape(inputs.n(), inputs.channels(), inputs.height(), inputs.width()));
+    }
+
+    /**
+     * As {@link #addPenaltyGradients(Block, NDManager, InputBatch, float[], double)} for a model of
+     * table rows, which takes them as N×F ({@code inputs}: N rows of F values, {@code masks} one 0/1
+     * per encoded input).
+     */
+    public static double addRowPenaltyGradients(Block block, NDManager manager, InputBatch inputs, float[] masks,
+                                                double lambda) {
+        return addPenaltyGradients(block, manager, inputs, masks, lambda, new Shape(inputs.n(), inputs.sampleSize()));
+    }
+
+    private static double addPenaltyGradients(Block block, NDManager manager, InputBatch inputs, float[] masks,
+                                              double lambda, Shape shape) {
         if (lambda == 0 || inputs.n() == 0) {
             return 0;
         }
@@ -81,7 +97,6 @@ public final class RightForTheRightReasons {
                 params.add(p.getValue());
                 copies.add(copy);
             }
-            Shape shape = new Shape(inputs.n(), inputs.channels(), inputs.height(), inputs.width());
             NDArray x = m.create(inputs.values(), shape);
             NDArray mask = m.create(masks, shape);
             x.setRequiresGradient(true);

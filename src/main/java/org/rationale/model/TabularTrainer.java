@@ -41,6 +41,16 @@ public final class TabularTrainer {
      */
     public static ModelTrainer.Result train(int features, int classes, float[] x, int[] labels, TrainingRequest r,
                                             Device device, DoubleConsumer progress, ModelTrainer.EpochListener epochs) {
+        return train(features, classes, x, labels, r, RowFeedback.NONE, device, progress, epochs);
+    }
+
+    /**
+     * As {@link #train(int, int, float[], int[], TrainingRequest, Device, DoubleConsumer, ModelTrainer.EpochListener)},
+     * with the experts' marked rows oversampled into every batch (see {@link RowFeedback}).
+     */
+    public static ModelTrainer.Result train(int features, int classes, float[] x, int[] labels, TrainingRequest r,
+                                            RowFeedback feedback, Device device, DoubleConsumer progress,
+                                            ModelTrainer.EpochListener epochs) {
         int n = labels.length;
         Engine.getEngine("PyTorch").setRandomSeed((int) (long) r.seed());
         List<Double> losses = new ArrayList<>();
@@ -59,6 +69,7 @@ public final class TabularTrainer {
                     order[i] = i;
                 }
                 int batches = (n + r.batchSize() - 1) / r.batchSize();
+                int[] feedbackOrder = {0};
                 for (int epoch = 0; epoch < r.epochs(); epoch++) {
                     for (int i = n - 1; i > 0; i--) {
                         int j = random.nextInt(i + 1);
@@ -71,25 +82,37 @@ public final class TabularTrainer {
                     for (int b = 0; b < batches; b++) {
                         int from = b * r.batchSize();
                         int m = Math.min(r.batchSize(), n - from);
-                        float[] bx = new float[m * features];
-                        float[] by = new float[m];
+                        FeedbackRows fb = feedbackRows(features, x, labels, feedback, feedbackOrder, random);
+                        int extra = fb == null ? 0 : fb.labels().length;
+                        float[] bx = new float[(m + extra) * features];
+                        float[] by = new float[m + extra];
                         for (int k = 0; k < m; k++) {
                             int row = order[from + k];
                             System.arraycopy(x, row * features, bx, k * features, features);
                             by[k] = labels[row];
                         }
+                        if (extra > 0) {
+                            System.arraycopy(fb.rows(), 0, bx, m * features, extra * features);
+                            System.arraycopy(fb.labels(), 0, by, m, extra);
+                        }
                         try (NDManager mgr = trainer.getManager().newSubManager()) {
-                            NDArray inputs = mgr.create(bx, new Shape(m, features));
-                            NDArray truth = mgr.create(by, new Shape(m));
+                            NDArray inputs = mgr.create(bx, new Shape(m + extra, features));
+                            NDArray truth = mgr.create(by, new Shape(m + extra));
                             EngineLock.GRADIENTS.lock();
                             try (GradientCollector collector = trainer.newGradientCollector()) {
                                 NDArray pred = trainer.forward(new NDList(inputs)).singletonOrThrow();
                                 NDArray loss = trainer.getLoss().evaluate(new NDList(truth), new NDList(pred));
                                 collector.backward(loss);
                                 lossSum += loss.getFloat() * m;
-                                correct += pred.argMax(1).toType(DataType.FLOAT32, false).eq(truth).sum().getLong();
+                                correct += pred.get("0:" + m).argMax(1).toType(DataType.FLOAT32, false)
+                                        .eq(truth.get("0:" + m)).sum().getLong();
                             } finally {
                                 EngineLock.GRADIENTS.unlock();
+                            }
+                            if (fb != null && fb.originals() != null) {
+                                // as for images: Ross et al. sum the cross-entropy, DJL's is a mean
+                                RightForTheRightReasons.addRowPenaltyGradients(network, mgr, fb.originals(), fb.masks(),
+                                        feedback.lambda() / (m + extra));
                             }
                             trainer.step();
                         }
@@ -108,6 +131,63 @@ public final class TabularTrainer {
             }
             return new ModelTrainer.Result(out.toByteArray(), losses, accuracies);
         }
+    }
+
+    /**
+     * The feedback one batch carries: the originals of the marked rows with their masks (for the
+     * penalty; null without it) and the rows added to the batch's cross-entropy with their labels
+     * (the originals with the penalty, the counterexamples).
+     */
+    record FeedbackRows(InputBatch originals, float[] masks, float[] rows, float[] labels) {
+    }
+
+    /**
+     * The next {@code perBatch} marked rows in turn; a counterexample is a copy whose marked inputs
+     * take those of a training row drawn at random (a categorical feature's one-hot inputs all from
+     * the same row, so the copy stays a row the encoding can produce). Null without feedback.
+     */
+    static FeedbackRows feedbackRows(int features, float[] x, int[] labels, RowFeedback feedback, int[] next,
+                                     Random random) {
+        if (!feedback.active()) {
+            return null;
+        }
+        int n = labels.length;
+        boolean penalty = feedback.mode().penalty();
+        boolean copies = feedback.mode().counterexamples();
+        // a row's counterexamples differ by their draws, so a few marked rows still fill perBatch of them
+        int k = copies ? feedback.perBatch() : Math.min(feedback.perBatch(), feedback.examples().size());
+        float[] originals = new float[k * features];
+        float[] masks = new float[k * features];
+        float[] own = new float[k];
+        float[] counter = new float[copies ? k * features : 0];
+        for (int i = 0; i < k; i++) {
+            RowFeedback.Example e = feedback.examples().get(next[0]++ % feedback.examples().size());
+            System.arraycopy(x, e.row() * features, originals, i * features, features);
+            System.arraycopy(e.mask(), 0, masks, i * features, features);
+            own[i] = labels[e.row()];
+            if (copies) {
+                // another row than the marked one (itself only when it is the only row)
+                int donor = n == 1 ? 0 : random.nextInt(n - 1);
+                donor += n > 1 && donor >= e.row() ? 1 : 0;
+                for (int c = 0; c < features; c++) {
+                    counter[i * features + c] = e.mask()[c] != 0 ? x[donor * features + c] : x[e.row() * features + c];
+                }
+            }
+        }
+        int rows = (penalty ? k : 0) + (copies ? k : 0);
+        float[] extra = new float[rows * features];
+        float[] extraLabels = new float[rows];
+        int at = 0;
+        if (penalty) {
+            System.arraycopy(originals, 0, extra, 0, k * features);
+            System.arraycopy(own, 0, extraLabels, 0, k);
+            at = k;
+        }
+        if (copies) {
+            System.arraycopy(counter, 0, extra, at * features, k * features);
+            System.arraycopy(own, 0, extraLabels, at, k);
+        }
+        return new FeedbackRows(penalty ? new InputBatch(k, 1, 1, features, originals) : null, masks, extra, extraLabels);
     }
 
     /** Share of rows ({@code x}: n × features, standardised) whose predicted class is their label. */

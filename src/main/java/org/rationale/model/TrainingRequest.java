@@ -7,9 +7,10 @@ import java.time.OffsetDateTime;
 
 /**
  * What to train: a {@link SmallCnn} on a split of the project (on a tabular project a
- * {@link TabularMlp}, without feedback for now), with these settings, and optionally
- * with the experts' feedback (the project's {@code shortcut} masks on that split) as RRR penalty,
- * counterexamples or both (see {@link Feedback}); {@code roundId} ties it to a feedback round.
+ * {@link TabularMlp}), with these settings, and optionally with the experts' feedback (the
+ * project's {@code shortcut} masks on that split; on rows the features marked, {@link RowFeedback})
+ * as RRR penalty, counterexamples or both (see {@link Feedback}); {@code roundId} ties it to a
+ * feedback round.
  * {@code controls} more trainings of the same kind (the first with the same seed, the others with
  * other seeds) take only the masks painted before {@code feedbackBefore} (a round's start): how far
  * retraining alone moves the test accuracy; they store no version, only their accuracy, beside the

@@ -10,6 +10,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 import org.rationale.audit.AuditLog;
 import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.FeatureSet;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.TableColumn;
 import org.rationale.dataset.Split;
@@ -64,11 +65,8 @@ public class TrainingService {
         Split split = Split.parse(r.split());
         Project p = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         if (p.modality == Modality.TABULAR) {
-            if (r.feedbackMode() != Feedback.Mode.NONE || r.roundId() != null) {
-                throw new Invalid("No feedback training on rows yet", "Project '" + p.name + "' holds table rows: "
-                        + "the platform trains its MLP on them without feedback (feedback none, outside a round)");
-            }
-            int width = encodedWidth(datasets.tableColumns(p.id));
+            List<TableColumn> columns = datasets.tableColumns(p.id);
+            int width = encodedWidth(columns);
             if (width > TabularSpec.MAX_FEATURES) {
                 throw new Invalid("Too many features to train on", "Project '" + p.name + "' has tables whose columns "
                         + "encode to " + width + " model inputs (a categorical column one per category); the platform's "
@@ -77,6 +75,9 @@ public class TrainingService {
             if (request.name() == null || request.name().isBlank()) {
                 r = new TrainingRequest("tabular-mlp", r.split(), r.epochs(), r.batchSize(), r.learningRate(), r.seed(),
                         r.feedback(), r.lambda(), r.roundId(), r.controls(), r.feedbackBefore());
+            }
+            if (r.feedbackMode() != Feedback.Mode.NONE) {
+                checkMarks(p, split, columns.stream().map(TableColumn::name).toList(), r.roundId() != null);
             }
         }
         if (datasets.countsBySplit(projectId).get(split.value()) == 0) {
@@ -198,8 +199,8 @@ public class TrainingService {
     /** Rows of one split read in one query, at most. */
     private static final int ROWS_PER_READ = 1_000;
 
-    /** The encoded rows of a split (n × F, row-major) and their labels, in import order. */
-    private record EncodedRows(float[] x, int[] labels) {
+    /** The encoded rows of a split (n × F, row-major), their labels and sample ids, in import order. */
+    private record EncodedRows(float[] x, int[] labels, long[] ids) {
     }
 
     /** Every row of a project's split, encoded by {@code encoding} (a row that cannot be is left out). */
@@ -207,6 +208,7 @@ public class TrainingService {
         int f = encoding.width();
         List<float[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
         for (int offset = 0; ; offset += ROWS_PER_READ) {
             List<Sample> page = datasets.samples(projectId, split, null, offset, ROWS_PER_READ).items();
             if (page.isEmpty()) {
@@ -218,6 +220,7 @@ public class TrainingService {
                 if (row != null) {
                     rows.add(encoding.encode(s.id, row));
                     labels.add(s.label);
+                    ids.add(s.id);
                 }
             }
             if (page.size() < ROWS_PER_READ) {
@@ -228,7 +231,8 @@ public class TrainingService {
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, x, i * f, f);
         }
-        return new EncodedRows(x, labels.stream().mapToInt(Integer::intValue).toArray());
+        return new EncodedRows(x, labels.stream().mapToInt(Integer::intValue).toArray(),
+                ids.stream().mapToLong(Long::longValue).toArray());
     }
 
     /** How many model inputs these columns encode to: a categorical column one per category, any other one. */
@@ -297,14 +301,21 @@ public class TrainingService {
                 x[i * f + c] = (float) ((x[i * f + c] - mean.get(c)) / std.get(c));
             }
         }
+        EncodedRows standardised = new EncodedRows(x, train.labels(), train.ids());
+        EncodedRows test = split == Split.TEST ? new EncodedRows(new float[0], new int[0], new long[0])
+                : encodedRows(p.id, Split.TEST, encoding);
+        int controls = test.labels().length == 0 || r.controls() == null ? 0 : r.controls();
+        int runs = 1 + controls;
+        RowFeedback feedback = r.feedbackMode() == Feedback.Mode.NONE ? RowFeedback.NONE
+                : rowFeedback(r, encoding, standardised, masks.of(p.id, split));
         long[] lastWrite = {0};
         List<Double> epochLoss = new ArrayList<>();
         List<Double> epochAccuracy = new ArrayList<>();
-        ModelTrainer.Result result = TabularTrainer.train(f, p.classNames.size(), x, train.labels(), r, device.device(),
-                progress -> {
+        ModelTrainer.Result result = TabularTrainer.train(f, p.classNames.size(), x, train.labels(), r, feedback,
+                device.device(), progress -> {
                     if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
                         lastWrite[0] = System.nanoTime();
-                        update(jobId, progress, null);
+                        update(jobId, progress / runs, null);
                     }
                 }, (epoch, loss, accuracy) -> {
                     epochLoss.add(loss);
@@ -314,17 +325,13 @@ public class TrainingService {
                     sofar.put("epochs", r.epochs());
                     sofar.put("epochLoss", epochLoss);
                     sofar.put("epochAccuracy", epochAccuracy);
-                    update(jobId, epoch / (double) r.epochs(), json(sofar));
+                    update(jobId, epoch / (double) r.epochs() / runs, json(sofar));
                 });
         Map<String, Double> accuracy = new LinkedHashMap<>();
-        InputSpec grid = spec.asInput();
-        try (TrainedMlpModel trained = TrainedMlpModel.load(grid, result.parameters(), device.device(),
-                () -> encoding.withReference(new float[f], new float[][] {new float[f]}))) {
-            for (Split s : Split.values()) {
-                EncodedRows rows = s == split ? new EncodedRows(x, train.labels()) : encodedRows(p.id, s, encoding);
-                if (rows.labels().length > 0) {
-                    accuracy.put(s.value(), TabularTrainer.accuracy(trained, rows.x(), rows.labels()));
-                }
+        for (Split s : Split.values()) {
+            EncodedRows rows = s == split ? standardised : s == Split.TEST ? test : encodedRows(p.id, s, encoding);
+            if (rows.labels().length > 0) {
+                accuracy.put(s.value(), mlpAccuracy(spec, encoding, result.parameters(), rows));
             }
         }
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -334,9 +341,18 @@ public class TrainingService {
         summary.put("request", r);
         summary.put("epochLoss", result.epochLoss());
         summary.put("epochAccuracy", result.epochAccuracy());
+        summary.put("feedback", Map.of("mode", feedback.mode().value(), "lambda", feedback.lambda(),
+                "masks", feedback.examples().size(), "perBatch", feedback.perBatch(),
+                "features", markedFeatureNames(encoding, feedback)));
         summary.put("accuracy", accuracy);
+        Comparison comparison = r.roundId() == null || test.labels().length == 0 ? null
+                : compareTabular(jobId, p, spec, encoding, standardised, test, split, r, controls);
+        if (comparison != null) {
+            summary.put("comparison", comparison);
+        }
         summary.put("seconds", (System.nanoTime() - t0) / 1e9);
-        ModelVersion v = models.storeTrainedTabular(p.id, spec, result.parameters(), json(summary), jobId);
+        ModelVersion v = models.storeTrainedTabular(p.id, spec, result.parameters(), json(summary), parentOf(r), jobId,
+                r.roundId() == null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("modelId", v.id);
         out.put("version", v.version);
@@ -345,10 +361,179 @@ public class TrainingService {
         out.put("epochLoss", result.epochLoss());
         out.put("epochAccuracy", result.epochAccuracy());
         out.put("accuracy", accuracy);
+        if (comparison != null) {
+            out.put("parentAccuracy", comparison.parentAccuracy());
+            out.put("controlAccuracies", comparison.controlAccuracies());
+            out.put("controlSeconds", comparison.seconds());
+        }
         out.put("seconds", summary.get("seconds"));
         update(jobId, 1, json(out));
-        LOG.infof("Trained %s v%d on %d rows in %.1f s; accuracy %s", v.name, v.version, n,
-                (System.nanoTime() - t0) / 1e9, accuracy);
+        LOG.infof("Trained %s v%d on %d rows (%d marked) in %.1f s; accuracy %s%s", v.name, v.version, n,
+                feedback.examples().size(), (System.nanoTime() - t0) / 1e9, accuracy, comparison == null ? ""
+                        : "; parent " + comparison.parentAccuracy() + ", controls " + comparison.controlAccuracies());
+    }
+
+    /** The test accuracy of MLP parameters trained under {@code spec} on standardised rows. */
+    private double mlpAccuracy(TabularSpec spec, TableEncoding encoding, byte[] parameters, EncodedRows rows) {
+        int f = encoding.width();
+        try (TrainedMlpModel trained = TrainedMlpModel.load(spec.asInput(), parameters, device.device(),
+                () -> encoding.withReference(new float[f], new float[][] {new float[f]}))) {
+            return TabularTrainer.accuracy(trained, rows.x(), rows.labels());
+        }
+    }
+
+    /**
+     * A tabular round's retraining compared, as an image one ({@link #compare}): the parent's
+     * accuracy on the test rows (encoded as the parent reads them) and that of each control, the
+     * same training with only the marks made before the round.
+     */
+    private Comparison compareTabular(long jobId, Project p, TabularSpec spec, TableEncoding encoding, EncodedRows train,
+                                      EncodedRows test, Split split, TrainingRequest r, int controls) {
+        long t0 = System.nanoTime();
+        Double parentAccuracy = null;
+        Long parentId = parentOf(r);
+        ModelVersion parent = parentId == null ? null : models.find(parentId).orElse(null);
+        if (parent != null) {
+            TableEncoding read = models.tableEncoding(parent).orElse(null);
+            if (read != null) {
+                EncodedRows asParentReads = encodedRows(p.id, Split.TEST, read);
+                try (ModelService.Lease lease = models.lease(parent)) {
+                    parentAccuracy = TabularTrainer.accuracy(lease.model(), asParentReads.x(), asParentReads.labels());
+                }
+            }
+        }
+        RowFeedback before = rowFeedback(r, encoding, train, r.feedbackBefore() == null ? masks.of(p.id, split)
+                : masks.paintedBefore(p.id, split, r.feedbackBefore()));
+        List<Double> accuracies = new ArrayList<>();
+        List<Long> seeds = new ArrayList<>();
+        int runs = 1 + controls;
+        long[] lastWrite = {0};
+        for (int i = 0; i < controls; i++) {
+            long seed = r.seed() + 7919L * i;
+            TrainingRequest c = new TrainingRequest(r.name(), r.split(), r.epochs(), r.batchSize(), r.learningRate(), seed,
+                    r.feedback(), r.lambda(), r.roundId(), 0, r.feedbackBefore());
+            int done = 1 + i;
+            ModelTrainer.Result result = TabularTrainer.train(encoding.width(), p.classNames.size(), train.x(),
+                    train.labels(), c, before, device.device(), progress -> {
+                        if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
+                            lastWrite[0] = System.nanoTime();
+                            update(jobId, (done + progress) / runs, null);
+                        }
+                    }, (epoch, loss, acc) -> { });
+            accuracies.add(mlpAccuracy(spec, encoding, result.parameters(), test));
+            seeds.add(seed);
+        }
+        return new Comparison(parentAccuracy, accuracies, seeds, before.examples().size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The marked features of each marked row, in the order of {@code features} (a model's), the
+     * marks of several experts on one row united; a row whose marks name none of these features is
+     * left out. Each mask is lined up by name from its dataset's column order ({@link FeatureSet#inOrder}).
+     */
+    private Map<Long, byte[]> markedFeatures(List<ShortcutMasks.Mask> painted, List<String> features) {
+        Map<Long, byte[]> out = new LinkedHashMap<>();
+        Map<Long, List<TableColumn>> columnsOf = new HashMap<>();
+        for (int from = 0; from < painted.size(); from += ROWS_PER_READ) {
+            List<ShortcutMasks.Mask> chunk = painted.subList(from, Math.min(painted.size(), from + ROWS_PER_READ));
+            Map<Long, Long> datasetOf = new HashMap<>();
+            for (Sample s : datasets.samples(chunk.stream().map(ShortcutMasks.Mask::sampleId).distinct().toList())) {
+                datasetOf.put(s.id, s.datasetId);
+            }
+            for (ShortcutMasks.Mask m : chunk) {
+                Long dataset = datasetOf.get(m.sampleId());
+                if (dataset == null) {
+                    continue;
+                }
+                List<TableColumn> columns = columnsOf.computeIfAbsent(dataset, datasets::datasetColumns);
+                if (m.mask().length != columns.size()) {
+                    continue;
+                }
+                byte[] inOrder = FeatureSet.inOrder(columns, m.mask(), features);
+                boolean any = false;
+                for (byte b : inOrder) {
+                    any |= b != 0;
+                }
+                if (any) {
+                    byte[] sofar = out.computeIfAbsent(m.sampleId(), id -> new byte[features.size()]);
+                    for (int i = 0; i < inOrder.length; i++) {
+                        sofar[i] |= inOrder[i];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The experts' shortcut marks on the training rows as feedback: each marked row's mask over the
+     * encoded inputs (every input of a marked feature), as the request asks for it.
+     */
+    private RowFeedback rowFeedback(TrainingRequest r, TableEncoding encoding, EncodedRows train,
+                                    List<ShortcutMasks.Mask> painted) {
+        if (r.feedbackMode() == Feedback.Mode.NONE) {
+            return RowFeedback.NONE;
+        }
+        Map<Long, Integer> rowOf = new HashMap<>();
+        for (int i = 0; i < train.ids().length; i++) {
+            rowOf.put(train.ids()[i], i);
+        }
+        int[] featureOfColumn = encoding.featureOfColumn();
+        List<RowFeedback.Example> examples = new ArrayList<>();
+        for (Map.Entry<Long, byte[]> e : markedFeatures(painted, encoding.features()).entrySet()) {
+            Integer row = rowOf.get(e.getKey());
+            if (row == null) {
+                continue;
+            }
+            float[] mask = new float[featureOfColumn.length];
+            for (int c = 0; c < mask.length; c++) {
+                mask[c] = e.getValue()[featureOfColumn[c]];
+            }
+            examples.add(new RowFeedback.Example(row, mask));
+        }
+        return new RowFeedback(r.feedbackMode(), r.lambda() == null ? 1000 : r.lambda(),
+                TrainingRequest.FEEDBACK_PER_BATCH, examples);
+    }
+
+    /** The names of the features some feedback row marks, in the encoding's order. */
+    private static List<String> markedFeatureNames(TableEncoding encoding, RowFeedback feedback) {
+        int[] featureOfColumn = encoding.featureOfColumn();
+        boolean[] marked = new boolean[encoding.features().size()];
+        for (RowFeedback.Example e : feedback.examples()) {
+            for (int c = 0; c < featureOfColumn.length; c++) {
+                marked[featureOfColumn[c]] |= e.mask()[c] != 0;
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < marked.length; i++) {
+            if (marked[i]) {
+                out.add(encoding.features().get(i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Refuses feedback on rows the training could not use: no shortcut marks on the split's rows
+     * (outside a round, which may retrain without new marks), or marks that name none of the
+     * features the platform's MLP takes.
+     */
+    private void checkMarks(Project p, Split split, List<String> features, boolean inRound) {
+        List<ShortcutMasks.Mask> painted = masks.of(p.id, split);
+        if (painted.isEmpty()) {
+            if (inRound) {
+                return;
+            }
+            throw new Invalid("No shortcut marks to train with", "No row of the " + split.value() + " split of project '"
+                    + p.name + "' has features marked as a shortcut: mark them while reviewing, or train with feedback none");
+        }
+        if (markedFeatures(painted, features).isEmpty()) {
+            throw new Invalid("Marks name no feature of the model", "The shortcut marks on " + painted.size()
+                    + (painted.size() == 1 ? " row" : " rows") + " of the " + split.value() + " split of project '"
+                    + p.name + "' name none of the features the platform's MLP takes ("
+                    + String.join(", ", features.subList(0, Math.min(10, features.size())))
+                    + (features.size() > 10 ? ", …" : "") + "): mark features of these columns, or train with feedback none");
+        }
     }
 
     /**

@@ -37,6 +37,9 @@ public class ProjectService {
         return create(name, description, memberUsername, Modality.IMAGES);
     }
 
+    /** The map a new tabular project's queue ranks by (its review view draws integrated gradients from the training mean). */
+    public static final String TABULAR_QUEUE_METHOD = "gradient-x-input";
+
     /** Creates a project of the given modality whose first member is the named user (none when null). */
     @Transactional
     public Project create(String name, String description, String memberUsername, Modality modality) {
@@ -55,6 +58,12 @@ public class ProjectService {
         p.description = description == null || description.isBlank() ? null : description.strip();
         p.modality = modality == null ? Modality.IMAGES : modality;
         store.insert(p);
+        if (p.modality == Modality.TABULAR) {
+            // a row's map sums a categorical feature over its one-hot inputs: their plain gradients
+            // cancel there (one rises as the other falls), gradient × input adds up
+            ProjectStore.ReviewSettings r = store.reviewSettings(p.id).orElseThrow();
+            store.setQueue(p.id, r.queueStrategy(), r.queueWeights(), TABULAR_QUEUE_METHOD, r.queuePool());
+        }
         audit.record("project.create", "project:" + p.id, p.id, AuditLog.details(
                 "name", p.name, "description", p.description, "modality", p.modality.wireName()));
         if (memberUsername != null) {

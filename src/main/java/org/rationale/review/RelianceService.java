@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.rationale.config.RationaleConfig;
 import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.FeatureSet;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.SampleStore;
 import org.rationale.error.DomainError;
@@ -18,6 +19,7 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.PredictionService;
 import org.rationale.model.PreparedInput;
+import org.rationale.model.TableEncoding;
 import org.rationale.saliency.RegionReliance;
 
 import javax.imageio.ImageIO;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -205,9 +208,14 @@ public class RelianceService {
 
     /**
      * A region already on the model's input grid tested on a sample: for the scheduler, which tries
-     * regions experts marked on other samples on samples nobody has reviewed yet.
+     * regions experts marked on other samples on samples nobody has reviewed yet. On a tabular
+     * model the region is one byte per model feature, in the order of its maps.
      */
     public SampleReliance onGrid(Sample s, ModelVersion v, byte[] gridMask, Integer draws, Long seed) {
+        Optional<TableEncoding> rows = models.tableEncoding(v);
+        if (rows.isPresent()) {
+            return measureRow(s, v, rows.get(), gridMask, GIVEN, draws, seed);
+        }
         InputSpec spec = models.spec(v);
         InputBatch x = predictions.input(s, v);
         return measureOnGrid(s, v, spec, x, gridMask, RegionReliance.cells(gridMask), GIVEN, draws, seed);
@@ -279,6 +287,12 @@ public class RelianceService {
     }
 
     private SampleReliance measure(Sample s, ModelVersion v, byte[] imageMask, String source, Integer draws, Long seed) {
+        Optional<TableEncoding> rows = models.tableEncoding(v);
+        if (rows.isPresent()) {
+            // a row's mask marks columns in its dataset's order; the model takes its features in its own
+            return measureRow(s, v, rows.get(), FeatureSet.inOrder(datasets.datasetColumns(s.datasetId), imageMask,
+                    rows.get().features()), source, draws, seed);
+        }
         InputSpec spec = models.spec(v);
         byte[] grid = spec.maskOnGrid(imageMask, s.width, s.height);
         int pixels = 0;
@@ -322,6 +336,65 @@ public class RelianceService {
                     new RegionReliance.Replacements(mean, sigma, others.n() == 0 ? null : others));
         }
         return new SampleReliance(s.id, v.id, v.version, source, pixels, target, spec.classes().get(target), figures);
+    }
+
+    /**
+     * The reliance of a tabular model on marked features of a row: every encoded input of those
+     * features (a categorical feature's one-hot inputs together) replaced by the values of training
+     * rows of other classes, {@code draws} of them drawn with the seed (the sample's id by default),
+     * as images have a region pasted from images of other classes. The region is named by the
+     * features replaced ("marked feature site"), so that the reliance line says which.
+     *
+     * @param marked one byte per feature of the model, in the order of {@link TableEncoding#features()}
+     */
+    private SampleReliance measureRow(Sample s, ModelVersion v, TableEncoding encoding, byte[] marked, String source,
+                                      Integer draws, Long seed) {
+        List<String> features = encoding.features();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < features.size() && i < marked.length; i++) {
+            if (marked[i] != 0) {
+                names.add(features.get(i));
+            }
+        }
+        if (marked.length != features.size() || names.isEmpty()) {
+            throw new Invalid("No feature of the model marked", "The " + source + " of sample " + s.id + " marks none "
+                    + "of the features model " + v.label() + " takes (" + String.join(", ", features.subList(0,
+                    Math.min(10, features.size()))) + (features.size() > 10 ? ", …" : "") + ")");
+        }
+        int k = draws == null ? defaultDraws() : draws;
+        if (k < 1 || k > RegionReliance.MOST_DRAWS) {
+            throw new Invalid("Invalid draws " + k, "Replace the features by the values of 1 to "
+                    + RegionReliance.MOST_DRAWS + " training rows of other classes");
+        }
+        int[] featureOfColumn = encoding.featureOfColumn();
+        byte[] inputs = new byte[featureOfColumn.length];
+        for (int c = 0; c < inputs.length; c++) {
+            inputs[c] = marked[featureOfColumn[c]];
+        }
+        InputBatch x = predictions.input(s, v);
+        InputBatch others = stack(x, inputs(samples.drawnTrainingSamples(s.projectId, s.label, seed == null ? s.id : seed,
+                k), v));
+        if (others.n() == 0) {
+            throw new Invalid("No row to draw from", "Project " + s.projectId + " has no training row of another class "
+                    + "than sample " + s.id + "'s: the marked features cannot be replaced by other rows' values");
+        }
+        String region = (PAINTED.equals(source) ? "marked " : "") + (names.size() == 1 ? "feature " : "features ")
+                + String.join(", ", names);
+        InputSpec spec = models.spec(v);
+        List<RegionReliance.Figures> figures;
+        int target;
+        try (ModelService.Lease lease = models.lease(v)) {
+            float[] logits = lease.model().logits(x);
+            target = 0;
+            for (int j = 1; j < logits.length; j++) {
+                if (logits[j] > logits[target]) {
+                    target = j;
+                }
+            }
+            figures = RegionReliance.measure(lease.model(), x, inputs, target,
+                    new RegionReliance.Replacements(null, 0, others));
+        }
+        return new SampleReliance(s.id, v.id, v.version, region, names.size(), target, spec.classes().get(target), figures);
     }
 
     /** The dataset's mean colour as the model sees it: per channel, over a spread of training images. */

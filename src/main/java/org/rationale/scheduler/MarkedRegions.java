@@ -43,6 +43,19 @@ public final class MarkedRegions {
      * another size are left out), ordered by how many masks touch each (then by their first cell).
      */
     public static MarkedRegions of(Collection<byte[]> masks, int width, int height) {
+        return of(masks, width, height, true);
+    }
+
+    /**
+     * The features marked in these masks over a row's F features (one byte per feature, in the
+     * model's order), each feature its own region (neighbouring features have nothing in common),
+     * the most often marked first.
+     */
+    public static MarkedRegions ofFeatures(Collection<byte[]> masks, int features) {
+        return of(masks, features, 1, false);
+    }
+
+    private static MarkedRegions of(Collection<byte[]> masks, int width, int height, boolean connected) {
         int cells = width * height;
         if (cells <= 0) {
             return NONE;
@@ -75,8 +88,8 @@ public final class MarkedRegions {
                 int p = stack[--top];
                 int x = p % width;
                 int y = p / width;
-                int[] next = {x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, y > 0 ? p - width : -1,
-                        y < height - 1 ? p + width : -1};
+                int[] next = !connected ? new int[0] : new int[] {x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1,
+                        y > 0 ? p - width : -1, y < height - 1 ? p + width : -1};
                 for (int q : next) {
                     if (q >= 0 && marks[q] > 0 && part[q] < 0) {
                         part[q] = id;

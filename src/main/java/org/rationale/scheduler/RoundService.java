@@ -14,7 +14,6 @@ import org.rationale.config.RationaleConfig;
 import org.rationale.dataset.Sample;
 import org.rationale.dataset.Split;
 import org.rationale.model.Feedback;
-import org.rationale.model.InputSpec;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.TrainingRequest;
@@ -189,8 +188,13 @@ public class RoundService {
                     "Only a round whose samples are being reviewed can be retrained");
         }
         ModelVersion model = models.find(round.modelId()).orElseThrow();
+        // a model of rows retrains with the batch size and learning rate it was trained with (the
+        // platform's MLP learns little in a round's few epochs at the CNN's 128 and 0.001)
+        TrainingRequest parent = ModelService.isTabular(model) ? ModelService.trainedWith(model).orElse(null) : null;
+        int batch = parent == null ? 128 : parent.batchSize();
+        double learningRate = parent == null ? 1e-3 : parent.learningRate();
         // the controls retrain the same way with the masks painted before the round began
-        long job = training.start(projectId, new TrainingRequest(model.name, "train", round.epochs(), 128, 1e-3,
+        long job = training.start(projectId, new TrainingRequest(model.name, "train", round.epochs(), batch, learningRate,
                 (long) round.number(), round.feedback(), round.lambda(), round.id(),
                 round.controls() == null ? config.rounds().controls() : round.controls(), round.createdAt()));
         Progress own = progress(round);
@@ -406,8 +410,9 @@ public class RoundService {
     Double shortcutMass(long projectId, long modelId) {
         String method = scheduler.settings(projectId).method();
         List<MapStore.MapOnShortcut> rows = maps.mapsOnShortcuts(modelId, method, scheduler.pool(projectId));
-        // the box and the masks are in the image's pixels, the maps on the model's grid
-        InputSpec spec = scheduler.spec(modelId);
+        // the box and the masks are in the image's pixels (a row's mask in its dataset's columns), the
+        // maps on the model's grid (a row's one value per model feature)
+        MaskOnMap onMap = scheduler.maskOnMap(modelId);
         Map<Long, Sample> images = scheduler.samplesById(rows.stream().map(r -> r.map().sampleId()).toList());
         double sum = 0;
         int counted = 0;
@@ -430,7 +435,7 @@ public class RoundService {
             } else {
                 mask = r.paintedMask();
             }
-            byte[] onGrid = SchedulerService.onModelGrid(spec, mask, image);
+            byte[] onGrid = onMap.of(mask, image);
             if (onGrid == null || onGrid.length != m.width() * m.height()) {
                 continue;
             }

@@ -22,6 +22,7 @@ import org.rationale.model.InputSpec;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.PredictionStore;
+import org.rationale.model.TableEncoding;
 import org.rationale.project.ProjectStore;
 import org.rationale.review.RelianceService;
 import org.rationale.review.ReviewStore;
@@ -396,13 +397,14 @@ public class SchedulerService {
             size[0] = m.width();
             size[1] = m.height();
         }
-        // masks are painted in the image's pixels, maps are on the model's grid: masks go to the grid
-        InputSpec spec = spec(modelId);
+        // masks are painted in the image's pixels (a row's in its dataset's columns), maps are on
+        // the model's grid (a row's one value per model feature): masks go onto the maps
+        MaskOnMap onMap = maskOnMap(modelId);
         List<ReviewStore.PaintedMask> painted = reviews.paintedMasks(projectId);
         Map<Long, Sample> images = samplesById(painted.stream().map(ReviewStore.PaintedMask::sampleId).toList());
         Map<Long, byte[][]> masks = new HashMap<>();
         for (ReviewStore.PaintedMask a : painted) {
-            byte[] onGrid = onModelGrid(spec, a.mask(), images.get(a.sampleId()));
+            byte[] onGrid = onMap.of(a.mask(), images.get(a.sampleId()));
             if (onGrid != null) {
                 byte[][] m = masks.computeIfAbsent(a.sampleId(), k -> new byte[2][]);
                 m["relevant".equals(a.kind()) ? 0 : 1] = onGrid;
@@ -428,7 +430,7 @@ public class SchedulerService {
                 shortcuts.add(m[1]);
             }
         }
-        MarkedRegions regions = MarkedRegions.of(shortcuts, spec.width(), spec.height());
+        MarkedRegions regions = onMap.regions(shortcuts);
         Map<Long, InterventionCache.Tested> known = regions.isEmpty() ? Map.of() : tested.known(modelId, regions);
         ScoreTable t = new ScoreTable(evidence.size());
         for (int i = 0; i < evidence.size(); i++) {
@@ -445,9 +447,11 @@ public class SchedulerService {
         return new Pool(t, regions);
     }
 
-    /** The input spec of a model version. */
-    InputSpec spec(long modelId) {
-        return models.spec(models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId)));
+    /** How experts' masks line up with a model version's maps (an image's grid, a row's features). */
+    MaskOnMap maskOnMap(long modelId) {
+        ModelVersion v = models.version(modelId).orElseThrow(() -> NotFound.of("Model " + modelId));
+        List<String> features = models.tableEncoding(v).map(TableEncoding::features).orElse(null);
+        return new MaskOnMap(models.spec(v), features, samples);
     }
 
     /** The samples with these ids that exist, by id (their image sizes place masks on the model's grid). */
