@@ -3,15 +3,20 @@ package org.rationale.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.rationale.audit.AuditChain;
 import org.rationale.audit.AuditEvent;
 import org.rationale.audit.AuditLog;
 import org.rationale.config.Json;
 import org.rationale.dataset.Dataset;
 import org.rationale.dataset.DatasetService;
+import org.rationale.dataset.FeatureSet;
 import org.rationale.dataset.Sample;
+import org.rationale.dataset.TableColumn;
 import org.rationale.imaging.ImageCodec;
 import org.rationale.model.ModelVersion;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.review.ReviewService;
 
@@ -20,7 +25,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +37,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -41,7 +51,8 @@ import java.util.zip.ZipOutputStream;
  * A project's feedback as one zip for a team's own pipeline, narrowed like the audit report (model
  * version, round, dates): the verdicts as JSONL, the painted masks as PNG at image resolution, the
  * same masks as COCO RLE, Label Studio tasks with brush RLE results, the images they belong to, and a
- * README and manifest naming every file with its SHA-256. The zip is written to a temporary file a
+ * README and manifest naming every file with its SHA-256. On table rows: the verdicts with the rows'
+ * values and marked feature sets by name, the rows as CSV and the feature sets as JSONL instead. The zip is written to a temporary file a
  * bounded chunk of pixels at a time, hashed, and recorded in the audit trail with that hash.
  */
 @ApplicationScoped
@@ -49,6 +60,8 @@ public class FeedbackExport {
 
     /** Most image and mask pixels read from the database at once. */
     static final long CHUNK_PIXELS = 16L << 20;
+    /** Most table rows (values and feature sets) read from the database at once. */
+    static final int CHUNK_ROWS = 1_000;
     /** COCO categories: id by mask kind. */
     static final Map<String, Integer> CATEGORIES = Map.of("relevant", 1, "shortcut", 2);
     /** Label Studio's names of the brush tool and of the image in {@link #LABEL_CONFIG}. */
@@ -157,6 +170,9 @@ public class FeedbackExport {
     }
 
     private Written write(FeedbackFacts.Facts f, ZipOutputStream zip, String username) throws IOException {
+        if (f.scope().project().modality == Modality.TABULAR) {
+            return writeRows(f, zip, username);
+        }
         Project project = f.scope().project();
         List<Entry> entries = new ArrayList<>();
         Map<Long, List<ReviewService.MaskInfo>> masksBySample = new TreeMap<>();
@@ -231,6 +247,155 @@ public class FeedbackExport {
         zip.write(readme(f, username, described, masks, samples).getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
         return new Written(masks, samples);
+    }
+
+    /**
+     * The export of a tabular project: the verdicts with each row's values and feature sets by name,
+     * the rows' values as CSV, every marked feature set as a JSON line, the manifest and README; no
+     * images, PNG masks, COCO or Label Studio files, which only fit images. Rows and feature sets are
+     * read {@link #CHUNK_ROWS} at a time.
+     */
+    private Written writeRows(FeedbackFacts.Facts f, ZipOutputStream zip, String username) throws IOException {
+        Project project = f.scope().project();
+        List<Entry> entries = new ArrayList<>();
+        Map<Long, List<TableColumn>> columnsByDataset = new HashMap<>();
+        Map<Long, List<ReviewService.MaskInfo>> masksBySample = new TreeMap<>();
+        for (ReviewService.MaskInfo m : f.masks()) {
+            masksBySample.computeIfAbsent(m.sampleId(), k -> new ArrayList<>()).add(m);
+        }
+        entries.add(entry(zip, "verdicts.jsonl", out -> {
+            List<ReviewService.ExportedVerdict> all = f.verdicts();
+            for (int from = 0; from < all.size(); from += CHUNK_ROWS) {
+                List<ReviewService.ExportedVerdict> chunk = all.subList(from, Math.min(all.size(), from + CHUNK_ROWS));
+                List<Sample> judged = chunk.stream().map(v -> f.samples().get(v.review().sampleId()))
+                        .filter(Objects::nonNull).distinct().toList();
+                Map<Long, Map<String, Object>> values = datasets.tableRows(judged);
+                Map<Long, Map<String, List<String>>> sets = featureSets(judged, masksBySample, columnsByDataset);
+                for (ReviewService.ExportedVerdict v : chunk) {
+                    long id = v.review().sampleId();
+                    Map<String, Object> line = verdictLine(v, f, List.of());
+                    line.remove("image");
+                    line.remove("masks");
+                    line.put("row", values.get(id));
+                    line.put("featureSets", sets.getOrDefault(id, Map.of()));
+                    out.write(JSON.writeValueAsBytes(line));
+                    out.write('\n');
+                }
+            }
+        }));
+        List<TableColumn> columns = datasets.tableColumns(project.id);
+        List<String> names = columns.stream().map(TableColumn::name).toList();
+        entries.add(entry(zip, "rows.csv", out -> {
+            Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            CSVPrinter csv = new CSVPrinter(text, CSVFormat.RFC4180);
+            List<String> header = new ArrayList<>();
+            header.add(names.contains("id") ? "sample_id" : "id");
+            header.addAll(names);
+            header.add(names.contains("label") ? "sample_label" : "label");
+            csv.printRecord(header);
+            List<Sample> all = new ArrayList<>(f.samples().values());
+            for (int from = 0; from < all.size(); from += CHUNK_ROWS) {
+                List<Sample> chunk = all.subList(from, Math.min(all.size(), from + CHUNK_ROWS));
+                Map<Long, Map<String, Object>> values = datasets.tableRows(chunk);
+                for (Sample s : chunk) {
+                    Map<String, Object> row = values.get(s.id);
+                    if (row == null) {
+                        continue;
+                    }
+                    List<String> record = new ArrayList<>(header.size());
+                    record.add(Long.toString(s.id));
+                    names.forEach(n -> record.add(cell(row.get(n))));
+                    record.add(project.className(s.label));
+                    csv.printRecord(record);
+                }
+            }
+            csv.flush();
+        }));
+        int[] written = new int[1];
+        entries.add(entry(zip, "feature-sets.jsonl", out -> {
+            List<Sample> all = new ArrayList<>(f.samples().values());
+            for (int from = 0; from < all.size(); from += CHUNK_ROWS) {
+                List<Sample> chunk = all.subList(from, Math.min(all.size(), from + CHUNK_ROWS));
+                List<ReviewService.MaskInfo> infos = new ArrayList<>();
+                chunk.forEach(s -> infos.addAll(masksBySample.getOrDefault(s.id, List.of())));
+                Map<Long, byte[]> pixels = infos.isEmpty() ? Map.of()
+                        : reviews.maskPixels(infos.stream().map(ReviewService.MaskInfo::id).toList());
+                for (Sample s : chunk) {
+                    for (ReviewService.MaskInfo m : masksBySample.getOrDefault(s.id, List.of())) {
+                        List<String> features = features(s, pixels.get(m.id()), columnsByDataset);
+                        if (features.isEmpty()) {
+                            continue;
+                        }
+                        Map<String, Object> line = new LinkedHashMap<>();
+                        line.put("sampleId", s.id);
+                        line.put("source", s.source);
+                        line.put("kind", m.kind());
+                        line.put("features", features);
+                        line.put("author", m.author());
+                        line.put("version", m.version());
+                        line.put("savedAt", AuditChain.time(m.updatedAt().toInstant()));
+                        out.write(JSON.writeValueAsBytes(line));
+                        out.write('\n');
+                        written[0]++;
+                    }
+                }
+            }
+        }));
+        int sets = written[0];
+        int samples = f.samples().size();
+        Map<String, Object> manifest = manifest(f, username, entries, sets, samples);
+        manifest.put("modality", project.modality.wireName());
+        manifest.put("featureSets", sets);
+        manifest.put("features", names);
+        List<Entry> described = new ArrayList<>(entries);
+        described.add(entry(zip, "manifest.json", out -> out.write(JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(manifest))));
+        zip.putNextEntry(new ZipEntry("README.txt"));
+        zip.write(readmeOnRows(f, username, described, sets, samples).getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+        return new Written(sets, samples);
+    }
+
+    /** The marked feature sets of these rows by sample id: per kind the feature names, in the dataset's column order. */
+    private Map<Long, Map<String, List<String>>> featureSets(List<Sample> rows,
+                                                            Map<Long, List<ReviewService.MaskInfo>> masksBySample,
+                                                            Map<Long, List<TableColumn>> columnsByDataset) {
+        List<Long> maskIds = new ArrayList<>();
+        rows.forEach(s -> masksBySample.getOrDefault(s.id, List.of()).forEach(m -> maskIds.add(m.id())));
+        Map<Long, byte[]> pixels = maskIds.isEmpty() ? Map.of() : reviews.maskPixels(maskIds);
+        Map<Long, Map<String, List<String>>> out = new HashMap<>();
+        for (Sample s : rows) {
+            for (ReviewService.MaskInfo m : masksBySample.getOrDefault(s.id, List.of())) {
+                List<String> features = features(s, pixels.get(m.id()), columnsByDataset);
+                if (!features.isEmpty()) {
+                    out.computeIfAbsent(s.id, k -> new TreeMap<>()).put(m.kind(), features);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The features a row's stored mask marks; none when the mask does not fit the row's dataset. */
+    private List<String> features(Sample row, byte[] mask, Map<Long, List<TableColumn>> columnsByDataset) {
+        List<TableColumn> columns = columnsByDataset.computeIfAbsent(row.datasetId, datasets::datasetColumns);
+        if (mask == null || mask.length != columns.size()) {
+            return List.of();
+        }
+        return FeatureSet.of(columns, mask).features();
+    }
+
+    /** A row's value as a CSV cell: numbers without a needless exponent or ".0", empty for a missing value. */
+    static String cell(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof Double d) {
+            if (d.isNaN() || d.isInfinite()) {
+                return d.toString();
+            }
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+        return value.toString();
     }
 
     /** Writes one chunk of samples: their images and masks, their COCO images and annotations, their tasks. */
@@ -451,6 +616,48 @@ public class FeedbackExport {
                 4. Under Settings > Cloud Storage add a Local Files source storage with the absolute path
                    /data/rationale-export/images (do not sync it: the tasks below already name the images).
                 5. Import label-studio/tasks.json. Each task shows its image with the painted masks.
+
+                SHA-256 of every file (check with: sha256sum -c, after cutting this list out)
+                ----------------------------------------------------------------------------
+                """);
+        for (Entry e : entries) {
+            b.append(e.sha256()).append("  ").append(e.path()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String readmeOnRows(FeedbackFacts.Facts f, String username, List<Entry> entries, int sets,
+                                       int samples) {
+        Project project = f.scope().project();
+        StringBuilder b = new StringBuilder();
+        b.append("Rationale feedback export (table rows)\n======================================\n\n");
+        b.append("Project:   ").append(project.name).append(" (id ").append(project.id).append("), samples are table rows\n");
+        b.append("Scope:     ").append(f.scope().scope().description()).append('\n');
+        b.append("Generated: ").append(AuditChain.time(Instant.now())).append(" by ").append(username).append("\n\n");
+        if (f.verdicts().isEmpty() && sets == 0) {
+            b.append("This export is empty: nobody has given a verdict or marked a feature set in this scope yet.\n")
+                    .append("Experts review in Rationale's review session (Review rationales on the project card);\n")
+                    .append("export again once they have.\n\n");
+        }
+        b.append(f.verdicts().size()).append(" verdicts, ").append(sets).append(" marked feature sets, ").append(samples)
+                .append(" rows.\n\n");
+        b.append("""
+                Files
+                -----
+                verdicts.jsonl      one JSON object per line and verdict: sample id, source, dataset, split,
+                                    label, model (id, name, version number, SHA-256), method and its
+                                    parameters, target class, verdict, comment, reviewer, time (UTC), the
+                                    row's values ("row", by column name) and the features the experts marked
+                                    on it ("featureSets": kind -> feature names, e.g. "shortcut": ["site"])
+                rows.csv            the values of the rows judged or marked in this scope: id, one column per
+                                    feature (the project's tables' columns), label (the class name)
+                feature-sets.jsonl  one JSON object per line and marked feature set: sample id, source, kind
+                                    (relevant or shortcut), the feature names, author, version, time (UTC)
+                manifest.json       this list as JSON, with the scope, the counts and the feature names
+
+                A feature set names columns of the row's own dataset; a relevant set marks the features the
+                decision should rest on, a shortcut set those it must not rest on. There are no images or
+                masks in this export: the samples are table rows.
 
                 SHA-256 of every file (check with: sha256sum -c, after cutting this list out)
                 ----------------------------------------------------------------------------

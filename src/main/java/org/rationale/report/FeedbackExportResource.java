@@ -18,7 +18,7 @@ import java.io.InputStream;
 
 /**
  * A project's feedback as a zip for a team's own pipeline (verdicts JSONL, PNG masks, COCO RLE,
- * Label Studio tasks), narrowed like the audit report. A POST, since every export is recorded in
+ * Label Studio tasks; on table rows the rows' values and feature sets instead), narrowed like the audit report. A POST, since every export is recorded in
  * the audit trail with its SHA-256.
  */
 @Path("/api/projects/{projectId}/feedback-export")
@@ -40,7 +40,9 @@ public class FeedbackExportResource {
             + "label, model version and SHA-256, method and parameters, target, verdict, comment, reviewer, time), "
             + "masks/*.png (image resolution, 8-bit, 255 = painted), coco/annotations.json (COCO RLE, categories "
             + "relevant and shortcut), label-studio/tasks.json with labeling-config.xml (brushlabels RLE), the images, "
-            + "README.txt and manifest.json with every file's SHA-256. Narrowed like the report by modelId, round "
+            + "README.txt and manifest.json with every file's SHA-256. On a tabular project: verdicts.jsonl with each row's "
+            + "values (row) and marked features by kind (featureSets), rows.csv (id, the columns, label), "
+            + "feature-sets.jsonl, README.txt and manifest.json; no images, PNG, COCO or Label Studio files. Narrowed like the report by modelId, round "
             + "(number) and from/to (ISO-8601 date or time). Recorded in the audit trail (feedback.export) with the "
             + "zip's SHA-256, also sent as X-Export-Sha256. Admins, auditors and engineers who see the project.")
     @APIResponse(responseCode = "200", description = "the zip")

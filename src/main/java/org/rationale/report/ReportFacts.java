@@ -55,9 +55,9 @@ public class ReportFacts {
                         ? verdicts.features(projectId) : List.of()),
                 modelSection.models(), modelSection.methods(), verdictSection.reviewers(), verdictSection.verdicts(),
                 events.overrides(), verdictSection.agreement(), scheduler, roundInfos,
-                ReportProse.limits(modelSection.models(), modelSection.methods()),
+                ReportProse.limits(modelSection.models(), modelSection.methods(), project.modality == Modality.TABULAR),
                 ReportProse.regulation(status, verdictSection.verdicts().size(), events.overrides().size(),
-                        activeReviewers), status);
+                        activeReviewers, project.modality == Modality.TABULAR), status);
     }
 
     /** The project's rounds (only the scope's round, when it names one), each with its start model's test accuracy. */

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 /**
  * The report's prose that is not layout: the EU AI Act mapping, the known limits of saliency and
- * the scheduler's explanation, read once from {@code src/main/resources/report/*.properties} and
+ * the scheduler's explanation (each with its wording for table rows where images' differs), read once from {@code src/main/resources/report/*.properties} and
  * filled in with the report's numbers ({@code {name}} placeholders).
  */
 public final class ReportProse {
@@ -43,13 +43,21 @@ public final class ReportProse {
         return text(SCHEDULER, "explanation", Map.of());
     }
 
-    /** How the scheduler chose the samples, in words, for a project of table rows. */
+    /** How the scheduler chose the samples, in words, for a project of table rows (features, not pixels). */
     public static String schedulerExplanationOnRows() {
-        return schedulerExplanation() + " " + text(SCHEDULER, "rows", Map.of());
+        return text(SCHEDULER, "explanation.rows", Map.of());
     }
 
     /** The known limits of saliency, each with what this report's models and methods show of it. */
     public static List<Report.Limit> limits(List<Report.Model> models, List<Report.Method> methods) {
+        return limits(models, methods, false);
+    }
+
+    /**
+     * The known limits of saliency, each with what this report's models and methods show of it; on
+     * table rows ({@code rows}) explained in terms of features, baselines of rows and attributions.
+     */
+    public static List<Report.Limit> limits(List<Report.Model> models, List<Report.Method> methods, boolean rows) {
         List<String> checked = new ArrayList<>();
         int passed = 0;
         int total = 0;
@@ -78,22 +86,37 @@ public final class ReportProse {
                 .collect(Collectors.joining("; "));
         boolean baselines = methods.stream().anyMatch(m -> m.parameters().contains("baseline"));
         return List.of(
-                limit("causal", false, "causal.evidence", Map.of()),
-                limit("baseline", false, baselines ? "baseline.evidence.listed" : "baseline.evidence.none", Map.of()),
-                limit("saturation", igMeasured, igMeasured ? "saturation.evidence.measured" : "saturation.evidence.none",
-                        Map.of("gaps", gaps)),
-                limit("randomisation", total > 0, total == 0 ? "randomisation.evidence.none" : "randomisation.evidence.run",
+                limit("causal", rows, false, "causal.evidence", Map.of()),
+                limit("baseline", rows, false, baselines ? "baseline.evidence.listed" : "baseline.evidence.none", Map.of()),
+                limit("saturation", rows, igMeasured, igMeasured ? "saturation.evidence.measured"
+                        : "saturation.evidence.none", Map.of("gaps", gaps)),
+                limit("randomisation", rows, total > 0, total == 0 ? "randomisation.evidence.none"
+                        : "randomisation.evidence.run",
                         Map.of("passed", passed, "total", total, "checks", String.join("; ", checked))));
     }
 
-    private static Report.Limit limit(String key, boolean tested, String evidence, Map<String, ?> values) {
-        return new Report.Limit(text(LIMITS, key + ".limit", Map.of()), text(LIMITS, key + ".explanation", Map.of()),
-                tested, text(LIMITS, evidence, values));
+    private static Report.Limit limit(String key, boolean rows, boolean tested, String evidence, Map<String, ?> values) {
+        return new Report.Limit(text(LIMITS, key + ".limit", Map.of()), text(LIMITS, onRows(LIMITS, key + ".explanation",
+                rows), Map.of()), tested, text(LIMITS, evidence, values));
+    }
+
+    /** The key's ".rows" variant on table rows where the prose has one, else the key. */
+    private static String onRows(Properties prose, String key, boolean rows) {
+        return rows && prose.getProperty(key + ".rows") != null ? key + ".rows" : key;
     }
 
     /** How the report answers each article of the EU AI Act, with this report's numbers. */
     public static List<Report.Regulation> regulation(Report.AuditStatus status, int verdicts, int overrides,
                                                      int reviewers) {
+        return regulation(status, verdicts, overrides, reviewers, false);
+    }
+
+    /**
+     * How the report answers each article of the EU AI Act, with this report's numbers; on table
+     * rows ({@code rows}) human oversight speaks of marked feature sets, not painted regions.
+     */
+    public static List<Report.Regulation> regulation(Report.AuditStatus status, int verdicts, int overrides,
+                                                     int reviewers, boolean rows) {
         Map<String, ?> values = Map.of(
                 "events", status.events(),
                 "chain", status.valid() ? text(EU_AI_ACT, "chain.intact", Map.of())
@@ -105,7 +128,8 @@ public final class ReportProse {
         List<Report.Regulation> out = new ArrayList<>();
         for (String a : Arrays.stream(EU_AI_ACT.getProperty("articles").split(",")).map(String::strip).toList()) {
             out.add(new Report.Regulation(text(EU_AI_ACT, a + ".article", values), text(EU_AI_ACT, a + ".title", values),
-                    text(EU_AI_ACT, a + ".requirement", values), text(EU_AI_ACT, a + ".evidence", values)));
+                    text(EU_AI_ACT, a + ".requirement", values), text(EU_AI_ACT, onRows(EU_AI_ACT, a + ".evidence", rows),
+                    values)));
         }
         return List.copyOf(out);
     }

@@ -2,7 +2,9 @@ package org.rationale.report;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,5 +45,26 @@ class ReportProseTest {
         assertEquals("No model-parameter randomisation check was run on these models.",
                 ReportProse.limits(List.of(), List.of()).get(3).evidence());
         assertTrue(ReportProse.schedulerExplanation().startsWith("Samples reach reviewers in the order of the scheduler's"));
+    }
+
+    @Test
+    void onTableRowsTheProseSpeaksOfFeaturesAndRowsNotOfPixelsImagesOrPaintedRegions() {
+        List<String> texts = new ArrayList<>();
+        ReportProse.regulation(new Report.AuditStatus(true, 3, null, "h", 3L, 3), 5, 0, 1, true)
+                .forEach(r -> texts.add(r.requirement() + " " + r.evidence()));
+        ReportProse.limits(List.of(), List.of(), true).forEach(l -> texts.add(l.explanation() + " " + l.evidence()));
+        texts.add(ReportProse.schedulerExplanationOnRows());
+        for (String text : texts) {
+            String lower = text.toLowerCase(Locale.ROOT);
+            for (String word : List.of("pixel", "paint", "image", "black", "blurred", "7x7")) {
+                assertFalse(lower.contains(word), word + " in: " + text);
+            }
+            assertFalse(text.contains("{"), text);
+        }
+        assertTrue(texts.get(2).contains("feature sets"), texts.get(2));
+        assertTrue(ReportProse.schedulerExplanationOnRows().contains("top 2 % of features"));
+        assertTrue(ReportProse.regulation(new Report.AuditStatus(true, 3, null, "h", 3L, 3), 5, 0, 1, false).get(2)
+                .evidence().contains("painted relevant and shortcut regions"), "images keep their wording");
+        assertTrue(ReportProse.limits(List.of(), List.of(), false).get(1).explanation().contains("black"));
     }
 }

@@ -19,6 +19,7 @@ import org.apache.pdfbox.rendering.PDFRenderer;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rationale.audit.AuditChain;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.FeatureSet;
 import org.rationale.dataset.Sample;
@@ -37,10 +38,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -218,5 +222,146 @@ class TabularReportTest {
             assertFalse(text.contains("px"), "no pixel counts on rows");
             assertFalse(text.contains("Asampleofthedecisions"));
         }
+    }
+
+    /** The report's text without markup, scripts or styles, one line per block. */
+    private static String visibleText(String html) {
+        return html.replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ").replaceAll("<[^>]+>", " ")
+                .replace("&nbsp;", " ").replaceAll("[ \t]+", " ");
+    }
+
+    /** The sentences of a text that name images, pixels or painting (an image-only phrase on a table). */
+    static List<String> imageWords(String text) {
+        List<String> found = new ArrayList<>();
+        for (String sentence : text.split("(?<=[.!?:])\\s+|\\n")) {
+            String lower = sentence.toLowerCase(Locale.ROOT);
+            if (lower.contains("pixel") || lower.contains("painted") || lower.contains("image")) {
+                found.add(sentence.trim());
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void htmlTextSpeaksOfRowsAndFeaturesNotOfImagesPixelsOrPaintedRegions() {
+        String html = new String(download("html"), StandardCharsets.UTF_8);
+        List<String> found = imageWords(visibleText(html));
+        assertEquals(List.of(), found, "image-only phrases on a tabular report");
+    }
+
+    @Test
+    void pdfTextSpeaksOfRowsAndFeaturesNotOfImagesPixelsOrPaintedRegions() throws Exception {
+        try (PDDocument doc = Loader.loadPDF(download("pdf"))) {
+            List<String> found = imageWords(new PDFTextStripper().getText(doc));
+            assertEquals(List.of(), found, "image-only phrases on a tabular report");
+        }
+    }
+
+    private static Map<String, byte[]> feedback(String who, String query) throws Exception {
+        Response r = Api.as(who).post("/api/projects/" + project + "/feedback-export" + query);
+        r.then().statusCode(200).contentType("application/zip");
+        return FeedbackExportTest.unzip(r.asByteArray());
+    }
+
+    private static List<JsonNode> jsonLines(byte[] bytes) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isEmpty()) {
+                out.add(new ObjectMapper().readTree(line));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void feedbackExportHasTheRowsValuesAndFeatureSetsByNameAndNoImageFiles() throws Exception {
+        Map<String, byte[]> files = feedback("tab-auditor", "");
+        assertEquals(List.of("verdicts.jsonl", "rows.csv", "feature-sets.jsonl", "manifest.json", "README.txt"),
+                new ArrayList<>(files.keySet()));
+        for (String path : files.keySet()) {
+            assertFalse(path.endsWith(".png") || path.startsWith("images/") || path.startsWith("masks/")
+                    || path.startsWith("coco/") || path.startsWith("label-studio/"), path);
+        }
+        List<String> columns = datasets.tableColumns(project).stream().map(c -> c.name()).toList();
+        List<JsonNode> verdicts = jsonLines(files.get("verdicts.jsonl"));
+        assertEquals(5, verdicts.size());
+        int shortcuts = 0;
+        for (JsonNode v : verdicts) {
+            long s = v.get("sampleId").asLong();
+            assertFalse(v.has("image"), v.toString());
+            assertFalse(v.has("masks"), v.toString());
+            assertEquals(columns.size(), v.get("row").size());
+            assertTrue(Set.of("A", "B").contains(v.get("row").get("site").asText()), v.get("row").toString());
+            assertEquals(model, v.get("modelId").asLong());
+            JsonNode sets = v.get("featureSets");
+            if (marked.contains(s)) {
+                assertEquals(1, sets.size(), sets.toString());
+                assertEquals("site", sets.get("shortcut").get(0).asText());
+                assertEquals(1, sets.get("shortcut").size());
+                shortcuts++;
+            } else {
+                assertEquals(0, sets.size(), sets.toString());
+            }
+        }
+        assertEquals(2, shortcuts);
+
+        List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build()
+                .parse(new StringReader(new String(files.get("rows.csv"), StandardCharsets.UTF_8))).getRecords();
+        List<String> header = new ArrayList<>();
+        header.add("id");
+        header.addAll(columns);
+        header.add("label");
+        assertEquals(header, rows.get(0).getParser().getHeaderNames());
+        assertEquals(5, rows.size());
+        for (CSVRecord r : rows) {
+            long id = Long.parseLong(r.get("id"));
+            JsonNode v = verdicts.stream().filter(j -> j.get("sampleId").asLong() == id).findFirst().orElseThrow();
+            assertEquals(v.get("labelName").asText(), r.get("label"));
+            assertEquals(v.get("row").get("site").asText(), r.get("site"));
+            assertEquals(v.get("row").get("mean_radius").asDouble(), Double.parseDouble(r.get("mean_radius")), 1e-9);
+        }
+
+        List<JsonNode> sets = jsonLines(files.get("feature-sets.jsonl"));
+        assertEquals(2, sets.size());
+        for (JsonNode set : sets) {
+            assertTrue(marked.contains(set.get("sampleId").asLong()));
+            assertEquals("shortcut", set.get("kind").asText());
+            assertEquals("site", set.get("features").get(0).asText());
+            assertEquals("tab-expert", set.get("author").asText());
+        }
+        JsonNode manifest = new ObjectMapper().readTree(files.get("manifest.json"));
+        assertEquals("tabular", manifest.get("modality").asText());
+        assertEquals(2, manifest.get("featureSets").asInt());
+        assertEquals(5, manifest.get("verdicts").asInt());
+        String readme = new String(files.get("README.txt"), StandardCharsets.UTF_8);
+        for (JsonNode f : manifest.get("files")) {
+            String path = f.get("path").asText();
+            assertEquals(AuditChain.sha256(files.get(path)), f.get("sha256").asText(), path);
+            assertTrue(readme.contains(f.get("sha256").asText() + "  " + path), path);
+        }
+        assertTrue(readme.contains("rows.csv"));
+        assertTrue(readme.contains("\"shortcut\": [\"site\"]"), readme);
+        assertFalse(readme.contains("Label Studio"), readme);
+        assertFalse(readme.toLowerCase(Locale.ROOT).contains("painted"), readme);
+    }
+
+    @Test
+    void feedbackExportOfRowsNarrowsAndRejectsBadInputAsOnImages() throws Exception {
+        Map<String, byte[]> none = feedback("tab-auditor", "?from=2999-01-01");
+        assertEquals(0, none.get("verdicts.jsonl").length);
+        assertEquals("id", new String(none.get("rows.csv"), StandardCharsets.UTF_8).split(",")[0]);
+        assertTrue(new ObjectMapper().readTree(none.get("manifest.json")).get("empty").asBoolean());
+        assertTrue(new String(none.get("README.txt"), StandardCharsets.UTF_8).contains("marked a feature set"));
+        assertEquals(5, jsonLines(feedback("tab-auditor", "?modelId=" + model).get("verdicts.jsonl")).size());
+        String base = "/api/projects/" + project + "/feedback-export";
+        Api.as("tab-auditor").post(base + "?from=yesterday").then().statusCode(400).contentType(ContentType.JSON)
+                .body("error", containsString("Invalid from"));
+        Api.as("tab-auditor").post(base + "?from=2026-12-01&to=2026-11-01").then().statusCode(400)
+                .body("error", equalTo("Empty time range"));
+        Api.as("tab-auditor").post(base + "?round=first").then().statusCode(400);
+        Api.as("tab-auditor").post(base + "?round=9").then().statusCode(404);
+        Api.as("tab-auditor").post(base + "?modelId=987654").then().statusCode(400);
+        Api.as("tab-expert").post(base).then().statusCode(403);
+        Api.as("tab-auditor").get(base).then().statusCode(405);
     }
 }
