@@ -34,6 +34,7 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.TrainingRequest;
 import org.rationale.config.RationaleConfig;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.report.LearningCurves;
@@ -123,8 +124,9 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         roundGrid.addColumn(r -> counts(r).reviewed()).setHeader("Reviewed (train)").setAutoWidth(true)
                 .setTooltipGenerator(r -> "Training samples judged under the round's model while it ran; verdicts on "
                         + "test samples and from earlier rounds do not count");
-        roundGrid.addColumn(r -> counts(r).masks()).setHeader("Shortcut masks").setAutoWidth(true)
-                .setTooltipGenerator(r -> "Of the round's reviewed samples, those with a painted shortcut mask");
+        roundGrid.addColumn(r -> counts(r).masks()).setHeader(w("Shortcut masks", "Shortcut sets")).setAutoWidth(true)
+                .setTooltipGenerator(r -> w("Of the round's reviewed samples, those with a painted shortcut mask",
+                        "Of the round's reviewed rows, those with features marked as a shortcut"));
         roundGrid.addColumn(r -> r.testAccuracy() == null ? "—" : (r.parentAccuracy() == null ? ""
                         : percent(r.parentAccuracy()) + " → ") + percent(r.testAccuracy()))
                 .setHeader("Test accuracy").setAutoWidth(true)
@@ -139,16 +141,17 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         roundGrid.addColumn(r -> r.shortcutMass() == null ? "—" : String.format(Locale.US, "%.3f", r.shortcutMass()))
                 .setHeader("Shortcut mass");
         roundGrid.addColumn(RoundsView::reliance).setHeader("Reliance").setAutoWidth(true)
-                .setTooltipGenerator(r -> "Reliance of the trained model on the marked regions, by intervention: how "
-                        + "often its decision flips, and how much probability it loses, when a marked region is "
-                        + "pasted from images of other classes (over " + (r.relianceRegions() == null ? "the"
+                .setTooltipGenerator(r -> "Reliance of the trained model on the marked " + w("regions", "features") + ", by intervention: how "
+                        + "often its decision flips, and how much probability it loses, when " + w("a marked region is "
+                        + "pasted from images of other classes", "the marked features take the values of training rows of other "
+                        + "classes") + " (over " + (r.relianceRegions() == null ? "the"
                         : r.relianceRegions()) + " regions). Unlike the shortcut mass, gradient masking cannot hide it.");
         roundGrid.addColumn(r -> r.error() == null ? "" : r.error()).setHeader("Error");
         roundGrid.setAllRowsVisible(true);
         roundGrid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         roundGrid.setId("round-grid");
         roundGrid.setEmptyStateText("No round yet. A round ranks the training samples by a strategy, experts review "
-                + "the first ones and paint shortcut masks, then the model is retrained with that feedback; each "
+                + "the first ones and " + w("paint shortcut masks", "mark shortcut features") + ", then the model is retrained with that feedback; each "
                 + "round shows here with its counts and test accuracy.");
         add(roundGrid, plots);
         if (engineer) {
@@ -207,7 +210,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         lambda.setMin(0);
         lambda.setId("round-lambda");
         IntegerField epochs = new IntegerField("Epochs");
-        epochs.setValue(2);
+        // the platform's MLP of rows learns little in two epochs; a round's CNN retraining takes minutes an epoch
+        epochs.setValue(tabular() ? 20 : 2);
         epochs.setMin(1);
         epochs.setMax(20);
         epochs.setId("round-epochs");
@@ -272,9 +276,10 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         if (reviewing) {
             RoundService.Progress so = rounds.progress(open);
             retrainNote.setText("Round " + open.number() + " so far: " + so.reviewed() + " training sample"
-                    + (so.reviewed() == 1 ? "" : "s") + " reviewed, " + so.masks() + " with a shortcut mask. "
-                    + (so.masks() == 0 ? "Without a mask, retraining trains a new version on the same data with no "
-                    + "correction from the experts." : "Retraining penalises the model's attention on the masked areas."));
+                    + (so.reviewed() == 1 ? "" : "s") + " reviewed, " + so.masks() + " with " + w("a shortcut mask", "shortcut features marked")
+                    + ". " + (so.masks() == 0 ? "Without " + w("a mask", "a mark") + ", retraining trains a new version on the same "
+                    + "data with no correction from the experts." : "Retraining penalises the model's attention on the "
+                    + w("masked areas.", "marked features.")));
         } else {
             retrainNote.setText(open == null ? "Retraining becomes possible once a round's samples are being reviewed."
                     : "Round " + open.number() + " is " + open.state() + "; retraining waits for it.");
@@ -329,7 +334,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
      * Why the queue is empty or what its scores rest on: before the first ranking, which evidence is
      * missing and what fills it; with scores all 0, that they are 0 for want of it.
      */
-    static String queueNote(ModelVersion v, SchedulerService.Evidence e, List<SchedulerService.QueueEntry> entries) {
+    private String queueNote(ModelVersion v, SchedulerService.Evidence e, List<SchedulerService.QueueEntry> entries) {
         if (e.candidates() == 0) {
             return "No queue: the project has no training samples to rank. Import a training split first.";
         }
@@ -341,20 +346,20 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
             missing.add("no " + e.method() + " maps yet");
         }
         if (e.shortcutMasks() == 0) {
-            missing.add("no shortcut masks painted yet");
+            missing.add(w("no shortcut masks painted yet", "no shortcut features marked yet"));
         }
         String have = String.format(Locale.US, "Evidence under %s v%d: %,d candidates, %,d with a prediction, %,d with "
-                + "a %s map; %,d shortcut mask%s painted in the project.", v.name, v.version, e.candidates(),
+                + "a %s map; %,d " + w("shortcut mask%s painted", "shortcut feature set%s marked") + " in the project.", v.name, v.version, e.candidates(),
                 e.predicted(), e.mapped(), e.method(), e.shortcutMasks(), e.shortcutMasks() == 1 ? "" : "s");
         if (entries.isEmpty()) {
             return "Not ranked yet. " + have + (missing.isEmpty() ? "" : " Missing: " + String.join(", ", missing) + ".")
                     + " Starting a round computes the predictions and maps of the candidates, then ranks them; "
-                    + "masks come from the experts' reviews.";
+                    + w("masks", "marks") + " come from the experts' reviews.";
         }
         boolean allZero = entries.stream().allMatch(q -> q.score() == 0);
         if (allZero) {
             return "Every score is 0 because the evidence they rest on is missing (" + String.join(", ", missing)
-                    + "). " + have + " A round or a saliency job computes predictions and maps; experts paint masks "
+                    + "). " + have + " A round or a saliency job computes predictions and maps; experts " + w("paint masks", "mark features") + " "
                     + "while reviewing. Until then the order carries no information.";
         }
         return have;
@@ -391,16 +396,17 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         d.setHeaderTitle("Retrain after round " + open.number() + "?");
         Paragraph what = new Paragraph("Round " + open.number() + " reviewed " + so.reviewed() + " training sample"
                 + (so.reviewed() == 1 ? "" : "s") + " of " + label(open.modelId()) + "; " + so.masks()
-                + (so.masks() == 1 ? " has" : " have") + " a shortcut mask. A new version is trained for " + open.epochs()
+                + (so.masks() == 1 ? " has" : " have") + w(" a shortcut mask", " shortcut features marked") + ". A new version is trained for " + open.epochs()
                 + " epoch" + (open.epochs() == 1 ? "" : "s") + " on the training split with feedback \"" + open.feedback()
-                + "\", using every shortcut mask painted so far; then its maps are recomputed. " + controlsInWords(open)
+                + "\", using every " + w("shortcut mask painted", "shortcut feature set marked") + " so far; then its maps are recomputed. " + controlsInWords(open)
                 + " It becomes the project's model only if it is not worse than its parent on the test split and "
                 + version(open.modelVersion()) + " is still the project's model then; otherwise it is kept as a version.");
         d.add(what);
         if (so.masks() == 0) {
-            Paragraph none = new Paragraph("No shortcut mask in this round: retraining now trains a new version on the "
-                    + "same data with no correction from the experts. To teach the model where not to look, have "
-                    + "experts paint shortcut masks on the samples they reject first.");
+            Paragraph none = new Paragraph(w("No shortcut mask", "No shortcut feature marked") + " in this round: retraining "
+                    + "now trains a new version on the same data with no correction from the experts. To teach the model "
+                    + "where not to look, have experts " + w("paint shortcut masks on the samples", "mark shortcut features on "
+                    + "the rows") + " they reject first.");
             none.setId("retrain-without-feedback");
             none.getStyle().set("color", "var(--lumo-error-text-color)");
             d.add(none);
@@ -493,10 +499,19 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
                 : ": kept as a version, not made the project's model.");
     }
 
+    private boolean tabular() {
+        return project != null && project.modality == Modality.TABULAR;
+    }
+
+    /** The words of an images project, or of a tabular one (whose experts mark features instead of painting masks). */
+    private String w(String images, String rows) {
+        return tabular() ? rows : images;
+    }
+
     private String controlsInWords(RoundService.Round r) {
         int n = r.controls() == null ? config.rounds().controls() : r.controls();
         return n == 0 ? "No control training: how far retraining alone moves the accuracy is not measured."
-                : n + " control training" + (n == 1 ? "" : "s") + " (the same retraining without this round's masks) "
+                : n + " control training" + (n == 1 ? "" : "s") + " (the same retraining without this round's " + w("masks", "marks") + ") "
                 + "measure" + (n == 1 ? "s" : "") + " how far retraining alone moves the accuracy; each takes about as "
                 + "long as the retraining itself.";
     }

@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -232,5 +233,77 @@ class TabularReviewBrowserTest {
                 .statusCode(200).extract().jsonPath().getList("[0].features", String.class));
         assertTrue(browser.findElements(By.cssSelector(".feature-mark")).isEmpty(),
                 "the refused mark is not shown as saved");
+    }
+
+    /**
+     * The issue's whole story on rows: an engineer starts a round of five training rows on the Rounds page, an
+     * expert marks {@code site} as a shortcut on each by clicking its bar and rejects its map with the keyboard,
+     * the engineer retrains, and the round reports its version against its parent on the test split, where
+     * {@code site} is random.
+     */
+    @Test
+    void aRoundOnFiveRowsMarkedWithSiteRetrainsAndJudgesTheNewVersionOnTheSiteRandomTestSplit() throws Exception {
+        long p = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "Breast cancer round " + UUID.randomUUID().toString().substring(0, 8),
+                        "modality", "tabular"))
+                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        importTable(p, "train");
+        importTable(p, "test");
+        JsonPath trained = train(p);
+        assertEquals("succeeded", trained.getString("state"), String.valueOf(trained.getString("error")));
+        Api.addMember(p, Api.newUser("round-engineer", "engineer"));
+        Api.addMember(p, Api.newUser("round-expert", "expert"));
+        pool.start(1);
+        try {
+            BrowserLogin.logIn(browser, root.toString(), "round-engineer", "round-engineer-password");
+            browser.get(root + "projects/" + p + "/rounds");
+            waiting().until(d -> Page.text(d, "round-status").contains("No round yet"));
+            js("const b = document.getElementById('round-batch'); b.value = '5';"
+                    + " b.dispatchEvent(new Event('change', {bubbles: true}));");
+            Page.click(browser, "start-round");
+            waiting().until(d -> Page.text(d, "round-status").contains("experts review"));
+
+            BrowserLogin.logIn(browser, root.toString(), "round-expert", "round-expert-password");
+            browser.get(root + "projects/" + p + "/review");
+            String key = waiting().until(TabularReviewBrowserTest::renderedKey);
+            List<Long> judged = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long row = sampleOf(key);
+                judged.add(row);
+                bar("site").click();
+                waiting().until(d -> List.of("site").equals(given().get("/api/samples/" + row + "/annotations").then()
+                        .extract().jsonPath().getList("[0].features", String.class)));
+                if (i < 4) {
+                    key = pressAndWaitForNext("r", key);
+                } else {
+                    new Actions(browser).sendKeys("r").perform();
+                    waiting().until(d -> Api.as("round-expert").get("/api/samples/" + row + "/reviews").then()
+                            .extract().jsonPath().getList("").size() == 1);
+                }
+            }
+            assertEquals(5, judged.stream().distinct().count(), "five different rows: " + judged);
+
+            BrowserLogin.logIn(browser, root.toString(), "round-engineer", "round-engineer-password");
+            browser.get(root + "projects/" + p + "/rounds");
+            waiting().until(d -> Page.text(d, "retrain-note").contains("5 training samples reviewed, 5 with shortcut features marked"));
+            Page.click(browser, "retrain-button");
+            waiting().until(d -> !d.findElements(By.id("retrain-confirm")).isEmpty());
+            Page.click(browser, "retrain-confirm");
+            new WebDriverWait(browser, Duration.ofSeconds(900)).until(d -> Page.text(d, "round-status").contains("is done"));
+        } finally {
+            pool.stop();
+        }
+        JsonPath round = given().get("/api/projects/" + p + "/rounds/1").then().statusCode(200).extract().jsonPath();
+        double parent = round.getDouble("parentAccuracy");
+        double retrained = round.getDouble("testAccuracy");
+        System.out.printf("TABULAR BROWSER ROUND parent %.4f, retrained %.4f, controls %s, masks %d, verdict %s%n",
+                parent, retrained, round.getList("controlAccuracies"), round.getInt("masks"), round.getString("verdictText"));
+        assertEquals(5, round.getInt("reviewed"));
+        assertEquals(5, round.getInt("masks"));
+        // measured 2026-12-06: parent 93.5 %, retrained 92.9 %, control 92.3 % — five marked rows of 400 do not
+        // reliably lift this seed's model (TabularRoundTest's 20 rows do): the round must say so against its parent
+        assertTrue(List.of("better", "no-better", "worse").contains(round.getString("verdict")), round.getString("verdict"));
+        assertTrue(round.getString("verdictText").contains(String.format(Locale.US, "%.1f %%", 100 * retrained)),
+                round.getString("verdictText"));
     }
 }
