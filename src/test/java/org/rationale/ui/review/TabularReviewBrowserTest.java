@@ -159,9 +159,9 @@ class TabularReviewBrowserTest {
         importTable(p, "test");
         JsonPath trained = train(p);
         assertEquals("succeeded", trained.getString("state"), String.valueOf(trained.getString("error")));
-        Api.addMember(p, Api.newUser("tab-expert", "expert"));
+        Api.addMember(p, Api.newUser("tab-review-expert", "expert"));
 
-        BrowserLogin.logIn(browser, root.toString(), "tab-expert", "tab-expert-password");
+        BrowserLogin.logIn(browser, root.toString(), "tab-review-expert", "tab-review-expert-password");
         browser.get(root + "projects/" + p + "/review");
         String key = waiting().until(TabularReviewBrowserTest::renderedKey);
         // the bars: at most 15 at first, largest first, each with its value and its place in the training rows
@@ -208,7 +208,7 @@ class TabularReviewBrowserTest {
         assertEquals(first, judged.get(0));
         List<String> verdicts = new ArrayList<>();
         for (long s : judged) {
-            JsonPath r = Api.as("tab-expert").get("/api/samples/" + s + "/reviews").then().statusCode(200)
+            JsonPath r = Api.as("tab-review-expert").get("/api/samples/" + s + "/reviews").then().statusCode(200)
                     .extract().jsonPath();
             assertEquals(1, r.getList("").size(), "one verdict on row " + s);
             verdicts.add(r.getString("[0].verdict"));
@@ -223,7 +223,7 @@ class TabularReviewBrowserTest {
 
         // the sixth row's shortcut set is saved meanwhile in another window: the page's save is refused, in words
         long sixth = sampleOf(key);
-        Api.as("tab-expert").contentType(ContentType.JSON)
+        Api.as("tab-review-expert").contentType(ContentType.JSON)
                 .body(Map.of("kind", "shortcut", "features", List.of("mean_radius"), "version", 0))
                 .post("/api/samples/" + sixth + "/annotations").then().statusCode(201);
         new Actions(browser).keyDown(Keys.SHIFT).click(bar("site")).keyUp(Keys.SHIFT).perform();
@@ -251,11 +251,11 @@ class TabularReviewBrowserTest {
         importTable(p, "test");
         JsonPath trained = train(p);
         assertEquals("succeeded", trained.getString("state"), String.valueOf(trained.getString("error")));
-        Api.addMember(p, Api.newUser("round-engineer", "engineer"));
-        Api.addMember(p, Api.newUser("round-expert", "expert"));
+        Api.addMember(p, Api.newUser("tab-round-engineer", "engineer"));
+        Api.addMember(p, Api.newUser("tab-round-expert", "expert"));
         pool.start(1);
         try {
-            BrowserLogin.logIn(browser, root.toString(), "round-engineer", "round-engineer-password");
+            BrowserLogin.logIn(browser, root.toString(), "tab-round-engineer", "tab-round-engineer-password");
             browser.get(root + "projects/" + p + "/rounds");
             waiting().until(d -> Page.text(d, "round-status").contains("No round yet"));
             js("const b = document.getElementById('round-batch'); b.value = '5';"
@@ -263,7 +263,7 @@ class TabularReviewBrowserTest {
             Page.click(browser, "start-round");
             waiting().until(d -> Page.text(d, "round-status").contains("experts review"));
 
-            BrowserLogin.logIn(browser, root.toString(), "round-expert", "round-expert-password");
+            BrowserLogin.logIn(browser, root.toString(), "tab-round-expert", "tab-round-expert-password");
             browser.get(root + "projects/" + p + "/review");
             String key = waiting().until(TabularReviewBrowserTest::renderedKey);
             List<Long> judged = new ArrayList<>();
@@ -277,13 +277,13 @@ class TabularReviewBrowserTest {
                     key = pressAndWaitForNext("r", key);
                 } else {
                     new Actions(browser).sendKeys("r").perform();
-                    waiting().until(d -> Api.as("round-expert").get("/api/samples/" + row + "/reviews").then()
+                    waiting().until(d -> Api.as("tab-round-expert").get("/api/samples/" + row + "/reviews").then()
                             .extract().jsonPath().getList("").size() == 1);
                 }
             }
             assertEquals(5, judged.stream().distinct().count(), "five different rows: " + judged);
 
-            BrowserLogin.logIn(browser, root.toString(), "round-engineer", "round-engineer-password");
+            BrowserLogin.logIn(browser, root.toString(), "tab-round-engineer", "tab-round-engineer-password");
             browser.get(root + "projects/" + p + "/rounds");
             waiting().until(d -> Page.text(d, "retrain-note").contains("5 training samples reviewed, 5 with shortcut features marked"));
             Page.click(browser, "retrain-button");
