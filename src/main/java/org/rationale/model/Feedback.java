@@ -60,6 +60,9 @@ public record Feedback(Mode mode, double lambda, int perBatch, List<Example> exa
 
     public static final Feedback NONE = new Feedback(Mode.NONE, 0, 0, List.of());
 
+    /** λ of the mask penalty when a request names none (images). */
+    public static final double DEFAULT_LAMBDA = 1000;
+
     public Feedback {
         examples = List.copyOf(examples);
         if (!(lambda >= 0 && lambda <= 1e7)) {

@@ -46,7 +46,7 @@ public final class TabularTrainer {
 
     /**
      * As {@link #train(int, int, float[], int[], TrainingRequest, Device, DoubleConsumer, ModelTrainer.EpochListener)},
-     * with the experts' marked rows oversampled into every batch (see {@link RowFeedback}).
+     * with the features the experts marked as shortcuts held against every batch (see {@link RowFeedback}).
      */
     public static ModelTrainer.Result train(int features, int classes, float[] x, int[] labels, TrainingRequest r,
                                             RowFeedback feedback, Device device, DoubleConsumer progress,
@@ -69,7 +69,6 @@ public final class TabularTrainer {
                     order[i] = i;
                 }
                 int batches = (n + r.batchSize() - 1) / r.batchSize();
-                int[] feedbackOrder = {0};
                 for (int epoch = 0; epoch < r.epochs(); epoch++) {
                     for (int i = n - 1; i > 0; i--) {
                         int j = random.nextInt(i + 1);
@@ -82,14 +81,15 @@ public final class TabularTrainer {
                     for (int b = 0; b < batches; b++) {
                         int from = b * r.batchSize();
                         int m = Math.min(r.batchSize(), n - from);
-                        FeedbackRows fb = feedbackRows(features, x, labels, feedback, feedbackOrder, random);
+                        int[] rows = new int[m];
+                        System.arraycopy(order, from, rows, 0, m);
+                        FeedbackRows fb = feedbackRows(features, x, labels, feedback, rows, random);
                         int extra = fb == null ? 0 : fb.labels().length;
                         float[] bx = new float[(m + extra) * features];
                         float[] by = new float[m + extra];
                         for (int k = 0; k < m; k++) {
-                            int row = order[from + k];
-                            System.arraycopy(x, row * features, bx, k * features, features);
-                            by[k] = labels[row];
+                            System.arraycopy(x, rows[k] * features, bx, k * features, features);
+                            by[k] = labels[rows[k]];
                         }
                         if (extra > 0) {
                             System.arraycopy(fb.rows(), 0, bx, m * features, extra * features);
@@ -134,60 +134,51 @@ public final class TabularTrainer {
     }
 
     /**
-     * The feedback one batch carries: the originals of the marked rows with their masks (for the
-     * penalty; null without it) and the rows added to the batch's cross-entropy with their labels
-     * (the originals with the penalty, the counterexamples).
+     * The feedback one batch carries: its rows with the shortcut mask (for the penalty; null
+     * without it) and the counterexamples added to the batch's cross-entropy with their labels.
      */
     record FeedbackRows(InputBatch originals, float[] masks, float[] rows, float[] labels) {
     }
 
     /**
-     * The next {@code perBatch} marked rows in turn; a counterexample is a copy whose marked inputs
-     * take those of a training row drawn at random (a categorical feature's one-hot inputs all from
-     * the same row, so the copy stays a row the encoding can produce). Null without feedback.
+     * The feedback for a batch of training rows: with the penalty, the rows themselves under the
+     * shortcut mask; with counterexamples, one copy of each row whose marked inputs take those of a
+     * training row drawn at random (a categorical feature's one-hot inputs all from the same row, so
+     * the copy stays a row the encoding can produce). Null without feedback.
      */
-    static FeedbackRows feedbackRows(int features, float[] x, int[] labels, RowFeedback feedback, int[] next,
+    static FeedbackRows feedbackRows(int features, float[] x, int[] labels, RowFeedback feedback, int[] batch,
                                      Random random) {
         if (!feedback.active()) {
             return null;
         }
         int n = labels.length;
-        boolean penalty = feedback.mode().penalty();
-        boolean copies = feedback.mode().counterexamples();
-        // a row's counterexamples differ by their draws, so a few marked rows still fill perBatch of them
-        int k = copies ? feedback.perBatch() : Math.min(feedback.perBatch(), feedback.examples().size());
-        float[] originals = new float[k * features];
-        float[] masks = new float[k * features];
-        float[] own = new float[k];
-        float[] counter = new float[copies ? k * features : 0];
-        for (int i = 0; i < k; i++) {
-            RowFeedback.Example e = feedback.examples().get(next[0]++ % feedback.examples().size());
-            System.arraycopy(x, e.row() * features, originals, i * features, features);
-            System.arraycopy(e.mask(), 0, masks, i * features, features);
-            own[i] = labels[e.row()];
-            if (copies) {
-                // another row than the marked one (itself only when it is the only row)
-                int donor = n == 1 ? 0 : random.nextInt(n - 1);
-                donor += n > 1 && donor >= e.row() ? 1 : 0;
-                for (int c = 0; c < features; c++) {
-                    counter[i * features + c] = e.mask()[c] != 0 ? x[donor * features + c] : x[e.row() * features + c];
-                }
+        int k = batch.length;
+        float[] shortcut = feedback.shortcut();
+        InputBatch originals = null;
+        float[] masks = null;
+        if (feedback.mode().penalty()) {
+            float[] own = new float[k * features];
+            masks = new float[k * features];
+            for (int i = 0; i < k; i++) {
+                System.arraycopy(x, batch[i] * features, own, i * features, features);
+                System.arraycopy(shortcut, 0, masks, i * features, features);
             }
+            originals = new InputBatch(k, 1, 1, features, own);
         }
-        int rows = (penalty ? k : 0) + (copies ? k : 0);
-        float[] extra = new float[rows * features];
-        float[] extraLabels = new float[rows];
-        int at = 0;
-        if (penalty) {
-            System.arraycopy(originals, 0, extra, 0, k * features);
-            System.arraycopy(own, 0, extraLabels, 0, k);
-            at = k;
+        int copies = feedback.mode().counterexamples() ? k : 0;
+        float[] counter = new float[copies * features];
+        float[] counterLabels = new float[copies];
+        for (int i = 0; i < copies; i++) {
+            int row = batch[i];
+            // another row than this one (itself only when it is the only row)
+            int donor = n == 1 ? 0 : random.nextInt(n - 1);
+            donor += n > 1 && donor >= row ? 1 : 0;
+            for (int c = 0; c < features; c++) {
+                counter[i * features + c] = shortcut[c] != 0 ? x[donor * features + c] : x[row * features + c];
+            }
+            counterLabels[i] = labels[row];
         }
-        if (copies) {
-            System.arraycopy(counter, 0, extra, at * features, k * features);
-            System.arraycopy(own, 0, extraLabels, at, k);
-        }
-        return new FeedbackRows(penalty ? new InputBatch(k, 1, 1, features, originals) : null, masks, extra, extraLabels);
+        return new FeedbackRows(originals, masks, counter, counterLabels);
     }
 
     /** Share of rows ({@code x}: n × features, standardised) whose predicted class is their label. */

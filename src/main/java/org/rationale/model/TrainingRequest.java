@@ -50,9 +50,9 @@ public record TrainingRequest(String name, String split, Integer epochs, Integer
             throw new Invalid("Invalid learningRate " + lr, "learningRate must be in (0, 1]");
         }
         Feedback.Mode mode = feedback == null ? Feedback.Mode.NONE : Feedback.Mode.parse(feedback);
-        double l = lambda == null ? 1000 : lambda;
-        if (!(l >= 0 && l <= 1e7)) {
-            throw new Invalid("Invalid lambda " + l, "lambda must be between 0 and 10,000,000");
+        // no λ stays none: its default depends on the modality (Feedback.DEFAULT_LAMBDA, RowFeedback.DEFAULT_LAMBDA)
+        if (lambda != null && !(lambda >= 0 && lambda <= 1e7)) {
+            throw new Invalid("Invalid lambda " + lambda, "lambda must be between 0 and 10,000,000");
         }
         int c = controls == null ? 0 : controls;
         if (c < 0 || c > MAX_CONTROLS) {
@@ -63,7 +63,7 @@ public record TrainingRequest(String name, String split, Integer epochs, Integer
                     + "start them from the round (POST /api/projects/{id}/rounds/{number}/retrain)");
         }
         return new TrainingRequest(n, split == null || split.isBlank() ? "train" : split.strip(), e, b, lr,
-                seed == null ? 0L : seed, mode.value(), l, roundId, c, feedbackBefore);
+                seed == null ? 0L : seed, mode.value(), lambda, roundId, c, feedbackBefore);
     }
 
     public Feedback.Mode feedbackMode() {

@@ -342,8 +342,8 @@ public class TrainingService {
         summary.put("epochLoss", result.epochLoss());
         summary.put("epochAccuracy", result.epochAccuracy());
         summary.put("feedback", Map.of("mode", feedback.mode().value(), "lambda", feedback.lambda(),
-                "masks", feedback.examples().size(), "perBatch", feedback.perBatch(),
-                "features", markedFeatureNames(encoding, feedback)));
+                "masks", feedback.examples().size(), "features", markedFeatureNames(encoding, feedback),
+                "appliedTo", "every training row"));
         summary.put("accuracy", accuracy);
         Comparison comparison = r.roundId() == null || test.labels().length == 0 ? null
                 : compareTabular(jobId, p, spec, encoding, standardised, test, split, r, controls);
@@ -491,18 +491,16 @@ public class TrainingService {
             }
             examples.add(new RowFeedback.Example(row, mask));
         }
-        return new RowFeedback(r.feedbackMode(), r.lambda() == null ? 1000 : r.lambda(),
-                TrainingRequest.FEEDBACK_PER_BATCH, examples);
+        return RowFeedback.of(r.feedbackMode(), r.lambda() == null ? RowFeedback.DEFAULT_LAMBDA : r.lambda(),
+                featureOfColumn.length, examples);
     }
 
     /** The names of the features some feedback row marks, in the encoding's order. */
     private static List<String> markedFeatureNames(TableEncoding encoding, RowFeedback feedback) {
         int[] featureOfColumn = encoding.featureOfColumn();
         boolean[] marked = new boolean[encoding.features().size()];
-        for (RowFeedback.Example e : feedback.examples()) {
-            for (int c = 0; c < featureOfColumn.length; c++) {
-                marked[featureOfColumn[c]] |= e.mask()[c] != 0;
-            }
+        for (int c = 0; c < featureOfColumn.length && c < feedback.shortcut().length; c++) {
+            marked[featureOfColumn[c]] |= feedback.shortcut()[c] != 0;
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < marked.length; i++) {
@@ -641,7 +639,8 @@ public class TrainingService {
                 examples.add(new Feedback.Example(p, m.mask()));
             }
         }
-        return new Feedback(mode, r.lambda() == null ? 1000 : r.lambda(), TrainingRequest.FEEDBACK_PER_BATCH, examples);
+        return new Feedback(mode, r.lambda() == null ? Feedback.DEFAULT_LAMBDA : r.lambda(), TrainingRequest.FEEDBACK_PER_BATCH,
+                examples);
     }
 
     /** How many non-empty shortcut masks of the experts a training on this split would use as feedback. */

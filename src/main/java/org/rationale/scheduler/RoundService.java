@@ -15,6 +15,7 @@ import org.rationale.dataset.Sample;
 import org.rationale.dataset.Split;
 import org.rationale.model.Feedback;
 import org.rationale.model.ModelService;
+import org.rationale.model.RowFeedback;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.TrainingRequest;
 import org.rationale.model.TrainingService;
@@ -142,12 +143,20 @@ public class RoundService {
         if (batch < 1 || batch > 1000) {
             throw new Invalid("Invalid batchSize " + batch, "A round reviews 1 to 1,000 samples");
         }
+        ModelVersion model = r.modelId() != null
+                ? models.find(r.modelId()).filter(m -> m.projectId == projectId)
+                        .orElseThrow(() -> new Invalid("Unknown model " + r.modelId(), "Not a model of project " + projectId))
+                : models.current(projectId)
+                        .orElseThrow(() -> new Invalid("No model yet", "Train or upload a model before a round"));
+        // rows: the marked features are held against every training row, where the images' λ overwhelms the
+        // cross-entropy (RowFeedback.DEFAULT_LAMBDA), and the platform's MLP learns little in the CNN's 2 epochs
+        boolean rows = ModelService.isTabular(model);
         Feedback.Mode feedback = r.feedback() == null ? Feedback.Mode.RRR : Feedback.Mode.parse(r.feedback());
-        double lambda = r.lambda() == null ? 1000 : r.lambda();
+        double lambda = r.lambda() != null ? r.lambda() : rows ? RowFeedback.DEFAULT_LAMBDA : Feedback.DEFAULT_LAMBDA;
         if (!(lambda >= 0 && lambda <= 1e7)) {
             throw new Invalid("Invalid lambda " + lambda, "lambda must be between 0 and 10,000,000");
         }
-        int epochs = r.epochs() == null ? 2 : r.epochs();
+        int epochs = r.epochs() != null ? r.epochs() : rows ? 20 : 2;
         if (epochs < 1 || epochs > 20) {
             throw new Invalid("Invalid epochs " + epochs, "A round retrains for 1 to 20 epochs");
         }
@@ -156,11 +165,6 @@ public class RoundService {
             throw new Invalid("Invalid controls " + controls, "A round runs 0 to " + TrainingRequest.MAX_CONTROLS
                     + " control trainings (each costs one more training)");
         }
-        ModelVersion model = r.modelId() != null
-                ? models.find(r.modelId()).filter(m -> m.projectId == projectId)
-                        .orElseThrow(() -> new Invalid("Unknown model " + r.modelId(), "Not a model of project " + projectId))
-                : models.current(projectId)
-                        .orElseThrow(() -> new Invalid("No model yet", "Train or upload a model before a round"));
         if (scheduler.pool(projectId).isEmpty()) {
             throw new Invalid("Nothing to review", "The project has no training samples");
         }

@@ -1,5 +1,7 @@
 package org.rationale.ui;
 
+import org.rationale.project.Modality;
+
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
@@ -27,15 +29,18 @@ public class ModelsPanel extends Div {
     private final ModelService models;
     private final SanityService sanity;
     private final long projectId;
+    private final Modality modality;
 
     private final boolean mayChangeModels;
 
     /** {@code mayChangeModels}: the viewer may upload, train and run checks (admins and engineers). */
-    public ModelsPanel(ModelService models, SanityService sanity, long projectId, boolean mayChangeModels) {
+    public ModelsPanel(ModelService models, SanityService sanity, long projectId, Modality modality,
+                       boolean mayChangeModels) {
         this.mayChangeModels = mayChangeModels;
         this.models = models;
         this.sanity = sanity;
         this.projectId = projectId;
+        this.modality = modality;
         addClassName("models-panel");
         render();
     }
@@ -52,7 +57,7 @@ public class ModelsPanel extends Div {
             actions.addClassName("model-actions");
             actions.add(link("Upload a model", VaadinIcon.UPLOAD, Routes.of(Routes.MODEL_UPLOAD, projectId),
                     "upload-model-" + projectId));
-            actions.add(link("Train the CNN", VaadinIcon.CHART_LINE, Routes.of(Routes.TRAINING, projectId),
+            actions.add(link("Train the " + PlatformModel.shortName(modality), VaadinIcon.CHART_LINE, Routes.of(Routes.TRAINING, projectId),
                     "train-model-" + projectId));
             add(actions);
         }

@@ -170,7 +170,7 @@ public class ProjectsView extends VerticalLayout {
             grid.addClassName("dataset-grid");
             card.add(grid);
         }
-        card.add(new ModelsPanel(models, sanity, p.id, caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)));
+        card.add(new ModelsPanel(models, sanity, p.id, p.modality, caller.hasAnyRole(Role.ADMIN, Role.ENGINEER)));
         List<ModelVersion> versions = models.list(p.id);
         Stage stage = total == 0 ? Stage.NO_DATA : versions.isEmpty() ? Stage.NO_MODEL
                 : !saliency.anyMapOf(versions.stream().map(v -> v.id).toList()) ? Stage.NO_MAPS : Stage.READY;
@@ -235,13 +235,14 @@ public class ProjectsView extends VerticalLayout {
                 }
             }
             case NO_MODEL -> {
-                text.setText(engineer ? "The images are in. Add the model whose decisions experts review: upload a "
-                        + "TorchScript model, or train the platform's small CNN on the training split."
-                        : "The images are in; an engineer adds a model next.");
+                text.setText(engineer ? "The " + PlatformModel.samples(p.modality) + " are in. Add the model whose decisions "
+                        + "experts review: upload a TorchScript model, or train the platform's "
+                        + PlatformModel.shortName(p.modality) + " on the training split."
+                        : "The " + PlatformModel.samples(p.modality) + " are in; an engineer adds a model next.");
                 if (engineer) {
                     links.add(stepButton("Upload a model", VaadinIcon.UPLOAD_ALT, Routes.MODEL_UPLOAD, p,
                                     "next-step-upload", true),
-                            stepButton("Train the platform CNN", VaadinIcon.COGS, Routes.TRAINING, p, "next-step-train",
+                            stepButton("Train the platform " + PlatformModel.shortName(p.modality), VaadinIcon.COGS, Routes.TRAINING, p, "next-step-train",
                                     false));
                 }
             }

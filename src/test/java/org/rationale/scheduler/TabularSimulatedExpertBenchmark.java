@@ -232,7 +232,7 @@ class TabularSimulatedExpertBenchmark {
             }
             List<RowFeedback.Example> examples = marks.keySet().stream()
                     .map(i -> new RowFeedback.Example(i, siteInputs)).toList();
-            model = train(train, request, new RowFeedback(mode, 1000, TrainingRequest.FEEDBACK_PER_BATCH, examples));
+            model = train(train, request, RowFeedback.of(mode, RowFeedback.DEFAULT_LAMBDA, siteInputs.length, examples));
             double[] e = evaluate(model, test);
             rows.add(new Row(seed, strategy.value(), reviewed.size(), marks.size(), e[0], e[1]));
             System.out.printf(Locale.ROOT, "BENCH seed %d %s: reviewed %d, marks %d, accuracy %.4f, site share %.3f%n",
@@ -351,7 +351,7 @@ class TabularSimulatedExpertBenchmark {
         settings.put("batch_size", 32);
         settings.put("learning_rate", 3e-3);
         settings.put("feedback", mode.value());
-        settings.put("lambda", 1000);
+        settings.put("lambda", RowFeedback.DEFAULT_LAMBDA);
         settings.put("seeds", seeds);
         settings.put("reviewed", REVIEWED);
         out.put("settings", settings);

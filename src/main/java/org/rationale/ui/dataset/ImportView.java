@@ -51,6 +51,7 @@ import org.rationale.security.Access;
 import org.rationale.security.Caller;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
+import org.rationale.ui.PlatformModel;
 import org.rationale.ui.ProjectRoute;
 import org.rationale.ui.ProjectsView;
 import org.rationale.ui.Routes;
@@ -687,7 +688,8 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
                 "Browse the samples");
         browse.setId("browse-imported");
         Anchor model = new Anchor(Routes.of(Routes.MODEL_UPLOAD, project.id), "Next: upload a model");
-        Anchor train = new Anchor(Routes.of(Routes.TRAINING, project.id), "or train the platform's CNN");
+        Anchor train = new Anchor(Routes.of(Routes.TRAINING, project.id),
+                "or train the platform's " + PlatformModel.shortName(project.modality));
         HorizontalLayout next = new HorizontalLayout(browse, model, train);
         next.addClassName("import-next");
         result.add(next);

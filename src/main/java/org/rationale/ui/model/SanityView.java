@@ -31,6 +31,7 @@ import org.rationale.saliency.SanityService;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
+import org.rationale.ui.PlatformModel;
 import org.rationale.ui.ProjectRoute;
 import org.rationale.ui.Routes;
 import org.rationale.worker.ItemState;
@@ -140,7 +141,8 @@ public class SanityView extends JobFollowingPage implements BeforeEnterObserver 
         add(what);
         List<ModelVersion> versions = models.list(project.id);
         if (versions.isEmpty()) {
-            Paragraph none = new Paragraph("This project has no model yet. Upload one or train the platform's CNN; "
+            Paragraph none = new Paragraph("This project has no model yet. Upload one or train the platform's "
+                    + PlatformModel.shortName(project.modality) + "; "
                     + "then its checks can run here.");
             none.setId("sanity-no-model");
             Anchor upload = new Anchor(Routes.of(Routes.MODEL_UPLOAD, project.id), "Upload a model");

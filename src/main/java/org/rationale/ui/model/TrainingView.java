@@ -25,15 +25,19 @@ import jakarta.annotation.security.RolesAllowed;
 import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Split;
 import org.rationale.error.DomainError;
+import org.rationale.model.Feedback;
 import org.rationale.model.ModelService;
+import org.rationale.model.RowFeedback;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.TrainingRequest;
 import org.rationale.model.TrainingService;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.security.Access;
 import org.rationale.security.Role;
 import org.rationale.ui.MainLayout;
+import org.rationale.ui.PlatformModel;
 import org.rationale.ui.ProjectRoute;
 import org.rationale.ui.Routes;
 import org.rationale.worker.JobKind;
@@ -47,7 +51,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Trains the platform's small CNN on a split of the project as a background job, with or without
+ * Trains the platform's model (a small CNN on images, an MLP on rows) on a split of the project as a background job, with or without
  * the experts' shortcut masks as feedback, and follows it epoch by epoch to the new model version
  * and its accuracy on every split.
  */
@@ -119,12 +123,12 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        project = ProjectRoute.enter(event, projects, access, this, "Train the CNN").orElse(null);
+        project = ProjectRoute.enter(event, projects, access, this, "Train a model").orElse(null);
         if (project == null) {
             return;
         }
-        add(new Paragraph("Trains the platform's small convolutional network (two convolution blocks and a linear "
-                + "layer, Adam) from scratch on one split of this project, as a background job. The new version is "
+        add(new Paragraph("Trains the platform's " + PlatformModel.description(project.modality)
+                + " from scratch on one split of this project, as a background job. The new version is "
                 + "tested on every split and appears under the project's models; reviews, maps and rounds can use it "
                 + "at once."));
         counts = datasets.countsBySplit(project.id);
@@ -148,15 +152,17 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
 
     /** The values a visit starts from: the splits of this project that have samples, the defaults elsewhere. */
     private void resetForm(List<String> withSamples) {
-        name.setValue("small-cnn");
+        boolean rows = project.modality == Modality.TABULAR;
+        name.setValue(rows ? "tabular-mlp" : "small-cnn");
         split.setItems(withSamples);
         split.setValue(withSamples.contains("train") ? "train" : withSamples.get(0));
-        epochs.setValue(3);
-        batchSize.setValue(128);
-        learningRate.setValue(0.001);
+        // the MLP of rows trains in seconds an epoch and wants smaller batches than the CNN
+        epochs.setValue(rows ? 20 : 3);
+        batchSize.setValue(rows ? 32 : 128);
+        learningRate.setValue(rows ? 0.003 : 0.001);
         seed.setValue(0);
         feedback.setValue("none");
-        lambda.setValue(1000.0);
+        lambda.setValue(rows ? RowFeedback.DEFAULT_LAMBDA : Feedback.DEFAULT_LAMBDA);
         for (HasValidation f : List.<HasValidation>of(name, epochs, batchSize, learningRate, seed, lambda)) {
             f.setInvalid(false);
         }
@@ -234,8 +240,12 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         feedback.setHelperText(masks == 0
                 ? "The experts have marked no shortcut on the " + s + " split yet: training with feedback would use no "
                 + "mask and equals training without it."
-                : "The experts marked shortcuts on " + masks + " " + s + " samples" + (uses ? "; each batch carries up to "
-                + TrainingRequest.FEEDBACK_PER_BATCH + " of them." : "; they are ignored without feedback."));
+                : "The experts marked shortcuts on " + masks + " " + s + " samples" + (!uses
+                ? "; they are ignored without feedback."
+                : project.modality == Modality.TABULAR
+                ? "; the features marked are held against every training row (each row's gradient on them, or a copy "
+                + "with them drawn from another row)."
+                : "; each batch carries up to " + TrainingRequest.FEEDBACK_PER_BATCH + " of them."));
         lambda.setVisible("rrr".equals(feedback.getValue()) || "both".equals(feedback.getValue()));
     }
 

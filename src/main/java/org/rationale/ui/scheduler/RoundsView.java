@@ -30,7 +30,9 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import org.rationale.error.Conflict;
 import org.rationale.error.DomainError;
+import org.rationale.model.Feedback;
 import org.rationale.model.ModelService;
+import org.rationale.model.RowFeedback;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.TrainingRequest;
 import org.rationale.config.RationaleConfig;
@@ -206,7 +208,8 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         feedback.setValue("rrr");
         feedback.setId("round-feedback");
         NumberField lambda = new NumberField("λ (RRR)");
-        lambda.setValue(1000.0);
+        // rows: the marked features are held against every training row, where the images' λ is far too strong
+        lambda.setValue(tabular() ? RowFeedback.DEFAULT_LAMBDA : Feedback.DEFAULT_LAMBDA);
         lambda.setMin(0);
         lambda.setId("round-lambda");
         IntegerField epochs = new IntegerField("Epochs");

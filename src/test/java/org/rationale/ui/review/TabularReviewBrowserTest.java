@@ -300,9 +300,10 @@ class TabularReviewBrowserTest {
                 parent, retrained, round.getList("controlAccuracies"), round.getInt("masks"), round.getString("verdictText"));
         assertEquals(5, round.getInt("reviewed"));
         assertEquals(5, round.getInt("masks"));
-        // measured 2026-12-06: parent 93.5 %, retrained 92.9 %, control 92.3 % — five marked rows of 400 do not
-        // reliably lift this seed's model (TabularRoundTest's 20 rows do): the round must say so against its parent
-        assertTrue(List.of("better", "no-better", "worse").contains(round.getString("verdict")), round.getString("verdict"));
+        // site marked on five rows is held against every training row (RowFeedback), so the retrained model no
+        // longer leans on it and scores higher where site is random; measured figures in the test's output line
+        assertTrue(retrained > parent + 0.01, "retrained " + retrained + " vs parent " + parent);
+        assertEquals("better", round.getString("verdict"), round.getString("verdictText"));
         assertTrue(round.getString("verdictText").contains(String.format(Locale.US, "%.1f %%", 100 * retrained)),
                 round.getString("verdictText"));
     }
