@@ -161,11 +161,13 @@ class TabularFeedbackTrainingTest {
             System.out.printf("TABULAR FEEDBACK control %.4f (site %.3f), rrr %.4f (site %.3f), counterexamples %.4f (site %.3f)%n",
                     control.testAccuracy(), control.siteShare(), rrr.testAccuracy(), rrr.siteShare(),
                     counter.testAccuracy(), counter.siteShare());
-            // measured (seed 5, 20 epochs): control 0.899 (site 0.167), rrr 0.941 (0.041), counterexamples 0.923 (0.131)
-            assertTrue(rrr.siteShare() < control.siteShare() - 0.08, rrr + " vs control " + control);
-            assertTrue(rrr.testAccuracy() > control.testAccuracy() + 0.02, rrr + " vs control " + control);
-            assertTrue(counter.siteShare() < control.siteShare() - 0.015, counter + " vs control " + control);
-            assertTrue(counter.testAccuracy() > control.testAccuracy() + 0.01, counter + " vs control " + control);
+            // measured (seed 5, 20 epochs, site held against every row, λ 10): control 0.899 (site 0.167),
+            // rrr 0.982 (0.016), counterexamples 0.964 (0.030); with the marked rows alone repeated in every
+            // batch (session 12) rrr was 0.941 (0.041) and counterexamples 0.923 (0.131)
+            assertTrue(rrr.siteShare() < control.siteShare() - 0.1, rrr + " vs control " + control);
+            assertTrue(rrr.testAccuracy() > control.testAccuracy() + 0.05, rrr + " vs control " + control);
+            assertTrue(counter.siteShare() < control.siteShare() - 0.1, counter + " vs control " + control);
+            assertTrue(counter.testAccuracy() > control.testAccuracy() + 0.03, counter + " vs control " + control);
         } finally {
             pool.stop();
         }
