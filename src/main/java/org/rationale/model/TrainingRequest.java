@@ -66,6 +66,15 @@ public record TrainingRequest(String name, String split, Integer epochs, Integer
                 seed == null ? 0L : seed, mode.value(), lambda, roundId, c, feedbackBefore);
     }
 
+    /**
+     * The {@code i}-th control of a round's retraining: the same request with its own seed and no
+     * controls of its own (it takes the marks made before {@link #feedbackBefore}).
+     */
+    public TrainingRequest control(int i) {
+        return new TrainingRequest(name, split, epochs, batchSize, learningRate, seed + 7919L * i, feedback, lambda,
+                roundId, 0, feedbackBefore);
+    }
+
     public Feedback.Mode feedbackMode() {
         return feedback == null ? Feedback.Mode.NONE : Feedback.Mode.parse(feedback);
     }

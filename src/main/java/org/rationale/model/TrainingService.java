@@ -129,26 +129,10 @@ public class TrainingService {
         // trainings, which share the job's progress
         int controls = test.isEmpty() || r.controls() == null ? 0 : r.controls();
         int runs = 1 + controls;
-        long[] lastWrite = {0};
         Feedback feedback = feedback(projectId, split, r, train);
-        List<Double> epochLoss = new ArrayList<>();
-        List<Double> epochAccuracy = new ArrayList<>();
-        ModelTrainer.Result result = ModelTrainer.train(spec, train, r, feedback, device.device(), progress -> {
-            if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
-                lastWrite[0] = System.nanoTime();
-                update(jobId, progress / runs, null);
-            }
-        }, (epoch, loss, accuracy) -> {
-            // each finished epoch's figures, so that the job can be followed epoch by epoch
-            epochLoss.add(loss);
-            epochAccuracy.add(accuracy);
-            Map<String, Object> sofar = new LinkedHashMap<>();
-            sofar.put("epoch", epoch);
-            sofar.put("epochs", r.epochs());
-            sofar.put("epochLoss", epochLoss);
-            sofar.put("epochAccuracy", epochAccuracy);
-            update(jobId, epoch / (double) r.epochs() / runs, json(sofar));
-        });
+        JobProgress job = new JobProgress(jobId, runs, r.epochs());
+        ModelTrainer.Result result = ModelTrainer.train(spec, train, r, feedback, device.device(), progress -> job.at(0, progress),
+                job::epochDone);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("architecture", SmallCnn.ARCHITECTURE);
         summary.put("split", split.value());
@@ -308,25 +292,9 @@ public class TrainingService {
         int runs = 1 + controls;
         RowFeedback feedback = r.feedbackMode() == Feedback.Mode.NONE ? RowFeedback.NONE
                 : rowFeedback(r, encoding, standardised, masks.of(p.id, split));
-        long[] lastWrite = {0};
-        List<Double> epochLoss = new ArrayList<>();
-        List<Double> epochAccuracy = new ArrayList<>();
+        JobProgress job = new JobProgress(jobId, runs, r.epochs());
         ModelTrainer.Result result = TabularTrainer.train(f, p.classNames.size(), x, train.labels(), r, feedback,
-                device.device(), progress -> {
-                    if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
-                        lastWrite[0] = System.nanoTime();
-                        update(jobId, progress / runs, null);
-                    }
-                }, (epoch, loss, accuracy) -> {
-                    epochLoss.add(loss);
-                    epochAccuracy.add(accuracy);
-                    Map<String, Object> sofar = new LinkedHashMap<>();
-                    sofar.put("epoch", epoch);
-                    sofar.put("epochs", r.epochs());
-                    sofar.put("epochLoss", epochLoss);
-                    sofar.put("epochAccuracy", epochAccuracy);
-                    update(jobId, epoch / (double) r.epochs() / runs, json(sofar));
-                });
+                device.device(), progress -> job.at(0, progress), job::epochDone);
         Map<String, Double> accuracy = new LinkedHashMap<>();
         for (Split s : Split.values()) {
             EncodedRows rows = s == split ? standardised : s == Split.TEST ? test : encodedRows(p.id, s, encoding);
@@ -406,22 +374,14 @@ public class TrainingService {
                 : masks.paintedBefore(p.id, split, r.feedbackBefore()));
         List<Double> accuracies = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
-        int runs = 1 + controls;
-        long[] lastWrite = {0};
+        JobProgress job = new JobProgress(jobId, 1 + controls, r.epochs());
         for (int i = 0; i < controls; i++) {
-            long seed = r.seed() + 7919L * i;
-            TrainingRequest c = new TrainingRequest(r.name(), r.split(), r.epochs(), r.batchSize(), r.learningRate(), seed,
-                    r.feedback(), r.lambda(), r.roundId(), 0, r.feedbackBefore());
+            TrainingRequest c = r.control(i);
             int done = 1 + i;
             ModelTrainer.Result result = TabularTrainer.train(encoding.width(), p.classNames.size(), train.x(),
-                    train.labels(), c, before, device.device(), progress -> {
-                        if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
-                            lastWrite[0] = System.nanoTime();
-                            update(jobId, (done + progress) / runs, null);
-                        }
-                    }, (epoch, loss, acc) -> { });
+                    train.labels(), c, before, device.device(), progress -> job.at(done, progress), (epoch, loss, acc) -> { });
             accuracies.add(mlpAccuracy(spec, encoding, result.parameters(), test));
-            seeds.add(seed);
+            seeds.add(c.seed());
         }
         return new Comparison(parentAccuracy, accuracies, seeds, before.examples().size(), (System.nanoTime() - t0) / 1e9);
     }
@@ -559,23 +519,16 @@ public class TrainingService {
                 : feedback(r, masks.paintedBefore(projectId, split, r.feedbackBefore()), train);
         List<Double> accuracies = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
-        int runs = 1 + controls;
-        long[] lastWrite = {0};
+        JobProgress job = new JobProgress(jobId, 1 + controls, r.epochs());
         for (int i = 0; i < controls; i++) {
-            long seed = r.seed() + 7919L * i;
-            TrainingRequest c = new TrainingRequest(r.name(), r.split(), r.epochs(), r.batchSize(), r.learningRate(), seed,
-                    r.feedback(), r.lambda(), r.roundId(), 0, r.feedbackBefore());
+            TrainingRequest c = r.control(i);
             int done = 1 + i;
-            ModelTrainer.Result result = ModelTrainer.train(spec, train, c, before, device.device(), progress -> {
-                if (System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
-                    lastWrite[0] = System.nanoTime();
-                    update(jobId, (done + progress) / runs, null);
-                }
-            });
+            ModelTrainer.Result result = ModelTrainer.train(spec, train, c, before, device.device(),
+                    progress -> job.at(done, progress));
             try (TrainedCnnModel m = TrainedCnnModel.load(spec, result.parameters(), device.device())) {
                 accuracies.add(ModelTrainer.accuracy(m, test));
             }
-            seeds.add(seed);
+            seeds.add(c.seed());
         }
         return new Comparison(parentAccuracy, accuracies, seeds, before.examples().size(), (System.nanoTime() - t0) / 1e9);
     }
@@ -651,6 +604,46 @@ public class TrainingService {
     /** The model a round retrains, as the new version's parent. */
     Long parentOf(TrainingRequest r) {
         return r.roundId() == null ? null : store.retrainedBy(r.roundId()).orElse(null);
+    }
+
+    /**
+     * A training job's progress as its runs (the training, then its controls) report it: at most one
+     * write every two seconds, and each finished epoch's figures of the training, so that the job
+     * can be followed epoch by epoch.
+     */
+    private final class JobProgress implements ModelTrainer.EpochListener {
+        private final long jobId;
+        private final int runs;
+        private final int epochs;
+        private final List<Double> loss = new ArrayList<>();
+        private final List<Double> accuracy = new ArrayList<>();
+        private long lastWrite;
+
+        JobProgress(long jobId, int runs, int epochs) {
+            this.jobId = jobId;
+            this.runs = runs;
+            this.epochs = epochs;
+        }
+
+        /** Run {@code done} (0 the training, 1… its controls) is {@code fraction} through. */
+        void at(int done, double fraction) {
+            if (System.nanoTime() - lastWrite > 2_000_000_000L) {
+                lastWrite = System.nanoTime();
+                update(jobId, (done + fraction) / runs, null);
+            }
+        }
+
+        @Override
+        public void epochDone(int epoch, double epochLoss, double epochAccuracy) {
+            loss.add(epochLoss);
+            accuracy.add(epochAccuracy);
+            Map<String, Object> sofar = new LinkedHashMap<>();
+            sofar.put("epoch", epoch);
+            sofar.put("epochs", epochs);
+            sofar.put("epochLoss", loss);
+            sofar.put("epochAccuracy", accuracy);
+            update(jobId, epoch / (double) epochs / runs, json(sofar));
+        }
     }
 
     /** Progress and, at the end, the result; the queue owns the job's state. */

@@ -919,7 +919,7 @@ public class ReviewSession {
         if (ranked.isEmpty()) {
             return capital(origin) + ".";
         }
-        String words = WhyThisSample.ranked(ranked.get());
+        String words = WhyThisSample.ranked(ranked.get(), tabular);
         return origin.startsWith("next in the queue") ? words : capital(origin) + ". " + words;
     }
 

@@ -17,8 +17,8 @@ final class WhyThisSample {
     private WhyThisSample() {
     }
 
-    /** The sentence for a sample's place in a ranked queue. */
-    static String ranked(SchedulerService.Reason r) {
+    /** The sentence for a sample's place in a ranked queue; {@code rows}: the sample is a table row (features, not pixels). */
+    static String ranked(SchedulerService.Reason r, boolean rows) {
         Map<String, Double> c = r.components();
         List<String> parts = new ArrayList<>();
         if (c.containsKey("random")) {
@@ -33,9 +33,10 @@ final class WhyThisSample {
         }
         Double flips = c.get("relianceFlipRate");
         if (flips != null) {
-            parts.add(flips > 0 ? "replacing those regions on this sample changes the model's decision in "
+            String those = rows ? "those features" : "those regions";
+            parts.add(flips > 0 ? "replacing " + those + " on this sample changes the model's decision in "
                     + percent(flips) + " of the tries, although its map barely looks there"
-                    : "replacing those regions on this sample leaves the model's decision as it is");
+                    : "replacing " + those + " on this sample leaves the model's decision as it is");
         }
         Double relevance = c.get("relevanceMassMiss");
         if (relevance != null) {
@@ -43,7 +44,9 @@ final class WhyThisSample {
         }
         Double concentration = c.get("concentration");
         if (concentration != null && concentration >= 0.3) {
-            parts.add("the map is concentrated: 2 % of its pixels hold " + percent(concentration) + " of its weight");
+            // the scheduler's concentration: the share of the top 2 % of the map's values, at least one value
+            parts.add(rows ? "the map is concentrated: its largest feature holds " + percent(concentration) + " of its weight"
+                    : "the map is concentrated: 2 % of its pixels hold " + percent(concentration) + " of its weight");
         }
         Double entropy = c.get("entropy");
         if (entropy != null && (r.strategy().equals("uncertainty") || entropy >= 0.5)) {

@@ -417,11 +417,13 @@ class ReviewSessionTest {
         parts.put("confidence", 0.97);
         parts.put("redFlag", 0.0);
         assertEquals("#3 of the hybrid queue: the map puts 41 % of its weight where experts marked shortcuts elsewhere; "
-                + "the model is 97 % confident.", WhyThisSample.ranked(new SchedulerService.Reason("hybrid", 2, 0.7, parts)));
+                + "the model is 97 % confident.", WhyThisSample.ranked(new SchedulerService.Reason("hybrid", 2, 0.7, parts), false));
         parts.put("redFlag", 0.4);
         parts.put("concentration", 0.63);
-        String flagged = WhyThisSample.ranked(new SchedulerService.Reason("disagreement", 0, 0.7, parts));
+        String flagged = WhyThisSample.ranked(new SchedulerService.Reason("disagreement", 0, 0.7, parts), false);
         assertTrue(flagged.contains("2 % of its pixels hold 63 % of its weight"), flagged);
+        String row = WhyThisSample.ranked(new SchedulerService.Reason("disagreement", 0, 0.7, parts), true);
+        assertTrue(row.contains("its largest feature holds 63 % of its weight") && !row.contains("pixel"), row);
         assertTrue(flagged.contains("a red flag"), flagged);
         assertFalse(flagged.matches(".*[a-z][A-Z].*"), "no variable names: " + flagged);
     }
