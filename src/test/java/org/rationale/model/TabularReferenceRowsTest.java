@@ -105,7 +105,8 @@ class TabularReferenceRowsTest {
             assertEquals(1, ps.executeUpdate());
         }
         TabularInput legacy = models.tabularInput(v);
-        assertArrayEquals(before.mean(), legacy.mean());
+        // the same rows as it was trained on (the whole training split then), encoded again: equal up to float rounding
+        assertArrayEquals(before.mean(), legacy.mean(), 1e-5f);
         assertFalse(Math.abs(legacy.mean()[0] - now.mean()[0]) < 1);
     }
 
