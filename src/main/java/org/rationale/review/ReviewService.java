@@ -324,6 +324,12 @@ public class ReviewService {
         return store.annotations(sampleId);
     }
 
+    /** The masks of these samples by sample id (a sample without any absent), as {@link #annotations(long)}; in one query. */
+    @Transactional
+    public Map<Long, List<Annotation>> annotations(Collection<Long> sampleIds) {
+        return store.annotations(sampleIds);
+    }
+
     /** Counts for the progress line of the review page. */
     @Transactional
     public Progress progress(long projectId, Caller caller, long modelId, String split) {
