@@ -19,6 +19,7 @@ import org.rationale.security.Caller;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -294,6 +295,27 @@ public class ReviewService {
                 + " is an image", "An image's annotation is a painted mask: send \"mask\" (base64, one byte 0/1 per "
                 + "pixel) instead of \"features\""));
         return annotate(caller, sampleId, kind, FeatureSet.mask(columns, features), expectedVersion);
+    }
+
+    /** One feature set of a row to save: its kind, the names of its marked features, the version the caller loaded (0: none). */
+    public record FeatureSetChange(String kind, List<String> features, int expectedVersion) {
+    }
+
+    /**
+     * Saves several feature sets of one table row in one transaction (as the review page moves a
+     * feature from one kind to the other), each as {@link #annotateFeatures}; when one fails (a stale
+     * version, say) none is stored.
+     *
+     * @return the saved annotation of each kind, by kind
+     */
+    @Transactional
+    public Map<String, Annotation> annotateFeatureSets(Caller caller, long sampleId, List<FeatureSetChange> changes) {
+        Map<String, Annotation> saved = new LinkedHashMap<>();
+        for (FeatureSetChange c : changes) {
+            annotateFeatures(caller, sampleId, c.kind(), c.features(), c.expectedVersion())
+                    .ifPresent(a -> saved.put(a.kind(), a));
+        }
+        return saved;
     }
 
     /**
