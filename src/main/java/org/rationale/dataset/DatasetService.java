@@ -404,6 +404,14 @@ public class DatasetService {
         return store.rows(ids);
     }
 
+    /**
+     * The values of up to {@code limit} table rows of a project's split after sample {@code afterId}
+     * (0: from the first), by sample id in id order; the last id is where the next page starts.
+     */
+    public Map<Long, Map<String, Object>> rowsAfter(long projectId, Split split, long afterId, int limit) {
+        return store.rowsAfter(projectId, split, afterId, limit);
+    }
+
     /** Up to {@code limit} training samples of a project in a pseudo-random order fixed by {@code seed}. */
     public List<Long> drawnTrainingSamples(long projectId, long seed, int limit) {
         return store.drawnTrainingSamples(projectId, null, seed, limit);

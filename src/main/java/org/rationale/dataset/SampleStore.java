@@ -524,6 +524,25 @@ public class SampleStore implements ProjectScoped {
     }
 
     /**
+     * The values of up to {@code limit} table rows of a project's split whose ids are above
+     * {@code afterId}, by sample id in id order: keyset paging, each page as cheap as the first.
+     */
+    @Transactional
+    public Map<Long, Map<String, Object>> rowsAfter(long projectId, Split split, long afterId, int limit) {
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select id, cast(row_values as text) as row_values from samples "
+                        + "where project_id = ?1 and split = ?2 and id > ?3 and row_values is not null order by id limit ?4",
+                        Tuple.class)
+                .setParameter(1, projectId).setParameter(2, split.value()).setParameter(3, afterId).setParameter(4, limit)
+                .getResultList();
+        Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+        for (Tuple t : rows) {
+            out.put(t.get("id", Long.class), TableJson.row(t.get("row_values", String.class)));
+        }
+        return out;
+    }
+
+    /**
      * Up to {@code limit} training samples of a project in the order of {@link #drawnTrainingSamples}
      * for {@code seed}, from the datasets created up to {@code importedUpTo}.
      */

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * project's training datasets (their ids and sizes) into at most {@link #QUANTILES} quantiles per
  * numeric column and counts per category; at most {@link #CACHED} projects' summaries are kept,
  * the least recently used dropped first, and at most {@link #MOST_ROWS} training rows are read (fewer
- * of a table so wide that they would hold more than {@link #MOST_VALUES} values).
+ * of a table so wide that they would hold more than {@link #MOST_VALUES} values), a page at a time
+ * after the last id read (not by offset, which would read the rows before it again for every page).
  */
 @ApplicationScoped
 public class TrainingDistribution {
@@ -101,14 +102,17 @@ public class TrainingDistribution {
         Map<String, Integer> rows = new HashMap<>();
         int most = Math.max(1, Math.min(MOST_ROWS, MOST_VALUES / Math.max(1, columns.size())));
         int read = 0;
-        for (int offset = 0; read < most; offset += PAGE) {
-            List<Sample> page = datasets.samples(projectId, Split.TRAIN, null, offset, Math.min(PAGE, most - read))
-                    .items();
+        long after = 0;
+        while (read < most) {
+            Map<Long, Map<String, Object>> page = datasets.rowsAfter(projectId, Split.TRAIN, after,
+                    Math.min(PAGE, most - read));
             if (page.isEmpty()) {
                 break;
             }
             read += page.size();
-            for (Map<String, Object> values : datasets.rows(page.stream().map(s -> s.id).toList()).values()) {
+            for (Map.Entry<Long, Map<String, Object>> entry : page.entrySet()) {
+                after = entry.getKey();
+                Map<String, Object> values = entry.getValue();
                 for (TableColumn c : columns) {
                     Object v = values.get(c.name());
                     if (v == null) {

@@ -28,13 +28,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Seeds the demo projects once per installation (when {@code rationale.demo.seed} is on, which the
  * embedded default turns on), in the background after start-up: "Decoy Fashion-MNIST" (images, in
  * one transaction) and "Breast cancer with a site shortcut" (table rows, {@link #seedTabular}),
- * each under its own settings key and each with its model trained after it. The demo users
+ * each under its own settings key and each with its model trained after it; each is seeded in its
+ * own try, so that one failing does not skip the other ({@link #seedEach}). The demo users
  * are members of both with their roles. {@link DemoReadiness}
  * stays DOWN until both are seeded.
  */
@@ -114,31 +118,51 @@ public class DemoSeeder {
         }
         busy = true;
         state = "seeding";
+        Map<String, Runnable> steps = new LinkedHashMap<>();
+        if (images) {
+            steps.put("the image demo '" + PROJECT_NAME + "'", () -> {
+                seed();
+                projects.findByName(PROJECT_NAME).ifPresent(p -> accounts.ensureDemoUsers(p.id));
+                if (config.demo().train()) {
+                    startTraining();
+                }
+            });
+        }
+        if (tabular) {
+            steps.put("the tabular demo '" + TABULAR_PROJECT_NAME + "'", () -> {
+                seedTabular();
+                if (config.demo().train()) {
+                    startTabularTraining();
+                }
+            });
+        }
         Thread t = new Thread(() -> {
             try {
-                if (images) {
-                    seed();
-                    projects.findByName(PROJECT_NAME).ifPresent(p -> accounts.ensureDemoUsers(p.id));
-                    if (config.demo().train()) {
-                        startTraining();
-                    }
-                }
-                if (tabular) {
-                    seedTabular();
-                    if (config.demo().train()) {
-                        startTabularTraining();
-                    }
-                }
-                state = "seeded";
-            } catch (RuntimeException e) {
-                LOG.error("Seeding the demo projects failed", e);
-                state = "failed: " + e.getMessage();
+                state = seedEach(steps);
             } finally {
                 busy = false;
             }
         }, "demo-seeder");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Runs each named seeding step in its own try, so that one failing (logged with its name) does
+     * not skip the others; answers the state: {@code seeded}, or {@code failed: } with each failed
+     * step's name and message.
+     */
+    static String seedEach(Map<String, Runnable> steps) {
+        List<String> failed = new ArrayList<>();
+        for (Map.Entry<String, Runnable> step : steps.entrySet()) {
+            try {
+                step.getValue().run();
+            } catch (RuntimeException e) {
+                LOG.error("Seeding " + step.getKey() + " failed", e);
+                failed.add(step.getKey() + ": " + e.getMessage());
+            }
+        }
+        return failed.isEmpty() ? "seeded" : "failed: " + String.join("; ", failed);
     }
 
     /** Queues the training of the demo's model on its seeded data; returns the job id. */

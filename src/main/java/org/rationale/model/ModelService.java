@@ -205,8 +205,9 @@ public class ModelService {
      * Checks a tabular model and stores it as a new version of a tabular project: the spec's classes
      * against the project's, its features against the project's table columns, then the model by
      * running it on rows of the spec's width (outside any transaction: a forward pass must not hold
-     * a connection); the version is stored in one short transaction. Nothing is stored when a check
-     * fails. The model is told apart from an image model by its stored spec, which lists
+     * a connection); its reference rows are read from the training split before the project is locked
+     * (up to {@value #MEAN_ROWS} rows), and the version is stored in one short transaction. Nothing is
+     * stored when a check fails. The model is told apart from an image model by its stored spec, which lists
      * {@code features} (see {@link #uploadedSpecOf}); the project's modality says which spec an
      * upload sends.
      */
@@ -227,6 +228,7 @@ public class ModelService {
         try (TorchScriptModel m = TorchScriptModel.loadTabular(spec.asInput(), model, Device.cpu(), () -> layout)) {
             checkTabular(m, spec);
         }
+        byte[] reference = referenceBytes(drawn(encoding, projectId, null));
         return QuarkusTransaction.requiringNew().timeout(600).call(() -> {
             // versions of one project are numbered one at a time; its classes may have changed during the check
             checkClasses(projects.lock(projectId), spec);
@@ -238,7 +240,7 @@ public class ModelService {
             v.origin = "uploaded";
             v.supportsCam = false;
             v.spec = JSON.writeValueAsString(spec);
-            store(v, Map.of("model", model, REFERENCE_PART, referenceBytes(drawn(encoding, projectId, null))));
+            store(v, Map.of("model", model, REFERENCE_PART, reference));
             projectStore.setCurrentModel(projectId, v.id);
             return v;
         });
@@ -323,28 +325,18 @@ public class ModelService {
     }
 
     /**
-     * Stores a tabular MLP the platform trained ({@link TabularMlp} parameters) as a new version, the
-     * project's current one; when the training job already stored one (a retry after a crash), that
-     * one is returned instead.
+     * Stores a tabular MLP the platform trained ({@link TabularMlp} parameters) as a new version, with
+     * the version it retrained as parent (null: none), and the project's current one only when
+     * {@code current} (a round's version waits for its verdict); when the training job already stored
+     * one (a retry after a crash), that one is returned instead. Its reference rows are the ones the
+     * trainer passes, taken from the rows it trained on ({@link #referenceOfRows(TableEncoding, float[], int)}),
+     * so storing reads no rows.
      */
     @Transactional
-    public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
-                                            Long trainingJobId) {
-        return storeTrainedTabular(projectId, spec, parameters, trainingJson, null, trainingJobId, true);
-    }
-
-    /**
-     * As {@link #storeTrainedTabular(long, TabularSpec, byte[], String, Long)} for a round's
-     * retraining: with the version it retrained as parent, and the project's current one only when
-     * {@code current}. The version's reference rows are drawn from the training tables as they stand now.
-     */
-    @Transactional
-    public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, String trainingJson,
-                                            Long parentId, Long trainingJobId, boolean current) {
-        String project = projects.find(projectId).map(p -> p.name).orElse("#" + projectId);
-        TableEncoding encoding = TableEncoding.of(spec, datasets.tableColumns(projectId), project);
+    public ModelVersion storeTrainedTabular(long projectId, TabularSpec spec, byte[] parameters, TabularInput reference,
+                                            String trainingJson, Long parentId, Long trainingJobId, boolean current) {
         return storeTrained(projectId, spec, TabularMlp.ARCHITECTURE, false, Map.of("parameters", parameters,
-                REFERENCE_PART, referenceBytes(drawn(encoding, projectId, null))), trainingJson, parentId, trainingJobId, current);
+                REFERENCE_PART, referenceBytes(reference)), trainingJson, parentId, trainingJobId, current);
     }
 
     /** What both kinds of trained version store: one version per training job, numbered under the project's lock. */
@@ -729,7 +721,8 @@ public class ModelService {
     /**
      * The feature groups of a tabular version with its reference rows (the mean row of baseline
      * {@code mean}, the rows of baseline {@code sample}). They are fixed when the version is stored
-     * (uploaded or trained) and kept with it as its {@value #REFERENCE_PART} artifact, so they are a
+     * (an upload: drawn from the training split; a trained version: from the rows it was trained on)
+     * and kept with it as its {@value #REFERENCE_PART} artifact (read alone, without the model), so they are a
      * function of the version alone: a training table added to the project later changes nothing,
      * and a server and a fresh worker compute the same map under one key (model, method, parameters,
      * sample, target). A version stored before reference rows were kept takes them from the
@@ -738,7 +731,7 @@ public class ModelService {
      */
     public TabularInput tabularInput(ModelVersion v) {
         TableEncoding e = tableEncoding(v).orElseThrow(() -> new IllegalArgumentException(v.label() + " is not tabular"));
-        byte[] kept = v.id == null ? null : store.artifacts(v.id).get(REFERENCE_PART);
+        byte[] kept = v.id == null ? null : store.artifact(v.id, REFERENCE_PART).orElse(null);
         if (kept != null) {
             TabularInput stored = referenceOf(e, kept);
             if (stored != null) {
@@ -790,6 +783,47 @@ public class ModelService {
         }
         return e.withReference(mean, reference.isEmpty() ? new float[][] {new float[f]}
                 : reference.toArray(new float[0][]));
+    }
+
+    /** Seed of the draw of reference rows from the rows a model was trained on. */
+    private static final long REFERENCE_SEED = 0;
+
+    /**
+     * The reference of a version trained on these encoded, standardised rows ({@code n} × F,
+     * row-major): the mean of all of them, and {@value #REFERENCE_ROWS} of them in a seeded draw
+     * (all when fewer; one row of zeros when there are none).
+     */
+    static TabularInput referenceOfRows(TableEncoding e, float[] x, int n) {
+        int f = e.width();
+        double[] sum = new double[f];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < f; c++) {
+                sum[c] += x[i * f + c];
+            }
+        }
+        float[] mean = new float[f];
+        for (int c = 0; n > 0 && c < f; c++) {
+            mean[c] = (float) (sum[c] / n);
+        }
+        int k = Math.min(n, REFERENCE_ROWS);
+        if (k == 0) {
+            return e.withReference(mean, new float[][] {new float[f]});
+        }
+        // the first k places of a seeded Fisher-Yates shuffle of the row indices
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random random = new Random(REFERENCE_SEED);
+        float[][] rows = new float[k][];
+        for (int i = 0; i < k; i++) {
+            int j = i + random.nextInt(n - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+            rows[i] = Arrays.copyOfRange(x, order[i] * f, order[i] * f + f);
+        }
+        return e.withReference(mean, rows);
     }
 
     /** A version's reference as stored: width F, rows N, the mean row, then the N rows (floats, little-endian). */

@@ -90,6 +90,15 @@ public class ModelStore implements ProjectScoped {
         return parts;
     }
 
+    /** One file of a version by part (e.g. a tabular version's reference rows without its model); empty when it has none. */
+    @Transactional
+    public Optional<byte[]> artifact(long versionId, String part) {
+        List<?> rows = em.createNativeQuery("select bytes from model_artifacts where model_version_id = ?1 and part = ?2",
+                        byte[].class)
+                .setParameter(1, versionId).setParameter(2, part).getResultList();
+        return rows.stream().findFirst().map(b -> (byte[]) b);
+    }
+
     /** The model version a feedback round retrains (the parent of the version it trains), if the round exists. */
     @Transactional
     public Optional<Long> retrainedBy(long roundId) {

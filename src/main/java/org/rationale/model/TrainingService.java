@@ -319,8 +319,8 @@ public class TrainingService {
             summary.put("comparison", comparison);
         }
         summary.put("seconds", (System.nanoTime() - t0) / 1e9);
-        ModelVersion v = models.storeTrainedTabular(p.id, spec, result.parameters(), json(summary), parentOf(r), jobId,
-                r.roundId() == null);
+        ModelVersion v = models.storeTrainedTabular(p.id, spec, result.parameters(),
+                ModelService.referenceOfRows(encoding, x, n), json(summary), parentOf(r), jobId, r.roundId() == null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("modelId", v.id);
         out.put("version", v.version);

@@ -119,22 +119,27 @@ public class VerdictFacts {
                 c.type().name().toLowerCase(Locale.ROOT), c.categories())).toList();
     }
 
+    /** Samples or maps read in one query. */
+    private static final int PER_READ = 1000;
+
     /**
      * What each verdict on a row judged, by review id: the judged map's {@value #TOP_FEATURES}
      * largest attributions by magnitude with the row's values, and the row's marked feature sets.
+     * Rows, samples, annotations and maps are read {@value #PER_READ} at a time, not one per verdict.
      */
     private Map<Long, Report.Row> rows(List<ReviewService.Review> reviewed) {
         List<Long> sampleIds = reviewed.stream().map(ReviewService.Review::sampleId).distinct().toList();
         Map<Long, Map<String, Object>> values = new HashMap<>();
         Map<Long, List<Report.MarkedFeatures>> marked = new HashMap<>();
         Map<Long, List<TableColumn>> columnsOf = new HashMap<>();
-        for (int start = 0; start < sampleIds.size(); start += 1000) {
-            List<Long> chunk = sampleIds.subList(start, Math.min(sampleIds.size(), start + 1000));
+        for (int start = 0; start < sampleIds.size(); start += PER_READ) {
+            List<Long> chunk = sampleIds.subList(start, Math.min(sampleIds.size(), start + PER_READ));
             values.putAll(datasets.rows(chunk));
+            Map<Long, List<ReviewService.Annotation>> annotations = reviews.annotations(chunk);
             for (Sample s : datasets.samples(chunk)) {
                 List<TableColumn> columns = columnsOf.computeIfAbsent(s.datasetId, datasets::datasetColumns);
                 List<Report.MarkedFeatures> sets = new ArrayList<>();
-                for (ReviewService.Annotation a : reviews.annotations(s.id)) {
+                for (ReviewService.Annotation a : annotations.getOrDefault(s.id, List.of())) {
                     if (a.pixels() > 0 && a.mask() != null && a.mask().length == columns.size()) {
                         sets.add(new Report.MarkedFeatures(a.kind(), FeatureSet.of(columns, a.mask()).features()));
                     }
@@ -142,13 +147,18 @@ public class VerdictFacts {
                 marked.put(s.id, sets);
             }
         }
+        List<Long> mapIds = reviewed.stream().map(ReviewService.Review::saliencyMapId).distinct().toList();
+        Map<Long, Map<String, Float>> attributions = new HashMap<>();
+        for (int start = 0; start < mapIds.size(); start += PER_READ) {
+            attributions.putAll(saliency.rowValues(mapIds.subList(start, Math.min(mapIds.size(), start + PER_READ))));
+        }
         Map<Long, Report.Row> out = new HashMap<>();
         for (ReviewService.Review v : reviewed) {
             Map<String, Object> row = values.getOrDefault(v.sampleId(), Map.of());
             List<Report.MarkedFeatures> sets = marked.getOrDefault(v.sampleId(), List.of());
-            List<Map.Entry<String, Float>> ranked = saliency.rowValues(v.saliencyMapId()).map(m -> m.entrySet().stream()
-                    .sorted(Comparator.comparingDouble((Map.Entry<String, Float> e) -> -Math.abs(e.getValue())))
-                    .toList()).orElse(List.of());
+            List<Map.Entry<String, Float>> ranked = attributions.getOrDefault(v.saliencyMapId(), Map.of()).entrySet()
+                    .stream().sorted(Comparator.comparingDouble((Map.Entry<String, Float> e) -> -Math.abs(e.getValue())))
+                    .toList();
             List<Report.Attribution> top = new ArrayList<>();
             List<Report.Attribution> ofMarked = new ArrayList<>();
             Set<String> markedNames = new HashSet<>();

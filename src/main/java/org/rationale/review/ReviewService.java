@@ -19,6 +19,7 @@ import org.rationale.security.Caller;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -296,6 +297,27 @@ public class ReviewService {
         return annotate(caller, sampleId, kind, FeatureSet.mask(columns, features), expectedVersion);
     }
 
+    /** One feature set of a row to save: its kind, the names of its marked features, the version the caller loaded (0: none). */
+    public record FeatureSetChange(String kind, List<String> features, int expectedVersion) {
+    }
+
+    /**
+     * Saves several feature sets of one table row in one transaction (as the review page moves a
+     * feature from one kind to the other), each as {@link #annotateFeatures}; when one fails (a stale
+     * version, say) none is stored.
+     *
+     * @return the saved annotation of each kind, by kind
+     */
+    @Transactional
+    public Map<String, Annotation> annotateFeatureSets(Caller caller, long sampleId, List<FeatureSetChange> changes) {
+        Map<String, Annotation> saved = new LinkedHashMap<>();
+        for (FeatureSetChange c : changes) {
+            annotateFeatures(caller, sampleId, c.kind(), c.features(), c.expectedVersion())
+                    .ifPresent(a -> saved.put(a.kind(), a));
+        }
+        return saved;
+    }
+
     /**
      * The feature columns of a table row, in its dataset's order: what its feature sets are masks
      * over. Empty when the sample is an image.
@@ -322,6 +344,12 @@ public class ReviewService {
     @Transactional
     public List<Annotation> annotations(long sampleId) {
         return store.annotations(sampleId);
+    }
+
+    /** The masks of these samples by sample id (a sample without any absent), as {@link #annotations(long)}; in one query. */
+    @Transactional
+    public Map<Long, List<Annotation>> annotations(Collection<Long> sampleIds) {
+        return store.annotations(sampleIds);
     }
 
     /** Counts for the progress line of the review page. */

@@ -15,6 +15,7 @@ import org.rationale.database.PgTime;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -285,6 +286,28 @@ public class ReviewStore {
                 t.get("kind", String.class), t.get("width", Number.class).intValue(), t.get("height", Number.class).intValue(),
                 t.get("pixels", Number.class).intValue(), t.get("mask", byte[].class), t.get("version", Number.class).intValue(),
                 t.get("username", String.class), PgTime.of(t.get("updated_at")))).toList();
+    }
+
+    /** The masks of these samples by sample id, each sample's by kind, cleared ones (0 pixels) included; in one query. */
+    public Map<Long, List<ReviewService.Annotation>> annotations(Collection<Long> sampleIds) {
+        Map<Long, List<ReviewService.Annotation>> out = new HashMap<>();
+        if (sampleIds.isEmpty()) {
+            return out;
+        }
+        List<Tuple> rows = em.createNativeQuery("select a.id, a.sample_id, a.kind, a.width, a.height, a.pixels, a.mask, "
+                        + "a.version, u.username, a.updated_at from annotations a left join users u on u.id = a.user_id "
+                        + "where a.sample_id = any(cast(?1 as bigint[])) order by a.sample_id, a.kind", Tuple.class)
+                .setParameter(1, PgArray.ofLongs(sampleIds)).getResultList();
+        for (Tuple t : rows) {
+            long sampleId = t.get("sample_id", Number.class).longValue();
+            out.computeIfAbsent(sampleId, k -> new ArrayList<>()).add(new ReviewService.Annotation(
+                    t.get("id", Number.class).longValue(), sampleId, t.get("kind", String.class),
+                    t.get("width", Number.class).intValue(), t.get("height", Number.class).intValue(),
+                    t.get("pixels", Number.class).intValue(), t.get("mask", byte[].class),
+                    t.get("version", Number.class).intValue(), t.get("username", String.class),
+                    PgTime.of(t.get("updated_at"))));
+        }
+        return out;
     }
 
     /** The painted masks of a project's samples. */

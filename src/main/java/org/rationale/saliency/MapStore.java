@@ -118,6 +118,25 @@ public class MapStore {
         return rows.stream().findFirst().map(MapStore::values);
     }
 
+    /** A stored map's values as encoded, with the model version it was computed under. */
+    record EncodedValues(long id, long modelId, String encoding, byte[] data, int values) {
+    }
+
+    /** The stored maps among these ids, with their model versions, in one query (ids no longer stored absent). */
+    @Transactional
+    List<EncodedValues> encodedValues(Collection<Long> mapIds) {
+        if (mapIds.isEmpty()) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("select id, model_version_id, encoding, data, "
+                        + "width * height * channels as n from saliency_maps where id = any(cast(?1 as bigint[]))", Tuple.class)
+                .setParameter(1, PgArray.ofLongs(mapIds)).getResultList();
+        return rows.stream().map(t -> new EncodedValues(t.get("id", Number.class).longValue(),
+                t.get("model_version_id", Number.class).longValue(), t.get("encoding", String.class),
+                t.get("data", byte[].class), t.get("n", Number.class).intValue())).toList();
+    }
+
     private static StoredValues values(Tuple t) {
         return new StoredValues(t.get("id", Long.class), t.get("sample_id", Long.class), t.get("encoding", String.class),
                 t.get("data", byte[].class), t.get("channels", Integer.class), t.get("height", Integer.class),

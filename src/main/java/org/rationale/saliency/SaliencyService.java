@@ -16,6 +16,7 @@ import org.rationale.model.PredictionService;
 import org.rationale.model.TableEncoding;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -325,30 +326,25 @@ public class SaliencyService {
     }
 
     /**
-     * A stored map of a table row as its values by feature name, in the model's feature order;
-     * empty for a map of an image or a map no longer stored. Reads only.
+     * Stored maps of table rows as their values by feature name, in the model's feature order, by
+     * map id; maps of images and maps no longer stored are absent. One query for all of them, as a
+     * report over many verdicts needs. Reads only.
      */
-    public Optional<Map<String, Float>> rowValues(long mapId) {
-        Optional<MapStore.MapOwner> owner = store.ownerOf(mapId);
-        if (owner.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<ModelVersion> v = models.version(owner.get().modelId());
-        List<String> features = v.flatMap(models::tableEncoding).map(TableEncoding::features).orElse(null);
-        if (features == null) {
-            return Optional.empty();
-        }
-        return store.find(mapId).flatMap(r -> {
-            int n = r.width() * r.height() * r.channels();
-            if (n != features.size()) {
-                return Optional.empty();
+    public Map<Long, Map<String, Float>> rowValues(Collection<Long> mapIds) {
+        Map<Long, Map<String, Float>> out = new HashMap<>();
+        for (MapStore.EncodedValues m : store.encodedValues(mapIds)) {
+            List<String> features = models.version(m.modelId()).flatMap(models::tableEncoding)
+                    .map(TableEncoding::features).orElse(null);
+            if (features == null || m.values() != features.size()) {
+                continue;
             }
-            float[] values = MapEncoding.decode(r.encoding(), r.data(), n);
-            Map<String, Float> out = new LinkedHashMap<>();
-            for (int i = 0; i < n; i++) {
-                out.put(features.get(i), values[i]);
+            float[] values = MapEncoding.decode(m.encoding(), m.data(), m.values());
+            Map<String, Float> byName = new LinkedHashMap<>();
+            for (int i = 0; i < values.length; i++) {
+                byName.put(features.get(i), values[i]);
             }
-            return Optional.of(out);
-        });
+            out.put(m.id(), byName);
+        }
+        return out;
     }
 }

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A row's values against its project's training rows: a number's percentile, a category's and a
- * boolean's share; a new training table changes the answer (the summary follows the datasets).
+ * boolean's share; a new training table changes the answer (the summary follows the datasets); rows
+ * beyond the first page read count once each.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -65,5 +66,26 @@ class TrainingStandingTest {
         TableRows.insert(db, p, "train", "more", COLUMNS, 3, classes, rows(101, 200, 0));
         assertEquals(Map.of("radius", "41st percentile of training", "site", "B — 35 % of training rows",
                 "smoker", "yes — 25 % of training rows"), distribution.standing(p, row));
+    }
+
+    @Test
+    void trainingRowsBeyondTheFirstPageAreReadEachOnce() {
+        long p = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "standing pages " + UUID.randomUUID(), "modality", "tabular"))
+                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        List<String> classes = List.of("benign", "malignant");
+        // 2,500 rows (three pages): site B only on the last 500, radius 1..2,500
+        List<TableRows.Row> rows = new ArrayList<>();
+        for (int r = 1; r <= 2500; r++) {
+            rows.add(new TableRows.Row(0, "{\"radius\": " + r + ", \"site\": \"" + (r > 2000 ? "B" : "A")
+                    + "\", \"smoker\": " + (r % 4 == 0) + "}"));
+        }
+        TableRows.insert(db, p, "train", "train", COLUMNS, 3, classes, rows);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("radius", 2050.0);
+        row.put("site", "B");
+        row.put("smoker", false);
+        assertEquals(Map.of("radius", "82nd percentile of training", "site", "B — 20 % of training rows",
+                "smoker", "no — 75 % of training rows"), distribution.standing(p, row));
     }
 }

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A tabular version's reference rows (baseline {@code mean} and {@code sample}) are fixed when it
  * is stored: a training table added to the project afterwards changes neither them nor the
  * {@code baseline=mean} map, in this process or in a freshly loaded copy (a fresh worker); a
- * version stored before reference rows were kept takes them from the tables imported before it.
+ * version stored before reference rows were kept takes them from the tables imported before it; a
+ * trained version's are the rows it was trained on.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -104,7 +105,34 @@ class TabularReferenceRowsTest {
             assertEquals(1, ps.executeUpdate());
         }
         TabularInput legacy = models.tabularInput(v);
-        assertArrayEquals(before.mean(), legacy.mean());
+        // the same rows as it was trained on (the whole training split then), encoded again: equal up to float rounding
+        assertArrayEquals(before.mean(), legacy.mean(), 1e-5f);
         assertFalse(Math.abs(legacy.mean()[0] - now.mean()[0]) < 1);
+    }
+
+    @Test
+    void aTrainedVersionKeepsTheRowsItWasTrainedOnAsItsReferenceNotTheTrainingSplit() {
+        long p = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "reference of trained rows " + UUID.randomUUID(), "modality", "tabular"))
+                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        List<String> classes = List.of("no", "yes");
+        // trained on the validation split (around 10); the training split sits around 0
+        TableRows.insert(db, p, "train", "train", COLUMNS, 2, classes, rows(200, 4, 0));
+        TableRows.insert(db, p, "validation", "validation", COLUMNS, 2, classes, rows(150, 5, 10));
+        long job = training.start(p, new TrainingRequest("trained-on-mlp", "validation", 2, 32, 1e-2, 5L));
+        training.run(job);
+        long modelId = given().get("/api/jobs/" + job).then().statusCode(200).extract().jsonPath().getLong("result.modelId");
+        ModelVersion v = models.version(modelId).orElseThrow();
+
+        TabularInput reference = models.tabularInput(v);
+        // the mean of the rows it was trained on, standardised by their own mean and spread: zero
+        assertEquals(0, reference.mean()[0], 1e-4);
+        assertEquals(0, reference.mean()[1], 1e-4);
+        assertEquals(ModelService.REFERENCE_ROWS, reference.referenceRows().length);
+        TabularInput ofTrainingSplit = models.drawn(models.tableEncoding(v).orElseThrow(), p, null);
+        assertTrue(ofTrainingSplit.mean()[0] < -5, "the training split sits far below the rows trained on");
+        for (float[] row : reference.referenceRows()) {
+            assertTrue(Math.abs(row[0]) < 6, "a reference row is a standardised validation row, not a training one");
+        }
     }
 }

@@ -6,6 +6,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.rationale.error.Conflict;
+import org.rationale.security.Caller;
+import org.rationale.security.Role;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.TableRows;
@@ -20,10 +23,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * A table row's feature set saved by the names of its features: stored as the row's ordinary mask
- * (one byte per column of its dataset), read back as names, version-checked like a painted mask.
+ * (one byte per column of its dataset), read back as names, version-checked like a painted mask;
+ * both sets of a row saved together are stored both or neither.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -35,6 +41,8 @@ class FeatureSetAnnotationTest {
 
     @Inject
     AgroalDataSource db;
+    @Inject
+    ReviewService reviews;
 
     /** A row of a fresh tabular project that the expert {@code who} may annotate. */
     private long row(String who) {
@@ -85,6 +93,30 @@ class FeatureSetAnnotationTest {
                 .post(url(s)).then().statusCode(201).body("pixels", equalTo(0)).body("version", equalTo(2))
                 .body("features", equalTo(List.of()));
         given().get(url(s)).then().body("", hasSize(1)).body("[0].features", equalTo(List.of()));
+    }
+
+    @Test
+    void twoFeatureSetsSavedTogetherAreStoredBothOrNeither() {
+        long s = row("fs-e4");
+        Caller expert = new Caller("fs-e4", Role.EXPERT);
+        Api.as("fs-e4").contentType(ContentType.JSON)
+                .body(Map.of("kind", "shortcut", "features", List.of("site"), "version", 0))
+                .post(url(s)).then().statusCode(201);
+        // site moves from shortcut to relevant, but the shortcut set is sent against a stale version (0, stored 1)
+        assertThrows(Conflict.class, () -> reviews.annotateFeatureSets(expert, s, List.of(
+                new ReviewService.FeatureSetChange("relevant", List.of("site"), 0),
+                new ReviewService.FeatureSetChange("shortcut", List.of(), 0))));
+        given().get(url(s)).then().statusCode(200).body("", hasSize(1)).body("[0].kind", equalTo("shortcut"))
+                .body("[0].features", equalTo(List.of("site"))).body("[0].version", equalTo(1));
+
+        Map<String, ReviewService.Annotation> saved = reviews.annotateFeatureSets(expert, s, List.of(
+                new ReviewService.FeatureSetChange("relevant", List.of("site"), 0),
+                new ReviewService.FeatureSetChange("shortcut", List.of(), 1)));
+        assertEquals(1, saved.get("relevant").version());
+        assertEquals(2, saved.get("shortcut").version());
+        given().get(url(s)).then().statusCode(200).body("", hasSize(2))
+                .body("find { it.kind == 'relevant' }.features", equalTo(List.of("site")))
+                .body("find { it.kind == 'shortcut' }.features", equalTo(List.of()));
     }
 
     @Test

@@ -883,22 +883,26 @@ public class ReviewSession {
         }
     }
 
+    /** Saves the kinds of feature set that changed in one service call: both are stored, or neither. */
     private void saveFeatures(Set<String> relevant, Set<String> shortcut, String did) {
         try {
+            List<ReviewService.FeatureSetChange> changes = new ArrayList<>();
             for (String kind : ReviewService.KINDS) {
                 Set<String> now = kind.equals("relevant") ? relevant : shortcut;
                 Set<String> was = kind.equals("relevant") ? relevantFeatures : shortcutFeatures;
                 int had = maskVersions.getOrDefault(kind, 0);
-                if (now.equals(was) && (had > 0 || now.isEmpty())) {
-                    continue;
+                if (!now.equals(was) || (had == 0 && !now.isEmpty())) {
+                    changes.add(new ReviewService.FeatureSetChange(kind, List.copyOf(now), had));
                 }
-                Optional<ReviewService.Annotation> saved = reviews.annotate(caller, current.id, kind,
-                        FeatureSet.mask(rowColumns, now), had);
-                maskVersions.put(kind, saved.map(ReviewService.Annotation::version).orElse(0));
-                if (kind.equals("relevant")) {
-                    relevantFeatures = Set.copyOf(now);
+            }
+            Map<String, ReviewService.Annotation> saved = reviews.annotateFeatureSets(caller, current.id, changes);
+            for (ReviewService.FeatureSetChange c : changes) {
+                ReviewService.Annotation a = saved.get(c.kind());
+                maskVersions.put(c.kind(), a == null ? 0 : a.version());
+                if (c.kind().equals("relevant")) {
+                    relevantFeatures = Set.copyOf(relevant);
                 } else {
-                    shortcutFeatures = Set.copyOf(now);
+                    shortcutFeatures = Set.copyOf(shortcut);
                 }
             }
             storedShortcut = !shortcutFeatures.isEmpty();
