@@ -81,13 +81,6 @@ class TabularReviewBrowserTest {
         return ((JavascriptExecutor) browser).executeScript(script, args);
     }
 
-    /** Saves what the browser shows as target/screenshots/{name} (the documentation's images are taken from there). */
-    private static void shot(String name) throws IOException {
-        Path file = Path.of("target", "screenshots", name);
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-    }
-
     private static WebDriverWait waiting() {
         return new WebDriverWait(browser, Duration.ofSeconds(120));
     }
@@ -283,9 +276,6 @@ class TabularReviewBrowserTest {
                 bar("site").click();
                 waiting().until(d -> List.of("site").equals(given().get("/api/samples/" + row + "/annotations").then()
                         .extract().jsonPath().getList("[0].features", String.class)));
-                if (i == 0) {
-                    shot("review-rows.png");
-                }
                 if (i < 4) {
                     key = pressAndWaitForNext("r", key);
                 } else {
@@ -303,7 +293,7 @@ class TabularReviewBrowserTest {
             waiting().until(d -> !d.findElements(By.id("retrain-confirm")).isEmpty());
             Page.click(browser, "retrain-confirm");
             new WebDriverWait(browser, Duration.ofSeconds(900)).until(d -> Page.text(d, "round-status").contains("is done"));
-            shot("rounds-rows.png");
+            screenshot("rounds-rows.png");
         } finally {
             pool.stop();
         }
