@@ -38,7 +38,7 @@ import java.util.Set;
  * 40 rows, chosen by the strategy from what the platform sees (predictions, gradient × input maps
  * per feature, the marks so far); a simulated expert marks {@code site} as a shortcut on each
  * reviewed row whose map puts more than a uniform map's share (1/F) of its weight on it; the MLP
- * is retrained from scratch with every mark so far (RRR, λ 1000, as a round does); test accuracy.
+ * is retrained from scratch with every mark so far (RRR, λ 10, the features marked held against every training row, as a round does); test accuracy.
  *
  * <p>Run: {@code mvn -B -o test -Dtest=TabularSimulatedExpertBenchmark -DexcludedGroups=none
  * -Dbench.dataset=breast-cancer-site [-Dbench.seeds=3 -Dbench.feedback=rrr -Dbench.epochs=20
