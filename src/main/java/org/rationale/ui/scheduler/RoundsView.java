@@ -281,8 +281,9 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
             retrainNote.setText("Round " + open.number() + " so far: " + so.reviewed() + " training sample"
                     + (so.reviewed() == 1 ? "" : "s") + " reviewed, " + so.masks() + " with " + w("a shortcut mask", "shortcut features marked")
                     + ". " + (so.masks() == 0 ? "Without " + w("a mask", "a mark") + ", retraining trains a new version on the same "
-                    + "data with no correction from the experts." : "Retraining penalises the model's attention on the "
-                    + w("masked areas.", "marked features.")));
+                    + "data with no correction from the experts." : w("Retraining penalises the model's attention on the masked areas.",
+                    "Retraining holds the features marked against every training row, not only the rows marked: "
+                    + "a shortcut feature is one the model must not lean on anywhere.")));
         } else {
             retrainNote.setText(open == null ? "Retraining becomes possible once a round's samples are being reviewed."
                     : "Round " + open.number() + " is " + open.state() + "; retraining waits for it.");
