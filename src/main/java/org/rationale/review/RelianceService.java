@@ -322,20 +322,8 @@ public class RelianceService {
         InputBatch others = stack(x, inputs(samples.drawnTrainingSamples(s.projectId, s.label, drawSeed, k), v));
         float[] mean = mean(v, x);
         double sigma = Math.min(RegionReliance.MOST_BLUR, Math.max(1, Math.min(spec.height(), spec.width()) / 14.0));
-        List<RegionReliance.Figures> figures;
-        int target;
-        try (ModelService.Lease lease = models.lease(v)) {
-            float[] logits = lease.model().logits(x);
-            target = 0;
-            for (int j = 1; j < logits.length; j++) {
-                if (logits[j] > logits[target]) {
-                    target = j;
-                }
-            }
-            figures = RegionReliance.measure(lease.model(), x, grid, target,
-                    new RegionReliance.Replacements(mean, sigma, others.n() == 0 ? null : others));
-        }
-        return new SampleReliance(s.id, v.id, v.version, source, pixels, target, spec.classes().get(target), figures);
+        return measured(s, v, spec, x, grid, new RegionReliance.Replacements(mean, sigma, others.n() == 0 ? null : others),
+                source, pixels);
     }
 
     /**
@@ -380,7 +368,17 @@ public class RelianceService {
         }
         String region = (PAINTED.equals(source) ? "marked " : "") + (names.size() == 1 ? "feature " : "features ")
                 + String.join(", ", names);
-        InputSpec spec = models.spec(v);
+        return measured(s, v, models.spec(v), x, inputs, new RegionReliance.Replacements(null, 0, others), region,
+                names.size());
+    }
+
+    /**
+     * The reliance of the model's decision on a sample (its predicted class) on a region of its
+     * inputs, each replacement of the region measured; {@code region} and {@code size} name it in
+     * the figures (a source and its pixels, or the features replaced and how many).
+     */
+    private SampleReliance measured(Sample s, ModelVersion v, InputSpec spec, InputBatch x, byte[] inputs,
+                                    RegionReliance.Replacements replacements, String region, int size) {
         List<RegionReliance.Figures> figures;
         int target;
         try (ModelService.Lease lease = models.lease(v)) {
@@ -391,10 +389,9 @@ public class RelianceService {
                     target = j;
                 }
             }
-            figures = RegionReliance.measure(lease.model(), x, inputs, target,
-                    new RegionReliance.Replacements(null, 0, others));
+            figures = RegionReliance.measure(lease.model(), x, inputs, target, replacements);
         }
-        return new SampleReliance(s.id, v.id, v.version, region, names.size(), target, spec.classes().get(target), figures);
+        return new SampleReliance(s.id, v.id, v.version, region, size, target, spec.classes().get(target), figures);
     }
 
     /** The dataset's mean colour as the model sees it: per channel, over a spread of training images. */

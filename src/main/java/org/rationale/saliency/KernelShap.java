@@ -39,29 +39,17 @@ public final class KernelShap extends TableOnlyMethod {
     static final int MAX_FEATURES = 2000;
     /** The least-squares fit's work bound, samples × features², a few seconds of one core. */
     static final long FIT_WORK = 4_000_000_000L;
-    private static final String LABEL = "KernelSHAP";
 
-    @Override
-    public String name() {
-        return "kernel-shap";
-    }
-
-    @Override
-    public MethodParameters.Spec parameters() {
-        return TabularBaselines.declare(new MethodParameters.Spec().integer("samples", 512, 16, 20_000));
-    }
-
-    @Override
-    String label() {
-        return LABEL;
+    KernelShap() {
+        super("kernel-shap", "KernelSHAP", 512, 16, 20_000);
     }
 
     @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
-        TabularInput table = TabularBaselines.of(model, LABEL);
+        TabularInput table = table(model);
         int players = table.features().size();
         if (players > MAX_FEATURES) {
-            throw new UnsupportedMethodException(LABEL + " fits one least-squares system over the features and takes "
+            throw new UnsupportedMethodException(label() + " fits one least-squares system over the features and takes "
                     + "at most " + MAX_FEATURES + "; this model has " + players + ": use shapley-sampling or occlusion");
         }
         int samples = params.integer("samples");

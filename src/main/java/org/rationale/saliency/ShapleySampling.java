@@ -22,26 +22,13 @@ import java.util.Random;
  */
 public final class ShapleySampling extends TableOnlyMethod {
 
-    private static final String LABEL = "Shapley value sampling";
-
-    @Override
-    public String name() {
-        return "shapley-sampling";
-    }
-
-    @Override
-    public MethodParameters.Spec parameters() {
-        return TabularBaselines.declare(new MethodParameters.Spec().integer("samples", 25, 1, 1000));
-    }
-
-    @Override
-    String label() {
-        return LABEL;
+    ShapleySampling() {
+        super("shapley-sampling", "Shapley value sampling", 25, 1, 1000);
     }
 
     @Override
     public Attribution attribute(ExplainableModel model, InputBatch inputs, int[] targets, MethodParameters params) {
-        TabularInput table = TabularBaselines.of(model, LABEL);
+        TabularInput table = table(model);
         int players = table.features().size();
         int orders = params.integer("samples");
         long seed = params.integer("seed");

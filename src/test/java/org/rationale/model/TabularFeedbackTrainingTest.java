@@ -10,22 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.worker.WorkerPool;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rationale.testing.TabularProjects.breastCancer;
+import static org.rationale.testing.TabularProjects.markSite;
+import static org.rationale.testing.TabularProjects.sampleIds;
+import static org.rationale.testing.TabularProjects.trained;
+import static org.rationale.testing.TabularProjects.training;
 
 /**
  * Feedback training on table rows: on the breast-cancer data whose {@code site} column encodes the
@@ -38,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(PostgresTestResource.class)
 class TabularFeedbackTrainingTest {
 
-    static final Path DEMO = Path.of("src/main/resources/demo/breast-cancer-site");
     /** Training rows marked. */
     static final int MARKED = 20;
     /** Test rows whose maps the site share is taken over. */
@@ -50,76 +43,12 @@ class TabularFeedbackTrainingTest {
     @Inject
     WorkerPool pool;
 
-    /** A tabular project holding the breast-cancer-site demo's train and test tables. */
-    static long breastCancerProject(String prefix) throws Exception {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", prefix + " " + UUID.randomUUID(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
-        for (String split : List.of("train", "test")) {
-            given().multiPart("table", split + ".csv", Files.readAllBytes(DEMO.resolve(split + ".csv")), "text/csv")
-                    .multiPart("label", "diagnosis").multiPart("name", "breast cancer " + split)
-                    .multiPart("split", split).post("/api/projects/" + p + "/datasets").then().statusCode(201);
-        }
-        return p;
-    }
-
-    /** Sample ids of a split, in import order. */
-    static List<Long> sampleIds(AgroalDataSource db, long project, String split) throws Exception {
-        List<Long> ids = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "select id from samples where project_id = ? and split = ? order by id")) {
-            s.setLong(1, project);
-            s.setString(2, split);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    ids.add(r.getLong(1));
-                }
-            }
-        }
-        return ids;
-    }
-
-    /** The mask marking one column of the demo's 31 feature columns ({@code site} is the last). */
-    static String siteMask() {
-        byte[] mask = new byte[31];
-        mask[30] = 1;
-        return Base64.getEncoder().encodeToString(mask);
-    }
-
-    /** Marks {@code site} as a shortcut on a row. */
-    static void markSite(long sample) {
-        given().contentType(ContentType.JSON).body(Map.of("kind", "shortcut", "mask", siteMask(), "version", 0))
-                .post("/api/samples/" + sample + "/annotations").then().statusCode(201);
-    }
-
-    static JsonPath awaitJob(long job) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 600_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonPath j = given().get("/api/jobs/" + job).then().statusCode(200).extract().jsonPath();
-            String state = j.getString("state");
-            if (state.equals("succeeded") || state.equals("failed")) {
-                assertEquals("succeeded", state, String.valueOf(j.getString("error")));
-                return j;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("job " + job + " did not finish");
-    }
-
     /** A trained version: its test accuracy and mean share of |occlusion| on {@code site} over test rows. */
     record Trained(long modelId, double testAccuracy, double siteShare) {
     }
 
-    static Map<String, Object> training(String feedback) {
-        Map<String, Object> body = new HashMap<>(Map.of("epochs", 20, "batchSize", 32, "learningRate", 0.003, "seed", 5));
-        body.put("feedback", feedback);
-        return body;
-    }
-
     Trained train(long project, String feedback, List<Long> testIds) throws Exception {
-        long job = given().contentType(ContentType.JSON).body(training(feedback))
-                .post("/api/projects/" + project + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
-        JsonPath done = awaitJob(job);
+        JsonPath done = trained(project, training(feedback));
         long model = done.getLong("result.modelId");
         return new Trained(model, done.getDouble("result.accuracy.test"), siteShare(model, testIds));
     }
@@ -147,7 +76,7 @@ class TabularFeedbackTrainingTest {
 
     @Test
     void markingSiteOnAFewRowsMakesTheRetrainedMlpLeanLessOnSiteAndScoreHigherOnTheTestSplit() throws Exception {
-        long p = breastCancerProject("tabular feedback");
+        long p = breastCancer("tabular feedback");
         List<Long> train = sampleIds(db, p, "train");
         List<Long> test = sampleIds(db, p, "test").subList(0, MAPPED);
         for (int i = 0; i < MARKED; i++) {
@@ -175,7 +104,7 @@ class TabularFeedbackTrainingTest {
 
     @Test
     void feedbackOnRowsWithoutShortcutMarksIsRefusedWithAMessage() throws Exception {
-        long p = breastCancerProject("tabular feedback refused");
+        long p = breastCancer("tabular feedback refused");
         given().contentType(ContentType.JSON).body(training("rrr")).post("/api/projects/" + p + "/trainings")
                 .then().statusCode(400).body("error", containsString("No shortcut marks to train with"))
                 .body("detail", containsString("train split"));

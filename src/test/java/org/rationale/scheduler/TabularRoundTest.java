@@ -10,11 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.rationale.testing.Api;
 import org.rationale.testing.DecoyProjects;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TabularProjects;
 import org.rationale.worker.WorkerPool;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -33,8 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(PostgresTestResource.class)
 class TabularRoundTest {
 
-    static final Path DEMO = Path.of("src/main/resources/demo/breast-cancer-site");
-
     @Inject
     AgroalDataSource db;
 
@@ -43,24 +39,12 @@ class TabularRoundTest {
 
     @Test
     void aRoundWithSiteMarkedOnItsRowsRetrainsAModelMoreAccurateOnTheTestSplitThanItsControl() throws Exception {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "tabular round " + System.nanoTime(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
-        for (String split : List.of("train", "test")) {
-            given().multiPart("table", split + ".csv", Files.readAllBytes(DEMO.resolve(split + ".csv")), "text/csv")
-                    .multiPart("label", "diagnosis").multiPart("name", "breast cancer " + split)
-                    .multiPart("split", split).post("/api/projects/" + p + "/datasets").then().statusCode(201);
-        }
+        long p = TabularProjects.breastCancer("tabular round");
         long expert = Api.newUser("tabular-round-expert", "expert");
         Api.addMember(p, expert);
         pool.start(1);
         try {
-            long job = given().contentType(ContentType.JSON).body(Map.of("epochs", 20, "batchSize", 32,
-                            "learningRate", 0.003, "seed", 5))
-                    .post("/api/projects/" + p + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
-            JsonPath trained = DecoyProjects.await("/api/jobs/" + job, "state", List.of("succeeded", "failed"));
-            assertEquals("succeeded", trained.getString("state"), trained.getString("error"));
-            long parent = trained.getLong("result.modelId");
+            long parent = TabularProjects.train(p, "none");
 
             given().contentType(ContentType.JSON).body(Map.of("strategy", "disagreement", "batchSize", 20,
                             "epochs", 20, "feedback", "rrr", "controls", 1))
@@ -68,14 +52,12 @@ class TabularRoundTest {
             JsonPath reviewing = DecoyProjects.await("/api/projects/" + p + "/rounds/1", "state",
                     List.of("reviewing", "failed"));
             assertEquals("reviewing", reviewing.getString("state"), reviewing.getString("error"));
-            byte[] site = new byte[31];
-            site[30] = 1;
             for (int i = 0; i < 20; i++) {
                 JsonPath next = Api.as("tabular-round-expert").post("/api/projects/" + p + "/review/next?modelId=" + parent
                         + "&split=train").then().statusCode(200).extract().jsonPath();
                 long sample = next.getLong("sampleId");
                 Api.as("tabular-round-expert").contentType(ContentType.JSON).body(Map.of("kind", "shortcut",
-                                "mask", Base64.getEncoder().encodeToString(site), "version", 0))
+                                "mask", TabularProjects.siteMask(), "version", 0))
                         .post("/api/samples/" + sample + "/annotations").then().statusCode(201);
                 Api.as("tabular-round-expert").contentType(ContentType.JSON).body(Map.of(
                         "saliencyMapId", next.getLong("saliencyMapId"), "verdict", "reject"))

@@ -12,14 +12,8 @@ import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.TableRows;
 import org.rationale.worker.WorkerPool;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +23,11 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rationale.testing.TabularProjects.breastCancer;
+import static org.rationale.testing.TabularProjects.create;
+import static org.rationale.testing.TabularProjects.markSite;
+import static org.rationale.testing.TabularProjects.sampleIds;
+import static org.rationale.testing.TabularProjects.train;
 
 /**
  * The scheduler and the reliance test on table rows of the breast-cancer demo, whose {@code site}
@@ -41,58 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(PostgresTestResource.class)
 class TabularSchedulerTest {
 
-    static final Path DEMO = Path.of("src/main/resources/demo/breast-cancer-site");
-
     @Inject
     AgroalDataSource db;
 
     @Inject
     WorkerPool pool;
-
-    static long project(String name) throws Exception {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", name + " " + System.nanoTime(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
-        for (String split : List.of("train", "test")) {
-            given().multiPart("table", split + ".csv", Files.readAllBytes(DEMO.resolve(split + ".csv")), "text/csv")
-                    .multiPart("label", "diagnosis").multiPart("name", "breast cancer " + split)
-                    .multiPart("split", split).post("/api/projects/" + p + "/datasets").then().statusCode(201);
-        }
-        return p;
-    }
-
-    static long train(long p, String feedback) throws Exception {
-        Map<String, Object> body = new HashMap<>(Map.of("epochs", 20, "batchSize", 32, "learningRate", 0.003, "seed", 5));
-        body.put("feedback", feedback);
-        long job = given().contentType(ContentType.JSON).body(body)
-                .post("/api/projects/" + p + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
-        JsonPath done = DecoyProjects.await("/api/jobs/" + job, "state", List.of("succeeded", "failed"));
-        assertEquals("succeeded", done.getString("state"), done.getString("error"));
-        return done.getLong("result.modelId");
-    }
-
-    List<Long> trainingRows(long p) throws Exception {
-        List<Long> ids = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "select id from samples where project_id = ? and split = 'train' order by id")) {
-            s.setLong(1, p);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    ids.add(r.getLong(1));
-                }
-            }
-        }
-        return ids;
-    }
-
-    /** Marks {@code site} (the last of the demo's 31 feature columns) as a shortcut on a row. */
-    static void markSite(long sample) {
-        byte[] mask = new byte[31];
-        mask[30] = 1;
-        given().contentType(ContentType.JSON).body(Map.of("kind", "shortcut",
-                "mask", Base64.getEncoder().encodeToString(mask), "version", 0))
-                .post("/api/samples/" + sample + "/annotations").then().statusCode(201);
-    }
 
     /** |site| / Σ|attributions| of a row's stored gradient × input map (the tabular queue method). */
     static double siteShare(long sample, long model) {
@@ -111,8 +63,8 @@ class TabularSchedulerTest {
 
     @Test
     void withSiteMarkedOnTwoRowsTheDisagreementQueuePutsRowsLeaningOnSiteFirst() throws Exception {
-        long p = project("tabular queue");
-        List<Long> rows = trainingRows(p);
+        long p = breastCancer("tabular queue");
+        List<Long> rows = sampleIds(db, p, "train");
         pool.start(1);
         try {
             long model = train(p, "none");
@@ -159,9 +111,7 @@ class TabularSchedulerTest {
      * model and the training rows.
      */
     long[] siteOrX1(boolean bySite) throws Exception {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "site or x1 " + System.nanoTime(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        long p = create("site or x1");
         Random random = new Random(bySite ? 1 : 2);
         List<TableRows.Row> rows = new ArrayList<>();
         for (int i = 0; i < 300; i++) {

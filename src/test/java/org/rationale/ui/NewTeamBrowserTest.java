@@ -1,24 +1,19 @@
 package org.rationale.ui;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.TimeoutException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserDownload;
 import org.rationale.testing.BrowserLogin;
-import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserTest;
 import org.rationale.testing.Fixtures;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
@@ -32,7 +27,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,42 +50,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class NewTeamBrowserTest {
+class NewTeamBrowserTest extends BrowserTest {
 
     /** The ten outputs of fixtures/models/rgb.pt (3×28×28 input), named as the zip's class folders. */
     private static final List<String> CLASSES = List.of("ant", "bee", "cat", "cow", "dog", "eel", "fox", "gnu",
             "hen", "owl");
 
-    private static WebDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
-
     @Inject
     WorkerPool pool;
 
     @BeforeAll
-    static void startBrowser() {
-        browser = Chromium.start();
+    static void viewport() {
         ((ChromiumDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", 1280, "height", 800, "deviceScaleFactor", 1, "mobile", false));
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        Chromium.quit(browser);
-    }
-
-    private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
-    }
-
-    private static WebDriverWait waiting(int seconds) {
-        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
-    }
-
-    private static String text(String id) {
-        return Page.text(browser, id);
     }
 
     /** Clicks the first element matching a CSS selector. */

@@ -1,10 +1,8 @@
 package org.rationale.ui;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -14,19 +12,16 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
-import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserTest;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -44,30 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class OnboardingBrowserTest {
-
-    private static WebDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
+class OnboardingBrowserTest extends BrowserTest {
 
     @BeforeAll
-    static void startBrowser() {
-        browser = Chromium.start();
+    static void windowSize() {
         browser.manage().window().setSize(new Dimension(1280, 800));
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        Chromium.quit(browser);
-    }
-
-    private WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(30));
-    }
-
-    private static Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
     }
 
     /** The text of the first element matching a CSS selector; empty when there is none. */

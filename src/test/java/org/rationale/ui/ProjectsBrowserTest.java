@@ -9,18 +9,15 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.TimeoutException;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
+import org.rationale.testing.BrowserTest;
 import org.rationale.testing.Chromium;
 import org.rationale.testing.Fixtures;
 import org.rationale.worker.WorkerPool;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -30,7 +27,6 @@ import org.rationale.testing.PostgresTestResource;
 
 import static io.restassured.RestAssured.given;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -41,38 +37,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Drives the real UI in Debian's headless Chromium. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class ProjectsBrowserTest {
-
-    private static WebDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
+class ProjectsBrowserTest extends BrowserTest {
 
     @Inject
     DemoSeeder seeder;
     @Inject
     ProjectService projects;
 
-    @BeforeAll
-    static void startBrowser() {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
     @BeforeEach
-    void logInAsAdmin() {
-        BrowserLogin.logIn(browser, root.toString(), PostgresTestResource.ADMIN,
-                PostgresTestResource.ADMIN_PASSWORD);
-    }
-
-    private WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(30));
+    void asAdmin() {
+        logInAsAdmin();
     }
 
     private WebElement projectCard(String name) {
@@ -240,10 +214,6 @@ class ProjectsBrowserTest {
         } finally {
             pool.stop();
         }
-    }
-
-    private Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
     }
 
     @Test

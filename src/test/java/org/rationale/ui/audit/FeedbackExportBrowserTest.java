@@ -1,30 +1,21 @@
 package org.rationale.ui.audit;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.audit.AuditChain;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
-import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserTest;
 import org.rationale.testing.BrowserDownload;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 
 import java.io.IOException;
-import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -41,22 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class FeedbackExportBrowserTest {
-
-    private static WebDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
-
-    @BeforeAll
-    static void start() {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        Chromium.quit(browser);
-    }
+class FeedbackExportBrowserTest extends BrowserTest {
 
     @Test
     void anAuditorDownloadsTheFeedbackZipAndSeesItInTheTrail() throws IOException {
@@ -83,7 +59,7 @@ class FeedbackExportBrowserTest {
 
         BrowserLogin.logIn(browser, root.toString(), "fxb-auditor", "fxb-auditor-password");
         browser.get(root + "projects/" + p + "/reports");
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        WebDriverWait wait = waiting();
         wait.until(d -> d.findElements(By.id("download-feedback")).size() > 0);
         BrowserDownload zip = BrowserDownload.press(browser, "download-feedback", Duration.ofSeconds(60));
         assertTrue(zip.download(), "handed to the browser as a download");
@@ -108,10 +84,7 @@ class FeedbackExportBrowserTest {
         wait.until(d -> Page.text(d, "feedback-exports").contains(String.valueOf(got.get("sha"))));
         ((HasCdp) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", 800,
                 "deviceScaleFactor", 1, "mobile", false));
-        ((JavascriptExecutor) browser).executeScript(
-                "document.getElementById('feedback-exports').scrollIntoView({block: 'end'});");
-        Path shot = Path.of("target", "screenshots", "feedback-export.png");
-        Files.createDirectories(shot.getParent());
-        Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        js("document.getElementById('feedback-exports').scrollIntoView({block: 'end'});");
+        screenshot(Path.of("target", "screenshots", "feedback-export.png"));
     }
 }

@@ -2,24 +2,17 @@ package org.rationale.ui.audit;
 
 import org.openqa.selenium.By;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.audit.AuditChain;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
-import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserTest;
 import org.rationale.testing.BrowserDownload;
-import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -32,28 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** An auditor downloads a project's report in all four formats from the reports page and verifies the chain. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class ReportsBrowserTest {
-
-    private static WebDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
-
-    @BeforeAll
-    static void start() {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    private static String text(String id) {
-        return Page.text(browser, id);
-    }
+class ReportsBrowserTest extends BrowserTest {
 
     @Test
     void anAuditorDownloadsEveryFormatAndVerifiesTheChain() {
@@ -71,7 +43,7 @@ class ReportsBrowserTest {
 
         BrowserLogin.logIn(browser, root.toString(), "rpb-auditor", "rpb-auditor-password");
         browser.get(root + "projects/" + p + "/reports");
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        WebDriverWait wait = waiting();
         wait.until(d -> !text("report-exports").isEmpty() || d.findElements(By.id("download-pdf")).size() > 0);
         Map<String, String> magic = Map.of("pdf", "%PDF-", "html", "<!DOCTYPE html>", "json", "{\"reportVersion\"",
                 "csv", "review_id,time");
@@ -104,7 +76,7 @@ class ReportsBrowserTest {
         assertEquals(events.size(), given().get("/api/audit/events?projectId=" + p).then().extract().jsonPath()
                 .getList("").size(), "a GET of a download link writes no audit event");
 
-        ((JavascriptExecutor) browser).executeScript("document.getElementById('verify-chain').click();");
+        js("document.getElementById('verify-chain').click();");
         wait.until(d -> text("chain-result").startsWith("Intact"));
 
         // an engineer may download too, but verification of the whole chain is for auditors and admins
@@ -116,7 +88,7 @@ class ReportsBrowserTest {
         // an expert is not let in
         BrowserLogin.logIn(browser, root.toString(), "rpb-reviewer", "rpb-reviewer-password");
         browser.get(root + "projects/" + p + "/reports");
-        wait.until(d -> String.valueOf(((JavascriptExecutor) d).executeScript("return document.body.innerText;"))
+        wait.until(d -> String.valueOf(js("return document.body.innerText;"))
                 .contains("Could not navigate"));
         assertTrue(browser.findElements(By.id("download-pdf")).isEmpty(),
                 "an expert sees no report downloads");

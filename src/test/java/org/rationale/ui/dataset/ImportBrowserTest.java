@@ -1,23 +1,15 @@
 package org.rationale.ui.dataset;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
-import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserTest;
 import org.rationale.testing.Fixtures;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
@@ -32,10 +24,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,38 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class ImportBrowserTest {
-
-    private static WebDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
+class ImportBrowserTest extends BrowserTest {
 
     @BeforeAll
-    static void startBrowser() {
-        browser = Chromium.start();
-        // a viewport of 1280×800, as the documentation's screenshots are: the window adds its own frame
-        browser.manage().window().setSize(new Dimension(1280, 800));
-        Object[] inner = ((List<?>) js("return [window.innerWidth, window.innerHeight]")).toArray();
-        browser.manage().window().setSize(new Dimension(1280 + 1280 - ((Number) inner[0]).intValue(),
-                800 + 800 - ((Number) inner[1]).intValue()));
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        Chromium.quit(browser);
-    }
-
-    private static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(60));
-    }
-
-    private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
-    }
-
-    private void logInAsAdmin() {
-        BrowserLogin.logIn(browser, root.toString(), PostgresTestResource.ADMIN, PostgresTestResource.ADMIN_PASSWORD);
+    static void viewport() {
+        viewport1280x800();
     }
 
     private void openImport(long project) {
@@ -97,10 +60,6 @@ class ImportBrowserTest {
     private static void choose(String uploadId, Path file) {
         WebElement upload = waiting().until(d -> d.findElement(By.id(uploadId)));
         upload.getShadowRoot().findElement(By.cssSelector("input[type=file]")).sendKeys(file.toAbsolutePath().toString());
-    }
-
-    private static String text(String id) {
-        return Page.text(browser, id);
     }
 
     /** A photograph-like RGB image: a gradient sky, a shape of the class's kind, some texture. */
@@ -180,16 +139,6 @@ class ImportBrowserTest {
             }
         }
         return write(Fixtures.zip(entries), "shapes.zip");
-    }
-
-    private static void screenshot(String name) {
-        try {
-            Path shot = Path.of("docs", "images", name);
-            Files.createDirectories(shot.getParent());
-            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Test
@@ -274,7 +223,7 @@ class ImportBrowserTest {
         Object frame = js("const f = document.querySelector('vaadin-dialog-overlay .detail-frame');"
                 + " return f.offsetWidth + 'x' + f.offsetHeight;");
         assertEquals("520x390", frame);
-        screenshot("../../target/screenshots/samples-rgb-detail.png");
+        screenshot(Path.of("target", "screenshots", "samples-rgb-detail.png"));
     }
 
     /** {@code n} copies of one 16×16 noise image in two class folders: quick to upload, slow enough to check. */

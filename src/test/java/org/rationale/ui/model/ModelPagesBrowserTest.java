@@ -1,23 +1,16 @@
 package org.rationale.ui.model;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chromium.ChromiumDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.saliency.ReferenceFixtures;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
-import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserTest;
 import org.rationale.testing.Fixtures;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
@@ -25,12 +18,7 @@ import org.rationale.worker.JobKind;
 import org.rationale.worker.JobService;
 import org.rationale.worker.WorkerPool;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -49,13 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class ModelPagesBrowserTest {
+class ModelPagesBrowserTest extends BrowserTest {
 
-    private static WebDriver browser;
     private static Long engineer;
-
-    @TestHTTPResource("/")
-    URL root;
 
     @Inject
     WorkerPool pool;
@@ -64,16 +48,10 @@ class ModelPagesBrowserTest {
     JobService jobs;
 
     @BeforeAll
-    static void startBrowser() {
-        browser = Chromium.start();
+    static void viewport() {
         // the page itself 1280×800, as the documentation's pictures show it
         ((ChromiumDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", 1280, "height", 800, "deviceScaleFactor", 1, "mobile", false));
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        Chromium.quit(browser);
     }
 
     /** A project of 40 training and 8 test 28×28 gray images in 10 classes, the engineer a member, logged in. */
@@ -94,17 +72,13 @@ class ModelPagesBrowserTest {
         return p;
     }
 
-    private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
-    }
-
     /** Adds a file to a vaadin-upload as a user dropping it would, and waits until the server has it. */
     private static void addFile(String uploadId, String fileName, byte[] content) {
         js("const u = document.getElementById(arguments[0]);"
                 + "const bytes = Uint8Array.from(atob(arguments[2]), c => c.charCodeAt(0));"
                 + "u._addFiles([new File([bytes], arguments[1], {type: 'application/octet-stream'})]);",
                 uploadId, fileName, Base64.getEncoder().encodeToString(content));
-        wait(30).until(d -> Boolean.TRUE.equals(js("const u = document.getElementById(arguments[0]);"
+        waiting(30).until(d -> Boolean.TRUE.equals(js("const u = document.getElementById(arguments[0]);"
                 + "return u.files.length === 1 && u.files[0].complete === true;", uploadId)));
     }
 
@@ -117,20 +91,6 @@ class ModelPagesBrowserTest {
         return Boolean.TRUE.equals(js("return document.getElementById(arguments[0]).invalid === true;", id));
     }
 
-    private static WebDriverWait wait(int seconds) {
-        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
-    }
-
-    private static void screenshot(String name) {
-        try {
-            Path shot = Path.of("target", "screenshots", name);
-            Files.createDirectories(shot.getParent());
-            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static int models(long project) {
         return given().get("/api/projects/" + project + "/models").then().statusCode(200).extract().jsonPath()
                 .getList("$").size();
@@ -140,7 +100,7 @@ class ModelPagesBrowserTest {
     void aTorchScriptModelUploadedThroughTheFormIsCheckedStoredAndPredicts() {
         long p = project();
         browser.get(root + "projects/" + p + "/models/new");
-        wait(60).until(d -> !Page.text(d, "upload-classes").isEmpty());
+        waiting(60).until(d -> !Page.text(d, "upload-classes").isEmpty());
         // the classes are the project's, shown; the size comes from its images
         assertTrue(Page.text(browser, "upload-classes").contains("output 9 → "), Page.text(browser, "upload-classes"));
         assertEquals("28", js("return document.getElementById('upload-height').value;"));
@@ -149,7 +109,7 @@ class ModelPagesBrowserTest {
         addFile("upload-classifier", "cnn-classifier.pt", ReferenceFixtures.bytes("cnn-classifier.pt"));
         setValue("upload-name", "browser-cnn");
         Page.click(browser, "upload-send");
-        wait(60).until(d -> Page.text(d, "upload-accepted").contains("Stored as browser-cnn v1"));
+        waiting(60).until(d -> Page.text(d, "upload-accepted").contains("Stored as browser-cnn v1"));
         String accepted = Page.text(browser, "upload-accepted");
         assertTrue(accepted.contains("Grad-CAM methods can run"), accepted);
         long predicted = (Long) js("return document.querySelectorAll('#upload-predictions li').length;");
@@ -159,19 +119,19 @@ class ModelPagesBrowserTest {
         assertEquals(List.of("browser-cnn"), stored.getList("name"));
         assertEquals(List.of(true), stored.getList("supportsCam"));
         js("document.getElementById('upload-accepted').scrollIntoView({block: 'end'});");
-        screenshot("model-upload.png");
+        screenshot(Path.of("target", "screenshots", "model-upload.png"));
     }
 
     @Test
     void aBadModelFileIsRefusedAtItsFieldWithTheReasonAndNothingIsStored() {
         long p = project();
         browser.get(root + "projects/" + p + "/models/new");
-        wait(60).until(d -> !Page.text(d, "upload-classes").isEmpty());
+        waiting(60).until(d -> !Page.text(d, "upload-classes").isEmpty());
         // nothing chosen, no name, a broken std: every problem at once, each at its field
         setValue("upload-name", "");
         setValue("upload-std-0", "0");
         Page.click(browser, "upload-send");
-        wait(10).until(d -> Page.text(d, "upload-model-error").contains("Choose the TorchScript file"));
+        waiting(10).until(d -> Page.text(d, "upload-model-error").contains("Choose the TorchScript file"));
         assertTrue(invalid("upload-name"), "the name is marked");
         assertTrue(invalid("upload-std-0"), "the std is marked");
         // a file that is no TorchScript: the engine's reason at the file, nothing stored
@@ -179,7 +139,7 @@ class ModelPagesBrowserTest {
         setValue("upload-std-0", "1");
         addFile("upload-model", "weights.pt", "these bytes are not a TorchScript archive".getBytes());
         Page.click(browser, "upload-send");
-        wait(60).until(d -> Page.text(d, "upload-model-error").startsWith("Model failed"));
+        waiting(60).until(d -> Page.text(d, "upload-model-error").startsWith("Model failed"));
         assertTrue(Page.text(browser, "upload-form-error").startsWith("Nothing was stored"),
                 Page.text(browser, "upload-form-error"));
         assertTrue(Page.text(browser, "upload-accepted").isEmpty());
@@ -187,7 +147,7 @@ class ModelPagesBrowserTest {
         // only the features part: the missing classifier part is named
         addFile("upload-features", "f.pt", ReferenceFixtures.bytes("cnn-features.pt"));
         Page.click(browser, "upload-send");
-        wait(10).until(d -> Page.text(d, "upload-classifier-error").contains("classifier part is missing"));
+        waiting(10).until(d -> Page.text(d, "upload-classifier-error").contains("classifier part is missing"));
         assertEquals(0, models(p));
     }
 
@@ -195,16 +155,16 @@ class ModelPagesBrowserTest {
     void trainingFromThePageShowsItsProgressAndTheNewVersion() {
         long p = project();
         browser.get(root + "projects/" + p + "/train");
-        wait(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('training-start');")));
+        waiting(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('training-start');")));
         // the page entered again in the same browser tab (the view is reused): the form is reset, its button wired once
         setValue("training-name", "changed");
         js("history.pushState({}, '', location.pathname + '?again'); dispatchEvent(new PopStateEvent('popstate'));");
-        wait(30).until(d -> "small-cnn".equals(js("return document.getElementById('training-name').value;")));
+        waiting(30).until(d -> "small-cnn".equals(js("return document.getElementById('training-name').value;")));
         // out-of-range settings are marked all at once and start nothing
         setValue("training-epochs-field", "0");
         setValue("training-rate", "5");
         Page.click(browser, "training-start");
-        wait(10).until(d -> invalid("training-epochs-field") && invalid("training-rate"));
+        waiting(10).until(d -> invalid("training-epochs-field") && invalid("training-rate"));
         assertTrue(Page.text(browser, "training-progress-text").isEmpty(), "no training started");
         setValue("training-epochs-field", "3");
         setValue("training-rate", "0.002");
@@ -213,7 +173,7 @@ class ModelPagesBrowserTest {
         List<String> seen = new ArrayList<>();
         try {
             Page.click(browser, "training-start");
-            wait(240).until(d -> {
+            waiting(240).until(d -> {
                 seen.add(Page.text(d, "training-progress-text"));
                 return Page.text(d, "training-outcome").startsWith("New version");
             });
@@ -233,7 +193,7 @@ class ModelPagesBrowserTest {
         assertEquals(1, jobs.recent(50).stream().filter(j -> j.projectId() == p && j.kind() == JobKind.TRAIN).count(),
                 "one click, one training");
         js("document.getElementById('training-outcome').scrollIntoView({block: 'center'});");
-        screenshot("training.png");
+        screenshot(Path.of("target", "screenshots", "training.png"));
     }
 
     @Test
@@ -244,7 +204,7 @@ class ModelPagesBrowserTest {
         given().contentType("application/json").body(Map.of("modelId", first))
                 .put("/api/projects/" + p + "/models/current").then().statusCode(200);
         browser.get(root + "projects/" + p + "/sanity");
-        wait(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('sanity-start');")));
+        waiting(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('sanity-start');")));
         assertTrue(Page.text(browser, "sanity-no-results").contains("No check of fixture-cnn v1 has run yet"),
                 Page.text(browser, "sanity-no-results"));
     }
@@ -254,7 +214,7 @@ class ModelPagesBrowserTest {
         long p = project();
         long model = Api.uploadFixtureCnn(p);
         browser.get(root + "projects/" + p + "/sanity?model=" + model);
-        wait(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('sanity-start');")));
+        waiting(60).until(d -> Boolean.TRUE.equals(js("return !!document.getElementById('sanity-start');")));
         assertTrue(Page.text(browser, "sanity-no-results").contains("No check of fixture-cnn v1 has run yet"));
         assertTrue(Page.text(browser, "sanity-unavailable").contains("guided-backprop"),
                 Page.text(browser, "sanity-unavailable"));
@@ -262,7 +222,7 @@ class ModelPagesBrowserTest {
         List<String> seen = new ArrayList<>();
         try {
             Page.click(browser, "sanity-start");
-            wait(300).until(d -> {
+            waiting(300).until(d -> {
                 seen.add(Page.text(d, "sanity-per-method"));
                 return Page.text(d, "sanity-progress-text").endsWith("succeeded");
             });
@@ -281,6 +241,6 @@ class ModelPagesBrowserTest {
         given().get("/api/models/" + model + "/sanity").then().statusCode(200)
                 .body("size()", equalTo(8));
         js("document.getElementById('sanity-results').scrollIntoView({block: 'end'});");
-        screenshot("sanity.png");
+        screenshot(Path.of("target", "screenshots", "sanity.png"));
     }
 }

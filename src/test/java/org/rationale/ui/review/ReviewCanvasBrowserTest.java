@@ -1,18 +1,13 @@
 package org.rationale.ui.review;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserTest;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 
@@ -20,7 +15,6 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,26 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class ReviewCanvasBrowserTest {
-
-    private static WebDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
-
-    @BeforeAll
-    static void start() {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        Chromium.quit(browser);
-    }
-
-    private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
-    }
+class ReviewCanvasBrowserTest extends BrowserTest {
 
     /** Runs a script against the canvas {@code c}, then waits for the canvas to have drawn. */
     private static Object onCanvas(String script) {
@@ -267,12 +242,7 @@ class ReviewCanvasBrowserTest {
     @Test
     void aScreenshotOfAPhotographZoomedInWithAPaintedMask() throws IOException {
         assumeTrue(Files.exists(ReviewCanvasPage.SKIMAGE_DATA.resolve("chelsea.png")), "python3-skimage's photographs");
-        browser.manage().window().setSize(new Dimension(1280, 800));
-        Object inner = js("return [window.innerWidth, window.innerHeight];");
-        List<?> size = (List<?>) inner;
-        int dw = 1280 - ((Number) size.get(0)).intValue();
-        int dh = 800 - ((Number) size.get(1)).intValue();
-        browser.manage().window().setSize(new Dimension(1280 + dw, 800 + dh));
+        viewport1280x800();
         open("?photo=chelsea", "chelsea");
         // zoom about the cat's left eye (image (170, 115)) with four wheel notches
         Map<String, Object> v = view();

@@ -1,42 +1,32 @@
 package org.rationale.ui.review;
 
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
-import org.rationale.testing.Chromium;
+import org.rationale.testing.BrowserTest;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TabularProjects;
 import org.rationale.worker.WorkerPool;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,39 +40,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class TabularReviewBrowserTest {
-
-    private static final Path DEMO = Path.of("src/main/resources/demo/breast-cancer-site");
-
-    private static WebDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
+class TabularReviewBrowserTest extends BrowserTest {
 
     @Inject
     WorkerPool pool;
 
     @BeforeAll
-    static void startBrowser() {
-        browser = Chromium.start();
-        // a viewport of 1280×800, as the documentation's screenshots are: the window adds its own frame
-        browser.manage().window().setSize(new Dimension(1280, 800));
-        Object[] inner = ((List<?>) js("return [window.innerWidth, window.innerHeight]")).toArray();
-        browser.manage().window().setSize(new Dimension(1280 + 1280 - ((Number) inner[0]).intValue(),
-                800 + 800 - ((Number) inner[1]).intValue()));
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        Chromium.quit(browser);
-    }
-
-    private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
-    }
-
-    private static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(120));
+    static void viewport() {
+        viewport1280x800();
     }
 
     private static String renderedKey(WebDriver b) {
@@ -93,7 +58,7 @@ class TabularReviewBrowserTest {
 
     private static String pressAndWaitForNext(String key, String before) {
         new Actions(browser).sendKeys(key).perform();
-        return waiting().until(d -> {
+        return waiting(120).until(d -> {
             String now = renderedKey(d);
             return now != null && !now.equals(before) ? now : null;
         });
@@ -108,90 +73,59 @@ class TabularReviewBrowserTest {
         String css = ".feature-row[data-feature='" + feature + "']";
         if (browser.findElements(By.cssSelector(css)).isEmpty()) {
             Page.click(browser, "feature-bars-all");
-            waiting().until(d -> !d.findElements(By.cssSelector(css)).isEmpty());
+            waiting(120).until(d -> !d.findElements(By.cssSelector(css)).isEmpty());
         }
         return browser.findElement(By.cssSelector(css));
     }
 
-    private static void screenshot(String name) {
-        try {
-            Path shot = Path.of("docs", "images", name);
-            Files.createDirectories(shot.getParent());
-            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void importTable(long p, String split) throws IOException {
-        given().multiPart("table", split + ".csv", Files.readAllBytes(DEMO.resolve(split + ".csv")), "text/csv")
-                .multiPart("label", "diagnosis").multiPart("name", split).multiPart("split", split)
-                .post("/api/projects/" + p + "/datasets").then().statusCode(201);
-    }
-
-    private JsonPath train(long p) throws InterruptedException {
-        long job = given().contentType(ContentType.JSON)
-                .body(Map.of("epochs", 20, "batchSize", 32, "learningRate", 0.01, "seed", 3))
-                .post("/api/projects/" + p + "/trainings").then().statusCode(202).extract().jsonPath().getLong("jobId");
+    /** Imports the demo's tables and trains the platform's MLP on them (20 epochs, seed 3). */
+    private long trainedBreastCancer(String prefix) throws InterruptedException {
+        long p = TabularProjects.breastCancer(prefix);
         pool.start(1);
         try {
-            long deadline = System.currentTimeMillis() + 300_000;
-            while (System.currentTimeMillis() < deadline) {
-                JsonPath j = given().get("/api/jobs/" + job).then().statusCode(200).extract().jsonPath();
-                if (j.getString("state").equals("succeeded") || j.getString("state").equals("failed")) {
-                    return j;
-                }
-                Thread.sleep(500);
-            }
+            TabularProjects.trained(p, Map.of("epochs", 20, "batchSize", 32, "learningRate", 0.01, "seed", 3));
         } finally {
             pool.stop();
         }
-        throw new AssertionError("training job " + job + " did not finish");
+        return p;
     }
 
     @Test
-    void anExpertReviewsFiveRowsWithTheKeyboardAndMarksSiteAsAShortcut() throws InterruptedException, IOException {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "Breast cancer review " + UUID.randomUUID().toString().substring(0, 8),
-                        "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
-        importTable(p, "train");
-        importTable(p, "test");
-        JsonPath trained = train(p);
-        assertEquals("succeeded", trained.getString("state"), String.valueOf(trained.getString("error")));
+    void anExpertReviewsFiveRowsWithTheKeyboardAndMarksSiteAsAShortcut() throws InterruptedException {
+        long p = trainedBreastCancer("Breast cancer review");
         Api.addMember(p, Api.newUser("tab-review-expert", "expert"));
 
         BrowserLogin.logIn(browser, root.toString(), "tab-review-expert", "tab-review-expert-password");
         browser.get(root + "projects/" + p + "/review");
-        String key = waiting().until(TabularReviewBrowserTest::renderedKey);
+        String key = waiting(120).until(TabularReviewBrowserTest::renderedKey);
         // the bars: at most 15 at first, largest first, each with its value and its place in the training rows
-        waiting().until(d -> !d.findElements(By.cssSelector(".feature-row")).isEmpty());
+        waiting(120).until(d -> !d.findElements(By.cssSelector(".feature-row")).isEmpty());
         int shown = browser.findElements(By.cssSelector(".feature-row")).size();
         assertEquals(15, shown);
         assertEquals("Show all 31 features", Page.text(browser, "feature-bars-all").strip());
         Page.click(browser, "feature-bars-all");
-        waiting().until(d -> d.findElements(By.cssSelector(".feature-row")).size() == 31);
+        waiting(120).until(d -> d.findElements(By.cssSelector(".feature-row")).size() == 31);
         assertEquals("Show the top 15", Page.text(browser, "feature-bars-all").strip());
         Page.click(browser, "feature-bars-all");
-        waiting().until(d -> d.findElements(By.cssSelector(".feature-row")).size() == 15);
+        waiting(120).until(d -> d.findElements(By.cssSelector(".feature-row")).size() == 15);
         String panel = Page.text(browser, "review-canvas");
         assertTrue(panel.contains("percentile of training") && panel.contains("integrated-gradients"), panel);
 
         // the first row: site clicked as a shortcut (the mark kind's default), saved at once
         long first = sampleOf(key);
         bar("site").click();
-        waiting().until(d -> Page.text(d, "review-status").contains("Marked site as shortcut (saved)"));
+        waiting(120).until(d -> Page.text(d, "review-status").contains("Marked site as shortcut (saved)"));
         // shift-click adds a feature, a click on a marked one takes it off again; each change is saved at once
         new Actions(browser).keyDown(Keys.SHIFT).click(bar("mean_radius")).keyUp(Keys.SHIFT).perform();
-        waiting().until(d -> Page.text(d, "review-status").contains("Marked site, mean_radius as shortcut (saved)"));
+        waiting(120).until(d -> Page.text(d, "review-status").contains("Marked site, mean_radius as shortcut (saved)"));
         assertEquals(List.of("mean_radius", "site"), given().get("/api/samples/" + first + "/annotations").then()
                 .statusCode(200).extract().jsonPath().getList("[0].features", String.class));
         bar("mean_radius").click();
-        waiting().until(d -> Page.text(d, "review-status").contains("Unmarked mean_radius (saved)"));
+        waiting(120).until(d -> Page.text(d, "review-status").contains("Unmarked mean_radius (saved)"));
         if (Page.text(browser, "feature-bars-all").startsWith("Show the top")) {
             Page.click(browser, "feature-bars-all");
         }
-        waiting().until(d -> !d.findElements(By.cssSelector(".feature-mark")).isEmpty());
+        waiting(120).until(d -> !d.findElements(By.cssSelector(".feature-mark")).isEmpty());
         assertEquals("shortcut", browser.findElement(By.cssSelector(".feature-mark")).getText().strip());
         String site = browser.findElement(By.cssSelector("div[data-feature='site'] .feature-value")).getText();
         assertTrue(site.matches("[AB] — \\d+ % of training rows"), site);
@@ -227,7 +161,7 @@ class TabularReviewBrowserTest {
                 .body(Map.of("kind", "shortcut", "features", List.of("mean_radius"), "version", 0))
                 .post("/api/samples/" + sixth + "/annotations").then().statusCode(201);
         new Actions(browser).keyDown(Keys.SHIFT).click(bar("site")).keyUp(Keys.SHIFT).perform();
-        waiting().until(d -> Page.text(d, "review-status").contains("Annotation changed meanwhile"));
+        waiting(120).until(d -> Page.text(d, "review-status").contains("Annotation changed meanwhile"));
         assertTrue(Page.text(browser, "review-status").contains("reload"), Page.text(browser, "review-status"));
         assertEquals(List.of("mean_radius"), given().get("/api/samples/" + sixth + "/annotations").then()
                 .statusCode(200).extract().jsonPath().getList("[0].features", String.class));
@@ -243,44 +177,37 @@ class TabularReviewBrowserTest {
      */
     @Test
     void aRoundOnFiveRowsMarkedWithSiteRetrainsAndJudgesTheNewVersionOnTheSiteRandomTestSplit() throws Exception {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "Breast cancer round " + UUID.randomUUID().toString().substring(0, 8),
-                        "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
-        importTable(p, "train");
-        importTable(p, "test");
-        JsonPath trained = train(p);
-        assertEquals("succeeded", trained.getString("state"), String.valueOf(trained.getString("error")));
+        long p = trainedBreastCancer("Breast cancer round");
         Api.addMember(p, Api.newUser("tab-round-engineer", "engineer"));
         Api.addMember(p, Api.newUser("tab-round-expert", "expert"));
         pool.start(1);
         try {
             BrowserLogin.logIn(browser, root.toString(), "tab-round-engineer", "tab-round-engineer-password");
             browser.get(root + "projects/" + p + "/rounds");
-            waiting().until(d -> Page.text(d, "round-status").contains("No round yet"));
+            waiting(120).until(d -> Page.text(d, "round-status").contains("No round yet"));
             // rows: the features marked are held against every training row, with λ 10 (the images' 1,000 swamps it)
             assertEquals("10", js("return document.getElementById('round-lambda').value;"));
             assertEquals("20", js("return document.getElementById('round-epochs').value;"));
             js("const b = document.getElementById('round-batch'); b.value = '5';"
                     + " b.dispatchEvent(new Event('change', {bubbles: true}));");
             Page.click(browser, "start-round");
-            waiting().until(d -> Page.text(d, "round-status").contains("experts review"));
+            waiting(120).until(d -> Page.text(d, "round-status").contains("experts review"));
 
             BrowserLogin.logIn(browser, root.toString(), "tab-round-expert", "tab-round-expert-password");
             browser.get(root + "projects/" + p + "/review");
-            String key = waiting().until(TabularReviewBrowserTest::renderedKey);
+            String key = waiting(120).until(TabularReviewBrowserTest::renderedKey);
             List<Long> judged = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long row = sampleOf(key);
                 judged.add(row);
                 bar("site").click();
-                waiting().until(d -> List.of("site").equals(given().get("/api/samples/" + row + "/annotations").then()
+                waiting(120).until(d -> List.of("site").equals(given().get("/api/samples/" + row + "/annotations").then()
                         .extract().jsonPath().getList("[0].features", String.class)));
                 if (i < 4) {
                     key = pressAndWaitForNext("r", key);
                 } else {
                     new Actions(browser).sendKeys("r").perform();
-                    waiting().until(d -> Api.as("tab-round-expert").get("/api/samples/" + row + "/reviews").then()
+                    waiting(120).until(d -> Api.as("tab-round-expert").get("/api/samples/" + row + "/reviews").then()
                             .extract().jsonPath().getList("").size() == 1);
                 }
             }
@@ -288,9 +215,9 @@ class TabularReviewBrowserTest {
 
             BrowserLogin.logIn(browser, root.toString(), "tab-round-engineer", "tab-round-engineer-password");
             browser.get(root + "projects/" + p + "/rounds");
-            waiting().until(d -> Page.text(d, "retrain-note").contains("5 training samples reviewed, 5 with shortcut features marked"));
+            waiting(120).until(d -> Page.text(d, "retrain-note").contains("5 training samples reviewed, 5 with shortcut features marked"));
             Page.click(browser, "retrain-button");
-            waiting().until(d -> !d.findElements(By.id("retrain-confirm")).isEmpty());
+            waiting(120).until(d -> !d.findElements(By.id("retrain-confirm")).isEmpty());
             Page.click(browser, "retrain-confirm");
             new WebDriverWait(browser, Duration.ofSeconds(900)).until(d -> Page.text(d, "round-status").contains("is done"));
             screenshot("rounds-rows.png");
