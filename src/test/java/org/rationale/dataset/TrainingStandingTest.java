@@ -3,19 +3,17 @@ package org.rationale.dataset;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TabularProjects;
 import org.rationale.testing.TableRows;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -49,9 +47,7 @@ class TrainingStandingTest {
 
     @Test
     void aRowsValuesAreStatedAgainstTheTrainingRowsOnly() {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "standing " + UUID.randomUUID(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        long p = TabularProjects.create("standing");
         List<String> classes = List.of("benign", "malignant");
         TableRows.insert(db, p, "train", "train", COLUMNS, 3, classes, rows(1, 100, 70));
         // test rows do not count
@@ -70,9 +66,7 @@ class TrainingStandingTest {
 
     @Test
     void trainingRowsBeyondTheFirstPageAreReadEachOnce() {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "standing pages " + UUID.randomUUID(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        long p = TabularProjects.create("standing pages");
         List<String> classes = List.of("benign", "malignant");
         // 2,500 rows (three pages): site B only on the last 500, radius 1..2,500
         List<TableRows.Row> rows = new ArrayList<>();

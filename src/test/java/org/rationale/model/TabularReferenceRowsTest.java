@@ -3,11 +3,11 @@ package org.rationale.model;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rationale.explain.TabularInput;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TabularProjects;
 import org.rationale.testing.TableRows;
 
 import java.sql.Connection;
@@ -15,9 +15,7 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -60,9 +58,7 @@ class TabularReferenceRowsTest {
 
     @Test
     void aTrainingTableAddedLaterChangesNeitherTheReferenceRowsNorTheMeanBaselineMap() throws Exception {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "reference rows " + UUID.randomUUID(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        long p = TabularProjects.create("reference rows");
         List<String> classes = List.of("no", "yes");
         TableRows.insert(db, p, "train", "first", COLUMNS, 2, classes, rows(200, 1, 0));
         long row = TableRows.insert(db, p, "test", "test", COLUMNS, 2, classes, rows(20, 2, 0)).get(0);
@@ -112,9 +108,7 @@ class TabularReferenceRowsTest {
 
     @Test
     void aTrainedVersionKeepsTheRowsItWasTrainedOnAsItsReferenceNotTheTrainingSplit() {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "reference of trained rows " + UUID.randomUUID(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        long p = TabularProjects.create("reference of trained rows");
         List<String> classes = List.of("no", "yes");
         // trained on the validation split (around 10); the training split sits around 0
         TableRows.insert(db, p, "train", "train", COLUMNS, 2, classes, rows(200, 4, 0));
