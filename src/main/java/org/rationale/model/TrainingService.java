@@ -61,9 +61,9 @@ public class TrainingService {
 
     /** Checks the request and queues the training; returns the job id. */
     public long start(long projectId, TrainingRequest request) {
-        TrainingRequest r = request.validated();
-        Split split = Split.parse(r.split());
         Project p = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        TrainingRequest r = (p.modality == Modality.TABULAR ? request.withRowDefaults() : request).validated();
+        Split split = Split.parse(r.split());
         if (p.modality == Modality.TABULAR) {
             List<TableColumn> columns = datasets.tableColumns(p.id);
             int width = encodedWidth(columns);
@@ -71,10 +71,6 @@ public class TrainingService {
                 throw new Invalid("Too many features to train on", "Project '" + p.name + "' has tables whose columns "
                         + "encode to " + width + " model inputs (a categorical column one per category); the platform's "
                         + "MLP takes at most " + TabularSpec.MAX_FEATURES + ": upload a model trained elsewhere");
-            }
-            if (request.name() == null || request.name().isBlank()) {
-                r = new TrainingRequest("tabular-mlp", r.split(), r.epochs(), r.batchSize(), r.learningRate(), r.seed(),
-                        r.feedback(), r.lambda(), r.roundId(), r.controls(), r.feedbackBefore());
             }
             if (r.feedbackMode() != Feedback.Mode.NONE) {
                 checkMarks(p, split, columns.stream().map(TableColumn::name).toList(), r.roundId() != null);

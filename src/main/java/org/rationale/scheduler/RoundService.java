@@ -143,6 +143,19 @@ public class RoundService {
         if (batch < 1 || batch > 1000) {
             throw new Invalid("Invalid batchSize " + batch, "A round reviews 1 to 1,000 samples");
         }
+        // the request's own fields are checked first; the defaults of λ and epochs depend on the model's modality
+        Feedback.Mode feedback = r.feedback() == null ? Feedback.Mode.RRR : Feedback.Mode.parse(r.feedback());
+        if (r.lambda() != null && !(r.lambda() >= 0 && r.lambda() <= 1e7)) {
+            throw new Invalid("Invalid lambda " + r.lambda(), "lambda must be between 0 and 10,000,000");
+        }
+        if (r.epochs() != null && (r.epochs() < 1 || r.epochs() > 20)) {
+            throw new Invalid("Invalid epochs " + r.epochs(), "A round retrains for 1 to 20 epochs");
+        }
+        int controls = r.controls() == null ? config.rounds().controls() : r.controls();
+        if (controls < 0 || controls > TrainingRequest.MAX_CONTROLS) {
+            throw new Invalid("Invalid controls " + controls, "A round runs 0 to " + TrainingRequest.MAX_CONTROLS
+                    + " control trainings (each costs one more training)");
+        }
         ModelVersion model = r.modelId() != null
                 ? models.find(r.modelId()).filter(m -> m.projectId == projectId)
                         .orElseThrow(() -> new Invalid("Unknown model " + r.modelId(), "Not a model of project " + projectId))
@@ -151,20 +164,8 @@ public class RoundService {
         // rows: the marked features are held against every training row, where the images' λ overwhelms the
         // cross-entropy (RowFeedback.DEFAULT_LAMBDA), and the platform's MLP learns little in the CNN's 2 epochs
         boolean rows = ModelService.isTabular(model);
-        Feedback.Mode feedback = r.feedback() == null ? Feedback.Mode.RRR : Feedback.Mode.parse(r.feedback());
         double lambda = r.lambda() != null ? r.lambda() : rows ? RowFeedback.DEFAULT_LAMBDA : Feedback.DEFAULT_LAMBDA;
-        if (!(lambda >= 0 && lambda <= 1e7)) {
-            throw new Invalid("Invalid lambda " + lambda, "lambda must be between 0 and 10,000,000");
-        }
-        int epochs = r.epochs() != null ? r.epochs() : rows ? 20 : 2;
-        if (epochs < 1 || epochs > 20) {
-            throw new Invalid("Invalid epochs " + epochs, "A round retrains for 1 to 20 epochs");
-        }
-        int controls = r.controls() == null ? config.rounds().controls() : r.controls();
-        if (controls < 0 || controls > TrainingRequest.MAX_CONTROLS) {
-            throw new Invalid("Invalid controls " + controls, "A round runs 0 to " + TrainingRequest.MAX_CONTROLS
-                    + " control trainings (each costs one more training)");
-        }
+        int epochs = r.epochs() != null ? r.epochs() : rows ? TrainingRequest.ROW_EPOCHS : 2;
         if (scheduler.pool(projectId).isEmpty()) {
             throw new Invalid("Nothing to review", "The project has no training samples");
         }
@@ -192,11 +193,12 @@ public class RoundService {
                     "Only a round whose samples are being reviewed can be retrained");
         }
         ModelVersion model = models.find(round.modelId()).orElseThrow();
-        // a model of rows retrains with the batch size and learning rate it was trained with (the
-        // platform's MLP learns little in a round's few epochs at the CNN's 128 and 0.001)
-        TrainingRequest parent = ModelService.isTabular(model) ? ModelService.trainedWith(model).orElse(null) : null;
-        int batch = parent == null ? 128 : parent.batchSize();
-        double learningRate = parent == null ? 1e-3 : parent.learningRate();
+        // a model of rows retrains with the batch size and learning rate it was trained with, an uploaded one
+        // with the rows' defaults (the platform's MLP learns little in a round's epochs at the CNN's 128 and 0.001)
+        boolean rows = ModelService.isTabular(model);
+        TrainingRequest parent = rows ? ModelService.trainedWith(model).orElse(null) : null;
+        int batch = parent != null ? parent.batchSize() : rows ? TrainingRequest.ROW_BATCH_SIZE : 128;
+        double learningRate = parent != null ? parent.learningRate() : rows ? TrainingRequest.ROW_LEARNING_RATE : 1e-3;
         // the controls retrain the same way with the masks painted before the round began
         long job = training.start(projectId, new TrainingRequest(model.name, "train", round.epochs(), batch, learningRate,
                 (long) round.number(), round.feedback(), round.lambda(), round.id(),

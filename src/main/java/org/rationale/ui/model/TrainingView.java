@@ -157,9 +157,9 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         split.setItems(withSamples);
         split.setValue(withSamples.contains("train") ? "train" : withSamples.get(0));
         // the MLP of rows trains in seconds an epoch and wants smaller batches than the CNN
-        epochs.setValue(rows ? 20 : 3);
-        batchSize.setValue(rows ? 32 : 128);
-        learningRate.setValue(rows ? 0.003 : 0.001);
+        epochs.setValue(rows ? TrainingRequest.ROW_EPOCHS : 3);
+        batchSize.setValue(rows ? TrainingRequest.ROW_BATCH_SIZE : 128);
+        learningRate.setValue(rows ? TrainingRequest.ROW_LEARNING_RATE : 0.001);
         seed.setValue(0);
         feedback.setValue("none");
         lambda.setValue(rows ? RowFeedback.DEFAULT_LAMBDA : Feedback.DEFAULT_LAMBDA);

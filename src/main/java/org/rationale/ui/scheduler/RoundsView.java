@@ -214,7 +214,7 @@ public class RoundsView extends VerticalLayout implements BeforeEnterObserver {
         lambda.setId("round-lambda");
         IntegerField epochs = new IntegerField("Epochs");
         // the platform's MLP of rows learns little in two epochs; a round's CNN retraining takes minutes an epoch
-        epochs.setValue(tabular() ? 20 : 2);
+        epochs.setValue(tabular() ? TrainingRequest.ROW_EPOCHS : 2);
         epochs.setMin(1);
         epochs.setMax(20);
         epochs.setId("round-epochs");
