@@ -115,8 +115,9 @@ public class RoundService {
     }
 
     /**
-     * What a new round asks for; nulls take defaults (the project's strategy, 20, rrr, λ 1000, 2
-     * epochs, the project's current model, {@code rationale.rounds.controls} control trainings).
+     * What a new round asks for; nulls take defaults (the project's strategy, 20, rrr, λ 1,000 on images
+     * and 10 on rows, 2 epochs on images and 20 on rows, the project's current model,
+     * {@code rationale.rounds.controls} control trainings).
      */
     public record StartRequest(String strategy, Integer batchSize, String feedback, Double lambda, Integer epochs,
                                Long modelId, Integer controls) {

@@ -17,6 +17,7 @@ import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 import org.rationale.explain.TabularInput;
 import org.rationale.testing.Api;
+import org.rationale.testing.DecoyProjects;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.TableRows;
 import org.rationale.worker.WorkerPool;
@@ -142,6 +143,41 @@ class TabularModelTest {
             out[group[c]] += columns[c];
         }
         return out;
+    }
+
+    /**
+     * A team's own model of rows in a round: the retraining trains the platform's MLP on the project's
+     * rows with the rows' defaults (batch 32, learning rate 0.003, λ 10, 20 epochs), since the uploaded
+     * version has no training settings to inherit (it once fell back to the CNN's 128 and 0.001).
+     */
+    @Test
+    void aRoundOnAnUploadedModelOfRowsRetrainsThePlatformsMlpWithTheRowsDefaults() throws Exception {
+        Table t = table("uploaded round");
+        long uploaded = uploadMlp(t.project());
+        pool.start(1);
+        try {
+            JsonPath started = given().contentType(ContentType.JSON).body(Map.of("strategy", "random", "batchSize", 2,
+                    "controls", 0, "modelId", uploaded)).post("/api/projects/" + t.project() + "/rounds").then()
+                    .statusCode(201).extract().jsonPath();
+            assertEquals(10.0, started.getDouble("lambda"), 1e-9);
+            assertEquals(20, started.getInt("epochs"));
+            JsonPath reviewing = DecoyProjects.await("/api/projects/" + t.project() + "/rounds/1", "state",
+                    List.of("reviewing", "failed"));
+            assertEquals("reviewing", reviewing.getString("state"), reviewing.getString("error"));
+            given().post("/api/projects/" + t.project() + "/rounds/1/retrain").then().statusCode(200);
+            JsonPath done = DecoyProjects.await("/api/projects/" + t.project() + "/rounds/1", "state",
+                    List.of("done", "failed"));
+            assertEquals("done", done.getString("state"), done.getString("error"));
+            assertEquals("tabular-mlp-v1", given().get("/api/models/" + done.getLong("trainedModelId")).then()
+                    .statusCode(200).extract().jsonPath().getString("kind"));
+            JsonPath job = given().get("/api/jobs/" + done.getLong("trainingJobId")).then().statusCode(200)
+                    .extract().jsonPath();
+            assertEquals(32, job.getInt("parameters.batchSize"), job.prettify());
+            assertEquals(0.003, job.getDouble("parameters.learningRate"), 1e-9);
+            assertEquals(20, job.getInt("parameters.epochs"));
+        } finally {
+            pool.stop();
+        }
     }
 
     @Test
