@@ -51,9 +51,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Trains the platform's model (a small CNN on images, an MLP on rows) on a split of the project as a background job, with or without
- * the experts' shortcut masks as feedback, and follows it epoch by epoch to the new model version
- * and its accuracy on every split.
+ * Trains the platform's model (a small CNN on images, an MLP on rows) on a split of the project as a
+ * background job, with or without the experts' shortcut marks as feedback, and follows it epoch by
+ * epoch to the new model version and its accuracy on every split.
  */
 @Route(value = Routes.TRAINING, layout = MainLayout.class)
 @PageTitle("Train · Rationale")
@@ -163,6 +163,11 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         seed.setValue(0);
         feedback.setValue("none");
         lambda.setValue(rows ? RowFeedback.DEFAULT_LAMBDA : Feedback.DEFAULT_LAMBDA);
+        // the form is made once; what its labels say depends on the project's samples
+        feedback.setItemLabelGenerator(mode -> feedbackLabel(mode, rows));
+        batchSize.setHelperText((rows ? "Rows" : "Images") + " per step, 1–4096");
+        learningRate.setHelperText("Adam's step size, above 0 and at most 1 (" + (rows ? "0.003 suits the MLP"
+                : "0.001 suits most data") + ")");
         for (HasValidation f : List.<HasValidation>of(name, epochs, batchSize, learningRate, seed, lambda)) {
             f.setInvalid(false);
         }
@@ -185,18 +190,15 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         batchSize.setId("training-batch");
         batchSize.setMin(1);
         batchSize.setMax(4096);
-        batchSize.setHelperText("Images per step, 1–4096");
         learningRate.setId("training-rate");
         learningRate.setMin(0);
         learningRate.setMax(1);
         learningRate.setStep(0.0001);
-        learningRate.setHelperText("Adam's step size, above 0 and at most 1 (0.001 suits most data)");
         seed.setId("training-seed");
         seed.setHelperText("The same seed, data and settings train the same model");
         feedback.setLabel("The experts' feedback");
         feedback.setId("training-feedback");
         feedback.setItems(FEEDBACK);
-        feedback.setItemLabelGenerator(TrainingView::feedbackLabel);
         feedback.addValueChangeListener(e -> describeFeedback());
         lambda.setId("training-lambda");
         lambda.setMin(0);
@@ -215,16 +217,20 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         return all;
     }
 
-    private static String feedbackLabel(String mode) {
+    private static String feedbackLabel(String mode, boolean rows) {
         if (mode.equals("none")) {
             return "Without feedback — learn from the labels alone (a baseline, or a model before any review)";
         }
         if (mode.equals("rrr")) {
-            return "Penalise the masks (RRR) — the model is punished for attending to the pixels experts marked as "
+            return rows ? "Penalise the marked features (RRR) — on every training row the model is punished for "
+                    + "leaning on the features experts marked as shortcuts (Ross et al. 2017)"
+                    : "Penalise the masks (RRR) — the model is punished for attending to the pixels experts marked as "
                     + "shortcuts (Ross et al. 2017)";
         }
         if (mode.equals("counterexamples")) {
-            return "Counterexamples — images with the marked pixels randomised are added to training, so the "
+            return rows ? "Counterexamples — each training row gets a copy whose marked features come from another "
+                    + "row, so the shortcut stops predicting the label"
+                    : "Counterexamples — images with the marked pixels randomised are added to training, so the "
                     + "shortcut stops predicting the label";
         }
         return "Both — the penalty and the counterexamples";
@@ -239,7 +245,7 @@ public class TrainingView extends JobFollowingPage implements BeforeEnterObserve
         boolean uses = feedback.getValue() != null && !feedback.getValue().equals("none");
         feedback.setHelperText(masks == 0
                 ? "The experts have marked no shortcut on the " + s + " split yet: training with feedback would use no "
-                + "mask and equals training without it."
+                + (project.modality == Modality.TABULAR ? "mark" : "mask") + " and equals training without it."
                 : "The experts marked shortcuts on " + masks + " " + s + " samples" + (!uses
                 ? "; they are ignored without feedback."
                 : project.modality == Modality.TABULAR

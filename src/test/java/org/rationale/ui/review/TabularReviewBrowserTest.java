@@ -183,6 +183,14 @@ class TabularReviewBrowserTest extends BrowserTest {
         pool.start(1);
         try {
             BrowserLogin.logIn(browser, root.toString(), "tab-round-engineer", "tab-round-engineer-password");
+            // the Training page of a project of rows offers the MLP with its own settings, not the CNN's
+            browser.get(root + "projects/" + p + "/train");
+            waiting(120).until(d -> "tabular-mlp".equals(js("const f = document.getElementById('training-name');"
+                    + " return f ? f.value : null;")));
+            assertEquals("32", js("return document.getElementById('training-batch').value;"));
+            String page = (String) js("return document.body.innerText;");
+            assertTrue(page.contains("multilayer perceptron") && !page.contains("CNN"), page);
+            screenshot("training-rows.png");
             browser.get(root + "projects/" + p + "/rounds");
             waiting(120).until(d -> Page.text(d, "round-status").contains("No round yet"));
             // rows: the features marked are held against every training row, with λ 10 (the images' 1,000 swamps it)
