@@ -39,8 +39,11 @@ public class TrainingResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Train the platform's CNN on a split of the project, as a background job",
-            description = "Body: {name, split (default train), epochs (3), batchSize (128), learningRate (0.001), seed (0)}. "
+    @Operation(summary = "Train the platform's model (a CNN on images, an MLP on rows) on a split of the project, "
+            + "as a background job",
+            description = "Body: {name, split (default train), epochs (3; rows 20), batchSize (128; rows 32), learningRate "
+                    + "(0.001; rows 0.003), seed (0), feedback (none | rrr | counterexamples | both), lambda (1000; rows "
+                    + "10: on rows the features marked shortcut on any row are held against every training row)}. "
                     + "Answers 202 with the job; GET /api/jobs/{id} follows it.")
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response start(@PathParam("projectId") long projectId, TrainingRequest body) {

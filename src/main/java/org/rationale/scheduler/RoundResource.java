@@ -52,8 +52,8 @@ public class RoundResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
-    @Operation(summary = "Start the next round: {strategy, batchSize, feedback: rrr|counterexamples|both|none, lambda, "
-            + "epochs, modelId (default: the project's current version), controls (0-5, default 1)}; maps are computed "
+    @Operation(summary = "Start the next round: {strategy, batchSize, feedback: rrr|counterexamples|both|none, lambda "
+            + "(1000 on images, 10 on rows), epochs (2 on images, 20 on rows), modelId (default: the project's current version), controls (0-5, default 1)}; maps are computed "
             + "for the candidate pool, then the queue is ranked")
     public Response start(@PathParam("projectId") long projectId, RoundService.StartRequest body) {
         access.requireProject(projectId);
