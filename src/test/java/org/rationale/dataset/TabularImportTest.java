@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.rationale.testing.Api;
 import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TabularProjects;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -42,9 +43,7 @@ class TabularImportTest {
     private static final byte[] BOM = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
 
     private static long tabularProject(String prefix) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("name", prefix + " " + UUID.randomUUID(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        return TabularProjects.create(prefix);
     }
 
     private static RequestSpecification table(String fileName, byte[] csv, String label) {

@@ -20,6 +20,7 @@ import org.rationale.testing.Api;
 import org.rationale.testing.DecoyProjects;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.TableRows;
+import org.rationale.testing.TabularProjects;
 import org.rationale.worker.WorkerPool;
 
 import java.io.IOException;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -93,9 +93,7 @@ class TabularModelTest {
     }
 
     private Table table(String prefix) {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", prefix + " " + UUID.randomUUID(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        long p = TabularProjects.create(prefix);
         List<TableRows.Row> rows = new ArrayList<>();
         int[] labels = {1, 0, 0};
         JsonNode ref = reference().get("rows");

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.TableRows;
+import org.rationale.testing.TabularProjects;
 import org.rationale.worker.WorkerPool;
 
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -73,9 +73,7 @@ class TabularTrainingTest {
 
     @Test
     void theMlpBeatsTheMajorityClassOnASeparableTableAndItsRowsHaveMaps() throws Exception {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "tabular training " + UUID.randomUUID(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        long p = TabularProjects.create("tabular training");
         List<String> classes = List.of("no", "yes");
         TableRows.insert(db, p, "train", "synthetic-train", COLUMNS, 4, classes, rows(400, 1));
         List<TableRows.Row> test = rows(200, 2);

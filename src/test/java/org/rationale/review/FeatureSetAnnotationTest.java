@@ -12,11 +12,11 @@ import org.rationale.security.Role;
 import org.rationale.testing.Api;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.TableRows;
+import org.rationale.testing.TabularProjects;
 
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -46,9 +46,7 @@ class FeatureSetAnnotationTest {
 
     /** A row of a fresh tabular project that the expert {@code who} may annotate. */
     private long row(String who) {
-        long p = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "feature sets " + UUID.randomUUID(), "modality", "tabular"))
-                .post("/api/projects").then().statusCode(201).extract().jsonPath().getLong("id");
+        long p = TabularProjects.create("feature sets");
         Api.addMember(p, Api.newUser(who, "expert"));
         return TableRows.insert(db, p, "test", "rows", COLUMNS, 3, List.of("benign", "malignant"), List.of(
                 new TableRows.Row(0, "{\"radius\": 12.5, \"site\": \"B\", \"smoker\": false}"))).get(0);
