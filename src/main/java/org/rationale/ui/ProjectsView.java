@@ -227,11 +227,16 @@ public class ProjectsView extends VerticalLayout {
         links.setWrap(true);
         switch (stage) {
             case NO_DATA -> {
-                text.setText(engineer ? "This project has no images yet. Import a zip of class folders (one folder per "
-                        + "class) or an IDX pair into the training or test split; the import names the classes."
-                        : "This project has no images yet. An engineer imports them; then a model and its maps follow.");
+                boolean rows = p.modality == Modality.TABULAR;
+                text.setText(engineer ? (rows ? "This project has no rows yet. Import a CSV table (typed columns, a label "
+                        + "column, an optional id column) into the training or test split; the import names the classes."
+                        : "This project has no images yet. Import a zip of class folders (one folder per "
+                        + "class) or an IDX pair into the training or test split; the import names the classes.")
+                        : "This project has no " + PlatformModel.samples(p.modality) + " yet. An engineer imports them; "
+                        + "then a model and its maps follow.");
                 if (engineer) {
-                    links.add(stepButton("Import images", VaadinIcon.UPLOAD, Routes.IMPORT, p, "next-step-import", true));
+                    links.add(stepButton(rows ? "Import a table" : "Import images", VaadinIcon.UPLOAD, Routes.IMPORT, p,
+                            "next-step-import", true));
                 }
             }
             case NO_MODEL -> {

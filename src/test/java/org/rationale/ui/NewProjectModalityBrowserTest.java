@@ -74,6 +74,15 @@ class NewProjectModalityBrowserTest extends BrowserTest {
         waiting().until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector(".project-card[data-project='Loan approvals']")));
         assertEquals(Modality.TABULAR, projects.findByName("Loan approvals").orElseThrow().modality);
+        // its card's next step asks for a table, not for images
+        String step = waiting().until(d -> {
+            String t = d.findElement(By.cssSelector(".project-card[data-project='Loan approvals'] .next-step")).getText();
+            return t.contains("no rows yet") ? t : null;
+        });
+        assertTrue(step.contains("Import a CSV table") && step.contains("Import a table") && !step.contains("image"), step);
+        js("arguments[0].scrollIntoView({block: 'center'});",
+                browser.findElement(By.cssSelector(".project-card[data-project='Loan approvals']")));
+        screenshot("project-card-rows.png");
         assertTrue(browser.findElements(By.cssSelector("vaadin-dialog-overlay[opened]")).isEmpty());
     }
 }
