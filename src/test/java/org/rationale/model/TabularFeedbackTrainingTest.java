@@ -8,6 +8,7 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TabularProjects;
 import org.rationale.worker.WorkerPool;
 
 import java.util.List;
@@ -59,17 +60,7 @@ class TabularFeedbackTrainingTest {
         for (long id : rows) {
             JsonPath map = given().post("/api/samples/" + id + "/saliency?modelId=" + model + "&method=occlusion&curves=false")
                     .then().statusCode(200).extract().jsonPath();
-            List<String> features = map.getList("features", String.class);
-            List<Float> values = map.getList("values", Float.class);
-            double total = 0;
-            double site = 0;
-            for (int i = 0; i < values.size(); i++) {
-                total += Math.abs(values.get(i));
-                if (features.get(i).equals("site")) {
-                    site = Math.abs(values.get(i));
-                }
-            }
-            sum += total > 0 ? site / total : 0;
+            sum += TabularProjects.siteShare(map);
         }
         return sum / rows.size();
     }

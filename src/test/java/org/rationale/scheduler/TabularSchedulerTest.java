@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rationale.testing.DecoyProjects;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TabularProjects;
 import org.rationale.testing.TableRows;
 import org.rationale.worker.WorkerPool;
 
@@ -50,15 +51,7 @@ class TabularSchedulerTest {
     static double siteShare(long sample, long model) {
         JsonPath map = given().get("/api/samples/" + sample + "/saliency?modelId=" + model
                 + "&method=gradient-x-input&target=predicted").then().statusCode(200).extract().jsonPath();
-        List<String> features = map.getList("features", String.class);
-        List<Float> values = map.getList("values", Float.class);
-        double total = 0;
-        double site = 0;
-        for (int i = 0; i < values.size(); i++) {
-            total += Math.abs(values.get(i));
-            site += features.get(i).equals("site") ? Math.abs(values.get(i)) : 0;
-        }
-        return total > 0 ? site / total : 0;
+        return TabularProjects.siteShare(map);
     }
 
     @Test

@@ -121,4 +121,17 @@ public final class TabularProjects {
         given().contentType(ContentType.JSON).body(Map.of("kind", "shortcut", "mask", siteMask(), "version", 0))
                 .post("/api/samples/" + sample + "/annotations").then().statusCode(201);
     }
+
+    /** |site's attribution| / Σ|attributions| of a row's map as the saliency API answers it (0 for an all-zero map). */
+    public static double siteShare(JsonPath map) {
+        List<String> features = map.getList("features", String.class);
+        List<Float> values = map.getList("values", Float.class);
+        double total = 0;
+        double site = 0;
+        for (int i = 0; i < values.size(); i++) {
+            total += Math.abs(values.get(i));
+            site += features.get(i).equals("site") ? Math.abs(values.get(i)) : 0;
+        }
+        return total > 0 ? site / total : 0;
+    }
 }
