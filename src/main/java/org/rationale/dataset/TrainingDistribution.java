@@ -1,6 +1,10 @@
 package org.rationale.dataset;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.context.ThreadContext;
+import org.jboss.logging.Logger;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,13 +12,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
  * Where a table row's values sit among the training rows of its project: a numeric value's
  * percentile ("82nd percentile of training"), a category's or a boolean's share of the training
  * rows ("B — 48 % of training rows"). The training rows are summarised once per version of the
- * project's training datasets (their ids and sizes) into at most {@link #QUANTILES} quantiles per
+ * project's training datasets (their ids and sizes) — once, however many reviewers ask at the same
+ * time, and ahead of the first row when a review opens ({@link #prepare}) — into at most {@link #QUANTILES} quantiles per
  * numeric column and counts per category; at most {@link #CACHED} projects' summaries are kept,
  * the least recently used dropped first, and at most {@link #MOST_ROWS} training rows are read (fewer
  * of a table so wide that they would hold more than {@link #MOST_VALUES} values), a page at a time
@@ -32,14 +41,20 @@ public class TrainingDistribution {
     /** Values (rows × columns) read for one summary: fewer rows of a very wide table. */
     static final int MOST_VALUES = 4_000_000;
     private static final int PAGE = 1000;
+    private static final Logger LOG = Logger.getLogger(TrainingDistribution.class);
+    /** Summaries computed since start (each reads the training rows once). */
+    private final AtomicInteger computed = new AtomicInteger();
 
     private final DatasetService datasets;
-    private final Map<Long, Summary> cache = new LinkedHashMap<>(CACHED, 0.75f, true) {
+    private final Map<Long, Kept> cache = new LinkedHashMap<>(CACHED, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Summary> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Kept> eldest) {
             return size() > CACHED;
         }
     };
+    /** Summaries prepared ahead: one at a time, a few waiting. */
+    private final ManagedExecutor background = ManagedExecutor.builder().maxAsync(1).maxQueued(CACHED)
+            .propagated(ThreadContext.NONE).cleared(ThreadContext.ALL_REMAINING).build();
 
     TrainingDistribution(DatasetService datasets) {
         this.datasets = datasets;
@@ -49,7 +64,11 @@ public class TrainingDistribution {
     private record Column(double[] quantiles, Map<String, Integer> counts, int rows) {
     }
 
-    private record Summary(String version, Map<String, Column> columns) {
+    private record Summary(Map<String, Column> columns) {
+    }
+
+    /** A summary of one version of the training rows (their datasets' ids and sizes), done or being computed. */
+    private record Kept(String version, CompletableFuture<Summary> summary) {
     }
 
     /**
@@ -77,24 +96,73 @@ public class TrainingDistribution {
         return out;
     }
 
+    /**
+     * Summarises the project's training rows in the background unless a summary of their current
+     * version is kept or under way, so that the first row a reviewer opens finds it ready; returns at
+     * once. Too many waiting: nothing is started (the first row asked computes it).
+     */
+    public void prepare(long projectId) {
+        try {
+            background.execute(() -> {
+                try {
+                    summary(projectId);
+                } catch (RuntimeException e) {
+                    LOG.debugf("summary of project %d not prepared: %s", projectId, e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debugf("summary of project %d not prepared: too many waiting", projectId);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        background.shutdownNow();
+    }
+
+    /**
+     * The summary of the current version of the project's training rows: the kept one, or the one
+     * another thread is computing (waited for, never computed twice at once), or computed here.
+     */
     private Summary summary(long projectId) {
         List<Dataset> train = datasets.datasetsOf(projectId).stream()
                 .filter(d -> d.split.equals(Split.TRAIN.value()) && DatasetService.CSV.equals(d.format)).toList();
         String version = train.stream().map(d -> d.id + ":" + d.sampleCount).collect(Collectors.joining(","));
+        Kept mine = null;
+        Kept kept;
         synchronized (cache) {
-            Summary cached = cache.get(projectId);
-            if (cached != null && cached.version().equals(version)) {
-                return cached;
+            kept = cache.get(projectId);
+            if (kept == null || kept.summary().isCompletedExceptionally() || !kept.version().equals(version)) {
+                mine = new Kept(version, new CompletableFuture<>());
+                cache.put(projectId, mine);
+                kept = mine;
             }
         }
-        Summary computed = new Summary(version, summarise(projectId));
-        synchronized (cache) {
-            cache.put(projectId, computed);
+        if (mine != null) {
+            try {
+                mine.summary().complete(new Summary(summarise(projectId)));
+            } catch (RuntimeException | Error e) {
+                synchronized (cache) {
+                    cache.remove(projectId, mine);
+                }
+                mine.summary().completeExceptionally(e);
+                throw e;
+            }
         }
-        return computed;
+        try {
+            return kept.summary().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Summaries computed so far: the training rows read, once per summary. */
+    int computed() {
+        return computed.get();
     }
 
     private Map<String, Column> summarise(long projectId) {
+        computed.incrementAndGet();
         List<TableColumn> columns = datasets.tableColumns(projectId);
         Map<String, double[]> numbers = new HashMap<>();
         Map<String, Integer> filled = new HashMap<>();

@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -81,5 +85,36 @@ class TrainingStandingTest {
         row.put("smoker", false);
         assertEquals(Map.of("radius", "82nd percentile of training", "site", "B — 20 % of training rows",
                 "smoker", "no — 75 % of training rows"), distribution.standing(p, row));
+    }
+
+    @Test
+    void aSummaryPreparedAheadIsReadOnceHoweverManyRowsAskAtOnce() throws Exception {
+        long p = TabularProjects.create("standing prepared");
+        TableRows.insert(db, p, "train", "train", COLUMNS, 3, List.of("benign", "malignant"), rows(1, 2500, 500));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("radius", 2050.0);
+        row.put("site", "B");
+        row.put("smoker", false);
+        Map<String, String> expected = Map.of("radius", "82nd percentile of training",
+                "site", "B — 20 % of training rows", "smoker", "no — 75 % of training rows");
+        int before = distribution.computed();
+        // prepared in the background (no request of its own), while eight page threads ask at once
+        distribution.prepare(p);
+        ExecutorService pages = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Map<String, String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pages.submit(() -> distribution.standing(p, row)));
+            }
+            for (Future<Map<String, String>> a : answers) {
+                assertEquals(expected, a.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pages.shutdownNow();
+        }
+        assertEquals(before + 1, distribution.computed(), "the training rows were read once");
+        // asked again: kept
+        assertEquals(expected, distribution.standing(p, row));
+        assertEquals(before + 1, distribution.computed());
     }
 }

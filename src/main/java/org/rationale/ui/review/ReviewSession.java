@@ -258,6 +258,10 @@ public class ReviewSession {
         history.clear();
         position = -1;
         tabular = project.modality == Modality.TABULAR;
+        if (tabular) {
+            // where each value sits among the training rows, ready before the first row shows
+            distribution.prepare(project.id);
+        }
         List<ModelVersion> versions = models.list(project.id);
         if (versions.isEmpty()) {
             model = null;
