@@ -101,6 +101,23 @@ public final class TableEncoding {
         return new TableEncoding(spec, inputs);
     }
 
+    /**
+     * Every column of the tables as model inputs, in table order: a numeric or boolean column by its
+     * name, a categorical column as its one-hot columns {@code column=category} in the order of its
+     * categories. The platform's MLP reads rows so; an uploaded model's spec starts from it.
+     */
+    public static List<String> allInputs(List<TableColumn> columns) {
+        List<String> features = new ArrayList<>();
+        for (TableColumn c : columns) {
+            if (c.type() == TableColumn.Type.CATEGORICAL) {
+                c.categories().forEach(k -> features.add(c.name() + "=" + k));
+            } else {
+                features.add(c.name());
+            }
+        }
+        return features;
+    }
+
     private static String oneHotNames(TableColumn c) {
         return c.categories().stream().limit(5).map(k -> c.name() + "=" + k).collect(Collectors.joining(", "))
                 + (c.categories().size() > 5 ? ", …" : "");

@@ -225,6 +225,51 @@ public class TrainingService {
     }
 
     /**
+     * The spec of a model that reads the project's rows as these features, each standardised by the
+     * mean and standard deviation of its values over the training split (a constant feature by std
+     * 1), as the platform's MLP reads them: what an uploaded model trained on a standardised copy of
+     * the same table expects. A feature that names no column, or a training split without rows, is a
+     * 400 saying so.
+     */
+    public TabularSpec standardisedOnTraining(long projectId, String name, List<String> features) {
+        Project p = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
+        TabularSpec raw = new TabularSpec(name, features, List.copyOf(p.classNames),
+                Collections.nCopies(features == null ? 0 : features.size(), 0.0),
+                Collections.nCopies(features == null ? 0 : features.size(), 1.0)).validated();
+        EncodedRows train = encodedRows(p.id, Split.TRAIN, TableEncoding.of(raw, datasets.tableColumns(p.id), p.name));
+        int n = train.labels().length;
+        if (n == 0) {
+            throw new Invalid("No training rows", "The train split of project '" + p.name + "' has no rows to take "
+                    + "each feature's mean and standard deviation from: import a training table, or list them");
+        }
+        return standardised(raw, train, n);
+    }
+
+    /** {@code raw} with each feature's mean and standard deviation over the rows (a constant feature: std 1). */
+    private static TabularSpec standardised(TabularSpec raw, EncodedRows rows, int n) {
+        int f = raw.features().size();
+        float[] x = rows.x();
+        List<Double> mean = new ArrayList<>();
+        List<Double> std = new ArrayList<>();
+        for (int c = 0; c < f; c++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += x[i * f + c];
+            }
+            double m = sum / n;
+            double sq = 0;
+            for (int i = 0; i < n; i++) {
+                double d = x[i * f + c] - m;
+                sq += d * d;
+            }
+            double s = Math.sqrt(sq / n);
+            mean.add(m);
+            std.add(s > 1e-12 ? s : 1.0);
+        }
+        return new TabularSpec(raw.name(), raw.features(), raw.classes(), mean, std).validated();
+    }
+
+    /**
      * The platform's MLP on a tabular project ({@link TabularMlp}): every column of the project's
      * tables as a feature (a categorical column one-hot in the order of its categories, a boolean
      * as 1/0), standardised by the training split's mean and standard deviation (a constant column
@@ -235,14 +280,7 @@ public class TrainingService {
         long t0 = System.nanoTime();
         update(jobId, 0, null);
         List<TableColumn> columns = datasets.tableColumns(p.id);
-        List<String> features = new ArrayList<>();
-        for (TableColumn c : columns) {
-            if (c.type() == TableColumn.Type.CATEGORICAL) {
-                c.categories().forEach(k -> features.add(c.name() + "=" + k));
-            } else {
-                features.add(c.name());
-            }
-        }
+        List<String> features = TableEncoding.allInputs(columns);
         int f = features.size();
         if (f > TabularSpec.MAX_FEATURES) {
             throw new ModelException("The tables of project '" + p.name + "' encode to " + f + " model inputs; the "
@@ -256,24 +294,9 @@ public class TrainingService {
         if (n == 0) {
             throw new ModelException("The " + split.value() + " split of project '" + p.name + "' has no rows to train on");
         }
-        List<Double> mean = new ArrayList<>();
-        List<Double> std = new ArrayList<>();
-        for (int c = 0; c < f; c++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += train.x()[i * f + c];
-            }
-            double m = sum / n;
-            double sq = 0;
-            for (int i = 0; i < n; i++) {
-                double d = train.x()[i * f + c] - m;
-                sq += d * d;
-            }
-            double s = Math.sqrt(sq / n);
-            mean.add(m);
-            std.add(s > 1e-12 ? s : 1.0);
-        }
-        TabularSpec spec = new TabularSpec(r.name(), features, List.copyOf(p.classNames), mean, std).validated();
+        TabularSpec spec = standardised(raw, train, n);
+        List<Double> mean = spec.mean();
+        List<Double> std = spec.std();
         TableEncoding encoding = TableEncoding.of(spec, columns, p.name);
         float[] x = train.x().clone();
         for (int i = 0; i < n; i++) {

@@ -12,10 +12,12 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rationale.config.Json;
 import org.rationale.dataset.DatasetService;
+import org.rationale.error.Invalid;
 import org.rationale.dataset.Sample;
 import org.rationale.explain.ExplainableModel;
 import org.rationale.explain.InputBatch;
 import org.rationale.explain.TabularInput;
+import org.rationale.saliency.ReferenceFixtures;
 import org.rationale.testing.Api;
 import org.rationale.testing.DecoyProjects;
 import org.rationale.testing.PostgresTestResource;
@@ -24,7 +26,6 @@ import org.rationale.testing.TabularProjects;
 import org.rationale.worker.WorkerPool;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,6 +66,9 @@ class TabularModelTest {
     ModelService models;
 
     @Inject
+    TrainingService training;
+
+    @Inject
     PredictionService predictions;
 
     @Inject
@@ -73,11 +78,7 @@ class TabularModelTest {
     WorkerPool pool;
 
     private static byte[] fixture(String name) {
-        try (InputStream in = TabularModelTest.class.getResourceAsStream("/fixtures/tabular/" + name)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ReferenceFixtures.tabular(name);
     }
 
     private static JsonNode reference() {
@@ -176,6 +177,35 @@ class TabularModelTest {
         } finally {
             pool.stop();
         }
+    }
+
+    @Test
+    void aSpecStandardisedOnTheTrainingRowsTakesEachFeaturesMeanAndPopulationStd() {
+        long p = TabularProjects.create("standardised upload");
+        // age 20, 30, 40, 50; site B, A, B, C; one smoker; income constant (std 1, not 0)
+        TableRows.insert(db, p, "train", "train", COLUMNS, 4, CLASSES, List.of(
+                new TableRows.Row(0, "{\"age\": 20, \"income\": 1000, \"smoker\": true, \"site\": \"B\"}"),
+                new TableRows.Row(1, "{\"age\": 30, \"income\": 1000, \"smoker\": false, \"site\": \"A\"}"),
+                new TableRows.Row(0, "{\"age\": 40, \"income\": 1000, \"smoker\": false, \"site\": \"B\"}"),
+                new TableRows.Row(1, "{\"age\": 50, \"income\": 1000, \"smoker\": false, \"site\": \"C\"}")));
+        // test rows do not count
+        TableRows.insert(db, p, "test", "test", COLUMNS, 4, CLASSES, List.of(
+                new TableRows.Row(0, "{\"age\": 900, \"income\": 5, \"smoker\": true, \"site\": \"A\"}")));
+        TabularSpec s = training.standardisedOnTraining(p, "m", List.of("age", "site=B", "smoker", "income"));
+        assertEquals(List.of("age", "site=B", "smoker", "income"), s.features());
+        assertEquals(CLASSES, s.classes());
+        assertEquals(List.of(35.0, 0.5, 0.25, 1000.0), s.mean());
+        double[] std = s.std().stream().mapToDouble(Double::doubleValue).toArray();
+        assertArrayEquals(new double[] {Math.sqrt(125), 0.5, Math.sqrt(0.1875), 1.0}, std, 1e-9);
+
+        Invalid unknown = assertThrows(Invalid.class,
+                () -> training.standardisedOnTraining(p, "m", List.of("age", "height")));
+        assertTrue(unknown.detail().contains("'height' is not a column"), unknown.detail());
+        long onlyTest = TabularProjects.create("standardised no train");
+        TableRows.insert(db, onlyTest, "test", "test", COLUMNS, 4, CLASSES, List.of(
+                new TableRows.Row(0, "{\"age\": 20, \"income\": 1000, \"smoker\": true, \"site\": \"B\"}")));
+        Invalid none = assertThrows(Invalid.class, () -> training.standardisedOnTraining(onlyTest, "m", List.of("age")));
+        assertEquals("No training rows", none.error());
     }
 
     @Test

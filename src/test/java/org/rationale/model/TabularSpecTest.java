@@ -14,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A tabular model's spec as a client sends it: what is accepted, and each refusal naming its field. */
-class TabularSpecTest {
+public class TabularSpecTest {
 
-    static final String GOOD = "{\"name\": \"mlp\", \"features\": [\"age\", \"site=A\", \"site=B\", \"smoker\", \"income\"], "
+    public static final String GOOD = "{\"name\": \"mlp\", \"features\": [\"age\", \"site=A\", \"site=B\", \"smoker\", \"income\"], "
             + "\"classes\": [\"no\", \"yes\"], \"mean\": [50, 0.3, 0.4, 0.5, 30000], \"std\": [10, 0.5, 0.5, 0.5, 10000]}";
 
     @Test

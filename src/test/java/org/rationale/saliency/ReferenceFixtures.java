@@ -34,7 +34,16 @@ public final class ReferenceFixtures {
     }
 
     public static byte[] bytes(String name) {
-        try (InputStream in = ReferenceFixtures.class.getResourceAsStream("/fixtures/saliency/" + name)) {
+        return resource("/fixtures/saliency/" + name);
+    }
+
+    /** A file of the tabular fixtures ({@code src/test/python/make_tabular_mlp.py}), e.g. {@code tabular-mlp.pt}. */
+    public static byte[] tabular(String name) {
+        return resource("/fixtures/tabular/" + name);
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = ReferenceFixtures.class.getResourceAsStream(path)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -24,7 +24,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.server.streams.UploadHandler;
+import com.vaadin.flow.server.streams.TemporaryFileUploadHandler;
 import jakarta.annotation.security.RolesAllowed;
 import org.rationale.config.RationaleConfig;
 import org.rationale.dataset.DatasetService;
@@ -36,6 +36,10 @@ import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.Prediction;
 import org.rationale.model.PredictionService;
+import org.rationale.model.TableEncoding;
+import org.rationale.model.TabularSpec;
+import org.rationale.model.TrainingService;
+import org.rationale.project.Modality;
 import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 import org.rationale.security.Access;
@@ -53,13 +57,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Uploads a TorchScript model to a project: the file (and optionally the same network traced as
  * features and classifier, for the CAM methods), the input spec as fields with normalisation presets,
- * the classes as the project names them, and how images of another size reach the model. The model
- * is loaded and run before anything is stored; the result of that check (or why it failed) is shown,
- * then the new version's predictions on a few of the project's samples.
+ * the classes as the project names them, and how images of another size reach the model. A tabular
+ * project's model comes with its features in input order and their standardisation instead
+ * ({@link TabularSpecForm}), or a spec file that fills them. The model is loaded and run before
+ * anything is stored; the result of that check (or why it failed) is shown, then the new version's
+ * predictions on a few of the project's samples.
  */
 @Route(value = Routes.MODEL_UPLOAD, layout = MainLayout.class)
 @PageTitle("Upload a model · Rationale")
@@ -76,11 +83,14 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
     private static final int MAX_CHANNELS = 3;
     /** The project's samples the new version predicts after the upload. */
     private static final int PREVIEW_SAMPLES = 5;
+    /** Largest spec file read: 10,000 features with their names and numbers fit many times over. */
+    private static final int MAX_SPEC_BYTES = 4 * 1024 * 1024;
 
     private final ProjectService projects;
     private final ModelService models;
     private final PredictionService predictions;
     private final DatasetService datasets;
+    private final TrainingService training;
     private final Access access;
     private final int maxFileSize;
 
@@ -106,24 +116,33 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
     private final List<Component> fileRows = new ArrayList<>();
     private final Component inputForm;
     private final Component sizeForm;
+    private final TabularSpecForm tabularForm = new TabularSpecForm();
+    private final Component modelRow;
+    private final Component specRow;
     private boolean settingPreset;
+    private boolean tabular;
 
     public ModelUploadView(ProjectService projects, ModelService models, PredictionService predictions,
-                           DatasetService datasets, Access access, RationaleConfig config) {
+                           DatasetService datasets, TrainingService training, Access access, RationaleConfig config) {
         this.projects = projects;
         this.models = models;
         this.predictions = predictions;
         this.datasets = datasets;
+        this.training = training;
         this.access = access;
         this.maxFileSize = (int) Math.min(Integer.MAX_VALUE, config.upload().maxSize().asLongValue());
         addClassName("model-upload-view");
         setMaxWidth("1100px");
         // the form and its listeners are made once; each visit only loads the project and resets the values
-        fileRows.add(fileRow("model", "TorchScript model (.pt)", "The whole network: input tensor in, class scores out."));
+        modelRow = fileRow("model", "TorchScript model (.pt)", "The whole network: input tensor in, class scores out.",
+                maxFileSize, null);
+        fileRows.add(modelRow);
         fileRows.add(fileRow("features", "Features part (optional)", "The same network traced up to its last "
-                + "convolution block; with the classifier part it enables Grad-CAM and Grad-CAM++."));
+                + "convolution block; with the classifier part it enables Grad-CAM and Grad-CAM++.", maxFileSize, null));
         fileRows.add(fileRow("classifier", "Classifier part (optional)",
-                "The rest of the network: features in, class scores out."));
+                "The rest of the network: features in, class scores out.", maxFileSize, null));
+        specRow = fileRow("spec", "Spec file (optional)", "JSON with name, features, classes, mean and std, as the "
+                + "API takes it: fills the fields below.", MAX_SPEC_BYTES, this::readSpec);
         inputForm = inputForm();
         sizeForm = sizeForm();
         send.setId("upload-send");
@@ -140,23 +159,35 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         if (project == null) {
             return;
         }
-        add(new Paragraph("A TorchScript file made with torch.jit.trace or torch.jit.script after model.eval(). "
+        tabular = project.modality == Modality.TABULAR;
+        add(new Paragraph(tabular
+                ? "A TorchScript file made with torch.jit.trace or torch.jit.script after model.eval(). It takes "
+                + "N×F float32 rows, one value per feature listed below, each (value − mean) / std of its feature, "
+                + "and returns N scores, one per class of the project in the project's order. Rationale loads and "
+                + "runs it before anything is stored."
+                : "A TorchScript file made with torch.jit.trace or torch.jit.script after model.eval(). "
                 + "It takes N×C×H×W float32 tensors, each value (pixel · scale − mean) / std of its channel, and "
                 + "returns N scores, one per class of the project in the project's order. Rationale loads and runs "
                 + "it before anything is stored."));
         if (project.classNames.size() < 2) {
             Paragraph none = new Paragraph("This project names " + (project.classNames.isEmpty() ? "no classes"
-                    : "only one class") + " yet. A model's outputs are the project's classes: import a dataset "
-                    + "first, then upload the model here.");
+                    : "only one class") + " yet. A model's outputs are the project's classes: import "
+                    + (tabular ? "a table" : "a dataset") + " first, then upload the model here.");
             none.setId("upload-no-classes");
             add(none);
             return;
         }
         resetForm();
         add(new H3("Files"));
-        fileRows.forEach(this::add);
-        add(new H3("Input"));
-        add(inputForm);
+        if (tabular) {
+            add(modelRow, specRow);
+            add(new H3("Input"));
+            add(tabularForm);
+        } else {
+            fileRows.forEach(this::add);
+            add(new H3("Input"));
+            add(inputForm);
+        }
         add(new H3("Classes"));
         Div classes = new Div();
         classes.setId("upload-classes");
@@ -168,8 +199,10 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         }
         add(new Paragraph("Output i of the model stands for the project's class i, as named when the data was "
                 + "imported:"), classes);
-        add(new H3("Images of another size"));
-        add(sizeForm);
+        if (!tabular) {
+            add(new H3("Images of another size"));
+            add(sizeForm);
+        }
         add(send, formError, outcome);
     }
 
@@ -180,6 +213,10 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         fileErrors.values().forEach(d -> d.setText(""));
         formError.setText("");
         outcome.removeAll();
+        if (tabular) {
+            tabularForm.reset(TableEncoding.allInputs(datasets.tableColumns(project.id)));
+            return;
+        }
         name.setValue("uploaded-model");
         Sample first = firstSample();
         // the project's images suggest the size and channels; a model may differ and say so here
@@ -197,17 +234,29 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         std.forEach(f -> f.setInvalid(false));
     }
 
-    private Component fileRow(String part, String label, String help) {
-        Upload upload = new Upload(UploadHandler.toTempFile((meta, file) -> {
+    /**
+     * A file field: the file kept as a temporary file by part until the form is sent, at most
+     * {@code maxBytes}; {@code arrived}, when given, is told of each file as it arrives (on the page's thread).
+     */
+    private Component fileRow(String part, String label, String help, int maxBytes, Consumer<File> arrived) {
+        Upload upload = new Upload(new TemporaryFileUploadHandler((meta, file) -> {
             File earlier = files.put(part, file);
             if (earlier != null && !earlier.equals(file)) {
                 delete(earlier);
             }
-        }));
+            if (arrived != null) {
+                arrived.accept(file);
+            }
+        }) {
+            @Override
+            public long getFileSizeMax() {
+                return maxBytes;
+            }
+        });
         upload.setId("upload-" + part);
         uploads.put(part, upload);
         upload.setMaxFiles(1);
-        upload.setMaxFileSize(maxFileSize);
+        upload.setMaxFileSize(maxBytes);
         upload.setDropAllowed(true);
         Div error = new Div();
         error.setId("upload-" + part + "-error");
@@ -215,7 +264,7 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         error.getStyle().set("color", "var(--lumo-error-text-color)").set("font-size", "var(--lumo-font-size-s)");
         fileErrors.put(part, error);
         upload.addFileRejectedListener(e -> error.setText(e.getFileName() + ": " + e.getErrorMessage()
-                + " (at most " + (maxFileSize / (1024 * 1024)) + " MB)"));
+                + " (at most " + (maxBytes / (1024 * 1024)) + " MB)"));
         upload.addSucceededListener(e -> error.setText(""));
         upload.addFileRemovedListener(e -> {
             File f = files.remove(part);
@@ -377,6 +426,14 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
 
     /** Every problem of the form at once, each at its field; true when there is none. */
     private boolean checkForm() {
+        if (tabular) {
+            fileErrors.values().forEach(d -> d.setText(""));
+            if (!files.containsKey("model")) {
+                fileErrors.get("model").setText("Choose the TorchScript file of the model");
+                return false;
+            }
+            return true;
+        }
         boolean ok = true;
         ok &= check(name, name.getValue() == null || name.getValue().isBlank(), "Give the model a name");
         ok &= check(channels, channels.getValue() == null, "Choose 1 or 3 channels");
@@ -423,8 +480,18 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         ModelVersion v;
         try {
             access.requireProject(project.id);
-            InputSpec spec = inputSpec().validated();
-            v = models.upload(project.id, spec, read("model"), read("features"), read("classifier"));
+            if (tabular) {
+                TabularSpec spec = tabularForm.spec(project.classNames,
+                        (n, f) -> training.standardisedOnTraining(project.id, n, f));
+                if (spec == null) {
+                    formError.setText("Please correct the fields marked in red.");
+                    return;
+                }
+                v = models.uploadTabular(project.id, spec, read("model"));
+            } else {
+                InputSpec spec = inputSpec().validated();
+                v = models.upload(project.id, spec, read("model"), read("features"), read("classifier"));
+            }
         } catch (DomainError e) {
             showRefusal(e);
             return;
@@ -436,6 +503,13 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
     private void showRefusal(DomainError e) {
         String detail = e.detail() == null ? "" : e.detail();
         HasValidation field = null;
+        if (tabular) {
+            if (!tabularForm.showRefusal(e)) {
+                fileErrors.get("model").setText(e.describe());
+            }
+            formError.setText("Nothing was stored: " + e.describe());
+            return;
+        }
         if ("Invalid model spec".equals(e.error())) {
             field = detail.startsWith("name") ? name : detail.startsWith("channels") ? channels
                     : detail.startsWith("height") ? height : detail.startsWith("scale") ? scale
@@ -456,7 +530,11 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         Div ok = new Div();
         ok.setId("upload-accepted");
         ok.add(new H3("Stored as " + v.label()));
-        ok.add(new Paragraph("The check passed: the model loaded, answered a batch of two black images with one "
+        ok.add(new Paragraph(tabular
+                ? "The check passed: the model loaded, answered three rows (every feature at its mean, and two "
+                + "spread about it) with one finite score per class (" + project.classNames.size() + "), gave the "
+                + "same scores again, and the same for each row alone as in the batch."
+                : "The check passed: the model loaded, answered a batch of two black images with one "
                 + "finite score per class (" + project.classNames.size() + "), gave the same scores again"
                 + (v.supportsCam ? ", and classifier(features(x)) matched the whole model: Grad-CAM methods can run."
                 : "; without the features/classifier split the CAM methods stay off.")));
@@ -472,7 +550,8 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
                 list.add(new ListItem(String.format(Locale.US, "Sample %d (%s, labelled %s): predicts %s, %.0f %%",
                         s.id, s.split, project.className(s.label), p.predictedClass(), 100 * p.confidence())));
             } catch (DomainError e) {
-                list.add(new ListItem("Sample " + s.id + " (" + s.width + "×" + s.height + "): " + e.describe()));
+                list.add(new ListItem("Sample " + s.id + (tabular ? "" : " (" + s.width + "×" + s.height + ")") + ": "
+                        + e.describe()));
             }
         }
         if (!samples.isEmpty()) {
@@ -485,6 +564,29 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         outcome.add(ok);
         discardFiles();
         uploads.values().forEach(Upload::clearFileList);
+    }
+
+    /** A spec file fills the tabular form, or says at its field why it cannot; it is not kept. */
+    private void readSpec(File file) {
+        files.remove("spec");
+        Div error = fileErrors.get("spec");
+        try {
+            TabularSpec spec = TabularSpec.parse(Files.readString(file.toPath()));
+            List<String> ours = project.classNames;
+            if (spec.classes().size() < ours.size() || !spec.classes().subList(0, ours.size()).equals(ours)) {
+                error.setText("The spec's classes are " + spec.classes() + " but this project's are " + ours
+                        + ": output i of the model must stand for the project's class i. The fields were not filled.");
+                return;
+            }
+            tabularForm.fill(spec);
+            error.setText("");
+        } catch (DomainError e) {
+            error.setText(e.describe());
+        } catch (IOException | RuntimeException e) {
+            error.setText("Not a spec: the file is not UTF-8 JSON text");
+        } finally {
+            delete(file);
+        }
     }
 
     private byte[] read(String part) {

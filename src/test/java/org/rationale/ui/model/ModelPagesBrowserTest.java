@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.chromium.ChromiumDriver;
+import org.rationale.model.TabularSpecTest;
 import org.rationale.saliency.ReferenceFixtures;
 import org.rationale.testing.Api;
 import org.rationale.testing.BrowserLogin;
@@ -14,10 +15,12 @@ import org.rationale.testing.BrowserTest;
 import org.rationale.testing.Fixtures;
 import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
+import org.rationale.testing.TabularProjects;
 import org.rationale.worker.JobKind;
 import org.rationale.worker.JobService;
 import org.rationale.worker.WorkerPool;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -149,6 +152,97 @@ class ModelPagesBrowserTest extends BrowserTest {
         Page.click(browser, "upload-send");
         waiting(10).until(d -> Page.text(d, "upload-classifier-error").contains("classifier part is missing"));
         assertEquals(0, models(p));
+    }
+
+    /** A table of {@code n} rows: age, income, smoker, site A/B/C and the outcome no/yes (the first row's "no"). */
+    private static byte[] table(int n, int from) {
+        StringBuilder csv = new StringBuilder("age,income,smoker,site,outcome\n");
+        for (int i = from; i < from + n; i++) {
+            csv.append(30 + 3 * i).append(',').append(20000 + 1500 * i).append(',').append(i % 2 == 0)
+                    .append(',').append("ABC".charAt(i % 3)).append(',').append(i % 2 == 0 ? "no" : "yes").append('\n');
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A tabular project of 12 training and 6 test rows (classes no, yes), the engineer a member, logged in. */
+    private long tableProject() {
+        if (engineer == null) {
+            engineer = Api.newUser("mp-engineer", "engineer");
+        }
+        long p = TabularProjects.create("model pages rows");
+        for (String split : List.of("train", "test")) {
+            given().multiPart("table", split + ".csv", table(split.equals("train") ? 12 : 6, split.equals("train") ? 0 : 12),
+                            "text/csv").multiPart("label", "outcome").multiPart("split", split)
+                    .post("/api/projects/" + p + "/datasets").then().statusCode(201);
+        }
+        Api.addMember(p, engineer);
+        BrowserLogin.logIn(browser, root.toString(), "mp-engineer", "mp-engineer-password");
+        return p;
+    }
+
+    private static String value(String id) {
+        return (String) js("return document.getElementById(arguments[0]).value;", id);
+    }
+
+    @Test
+    void aTabularModelIsUploadedWithItsFeaturesInInputOrderAndASpecFileFillsThem() {
+        long p = tableProject();
+        browser.get(root + "projects/" + p + "/models/new");
+        waiting(60).until(d -> !Page.text(d, "upload-classes").isEmpty());
+        // the form starts from every column of the table, standardised by the training rows; no image fields
+        assertEquals("age\nincome\nsmoker\nsite=A\nsite=B\nsite=C", value("upload-features-list"));
+        assertTrue(Page.text(browser, "upload-standardisation").contains("training rows"),
+                Page.text(browser, "upload-standardisation"));
+        assertEquals(0L, js("return document.querySelectorAll('#upload-height, #upload-channels, #upload-features')"
+                + ".length;"));
+        assertTrue(Page.text(browser, "upload-classes").contains("output 1 → yes"), Page.text(browser, "upload-classes"));
+
+        // the model reads five of them (age, site=A, site=B, smoker, income): the six listed are refused, at the model
+        addFile("upload-model", "tabular-mlp.pt", ReferenceFixtures.tabular("tabular-mlp.pt"));
+        Page.click(browser, "upload-send");
+        waiting(60).until(d -> Page.text(d, "upload-form-error").startsWith("Nothing was stored"));
+        assertTrue(Page.text(browser, "upload-model-error").contains("The spec lists 6 features"),
+                Page.text(browser, "upload-model-error"));
+        // a feature the table does not have is refused at the features
+        setValue("upload-features-list", "age\nsite=A\nsite=B\nsmoker\nheight");
+        Page.click(browser, "upload-send");
+        waiting(60).until(d -> invalid("upload-features-list"));
+        assertTrue(((String) js("return document.getElementById('upload-features-list').errorMessage;"))
+                .contains("'height' is not a column"));
+        assertEquals(0, models(p));
+
+        // a spec file whose classes are in another order fills nothing
+        addFile("upload-spec", "swapped.json", TabularSpecTest.GOOD.replace("[\"no\", \"yes\"]", "[\"yes\", \"no\"]")
+                .getBytes(StandardCharsets.UTF_8));
+        waiting(30).until(d -> Page.text(d, "upload-spec-error").contains("classes are [yes, no]"));
+        assertEquals("age\nsite=A\nsite=B\nsmoker\nheight", value("upload-features-list"));
+        // the model's own spec file fills the features, and its mean and std as listed
+        js("document.getElementById('upload-spec').files = [];");
+        addFile("upload-spec", "spec.json", TabularSpecTest.GOOD.getBytes(StandardCharsets.UTF_8));
+        waiting(30).until(d -> "age\nsite=A\nsite=B\nsmoker\nincome".equals(value("upload-features-list")));
+        assertEquals("", Page.text(browser, "upload-spec-error"));
+        assertEquals("mlp", value("upload-name"));
+        assertEquals("50, 0.3, 0.4, 0.5, 30000", value("upload-mean-list"));
+        assertEquals("10, 0.5, 0.5, 0.5, 10000", value("upload-std-list"));
+        js("document.getElementById('upload-model').scrollIntoView({block: 'start'}); window.scrollBy(0, -90);");
+        screenshot("model-upload-rows.png");
+        // a mean that is not a number is refused at its field, nothing stored
+        setValue("upload-mean-list", "50, 0.3, lots, 0.5, 30000");
+        Page.click(browser, "upload-send");
+        waiting(30).until(d -> invalid("upload-mean-list"));
+        assertEquals("Number 3 ('lots') is not a number",
+                js("return document.getElementById('upload-mean-list').errorMessage;"));
+        assertEquals(0, models(p));
+
+        setValue("upload-mean-list", "50, 0.3, 0.4, 0.5, 30000");
+        Page.click(browser, "upload-send");
+        waiting(60).until(d -> Page.text(d, "upload-accepted").contains("Stored as mlp v1"));
+        String accepted = Page.text(browser, "upload-accepted");
+        assertTrue(accepted.contains("three rows"), accepted);
+        assertEquals(5L, js("return document.querySelectorAll('#upload-predictions li').length;"), accepted);
+        assertTrue(Page.text(browser, "upload-predictions").contains("predicts "), accepted);
+        JsonPath stored = given().get("/api/projects/" + p + "/models").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("mlp"), stored.getList("name"));
     }
 
     @Test
