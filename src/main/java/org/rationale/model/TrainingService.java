@@ -19,11 +19,14 @@ import org.rationale.project.Project;
 import org.rationale.project.ProjectService;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Training as a job of the queue: the request is checked and recorded as a job with one item, a
@@ -183,12 +186,11 @@ public class TrainingService {
     private record EncodedRows(float[] x, int[] labels, long[] ids) {
     }
 
-    /** Every row of a project's split, encoded by {@code encoding} (a row that cannot be is left out). */
-    private EncodedRows encodedRows(long projectId, Split split, TableEncoding encoding) {
-        int f = encoding.width();
-        List<float[]> rows = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        List<Long> ids = new ArrayList<>();
+    /**
+     * Hands each row of a project's split, encoded by {@code encoding}, to {@code row} in import order, a
+     * page of {@value #ROWS_PER_READ} rows read at a time (a sample without a row is left out).
+     */
+    private void forEachEncoded(long projectId, Split split, TableEncoding encoding, BiConsumer<Sample, float[]> row) {
         for (int offset = 0; ; offset += ROWS_PER_READ) {
             List<Sample> page = datasets.samples(projectId, split, null, offset, ROWS_PER_READ).items();
             if (page.isEmpty()) {
@@ -196,17 +198,28 @@ public class TrainingService {
             }
             Map<Long, Map<String, Object>> values = datasets.rows(page.stream().map(s -> s.id).toList());
             for (Sample s : page) {
-                Map<String, Object> row = values.get(s.id);
-                if (row != null) {
-                    rows.add(encoding.encode(s.id, row));
-                    labels.add(s.label);
-                    ids.add(s.id);
+                Map<String, Object> v = values.get(s.id);
+                if (v != null) {
+                    row.accept(s, encoding.encode(s.id, v));
                 }
             }
             if (page.size() < ROWS_PER_READ) {
                 break;
             }
         }
+    }
+
+    /** Every row of a project's split, encoded by {@code encoding} (a row that cannot be is left out). */
+    private EncodedRows encodedRows(long projectId, Split split, TableEncoding encoding) {
+        int f = encoding.width();
+        List<float[]> rows = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        forEachEncoded(projectId, split, encoding, (s, row) -> {
+            rows.add(row);
+            labels.add(s.label);
+            ids.add(s.id);
+        });
         float[] x = new float[rows.size() * f];
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, x, i * f, f);
@@ -236,37 +249,61 @@ public class TrainingService {
         TabularSpec raw = new TabularSpec(name, features, List.copyOf(p.classNames),
                 Collections.nCopies(features == null ? 0 : features.size(), 0.0),
                 Collections.nCopies(features == null ? 0 : features.size(), 1.0)).validated();
-        EncodedRows train = encodedRows(p.id, Split.TRAIN, TableEncoding.of(raw, datasets.tableColumns(p.id), p.name));
-        int n = train.labels().length;
-        if (n == 0) {
+        TableEncoding encoding = TableEncoding.of(raw, datasets.tableColumns(p.id), p.name);
+        TabularSpec spec = standardised(raw, each -> forEachEncoded(p.id, Split.TRAIN, encoding, (s, row) -> each.accept(row)));
+        if (spec == null) {
             throw new Invalid("No training rows", "The train split of project '" + p.name + "' has no rows to take "
                     + "each feature's mean and standard deviation from: import a training table, or list them");
         }
-        return standardised(raw, train, n);
+        return spec;
     }
 
-    /** {@code raw} with each feature's mean and standard deviation over the rows (a constant feature: std 1). */
-    private static TabularSpec standardised(TabularSpec raw, EncodedRows rows, int n) {
+    /**
+     * {@code raw} with each feature's mean and population standard deviation over the rows (a constant
+     * feature: std 1), or null without rows. {@code rows} hands every row to its argument, and is called
+     * twice (the sums, then the squared deviations from the mean): memory of one row, however many.
+     */
+    private static TabularSpec standardised(TabularSpec raw, Consumer<Consumer<float[]>> rows) {
         int f = raw.features().size();
-        float[] x = rows.x();
-        List<Double> mean = new ArrayList<>();
+        double[] sum = new double[f];
+        long[] n = {0};
+        rows.accept(r -> {
+            for (int c = 0; c < f; c++) {
+                sum[c] += r[c];
+            }
+            n[0]++;
+        });
+        if (n[0] == 0) {
+            return null;
+        }
+        double[] mean = new double[f];
+        for (int c = 0; c < f; c++) {
+            mean[c] = sum[c] / n[0];
+        }
+        double[] sq = new double[f];
+        rows.accept(r -> {
+            for (int c = 0; c < f; c++) {
+                double d = r[c] - mean[c];
+                sq[c] += d * d;
+            }
+        });
+        List<Double> m = new ArrayList<>();
         List<Double> std = new ArrayList<>();
         for (int c = 0; c < f; c++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += x[i * f + c];
-            }
-            double m = sum / n;
-            double sq = 0;
-            for (int i = 0; i < n; i++) {
-                double d = x[i * f + c] - m;
-                sq += d * d;
-            }
-            double s = Math.sqrt(sq / n);
-            mean.add(m);
+            double s = Math.sqrt(sq[c] / n[0]);
+            m.add(mean[c]);
             std.add(s > 1e-12 ? s : 1.0);
         }
-        return new TabularSpec(raw.name(), raw.features(), raw.classes(), mean, std).validated();
+        return new TabularSpec(raw.name(), raw.features(), raw.classes(), m, std).validated();
+    }
+
+    /** The rows of {@code x} (n × F, row-major) one at a time, as {@link #standardised} reads them. */
+    private static Consumer<Consumer<float[]>> rowsOf(float[] x, int n, int f) {
+        return each -> {
+            for (int i = 0; i < n; i++) {
+                each.accept(Arrays.copyOfRange(x, i * f, (i + 1) * f));
+            }
+        };
     }
 
     /**
@@ -294,7 +331,7 @@ public class TrainingService {
         if (n == 0) {
             throw new ModelException("The " + split.value() + " split of project '" + p.name + "' has no rows to train on");
         }
-        TabularSpec spec = standardised(raw, train, n);
+        TabularSpec spec = standardised(raw, rowsOf(train.x(), n, f));
         List<Double> mean = spec.mean();
         List<Double> std = spec.std();
         TableEncoding encoding = TableEncoding.of(spec, columns, p.name);
