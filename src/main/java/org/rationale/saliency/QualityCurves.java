@@ -7,6 +7,7 @@ import org.rationale.dataset.DatasetService;
 import org.rationale.dataset.Sample;
 import org.rationale.error.NotFound;
 import org.rationale.explain.InputBatch;
+import org.rationale.explain.TabularInput;
 import org.rationale.model.ModelService;
 import org.rationale.model.ModelVersion;
 import org.rationale.model.PredictionService;
@@ -18,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The deletion/insertion curves of stored maps ({@link DeletionInsertion}: 58 forward passes a map),
+ * The deletion/insertion curves of stored maps ({@link DeletionInsertion}: 58 forward passes an image's
+ * map, 2·(F + 1) a row's of F features),
  * computed off the request path: one map at a time on one thread, at most {@link #QUEUED} maps
  * waiting (a map asked for beyond that is not queued; asking again later queues it), each map once
  * even when asked for twice at once. Both AUCs are added to the stored map's metrics in one update
@@ -76,7 +78,14 @@ class QualityCurves {
             InputBatch x = predictions.input(s, v);
             computed.incrementAndGet();
             try (ModelService.Lease lease = models.lease(v)) {
-                metrics.putAll(DeletionInsertion.aucs(lease.model(), x, m.targetClass(), m.values(), CURVE_STEPS));
+                Optional<TabularInput> layout = lease.model().tabular();
+                if (m.ofRow() && layout.isPresent() && layout.get().features().equals(m.features())) {
+                    metrics.putAll(DeletionInsertion.rowAucs(lease.model(), x, m.targetClass(), m.values(), layout.get()));
+                } else if (m.ofRow()) {
+                    throw new IllegalStateException("the map's features " + m.features() + " are not the model's");
+                } else {
+                    metrics.putAll(DeletionInsertion.aucs(lease.model(), x, m.targetClass(), m.values(), CURVE_STEPS));
+                }
             }
             String json = NewMap.writeMetrics(metrics);
             store.updateMetrics(m.id(), json);

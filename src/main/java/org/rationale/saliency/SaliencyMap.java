@@ -14,8 +14,8 @@ import java.util.Map;
  * worker that computed it failed its self-check (null otherwise). {@code curves} says where its
  * deletion/insertion curves are: {@link #COMPUTED} (in {@code metrics} as {@code deletionAuc} and
  * {@code insertionAuc}), {@link #PENDING} (being computed in the background: read the map again) or
- * {@link #NONE} (not asked for, e.g. a job's map, or the server was too busy: POST the map to queue them;
- * always for a row's map, which has no curves). A map of a table row has {@code shape} [F], one value
+ * {@link #NONE} (not asked for, e.g. a job's map, or the server was too busy: POST the map to queue them).
+ * A row's curves move one feature a step ({@link DeletionInsertion#rowAucs}). A map of a table row has {@code shape} [F], one value
  * per feature named in {@code features} (a categorical column's one-hot columns summed); an image
  * map has no {@code features}.
  */

@@ -127,8 +127,7 @@ public class SaliencyService {
     public SaliencyMap map(long sampleId, long modelId, String methodName, String target, Map<String, String> given,
                            Curves curves) {
         SaliencyMap m = compute(sampleId, modelId, methodName, target, given, true);
-        // a row's map has no deletion/insertion curves: they rank and remove pixels of an image
-        if (m.hasCurves() || curves == Curves.SKIP || m.ofRow()) {
+        if (m.hasCurves() || curves == Curves.SKIP) {
             return m;
         }
         Optional<CompletableFuture<Map<String, Double>>> queued = qualityCurves.request(m, curves == Curves.WAIT);
@@ -154,7 +153,7 @@ public class SaliencyService {
      * when too many maps wait for their curves (showing the map again tries again).
      */
     public CompletableFuture<SaliencyMap> withCurves(SaliencyMap m) {
-        if (m.hasCurves() || m.ofRow()) {
+        if (m.hasCurves()) {
             return CompletableFuture.completedFuture(m);
         }
         return qualityCurves.request(m, false).map(f -> f.thenApply(m::withMetrics))

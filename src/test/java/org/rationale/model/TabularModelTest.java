@@ -319,7 +319,7 @@ class TabularModelTest {
                 }
                 JsonPath map = request.post("/api/samples/" + sample + "/saliency").then().statusCode(200)
                         .body("shape", equalTo(List.of(4))).body("features", equalTo(GROUPS))
-                        .body("targetName", equalTo("yes")).body("curves", equalTo("none")).extract().jsonPath();
+                        .body("targetName", equalTo("yes")).body("curves", equalTo("pending")).extract().jsonPath();
                 List<Float> values = map.getList("values", Float.class);
                 assertEquals(4, values.size());
                 for (int f = 0; f < 4; f++) {
@@ -351,6 +351,24 @@ class TabularModelTest {
             out[i] = a.get(i).asDouble();
         }
         return out;
+    }
+
+    @Test
+    void aRowsMapHasDeletionAndInsertionCurvesOneFeatureAStep() {
+        Table t = table("tabular curves");
+        long id = uploadMlp(t.project());
+        long sample = t.train().get(0);
+        JsonPath map = given().queryParam("modelId", id).queryParam("method", "gradient-x-input").queryParam("target", "1")
+                .queryParam("curves", "true").post("/api/samples/" + sample + "/saliency").then().statusCode(200)
+                .body("curves", equalTo("computed")).extract().jsonPath();
+        double deletion = map.getDouble("metrics.deletionAuc");
+        double insertion = map.getDouble("metrics.insertionAuc");
+        assertTrue(deletion >= 0 && deletion <= 1 && insertion >= 0 && insertion <= 1, deletion + ", " + insertion);
+        // the curves start (deletion) and end (insertion) at the row's own probability, and differ between them
+        assertTrue(deletion != insertion, deletion + ", " + insertion);
+        given().queryParam("modelId", id).queryParam("method", "gradient-x-input").queryParam("target", "1")
+                .get("/api/samples/" + sample + "/saliency").then().statusCode(200).body("curves", equalTo("computed"))
+                .body("metrics.deletionAuc", equalTo((float) deletion));
     }
 
     @Test

@@ -746,7 +746,7 @@ public class ReviewSession {
         } else {
             screen.reliance("No marked region on this sample: paint a shortcut and test it");
         }
-        if (!currentMap.hasCurves() && !tabular) {
+        if (!currentMap.hasCurves()) {
             curvesLater(v, currentMap);
         }
         screen.context(context(s.id));
@@ -990,7 +990,7 @@ public class ReviewSession {
 
     private void renderQuality(ModelVersion v, boolean busy) {
         Double deletion = currentMap.metrics().get("deletionAuc");
-        String auc = tabular ? "no deletion curve on a table row (it removes pixels)" : deletion != null
+        String auc = deletion != null
                 ? String.format(Locale.US, "deletion AUC %.3f (lower: the map finds what the model uses)", deletion)
                 : busy ? "deletion AUC: not computed now (the server is busy or the model failed); it is when the sample is shown again"
                 : "deletion AUC: computing…";
