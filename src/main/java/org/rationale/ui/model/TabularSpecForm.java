@@ -125,6 +125,9 @@ final class TabularSpecForm extends Div {
         boolean ok = true;
         String n = name.getValue() == null ? "" : name.getValue().strip();
         ok &= check(name, n.isEmpty(), "Give the model a name");
+        if (tooLong(features) | tooLong(mean) | tooLong(std)) {
+            return null;
+        }
         List<String> f = lines(features.getValue());
         ok &= check(features, f.isEmpty(), "List at least one feature");
         if (f.size() > TabularSpec.MAX_FEATURES) {
@@ -150,6 +153,13 @@ final class TabularSpecForm extends Div {
             s = Collections.nCopies(f.size(), 1.0);
         }
         return new TabularSpec(n, f, classesOfFile != null ? classesOfFile : List.copyOf(classes), m, s).validated();
+    }
+
+    /** Whether the field holds more than {@link #MAX_TEXT} characters (a page may send more than it allows): marked so. */
+    private static boolean tooLong(TextArea field) {
+        String v = field.getValue();
+        return v != null && !check(field, v.length() > MAX_TEXT, String.format(Locale.ROOT,
+                "%,d characters; at most %,d", v.length(), MAX_TEXT));
     }
 
     /** The non-blank lines, stripped. */

@@ -209,6 +209,13 @@ class ModelPagesBrowserTest extends BrowserTest {
         waiting(60).until(d -> invalid("upload-features-list"));
         assertTrue(((String) js("return document.getElementById('upload-features-list').errorMessage;"))
                 .contains("'height' is not a column"));
+        // more text than the field allows, sent past the page's own limit: refused before it is read
+        js("const f = document.getElementById('upload-features-list'); f.maxlength = null; f.value = 'a'.repeat(1000001);"
+                + "f.dispatchEvent(new CustomEvent('change', {bubbles: true}));");
+        Page.click(browser, "upload-send");
+        waiting(30).until(d -> "1,000,001 characters; at most 1,000,000".equals(
+                js("return document.getElementById('upload-features-list').errorMessage;")));
+        setValue("upload-features-list", "age\nsite=A\nsite=B\nsmoker\nheight");
         assertEquals(0, models(p));
 
         // a spec file whose classes are in another order fills nothing
