@@ -87,10 +87,13 @@ final class CsvTable {
     private final Map<String, Long> classCounts;
     private final int rowCount;
     private final String sha256;
+    /** Per feature column, the first cell that is not a number and the first that is not true or false. */
+    private final Map<String, String> notNumber;
+    private final Map<String, String> notBoolean;
 
     private CsvTable(Path path, String fileName, List<String> header, int labelAt, int idAt, int[] featureAt,
                      List<TableColumn> columns, List<String> classNames, Map<String, Long> classCounts, int rowCount,
-                     String sha256) {
+                     String sha256, Map<String, String> notNumber, Map<String, String> notBoolean) {
         this.path = path;
         this.fileName = fileName;
         this.header = header;
@@ -102,6 +105,24 @@ final class CsvTable {
         this.classCounts = classCounts;
         this.rowCount = rowCount;
         this.sha256 = sha256;
+        this.notNumber = notNumber;
+        this.notBoolean = notBoolean;
+    }
+
+    /**
+     * Where a feature column shows it is not of a type: its first cell that is not a number (for
+     * {@code NUMERIC}) or not true/false (for {@code BOOLEAN}), as "row 7 holds 'Infinity'"; null when
+     * every cell is of the type, or for {@code CATEGORICAL}, which any cell is.
+     */
+    String firstCellNotOf(String column, TableColumn.Type type) {
+        switch (type) {
+            case NUMERIC:
+                return notNumber.get(column);
+            case BOOLEAN:
+                return notBoolean.get(column);
+            default:
+                return null;
+        }
     }
 
     /** The feature columns (all but the label and id columns), in file order, with their types. */
@@ -227,13 +248,22 @@ final class CsvTable {
                         "The file holds a header only; each row after the header is one sample");
             }
             List<TableColumn> columns = new ArrayList<>();
+            Map<String, String> notNumber = new HashMap<>();
+            Map<String, String> notBoolean = new HashMap<>();
             for (ColumnScan s : scans) {
                 s.type(problems).ifPresent(columns::add);
+                if (!s.numeric) {
+                    notNumber.put(s.name, "row " + s.firstNonNumberRow + " holds '" + shown(s.firstNonNumber) + "'");
+                }
+                if (!s.bool) {
+                    notBoolean.put(s.name, "row " + s.firstNonBooleanRow + " holds '" + shown(s.firstNonBoolean) + "'");
+                }
             }
             problems.throwIfAny();
             progress.update(ImportProgress.Stage.CHECKING, rows, rows);
             return new CsvTable(path, fileName, header, labelAt, idAt, featureAt, List.copyOf(columns),
-                    sortedClasses(labels.keySet()), Map.copyOf(labels), rows, in.sha256());
+                    sortedClasses(labels.keySet()), Map.copyOf(labels), rows, in.sha256(), Map.copyOf(notNumber),
+                    Map.copyOf(notBoolean));
         }
     }
 
@@ -443,6 +473,8 @@ final class CsvTable {
         long overflowRow = -1;
         String firstNonNumber;
         long firstNonNumberRow;
+        String firstNonBoolean;
+        long firstNonBooleanRow;
         String outOfRange;
         long outOfRangeRow;
 
@@ -463,6 +495,8 @@ final class CsvTable {
             }
             if (bool && !isBoolean(v)) {
                 bool = false;
+                firstNonBoolean = v;
+                firstNonBooleanRow = row;
             }
             if (overflowRow < 0 && distinct.add(v) && distinct.size() > MAX_CATEGORIES) {
                 overflowRow = row;
@@ -485,8 +519,8 @@ final class CsvTable {
             }
             if (overflowRow >= 0) {
                 problem(problems, "Too many categories in column '" + shown(name) + "'",
-                        "more than " + MAX_CATEGORIES + " distinct values (the " + (MAX_CATEGORIES + 1)
-                                + "th in row " + overflowRow + "), not all numbers (row " + firstNonNumberRow + " holds '"
+                        "more than " + MAX_CATEGORIES + " distinct values (value " + (MAX_CATEGORIES + 1)
+                                + " first in row " + overflowRow + "), not all numbers (row " + firstNonNumberRow + " holds '"
                                 + shown(firstNonNumber) + "'); a categorical column may have at most " + MAX_CATEGORIES
                                 + ". If the column names each row, give it as the id column (id=" + name + ")");
                 return Optional.empty();

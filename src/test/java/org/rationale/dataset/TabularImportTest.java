@@ -242,6 +242,10 @@ class TabularImportTest {
                         .getBytes(StandardCharsets.UTF_8), "diagnosis"), 400,
                         "The columns of test.csv differ from the project's", "'first'",
                         "not in 'first': 'smoker'", "of another type: 'site' is numeric here, categorical there"),
+                new Bad("a word among numbers", table("test.csv", "age,site,diagnosis\n1,A,benign\nInfinity,B,benign\n"
+                        .getBytes(StandardCharsets.UTF_8), "diagnosis"), 400,
+                        "The columns of test.csv differ from the project's",
+                        "'age' is categorical here, numeric there (row 3 holds 'Infinity')"),
                 new Bad("missing column", table("test.csv", "age,diagnosis\n1,benign\n"
                         .getBytes(StandardCharsets.UTF_8), "diagnosis"), 400,
                         "The columns of test.csv differ from the project's", "missing here: 'site'"),
