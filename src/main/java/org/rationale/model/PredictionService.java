@@ -197,6 +197,13 @@ public class PredictionService {
         try (ModelService.Lease lease = models.lease(v)) {
             logits = lease.model().logits(input(s, v));
         }
+        for (int i = 0; i < logits.length; i++) {
+            if (!Float.isFinite(logits[i])) {
+                throw new Unprocessable("The model gave no prediction", "Model " + v.name + " v" + v.version
+                        + " answers " + logits[i] + " for class '" + spec.classes().get(i) + "' on sample " + s.id
+                        + ": a model's outputs must be finite logits");
+            }
+        }
         return Prediction.of(s.id, v.id, logits, spec.classes());
     }
 }
