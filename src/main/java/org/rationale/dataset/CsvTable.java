@@ -259,6 +259,7 @@ final class CsvTable {
                     notBoolean.put(s.name, "row " + s.firstNonBooleanRow + " holds '" + shown(s.firstNonBoolean) + "'");
                 }
             }
+            refuseOneHotNames(columns, problems);
             problems.throwIfAny();
             progress.update(ImportProgress.Stage.CHECKING, rows, rows);
             return new CsvTable(path, fileName, header, labelAt, idAt, featureAt, List.copyOf(columns),
@@ -403,6 +404,28 @@ final class CsvTable {
             }
         }
         return out;
+    }
+
+    /**
+     * Refuses a column named like a one-hot column of a categorical column ({@code site=A} beside a
+     * categorical {@code site}): a model's spec, and the platform's own MLP, name one-hot columns so,
+     * and the two would be one name for two inputs.
+     */
+    private static void refuseOneHotNames(List<TableColumn> columns, ImportProblems problems) {
+        Set<String> categorical = columns.stream().filter(c -> c.type() == TableColumn.Type.CATEGORICAL)
+                .map(TableColumn::name).collect(Collectors.toSet());
+        for (TableColumn c : columns) {
+            String n = c.name();
+            for (int eq = n.indexOf('='); eq > 0; eq = n.indexOf('=', eq + 1)) {
+                String column = n.substring(0, eq);
+                if (categorical.contains(column)) {
+                    problem(problems, "Column name '" + shown(n) + "' reads as a one-hot column",
+                            "it is how a model's spec names category '" + shown(n.substring(eq + 1)) + "' of the "
+                                    + "categorical column '" + shown(column) + "' (column=category); rename the column");
+                    break;
+                }
+            }
+        }
     }
 
     // ---- the rows

@@ -246,6 +246,9 @@ class TabularImportTest {
                         .getBytes(StandardCharsets.UTF_8), "diagnosis"), 400,
                         "The columns of test.csv differ from the project's",
                         "'age' is categorical here, numeric there (row 3 holds 'Infinity')"),
+                new Bad("a one-hot name", table("age,site,site=A,diagnosis\n1,A,0.5,benign\n2,B,1.5,benign\n",
+                        "diagnosis"), 400, "Column name 'site=A' reads as a one-hot column",
+                        "category 'A' of the categorical column 'site' (column=category); rename the column"),
                 new Bad("missing column", table("test.csv", "age,diagnosis\n1,benign\n"
                         .getBytes(StandardCharsets.UTF_8), "diagnosis"), 400,
                         "The columns of test.csv differ from the project's", "missing here: 'site'"),
