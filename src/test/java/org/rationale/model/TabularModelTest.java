@@ -266,6 +266,12 @@ class TabularModelTest {
         given().queryParam("modelId", id).get("/api/samples/" + far + "/predictions").then().statusCode(422)
                 .body("error", equalTo("The model gave no prediction"))
                 .body("detail", containsString("answers NaN for class 'no' on sample " + far));
+        // a map of the row neither: a 422 (it was a 503 "try again" after four attempts), and no prediction is stored
+        for (String method : List.of("vanilla-gradient", "kernel-shap")) {
+            given().queryParam("modelId", id).queryParam("method", method).post("/api/samples/" + far + "/saliency")
+                    .then().statusCode(422).body("error", equalTo("The model gave no prediction"));
+        }
+        given().queryParam("modelId", id).get("/api/samples/" + far + "/predictions").then().statusCode(422);
     }
 
     @Test
