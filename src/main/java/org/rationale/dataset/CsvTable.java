@@ -381,13 +381,23 @@ final class CsvTable {
         if (at >= 0) {
             return at;
         }
-        String similar = header.stream().filter(h -> h.equalsIgnoreCase(name)).findFirst()
+        String hint = header.stream().filter(h -> h.equalsIgnoreCase(name)).findFirst()
                 .map(h -> " (names must match exactly: did you mean '" + h + "'?)").orElse("");
+        if (header.size() == 1) {
+            // a spreadsheet's regional "CSV" separates cells by semicolons (a tab is refused in a name before)
+            for (String separator : List.of(";", "|")) {
+                if (header.get(0).contains(separator) && hint.isEmpty()) {
+                    hint = ". The header is one column holding '" + separator + "': the file is separated by '"
+                            + separator + "', not commas; export it as CSV with commas (\"CSV UTF-8\" in spreadsheet "
+                            + "programs)";
+                }
+            }
+        }
         List<String> shown = header.size() <= 20 ? header : header.subList(0, 20);
         throw new InvalidDatasetException("No column '" + shown(name) + "' in " + fileName,
                 "The " + role + " column must be one of the header's: "
                         + shown.stream().map(h -> "'" + shown(h) + "'").collect(Collectors.joining(", "))
-                        + (header.size() > 20 ? " and " + (header.size() - 20) + " more" : "") + similar);
+                        + (header.size() > 20 ? " and " + (header.size() - 20) + " more" : "") + hint);
     }
 
     private static int[] featureIndices(List<String> header, int labelAt, int idAt, String fileName) {

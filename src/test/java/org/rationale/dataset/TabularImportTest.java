@@ -207,6 +207,8 @@ class TabularImportTest {
                         "Blank column name", "Column 2"),
                 new Bad("no label column", table("age,site,Diagnosis\n1,A,benign\n", "diagnosis"), 400,
                         "No column 'diagnosis' in rows.csv", "did you mean 'Diagnosis'"),
+                new Bad("semicolons", table("age;site;diagnosis\n1;A;benign\n", "diagnosis"), 400,
+                        "No column 'diagnosis' in rows.csv", "the file is separated by ';', not commas"),
                 new Bad("no id column", table("age,site,diagnosis\n1,A,benign\n", "diagnosis").multiPart("id", "patient"),
                         400, "No column 'patient' in rows.csv", "id column"),
                 new Bad("label not given", table("age,site,diagnosis\n1,A,benign\n", null), 400,
