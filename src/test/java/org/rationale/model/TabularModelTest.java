@@ -272,6 +272,10 @@ class TabularModelTest {
                     .then().statusCode(422).body("error", equalTo("The model gave no prediction"));
         }
         given().queryParam("modelId", id).get("/api/samples/" + far + "/predictions").then().statusCode(422);
+        // nor does a batch (a job's forward pass) store one
+        predictions.storeAll(List.of(datasets.sample(far).orElseThrow()), new float[] {Float.NaN, Float.NaN},
+                models.find(id).orElseThrow());
+        given().queryParam("modelId", id).get("/api/samples/" + far + "/predictions").then().statusCode(422);
     }
 
     @Test
