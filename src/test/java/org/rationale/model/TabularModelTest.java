@@ -26,6 +26,7 @@ import org.rationale.worker.WorkerPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -250,6 +251,10 @@ class TabularModelTest {
                 containsString("For a batch of 3 rows the model returns (3, 3); the spec's 2 classes need (3, 2)"));
         upload("tabular-mlp-nan.pt", SPEC).post(p).then().statusCode(422).body("detail",
                 containsString("The model returns NaN for class 'no' on the mean row"));
+        // the export example said only torch.rand(1, 3, 224, 224), an image's input
+        given().multiPart("model", "m.pt", "not a model".getBytes(StandardCharsets.UTF_8), OCTETS).multiPart("spec", SPEC)
+                .post(p).then().statusCode(422).body("detail", containsString("is not a TorchScript model"))
+                .body("detail", containsString("a table model: torch.rand(1, F), F its input columns"));
         assertEquals(0, versions(t.project()));
     }
 
