@@ -12,6 +12,8 @@ mean [50, 0.3, 0.4, 0.5, 30000] and std [10, 0.5, 0.5, 0.5, 10000].
 - tabular-mlp-width4.pt  the same kind of MLP taking 4 features: refused for the 5-feature spec
 - tabular-mlp-3out.pt    takes 5 features and answers 3 logits: refused for a 2-class spec
 - tabular-mlp-nan.pt     takes 5 features and answers NaN: refused
+- tabular-mlp-nan-far.pt the MLP answering NaN only for rows whose standardised age is over 50 (age
+  over 550): passes the upload's check, then a prediction of such a row is a 422
 - tabular-mlp-reference.json  for 3 rows: their values, the encoded standardised input (computed
   here, independently of the platform's encoder), the logits, and for each class the input
   gradient of that class's logit (PyTorch autograd), gradient x input, integrated gradients from
@@ -65,6 +67,16 @@ class NanOut(nn.Module):
         return self.lin(x) * float("nan")
 
 
+class NanFar(nn.Module):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        y = self.inner(x)
+        return torch.where(x[:, :1] > 50, y * float("nan"), y)
+
+
 def gradient(model, x, target):
     x = x.clone().requires_grad_(True)
     model(x)[:, target].sum().backward()
@@ -81,6 +93,7 @@ def main():
     torch.jit.trace(mlp(4, 2).eval(), torch.randn(2, 4)).save(str(out / "tabular-mlp-width4.pt"))
     torch.jit.trace(mlp(5, 3).eval(), torch.randn(2, 5)).save(str(out / "tabular-mlp-3out.pt"))
     torch.jit.trace(NanOut().eval(), torch.randn(2, 5)).save(str(out / "tabular-mlp-nan.pt"))
+    torch.jit.trace(NanFar(model).eval(), torch.randn(2, 5)).save(str(out / "tabular-mlp-nan-far.pt"))
 
     rows = []
     for row in ROWS:

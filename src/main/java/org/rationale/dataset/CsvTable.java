@@ -87,10 +87,13 @@ final class CsvTable {
     private final Map<String, Long> classCounts;
     private final int rowCount;
     private final String sha256;
+    /** Per feature column, the first cell that is not a number and the first that is not true or false. */
+    private final Map<String, String> notNumber;
+    private final Map<String, String> notBoolean;
 
     private CsvTable(Path path, String fileName, List<String> header, int labelAt, int idAt, int[] featureAt,
                      List<TableColumn> columns, List<String> classNames, Map<String, Long> classCounts, int rowCount,
-                     String sha256) {
+                     String sha256, Map<String, String> notNumber, Map<String, String> notBoolean) {
         this.path = path;
         this.fileName = fileName;
         this.header = header;
@@ -102,6 +105,24 @@ final class CsvTable {
         this.classCounts = classCounts;
         this.rowCount = rowCount;
         this.sha256 = sha256;
+        this.notNumber = notNumber;
+        this.notBoolean = notBoolean;
+    }
+
+    /**
+     * Where a feature column shows it is not of a type: its first cell that is not a number (for
+     * {@code NUMERIC}) or not true/false (for {@code BOOLEAN}), as "row 7 holds 'Infinity'"; null when
+     * every cell is of the type, or for {@code CATEGORICAL}, which any cell is.
+     */
+    String firstCellNotOf(String column, TableColumn.Type type) {
+        switch (type) {
+            case NUMERIC:
+                return notNumber.get(column);
+            case BOOLEAN:
+                return notBoolean.get(column);
+            default:
+                return null;
+        }
     }
 
     /** The feature columns (all but the label and id columns), in file order, with their types. */
@@ -227,13 +248,23 @@ final class CsvTable {
                         "The file holds a header only; each row after the header is one sample");
             }
             List<TableColumn> columns = new ArrayList<>();
+            Map<String, String> notNumber = new HashMap<>();
+            Map<String, String> notBoolean = new HashMap<>();
             for (ColumnScan s : scans) {
                 s.type(problems).ifPresent(columns::add);
+                if (!s.numeric) {
+                    notNumber.put(s.name, "row " + s.firstNonNumberRow + " holds '" + shown(s.firstNonNumber) + "'");
+                }
+                if (!s.bool) {
+                    notBoolean.put(s.name, "row " + s.firstNonBooleanRow + " holds '" + shown(s.firstNonBoolean) + "'");
+                }
             }
+            refuseOneHotNames(columns, problems);
             problems.throwIfAny();
             progress.update(ImportProgress.Stage.CHECKING, rows, rows);
             return new CsvTable(path, fileName, header, labelAt, idAt, featureAt, List.copyOf(columns),
-                    sortedClasses(labels.keySet()), Map.copyOf(labels), rows, in.sha256());
+                    sortedClasses(labels.keySet()), Map.copyOf(labels), rows, in.sha256(), Map.copyOf(notNumber),
+                    Map.copyOf(notBoolean));
         }
     }
 
@@ -350,13 +381,23 @@ final class CsvTable {
         if (at >= 0) {
             return at;
         }
-        String similar = header.stream().filter(h -> h.equalsIgnoreCase(name)).findFirst()
+        String hint = header.stream().filter(h -> h.equalsIgnoreCase(name)).findFirst()
                 .map(h -> " (names must match exactly: did you mean '" + h + "'?)").orElse("");
+        if (header.size() == 1) {
+            // a spreadsheet's regional "CSV" separates cells by semicolons (a tab is refused in a name before)
+            for (String separator : List.of(";", "|")) {
+                if (header.get(0).contains(separator) && hint.isEmpty()) {
+                    hint = ". The header is one column holding '" + separator + "': the file is separated by '"
+                            + separator + "', not commas; export it as CSV with commas (\"CSV UTF-8\" in spreadsheet "
+                            + "programs)";
+                }
+            }
+        }
         List<String> shown = header.size() <= 20 ? header : header.subList(0, 20);
         throw new InvalidDatasetException("No column '" + shown(name) + "' in " + fileName,
                 "The " + role + " column must be one of the header's: "
                         + shown.stream().map(h -> "'" + shown(h) + "'").collect(Collectors.joining(", "))
-                        + (header.size() > 20 ? " and " + (header.size() - 20) + " more" : "") + similar);
+                        + (header.size() > 20 ? " and " + (header.size() - 20) + " more" : "") + hint);
     }
 
     private static int[] featureIndices(List<String> header, int labelAt, int idAt, String fileName) {
@@ -373,6 +414,28 @@ final class CsvTable {
             }
         }
         return out;
+    }
+
+    /**
+     * Refuses a column named like a one-hot column of a categorical column ({@code site=A} beside a
+     * categorical {@code site}): a model's spec, and the platform's own MLP, name one-hot columns so,
+     * and the two would be one name for two inputs.
+     */
+    private static void refuseOneHotNames(List<TableColumn> columns, ImportProblems problems) {
+        Set<String> categorical = columns.stream().filter(c -> c.type() == TableColumn.Type.CATEGORICAL)
+                .map(TableColumn::name).collect(Collectors.toSet());
+        for (TableColumn c : columns) {
+            String n = c.name();
+            for (int eq = n.indexOf('='); eq > 0; eq = n.indexOf('=', eq + 1)) {
+                String column = n.substring(0, eq);
+                if (categorical.contains(column)) {
+                    problem(problems, "Column name '" + shown(n) + "' reads as a one-hot column",
+                            "it is how a model's spec names category '" + shown(n.substring(eq + 1)) + "' of the "
+                                    + "categorical column '" + shown(column) + "' (column=category); rename the column");
+                    break;
+                }
+            }
+        }
     }
 
     // ---- the rows
@@ -443,6 +506,8 @@ final class CsvTable {
         long overflowRow = -1;
         String firstNonNumber;
         long firstNonNumberRow;
+        String firstNonBoolean;
+        long firstNonBooleanRow;
         String outOfRange;
         long outOfRangeRow;
 
@@ -463,6 +528,8 @@ final class CsvTable {
             }
             if (bool && !isBoolean(v)) {
                 bool = false;
+                firstNonBoolean = v;
+                firstNonBooleanRow = row;
             }
             if (overflowRow < 0 && distinct.add(v) && distinct.size() > MAX_CATEGORIES) {
                 overflowRow = row;
@@ -485,8 +552,8 @@ final class CsvTable {
             }
             if (overflowRow >= 0) {
                 problem(problems, "Too many categories in column '" + shown(name) + "'",
-                        "more than " + MAX_CATEGORIES + " distinct values (the " + (MAX_CATEGORIES + 1)
-                                + "th in row " + overflowRow + "), not all numbers (row " + firstNonNumberRow + " holds '"
+                        "more than " + MAX_CATEGORIES + " distinct values (value " + (MAX_CATEGORIES + 1)
+                                + " first in row " + overflowRow + "), not all numbers (row " + firstNonNumberRow + " holds '"
                                 + shown(firstNonNumber) + "'); a categorical column may have at most " + MAX_CATEGORIES
                                 + ". If the column names each row, give it as the id column (id=" + name + ")");
                 return Optional.empty();

@@ -220,7 +220,7 @@ public class DatasetService {
         List<String> retyped = here.entrySet().stream()
                 .filter(e -> known.containsKey(e.getKey()) && known.get(e.getKey()) != e.getValue())
                 .map(e -> "'" + e.getKey() + "' is " + typeName(e.getValue()) + " here, "
-                        + typeName(known.get(e.getKey())) + " there")
+                        + typeName(known.get(e.getKey())) + " there" + evidence(table, e.getKey(), known.get(e.getKey())))
                 .toList();
         if (missing.isEmpty() && extra.isEmpty() && retyped.isEmpty()) {
             return;
@@ -238,6 +238,12 @@ public class DatasetService {
         throw new InvalidDatasetException("The columns of " + table.fileName() + " differ from the project's",
                 "Every table of project '" + project.name + "' has the feature columns of '" + first.get().name
                         + "' (in any order, with the same types); " + String.join("; ", parts));
+    }
+
+    /** The cell that keeps a column from the type the project's tables give it, as " (row 7 holds 'x')", or "". */
+    private static String evidence(CsvTable table, String column, TableColumn.Type wanted) {
+        String cell = table.firstCellNotOf(column, wanted);
+        return cell == null ? "" : " (" + cell + ")";
     }
 
     private static String typeName(TableColumn.Type t) {

@@ -59,6 +59,11 @@ public class ModelService {
 
     private static final Logger LOG = Logger.getLogger(ModelService.class);
     static final ObjectMapper JSON = Json.builder().addModule(JsonText.module()).build();
+    /**
+     * Reads specs the platform stored itself, without refusing control characters: a trained MLP's
+     * spec names one-hot columns after categories, and a CSV cell (so a category) may hold a line break.
+     */
+    private static final ObjectMapper STORED_JSON = Json.builder().build();
     /** Versions and parsed specs kept for workers, most recently used first. */
     private static final int VERSIONS = 1_000;
     /** The least default budget of the model cache. */
@@ -665,8 +670,9 @@ public class ModelService {
      */
     public static ModelSpec uploadedSpecOf(ModelVersion v) {
         try {
-            JsonNode tree = JSON.readTree(v.spec);
-            return tree.has("features") ? JSON.treeToValue(tree, TabularSpec.class) : JSON.treeToValue(tree, InputSpec.class);
+            JsonNode tree = STORED_JSON.readTree(v.spec);
+            return tree.has("features") ? STORED_JSON.treeToValue(tree, TabularSpec.class)
+                    : STORED_JSON.treeToValue(tree, InputSpec.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored spec of model " + v.id + " is unreadable", e);
         }

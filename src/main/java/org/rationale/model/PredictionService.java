@@ -197,6 +197,18 @@ public class PredictionService {
         try (ModelService.Lease lease = models.lease(v)) {
             logits = lease.model().logits(input(s, v));
         }
+        requireFinite(s, v, logits, spec.classes());
         return Prediction.of(s.id, v.id, logits, spec.classes());
+    }
+
+    /** Refuses logits of one sample with a NaN or an infinity: a 422 naming the sample and the class. */
+    public static void requireFinite(Sample s, ModelVersion v, float[] logits, List<String> classes) {
+        for (int i = 0; i < logits.length; i++) {
+            if (!Float.isFinite(logits[i])) {
+                throw new Unprocessable("The model gave no prediction", "Model " + v.name + " v" + v.version
+                        + " answers " + logits[i] + " for class '" + classes.get(i) + "' on sample " + s.id
+                        + ": a model's outputs must be finite logits");
+            }
+        }
     }
 }

@@ -37,7 +37,7 @@ public class PredictionStore {
 
     /**
      * Stores the predictions in one JDBC batch, in the caller's transaction or a new one; a
-     * prediction stored before is kept as it is.
+     * prediction stored before is kept as it is, and one of logits with a NaN is not stored.
      */
     @Transactional
     public void insert(List<Prediction> predictions) {
@@ -46,6 +46,10 @@ public class PredictionStore {
                      + "predicted_label, confidence, probabilities, entropy, margin) values (?, ?, ?, ?, cast(? as real[]), "
                      + "?, ?) on conflict do nothing")) {
             for (Prediction p : predictions) {
+                if (!Double.isFinite(p.confidence())) {
+                    // logits with a NaN name no class: stored, "NaN" would be answered, ranked and reported
+                    continue;
+                }
                 ps.setLong(1, p.sampleId());
                 ps.setLong(2, p.modelId());
                 ps.setInt(3, p.predictedLabel());

@@ -161,7 +161,8 @@ public final class TableEncoding {
     /**
      * A row's values (by column: Double, Boolean or String) as the model's standardised input, F
      * values; a row without a value of a column the spec reads, or with a value of another type, is
-     * a 422 naming the sample and the column.
+     * a 422 naming the sample and the column; so is a standardised value beyond float32 (a spec's
+     * tiny std), which the model would read as infinite.
      */
     public float[] encode(long sampleId, Map<String, Object> row) {
         float[] out = new float[inputs.size()];
@@ -184,6 +185,12 @@ public final class TableEncoding {
                         + in.type().name().toLowerCase(Locale.ROOT));
             }
             out[i] = (float) ((raw - spec.mean().get(i)) / spec.std().get(i));
+            if (!Float.isFinite(out[i])) {
+                throw new Unprocessable("Row beyond the model's input range", "Sample " + sampleId + ": input '"
+                        + spec.features().get(i) + "' of model '" + spec.name() + "' is (" + raw + " − "
+                        + spec.mean().get(i) + ") / " + spec.std().get(i) + ", beyond the range of float32; "
+                        + "is the spec's std of that feature meant to be so small?");
+            }
         }
         return out;
     }

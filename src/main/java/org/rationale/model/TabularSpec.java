@@ -80,6 +80,9 @@ public record TabularSpec(String name, List<String> features, List<String> class
         if (name != null && !name.isNull() && !name.isTextual()) {
             throw new Invalid(INVALID, "name must be a text");
         }
+        if (name != null && ControlCharacters.firstRefused(name.asText(), false) >= 0) {
+            throw new Invalid(INVALID, "name holds a control character; names may hold none");
+        }
         return new TabularSpec(name == null || name.isNull() ? null : name.asText(), texts(root, "features"),
                 texts(root, "classes"), numbers(root, "mean"), numbers(root, "std")).validated();
     }

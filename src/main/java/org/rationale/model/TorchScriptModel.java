@@ -102,7 +102,8 @@ public final class TorchScriptModel extends BlockModel {
 
     /** How to export TorchScript, for the refusals of files that are not. */
     static final String EXPORT_EXAMPLE = "export it with torch.jit.trace or torch.jit.script, e.g.\n"
-            + "    traced = torch.jit.trace(model.eval(), torch.rand(1, 3, 224, 224))\n"
+            + "    traced = torch.jit.trace(model.eval(), torch.rand(1, 3, 224, 224))"
+            + "  # a table model: torch.rand(1, F), F its input columns\n"
             + "    traced.save(\"model.pt\")";
 
     /**

@@ -219,8 +219,11 @@ public class SaliencyService {
             float[][] logits = new float[1][];
             try (ModelService.Lease lease = models.lease(v)) {
                 fused = FiniteAttributions.finiteOrAgain(method.name(), () -> {
-                    ExplainableModel.GradientResult r = lease.model().gradientChoosingTargets(in,
-                            l -> new int[] {Prediction.of(s.id, v.id, l, spec.classes()).predictedLabel()});
+                    ExplainableModel.GradientResult r = lease.model().gradientChoosingTargets(in, l -> {
+                        // logits with a NaN name no class: a 422, not a map computed again and again
+                        PredictionService.requireFinite(s, v, l, spec.classes());
+                        return new int[] {Prediction.of(s.id, v.id, l, spec.classes()).predictedLabel()};
+                    });
                     logits[0] = r.logits();
                     return Attribution.withoutMetrics(in, r.gradient());
                 });

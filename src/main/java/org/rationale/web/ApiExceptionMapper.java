@@ -1,6 +1,7 @@
 package org.rationale.web;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -25,6 +26,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -126,6 +128,10 @@ public class ApiExceptionMapper {
                     "The body has a field this endpoint does not read");
         }
         String expected = e instanceof MismatchedInputException mi ? expected(mi.getTargetType()) : null;
+        if (expected == null && e.getCause() instanceof InputCoercionException ic && expected(ic.getTargetType()) != null) {
+            // a number too large for its field (a version of 10^20): Jackson names the type it wanted
+            expected = expected(ic.getTargetType()) + " within the range of its type";
+        }
         if (field.isEmpty()) {
             return respond(400, "Wrong JSON body", "The body must be " + (expected == null ? "a JSON object" : expected)
                     + " with the fields this endpoint reads");
@@ -176,6 +182,12 @@ public class ApiExceptionMapper {
         };
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         String detail = cause.getMessage();
+        if (status == 413 && cause == e && detail != null && detail.startsWith("HTTP 413")) {
+            // RESTEasy's own 413 when a form field sent as text (not as a file) is over the limit
+            detail = "A form field sent as text is over " + ConfigProvider.getConfig().getOptionalValue(
+                    "quarkus.http.limits.max-form-attribute-size", String.class).orElse("the limit") + "; send a long "
+                    + "value as a file part instead, such as a model's spec: -F spec=@spec.json";
+        }
         if (status == 404 && cause instanceof IllegalArgumentException) {
             // JAX-RS answers 404 when a query or path parameter does not convert (limit=ten): it is bad input
             return respond(400, "Invalid parameter", "A parameter does not have the expected type: " + detail);

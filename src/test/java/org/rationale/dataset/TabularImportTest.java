@@ -207,6 +207,8 @@ class TabularImportTest {
                         "Blank column name", "Column 2"),
                 new Bad("no label column", table("age,site,Diagnosis\n1,A,benign\n", "diagnosis"), 400,
                         "No column 'diagnosis' in rows.csv", "did you mean 'Diagnosis'"),
+                new Bad("semicolons", table("age;site;diagnosis\n1;A;benign\n", "diagnosis"), 400,
+                        "No column 'diagnosis' in rows.csv", "the file is separated by ';', not commas"),
                 new Bad("no id column", table("age,site,diagnosis\n1,A,benign\n", "diagnosis").multiPart("id", "patient"),
                         400, "No column 'patient' in rows.csv", "id column"),
                 new Bad("label not given", table("age,site,diagnosis\n1,A,benign\n", null), 400,
@@ -242,6 +244,13 @@ class TabularImportTest {
                         .getBytes(StandardCharsets.UTF_8), "diagnosis"), 400,
                         "The columns of test.csv differ from the project's", "'first'",
                         "not in 'first': 'smoker'", "of another type: 'site' is numeric here, categorical there"),
+                new Bad("a word among numbers", table("test.csv", "age,site,diagnosis\n1,A,benign\nInfinity,B,benign\n"
+                        .getBytes(StandardCharsets.UTF_8), "diagnosis"), 400,
+                        "The columns of test.csv differ from the project's",
+                        "'age' is categorical here, numeric there (row 3 holds 'Infinity')"),
+                new Bad("a one-hot name", table("age,site,site=A,diagnosis\n1,A,0.5,benign\n2,B,1.5,benign\n",
+                        "diagnosis"), 400, "Column name 'site=A' reads as a one-hot column",
+                        "category 'A' of the categorical column 'site' (column=category); rename the column"),
                 new Bad("missing column", table("test.csv", "age,diagnosis\n1,benign\n"
                         .getBytes(StandardCharsets.UTF_8), "diagnosis"), 400,
                         "The columns of test.csv differ from the project's", "missing here: 'site'"),

@@ -76,6 +76,19 @@ class TableEncodingTest {
     }
 
     @Test
+    void aStandardisedValueBeyondFloatIsRefusedNamingTheInputInsteadOfFeedingTheModelInfinity() {
+        // std 1e-300 passes as positive; (63 − 50) / 1e-300 is a finite double but no float32
+        String tiny = TabularSpecTest.GOOD.replace("\"std\": [10,", "\"std\": [1e-300,");
+        TableEncoding e = TableEncoding.of(TabularSpec.parse(tiny), COLUMNS, "clinic");
+        Unprocessable u = assertThrows(Unprocessable.class,
+                () -> e.encode(9, Map.of("age", 63.0, "income", 41000.0, "smoker", true, "site", "B")));
+        assertEquals("Row beyond the model's input range", u.error());
+        assertTrue(u.detail().startsWith("Sample 9: input 'age' of model 'mlp' is (63.0 − 50.0) / 1.0E-300"), u.detail());
+        // the same spec encodes a row whose age is the mean: 0 / 1e-300 is 0
+        assertEquals(0f, e.encode(10, Map.of("age", 50.0, "income", 41000.0, "smoker", true, "site", "B"))[0]);
+    }
+
+    @Test
     void aRowWithoutAColumnOrWithAValueOfAnotherTypeIsRefusedNamingSampleAndColumn() {
         Unprocessable missing = assertThrows(Unprocessable.class,
                 () -> encoding().encode(7, Map.of("age", 1.0, "smoker", true, "site", "A")));

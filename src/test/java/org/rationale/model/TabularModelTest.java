@@ -27,6 +27,7 @@ import org.rationale.worker.WorkerPool;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -238,12 +239,25 @@ class TabularModelTest {
         cases.put(SPEC.replace("\"name\": \"mlp\", ", "\"name\": \"mlp\", \"channels\": 1, "), "channels belongs to an "
                 + "image model's spec, but this project holds table rows");
         cases.put(Api.modelSpec("cnn", 28, 2), "channels, height, width, scale belong to an image model's spec");
+        cases.put(SPEC.replace("\"name\": \"mlp\"", "\"name\": \"m\\u0001lp\""), "name holds a control character");
         cases.forEach((spec, expected) -> upload("tabular-mlp.pt", spec).post(p).then().statusCode(400)
                 .contentType(ContentType.JSON).body("detail", containsString(expected)));
         given().multiPart("model", "m.pt", fixture("tabular-mlp.pt"), OCTETS)
                 .multiPart("features", "f.pt", fixture("tabular-mlp.pt"), OCTETS)
                 .multiPart("classifier", "c.pt", fixture("tabular-mlp.pt"), OCTETS).multiPart("spec", SPEC).post(p)
                 .then().statusCode(400).body("detail", containsString("A tabular model is uploaded whole"));
+        assertEquals(0, versions(t.project()));
+    }
+
+    @Test
+    void aSpecOverTheFormFieldLimitIsA413SayingToSendItAsAFile() {
+        Table t = table("tabular long spec");
+        // 5 features named in 70,000 characters: over the 64K a form field sent as text may hold
+        String longSpec = SPEC.replace("\"name\": \"mlp\"", "\"name\": \"" + "m".repeat(70_000) + "\"");
+        upload("tabular-mlp.pt", longSpec).post("/api/projects/" + t.project() + "/models").then().statusCode(413)
+                .contentType(ContentType.JSON).body("error", equalTo("Upload too large"))
+                .body("detail", containsString("A form field sent as text is over 64K"))
+                .body("detail", containsString("-F spec=@spec.json"));
         assertEquals(0, versions(t.project()));
     }
 
@@ -267,7 +281,36 @@ class TabularModelTest {
                 containsString("For a batch of 3 rows the model returns (3, 3); the spec's 2 classes need (3, 2)"));
         upload("tabular-mlp-nan.pt", SPEC).post(p).then().statusCode(422).body("detail",
                 containsString("The model returns NaN for class 'no' on the mean row"));
+        // the export example said only torch.rand(1, 3, 224, 224), an image's input
+        given().multiPart("model", "m.pt", "not a model".getBytes(StandardCharsets.UTF_8), OCTETS).multiPart("spec", SPEC)
+                .post(p).then().statusCode(422).body("detail", containsString("is not a TorchScript model"))
+                .body("detail", containsString("a table model: torch.rand(1, F), F its input columns"));
         assertEquals(0, versions(t.project()));
+    }
+
+    @Test
+    void aRowOnWhichTheModelAnswersNaNHasNoPredictionButA422() {
+        Table t = table("tabular nan far");
+        long far = TableRows.insert(db, t.project(), "test", "clinic-far", COLUMNS, 4, CLASSES, List.of(
+                new TableRows.Row(1, "{\"age\": 1000, \"income\": 52000, \"smoker\": true, \"site\": \"A\"}"))).get(0);
+        // NaN only where the standardised age is over 50: the upload's check rows pass
+        long id = upload("tabular-mlp-nan-far.pt", SPEC).post("/api/projects/" + t.project() + "/models").then()
+                .statusCode(201).extract().jsonPath().getLong("id");
+        given().queryParam("modelId", id).get("/api/samples/" + t.test().get(0) + "/predictions").then().statusCode(200)
+                .body("predictedClass", equalTo("yes"));
+        given().queryParam("modelId", id).get("/api/samples/" + far + "/predictions").then().statusCode(422)
+                .body("error", equalTo("The model gave no prediction"))
+                .body("detail", containsString("answers NaN for class 'no' on sample " + far));
+        // a map of the row neither: a 422 (it was a 503 "try again" after four attempts), and no prediction is stored
+        for (String method : List.of("vanilla-gradient", "kernel-shap")) {
+            given().queryParam("modelId", id).queryParam("method", method).post("/api/samples/" + far + "/saliency")
+                    .then().statusCode(422).body("error", equalTo("The model gave no prediction"));
+        }
+        given().queryParam("modelId", id).get("/api/samples/" + far + "/predictions").then().statusCode(422);
+        // nor does a batch (a job's forward pass) store one
+        predictions.storeAll(List.of(datasets.sample(far).orElseThrow()), new float[] {Float.NaN, Float.NaN},
+                models.find(id).orElseThrow());
+        given().queryParam("modelId", id).get("/api/samples/" + far + "/predictions").then().statusCode(422);
     }
 
     @Test

@@ -66,6 +66,25 @@ public class TabularSpecTest {
     }
 
     @Test
+    void aNameWithAControlCharacterIsRefusedBeforeAnythingIsStored() {
+        // stored, such a name made every later read of the version's spec fail (a 500 on the project's models)
+        Invalid e = assertThrows(Invalid.class, () -> TabularSpec.parse(GOOD.replace("\"mlp\"", "\"m\\u0001lp\"")));
+        assertEquals("name holds a control character; names may hold none", e.detail());
+    }
+
+    @Test
+    void aStoredSpecWhoseOneHotColumnHoldsALineBreakIsReadBack() {
+        // a CSV cell may hold a line break, so a category may, and a trained MLP names its one-hot columns after them
+        ModelVersion v = new ModelVersion();
+        v.id = 7L;
+        v.spec = "{\"name\": \"mlp\", \"features\": [\"age\", \"site=two\\nlines\"], \"classes\": [\"no\", \"yes\"], "
+                + "\"mean\": [50, 0.5], \"std\": [10, 0.5]}";
+        TabularSpec s = (TabularSpec) ModelService.uploadedSpecOf(v);
+        assertEquals(List.of("age", "site=two\nlines"), s.features());
+        assertTrue(ModelService.isTabular(v));
+    }
+
+    @Test
     void aTabularSpecOnAnImagesProjectIsRefusedNamingFeatures() {
         Invalid e = assertThrows(Invalid.class, () -> ModelService.parseSpec(GOOD));
         assertTrue(e.detail().contains("features belongs to a tabular model's spec, but this project holds images"),

@@ -90,6 +90,11 @@ class ErrorBodiesTest {
         given().contentType(ContentType.JSON).body("{\"type\":\"saliency\",\"modelId\":\"abc\"}").post("/api/jobs")
                 .then().statusCode(400).contentType(ContentType.JSON)
                 .body("error", equalTo("Wrong type for 'modelId'")).body("detail", equalTo("modelId must be a whole number"));
+        // a whole number too large for its field was "must be of another type"
+        given().contentType(ContentType.JSON).body("{\"type\":\"saliency\",\"modelId\":99999999999999999999}")
+                .post("/api/jobs").then().statusCode(400).contentType(ContentType.JSON)
+                .body("error", equalTo("Wrong type for 'modelId'"))
+                .body("detail", equalTo("modelId must be a whole number within the range of its type"));
     }
 
     @Test
