@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.rationale.error.DomainError;
@@ -124,8 +125,12 @@ public class ApiExceptionMapper {
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
         if (e instanceof UnrecognizedPropertyException u) {
+            List<String> known = u.getKnownPropertyIds() == null ? List.of() : u.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().limit(30).toList();
+            String where = field.contains(".") || field.contains("[") ? " (at " + ControlCharacters.printable(field) + ")" : "";
             return respond(400, "Unknown field '" + ControlCharacters.printable(String.valueOf(u.getPropertyName())) + "'",
-                    "The body has a field this endpoint does not read");
+                    "The body has a field this endpoint does not read" + where
+                            + (known.isEmpty() ? "" : "; it reads " + String.join(", ", known)));
         }
         String expected = e instanceof MismatchedInputException mi ? expected(mi.getTargetType()) : null;
         if (expected == null && e.getCause() instanceof InputCoercionException ic && expected(ic.getTargetType()) != null) {

@@ -4,6 +4,7 @@ import org.rationale.error.DomainError;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
@@ -15,7 +16,9 @@ import java.io.IOException;
 
 /**
  * Applies {@link ControlCharacters} to every string of a JSON request body (values, list items and
- * map keys), so a NUL byte is a 400 naming the field before any service or database sees it.
+ * map keys), so a NUL byte is a 400 naming the field before any service or database sees it; and
+ * refuses a field the endpoint does not read (a misspelt {@code "epoch": 3} would otherwise train
+ * with the default epochs, the person none the wiser).
  */
 @Singleton
 public class JsonText implements ObjectMapperCustomizer {
@@ -23,6 +26,7 @@ public class JsonText implements ObjectMapperCustomizer {
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.registerModule(module());
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     /** The module, for mappers that read client JSON outside the REST layer. */

@@ -143,6 +143,25 @@ class ErrorBodiesTest {
     }
 
     @Test
+    void aFieldTheEndpointDoesNotReadIsRefusedNamingItAndWhatItReads() throws Exception {
+        long before = count("select count(*) from projects");
+        // "modalty": a misspelt field would otherwise make an images project without a word
+        given().contentType(ContentType.JSON).body(Map.of("name", "typo " + UUID.randomUUID(), "modalty", "tabular"))
+                .post("/api/projects").then().statusCode(400).contentType(ContentType.JSON)
+                .body("error", equalTo("Unknown field 'modalty'"))
+                .body("detail", containsString("it reads "))
+                .body("detail", containsString("modality"));
+        assertEquals(before, count("select count(*) from projects"));
+        // "epoch" on a training: refused before any job is queued
+        long project = Api.newProject("unknown training field");
+        long jobs = count("select count(*) from jobs");
+        given().contentType(ContentType.JSON).body(Map.of("epoch", 3))
+                .post("/api/projects/" + project + "/trainings").then().statusCode(400)
+                .body("error", equalTo("Unknown field 'epoch'")).body("detail", containsString("epochs"));
+        assertEquals(jobs, count("select count(*) from jobs"));
+    }
+
+    @Test
     void nulInAUsernameAtLoginCheckIsRefusedNamingTheField() {
         given().auth().none().contentType(ContentType.JSON).body(Map.of("username", "admin\u0000x", "password", "whatever-long"))
                 .post("/api/login-check").then().statusCode(400).contentType(ContentType.JSON)
