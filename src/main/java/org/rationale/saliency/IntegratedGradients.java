@@ -60,7 +60,7 @@ public final class IntegratedGradients implements AttributionMethod {
         }
         int references = rows == null ? 1 : rows.length;
         if (rows != null) {
-            TabularBaselines.requireBounded(name(), (long) steps * references, steps + " steps × " + references
+            TabularBaselines.requireBounded(name(), (long) steps * references, size, steps + " steps × " + references
                     + " baseline rows");
         }
         double[] attr = new double[x.length];

@@ -66,7 +66,7 @@ public final class KernelShap extends TableOnlyMethod {
         }
         float[][] bases = TabularBaselines.rows(params, table, name());
         int k = coalitions.size();
-        TabularBaselines.requireBounded(name(), (long) (k + 1) * bases.length + 1, k + " coalitions × "
+        TabularBaselines.requireBounded(name(), (long) (k + 1) * bases.length + 1, table.columns(), k + " coalitions × "
                 + bases.length + " baseline rows");
         int[][] columns = TabularBaselines.columnsOf(table);
         double[][] chol = coalitions.factor();

@@ -138,7 +138,7 @@ public final class Occlusion implements AttributionMethod {
         float[][] bases = TabularBaselines.rows(params, table, name());
         int players = table.features().size();
         int references = bases.length;
-        TabularBaselines.requireBounded(name(), (long) players * references + 1, players + " features × "
+        TabularBaselines.requireBounded(name(), (long) players * references + 1, table.columns(), players + " features × "
                 + references + " baseline rows");
         int[][] columns = TabularBaselines.columnsOf(table);
         int size = inputs.sampleSize();

@@ -34,7 +34,7 @@ public final class ShapleySampling extends TableOnlyMethod {
         long seed = params.integer("seed");
         float[][] bases = TabularBaselines.rows(params, table, name());
         int references = bases.length;
-        TabularBaselines.requireBounded(name(), (long) orders * players * references + references,
+        TabularBaselines.requireBounded(name(), (long) orders * players * references + references, table.columns(),
                 orders + " orders × " + players + " features × " + references + " baseline rows");
         int[][] columns = TabularBaselines.columnsOf(table);
         int size = inputs.sampleSize();

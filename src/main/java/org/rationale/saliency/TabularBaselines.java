@@ -26,6 +26,12 @@ final class TabularBaselines {
     static final int MAX_REFERENCES = 100;
     /** Model evaluations one row's attribution may take at most (every method, every baseline row). */
     static final long MAX_EVALUATIONS = 2_000_000;
+    /**
+     * Input values one row's attribution may feed the model (evaluations × input columns): on a wide
+     * table the evaluations alone would let 4·10⁹ values through (a minute of one core, gigabytes of the
+     * engine's memory); 2.56·10⁸ is a few seconds. A table of up to 128 columns never reaches it first.
+     */
+    static final long MAX_INPUT_VALUES = 256_000_000;
 
     static final String FOR_TABLES = "is for table models; this model takes images";
     static final String FOR_IMAGES = "is for image models; this model takes table rows";
@@ -94,13 +100,20 @@ final class TabularBaselines {
 
     /**
      * A 400 naming {@code samples} when one row's attribution would take more than {@link
-     * #MAX_EVALUATIONS} model evaluations.
+     * #MAX_EVALUATIONS} model evaluations, or feed the model more than {@link #MAX_INPUT_VALUES} values
+     * (evaluations × the row's {@code columns}).
      */
-    static void requireBounded(String method, long evaluations, String what) {
+    static void requireBounded(String method, long evaluations, int columns, String what) {
         if (evaluations > MAX_EVALUATIONS) {
             throw new Invalid("Too much work for " + method + " on this model",
                     method + " would take " + evaluations + " model evaluations a row (" + what + "); at most "
                             + MAX_EVALUATIONS + ": lower samples or references");
+        }
+        if (evaluations * columns > MAX_INPUT_VALUES) {
+            throw new Invalid("Too much work for " + method + " on this model",
+                    method + " would feed the model " + evaluations * columns + " values a row (" + what + ", "
+                            + columns + " input columns each); at most " + MAX_INPUT_VALUES
+                            + ": lower samples or references");
         }
     }
 

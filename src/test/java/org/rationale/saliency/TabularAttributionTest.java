@@ -273,6 +273,37 @@ class TabularAttributionTest {
         assertTrue(work.detail().contains("2000000"), work.detail());
     }
 
+    @Test
+    void onAWideRowTheValuesFedToTheModelAreBoundedNotOnlyTheEvaluations() {
+        // 2,000 columns: 25 orders × 2,000 features × 16 rows = 800,016 evaluations (under 2,000,000), but
+        // 1.6·10⁹ values fed to the model (over 2.56·10⁸): refused before a single evaluation
+        AnalyticModels.TabularLinear wide = new AnalyticModels.TabularLinear(2000, 2, 4) {
+            @Override
+            public float[] logits(InputBatch x) {
+                throw new AssertionError("the model must not run");
+            }
+        };
+        AnalyticModels.TabularLinear wideRefs = new AnalyticModels.TabularLinear(2000, 2, 4) {
+            @Override
+            public Optional<TabularInput> tabular() {
+                return Optional.of(new TabularInput(wide.table.features(), wide.table.featureOfColumn(),
+                        wide.table.mean(), new float[16][2000]));
+            }
+
+            @Override
+            public float[] logits(InputBatch x) {
+                throw new AssertionError("the model must not run");
+            }
+        };
+        DomainError work = assertThrows(DomainError.class, () -> run("shapley-sampling",
+                Map.of("baseline", "sample", "references", "16"), wideRefs, wide.rows(1, 1), new int[] {0}));
+        assertEquals(DomainError.Kind.INVALID, work.kind());
+        assertTrue(work.detail().contains("1600032000 values a row") && work.detail().contains("2000 input columns"),
+                work.detail());
+        // with 2 reference rows it fits: 25 × 2,000 × 2 + 2 = 100,002 evaluations, 2·10⁸ values
+        TabularBaselines.requireBounded("shapley-sampling", 100_002, 2000, "fits");
+    }
+
     private static void assertArrayClose(float[] expected, float[] actual, double tolerance, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
