@@ -12,6 +12,8 @@ mean [50, 0.3, 0.4, 0.5, 30000] and std [10, 0.5, 0.5, 0.5, 10000].
 - tabular-mlp-width4.pt  the same kind of MLP taking 4 features: refused for the 5-feature spec
 - tabular-mlp-3out.pt    takes 5 features and answers 3 logits: refused for a 2-class spec
 - tabular-mlp-nan.pt     takes 5 features and answers NaN: refused
+- tabular-mlp-tuple.pt   takes 5 features and answers a tuple (logits, hidden layer): refused (made last,
+  so that the references before it keep their random draws)
 - tabular-mlp-nan-far.pt the MLP answering NaN only for rows whose standardised age is over 50 (age
   over 550): passes the upload's check, then a prediction of such a row is a 422
 - tabular-mlp-reference.json  for 3 rows: their values, the encoded standardised input (computed
@@ -65,6 +67,16 @@ class NanOut(nn.Module):
 
     def forward(self, x):
         return self.lin(x) * float("nan")
+
+
+class TupleOut(nn.Module):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        hidden = self.inner[1](self.inner[0](x))
+        return self.inner[2](hidden), hidden
 
 
 class NanFar(nn.Module):
@@ -131,6 +143,7 @@ def main():
         "rows": rows,
     }
     (out / "tabular-mlp-reference.json").write_text(json.dumps(reference, indent=1) + "\n")
+    torch.jit.trace(TupleOut(model).eval(), torch.randn(2, 5)).save(str(out / "tabular-mlp-tuple.pt"))
 
 
 if __name__ == "__main__":

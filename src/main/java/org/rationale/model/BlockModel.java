@@ -143,10 +143,18 @@ public abstract class BlockModel implements RandomizableModel, AutoCloseable {
         return features() != null;
     }
 
-    /** Raw output of the whole model and its shape (ending with -1 when shorter than shapeOut); for upload checks. */
+    /**
+     * Raw output of the whole model and its shape (ending with -1 when shorter than shapeOut); for upload
+     * checks, which refuse a model answering more than one tensor (only the first would ever be read).
+     */
     public float[] rawOutput(InputBatch x, long[] shapeOut) {
         try (NDManager m = manager().newSubManager()) {
-            NDArray out = forward(whole(), m, input(m, x));
+            NDList outputs = whole().forward(new ParameterStore(m, false), new NDList(input(m, x)), trainingMode());
+            if (outputs.size() != 1) {
+                throw new ModelException("The model returns " + outputs.size() + " outputs (a tuple or list); it must "
+                        + "return one tensor of class scores: trace a wrapper whose forward returns the logits alone");
+            }
+            NDArray out = outputs.get(0);
             long[] s = out.getShape().getShape();
             System.arraycopy(s, 0, shapeOut, 0, Math.min(s.length, shapeOut.length));
             if (s.length < shapeOut.length) {

@@ -281,6 +281,9 @@ class TabularModelTest {
                 containsString("For a batch of 3 rows the model returns (3, 3); the spec's 2 classes need (3, 2)"));
         upload("tabular-mlp-nan.pt", SPEC).post(p).then().statusCode(422).body("detail",
                 containsString("The model returns NaN for class 'no' on the mean row"));
+        // a tuple (logits, hidden layer): only its first tensor would ever be read
+        upload("tabular-mlp-tuple.pt", SPEC).post(p).then().statusCode(422).body("detail",
+                containsString("The model returns 2 outputs (a tuple or list); it must return one tensor of class scores"));
         // the export example said only torch.rand(1, 3, 224, 224), an image's input
         given().multiPart("model", "m.pt", "not a model".getBytes(StandardCharsets.UTF_8), OCTETS).multiPart("spec", SPEC)
                 .post(p).then().statusCode(422).body("detail", containsString("is not a TorchScript model"))
