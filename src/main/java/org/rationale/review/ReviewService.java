@@ -265,9 +265,15 @@ public class ReviewService {
         queue.requireTurn(projectId, sampleId, user, null);
         Optional<ReviewStore.MaskVersion> current = store.maskVersion(sampleId, k);
         int stored = current.map(ReviewStore.MaskVersion::version).orElse(0);
+        boolean row = h == 1 && rowColumns(sampleId).isPresent();
+        if (expectedVersion > stored) {
+            // no client could have loaded a version that was never stored: a made-up number, not a race
+            throw new Invalid("Invalid version " + expectedVersion, "The " + k + (row ? " feature set" : " mask")
+                    + " of sample " + sampleId + " is at version " + stored + " (0: none yet); send the version you "
+                    + "loaded");
+        }
         if (stored != expectedVersion) {
             String who = current.isEmpty() ? "someone" : current.get().author();
-            boolean row = h == 1 && rowColumns(sampleId).isPresent();
             throw new Conflict("Annotation changed meanwhile", "The " + k + (row ? " feature set" : " mask")
                     + " of sample " + sampleId + " was changed by " + who + " since you loaded it (version " + stored
                     + ", yours " + expectedVersion + "); reload the sample to see it before "

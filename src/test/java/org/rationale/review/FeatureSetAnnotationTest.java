@@ -86,6 +86,11 @@ class FeatureSetAnnotationTest {
                 .body(Map.of("kind", "shortcut", "features", List.of("radius"), "version", 0))
                 .post(url(s)).then().statusCode(409).body("error", equalTo("Annotation changed meanwhile"))
                 .body("detail", containsString("fs-e2"));
+        // a version that was never stored is a made-up number, not a race: a 400 saying the stored one
+        Api.as("fs-e2").contentType(ContentType.JSON)
+                .body(Map.of("kind", "shortcut", "features", List.of("radius"), "version", 5))
+                .post(url(s)).then().statusCode(400).body("error", equalTo("Invalid version 5"))
+                .body("detail", containsString("is at version 1"));
         Api.as("fs-e2").contentType(ContentType.JSON)
                 .body(Map.of("kind", "shortcut", "features", List.of(), "version", 1))
                 .post(url(s)).then().statusCode(201).body("pixels", equalTo(0)).body("version", equalTo(2))
