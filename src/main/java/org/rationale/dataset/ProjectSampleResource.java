@@ -45,21 +45,37 @@ public class ProjectSampleResource {
 
     @GET
     @Operation(summary = "List the samples of a project, filtered by split and label",
-            description = "A table row has no imageUrl but its 'values', as GET /api/samples/{id} answers them "
-                    + "(its columns are there).")
+            description = "label filters by a class index or a class name. A table row has no imageUrl but its "
+                    + "'values', as GET /api/samples/{id} answers them (its columns are there).")
     public Page list(@PathParam("projectId") long projectId, @QueryParam("split") String split,
                      @QueryParam("label") String label, @QueryParam("offset") String offset,
                      @QueryParam("limit") String limit) {
         access.requireProject(projectId);
         Project p = projects.find(projectId).orElseThrow(() -> NotFound.of("Project " + projectId));
         Split s = split == null || split.isBlank() ? null : Split.parse(split);
-        Integer l = label == null || label.isBlank() ? null : parseInt("label", label, 0, Integer.MAX_VALUE);
+        Integer l = label == null || label.isBlank() ? null : label(p, label);
         int off = offset == null || offset.isBlank() ? 0 : parseInt("offset", offset, 0, Integer.MAX_VALUE);
         int lim = limit == null || limit.isBlank() ? 50 : parseInt("limit", limit, 1, MAX_LIMIT);
         var page = datasets.samples(projectId, s, l, off, lim);
         Map<Long, Map<String, Object>> rows = datasets.tableRows(page.items());
         return new Page(page.total(), off, lim, page.items().stream()
                 .map(x -> SampleSummary.of(x, SampleResource.className(p, x.label), rows.get(x.id), null)).toList());
+    }
+
+    /** A label filter: a class index, or a class name of the project (a table's label column holds names). */
+    private static int label(Project p, String text) {
+        String t = text.strip();
+        if (!t.isEmpty() && t.chars().allMatch(Character::isDigit) || t.startsWith("-")) {
+            return parseInt("label", t, 0, Integer.MAX_VALUE);
+        }
+        int i = p.classNames.indexOf(t);
+        if (i < 0) {
+            String shown = t.length() > 40 ? t.substring(0, 40) + "…" : t;
+            throw new Invalid("Invalid label '" + shown + "'", "label is a class index or a class name of project '"
+                    + p.name + "': " + String.join(", ", p.classNames.stream().limit(20).toList())
+                    + (p.classNames.size() > 20 ? ", …" : ""));
+        }
+        return i;
     }
 
     private static int parseInt(String name, String text, int min, int max) {

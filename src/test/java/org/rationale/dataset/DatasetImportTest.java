@@ -101,6 +101,12 @@ class DatasetImportTest {
                 .body("samplesBySplit.test", equalTo(6));
         given().get("/api/projects/" + p + "/samples?label=1").then().body("total", equalTo(3))
                 .body("items[0].className", equalTo("pneumonia"));
+        // by its name as well; a name the project does not have is a 400 listing its classes
+        given().get("/api/projects/" + p + "/samples?label=pneumonia").then().statusCode(200).body("total", equalTo(3))
+                .body("items[0].className", equalTo("pneumonia"));
+        given().get("/api/projects/" + p + "/samples?label=sick").then().statusCode(400)
+                .body("error", equalTo("Invalid label 'sick'")).body("detail", containsString("normal, pneumonia"));
+        given().get("/api/projects/" + p + "/samples?label=-1").then().statusCode(400);
     }
 
     @Test
