@@ -290,6 +290,8 @@ public class FeedbackExport {
             CSVPrinter csv = new CSVPrinter(text, CSVFormat.RFC4180);
             List<String> header = new ArrayList<>();
             header.add(names.contains("id") ? "sample_id" : "id");
+            // where the row came from in the person's own terms: its id column's value (or its line)
+            header.add(names.contains("source") ? "sample_source" : "source");
             header.addAll(names);
             header.add(names.contains("label") ? "sample_label" : "label");
             csv.printRecord(header);
@@ -304,6 +306,7 @@ public class FeedbackExport {
                     }
                     List<String> record = new ArrayList<>(header.size());
                     record.add(Long.toString(s.id));
+                    record.add(s.source == null ? "" : s.source);
                     names.forEach(n -> record.add(cell(row.get(n))));
                     record.add(project.className(s.label));
                     csv.printRecord(record);
@@ -649,7 +652,8 @@ public class FeedbackExport {
                                     parameters, target class, verdict, comment, reviewer, time (UTC), the
                                     row's values ("row", by column name) and the features the experts marked
                                     on it ("featureSets": kind -> feature names, e.g. "shortcut": ["site"])
-                rows.csv            the values of the rows judged or marked in this scope: id, one column per
+                rows.csv            the values of the rows judged or marked in this scope: id, source (the row's
+                                    id column value, or its line in the imported file), one column per
                                     feature (the project's tables' columns), label (the class name)
                 feature-sets.jsonl  one JSON object per line and marked feature set: sample id, source, kind
                                     (relevant or shortcut), the feature names, author, version, time (UTC)

@@ -309,6 +309,7 @@ class TabularReportTest {
                 .parse(new StringReader(new String(files.get("rows.csv"), StandardCharsets.UTF_8))).getRecords();
         List<String> header = new ArrayList<>();
         header.add("id");
+        header.add("source");
         header.addAll(columns);
         header.add("label");
         assertEquals(header, rows.get(0).getParser().getHeaderNames());
@@ -317,6 +318,9 @@ class TabularReportTest {
             long id = Long.parseLong(r.get("id"));
             JsonNode v = verdicts.stream().filter(j -> j.get("sampleId").asLong() == id).findFirst().orElseThrow();
             assertEquals(v.get("labelName").asText(), r.get("label"));
+            assertEquals(given().get("/api/samples/" + id).then().statusCode(200).extract().jsonPath().getString("source"),
+                    r.get("source"));
+            assertFalse(r.get("source").isEmpty(), r.toString());
             assertEquals(v.get("row").get("site").asText(), r.get("site"));
             assertEquals(v.get("row").get("mean_radius").asDouble(), Double.parseDouble(r.get("mean_radius")), 1e-9);
         }
