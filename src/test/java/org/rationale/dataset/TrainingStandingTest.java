@@ -49,6 +49,15 @@ class TrainingStandingTest {
         return out;
     }
 
+    /** The values of a row as the review reads them. */
+    private static Map<String, Object> row(double radius, String site, boolean smoker) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("radius", radius);
+        row.put("site", site);
+        row.put("smoker", smoker);
+        return row;
+    }
+
     @Test
     void aRowsValuesAreStatedAgainstTheTrainingRowsOnly() {
         long p = TabularProjects.create("standing");
@@ -56,10 +65,7 @@ class TrainingStandingTest {
         TableRows.insert(db, p, "train", "train", COLUMNS, 3, classes, rows(1, 100, 70));
         // test rows do not count
         TableRows.insert(db, p, "test", "test", COLUMNS, 3, classes, rows(1000, 1099, 0));
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("radius", 82.0);
-        row.put("site", "B");
-        row.put("smoker", true);
+        Map<String, Object> row = row(82.0, "B", true);
         assertEquals(Map.of("radius", "82nd percentile of training", "site", "B — 70 % of training rows",
                 "smoker", "yes — 25 % of training rows"), distribution.standing(p, row));
 
@@ -79,10 +85,7 @@ class TrainingStandingTest {
                     + "\", \"smoker\": " + (r % 4 == 0) + "}"));
         }
         TableRows.insert(db, p, "train", "train", COLUMNS, 3, classes, rows);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("radius", 2050.0);
-        row.put("site", "B");
-        row.put("smoker", false);
+        Map<String, Object> row = row(2050.0, "B", false);
         assertEquals(Map.of("radius", "82nd percentile of training", "site", "B — 20 % of training rows",
                 "smoker", "no — 75 % of training rows"), distribution.standing(p, row));
     }
@@ -91,10 +94,7 @@ class TrainingStandingTest {
     void aSummaryPreparedAheadIsReadOnceHoweverManyRowsAskAtOnce() throws Exception {
         long p = TabularProjects.create("standing prepared");
         TableRows.insert(db, p, "train", "train", COLUMNS, 3, List.of("benign", "malignant"), rows(1, 2500, 500));
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("radius", 2050.0);
-        row.put("site", "B");
-        row.put("smoker", false);
+        Map<String, Object> row = row(2050.0, "B", false);
         Map<String, String> expected = Map.of("radius", "82nd percentile of training",
                 "site", "B — 20 % of training rows", "smoker", "no — 75 % of training rows");
         int before = distribution.computed();
