@@ -502,6 +502,7 @@ export class RationaleReviewCanvas extends LitElement {
    * viewport point (px, py) (CSS px; the centre when left out) where it is.
    */
   zoomTo(scale: number, px?: number, py?: number): void {
+    this.ensureView();
     const [gw, gh] = this.gridSize();
     const [vw, vh] = this.cssSize();
     if (!this.view || gw <= 0 || gh <= 0) {
@@ -512,6 +513,8 @@ export class RationaleReviewCanvas extends LitElement {
 
   /** The current view: image point (u, v) is at viewport point (x + u·scale, y + v·scale), CSS px. */
   getView(): View | null {
+    // the viewport may have changed since the last update (a new displaySize): the view answered fits it
+    this.ensureView();
     return this.view ? { ...this.view } : null;
   }
 
@@ -527,6 +530,8 @@ export class RationaleReviewCanvas extends LitElement {
    * `view-changed`, so two canvases that follow each other do not echo.
    */
   followView(view: View, width: number, height: number): void {
+    // fitted to this viewport first, so that the next update keeps the view followed here
+    this.ensureView();
     const [gw, gh] = this.gridSize();
     const [vw, vh] = this.cssSize();
     if (!this.view || gw <= 0 || gh <= 0 || !view) {
