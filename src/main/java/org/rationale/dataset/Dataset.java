@@ -7,6 +7,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -52,6 +53,13 @@ public class Dataset extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     public OffsetDateTime createdAt;
+
+    /**
+     * What the import that made this dataset warns of (rows found again in another split), for its answer;
+     * not stored: the audit trail keeps it.
+     */
+    @Transient
+    public List<String> importWarnings = List.of();
 
     /**
      * A dataset's origin as reports and pages show it: the name of the file(s) it came from, without how

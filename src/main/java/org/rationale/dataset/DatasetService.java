@@ -175,10 +175,11 @@ public class DatasetService {
             });
             rows.finish();
         }
+        d.importWarnings = leaks(store.overlapWithOtherSplits(d.id), table.rowCount(), d.split);
         Map<String, ?> details = AuditLog.details(
                 "name", d.name, "split", d.split, "format", d.format, "origin", d.origin, "samples", table.rowCount(),
                 "columns", table.columns().size(), "labelColumn", table.labelColumn(), "idColumn", table.idColumn(),
-                "classNames", table.classNames(), "contentSha256", table.sha256());
+                "classNames", table.classNames(), "contentSha256", table.sha256(), "warnings", d.importWarnings);
         if (actor == null) {
             audit.record("dataset.import", "dataset:" + d.id, project.id, details);
         } else {
@@ -187,6 +188,32 @@ public class DatasetService {
         LOG.infof("Imported %d rows of %d columns into dataset '%s' of project %d in %d ms", table.rowCount(),
                 table.columns().size(), d.name, project.id, (System.nanoTime() - t0) / 1_000_000);
         return d;
+    }
+
+    /**
+     * Warnings for rows of a new table found again in another split: a row in training and in test lets the
+     * test measure what the model was trained on. Warned, not refused: the person may mean it.
+     */
+    static List<String> leaks(List<SampleStore.SplitOverlap> overlaps, long rows, String split) {
+        List<String> out = new ArrayList<>();
+        for (SampleStore.SplitOverlap o : overlaps) {
+            String there = "'" + o.dataset() + "' (" + o.split() + ")";
+            String why = ": a case in both " + split + " and " + o.split()
+                    + " lets a model be measured on rows it has learnt from";
+            if (o.sameId() > 0) {
+                out.add(count(o.sameId(), rows) + " an id that " + there + " also has (first: " + o.idExample() + ")"
+                        + why);
+            }
+            if (o.sameValues() > 0) {
+                out.add(count(o.sameValues(), rows) + " the feature values of a row of " + there + " (first: "
+                        + o.valuesExample() + ")" + why);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String count(long n, long of) {
+        return n == 1 ? "1 of " + of + " rows has" : n + " of " + of + " rows have";
     }
 
     /** Refuses data of the other modality for a project, naming what to do instead. */

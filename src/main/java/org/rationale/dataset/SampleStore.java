@@ -506,6 +506,38 @@ public class SampleStore implements ProjectScoped {
         return rows.isEmpty() ? List.of() : TableJson.columns(rows.get(0));
     }
 
+    /**
+     * Rows of a table dataset that reappear in another split of its project, per other dataset: how many
+     * share an id (only rows read with an id column, source {@code id …}) and how many equal a row there in
+     * every feature, each with the first such row's source. Two hash joins over the project's rows.
+     */
+    @Transactional
+    public List<SplitOverlap> overlapWithOtherSplits(long datasetId) {
+        @SuppressWarnings("unchecked")
+        List<Tuple> rows = em.createNativeQuery("""
+                        with n as (select id, project_id, split, source, row_values from samples where dataset_id = ?1),
+                        ids as (select o.dataset_id, count(distinct n.id) as c, (array_agg(n.source order by n.id))[1] as ex
+                            from n join samples o on o.project_id = n.project_id and o.source = n.source and o.split <> n.split
+                            where n.source like 'id %' and o.row_values is not null group by o.dataset_id),
+                        vals as (select o.dataset_id, count(distinct n.id) as c, (array_agg(n.source order by n.id))[1] as ex
+                            from n join samples o on o.project_id = n.project_id and o.row_values = n.row_values
+                                and o.split <> n.split
+                            group by o.dataset_id)
+                        select d.name, d.split, coalesce(ids.c, 0) as same_id, ids.ex as id_example,
+                            coalesce(vals.c, 0) as same_values, vals.ex as values_example
+                        from datasets d left join ids on ids.dataset_id = d.id left join vals on vals.dataset_id = d.id
+                        where ids.c is not null or vals.c is not null order by d.id""", Tuple.class)
+                .setParameter(1, datasetId).getResultList();
+        return rows.stream().map(t -> new SplitOverlap(t.get("name", String.class), t.get("split", String.class),
+                ((Number) t.get("same_id")).longValue(), t.get("id_example", String.class),
+                ((Number) t.get("same_values")).longValue(), t.get("values_example", String.class))).toList();
+    }
+
+    /** Rows of one dataset found again in {@code dataset} of another split (see {@link #overlapWithOtherSplits}). */
+    public record SplitOverlap(String dataset, String split, long sameId, String idExample, long sameValues,
+                               String valuesExample) {
+    }
+
     /** The values of the table rows among these samples, by sample id (image samples are left out). */
     @Transactional
     public Map<Long, Map<String, Object>> rows(Collection<Long> ids) {

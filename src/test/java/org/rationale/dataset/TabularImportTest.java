@@ -26,6 +26,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
@@ -124,6 +125,35 @@ class TabularImportTest {
         // row 1 is the header; the empty line (row 3) is skipped but counted, as a spreadsheet shows it
         assertEquals(List.of("row 2", "row 4"), given().get("/api/projects/" + p + "/samples").then()
                 .extract().jsonPath().getList("items.source"));
+    }
+
+    @Test
+    void warnsOfRowsFoundAgainInAnotherSplitByIdOrByEveryFeatureAndStoresThemAll() {
+        long p = tabularProject("leaks");
+        String why = ": a case in both test and train lets a model be measured on rows it has learnt from";
+        post(table("case,age,site,y\nc1,30,A,no\nc2,40,B,yes\nc3,50,A,no\n", "y").multiPart("id", "case")
+                .multiPart("name", "first"), p, "train").statusCode(201).body("$", not(hasKey("warnings")));
+        // a row twice in training is no leak
+        post(table("case,age,site,y\nc1,30,A,no\n", "y").multiPart("id", "case").multiPart("name", "more"), p, "train")
+                .statusCode(201).body("$", not(hasKey("warnings")));
+        // c3 again (other values), c9 with the values of c1 (and another label: the label is no feature)
+        post(table("case,age,site,y\nc9,30,A,yes\nc3,51,A,no\nc4,60,B,yes\n", "y").multiPart("id", "case")
+                .multiPart("name", "held out"), p, "test").statusCode(201).body("sampleCount", equalTo(3))
+                .body("warnings", equalTo(List.of(
+                        "1 of 3 rows has an id that 'first' (train) also has (first: id c3)" + why,
+                        "1 of 3 rows has the feature values of a row of 'first' (train) (first: id c9)" + why,
+                        "1 of 3 rows has the feature values of a row of 'more' (train) (first: id c9)" + why)));
+        assertEquals(7, given().get("/api/projects/" + p + "/samples?limit=100").then().statusCode(200).extract()
+                .jsonPath().getInt("total"));
+        // the answer of the import only: listings carry no warnings
+        given().get("/api/projects/" + p + "/datasets").then().statusCode(200)
+                .body("findAll { it.containsKey('warnings') }", hasSize(0));
+
+        // without id columns the sources ("row 2") are no ids: rows of other values are no leak
+        long q = tabularProject("no leaks");
+        post(table("age,y\n30,no\n40,yes\n", "y"), q, "train").statusCode(201);
+        post(table("age,y\n31,no\n41,yes\n", "y").multiPart("name", "held out"), q, "test").statusCode(201)
+                .body("$", not(hasKey("warnings")));
     }
 
     @Test

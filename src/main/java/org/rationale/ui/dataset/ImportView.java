@@ -684,6 +684,13 @@ public class ImportView extends VerticalLayout implements BeforeEnterObserver, H
             }
         }
         result.add(counts);
+        if (!d.importWarnings.isEmpty()) {
+            UnorderedList warnings = new UnorderedList();
+            warnings.setId("import-warnings");
+            warnings.addClassName("import-warnings");
+            d.importWarnings.forEach(w -> warnings.add(new ListItem("Warning: " + w + ".")));
+            result.add(warnings);
+        }
         Anchor browse = new Anchor(Routes.of(Routes.SAMPLES, project.id) + "?split=" + d.split + "&label=-1&page=0",
                 "Browse the samples");
         browse.setId("browse-imported");

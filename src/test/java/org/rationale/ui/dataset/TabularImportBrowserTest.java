@@ -12,6 +12,10 @@ import org.rationale.testing.Page;
 import org.rationale.testing.PostgresTestResource;
 import org.rationale.testing.TabularProjects;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -39,6 +43,16 @@ class TabularImportBrowserTest extends BrowserTest {
     void aCsvTableIsCheckedWithItsLabelColumnImportedAndBrowsedAsRows() {
         logInAsAdmin();
         long p = TabularProjects.create("Breast cancer");
+        // five of its rows already sit in the test split: the import warns that they are in both
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(TRAIN);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        given().multiPart("table", "slice.csv", String.join("\n", lines.subList(0, 6)).getBytes(StandardCharsets.UTF_8),
+                        "text/csv").multiPart("label", "diagnosis").multiPart("name", "slice").multiPart("split", "test")
+                .post("/api/projects/" + p + "/datasets").then().statusCode(201);
 
         browser.get(root + "projects/" + p + "/import");
         waiting(90).until(d -> !d.findElements(By.id("import-kind")).isEmpty());
@@ -64,9 +78,11 @@ class TabularImportBrowserTest extends BrowserTest {
 
         Page.click(browser, "import-button");
         waiting(90).until(d -> text("import-done").contains("Imported 'train': 400 samples into train"));
-        assertEquals(400, Api.sampleCount(p));
+        assertEquals(405, Api.sampleCount(p));
+        assertEquals("Warning: 5 of 400 rows have the feature values of a row of 'slice' (test) (first: row 2): a case "
+                + "in both train and test lets a model be measured on rows it has learnt from.", text("import-warnings"));
         assertEquals(31, given().get("/api/projects/" + p + "/datasets").then().statusCode(200)
-                .extract().jsonPath().getInt("[0].columnCount"));
+                .extract().jsonPath().getInt("[1].columnCount"));
 
         // the rows as a table of their first columns; a row opens with every value
         Page.click(browser, "browse-imported");
