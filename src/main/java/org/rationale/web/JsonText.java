@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.KeyDeserializer;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -13,12 +16,14 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Applies {@link ControlCharacters} to every string of a JSON request body (values, list items and
  * map keys), so a NUL byte is a 400 naming the field before any service or database sees it; and
  * refuses a field the endpoint does not read (a misspelt {@code "epoch": 3} would otherwise train
- * with the default epochs, the person none the wiser).
+ * with the default epochs, the person none the wiser); and takes a number or a flag only as its own JSON type
+ * ({@code "version": "3"} or {@code "enabled": 0} are 400s naming the field, not quietly converted).
  */
 @Singleton
 public class JsonText implements ObjectMapperCustomizer {
@@ -27,6 +32,13 @@ public class JsonText implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         mapper.registerModule(module());
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // "version": "3" is not a version: a number or a flag takes only its own JSON type (a text field still takes
+        // a number: a method's parameters are texts, and {"steps": 32} means "32")
+        for (LogicalType t : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+            mapper.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
     }
 
     /** The module, for mappers that read client JSON outside the REST layer. */

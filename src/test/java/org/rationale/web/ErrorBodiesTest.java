@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -95,6 +96,15 @@ class ErrorBodiesTest {
                 .post("/api/jobs").then().statusCode(400).contentType(ContentType.JSON)
                 .body("error", equalTo("Wrong type for 'modelId'"))
                 .body("detail", equalTo("modelId must be a whole number within the range of its type"));
+        // a number or a flag written as a text is not converted
+        given().contentType(ContentType.JSON).body("{\"type\":\"saliency\",\"modelId\":\"3\"}").post("/api/jobs")
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("error", equalTo("Wrong type for 'modelId'")).body("detail", equalTo("modelId must be a whole number"));
+        for (String enabled : List.of("\"false\"", "0", "\"\"")) {
+            given().contentType(ContentType.JSON).body("{\"enabled\":" + enabled + "}").patch("/api/users/1")
+                    .then().statusCode(400).body("error", equalTo("Wrong type for 'enabled'"))
+                    .body("detail", equalTo("enabled must be true or false"));
+        }
     }
 
     @Test
