@@ -509,20 +509,22 @@ public class SampleStore implements ProjectScoped {
     /**
      * Rows of a table dataset that reappear in another split of its project, per other dataset: how many
      * share an id (only rows read with an id column, source {@code id …}) and how many equal a row there in
-     * every feature, each with the first such row's source. Two hash joins over the project's rows.
+     * every feature, each with the first such row's source. Ids are unique in a dataset, and the other splits'
+     * rows are made distinct before the join: each row meets at most one row of each other dataset, so a table
+     * of a few repeated values (one boolean feature) costs as little as any.
      */
     @Transactional
     public List<SplitOverlap> overlapWithOtherSplits(long datasetId) {
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("""
                         with n as (select id, project_id, split, source, row_values from samples where dataset_id = ?1),
-                        ids as (select o.dataset_id, count(distinct n.id) as c, (array_agg(n.source order by n.id))[1] as ex
+                        ids as (select o.dataset_id, count(*) as c, (array_agg(n.source order by n.id))[1] as ex
                             from n join samples o on o.project_id = n.project_id and o.source = n.source and o.split <> n.split
                             where n.source like 'id %' and o.row_values is not null group by o.dataset_id),
-                        vals as (select o.dataset_id, count(distinct n.id) as c, (array_agg(n.source order by n.id))[1] as ex
-                            from n join samples o on o.project_id = n.project_id and o.row_values = n.row_values
-                                and o.split <> n.split
-                            group by o.dataset_id)
+                        other as (select distinct o.dataset_id, o.row_values from samples o join datasets d on d.id = ?1
+                            where o.project_id = d.project_id and o.split <> d.split and o.row_values is not null),
+                        vals as (select o.dataset_id, count(*) as c, (array_agg(n.source order by n.id))[1] as ex
+                            from n join other o on o.row_values = n.row_values group by o.dataset_id)
                         select d.name, d.split, coalesce(ids.c, 0) as same_id, ids.ex as id_example,
                             coalesce(vals.c, 0) as same_values, vals.ex as values_example
                         from datasets d left join ids on ids.dataset_id = d.id left join vals on vals.dataset_id = d.id

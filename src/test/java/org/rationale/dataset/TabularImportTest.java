@@ -154,6 +154,14 @@ class TabularImportTest {
         post(table("age,y\n30,no\n40,yes\n", "y"), q, "train").statusCode(201);
         post(table("age,y\n31,no\n41,yes\n", "y").multiPart("name", "held out"), q, "test").statusCode(201)
                 .body("$", not(hasKey("warnings")));
+
+        // rows of few values meet many rows there: each counted once
+        long r = tabularProject("repeats");
+        post(table("flag,y\ntrue,a\ntrue,b\ntrue,a\nfalse,b\n", "y").multiPart("name", "seen"), r, "train")
+                .statusCode(201);
+        post(table("flag,y\ntrue,a\ntrue,b\n", "y").multiPart("name", "held out"), r, "test").statusCode(201)
+                .body("warnings", equalTo(List.of("2 of 2 rows have the feature values of a row of 'seen' (train) "
+                        + "(first: row 2)" + why)));
     }
 
     @Test
