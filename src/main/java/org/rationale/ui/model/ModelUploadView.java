@@ -134,7 +134,7 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         addClassName("model-upload-view");
         setMaxWidth("1100px");
         // the form and its listeners are made once; each visit only loads the project and resets the values
-        modelRow = fileRow("model", "TorchScript model (.pt)", "The whole network: input tensor in, class scores out.",
+        modelRow = fileRow("model", "TorchScript model (.pt)", "The whole network: the input described above in, one score per class out.",
                 maxFileSize, null);
         fileRows.add(modelRow);
         fileRows.add(fileRow("features", "Features part (optional)", "The same network traced up to its last "
