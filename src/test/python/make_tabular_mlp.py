@@ -14,6 +14,8 @@ mean [50, 0.3, 0.4, 0.5, 30000] and std [10, 0.5, 0.5, 0.5, 10000].
 - tabular-mlp-nan.pt     takes 5 features and answers NaN: refused
 - tabular-mlp-tuple.pt   takes 5 features and answers a tuple (logits, hidden layer): refused (made last,
   so that the references before it keep their random draws)
+- tabular-first-feature.pt  answers the logits (0, x0): "yes" when the first input, standardised, is above
+  0 (no weights, no random draws)
 - tabular-mlp-nan-far.pt the MLP answering NaN only for rows whose standardised age is over 50 (age
   over 550): passes the upload's check, then a prediction of such a row is a 422
 - tabular-mlp-reference.json  for 3 rows: their values, the encoded standardised input (computed
@@ -144,6 +146,18 @@ def main():
     }
     (out / "tabular-mlp-reference.json").write_text(json.dumps(reference, indent=1) + "\n")
     torch.jit.trace(TupleOut(model).eval(), torch.randn(2, 5)).save(str(out / "tabular-mlp-tuple.pt"))
+    save_first_feature(out)
+
+
+class FirstFeature(nn.Module):
+    """Answers the logits (0, x0): 'yes' exactly when the first input is above its mean."""
+
+    def forward(self, x):
+        return torch.stack([torch.zeros_like(x[:, 0]), x[:, 0]], dim=1)
+
+
+def save_first_feature(out):
+    torch.jit.trace(FirstFeature().eval(), torch.ones(2, 5)).save(str(out / "tabular-first-feature.pt"))
 
 
 if __name__ == "__main__":

@@ -9,10 +9,12 @@ import jakarta.transaction.Transactional;
 import org.rationale.dataset.DatasetService;
 import org.rationale.imaging.ImageCodec;
 import org.rationale.dataset.Sample;
+import org.rationale.dataset.Split;
 import org.rationale.explain.InputBatch;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,9 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class PredictionService {
+
+    /** How many labelled rows an upload's accuracy is measured on. */
+    public static final int HELD_OUT_ROWS = 1000;
 
     private final PredictionStore store;
     private final ModelService models;
@@ -88,6 +93,87 @@ public class PredictionService {
         }
         store.insert(out);
         return out;
+    }
+
+    /**
+     * A table model's accuracy on up to {@code limit} labelled rows of the project's test split (the
+     * training split when it has none), beside the share of the commonest class among them: a model
+     * uploaded with its features in another order, or standardised otherwise, scores near or below that
+     * share though every check of its shape passed. Nothing is stored; empty for an image model or a
+     * project without rows. A row the model answers a non-finite score for counts as wrong.
+     */
+    public Optional<HeldOutAccuracy> heldOutAccuracy(ModelVersion v, int limit) {
+        Optional<TableEncoding> table = models.tableEncoding(v);
+        if (table.isEmpty()) {
+            return Optional.empty();
+        }
+        Split split = Split.TEST;
+        List<Sample> samples = datasets.samples(v.projectId, split, null, 0, limit).items();
+        if (samples.isEmpty()) {
+            split = Split.TRAIN;
+            samples = datasets.samples(v.projectId, split, null, 0, limit).items();
+        }
+        if (samples.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<Long, Map<String, Object>> rows = datasets.rows(samples.stream().map(x -> x.id).toList());
+        int width = table.get().width();
+        float[] x = new float[samples.size() * width];
+        for (int i = 0; i < samples.size(); i++) {
+            Map<String, Object> row = rows.get(samples.get(i).id);
+            if (row == null) {
+                return Optional.empty();
+            }
+            System.arraycopy(table.get().encode(samples.get(i).id, row), 0, x, i * width, width);
+        }
+        int correct = 0;
+        Map<Integer, Integer> perClass = new HashMap<>();
+        try (ModelService.Lease lease = models.lease(v)) {
+            BlockModel m = lease.model();
+            int k = m.classes();
+            for (int start = 0; start < samples.size(); start += m.maxBatch()) {
+                int n = Math.min(m.maxBatch(), samples.size() - start);
+                float[] logits = m.logits(new InputBatch(n, 1, 1, width,
+                        Arrays.copyOfRange(x, start * width, (start + n) * width)));
+                for (int i = 0; i < n; i++) {
+                    int label = samples.get(start + i).label;
+                    perClass.merge(label, 1, Integer::sum);
+                    int best = -1;
+                    boolean finite = true;
+                    for (int c = 0; c < k; c++) {
+                        float l = logits[i * k + c];
+                        finite &= Float.isFinite(l);
+                        if (best < 0 || l > logits[i * k + best]) {
+                            best = c;
+                        }
+                    }
+                    if (finite && best == label) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        int commonest = perClass.values().stream().max(Integer::compare).orElse(0);
+        return Optional.of(new HeldOutAccuracy(split.value(), samples.size(), correct,
+                (double) correct / samples.size(), (double) commonest / samples.size()));
+    }
+
+    /** {@link #heldOutAccuracy} of {@link #HELD_OUT_ROWS} rows, or null when there is none or a row cannot be encoded. */
+    public HeldOutAccuracy heldOutAccuracyOrNone(ModelVersion v) {
+        try {
+            return heldOutAccuracy(v, HELD_OUT_ROWS).orElse(null);
+        } catch (DomainError e) {
+            return null;
+        }
+    }
+
+    /** A model's accuracy on labelled rows of a split, and the share of the commonest class among them. */
+    public record HeldOutAccuracy(String split, int rows, int correct, double accuracy, double majorityShare) {
+
+        /** Whether the model does no better than always answering the commonest class (within 2 points). */
+        public boolean noBetterThanMajority() {
+            return accuracy <= majorityShare + 0.02;
+        }
     }
 
     /**

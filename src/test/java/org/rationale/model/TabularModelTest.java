@@ -36,6 +36,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -221,6 +222,29 @@ class TabularModelTest {
         given().get("/api/models/" + id).then().statusCode(200).body("spec.std[4]", equalTo(10000.0f))
                 .body("modality", equalTo("tabular"));
         given().get("/api/projects/" + t.project() + "/models/current").then().body("id", equalTo((int) id));
+    }
+
+    @Test
+    void anUploadAnswersItsAccuracyOnTheTestRowsAndAFeatureOrderTheModelDoesNotReadScoresNoBetterThanTheCommonestClass() {
+        // the model answers "yes" when its first input is above its mean: age 70 (yes) and 28 (no) in test
+        Table t = table("tabular held out");
+        upload("tabular-first-feature.pt", SPEC).post("/api/projects/" + t.project() + "/models").then().statusCode(201)
+                .body("heldOut.split", equalTo("test")).body("heldOut.rows", equalTo(2))
+                .body("heldOut.correct", equalTo(2)).body("heldOut.accuracy", equalTo(1.0f))
+                .body("heldOut.majorityShare", equalTo(0.5f));
+        // the same model listed as reading site=B first: both test rows (sites A and C) read as "no"
+        String shuffled = "{\"name\": \"shuffled\", \"features\": [\"site=B\", \"site=A\", \"age\", \"smoker\", "
+                + "\"income\"], \"classes\": [\"no\", \"yes\"], \"mean\": [0.4, 0.3, 50, 0.5, 30000], "
+                + "\"std\": [0.5, 0.5, 10, 0.5, 10000]}";
+        long id = upload("tabular-first-feature.pt", shuffled).post("/api/projects/" + t.project() + "/models").then()
+                .statusCode(201).body("heldOut.correct", equalTo(1)).body("heldOut.accuracy", equalTo(0.5f))
+                .extract().jsonPath().getLong("id");
+        ModelVersion v = models.find(id).orElseThrow();
+        assertTrue(predictions.heldOutAccuracy(v, 1000).orElseThrow().noBetterThanMajority());
+        // measured, not stored: no prediction of the test rows was written, and a listing has no heldOut
+        assertEquals(0, predictions.storedLabel(t.test().get(0), id).map(x -> 1).orElse(0));
+        given().get("/api/projects/" + t.project() + "/models").then().statusCode(200)
+                .body("findAll { it.containsKey('heldOut') }", hasSize(0));
     }
 
     @Test
