@@ -248,6 +248,9 @@ class ModelPagesBrowserTest extends BrowserTest {
         assertTrue(accepted.contains("three rows"), accepted);
         assertEquals(5L, js("return document.querySelectorAll('#upload-predictions li').length;"), accepted);
         assertTrue(Page.text(browser, "upload-predictions").contains("predicts "), accepted);
+        assertTrue(Page.text(browser, "upload-held-out").matches(
+                "On \\d+ test rows it is right for \\d+ \\(\\d+\\.\\d %\\); always answering the commonest class "
+                        + "would be right for \\d+\\.\\d %\\..*"), accepted);
         JsonPath stored = given().get("/api/projects/" + p + "/models").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("mlp"), stored.getList("name"));
     }
