@@ -9,6 +9,8 @@ For 28x28 inputs and 10 classes:
 - batchnorm-eval.pt   the same network traced after model.eval(): accepted
 - state-dict.pth      the same network's state dict saved with torch.save: not TorchScript
 - rgb.pt              a 3-channel CNN (eval mode), for a spec that says 1 channel
+- constant-class-1.pt answers class 1 for every image (logits 1 for class 1, 0 for the rest): its accuracy
+                      is the share of class 1 among the images (no weights, no random draws)
 """
 import sys
 from pathlib import Path
@@ -35,6 +37,18 @@ def main():
     torch.save(gray.state_dict(), str(out / "state-dict.pth"))
     rgb = cnn(3).eval()
     torch.jit.trace(rgb, torch.rand(2, 3, 28, 28)).save(str(out / "rgb.pt"))
+    save_constant(out)
+
+
+class ConstantClass1(nn.Module):
+    def forward(self, x):
+        one_hot = torch.zeros(10)
+        one_hot[1] = 1.0
+        return x.flatten(1)[:, :10] * 0.0 + one_hot
+
+
+def save_constant(out):
+    torch.jit.trace(ConstantClass1().eval(), torch.rand(2, 1, 28, 28)).save(str(out / "constant-class-1.pt"))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import java.time.OffsetDateTime;
  * (channels, height, width, …; {@code fit} and {@code interpolation} repeat its own: how images of
  * other sizes reach the model) or a tabular model's (features, classes, mean, std; fit and
  * interpolation null). {@code modality} says which: {@code images} or {@code tabular}. {@code heldOut}, only in
- * a tabular upload's answer: its accuracy on the project's test rows beside the commonest class's share.
+ * an upload's answer: its accuracy on the project's test samples beside the commonest class's share.
  */
 public record ModelSummary(long id, long projectId, String name, int version, String kind, String origin, String sha256,
                            boolean supportsCam, ModelSpec spec, String fit, String interpolation, Long parentId,

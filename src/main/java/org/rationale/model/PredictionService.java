@@ -27,8 +27,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class PredictionService {
 
-    /** How many labelled rows an upload's accuracy is measured on. */
+    /** How many labelled rows, or images, an upload's accuracy is measured on (images cost a forward pass each). */
     public static final int HELD_OUT_ROWS = 1000;
+    public static final int HELD_OUT_IMAGES = 200;
 
     private final PredictionStore store;
     private final ModelService models;
@@ -96,78 +97,92 @@ public class PredictionService {
     }
 
     /**
-     * A table model's accuracy on up to {@code limit} labelled rows of the project's test split (the
-     * training split when it has none), beside the share of the commonest class among them: a model
-     * uploaded with its features in another order, or standardised otherwise, scores near or below that
-     * share though every check of its shape passed. Nothing is stored; empty for an image model or a
-     * project without rows. A row the model answers a non-finite score for counts as wrong.
+     * A model's accuracy on up to {@code limit} labelled samples of the project's test split (the training
+     * split when it has none), beside the share of the commonest class among them: a table model uploaded
+     * with its features in another order, or an image model given another scale or normalisation than it
+     * was trained with, scores near or below that share though every check of its shape passed. Inputs are
+     * prepared a batch at a time (memory of one batch); a sample that cannot be prepared is left out; a
+     * non-finite answer counts as wrong. Nothing is stored; empty when no sample could be measured.
      */
     public Optional<HeldOutAccuracy> heldOutAccuracy(ModelVersion v, int limit) {
-        Optional<TableEncoding> table = models.tableEncoding(v);
-        if (table.isEmpty()) {
-            return Optional.empty();
-        }
         Split split = Split.TEST;
         List<Sample> samples = datasets.samples(v.projectId, split, null, 0, limit).items();
         if (samples.isEmpty()) {
             split = Split.TRAIN;
             samples = datasets.samples(v.projectId, split, null, 0, limit).items();
         }
-        if (samples.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<Long, Map<String, Object>> rows = datasets.rows(samples.stream().map(x -> x.id).toList());
-        int width = table.get().width();
-        float[] x = new float[samples.size() * width];
-        for (int i = 0; i < samples.size(); i++) {
-            Map<String, Object> row = rows.get(samples.get(i).id);
-            if (row == null) {
-                return Optional.empty();
-            }
-            System.arraycopy(table.get().encode(samples.get(i).id, row), 0, x, i * width, width);
-        }
+        int measured = 0;
         int correct = 0;
         Map<Integer, Integer> perClass = new HashMap<>();
         try (ModelService.Lease lease = models.lease(v)) {
             BlockModel m = lease.model();
             int k = m.classes();
             for (int start = 0; start < samples.size(); start += m.maxBatch()) {
-                int n = Math.min(m.maxBatch(), samples.size() - start);
-                float[] logits = m.logits(new InputBatch(n, 1, 1, width,
-                        Arrays.copyOfRange(x, start * width, (start + n) * width)));
-                for (int i = 0; i < n; i++) {
-                    int label = samples.get(start + i).label;
-                    perClass.merge(label, 1, Integer::sum);
-                    int best = -1;
-                    boolean finite = true;
-                    for (int c = 0; c < k; c++) {
-                        float l = logits[i * k + c];
-                        finite &= Float.isFinite(l);
-                        if (best < 0 || l > logits[i * k + best]) {
-                            best = c;
-                        }
+                List<Sample> chunk = samples.subList(start, Math.min(samples.size(), start + m.maxBatch()));
+                Map<Long, PreparedInput> prepared = inputs(chunk, v);
+                List<Sample> ready = new ArrayList<>();
+                List<InputBatch> batches = new ArrayList<>();
+                for (Sample s : chunk) {
+                    if (prepared.get(s.id) instanceof PreparedInput.Ready r) {
+                        ready.add(s);
+                        batches.add(r.batch());
                     }
-                    if (finite && best == label) {
+                }
+                if (ready.isEmpty()) {
+                    continue;
+                }
+                int size = batches.get(0).sampleSize();
+                float[] x = new float[batches.size() * size];
+                for (int i = 0; i < batches.size(); i++) {
+                    System.arraycopy(batches.get(i).values(), 0, x, i * size, size);
+                }
+                float[] logits = m.logits(batches.get(0).with(batches.size(), x));
+                for (int i = 0; i < ready.size(); i++) {
+                    int label = ready.get(i).label;
+                    perClass.merge(label, 1, Integer::sum);
+                    measured++;
+                    if (argmaxIfFinite(logits, i * k, k) == label) {
                         correct++;
                     }
                 }
             }
         }
+        if (measured == 0) {
+            return Optional.empty();
+        }
         int commonest = perClass.values().stream().max(Integer::compare).orElse(0);
-        return Optional.of(new HeldOutAccuracy(split.value(), samples.size(), correct,
-                (double) correct / samples.size(), (double) commonest / samples.size()));
+        return Optional.of(new HeldOutAccuracy(split.value(), measured, correct, (double) correct / measured,
+                (double) commonest / measured));
     }
 
-    /** {@link #heldOutAccuracy} of {@link #HELD_OUT_ROWS} rows, or null when there is none or a row cannot be encoded. */
+    /** The index of the largest of {@code k} scores from {@code offset}, or -1 when one is not finite. */
+    private static int argmaxIfFinite(float[] scores, int offset, int k) {
+        int best = 0;
+        for (int c = 0; c < k; c++) {
+            if (!Float.isFinite(scores[offset + c])) {
+                return -1;
+            }
+            if (scores[offset + c] > scores[offset + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * {@link #heldOutAccuracy} of {@link #HELD_OUT_ROWS} table rows or {@link #HELD_OUT_IMAGES} images, or null
+     * when none could be measured.
+     */
     public HeldOutAccuracy heldOutAccuracyOrNone(ModelVersion v) {
         try {
-            return heldOutAccuracy(v, HELD_OUT_ROWS).orElse(null);
+            return heldOutAccuracy(v, models.tableEncoding(v).isPresent() ? HELD_OUT_ROWS : HELD_OUT_IMAGES)
+                    .orElse(null);
         } catch (DomainError e) {
             return null;
         }
     }
 
-    /** A model's accuracy on labelled rows of a split, and the share of the commonest class among them. */
+    /** A model's accuracy on labelled samples of a split, and the share of the commonest class among them. */
     public record HeldOutAccuracy(String split, int rows, int correct, double accuracy, double majorityShare) {
 
         /** Whether the model does no better than always answering the commonest class (within 2 points). */

@@ -75,9 +75,10 @@ public class ProjectModelResource {
                     + "feature (the platform feeds the model (v - mean) / std); the model takes N×F float32 and "
                     + "answers N×classes. Features are checked against the project's table columns (400 naming the "
                     + "ones that are not there), the model by a forward pass on rows of that width (422 saying what "
-                    + "it answered); its answer's heldOut gives the model's accuracy on up to 1,000 test rows (training "
-                    + "rows without a test split) beside the commonest class's share there (majorityShare): near or "
-                    + "below it, the features are likely listed in another order than the model reads them. "
+                    + "it answered). The answer's heldOut gives the model's accuracy on up to 200 test images or 1,000 "
+                    + "test rows (training samples without a test split) beside the commonest class's share there "
+                    + "(majorityShare): near or below it, the spec likely differs from what the model was trained "
+                    + "with (scale, mean, std; the features' order). "
                     + "A request larger than "
                     + "rationale.upload.max-size is a 413 naming the limit, and nothing is stored.")
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
@@ -98,11 +99,11 @@ public class ProjectModelResource {
                         + "part 'model'; 'features' and 'classifier' are for image models (Grad-CAM)");
             }
             v = models.uploadTabular(projectId, TabularSpec.parse(spec), read(model));
-            return Response.created(URI.create("/api/models/" + v.id))
-                    .entity(ModelSummary.of(v).withHeldOut(predictions.heldOutAccuracyOrNone(v))).build();
+        } else {
+            v = models.upload(projectId, ModelService.parseSpec(spec), read(model), read(features), read(classifier));
         }
-        v = models.upload(projectId, ModelService.parseSpec(spec), read(model), read(features), read(classifier));
-        return Response.created(URI.create("/api/models/" + v.id)).entity(ModelSummary.of(v)).build();
+        return Response.created(URI.create("/api/models/" + v.id))
+                .entity(ModelSummary.of(v).withHeldOut(predictions.heldOutAccuracyOrNone(v))).build();
     }
 
     @GET

@@ -12,7 +12,9 @@ import org.rationale.testing.PostgresTestResource;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 @QuarkusTest
@@ -45,8 +47,29 @@ class ModelResourceTest {
         given().multiPart("model", "linear.pt", ReferenceFixtures.bytes("linear.pt"), OCTETS)
                 .multiPart("spec", Api.modelSpec("fixture-cnn", 28, 10))
                 .post("/api/projects/" + p + "/models").then().statusCode(201)
-                .body("version", equalTo(2)).body("supportsCam", equalTo(false));
+                .body("version", equalTo(2)).body("supportsCam", equalTo(false))
+                // a project without samples: nothing to measure the model on
+                .body("$", not(hasKey("heldOut")));
         given().get("/api/projects/" + p + "/models").then().body("$", hasSize(2));
+    }
+
+    @Test
+    void anUploadAnswersItsAccuracyOnTheTestImagesBesideTheCommonestClassAndAConstantAnswerIsNoBetter() {
+        // labels i % 10 of 12 images: classes 0 and 1 twice each, the rest once
+        long p = Api.newProject("held out");
+        Api.importIdx(p, 12, "test");
+        given().multiPart("model", "c.pt", ReferenceFixtures.model("constant-class-1.pt"), OCTETS)
+                .multiPart("spec", Api.modelSpec("constant", 28, 10)).post("/api/projects/" + p + "/models").then()
+                .statusCode(201).body("heldOut.split", equalTo("test")).body("heldOut.rows", equalTo(12))
+                .body("heldOut.correct", equalTo(2)).body("heldOut.accuracy", equalTo((float) (2.0 / 12)))
+                .body("heldOut.majorityShare", equalTo((float) (2.0 / 12)));
+        // without a test split, the training images
+        long q = Api.newProject("held out train");
+        Api.importIdx(q, 10, "train");
+        given().multiPart("model", "c.pt", ReferenceFixtures.model("constant-class-1.pt"), OCTETS)
+                .multiPart("spec", Api.modelSpec("constant", 28, 10)).post("/api/projects/" + q + "/models").then()
+                .statusCode(201).body("heldOut.split", equalTo("train")).body("heldOut.rows", equalTo(10))
+                .body("heldOut.correct", equalTo(1));
     }
 
     @Test

@@ -42,6 +42,11 @@ public final class ReferenceFixtures {
         return resource("/fixtures/tabular/" + name);
     }
 
+    /** A model the upload checks are tested with (made by make_upload_fixtures.py). */
+    public static byte[] model(String name) {
+        return resource("/fixtures/models/" + name);
+    }
+
     private static byte[] resource(String path) {
         try (InputStream in = ReferenceFixtures.class.getResourceAsStream(path)) {
             return in.readAllBytes();

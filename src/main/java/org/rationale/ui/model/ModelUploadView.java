@@ -538,21 +538,21 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
                 + "finite score per class (" + project.classNames.size() + "), gave the same scores again"
                 + (v.supportsCam ? ", and classifier(features(x)) matched the whole model: Grad-CAM methods can run."
                 : "; without the features/classifier split the CAM methods stay off.")));
-        if (tabular) {
-            PredictionService.HeldOutAccuracy held = predictions.heldOutAccuracyOrNone(v);
-            if (held != null) {
-                Paragraph measured = new Paragraph(String.format(Locale.US, "On %,d %s rows it is right for %,d "
-                                + "(%.1f %%); always answering the commonest class would be right for %.1f %%.%s",
-                        held.rows(), held.split(), held.correct(), 100 * held.accuracy(),
-                        100 * held.majorityShare(), held.noBetterThanMajority()
-                                ? " That is no better: are the features listed in the order the model reads them, "
-                                + "and standardised as it was trained?" : ""));
-                measured.setId("upload-held-out");
-                if (held.noBetterThanMajority()) {
-                    measured.getStyle().set("color", "var(--lumo-error-text-color)");
-                }
-                ok.add(measured);
+        PredictionService.HeldOutAccuracy held = predictions.heldOutAccuracyOrNone(v);
+        if (held != null) {
+            Paragraph measured = new Paragraph(String.format(Locale.US, "On %,d %s %s it is right for %,d "
+                            + "(%.1f %%); always answering the commonest class would be right for %.1f %%.%s",
+                    held.rows(), held.split(), tabular ? "rows" : "images", held.correct(), 100 * held.accuracy(),
+                    100 * held.majorityShare(), !held.noBetterThanMajority() ? "" : tabular
+                            ? " That is no better: are the features listed in the order the model reads them, "
+                            + "and standardised as it was trained?"
+                            : " That is no better: are the scale, mean and std those it was trained with, "
+                            + "and the classes in its output order?"));
+            measured.setId("upload-held-out");
+            if (held.noBetterThanMajority()) {
+                measured.getStyle().set("color", "var(--lumo-error-text-color)");
             }
+            ok.add(measured);
         }
         List<Sample> samples = datasets.samples(project.id, Split.TEST, null, 0, PREVIEW_SAMPLES).items();
         if (samples.isEmpty()) {

@@ -118,6 +118,8 @@ class ModelPagesBrowserTest extends BrowserTest {
         long predicted = (Long) js("return document.querySelectorAll('#upload-predictions li').length;");
         assertEquals(5, predicted, accepted);
         assertTrue(Page.text(browser, "upload-predictions").contains("predicts "), accepted);
+        assertTrue(Page.text(browser, "upload-held-out").matches("On \\d+ (test|train) images it is right for \\d+ .*"),
+                accepted);
         JsonPath stored = given().get("/api/projects/" + p + "/models").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("browser-cnn"), stored.getList("name"));
         assertEquals(List.of(true), stored.getList("supportsCam"));
