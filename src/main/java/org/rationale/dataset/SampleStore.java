@@ -515,6 +515,13 @@ public class SampleStore implements ProjectScoped {
      */
     @Transactional
     public List<SplitOverlap> overlapWithOtherSplits(long datasetId) {
+        Object others = em.createNativeQuery("select exists (select 1 from datasets o join datasets d on d.id = ?1 "
+                + "where o.project_id = d.project_id and o.split <> d.split and o.columns is not null)")
+                .setParameter(1, datasetId).getSingleResult();
+        if (!Boolean.TRUE.equals(others)) {
+            // the first table of a project, or of its only split so far: nothing to compare with
+            return List.of();
+        }
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("""
                         with n as (select id, project_id, split, source, row_values from samples where dataset_id = ?1),
