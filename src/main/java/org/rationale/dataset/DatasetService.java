@@ -201,15 +201,17 @@ public class DatasetService {
         List<String> out = new ArrayList<>();
         for (SampleStore.SplitOverlap o : overlaps) {
             String there = "'" + o.dataset() + "' (" + o.split() + ")";
-            String why = ": a case in both " + split + " and " + o.split()
-                    + " lets a model be measured on rows it has learnt from";
+            String why = Split.TRAIN.value().equals(split) || Split.TRAIN.value().equals(o.split())
+                    ? ": a case in both " + split + " and " + o.split()
+                            + " lets a model be measured on rows it has learnt from"
+                    : ": a case in both " + split + " and " + o.split() + " is measured twice";
             if (o.sameId() > 0) {
-                out.add(count(o.sameId(), rows) + " an id that " + there + " also has (first: " + o.idExample() + ")"
-                        + why);
+                out.add(count(o.sameId(), rows) + " an id that " + there + " also has (first: " + o.idExample()
+                        + " of this table)" + why);
             }
             if (o.sameValues() > 0) {
                 out.add(count(o.sameValues(), rows) + " the feature values of a row of " + there + " (first: "
-                        + o.valuesExample() + ")" + why);
+                        + o.valuesExample() + " of this table; the same case, or chance with few features)" + why);
             }
         }
         return List.copyOf(out);
@@ -348,6 +350,11 @@ public class DatasetService {
     /** The samples with these ids that exist, in id order, read for computing (not managed). */
     public List<Sample> samples(Collection<Long> ids) {
         return store.samples(ids);
+    }
+
+    /** Up to {@code limit} samples of a split drawn across it (a fixed pseudo-random order), not its first ones. */
+    public List<Sample> drawnSamples(long projectId, Split split, long seed, int limit) {
+        return store.samples(store.drawnFromSplit(projectId, split.value(), seed, limit));
     }
 
     public Optional<Sample> sample(long id) {

@@ -447,6 +447,18 @@ public class SampleStore implements ProjectScoped {
                 .setParameter(1, projectId).setParameter(2, size).getResultList();
     }
 
+    /**
+     * Up to {@code limit} samples of a project's split in a pseudo-random order fixed by {@code seed}: a spread
+     * of the split whatever order it was imported in (an archive arrives class by class).
+     */
+    @Transactional
+    public List<Long> drawnFromSplit(long projectId, String split, long seed, int limit) {
+        return em.createNativeQuery("select id from samples where project_id = ?1 and split = ?2 "
+                        + "order by hashtextextended(id::text, ?3), id limit ?4", Long.class)
+                .setParameter(1, projectId).setParameter(2, split).setParameter(3, seed).setParameter(4, limit)
+                .getResultList();
+    }
+
     /** The project of a sample, if it exists. */
     @Transactional
     public Optional<Long> projectOfSample(long sampleId) {

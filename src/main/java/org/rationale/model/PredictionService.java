@@ -6,6 +6,7 @@ import org.rationale.error.NotFound;
 import org.rationale.error.Unprocessable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
 import org.rationale.dataset.DatasetService;
 import org.rationale.imaging.ImageCodec;
 import org.rationale.dataset.Sample;
@@ -30,6 +31,9 @@ public class PredictionService {
     /** How many labelled rows, or images, an upload's accuracy is measured on (images cost a forward pass each). */
     public static final int HELD_OUT_ROWS = 1000;
     public static final int HELD_OUT_IMAGES = 200;
+    /** The draw of held-out samples: fixed, so two uploads of one project are measured on the same ones. */
+    static final long HELD_OUT_SEED = 29;
+    private static final Logger LOG = Logger.getLogger(PredictionService.class);
 
     private final PredictionStore store;
     private final ModelService models;
@@ -97,19 +101,23 @@ public class PredictionService {
     }
 
     /**
-     * A model's accuracy on up to {@code limit} labelled samples of the project's test split (the training
-     * split when it has none), beside the share of the commonest class among them: a table model uploaded
+     * A model's accuracy on up to {@code limit} labelled samples of the project's test split (validation, then
+     * training, when it has none), beside the share of the commonest class among them: a table model uploaded
      * with its features in another order, or an image model given another scale or normalisation than it
      * was trained with, scores near or below that share though every check of its shape passed. Inputs are
-     * prepared a batch at a time (memory of one batch); a sample that cannot be prepared is left out; a
-     * non-finite answer counts as wrong. Nothing is stored; empty when no sample could be measured.
+     * drawn across the split (not its first ones: an archive arrives class by class) and prepared a batch at a
+     * time (memory of one batch); a sample that cannot be prepared is left out; a non-finite answer counts as
+     * wrong. Nothing is stored; empty when no sample could be measured.
      */
     public Optional<HeldOutAccuracy> heldOutAccuracy(ModelVersion v, int limit) {
-        Split split = Split.TEST;
-        List<Sample> samples = datasets.samples(v.projectId, split, null, 0, limit).items();
-        if (samples.isEmpty()) {
-            split = Split.TRAIN;
-            samples = datasets.samples(v.projectId, split, null, 0, limit).items();
+        Split split = null;
+        List<Sample> samples = List.of();
+        for (Split s : List.of(Split.TEST, Split.VALIDATION, Split.TRAIN)) {
+            samples = datasets.drawnSamples(v.projectId, s, HELD_OUT_SEED, limit);
+            split = s;
+            if (!samples.isEmpty()) {
+                break;
+            }
         }
         int measured = 0;
         int correct = 0;
@@ -152,7 +160,7 @@ public class PredictionService {
         }
         int commonest = perClass.values().stream().max(Integer::compare).orElse(0);
         return Optional.of(new HeldOutAccuracy(split.value(), measured, correct, (double) correct / measured,
-                (double) commonest / measured));
+                (double) commonest / measured, perClass.size()));
     }
 
     /** The index of the largest of {@code k} scores from {@code offset}, or -1 when one is not finite. */
@@ -177,17 +185,23 @@ public class PredictionService {
         try {
             return heldOutAccuracy(v, models.tableEncoding(v).isPresent() ? HELD_OUT_ROWS : HELD_OUT_IMAGES)
                     .orElse(null);
-        } catch (DomainError e) {
+        } catch (RuntimeException e) {
+            // advisory: the version is stored whatever happens here
+            LOG.warnf(e, "Accuracy of model %s on held-out samples not measured", v.label());
             return null;
         }
     }
 
     /** A model's accuracy on labelled samples of a split, and the share of the commonest class among them. */
-    public record HeldOutAccuracy(String split, int rows, int correct, double accuracy, double majorityShare) {
+    public record HeldOutAccuracy(String split, int rows, int correct, double accuracy, double majorityShare,
+                                  int classes) {
 
-        /** Whether the model does no better than always answering the commonest class (within 2 points). */
+        /**
+         * Whether the model does no better than always answering the commonest class (within 2 points), among
+         * samples of at least two classes (of one class, any model "does no better").
+         */
         public boolean noBetterThanMajority() {
-            return accuracy <= majorityShare + 0.02;
+            return classes >= 2 && accuracy <= majorityShare + 0.02;
         }
     }
 

@@ -131,6 +131,7 @@ class TabularImportTest {
     void warnsOfRowsFoundAgainInAnotherSplitByIdOrByEveryFeatureAndStoresThemAll() {
         long p = tabularProject("leaks");
         String why = ": a case in both test and train lets a model be measured on rows it has learnt from";
+        String chance = " of this table; the same case, or chance with few features)";
         post(table("case,age,site,y\nc1,30,A,no\nc2,40,B,yes\nc3,50,A,no\n", "y").multiPart("id", "case")
                 .multiPart("name", "first"), p, "train").statusCode(201).body("$", not(hasKey("warnings")));
         // a row twice in training is no leak
@@ -140,9 +141,9 @@ class TabularImportTest {
         post(table("case,age,site,y\nc9,30,A,yes\nc3,51,A,no\nc4,60,B,yes\n", "y").multiPart("id", "case")
                 .multiPart("name", "held out"), p, "test").statusCode(201).body("sampleCount", equalTo(3))
                 .body("warnings", equalTo(List.of(
-                        "1 of 3 rows has an id that 'first' (train) also has (first: id c3)" + why,
-                        "1 of 3 rows has the feature values of a row of 'first' (train) (first: id c9)" + why,
-                        "1 of 3 rows has the feature values of a row of 'more' (train) (first: id c9)" + why)));
+                        "1 of 3 rows has an id that 'first' (train) also has (first: id c3 of this table)" + why,
+                        "1 of 3 rows has the feature values of a row of 'first' (train) (first: id c9" + chance + why,
+                        "1 of 3 rows has the feature values of a row of 'more' (train) (first: id c9" + chance + why)));
         assertEquals(7, given().get("/api/projects/" + p + "/samples?limit=100").then().statusCode(200).extract()
                 .jsonPath().getInt("total"));
         // the answer of the import only: listings carry no warnings
@@ -161,7 +162,14 @@ class TabularImportTest {
                 .statusCode(201);
         post(table("flag,y\ntrue,a\ntrue,b\n", "y").multiPart("name", "held out"), r, "test").statusCode(201)
                 .body("warnings", equalTo(List.of("2 of 2 rows have the feature values of a row of 'seen' (train) "
-                        + "(first: row 2)" + why)));
+                        + "(first: row 2" + chance + why)));
+        // between validation and test nothing is learnt from: the case is measured twice
+        post(table("flag,y\ntrue,a\n", "y").multiPart("name", "checking"), r, "validation").statusCode(201)
+                .body("warnings", equalTo(List.of("1 of 1 rows has the feature values of a row of 'seen' (train) "
+                                + "(first: row 2" + chance + ": a case in both validation and train lets a model be "
+                                + "measured on rows it has learnt from",
+                        "1 of 1 rows has the feature values of a row of 'held out' (test) (first: row 2" + chance
+                                + ": a case in both validation and test is measured twice")));
     }
 
     @Test

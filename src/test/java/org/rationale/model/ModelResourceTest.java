@@ -7,7 +7,10 @@ import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 import org.rationale.saliency.ReferenceFixtures;
 import org.rationale.testing.Api;
+import org.rationale.testing.Fixtures;
 import org.rationale.testing.PostgresTestResource;
+
+import java.nio.ByteBuffer;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -16,6 +19,8 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -63,6 +68,24 @@ class ModelResourceTest {
                 .statusCode(201).body("heldOut.split", equalTo("test")).body("heldOut.rows", equalTo(12))
                 .body("heldOut.correct", equalTo(2)).body("heldOut.accuracy", equalTo((float) (2.0 / 12)))
                 .body("heldOut.majorityShare", equalTo((float) (2.0 / 12)));
+        // 250 images of class 0 then 50 of class 1, as an archive arrives (class by class): measured on a draw
+        // across the split, not its first 200 (all of class 0, where every model would look no better)
+        long sorted = Api.newProject("held out sorted");
+        byte[] labels = new byte[8 + 300];
+        ByteBuffer.wrap(labels).putInt(0x801).putInt(300);
+        for (int i = 250; i < 300; i++) {
+            labels[8 + i] = 1;
+        }
+        given().multiPart("images", "i.idx", Fixtures.idxImages(300, 28, 28), OCTETS)
+                .multiPart("labels", "l.idx", labels, OCTETS).multiPart("split", "test")
+                .post("/api/projects/" + sorted + "/datasets").then().statusCode(201);
+        var held = given().multiPart("model", "c.pt", ReferenceFixtures.model("constant-class-1.pt"), OCTETS)
+                .multiPart("spec", Api.modelSpec("constant", 28, 10)).post("/api/projects/" + sorted + "/models")
+                .then().statusCode(201).body("heldOut.rows", equalTo(200)).body("heldOut.classes", equalTo(2))
+                .extract().jsonPath();
+        int correct = held.getInt("heldOut.correct");
+        assertTrue(correct > 10 && correct < 60, "about a sixth of 200 drawn are of class 1: " + correct);
+        assertEquals((200 - correct) / 200.0, held.getDouble("heldOut.majorityShare"), 1e-6);
         // without a test split, the training images
         long q = Api.newProject("held out train");
         Api.importIdx(q, 10, "train");

@@ -100,11 +100,19 @@ class ErrorBodiesTest {
         given().contentType(ContentType.JSON).body("{\"type\":\"saliency\",\"modelId\":\"3\"}").post("/api/jobs")
                 .then().statusCode(400).contentType(ContentType.JSON)
                 .body("error", equalTo("Wrong type for 'modelId'")).body("detail", equalTo("modelId must be a whole number"));
+        given().contentType(ContentType.JSON).body("{\"type\":\"saliency\",\"modelId\":2.5}").post("/api/jobs")
+                .then().statusCode(400).body("error", equalTo("Wrong type for 'modelId'"))
+                .body("detail", equalTo("modelId must be a whole number"));
+        // a user of this test's own: were a flag converted, it would be disabled, no one else
+        long user = given().contentType(ContentType.JSON).body("{\"username\":\"coercion-" + UUID.randomUUID()
+                        .toString().substring(0, 8) + "\",\"password\":\"coercion-password\",\"role\":\"expert\"}")
+                .post("/api/users").then().statusCode(201).extract().jsonPath().getLong("id");
         for (String enabled : List.of("\"false\"", "0", "\"\"")) {
-            given().contentType(ContentType.JSON).body("{\"enabled\":" + enabled + "}").patch("/api/users/1")
+            given().contentType(ContentType.JSON).body("{\"enabled\":" + enabled + "}").patch("/api/users/" + user)
                     .then().statusCode(400).body("error", equalTo("Wrong type for 'enabled'"))
                     .body("detail", equalTo("enabled must be true or false"));
         }
+        given().get("/api/users/" + user).then().statusCode(200).body("enabled", equalTo(true));
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.rationale.ui.model;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.HasValidation;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.formlayout.FormLayout;
@@ -91,6 +93,7 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
     private final PredictionService predictions;
     private final DatasetService datasets;
     private final TrainingService training;
+    private final UploadBackground background;
     private final Access access;
     private final int maxFileSize;
 
@@ -123,7 +126,9 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
     private boolean tabular;
 
     public ModelUploadView(ProjectService projects, ModelService models, PredictionService predictions,
-                           DatasetService datasets, TrainingService training, Access access, RationaleConfig config) {
+                           DatasetService datasets, TrainingService training, Access access, RationaleConfig config,
+                           UploadBackground background) {
+        this.background = background;
         this.projects = projects;
         this.models = models;
         this.predictions = predictions;
@@ -526,6 +531,26 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         formError.setText("Nothing was stored: " + e.describe());
     }
 
+    /** The accuracy measured on held-out samples, in words; red when the model does no better than the commonest class. */
+    private static void showHeldOut(Paragraph measured, PredictionService.HeldOutAccuracy held, boolean rows) {
+        if (held == null) {
+            measured.setText("Its accuracy was not measured: the project has no labelled "
+                    + (rows ? "rows" : "images") + " it could read.");
+            return;
+        }
+        measured.setText(String.format(Locale.US, "On %,d %s %s it is right for %,d (%.1f %%); always answering the "
+                        + "commonest class would be right for %.1f %%.%s", held.rows(), held.split(),
+                rows ? "rows" : "images", held.correct(), 100 * held.accuracy(), 100 * held.majorityShare(),
+                !held.noBetterThanMajority() ? "" : rows
+                        ? " That is no better: are the features listed in the order the model reads them, "
+                        + "and standardised as it was trained?"
+                        : " That is no better: are the scale, mean and std those it was trained with, "
+                        + "and the classes in its output order?"));
+        if (held.noBetterThanMajority()) {
+            measured.getStyle().set("color", "var(--lumo-error-text-color)");
+        }
+    }
+
     private void showAccepted(ModelVersion v) {
         Div ok = new Div();
         ok.setId("upload-accepted");
@@ -538,21 +563,21 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
                 + "finite score per class (" + project.classNames.size() + "), gave the same scores again"
                 + (v.supportsCam ? ", and classifier(features(x)) matched the whole model: Grad-CAM methods can run."
                 : "; without the features/classifier split the CAM methods stay off.")));
-        PredictionService.HeldOutAccuracy held = predictions.heldOutAccuracyOrNone(v);
-        if (held != null) {
-            Paragraph measured = new Paragraph(String.format(Locale.US, "On %,d %s %s it is right for %,d "
-                            + "(%.1f %%); always answering the commonest class would be right for %.1f %%.%s",
-                    held.rows(), held.split(), tabular ? "rows" : "images", held.correct(), 100 * held.accuracy(),
-                    100 * held.majorityShare(), !held.noBetterThanMajority() ? "" : tabular
-                            ? " That is no better: are the features listed in the order the model reads them, "
-                            + "and standardised as it was trained?"
-                            : " That is no better: are the scale, mean and std those it was trained with, "
-                            + "and the classes in its output order?"));
-            measured.setId("upload-held-out");
-            if (held.noBetterThanMajority()) {
-                measured.getStyle().set("color", "var(--lumo-error-text-color)");
+        Paragraph measured = new Paragraph("Measuring its accuracy on the project's labelled "
+                + (tabular ? "rows" : "images") + " …");
+        measured.setId("upload-held-out");
+        ok.add(measured);
+        UI page = UI.getCurrent();
+        boolean rows = tabular;
+        if (!background.run(() -> {
+            PredictionService.HeldOutAccuracy held = predictions.heldOutAccuracyOrNone(v);
+            try {
+                page.access(() -> showHeldOut(measured, held, rows));
+            } catch (UIDetachedException e) {
+                // the page was closed: nobody to tell
             }
-            ok.add(measured);
+        })) {
+            measured.setText("Its accuracy was not measured: the server is busy measuring other uploads.");
         }
         List<Sample> samples = datasets.samples(project.id, Split.TEST, null, 0, PREVIEW_SAMPLES).items();
         if (samples.isEmpty()) {

@@ -79,8 +79,9 @@ class TabularImportBrowserTest extends BrowserTest {
         Page.click(browser, "import-button");
         waiting(90).until(d -> text("import-done").contains("Imported 'train': 400 samples into train"));
         assertEquals(405, Api.sampleCount(p));
-        assertEquals("Warning: 5 of 400 rows have the feature values of a row of 'slice' (test) (first: row 2): a case "
-                + "in both train and test lets a model be measured on rows it has learnt from.", text("import-warnings"));
+        assertEquals("Warning: 5 of 400 rows have the feature values of a row of 'slice' (test) (first: row 2 of this "
+                + "table; the same case, or chance with few features): a case in both train and test lets a model be "
+                + "measured on rows it has learnt from.", text("import-warnings"));
         assertEquals(31, given().get("/api/projects/" + p + "/datasets").then().statusCode(200)
                 .extract().jsonPath().getInt("[1].columnCount"));
 

@@ -118,8 +118,9 @@ class ModelPagesBrowserTest extends BrowserTest {
         long predicted = (Long) js("return document.querySelectorAll('#upload-predictions li').length;");
         assertEquals(5, predicted, accepted);
         assertTrue(Page.text(browser, "upload-predictions").contains("predicts "), accepted);
-        assertTrue(Page.text(browser, "upload-held-out").matches("On \\d+ (test|train) images it is right for \\d+ .*"),
-                accepted);
+        // measured after the page answered
+        waiting(60).until(d -> Page.text(d, "upload-held-out")
+                .matches("On \\d+ (test|train) images it is right for \\d+ .*"));
         JsonPath stored = given().get("/api/projects/" + p + "/models").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("browser-cnn"), stored.getList("name"));
         assertEquals(List.of(true), stored.getList("supportsCam"));
@@ -250,9 +251,9 @@ class ModelPagesBrowserTest extends BrowserTest {
         assertTrue(accepted.contains("three rows"), accepted);
         assertEquals(5L, js("return document.querySelectorAll('#upload-predictions li').length;"), accepted);
         assertTrue(Page.text(browser, "upload-predictions").contains("predicts "), accepted);
-        assertTrue(Page.text(browser, "upload-held-out").matches(
+        waiting(60).until(d -> Page.text(d, "upload-held-out").matches(
                 "On \\d+ test rows it is right for \\d+ \\(\\d+\\.\\d %\\); always answering the commonest class "
-                        + "would be right for \\d+\\.\\d %\\..*"), accepted);
+                        + "would be right for \\d+\\.\\d %\\..*"));
         JsonPath stored = given().get("/api/projects/" + p + "/models").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("mlp"), stored.getList("name"));
     }
