@@ -70,8 +70,8 @@ public class DatasetResource {
                     + "NaN are refused as missing values, naming row and column; so are rows of the wrong length, "
                     + "duplicate ids, cells over 1,000 characters and files over 2,000 columns. A second table of a "
                     + "project must have the same feature columns with the same types. Rows found again in another "
-                    + "split (the same id, or the same value in every feature) are stored and named in the answer's "
-                    + "'warnings'. Both: form fields 'name' "
+                    + "split (the same id, or the same value in every feature), and images identical to one of another "
+                    + "split, are stored and named in the answer's 'warnings'. Both: form fields 'name' "
                     + "(default: the file name) and 'split' (train, validation or test). All samples are stored, "
                     + "or none. A request larger than rationale.upload.max-size is a 413 naming the limit, and nothing "
                     + "is stored.")

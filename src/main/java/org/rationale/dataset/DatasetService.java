@@ -132,10 +132,11 @@ public class DatasetService {
             d.height = height;
             d.channels = channels;
         }
+        d.importWarnings = imageLeaks(store.overlapWithOtherSplits(d.id), count, d.split);
         Map<String, ?> details = AuditLog.details(
                 "name", d.name, "split", d.split, "format", d.format, "origin", d.origin, "samples", count,
                 "width", d.width, "height", d.height, "channels", d.channels, "classNames", sourceNames,
-                "contentSha256", HexFormat.of().formatHex(content.digest()));
+                "contentSha256", HexFormat.of().formatHex(content.digest()), "warnings", d.importWarnings);
         if (actor == null) {
             audit.record("dataset.import", "dataset:" + d.id, project.id, details);
         } else {
@@ -201,10 +202,7 @@ public class DatasetService {
         List<String> out = new ArrayList<>();
         for (SampleStore.SplitOverlap o : overlaps) {
             String there = "'" + o.dataset() + "' (" + o.split() + ")";
-            String why = Split.TRAIN.value().equals(split) || Split.TRAIN.value().equals(o.split())
-                    ? ": a case in both " + split + " and " + o.split()
-                            + " lets a model be measured on rows it has learnt from"
-                    : ": a case in both " + split + " and " + o.split() + " is measured twice";
+            String why = why(split, o.split());
             if (o.sameId() > 0) {
                 out.add(count(o.sameId(), rows) + " an id that " + there + " also has (first: " + o.idExample()
                         + " of this table)" + why);
@@ -217,8 +215,31 @@ public class DatasetService {
         return List.copyOf(out);
     }
 
+    /** As {@link #leaks} for images: those equal in every pixel to an image of another split. */
+    static List<String> imageLeaks(List<SampleStore.SplitOverlap> overlaps, long images, String split) {
+        List<String> out = new ArrayList<>();
+        for (SampleStore.SplitOverlap o : overlaps) {
+            if (o.sameValues() > 0) {
+                out.add(count(o.sameValues(), images, "images", "is", "are") + " identical to an image of '"
+                        + o.dataset() + "' (" + o.split() + ") (first: " + o.valuesExample() + " of this set)"
+                        + why(split, o.split()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String why(String split, String other) {
+        return Split.TRAIN.value().equals(split) || Split.TRAIN.value().equals(other)
+                ? ": a case in both " + split + " and " + other + " lets a model be measured on what it has learnt from"
+                : ": a case in both " + split + " and " + other + " is measured twice";
+    }
+
     private static String count(long n, long of) {
-        return n == 1 ? "1 of " + of + " rows has" : n + " of " + of + " rows have";
+        return count(n, of, "rows", "has", "have");
+    }
+
+    private static String count(long n, long of, String what, String one, String many) {
+        return n == 1 ? "1 of " + of + " " + what + " " + one : n + " of " + of + " " + what + " " + many;
     }
 
     /** Refuses data of the other modality for a project, naming what to do instead. */

@@ -17,6 +17,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -38,8 +40,8 @@ public class SampleStore implements ProjectScoped {
 
     private static final int BATCH = 500;
     private static final String INSERT = "insert into samples (dataset_id, project_id, split, label, source, width, "
-            + "height, channels, shortcut_x, shortcut_y, shortcut_width, shortcut_height, image_png) "
-            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "height, channels, shortcut_x, shortcut_y, shortcut_width, shortcut_height, image_png, content_sha256) "
+            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_ROW = "insert into samples (dataset_id, project_id, split, label, source, width, "
             + "height, channels, row_values) values (?, ?, ?, ?, ?, ?, 1, 1, cast(? as jsonb))";
 
@@ -197,10 +199,19 @@ public class SampleStore implements ProjectScoped {
                 setNullableInt(ps, 11, b == null ? null : b.width());
                 setNullableInt(ps, 12, b == null ? null : b.height());
                 ps.setBytes(13, png);
+                ps.setBytes(14, sha256(png));
                 added();
             } catch (SQLException e) {
                 throw failed(e);
             }
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -519,35 +530,44 @@ public class SampleStore implements ProjectScoped {
     }
 
     /**
-     * Rows of a table dataset that reappear in another split of its project, per other dataset: how many
-     * share an id (only rows read with an id column, source {@code id …}) and how many equal a row there in
-     * every feature, each with the first such row's source. Ids are unique in a dataset, and the other splits'
+     * Samples of a dataset that reappear in another split of its project, per other dataset: how many rows
+     * share an id (only rows read with an id column, source {@code id …}), and how many rows equal a row there
+     * in every feature, or images one there in every pixel (the same stored PNG), each with the first such
+     * sample's source. Ids are unique in a dataset, and the other splits'
      * rows are made distinct before the join: each row meets at most one row of each other dataset, so a table
      * of a few repeated values (one boolean feature) costs as little as any.
      */
     @Transactional
     public List<SplitOverlap> overlapWithOtherSplits(long datasetId) {
         Object others = em.createNativeQuery("select exists (select 1 from datasets o join datasets d on d.id = ?1 "
-                + "where o.project_id = d.project_id and o.split <> d.split and o.columns is not null)")
+                + "where o.project_id = d.project_id and o.split <> d.split and (o.columns is null) = (d.columns is null))")
                 .setParameter(1, datasetId).getSingleResult();
         if (!Boolean.TRUE.equals(others)) {
-            // the first table of a project, or of its only split so far: nothing to compare with
+            // the first dataset of a project, or of its only split so far: nothing to compare with
             return List.of();
         }
+        // a table's rows compare their values, images the hash of their pixels (both columns named here only)
+        boolean table = !em.createNativeQuery("select 1 from datasets where id = ?1 and columns is not null")
+                .setParameter(1, datasetId).getResultList().isEmpty();
+        String content = table ? "row_values" : "content_sha256";
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("""
-                        with n as (select id, project_id, split, source, row_values from samples where dataset_id = ?1),
+                        with n as (select id, project_id, split, source, CONTENT as content from samples
+                            where dataset_id = ?1),
                         ids as (select o.dataset_id, count(*) as c, (array_agg(n.source order by n.id))[1] as ex
                             from n join samples o on o.project_id = n.project_id and o.source = n.source and o.split <> n.split
-                            where n.source like 'id %' and o.row_values is not null group by o.dataset_id),
-                        other as (select distinct o.dataset_id, o.row_values from samples o join datasets d on d.id = ?1
-                            where o.project_id = d.project_id and o.split <> d.split and o.row_values is not null),
+                            where n.source like 'id %' and o.row_values is not null and n.content is not null
+                            group by o.dataset_id),
+                        other as (select distinct o.dataset_id, o.CONTENT as content from samples o
+                            join datasets d on d.id = ?1
+                            where o.project_id = d.project_id and o.split <> d.split and o.CONTENT is not null),
                         vals as (select o.dataset_id, count(*) as c, (array_agg(n.source order by n.id))[1] as ex
-                            from n join other o on o.row_values = n.row_values group by o.dataset_id)
+                            from n join other o on o.content = n.content group by o.dataset_id)
                         select d.name, d.split, coalesce(ids.c, 0) as same_id, ids.ex as id_example,
                             coalesce(vals.c, 0) as same_values, vals.ex as values_example
                         from datasets d left join ids on ids.dataset_id = d.id left join vals on vals.dataset_id = d.id
-                        where ids.c is not null or vals.c is not null order by d.id""", Tuple.class)
+                        where ids.c is not null or vals.c is not null order by d.id""".replace("CONTENT", content),
+                        Tuple.class)
                 .setParameter(1, datasetId).getResultList();
         return rows.stream().map(t -> new SplitOverlap(t.get("name", String.class), t.get("split", String.class),
                 ((Number) t.get("same_id")).longValue(), t.get("id_example", String.class),

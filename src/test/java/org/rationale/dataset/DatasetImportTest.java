@@ -26,6 +26,8 @@ import java.util.Random;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,6 +91,26 @@ class DatasetImportTest {
             assertArrayEquals(expected, back.data(), "image " + i + " changed on the way");
         }
         given().get("/api/projects/" + p).then().body("classNames", equalTo(List.of("0", "1", "2")));
+    }
+
+    @Test
+    void warnsOfImagesIdenticalToImagesOfAnotherSplitAndStoresThemAll() {
+        long p = Api.newProject("image leaks");
+        post(idx(Fixtures.idxImages(10, 28, 28), Fixtures.idxLabels(10, 10)).multiPart("name", "seen"), p, "train")
+                .statusCode(201).body("$", not(hasKey("warnings")));
+        // the same images again in training: no leak
+        post(idx(Fixtures.idxImages(4, 28, 28), Fixtures.idxLabels(4, 10)).multiPart("name", "again"), p, "train")
+                .statusCode(201).body("$", not(hasKey("warnings")));
+        // 12 images, the first 10 the training images pixel for pixel
+        post(idx(Fixtures.idxImages(12, 28, 28), Fixtures.idxLabels(12, 10)).multiPart("name", "held out"), p, "test")
+                .statusCode(201).body("sampleCount", equalTo(12)).body("warnings", equalTo(List.of(
+                        "10 of 12 images are identical to an image of 'seen' (train) (first: imgs-idx3-ubyte.gz#0 of "
+                                + "this set): a case in both test and train lets a model be measured on what it has "
+                                + "learnt from",
+                        "4 of 12 images are identical to an image of 'again' (train) (first: imgs-idx3-ubyte.gz#0 of "
+                                + "this set): a case in both test and train lets a model be measured on what it has "
+                                + "learnt from")));
+        assertEquals(26, Api.sampleCount(p));
     }
 
     @Test

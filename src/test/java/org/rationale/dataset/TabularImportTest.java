@@ -130,7 +130,7 @@ class TabularImportTest {
     @Test
     void warnsOfRowsFoundAgainInAnotherSplitByIdOrByEveryFeatureAndStoresThemAll() {
         long p = tabularProject("leaks");
-        String why = ": a case in both test and train lets a model be measured on rows it has learnt from";
+        String why = ": a case in both test and train lets a model be measured on what it has learnt from";
         String chance = " of this table; the same case, or chance with few features)";
         post(table("case,age,site,y\nc1,30,A,no\nc2,40,B,yes\nc3,50,A,no\n", "y").multiPart("id", "case")
                 .multiPart("name", "first"), p, "train").statusCode(201).body("$", not(hasKey("warnings")));
@@ -167,7 +167,7 @@ class TabularImportTest {
         post(table("flag,y\ntrue,a\n", "y").multiPart("name", "checking"), r, "validation").statusCode(201)
                 .body("warnings", equalTo(List.of("1 of 1 rows has the feature values of a row of 'seen' (train) "
                                 + "(first: row 2" + chance + ": a case in both validation and train lets a model be "
-                                + "measured on rows it has learnt from",
+                                + "measured on what it has learnt from",
                         "1 of 1 rows has the feature values of a row of 'held out' (test) (first: row 2" + chance
                                 + ": a case in both validation and test is measured twice")));
     }

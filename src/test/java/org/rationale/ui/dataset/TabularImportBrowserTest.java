@@ -81,7 +81,7 @@ class TabularImportBrowserTest extends BrowserTest {
         assertEquals(405, Api.sampleCount(p));
         assertEquals("Warning: 5 of 400 rows have the feature values of a row of 'slice' (test) (first: row 2 of this "
                 + "table; the same case, or chance with few features): a case in both train and test lets a model be "
-                + "measured on rows it has learnt from.", text("import-warnings"));
+                + "measured on what it has learnt from.", text("import-warnings"));
         assertEquals(31, given().get("/api/projects/" + p + "/datasets").then().statusCode(200)
                 .extract().jsonPath().getInt("[1].columnCount"));
 
