@@ -12,6 +12,7 @@ import org.rationale.testing.Host;
 import org.rationale.testing.PostgresTestResource;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -60,12 +61,16 @@ class ImportBenchmark {
 
     private static long upload(long project, String prefix, String split, int expected) {
         long t0 = System.nanoTime();
-        given().multiPart("images", DIR.resolve(prefix + "-images-idx3-ubyte.gz").toFile())
+        List<String> warnings = given().multiPart("images", DIR.resolve(prefix + "-images-idx3-ubyte.gz").toFile())
                 .multiPart("labels", DIR.resolve(prefix + "-labels-idx1-ubyte.gz").toFile())
                 .multiPart("split", split)
                 .post("/api/projects/" + project + "/datasets")
-                .then().statusCode(201).body("sampleCount", equalTo(expected));
-        return System.nanoTime() - t0;
+                .then().statusCode(201).body("sampleCount", equalTo(expected)).extract().jsonPath().getList("warnings");
+        long took = System.nanoTime() - t0;
+        if (warnings != null) {
+            warnings.forEach(w -> System.out.println("  warning: " + w));
+        }
+        return took;
     }
 
     @Test
