@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.rationale.project.Modality;
 import org.rationale.project.Project;
@@ -79,14 +80,20 @@ public class ProjectModelResource {
                     + "rows drawn across the test split (validation, then training, without one) beside the commonest "
                     + "class's share there "
                     + "(majorityShare): near or below it, the spec likely differs from what the model was trained "
-                    + "with (scale, mean, std; the features' order). "
+                    + "with (scale, mean, std; the features' order); ?heldOut=false skips it (a large model on CPU: "
+                    + "a forward pass per sample). "
                     + "A request larger than "
                     + "rationale.upload.max-size is a 413 naming the limit, and nothing is stored.")
     @RolesAllowed({Role.Name.ADMIN, Role.Name.ENGINEER})
     public Response upload(@PathParam("projectId") long projectId, @RestForm String spec,
                            @RestForm("model") FileUpload model, @RestForm("features") FileUpload features,
-                           @RestForm("classifier") FileUpload classifier) {
+                           @RestForm("classifier") FileUpload classifier, @RestQuery String heldOut) {
         RequestText.requireFormField("spec", spec);
+        boolean measure = heldOut == null || "true".equals(heldOut);
+        if (!measure && !"false".equals(heldOut)) {
+            throw new Invalid("Invalid heldOut", "heldOut is true (the default: measure the model's accuracy on "
+                    + "held-out samples) or false (skip it)");
+        }
         access.requireProject(projectId);
         uploadLimit.require(model, features, classifier);
         if (model == null) {
@@ -104,7 +111,7 @@ public class ProjectModelResource {
             v = models.upload(projectId, ModelService.parseSpec(spec), read(model), read(features), read(classifier));
         }
         return Response.created(URI.create("/api/models/" + v.id))
-                .entity(ModelSummary.of(v).withHeldOut(predictions.heldOutAccuracyOrNone(v))).build();
+                .entity(ModelSummary.of(v).withHeldOut(measure ? predictions.heldOutAccuracyOrNone(v) : null)).build();
     }
 
     @GET

@@ -86,6 +86,14 @@ class ModelResourceTest {
         int correct = held.getInt("heldOut.correct");
         assertTrue(correct > 10 && correct < 60, "about a sixth of 200 drawn are of class 1: " + correct);
         assertEquals((200 - correct) / 200.0, held.getDouble("heldOut.majorityShare"), 1e-6);
+        // skipped when asked; anything but true or false is a 400 and stores nothing
+        given().multiPart("model", "c.pt", ReferenceFixtures.model("constant-class-1.pt"), OCTETS)
+                .multiPart("spec", Api.modelSpec("constant", 28, 10))
+                .post("/api/projects/" + p + "/models?heldOut=false").then().statusCode(201)
+                .body("$", not(hasKey("heldOut")));
+        assertRejected(p, given().multiPart("model", "c.pt", ReferenceFixtures.model("constant-class-1.pt"), OCTETS)
+                .multiPart("spec", Api.modelSpec("constant", 28, 10)).queryParam("heldOut", "yes"), 400,
+                "Invalid heldOut");
         // without a test split, the training images
         long q = Api.newProject("held out train");
         Api.importIdx(q, 10, "train");
