@@ -1,6 +1,8 @@
 package org.rationale.audit;
 
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
+import org.rationale.database.EmbeddedDatabase;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -45,6 +47,8 @@ public class AnchorSchedule {
             return;
         }
         anchor();
+        // the embedded database stays up for the last anchor at shutdown
+        EmbeddedDatabase.expectShutdownWork();
         long every = Math.max(1, log.settings().anchorInterval().toMillis());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "audit-anchor");
@@ -54,10 +58,15 @@ public class AnchorSchedule {
         timer.scheduleWithFixedDelay(this::anchor, every, every, TimeUnit.MILLISECONDS);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    /** First of the shutdown observers: the head is anchored before workers and timers wind down. */
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
         if (timer != null) {
             timer.shutdownNow();
-            anchor();
+            try {
+                anchor();
+            } finally {
+                EmbeddedDatabase.shutdownWorkDone();
+            }
         }
     }
 

@@ -9,13 +9,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
  * The embedded default: decides from the environment whether the app brings its own PostgreSQL,
  * starts it before Quarkus reads its configuration, and stops it (fast shutdown) from a JVM
  * shutdown hook. That hook runs beside Quarkus's own, so work in flight at SIGTERM is rolled back,
- * never half-stored; jobs it interrupts are marked failed on the next start.
+ * never half-stored; jobs it interrupts are marked failed on the next start. It waits only for the
+ * writes that must end the app's life ({@link #expectShutdownWork()}: the audit trail's last anchor).
  *
  * <p>Settings are read from system properties or environment variables because they are needed
  * before Quarkus's configuration exists: {@code quarkus.datasource.jdbc.url} /
@@ -52,7 +55,42 @@ public final class EmbeddedDatabase {
         if (setting("rationale.demo.seed").isEmpty()) {
             System.setProperty("rationale.demo.seed", "true");
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stop, "embedded-postgres-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            awaitShutdownWork();
+            stop();
+        }, "embedded-postgres-stop"));
+    }
+
+    /** How long the server waits at shutdown for the writes that must end the app's life (the audit anchor). */
+    private static final long SHUTDOWN_WORK_MILLIS = 10_000;
+    private static final CountDownLatch SHUTDOWN_WORK = new CountDownLatch(1);
+    private static volatile boolean shutdownWorkExpected;
+
+    /**
+     * Says that the app will write once more when it stops (the audit trail's last anchor): the server's
+     * shutdown hook, which runs beside Quarkus's own, then waits for {@link #shutdownWorkDone()} (at most
+     * 10 s) before it stops PostgreSQL. Other work in flight is still cut off and rolled back.
+     */
+    public static void expectShutdownWork() {
+        shutdownWorkExpected = true;
+    }
+
+    /** The app's last writes at shutdown are done (or failed): the embedded server may stop. */
+    public static void shutdownWorkDone() {
+        SHUTDOWN_WORK.countDown();
+    }
+
+    private static void awaitShutdownWork() {
+        if (!shutdownWorkExpected) {
+            return;
+        }
+        try {
+            if (!SHUTDOWN_WORK.await(SHUTDOWN_WORK_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.warning("The app's last writes did not end within 10 s; stopping PostgreSQL anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops the embedded server, if this process started one. */
