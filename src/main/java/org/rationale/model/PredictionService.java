@@ -28,7 +28,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class PredictionService {
 
-    /** How many labelled rows, or images, an upload's accuracy is measured on (images cost a forward pass each). */
+    /** How many labelled rows, or images, an upload's accuracy is measured on (a forward pass each). */
     public static final int HELD_OUT_ROWS = 1000;
     public static final int HELD_OUT_IMAGES = 200;
     /** The draw of held-out samples: fixed, so two uploads of one project are measured on the same ones. */
@@ -193,7 +193,7 @@ public class PredictionService {
     }
 
     /** A model's accuracy on labelled samples of a split, and the share of the commonest class among them. */
-    public record HeldOutAccuracy(String split, int rows, int correct, double accuracy, double majorityShare,
+    public record HeldOutAccuracy(String split, int samples, int correct, double accuracy, double majorityShare,
                                   int classes) {
 
         /**

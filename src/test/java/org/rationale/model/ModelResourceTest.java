@@ -65,7 +65,7 @@ class ModelResourceTest {
         Api.importIdx(p, 12, "test");
         given().multiPart("model", "c.pt", ReferenceFixtures.model("constant-class-1.pt"), OCTETS)
                 .multiPart("spec", Api.modelSpec("constant", 28, 10)).post("/api/projects/" + p + "/models").then()
-                .statusCode(201).body("heldOut.split", equalTo("test")).body("heldOut.rows", equalTo(12))
+                .statusCode(201).body("heldOut.split", equalTo("test")).body("heldOut.samples", equalTo(12))
                 .body("heldOut.correct", equalTo(2)).body("heldOut.accuracy", equalTo((float) (2.0 / 12)))
                 .body("heldOut.majorityShare", equalTo((float) (2.0 / 12)));
         // 250 images of class 0 then 50 of class 1, as an archive arrives (class by class): measured on a draw
@@ -81,7 +81,7 @@ class ModelResourceTest {
                 .post("/api/projects/" + sorted + "/datasets").then().statusCode(201);
         var held = given().multiPart("model", "c.pt", ReferenceFixtures.model("constant-class-1.pt"), OCTETS)
                 .multiPart("spec", Api.modelSpec("constant", 28, 10)).post("/api/projects/" + sorted + "/models")
-                .then().statusCode(201).body("heldOut.rows", equalTo(200)).body("heldOut.classes", equalTo(2))
+                .then().statusCode(201).body("heldOut.samples", equalTo(200)).body("heldOut.classes", equalTo(2))
                 .extract().jsonPath();
         int correct = held.getInt("heldOut.correct");
         assertTrue(correct > 10 && correct < 60, "about a sixth of 200 drawn are of class 1: " + correct);
@@ -99,7 +99,7 @@ class ModelResourceTest {
         Api.importIdx(q, 10, "train");
         given().multiPart("model", "c.pt", ReferenceFixtures.model("constant-class-1.pt"), OCTETS)
                 .multiPart("spec", Api.modelSpec("constant", 28, 10)).post("/api/projects/" + q + "/models").then()
-                .statusCode(201).body("heldOut.split", equalTo("train")).body("heldOut.rows", equalTo(10))
+                .statusCode(201).body("heldOut.split", equalTo("train")).body("heldOut.samples", equalTo(10))
                 .body("heldOut.correct", equalTo(1));
     }
 

@@ -229,7 +229,7 @@ class TabularModelTest {
         // the model answers "yes" when its first input is above its mean: age 70 (yes) and 28 (no) in test
         Table t = table("tabular held out");
         upload("tabular-first-feature.pt", SPEC).post("/api/projects/" + t.project() + "/models").then().statusCode(201)
-                .body("heldOut.split", equalTo("test")).body("heldOut.rows", equalTo(2))
+                .body("heldOut.split", equalTo("test")).body("heldOut.samples", equalTo(2))
                 .body("heldOut.correct", equalTo(2)).body("heldOut.accuracy", equalTo(1.0f))
                 .body("heldOut.majorityShare", equalTo(0.5f));
         // the same model listed as reading site=B first: both test rows (sites A and C) read as "no"

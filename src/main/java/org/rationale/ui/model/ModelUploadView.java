@@ -139,8 +139,8 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         addClassName("model-upload-view");
         setMaxWidth("1100px");
         // the form and its listeners are made once; each visit only loads the project and resets the values
-        modelRow = fileRow("model", "TorchScript model (.pt)", "The whole network: the input described above in, one score per class out.",
-                maxFileSize, null);
+        modelRow = fileRow("model", "TorchScript model (.pt)",
+                "The whole network: the input described above in, one score per class out.", maxFileSize, null);
         fileRows.add(modelRow);
         fileRows.add(fileRow("features", "Features part (optional)", "The same network traced up to its last "
                 + "convolution block; with the classifier part it enables Grad-CAM and Grad-CAM++.", maxFileSize, null));
@@ -531,7 +531,7 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
         formError.setText("Nothing was stored: " + e.describe());
     }
 
-    /** The accuracy measured on held-out samples, in words; red when the model does no better than the commonest class. */
+    /** The accuracy measured on held-out samples, in words; red when it is no better than the commonest class. */
     private static void showHeldOut(Paragraph measured, PredictionService.HeldOutAccuracy held, boolean rows) {
         if (held == null) {
             measured.setText("Its accuracy was not measured: the project has no labelled "
@@ -539,7 +539,7 @@ public class ModelUploadView extends VerticalLayout implements BeforeEnterObserv
             return;
         }
         measured.setText(String.format(Locale.US, "On %,d %s %s it is right for %,d (%.1f %%); always answering the "
-                        + "commonest class would be right for %.1f %%.%s", held.rows(), held.split(),
+                        + "commonest class would be right for %.1f %%.%s", held.samples(), held.split(),
                 rows ? "rows" : "images", held.correct(), 100 * held.accuracy(), 100 * held.majorityShare(),
                 !held.noBetterThanMajority() ? "" : rows
                         ? " That is no better: are the features listed in the order the model reads them, "
